@@ -1,0 +1,99 @@
+package dev.trailwatch.detector;
+
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.rules.RulePack;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running detector: the topology on a Kafka Streams client, its metrics bound, ready when the client is
+ * RUNNING (all state restored). Shared by {@code run}, {@code demo} and {@code scan} so all three run the same code.
+ */
+public final class DetectorInstance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorInstance.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final RulePack rules;
+
+    private DetectorInstance(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RulePack rules) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.rules = rules;
+    }
+
+    public static DetectorInstance start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush) {
+        String rulesDir = config.get(Settings.RULES_DIR);
+        RulePack rules = RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
+        Properties props = config.streamsProperties();
+        props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
+        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, rules, metrics, flush), props);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
+        DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("detector {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                instance.stopped.countDown();
+            }
+        });
+        LOG.info("starting detector '{}' with {} watch-list rules, reading {}", config.applicationId(),
+                rules.rules().size(), config.get(Settings.TOPIC_EVENTS));
+        streams.start();
+        return instance;
+    }
+
+    public RulePack rules() {
+        return rules;
+    }
+
+    /** Ready: the client is RUNNING, so every task's state is restored and records are being processed. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready()) {
+            if (System.nanoTime() > deadline || stopped.getCount() == 0) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return true;
+    }
+
+    /** Blocks until the client stops (an error, or {@link #close()} from a shutdown hook). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.trailwatch.detector.command;
+
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.metrics.MetricsServer;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.pipeline.AlertCollector;
+import dev.trailwatch.detector.pipeline.EventFeeder;
+import dev.trailwatch.detector.pipeline.LocalPipeline;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code trailwatch demo}: an in-process Kafka broker, the bundled sample CloudTrail logs (a week of an organization's
+ * activity with an attack inside it), the detector, and each alert printed as it arrives. Serves /metrics until
+ * Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an in-process Kafka broker, feed the bundled sample CloudTrail logs through the "
+                + "detector and print every alert. Serves Prometheus metrics until Ctrl-C.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Port for /metrics, /health and /ready (default: ${DEFAULT-VALUE}).", defaultValue = "9464")
+    int metricsPort;
+
+    @Option(names = "--once", description = "Exit once the sample data has been processed instead of serving "
+            + "metrics until Ctrl-C (for scripts and tests).")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-demo",
+                Settings.METRICS_PORT.name(), Integer.toString(metricsPort)));
+        TrailWatchMetrics metrics = Monitoring.metrics();
+        out.println("TrailWatch demo: starting an in-process Kafka broker and the detector...");
+        out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, FlushSignal.never());
+             MetricsServer server = Monitoring.serve(pipeline.config(), metrics, pipeline.detector());
+             AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
+                     pipeline.config().get(Settings.TOPIC_ALERTS), alert -> printLine(out, AlertLine.format(alert)));
+             EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
+                     pipeline.config().get(Settings.TOPIC_EVENTS),
+                     (where, why) -> printLine(out, "rejected: " + where + ": " + why))) {
+            out.printf("Broker at %s; metrics at http://localhost:%d/metrics%n", pipeline.bootstrapServers(),
+                    server.port());
+            out.println("Feeding the bundled sample CloudTrail logs; alerts follow.");
+            out.flush();
+            int files = SampleData.feed(feeder);
+            new Drain(pipeline.bootstrapServers(), Duration.ofMinutes(5))
+                    .await(feeder, metrics, FlushSignal.never(), collector);
+            out.printf("%nDemo data done: %d files, %d events, %d alerts, %d rejected.%n", files,
+                    metrics.eventsRead(), collector.received(), feeder.rejected() + metrics.eventsRejected());
+            if (!once) {
+                out.printf("Still running: http://localhost:%d/metrics. Press Ctrl-C to stop.%n", server.port());
+                out.flush();
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "trailwatch-demo-stop"));
+                stop.await();
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static synchronized void printLine(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.trailwatch.detector.config;
+
+import dev.trailwatch.detector.detect.baseline.BaselineSettings;
+import dev.trailwatch.detector.detect.burst.BurstSettings;
+import dev.trailwatch.detector.model.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Every TrailWatch setting with its default and meaning; docs/configuration.md is generated from this list. */
+public final class Settings {
+
+    public static final ConfigKey<String> APPLICATION_ID = ConfigKey.text("application.id", "trailwatch-detector",
+            "Kafka Streams application id: instances with the same id share the work and the state.");
+    public static final ConfigKey<String> TOPIC_EVENTS = ConfigKey.text("topic.events", "cloudtrail.events",
+            "Input topic: one CloudTrail record per message, key = recipientAccountId.");
+    public static final ConfigKey<String> TOPIC_ALERTS = ConfigKey.text("topic.alerts", "cloudtrail.alerts",
+            "Output topic for alerts (JSON, key = alertId).");
+    public static final ConfigKey<String> TOPIC_DLQ = ConfigKey.text("topic.dlq", "cloudtrail.events.dlq",
+            "Dead-letter topic: records the detector cannot read, original bytes, reason in headers.");
+    public static final ConfigKey<String> RULES_DIR = ConfigKey.text("rules.dir", "",
+            "A directory of extra watch-list rule files (*.yml), loaded at start next to the bundled ones.");
+    public static final ConfigKey<Severity> ALERTS_MIN_SEVERITY = new ConfigKey<>("alerts.min.severity", "LOW",
+            "Lowest severity written to the alerts topic; lower ones are only counted in metrics.",
+            Severity::parse);
+    public static final ConfigKey<Duration> SUPPRESSION_WINDOW = ConfigKey.duration("suppression.window", "1h",
+            "Repeats of a rule for the same principal and account within this window fold into one alert.");
+    public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", "9464",
+            "Port of the HTTP server for /metrics, /health and /ready (0 = any free port).");
+    public static final ConfigKey<String> METRICS_HOST = ConfigKey.text("metrics.host", "0.0.0.0",
+            "Address the metrics server binds to.");
+    public static final ConfigKey<String> TOPIC_ACCOUNTS = ConfigKey.text("topic.accounts", "trailwatch.accounts",
+            "Compacted topic of known organization accounts: key = account id, value = name/OU/tags JSON, "
+                    + "tombstone removes.");
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topic.partitions", "4",
+            "Partitions for topics TrailWatch creates itself (demo and scan; production topics are yours).");
+
+    /** The settings of the detector core. */
+    public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
+            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, SUPPRESSION_WINDOW, METRICS_PORT, METRICS_HOST,
+            TOPIC_PARTITIONS);
+
+    /** Every setting: the core's and each detection family's. */
+    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL)
+            .flatMap(List::stream).collect(Collectors.toUnmodifiableList());
+
+    private Settings() {
+    }
+
+    static ConfigKey<?> byName(String name) {
+        return ALL.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static String byEnvName(String envName) {
+        return ALL.stream().filter(k -> k.envName().equals(envName)).map(ConfigKey::name).findFirst()
+                .orElseThrow(() -> new ConfigException("unknown environment variable " + envName
+                        + "; known: " + ALL.stream().map(ConfigKey::envName).toList()));
+    }
+
+    static List<String> names() {
+        return ALL.stream().map(ConfigKey::name).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.trailwatch.detector.config;
+
+import dev.trailwatch.detector.errors.DeadLetterDeserializationHandler;
+import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** TrailWatch's Kafka Streams defaults, layered under whatever the user set ({@code putIfAbsent}). */
+final class StreamsDefaults {
+
+    private StreamsDefaults() {
+    }
+
+    static void applyTo(Properties props, DetectorConfig config) {
+        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        props.putIfAbsent(DeadLetterProcessingHandler.DLQ_TOPIC_CONFIG, config.get(Settings.TOPIC_DLQ));
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.trailwatch.detector.detect;
+
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.rules.Rule;
+import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.suppress.Suppression;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+/**
+ * Single-event watch-list: every rule file's CloudWatch filter pattern is tried against each event (only the rules
+ * indexed under the event's name, plus the unindexed ones), and each match becomes a draft alert.
+ *
+ * <p>Matches below the configured minimum severity are counted in metrics and go no further: they never reach the
+ * alerts topic and cost no state. The rest pass per-entity suppression, so a principal repeating a watched call
+ * fifty times in an hour makes one alert and one follow-up, not fifty. Stateless otherwise; runs on the
+ * account-keyed input partitions with no repartition.
+ */
+public final class WatchListDetector implements Detector {
+
+    public static final String ID = "watchlist";
+
+    private final RulePack rules;
+    private final Severity minSeverity;
+    private final Duration suppressionWindow;
+    private final TrailWatchMetrics metrics;
+    private final FlushSignal flush;
+
+    public WatchListDetector(DetectorContext context) {
+        this.rules = context.rules();
+        this.minSeverity = context.config().minSeverity();
+        this.suppressionWindow = context.config().suppressionWindow();
+        this.metrics = context.metrics();
+        this.flush = context.flush();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
+        KStream<String, Alert> drafts = events.flatMapValues(this::alertsFor, Named.as(ID + "-match"));
+        return Suppression.apply(drafts, ID, suppressionWindow, metrics, flush);
+    }
+
+    private List<Alert> alertsFor(CloudTrailEvent event) {
+        List<Rule> matched = rules.matching(event);
+        if (matched.isEmpty()) {
+            return List.of();
+        }
+        List<Alert> drafts = new ArrayList<>(matched.size());
+        for (Rule rule : matched) {
+            Severity severity = rule.severityFor(event);
+            if (severity.atLeast(minSeverity)) {
+                drafts.add(Alerts.draft(new Alerts.Finding(rule.id(), rule.renderTitle(event),
+                        rule.renderDescription(event), severity, rule.mitre(), rule.runbook(), rule.evidence(event)),
+                        event));
+            } else {
+                metrics.alertEmitted(rule.id(), severity);
+            }
+        }
+        return drafts;
+    }
+}

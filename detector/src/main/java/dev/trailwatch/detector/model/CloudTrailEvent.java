@@ -1,0 +1,77 @@
+package dev.trailwatch.detector.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One CloudTrail record, parsed exactly once from the input topic.
+ *
+ * <p>The typed fields are what the stateful detectors read on the hot path; {@code record} is the whole parsed JSON
+ * tree, kept so that watch-list rules can select any field ({@code $.tlsDetails.clientProvidedHostHeader}) without a
+ * second parse. {@code requestParameters}, {@code responseElements} and {@code additionalEventData} are free-form.
+ *
+ * @param eventTime epoch milliseconds of {@code eventTime}
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CloudTrailEvent(
+        String eventId,
+        long eventTime,
+        String eventName,
+        String eventSource,
+        String eventType,
+        String awsRegion,
+        String sourceIpAddress,
+        String userAgent,
+        String recipientAccountId,
+        String errorCode,
+        String errorMessage,
+        UserIdentity userIdentity,
+        JsonNode record) {
+
+    /** The acting principal's best identity: its ARN, else the account id ({@code AWSAccount}) or service name. */
+    public String principal() {
+        UserIdentity id = userIdentity;
+        if (id.arn() != null) {
+            return id.arn();
+        }
+        if (id.isAwsService() && id.invokedBy() != null) {
+            return id.invokedBy();
+        }
+        if (id.accountId() != null) {
+            return id.accountId();
+        }
+        if (id.principalId() != null) {
+            return id.principalId();
+        }
+        return id.invokedBy() != null ? id.invokedBy() : "unknown";
+    }
+
+    /**
+     * True when AWS itself made the call: an {@code AWSService} identity, a call {@code invokedBy} an AWS service
+     * on a principal's behalf, or an {@code AwsServiceEvent}. Such calls are not a person's use of the account.
+     */
+    @JsonIgnore
+    public boolean isAwsServiceCall() {
+        return userIdentity.isAwsService()
+                || "AwsServiceEvent".equals(eventType)
+                || (userIdentity.invokedBy() != null && userIdentity.invokedBy().endsWith(".amazonaws.com"));
+    }
+
+    /** A field of the free-form record, or a missing node; never null. */
+    public JsonNode field(String name) {
+        return record.path(name);
+    }
+
+    public JsonNode requestParameters() {
+        return record.path("requestParameters");
+    }
+
+    public JsonNode responseElements() {
+        return record.path("responseElements");
+    }
+
+    public JsonNode additionalEventData() {
+        return record.path("additionalEventData");
+    }
+}

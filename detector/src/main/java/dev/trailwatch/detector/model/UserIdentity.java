@@ -1,0 +1,39 @@
+package dev.trailwatch.detector.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * The acting identity of a CloudTrail record ({@code userIdentity}), reduced to what detections read.
+ *
+ * @param type            {@code Root}, {@code IAMUser}, {@code AssumedRole}, {@code FederatedUser}, {@code AWSAccount},
+ *                        {@code AWSService}, {@code IdentityCenterUser}, ...
+ * @param sessionIssuerArn for assumed roles and federated users, the role or user that issued the session
+ * @param sessionIssuerAccountId the account of that issuer
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record UserIdentity(
+        String type,
+        String principalId,
+        String arn,
+        String accountId,
+        String accessKeyId,
+        String userName,
+        String invokedBy,
+        String sessionIssuerArn,
+        String sessionIssuerAccountId,
+        String sessionIssuerUserName) {
+
+    public static final UserIdentity NONE =
+            new UserIdentity(null, null, null, null, null, null, null, null, null, null);
+
+    @JsonIgnore
+    public boolean isRoot() {
+        return "Root".equals(type);
+    }
+
+    @JsonIgnore
+    public boolean isAwsService() {
+        return "AWSService".equals(type);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.trailwatch.detector.parse;
+
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Parses each raw record once. A parsed event is re-stamped with its {@code eventTime}, so windows and suppression
+ * run on event time even when a producer did not set the record timestamp; it is counted by account and by the
+ * {@code trailwatch.source} header the ingest connector sets.
+ */
+public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
+
+    /** Header the ingest connector puts on each record: {@code s3}, {@code eventbridge}, {@code file}. */
+    public static final String SOURCE_HEADER = "trailwatch.source";
+
+    private final CloudTrailParser parser;
+    private final TrailWatchMetrics metrics;
+
+    public ParseProcessor(CloudTrailParser parser, TrailWatchMetrics metrics) {
+        this.parser = parser;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        ParseResult result = parser.parse(record.value());
+        if (result instanceof ParseResult.Parsed parsed) {
+            CloudTrailEvent event = parsed.event();
+            metrics.eventRead(event.recipientAccountId(), source(record));
+            context().forward(record.withValue(result).withTimestamp(event.eventTime()));
+        } else {
+            metrics.eventRejected(((ParseResult.Rejected) result).reason());
+            context().forward(record.withValue(result));
+        }
+    }
+
+    private static String source(FixedKeyRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(SOURCE_HEADER);
+        return header == null ? "unknown" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.trailwatch.detector.pipeline;
+
+import dev.trailwatch.detector.DetectorInstance;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.embedded.EmbeddedKafka;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The whole pipeline on this machine: an in-process KRaft broker in a fresh temp dir, TrailWatch's topics, and the
+ * detector connected to it with the same topology as production. {@code demo} and {@code scan} run on it.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final EmbeddedKafka kafka;
+    private final DetectorConfig config;
+    private final DetectorInstance detector;
+    private final Path stateDir;
+
+    private LocalPipeline(EmbeddedKafka kafka, DetectorConfig config, DetectorInstance detector, Path stateDir) {
+        this.kafka = kafka;
+        this.config = config;
+        this.detector = detector;
+        this.stateDir = stateDir;
+    }
+
+    public static LocalPipeline start(DetectorConfig base, TrailWatchMetrics metrics, FlushSignal flush)
+            throws IOException, InterruptedException {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Path stateDir = Files.createTempDirectory("trailwatch-state-");
+        DetectorConfig config = base.with(Map.of(
+                DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
+                DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
+        int partitions = config.get(Settings.TOPIC_PARTITIONS);
+        kafka.createTopics(List.of(
+                new NewTopic(config.get(Settings.TOPIC_EVENTS), partitions, (short) 1),
+                new NewTopic(config.get(Settings.TOPIC_ALERTS), partitions, (short) 1),
+                new NewTopic(config.get(Settings.TOPIC_DLQ), partitions, (short) 1),
+                new NewTopic(config.get(Settings.TOPIC_ACCOUNTS), 1, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact"))));
+        DetectorInstance detector = DetectorInstance.start(config, metrics, flush);
+        LocalPipeline pipeline = new LocalPipeline(kafka, config, detector, stateDir);
+        if (!detector.awaitRunning(START_TIMEOUT)) {
+            pipeline.close();
+            throw new IllegalStateException("the detector did not reach RUNNING within " + START_TIMEOUT.toSeconds()
+                    + " s (state " + detector.state() + ")");
+        }
+        return pipeline;
+    }
+
+    public DetectorConfig config() {
+        return config;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public DetectorInstance detector() {
+        return detector;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+        kafka.close();
+        deleteRecursively(stateDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.trailwatch.detector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trailwatch.detector.model.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectorConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void usesSafeDefaults() {
+        DetectorConfig config = DetectorConfig.defaults();
+        Properties streams = config.streamsProperties();
+
+        assertThat(streams.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("trailwatch-detector");
+        assertThat(config.minSeverity()).isEqualTo(Severity.LOW);
+        assertThat(config.suppressionWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.get(Settings.TOPIC_EVENTS)).isEqualTo("cloudtrail.events");
+    }
+
+    @Test
+    void layersEnvironmentOverFileOverDefaults() throws IOException {
+        Path file = dir.resolve("trailwatch.properties");
+        Files.writeString(file, """
+                suppression.window = 30m
+                alerts.min.severity = MEDIUM
+                kafka.bootstrap.servers = file:9092
+                kafka.security.protocol = SASL_SSL
+                """);
+
+        DetectorConfig config = DetectorConfig.load(file, Map.of(
+                "TRAILWATCH_ALERTS_MIN_SEVERITY", "high",
+                "KAFKA_BOOTSTRAP_SERVERS", "env:9093",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "PATH", "/usr/bin"));
+
+        assertThat(config.suppressionWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.minSeverity()).isEqualTo(Severity.HIGH);
+        Properties streams = config.streamsProperties();
+        assertThat(streams.getProperty("bootstrap.servers")).isEqualTo("env:9093");
+        assertThat(streams.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(streams).doesNotContainKey("heap.opts");
+    }
+
+    @Test
+    void letsTheUserOverrideKafkaStreamsDefaults() {
+        DetectorConfig config = DetectorConfig.fromMap(Map.of("kafka.processing.guarantee", "at_least_once"));
+
+        assertThat(config.streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo("at_least_once");
+    }
+
+    @Test
+    void rejectsAnUnknownSettingNamingIt() {
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("supression.window", "1h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting 'supression.window'")
+                .hasMessageContaining("suppression.window");
+    }
+
+    @Test
+    void rejectsABadValueNamingKeyAndValue() {
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("suppression.window", "soon")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("suppression.window").hasMessageContaining("soon");
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("alerts.min.severity", "URGENT")))
+                .hasMessageContaining("alerts.min.severity").hasMessageContaining("URGENT");
+    }
+
+    @Test
+    void reportsAMissingConfigFile() {
+        assertThatThrownBy(() -> DetectorConfig.load(dir.resolve("nope.properties"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("config file not found");
+    }
+
+    @Test
+    void readsDurationsAsOperatorsWriteThem() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+    }
+}
