@@ -6,13 +6,20 @@ import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.rules.RulePack;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +48,17 @@ public final class DetectorInstance implements AutoCloseable {
         RulePack rules = RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
-        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, rules, metrics, flush), props);
+        Topology topology = DetectorTopology.build(config, rules, metrics, flush);
+        KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics.registry());
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
+        Gauge.builder("trailwatch.ready", instance, i -> i.ready() ? 1 : 0)
+                .description("1 when the Streams client is RUNNING (state restored), else 0").register(metrics.registry());
+        storeNames(topology).forEach(store -> Gauge.builder("trailwatch.state.store.entries", instance,
+                        i -> i.approximateEntries(store))
+                .description("Approximate entries in a state store on this instance").tag("store", store)
+                .register(metrics.registry()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -84,6 +98,31 @@ public final class DetectorInstance implements AutoCloseable {
     /** Blocks until the client stops (an error, or {@link #close()} from a shutdown hook). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Approximate entries of a key-value store over this instance's tasks; NaN while not queryable. */
+    double approximateEntries(String store) {
+        if (!ready()) {
+            return Double.NaN;
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
+                    .approximateNumEntries();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static Set<String> storeNames(Topology topology) {
+        Set<String> names = new TreeSet<>();
+        TopologyDescription description = topology.describe();
+        description.subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Processor processor) {
+                names.addAll(processor.stores());
+            }
+        }));
+        description.globalStores().forEach(global -> names.addAll(global.processor().stores()));
+        return names;
     }
 
     public KafkaStreams.State state() {

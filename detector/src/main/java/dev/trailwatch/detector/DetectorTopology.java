@@ -7,6 +7,7 @@ import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.detect.WatchListDetector;
 import dev.trailwatch.detector.detect.baseline.BaselineDetectors;
 import dev.trailwatch.detector.detect.burst.BurstDetectors;
+import dev.trailwatch.detector.metrics.AlertSinkMetrics;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -65,7 +66,7 @@ public final class DetectorTopology {
             alerts = alerts == null ? found : alerts.merge(found, Named.as("merge-" + detector.id()));
         }
         alerts.selectKey((account, alert) -> alert.alertId(), Named.as("key-by-alert-id"))
-                .peek((id, alert) -> metrics.alertEmitted(alert.ruleId(), alert.severity()), Named.as("count-alerts"))
+                .processValues(() -> new AlertSinkMetrics(metrics), Named.as("measure-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced("write-alerts"));
 
         for (DetectorContext.DeadLetterRoute route : context.deadLetterRoutes()) {

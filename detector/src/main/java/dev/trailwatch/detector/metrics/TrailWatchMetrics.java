@@ -3,14 +3,20 @@ package dev.trailwatch.detector.metrics;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.RejectReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * TrailWatch's own meters. Prometheus names: {@code trailwatch_events_read_total{account,source}},
  * {@code trailwatch_events_rejected_total{reason}}, {@code trailwatch_alerts_total{rule,severity}},
- * {@code trailwatch_alerts_folded_total{rule}}.
+ * {@code trailwatch_alerts_folded_total{rule}}, {@code trailwatch_detection_latency_seconds{stage}} (histogram;
+ * stage {@code event_time} or {@code ingest}), {@code trailwatch_account_last_event_timestamp_seconds{account,region}}.
  *
  * <p>Counters are cached per tag combination: these calls sit on the per-event hot path, and a registry lookup per
  * event costs more than the increment.
@@ -22,24 +28,48 @@ public final class TrailWatchMetrics {
     private final Map<RejectReason, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> folded = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastEvent = new ConcurrentHashMap<>();
+    private final Timer eventTimeLatency;
+    private final Timer ingestLatency;
 
     public TrailWatchMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (RejectReason reason : RejectReason.values()) {
             rejectedCounter(reason);
         }
+        eventTimeLatency = latency("event_time", "eventTime of the last covered event -> alert emitted");
+        ingestLatency = latency("ingest", "record produced to the events topic -> alert emitted");
     }
 
     public MeterRegistry registry() {
         return registry;
     }
 
-    public void eventRead(String account, String source) {
+    public void eventRead(String account, String region, String source, long eventTime) {
         String acct = account == null ? "unknown" : account;
         String src = source == null ? "unknown" : source;
         read.computeIfAbsent(acct + '\u0000' + src, k -> Counter.builder("trailwatch.events.read")
                 .description("CloudTrail records read from the input topic")
                 .tag("account", acct).tag("source", src).register(registry)).increment();
+        lastEventTime(acct, region == null ? "unknown" : region).accumulateAndGet(eventTime, Math::max);
+    }
+
+    /** Observes how long after its events an alert went out: from eventTime, and from when it was produced. */
+    public void alertLatency(long lastEventTime, long ingestedAt, long now) {
+        eventTimeLatency.record(Math.max(0, now - lastEventTime), TimeUnit.MILLISECONDS);
+        if (ingestedAt > 0) {
+            ingestLatency.record(Math.max(0, now - ingestedAt), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private AtomicLong lastEventTime(String account, String region) {
+        return lastEvent.computeIfAbsent(account + '\u0000' + region, k -> {
+            AtomicLong millis = new AtomicLong();
+            Gauge.builder("trailwatch.account.last.event.timestamp", millis, m -> m.get() / 1000.0)
+                    .description("Event time of the last event seen for the account and region (epoch seconds)")
+                    .baseUnit("seconds").tag("account", account).tag("region", region).register(registry);
+            return millis;
+        });
     }
 
     public void eventRejected(RejectReason reason) {
@@ -66,6 +96,13 @@ public final class TrailWatchMetrics {
     /** Records sent to the dead-letter topic so far, for any reason. */
     public long eventsRejected() {
         return (long) rejected.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private Timer latency(String stage, String description) {
+        return Timer.builder("trailwatch.detection.latency").description("Detection latency: " + description)
+                .tag("stage", stage).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2))
+                .register(registry);
     }
 
     private Counter rejectedCounter(RejectReason reason) {

@@ -16,6 +16,11 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
 
     /** Header the ingest connector puts on each record: {@code s3}, {@code eventbridge}, {@code file}. */
     public static final String SOURCE_HEADER = "trailwatch.source";
+    /**
+     * Header with the epoch millis at which the record was produced to the events topic (set by the ingest connector
+     * and by scan/demo). Streams carries headers along, so the alert sink can measure produce-to-alert latency.
+     */
+    public static final String INGESTED_AT_HEADER = "trailwatch.ingested-at";
 
     private final CloudTrailParser parser;
     private final TrailWatchMetrics metrics;
@@ -30,7 +35,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         ParseResult result = parser.parse(record.value());
         if (result instanceof ParseResult.Parsed parsed) {
             CloudTrailEvent event = parsed.event();
-            metrics.eventRead(event.recipientAccountId(), source(record));
+            metrics.eventRead(event.recipientAccountId(), event.awsRegion(), source(record), event.eventTime());
             context().forward(record.withValue(result).withTimestamp(event.eventTime()));
         } else {
             metrics.eventRejected(((ParseResult.Rejected) result).reason());

@@ -74,6 +74,8 @@ public final class EventFeeder implements AutoCloseable {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, timestamp,
                 record.recipientAccountId(), record.json());
         out.headers().add(ParseProcessor.SOURCE_HEADER, sourceHeader);
+        out.headers().add(ParseProcessor.INGESTED_AT_HEADER,
+                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         producer.send(out, (metadata, error) -> {
             if (error != null) {
                 failed.incrementAndGet();

@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The whole pipeline on this machine: an in-process KRaft broker in a fresh temp dir, TrailWatch's topics, and the
@@ -44,13 +42,7 @@ public final class LocalPipeline implements AutoCloseable {
         DetectorConfig config = base.with(Map.of(
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
                 DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        int partitions = config.get(Settings.TOPIC_PARTITIONS);
-        kafka.createTopics(List.of(
-                new NewTopic(config.get(Settings.TOPIC_EVENTS), partitions, (short) 1),
-                new NewTopic(config.get(Settings.TOPIC_ALERTS), partitions, (short) 1),
-                new NewTopic(config.get(Settings.TOPIC_DLQ), partitions, (short) 1),
-                new NewTopic(config.get(Settings.TOPIC_ACCOUNTS), 1, (short) 1)
-                        .configs(Map.of("cleanup.policy", "compact"))));
+        kafka.createTopics(TopicSetup.required(config, config.get(Settings.TOPIC_PARTITIONS), (short) 1));
         DetectorInstance detector = DetectorInstance.start(config, metrics, flush);
         LocalPipeline pipeline = new LocalPipeline(kafka, config, detector, stateDir);
         if (!detector.awaitRunning(START_TIMEOUT)) {

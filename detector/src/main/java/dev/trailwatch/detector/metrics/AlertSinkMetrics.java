@@ -1,0 +1,42 @@
+package dev.trailwatch.detector.metrics;
+
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.parse.ParseProcessor;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Counts each alert on its way to the alerts topic and observes its detection latency. The ingest-stage latency
+ * uses the {@code trailwatch.ingested-at} header Streams carried from the triggering input record; follow-ups built
+ * at a window's close have no such header and only count toward the event-time stage.
+ */
+public final class AlertSinkMetrics extends ContextualFixedKeyProcessor<String, Alert, Alert> {
+
+    private final TrailWatchMetrics metrics;
+
+    public AlertSinkMetrics(TrailWatchMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Alert> record) {
+        Alert alert = record.value();
+        metrics.alertEmitted(alert.ruleId(), alert.severity());
+        metrics.alertLatency(alert.lastEventTime().toEpochMilli(), ingestedAt(record), System.currentTimeMillis());
+        context().forward(record);
+    }
+
+    private static long ingestedAt(FixedKeyRecord<String, Alert> record) {
+        Header header = record.headers().lastHeader(ParseProcessor.INGESTED_AT_HEADER);
+        if (header == null || header.value() == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

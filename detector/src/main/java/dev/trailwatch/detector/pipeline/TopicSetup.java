@@ -1,0 +1,51 @@
+package dev.trailwatch.detector.pipeline;
+
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The topics a detector needs: events, alerts and dead letters with the same partition count, and the compacted
+ * known-accounts topic. Kafka Streams creates its internal topics itself; these are the user's.
+ */
+public final class TopicSetup {
+
+    private TopicSetup() {
+    }
+
+    public static List<NewTopic> required(DetectorConfig config, int partitions, short replication) {
+        return List.of(
+                new NewTopic(config.get(Settings.TOPIC_EVENTS), partitions, replication),
+                new NewTopic(config.get(Settings.TOPIC_ALERTS), partitions, replication),
+                new NewTopic(config.get(Settings.TOPIC_DLQ), partitions, replication),
+                new NewTopic(config.get(Settings.TOPIC_ACCOUNTS), 1, replication)
+                        .configs(Map.of("cleanup.policy", "compact")));
+    }
+
+    /** Names of the required topics that do not exist on the cluster. */
+    public static List<String> missing(Admin admin, DetectorConfig config)
+            throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        return required(config, 1, (short) 1).stream().map(NewTopic::name)
+                .filter(name -> !existing.contains(name)).toList();
+    }
+
+    /** Creates whichever required topics are missing; existing ones are left as they are. */
+    public static void ensure(Admin admin, List<NewTopic> topics) throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> toCreate = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+        try {
+            admin.createTopics(toCreate).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.trailwatch.detector.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TrailWatchApp;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code trailwatch demo --once}: the newcomer's first command, on a real in-process broker with the bundled data. */
+class DemoCommandIT {
+
+    @Test
+    void printsAReadableLineForEachStepOfTheBundledAttackStory() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TrailWatchApp.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("demo", "--once", "--metrics-port", "0");
+
+        String printed = out.toString();
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(printed).contains("Demo data done:").contains(" 0 rejected");
+        assertThat(printed)
+                .contains("cloudtrail-logging-stopped")
+                .contains("root-console-login")
+                .contains("security-group-opened-to-world")
+                .contains("access-key-created-for-other-user");
+        assertThat(printed).containsPattern("HIGH +cloudtrail-logging-stopped +account=\\d{12} principal=arn:aws:");
+    }
+}
