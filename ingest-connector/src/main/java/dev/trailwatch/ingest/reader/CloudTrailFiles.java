@@ -1,0 +1,94 @@
+package dev.trailwatch.ingest.reader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Finds CloudTrail log files on disk and names them the way CloudTrail does. */
+public final class CloudTrailFiles {
+
+    /** The delivery time CloudTrail puts in every log file name: {@code <account>_CloudTrail_<region>_20240115T1005Z_<id>}. */
+    private static final Pattern FILE_TIME = Pattern.compile("_CloudTrail(?:-Insight)?_[A-Za-z0-9-]+_(\\d{8}T\\d{4}Z)_");
+
+    private static final Comparator<Path> BY_FILE_TIME = Comparator
+            .comparing((Path p) -> fileTimestamp(p.getFileName().toString()), Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(Path::toString);
+
+    private CloudTrailFiles() {
+    }
+
+    /**
+     * Expands files and folders (recursively) into the files to read, in the order to read them.
+     *
+     * <ul>
+     *   <li>Digest files are skipped ({@link #isDigest}); in folders, hidden files and folders (name starts with
+     *       {@code .}) are skipped too. A file named explicitly is read whatever its name, unless it is a digest.</li>
+     *   <li>Order: by the delivery timestamp in CloudTrail's file name, then by path. Files without such a timestamp
+     *       come after all timestamped ones, in path order.</li>
+     *   <li>A file reached twice (overlapping roots) is listed once. Paths keep the form they were given in (relative
+     *       roots give relative paths).</li>
+     * </ul>
+     *
+     * @throws NoSuchFileException naming the path, when a root does not exist
+     */
+    public static List<Path> list(List<Path> roots) throws IOException {
+        Map<Path, Path> files = new LinkedHashMap<>();
+        for (Path root : roots) {
+            if (!Files.exists(root)) {
+                throw new NoSuchFileException(root.toString());
+            }
+            List<Path> found = Files.isDirectory(root) ? filesUnder(root) : isDigest(root.toString()) ? List.of() : List.of(root);
+            for (Path file : found) {
+                files.putIfAbsent(file.toAbsolutePath().normalize(), file);
+            }
+        }
+        List<Path> ordered = new ArrayList<>(files.values());
+        ordered.sort(BY_FILE_TIME);
+        return ordered;
+    }
+
+    /** True for CloudTrail digest files: a {@code CloudTrail-Digest/} path segment or a {@code _CloudTrail-Digest_} name. */
+    public static boolean isDigest(String pathOrKey) {
+        String p = pathOrKey.replace('\\', '/');
+        return p.contains("/CloudTrail-Digest/") || p.startsWith("CloudTrail-Digest/") || p.contains("_CloudTrail-Digest_");
+    }
+
+    /** True for CloudTrail Insights files ({@code CloudTrail-Insight/} path segment or {@code _CloudTrail-Insight_} name). */
+    public static boolean isInsight(String pathOrKey) {
+        String p = pathOrKey.replace('\\', '/');
+        return p.contains("/CloudTrail-Insight/") || p.startsWith("CloudTrail-Insight/") || p.contains("_CloudTrail-Insight_");
+    }
+
+    /** The {@code yyyyMMddTHHmmZ} delivery timestamp in a CloudTrail file name, or null. It sorts chronologically. */
+    public static String fileTimestamp(String fileName) {
+        Matcher m = FILE_TIME.matcher(fileName);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static List<Path> filesUnder(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !hidden(folder.relativize(p)))
+                    .filter(p -> !isDigest(p.toString()))
+                    .toList();
+        }
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
