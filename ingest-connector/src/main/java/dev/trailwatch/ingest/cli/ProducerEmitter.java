@@ -2,6 +2,7 @@ package dev.trailwatch.ingest.cli;
 
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.RecordEmitter;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ final class ProducerEmitter implements RecordEmitter {
         long time = r.record().eventTimeMillis();
         List<Header> headers = new ArrayList<>(r.headers().size());
         r.headers().forEach((k, v) -> headers.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+        headers.add(new RecordHeader(RecordHeaders.INGESTED_AT,
+                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, time < 0 ? null : time,
                 r.record().recipientAccountId(), r.record().json(), headers);
         producer.send(record, (metadata, e) -> {

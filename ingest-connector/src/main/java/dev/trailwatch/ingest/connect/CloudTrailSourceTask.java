@@ -3,6 +3,7 @@ package dev.trailwatch.ingest.connect;
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.IngestSource;
 import dev.trailwatch.ingest.source.KeyOffset;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -96,6 +97,7 @@ public final class CloudTrailSourceTask extends SourceTask {
     static SourceRecord toSourceRecord(IngestRecord r) {
         ConnectHeaders headers = new ConnectHeaders();
         r.headers().forEach(headers::addString);
+        headers.addString(RecordHeaders.INGESTED_AT, Long.toString(System.currentTimeMillis()));
         long time = r.record().eventTimeMillis();
         return new SourceRecord(r.sourcePartition(), r.sourceOffset(), r.topic(), null,
                 Schema.OPTIONAL_STRING_SCHEMA, r.record().recipientAccountId(), Schema.BYTES_SCHEMA, r.record().json(),

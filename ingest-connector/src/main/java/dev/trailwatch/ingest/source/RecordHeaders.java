@@ -12,6 +12,11 @@ public final class RecordHeaders {
     public static final String QUEUE = "trailwatch.queue";
     /** The SQS message id. */
     public static final String MESSAGE = "trailwatch.message";
+    /**
+     * Epoch millis at which the record was handed to Kafka: the detector measures produce-to-alert latency from it
+     * ({@code trailwatch_detection_latency_seconds{stage="ingest"}}).
+     */
+    public static final String INGESTED_AT = "trailwatch.ingested-at";
 
     private RecordHeaders() {
     }
