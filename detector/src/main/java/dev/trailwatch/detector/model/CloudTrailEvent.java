@@ -50,13 +50,17 @@ public record CloudTrailEvent(
     /**
      * True when AWS itself made the call: an {@code AWSService} identity, a call {@code invokedBy} an AWS service
      * on a principal's behalf, or an {@code AwsServiceEvent}. Such calls are not a person's use of the account.
+     * {@code invokedBy: signin.amazonaws.com} is the exception: it marks what a person did in the console.
      */
     @JsonIgnore
     public boolean isAwsServiceCall() {
+        String invokedBy = userIdentity.invokedBy();
         return userIdentity.isAwsService()
                 || "AwsServiceEvent".equals(eventType)
-                || (userIdentity.invokedBy() != null && userIdentity.invokedBy().endsWith(".amazonaws.com"));
+                || (invokedBy != null && invokedBy.endsWith(".amazonaws.com") && !CONSOLE_SIGNIN.equals(invokedBy));
     }
+
+    private static final String CONSOLE_SIGNIN = "signin.amazonaws.com";
 
     /** A field of the free-form record, or a missing node; never null. */
     public JsonNode field(String name) {

@@ -27,8 +27,8 @@ class DemoCommandIT {
         assertThat(printed)
                 .contains("cloudtrail-logging-stopped")
                 .contains("root-console-login")
-                .contains("security-group-opened-to-world")
-                .contains("access-key-created-for-other-user");
+                .containsPattern("HIGH +security-group-changed")
+                .containsPattern("HIGH +iam-access-key-created");
         assertThat(printed).containsPattern("HIGH +cloudtrail-logging-stopped +account=\\d{12} principal=arn:aws:");
     }
 }

@@ -66,7 +66,7 @@ class DeadLetterTest {
     @Test
     void deadLettersAnEventTimeThatIsNotAnInstant() {
         try (TopologyHarness topology = new TopologyHarness()) {
-            topology.pipe(TestEvents.stopLogging(T0).set("eventTime", "yesterday"));
+            topology.pipeRaw(TestEvents.stopLogging(T0).set("eventTime", "yesterday").json().toString(), T0);
 
             assertThat(reasons(topology)).containsExactly("bad_event_time");
         }

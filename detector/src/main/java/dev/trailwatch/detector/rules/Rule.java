@@ -1,0 +1,167 @@
+package dev.trailwatch.detector.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One watch-list rule, loaded from {@code rules/<id>.yml}: a CloudWatch filter pattern (plus, optionally, a named Java
+ * matcher) over a single CloudTrail record, with the text, severity, ATT&CK ids and runbook of the alert it raises.
+ * Immutable and thread-safe; built by {@link RuleParser}.
+ */
+public final class Rule {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RuleInfo info;
+    private final Condition condition;
+    private final List<Escalation> escalations;
+    private final List<FieldPath> evidence;
+    private final List<RuleCase> tests;
+    private final Optional<Set<String>> eventNames;
+
+    Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<FieldPath> evidence,
+         List<RuleCase> tests) {
+        this.info = info;
+        this.condition = condition;
+        this.escalations = List.copyOf(escalations);
+        this.evidence = List.copyOf(evidence);
+        this.tests = List.copyOf(tests);
+        this.eventNames = condition.pattern().requiredValues("$.eventName");
+    }
+
+    public String id() {
+        return info.id();
+    }
+
+    /** The title template as written ({@code {principal}} placeholders and all). */
+    public String title() {
+        return info.title().text();
+    }
+
+    public String description() {
+        return info.description().text();
+    }
+
+    public Severity severity() {
+        return info.severity();
+    }
+
+    public List<String> mitre() {
+        return info.mitre();
+    }
+
+    public Optional<String> cis() {
+        return Optional.ofNullable(info.cis());
+    }
+
+    public String runbook() {
+        return info.runbook();
+    }
+
+    public List<String> falsePositives() {
+        return info.falsePositives();
+    }
+
+    /** The filter pattern text. */
+    public String condition() {
+        return condition.pattern().text();
+    }
+
+    public Optional<String> matcher() {
+        return condition.matcherName();
+    }
+
+    public List<Escalation> escalations() {
+        return escalations;
+    }
+
+    /** The selectors copied into every alert's evidence. */
+    public List<String> evidenceSelectors() {
+        return evidence.stream().map(FieldPath::text).toList();
+    }
+
+    public List<RuleCase> tests() {
+        return tests;
+    }
+
+    /** Where the rule came from: {@code rules/<id>.yml} on the classpath, or a file of the user's rules directory. */
+    public String source() {
+        return info.source();
+    }
+
+    /** The event names the condition pins down, or empty when it can match any event name. */
+    public Optional<Set<String>> eventNames() {
+        return eventNames;
+    }
+
+    public boolean matches(CloudTrailEvent event) {
+        return condition.matches(event);
+    }
+
+    /** The base severity, raised to the highest escalation that applies. */
+    public Severity severityFor(CloudTrailEvent event) {
+        Severity severity = info.severity();
+        for (Escalation escalation : escalations) {
+            if (escalation.severity().compareTo(severity) > 0 && escalation.appliesTo(event)) {
+                severity = escalation.severity();
+            }
+        }
+        return severity;
+    }
+
+    public String renderTitle(CloudTrailEvent event) {
+        return info.title().render(event);
+    }
+
+    public String renderDescription(CloudTrailEvent event) {
+        return info.description().render(event);
+    }
+
+    /**
+     * The rule's {@code evidence:} selectors that are present in the record (key = selector without {@code $.}),
+     * then what the rule's matcher and any applying escalation's matcher report, then {@code escalatedBy} when an
+     * escalation raised the severity. Insertion-ordered, no null values, plain Java values (strings, numbers,
+     * booleans, lists, maps).
+     */
+    public Map<String, Object> evidence(CloudTrailEvent event) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (FieldPath path : evidence) {
+            JsonNode value = path.resolve(event.record());
+            if (!value.isMissingNode() && !value.isNull()) {
+                out.put(path.key(), JSON.convertValue(value, Object.class));
+            }
+        }
+        if (condition.matcher() != null && condition.matcher().matches(event)) {
+            out.putAll(condition.matcher().evidence(event));
+        }
+        List<String> escalatedBy = new ArrayList<>();
+        for (Escalation escalation : escalations) {
+            if (escalation.appliesTo(event)) {
+                RequestMatcher matcher = escalation.condition().matcher();
+                if (matcher != null) {
+                    out.putAll(matcher.evidence(event));
+                }
+                escalatedBy.add(escalation.severity() + ": " + escalation.describe());
+            }
+        }
+        if (!escalatedBy.isEmpty()) {
+            out.put("escalatedBy", escalatedBy);
+        }
+        out.values().removeIf(v -> v == null);
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String toString() {
+        return "Rule[" + info.id() + "]";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.trailwatch.detector.rules;
+
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The watch-list rules in force: the built-in rule files plus a user's own, indexed by event name.
+ *
+ * <p>{@link #matching} is on the hot path (every event): a rule whose condition pins {@code $.eventName} to a finite
+ * set (almost all of them) is only tried on events with one of those names, so an event costs one hash lookup plus
+ * the few rules that can match it, plus the rules that could match any name (root use, AccessDenied).
+ */
+public final class RulePack {
+
+    private final List<Rule> rules;
+    private final Map<String, Rule> byId;
+    private final List<Rule> unindexed;
+    private final Map<String, List<Rule>> candidatesByName;
+
+    private RulePack(List<Rule> rules) {
+        this.rules = rules.stream().sorted(Comparator.comparing(Rule::id)).toList();
+        this.byId = new LinkedHashMap<>();
+        for (Rule rule : this.rules) {
+            Rule other = byId.put(rule.id(), rule);
+            if (other != null) {
+                throw new RuleLoadException(rule.source() + ": duplicate rule id '" + rule.id() + "' (also in "
+                        + other.source() + ")");
+            }
+        }
+        this.unindexed = this.rules.stream().filter(r -> r.eventNames().isEmpty()).toList();
+        this.candidatesByName = index(this.rules);
+    }
+
+    /**
+     * Every built-in rule ({@code rules/} on the classpath) and, when {@code extraDir} is not null, every
+     * {@code *.yml} / {@code *.yaml} file under it. Each rule's inline tests run before it is accepted.
+     *
+     * @throws RuleLoadException naming the file, for bad YAML, unknown keys, a bad pattern, an unknown matcher, a
+     *                           failing inline test or a duplicate id
+     */
+    public static RulePack load(Path extraDir) {
+        List<RuleSources.Source> sources = new ArrayList<>(RuleSources.classpath(RulePack.class.getClassLoader()));
+        if (extraDir != null) {
+            sources.addAll(RuleSources.directory(extraDir));
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (RuleSources.Source source : sources) {
+            rules.add(RuleParser.parseAndVerify(source.location(), source.text()));
+        }
+        return new RulePack(rules);
+    }
+
+    /** A pack of already parsed rules (e.g. from the rules topic); duplicate ids fail. */
+    public static RulePack of(Collection<Rule> rules) {
+        return new RulePack(List.copyOf(rules));
+    }
+
+    /** All rules, sorted by id. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Optional<Rule> rule(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Every rule whose condition holds for the event, in id order. */
+    public List<Rule> matching(CloudTrailEvent event) {
+        List<Rule> candidates = candidatesByName.getOrDefault(event.eventName(), unindexed);
+        List<Rule> matched = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Rule rule = candidates.get(i);
+            if (rule.matches(event)) {
+                if (matched == null) {
+                    matched = new ArrayList<>(2);
+                }
+                matched.add(rule);
+            }
+        }
+        return matched == null ? List.of() : matched;
+    }
+
+    /** Event name -> the rules indexed under it plus the unindexed ones, each list in id order. */
+    private static Map<String, List<Rule>> index(List<Rule> sorted) {
+        Map<String, List<Rule>> byName = new HashMap<>();
+        for (Rule rule : sorted) {
+            if (rule.eventNames().isEmpty()) {
+                byName.values().forEach(list -> list.add(rule));
+                continue;
+            }
+            for (String name : rule.eventNames().get()) {
+                byName.computeIfAbsent(name, n -> new ArrayList<>(unindexedBefore(sorted, rule))).add(rule);
+            }
+        }
+        Map<String, List<Rule>> frozen = new HashMap<>();
+        byName.forEach((name, list) -> frozen.put(name, List.copyOf(list)));
+        return Map.copyOf(frozen);
+    }
+
+    private static List<Rule> unindexedBefore(List<Rule> sorted, Rule rule) {
+        return sorted.stream().takeWhile(r -> r != rule).filter(r -> r.eventNames().isEmpty()).toList();
+    }
+}

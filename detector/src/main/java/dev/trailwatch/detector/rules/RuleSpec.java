@@ -1,0 +1,21 @@
+package dev.trailwatch.detector.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * One rule file exactly as written, before any checking: the YAML schema of {@code docs/rules.md}. Unknown keys are
+ * an error (Jackson's default), so a misspelt {@code escalation:} cannot silently do nothing.
+ */
+record RuleSpec(String id, String title, String description, String severity, List<String> mitre, String cis,
+                String runbook, List<String> falsepositives, String condition, String matcher,
+                List<EscalationSpec> escalations, List<String> evidence, List<CaseSpec> tests) {
+
+    /** {@code escalations:} item: raise the severity when {@code when} (a filter pattern) and/or a matcher hold. */
+    record EscalationSpec(String when, String matcher, String severity) {
+    }
+
+    /** {@code tests:} item: one CloudTrail record and whether the rule must match it. */
+    record CaseSpec(String name, Boolean expect, String expectSeverity, JsonNode event) {
+    }
+}

@@ -1,0 +1,115 @@
+package dev.trailwatch.detector.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A rule's title or description with placeholders: {@code {principal}}, {@code {accountId}}, {@code {region}},
+ * {@code {sourceIp}}, {@code {eventName}}, {@code {eventSource}}, {@code {userAgent}} and any selector
+ * {@code {$.requestParameters.groupId}}. Alternatives separated by {@code |} take the first that has a value:
+ * {@code {$.requestParameters.name|$.requestParameters.trailName}}, {@code {$.requestParameters.userName|principal}}.
+ * Parsed once at load time, so an unknown placeholder fails the rule file instead of showing up in an alert.
+ */
+final class Template {
+
+    /** What a placeholder shows when the record has no such value. */
+    static final String MISSING = "(unknown)";
+
+    private static final Map<String, Function<CloudTrailEvent, String>> NAMED = Map.of(
+            "principal", CloudTrailEvent::principal,
+            "accountId", Template::accountId,
+            "region", CloudTrailEvent::awsRegion,
+            "sourceIp", CloudTrailEvent::sourceIpAddress,
+            "eventName", CloudTrailEvent::eventName,
+            "eventSource", CloudTrailEvent::eventSource,
+            "userAgent", CloudTrailEvent::userAgent);
+
+    private final String text;
+    private final List<Function<CloudTrailEvent, String>> parts;
+
+    private Template(String text, List<Function<CloudTrailEvent, String>> parts) {
+        this.text = text;
+        this.parts = List.copyOf(parts);
+    }
+
+    /** Parses a template; the exception message names the bad placeholder. */
+    static Template parse(String text) {
+        List<Function<CloudTrailEvent, String>> parts = new ArrayList<>();
+        int pos = 0;
+        while (pos < text.length()) {
+            int open = text.indexOf('{', pos);
+            if (open < 0) {
+                parts.add(literal(text.substring(pos)));
+                break;
+            }
+            int close = text.indexOf('}', open);
+            if (close < 0) {
+                throw new IllegalArgumentException("'{' at column " + (open + 1) + " is never closed");
+            }
+            parts.add(literal(text.substring(pos, open)));
+            parts.add(alternatives(text.substring(open + 1, close)));
+            pos = close + 1;
+        }
+        return new Template(text, parts);
+    }
+
+    String text() {
+        return text;
+    }
+
+    String render(CloudTrailEvent event) {
+        StringBuilder out = new StringBuilder(text.length() + 64);
+        for (Function<CloudTrailEvent, String> part : parts) {
+            out.append(part.apply(event));
+        }
+        return out.toString();
+    }
+
+    private static Function<CloudTrailEvent, String> literal(String s) {
+        return e -> s;
+    }
+
+    private static Function<CloudTrailEvent, String> alternatives(String inside) {
+        List<Function<CloudTrailEvent, String>> choices = new ArrayList<>();
+        for (String choice : inside.split("\\|", -1)) {
+            choices.add(placeholder(choice.trim()));
+        }
+        return e -> {
+            for (Function<CloudTrailEvent, String> choice : choices) {
+                String value = choice.apply(e);
+                if (value != null && !value.isEmpty()) {
+                    return value;
+                }
+            }
+            return MISSING;
+        };
+    }
+
+    private static Function<CloudTrailEvent, String> placeholder(String name) {
+        if (name.startsWith("$")) {
+            FieldPath path = FieldPath.parse(name);
+            return e -> show(path.resolve(e.record()));
+        }
+        Function<CloudTrailEvent, String> named = NAMED.get(name);
+        if (named == null) {
+            throw new IllegalArgumentException("unknown placeholder {" + name + "} (known: {principal}, {accountId},"
+                    + " {region}, {sourceIp}, {eventName}, {eventSource}, {userAgent} and {$.json.path})");
+        }
+        return named;
+    }
+
+    private static String show(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    private static String accountId(CloudTrailEvent e) {
+        return e.recipientAccountId() != null ? e.recipientAccountId() : e.userIdentity().accountId();
+    }
+}

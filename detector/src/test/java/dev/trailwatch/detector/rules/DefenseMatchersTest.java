@@ -1,0 +1,62 @@
+package dev.trailwatch.detector.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DefenseMatchersTest {
+
+    private final RequestMatcher guardDuty = RequestMatchers.named("guardduty-detector-disabled").orElseThrow();
+    private final RequestMatcher rdsPublic = RequestMatchers.named("rds-made-public").orElseThrow();
+    private final RequestMatcher noManagementEvents = RequestMatchers.named("management-events-excluded")
+            .orElseThrow();
+
+    private static final String DETECTOR = "12abc34d567e8fa901bc2d34e56789f0";
+
+    @Test
+    void alertsWhenGuardDutyIsDisabledOrDeleted() {
+        assertThat(guardDuty.matches(TestEvents.call("guardduty.amazonaws.com", "UpdateDetector",
+                "{\"detectorId\": \"" + DETECTOR + "\", \"enable\": false}"))).isTrue();
+        assertThat(guardDuty.matches(TestEvents.call("guardduty.amazonaws.com", "DeleteDetector",
+                "{\"detectorId\": \"" + DETECTOR + "\"}"))).isTrue();
+    }
+
+    @Test
+    void staysQuietWhenGuardDutyIsEnabledOrTuned() {
+        assertThat(guardDuty.matches(TestEvents.call("guardduty.amazonaws.com", "UpdateDetector",
+                "{\"detectorId\": \"" + DETECTOR + "\", \"enable\": true}"))).isFalse();
+        assertThat(guardDuty.matches(TestEvents.call("guardduty.amazonaws.com", "UpdateDetector",
+                "{\"detectorId\": \"" + DETECTOR + "\", \"findingPublishingFrequency\": \"SIX_HOURS\"}"))).isFalse();
+    }
+
+    @Test
+    void alertsWhenAnRdsInstanceIsMadePublic() {
+        assertThat(rdsPublic.matches(TestEvents.call("rds.amazonaws.com", "ModifyDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"publiclyAccessible\": true}"))).isTrue();
+        assertThat(rdsPublic.matches(TestEvents.call("rds.amazonaws.com", "ModifyDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"publiclyAccessible\": false}"))).isFalse();
+        assertThat(rdsPublic.matches(TestEvents.call("rds.amazonaws.com", "ModifyDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"allocatedStorage\": 100}"))).isFalse();
+    }
+
+    @Test
+    void alertsWhenEventSelectorsDropManagementEvents() {
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": false,
+                 "dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]}"""))).isTrue();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "data only", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type",
+                 "equals": ["AWS::S3::Object"]}]}]}"""))).isTrue();
+    }
+
+    @Test
+    void staysQuietWhenManagementEventsAreStillSelected() {
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": true}]}""")))
+                .isFalse();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "mgmt", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Management"]}]}]}"""))).isFalse();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.trailwatch.detector.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour of one loaded rule: match, severity with escalations, rendered text and evidence. */
+class RuleTest {
+
+    private final RulePack pack = RulePack.load(null);
+    private final Rule securityGroups = pack.rule("security-group-changed").orElseThrow();
+
+    private static CloudTrailEvent ingress(String cidr) {
+        return TestEvents.call("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", """
+                {"groupId": "sg-0a1b2c3d4e5f67890", "ipPermissions": {"items": [{"ipProtocol": "tcp",
+                 "fromPort": 3389, "toPort": 3389, "ipRanges": {"items": [{"cidrIp": "%s"}]}}]}}""".formatted(cidr));
+    }
+
+    @Test
+    void alertsAtTheBaseSeverityWhenNoEscalationHolds() {
+        CloudTrailEvent office = ingress("198.51.100.0/24");
+
+        assertThat(securityGroups.matches(office)).isTrue();
+        assertThat(securityGroups.severityFor(office)).isEqualTo(Severity.MEDIUM);
+        assertThat(securityGroups.evidence(office)).containsOnlyKeys("requestParameters.groupId",
+                "requestParameters.ipPermissions");
+    }
+
+    @Test
+    void alertsHighWithTheOpenedCidrAsEvidenceWhenOpenToTheWorld() {
+        CloudTrailEvent world = ingress("0.0.0.0/0");
+
+        assertThat(securityGroups.severityFor(world)).isEqualTo(Severity.HIGH);
+        assertThat(securityGroups.renderTitle(world)).isEqualTo("Security group sg-0a1b2c3d4e5f67890 changed "
+                + "(AuthorizeSecurityGroupIngress) by arn:aws:iam::111122223333:user/alice");
+        assertThat(securityGroups.evidence(world)).containsKeys("requestParameters.groupId", "openCidrs")
+                .containsEntry("openCidrs", List.of("0.0.0.0/0")).containsEntry("openPorts", List.of("tcp 3389"))
+                .containsEntry("escalatedBy", List.of("HIGH: matcher ingress-open-to-world"))
+                .doesNotContainValue(null);
+        assertThat(List.copyOf(securityGroups.evidence(world).keySet()))
+                .startsWith("requestParameters.groupId", "requestParameters.ipPermissions");
+    }
+
+    @Test
+    void takesTheHighestEscalationThatHolds() {
+        Rule rds = pack.rule("rds-instance-lifecycle").orElseThrow();
+        CloudTrailEvent reboot = TestEvents.call("rds.amazonaws.com", "RebootDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\"}");
+        CloudTrailEvent keep = TestEvents.call("rds.amazonaws.com", "DeleteDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"skipFinalSnapshot\": false}");
+        CloudTrailEvent destroy = TestEvents.call("rds.amazonaws.com", "DeleteDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"skipFinalSnapshot\": true}");
+
+        assertThat(List.of(reboot, keep, destroy)).extracting(rds::severityFor)
+                .containsExactly(Severity.LOW, Severity.MEDIUM, Severity.HIGH);
+    }
+
+    @Test
+    void staysQuietWhenTheMatcherDoesNotHold() {
+        Rule guardDuty = pack.rule("guardduty-detector-disabled").orElseThrow();
+
+        assertThat(guardDuty.matches(TestEvents.call("guardduty.amazonaws.com", "UpdateDetector",
+                "{\"detectorId\": \"12abc34d567e8fa901bc2d34e56789f0\", \"enable\": true}"))).isFalse();
+        assertThat(guardDuty.matcher()).contains("guardduty-detector-disabled");
+    }
+
+    @Test
+    void exposesWhatTheAlertAndTheDocsNeed() {
+        assertThat(securityGroups.id()).isEqualTo("security-group-changed");
+        assertThat(securityGroups.mitre()).containsExactly("T1562.007");
+        assertThat(securityGroups.cis()).contains("4.10");
+        assertThat(securityGroups.eventNames()).get().asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.COLLECTION).contains("AuthorizeSecurityGroupIngress");
+        assertThat(securityGroups.condition()).startsWith("{ ($.eventSource = \"ec2.amazonaws.com\")");
+        assertThat(securityGroups.runbook()).startsWith("1. Ask:");
+    }
+}
