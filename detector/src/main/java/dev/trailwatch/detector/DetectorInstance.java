@@ -4,10 +4,10 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.rules.RulePack;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -33,11 +33,11 @@ public final class DetectorInstance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorInstance.class);
 
     private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final KafkaStreamsMeters streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RulePack rules;
 
-    private DetectorInstance(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RulePack rules) {
+    private DetectorInstance(KafkaStreams streams, KafkaStreamsMeters streamsMetrics, RulePack rules) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.rules = rules;
@@ -50,8 +50,7 @@ public final class DetectorInstance implements AutoCloseable {
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         Topology topology = DetectorTopology.build(config, rules, metrics, flush);
         KafkaStreams streams = new KafkaStreams(topology, props);
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(metrics.registry());
+        KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
         Gauge.builder("trailwatch.ready", instance, i -> i.ready() ? 1 : 0)
                 .description("1 when the Streams client is RUNNING (state restored), else 0").register(metrics.registry());

@@ -3,6 +3,7 @@ package dev.trailwatch.detector.command;
 import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.metrics.JvmMeters;
 import dev.trailwatch.detector.metrics.MetricsServer;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,7 +17,7 @@ final class Monitoring {
 
     static TrailWatchMetrics metrics() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        JvmMetrics.bindTo(registry);
+        JvmMeters.bindTo(registry);
         return new TrailWatchMetrics(registry);
     }
 

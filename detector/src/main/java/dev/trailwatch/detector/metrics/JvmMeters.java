@@ -1,4 +1,4 @@
-package dev.trailwatch.detector.command;
+package dev.trailwatch.detector.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -9,20 +9,33 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
-/** JVM and process meters for a long-running detector. */
-final class JvmMetrics {
+/**
+ * The standard JVM and process meters (memory, GC, threads, classes, CPU, uptime, open files) on a registry, the set
+ * every JVM dashboard expects ({@code jvm_memory_used_bytes}, {@code process_cpu_usage}, ...). Close it to detach the
+ * GC notification listener.
+ */
+public final class JvmMeters implements AutoCloseable {
 
-    private JvmMetrics() {
+    private final JvmGcMetrics gc;
+
+    private JvmMeters(JvmGcMetrics gc) {
+        this.gc = gc;
     }
 
-    @SuppressWarnings("resource") // JvmGcMetrics lives as long as the process
-    static void bindTo(MeterRegistry registry) {
-        new ClassLoaderMetrics().bindTo(registry);
+    public static JvmMeters bindTo(MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        return new JvmMeters(gc);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
     }
 }

@@ -1,0 +1,55 @@
+package dev.trailwatch.detector.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Kafka Streams' own metrics (threads, tasks, stores, embedded clients) as Micrometer meters
+ * ({@code kafka_stream_thread_process_rate}, {@code kafka_consumer_fetch_manager_records_lag}, ...).
+ *
+ * <p>Bind before {@link KafkaStreams#start()}: Micrometer discovers new Kafka metrics only on its refresh, and with
+ * the default one-minute refresh the thread and task metrics of a starting client appear a minute late. Here the
+ * refresh is {@link #DEFAULT_REFRESH} on a daemon thread of its own.
+ */
+public final class KafkaStreamsMeters implements AutoCloseable {
+
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(5);
+
+    private final KafkaStreamsMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+
+    private KafkaStreamsMeters(KafkaStreamsMetrics metrics, ScheduledExecutorService scheduler) {
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+    }
+
+    public static KafkaStreamsMeters bindTo(MeterRegistry registry, KafkaStreams streams) {
+        return bindTo(registry, streams, DEFAULT_REFRESH, Tag.of("app", "trailwatch"));
+    }
+
+    public static KafkaStreamsMeters bindTo(MeterRegistry registry, KafkaStreams streams, Duration refresh,
+            Tag... tags) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "trailwatch-streams-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(tags), scheduler, refresh);
+        metrics.bindTo(registry);
+        return new KafkaStreamsMeters(metrics, scheduler);
+    }
+
+    /** Removes the meters from the registry and stops the refresh. */
+    @Override
+    public void close() {
+        metrics.close();
+        // Micrometer leaves a scheduler it was given running.
+        scheduler.shutdownNow();
+    }
+}

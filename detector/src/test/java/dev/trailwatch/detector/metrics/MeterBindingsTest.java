@@ -1,0 +1,75 @@
+package dev.trailwatch.detector.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeterBindingsTest {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    @Test
+    void bindsTheStandardJvmAndProcessMeters() {
+        JvmMeters meters = JvmMeters.bindTo(registry);
+        try {
+            assertThat(registry.scrape()).contains(
+                    "jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                    "system_cpu_count", "process_uptime_seconds", "process_files_open_files", "jvm_gc_");
+        } finally {
+            meters.close();
+        }
+    }
+
+    @Test
+    void bindsKafkaStreamsMetersAndRemovesThemOnClose(@TempDir Path stateDir) {
+        // Not started: binding happens before start(), and an unstarted client connects to nothing.
+        try (KafkaStreams streams = new KafkaStreams(passThrough(), streamsConfig(stateDir))) {
+            KafkaStreamsMeters meters = KafkaStreamsMeters.bindTo(registry, streams, Duration.ofSeconds(1),
+                    Tag.of("app", "trailwatch-test"));
+
+            assertThat(kafkaMeterCount()).isPositive();
+            assertThat(registry.getMeters()).filteredOn(m -> m.getId().getName().startsWith("kafka."))
+                    .allSatisfy(m -> assertThat(m.getId().getTag("app")).isEqualTo("trailwatch-test"));
+
+            meters.close();
+
+            assertThat(kafkaMeterCount()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("trailwatch-streams-metrics")));
+        }
+    }
+
+    private long kafkaMeterCount() {
+        return registry.getMeters().stream().map(Meter::getId).filter(id -> id.getName().startsWith("kafka.")).count();
+    }
+
+    private static org.apache.kafka.streams.Topology passThrough() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
+                .to("out", Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
+    }
+
+    private static Properties streamsConfig(Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "meter-bindings-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
+    }
+}
