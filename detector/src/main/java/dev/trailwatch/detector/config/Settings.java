@@ -33,8 +33,8 @@ public final class Settings {
     public static final ConfigKey<String> TOPIC_ACCOUNTS = ConfigKey.text("topic.accounts", "trailwatch.accounts",
             "Compacted topic of known organization accounts: key = account id, value = name/OU/tags JSON, "
                     + "tombstone removes.");
-    public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topic.partitions", "4",
-            "Partitions for topics TrailWatch creates itself (demo and scan; production topics are yours).");
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topic.partitions", "6",
+            "Partitions of the events, alerts and dead-letter topics that `trailwatch run --create-topics` creates.");
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,

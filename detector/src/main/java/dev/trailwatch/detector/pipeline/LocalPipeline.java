@@ -2,7 +2,6 @@ package dev.trailwatch.detector.pipeline;
 
 import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -23,6 +22,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * One input partition: a replay must reach every detector in event-time order, and across several partitions
+     * one stream thread works through its tasks in turns, so a repartitioned detector (by IP, by principal) would see
+     * event time jump ahead by whatever one task processed in its turn and take the other tasks' events as late.
+     * A single stream thread gains nothing from more partitions anyway.
+     */
+    private static final int REPLAY_PARTITIONS = 1;
+
     private final EmbeddedKafka kafka;
     private final DetectorConfig config;
     private final DetectorInstance detector;
@@ -42,7 +49,7 @@ public final class LocalPipeline implements AutoCloseable {
         DetectorConfig config = base.with(Map.of(
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
                 DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        kafka.createTopics(TopicSetup.required(config, config.get(Settings.TOPIC_PARTITIONS), (short) 1));
+        kafka.createTopics(TopicSetup.required(config, REPLAY_PARTITIONS, (short) 1));
         DetectorInstance detector = DetectorInstance.start(config, metrics, flush);
         LocalPipeline pipeline = new LocalPipeline(kafka, config, detector, stateDir);
         if (!detector.awaitRunning(START_TIMEOUT)) {

@@ -31,7 +31,8 @@ public final class CloudTrailFiles {
      *
      * <ul>
      *   <li>Digest files are skipped ({@link #isDigest}); in folders, hidden files and folders (name starts with
-     *       {@code .}) are skipped too. A file named explicitly is read whatever its name, unless it is a digest.</li>
+     *       {@code .}) and files that are not JSON logs by name ({@link #isLogFileName}) are skipped too. A file named
+     *       explicitly is read whatever its name, unless it is a digest.</li>
      *   <li>Order: by the delivery timestamp in CloudTrail's file name, then by path. Files without such a timestamp
      *       come after all timestamped ones, in path order.</li>
      *   <li>A file reached twice (overlapping roots) is listed once. Paths keep the form they were given in (relative
@@ -79,8 +80,19 @@ public final class CloudTrailFiles {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> !hidden(folder.relativize(p)))
                     .filter(p -> !isDigest(p.toString()))
+                    .filter(p -> isLogFileName(p.getFileName().toString()))
                     .toList();
         }
+    }
+
+    /**
+     * True for the names a folder scan reads: {@code .json}, {@code .json.gz}, {@code .jsonl}, {@code .ndjson} and
+     * plain {@code .gz} (case-insensitive). A folder of logs often carries READMEs, manifests or checksums beside
+     * them; those are not records.
+     */
+    public static boolean isLogFileName(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".json") || n.endsWith(".gz") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
     }
 
     private static boolean hidden(Path relative) {

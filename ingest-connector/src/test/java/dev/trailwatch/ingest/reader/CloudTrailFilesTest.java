@@ -34,10 +34,20 @@ class CloudTrailFilesTest {
                 + "111122223333_CloudTrail-Digest_eu-west-1_trail_us-east-1_20240115T1005Z.json.gz");
         file(".hidden/x.json");
         file("exports/.DS_Store");
+        file("exports/README.md");
+        file("exports/manifest.txt");
+        Path lines = file("exports/more.JSONL");
 
         List<Path> files = CloudTrailFiles.list(List.of(dir));
 
-        assertThat(files).containsExactly(early, insight, late, plain);
+        assertThat(files).containsExactly(early, insight, late, plain, lines);
+    }
+
+    @Test
+    void readsAFileNamedExplicitlyWhateverItsName() throws IOException {
+        Path odd = file("events.txt");
+
+        assertThat(CloudTrailFiles.list(List.of(odd))).containsExactly(odd);
     }
 
     @Test
