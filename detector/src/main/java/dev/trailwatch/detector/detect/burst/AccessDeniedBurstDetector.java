@@ -1,0 +1,147 @@
+package dev.trailwatch.detector.detect.burst;
+
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Durations;
+import dev.trailwatch.detector.detect.Alerts;
+import dev.trailwatch.detector.detect.Detector;
+import dev.trailwatch.detector.detect.DetectorContext;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.serde.JacksonSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * AccessDenied burst: at least {@code burst.access-denied.threshold} (20) {@code AccessDenied*} /
+ * {@code *UnauthorizedOperation} errors (the CIS 4.1 filter) within {@code burst.access-denied.window} (5 minutes)
+ * of event time from one principal make one MEDIUM alert listing the denied actions; errors arriving later in the
+ * same window fold into one follow-up with the same alert id. A second key space counts per source IP and alerts when
+ * the errors come from two or more principals: one host cycling through several stolen credentials. (A single
+ * principal is already the per-principal alert; requiring a second keeps one burst from raising two alerts.)
+ *
+ * <p>Counted: calls made from an IP address by a principal. Not counted: calls AWS makes itself (an
+ * {@code AWSService} identity, or a source that is a service name such as {@code sqs.amazonaws.com} or
+ * {@code AWS Internal}) and the background calls the console makes while it renders a page (user agent
+ * {@code aws-internal/...}): a user with narrow permissions browsing the console makes dozens of those, and they say
+ * nothing about intent. Panther's rules draw the same lines.
+ *
+ * <p>Why: stolen credentials are tried before they are used. Enumeration tools (enumerate-iam, Pacu, ScoutSuite)
+ * call hundreds of List/Describe/Get APIs across services to learn what the key can reach, and most are denied.
+ *
+ * <p>False positives: a deployment or script whose role lacks a permission and retries; a new service integration
+ * being set up; security scanners with read-only roles that lack some services.
+ *
+ * <p>ATT&amp;CK: T1580 Cloud Infrastructure Discovery. (T1087.004 Cloud Account discovery is the narrower case of
+ * IAM List* calls; the denied calls of a burst usually span EC2, S3, IAM, Lambda and more, which is T1580.)
+ */
+public final class AccessDeniedBurstDetector implements Detector {
+
+    public static final String ID = "access-denied-burst";
+    private static final List<String> MITRE = List.of("T1580");
+    private static final String RUNBOOK = "Ask the principal's owner whether the calls were theirs (a deploy, a new "
+            + "script). Check the user agent and source IP against the principal's usual ones, and which actions "
+            + "were denied: many List/Describe/Get calls across services is enumeration. If not expected, disable the "
+            + "access key or revoke the role's sessions, and look for the calls that were allowed from the same IP.";
+
+    private final DetectorContext context;
+    private final BurstSpec byPrincipal;
+    private final BurstSpec byIp;
+
+    public AccessDeniedBurstDetector(DetectorContext context) {
+        DetectorConfig config = context.config();
+        int threshold = config.get(BurstSettings.ACCESS_DENIED_THRESHOLD);
+        Duration window = config.get(BurstSettings.ACCESS_DENIED_WINDOW);
+        Duration grace = config.get(BurstSettings.GRACE);
+        this.context = context;
+        this.byPrincipal = new BurstSpec(ID, "by-principal", window, grace, threshold, 1, CloudTrailEvent::principal,
+                AccessDeniedBurstDetector::action, tally -> perPrincipal(tally, threshold, window));
+        this.byIp = new BurstSpec(ID, "by-ip", window, grace, threshold, 2, CloudTrailEvent::sourceIpAddress,
+                CloudTrailEvent::principal, tally -> perIp(tally, threshold, window));
+    }
+
+    /** True when the event counts toward an AccessDenied burst (see the class comment for what is left out). */
+    public static boolean countsTowardBurst(CloudTrailEvent event) {
+        String code = event.errorCode();
+        boolean denied = code != null && (code.startsWith("AccessDenied") || code.endsWith("UnauthorizedOperation"));
+        String agent = event.userAgent();
+        return denied && !event.userIdentity().isAwsService() && isIpAddress(event.sourceIpAddress())
+                && (agent == null || !agent.startsWith("aws-internal/"));
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
+        KStream<String, CloudTrailEvent> denied = events.filter((account, e) -> countsTowardBurst(e),
+                Named.as(ID + "-filter"));
+        return Bursts.finish(ID, context,
+                Bursts.count(repartition(denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, context),
+                Bursts.count(repartition(denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, context));
+    }
+
+    private static KStream<String, CloudTrailEvent> repartition(KStream<String, CloudTrailEvent> denied,
+                                                                BurstSpec spec,
+                                                                Function<CloudTrailEvent, String> key) {
+        return denied.selectKey((account, e) -> key.apply(e), Named.as(spec.name() + "-key"))
+                .repartition(Repartitioned.<String, CloudTrailEvent>as(spec.name())
+                        .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
+    }
+
+    /** {@code iam:GetRole}: the service's short name and the call, as IAM policies spell actions. */
+    static String action(CloudTrailEvent event) {
+        String source = event.eventSource();
+        int dot = source.indexOf('.');
+        return (dot > 0 ? source.substring(0, dot) : source) + ':' + event.eventName();
+    }
+
+    /** An IPv4 or IPv6 literal, checked by shape only (never a DNS lookup). */
+    static boolean isIpAddress(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        if (text.indexOf(':') >= 0) {
+            return text.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+        }
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Alerts.Finding perPrincipal(BurstSpec.Tally tally, int threshold, Duration window) {
+        Map<String, Object> evidence = BurstEvidence.of("principal", "errors", tally, threshold, window);
+        evidence.put("deniedActions", tally.tokens());
+        return new Alerts.Finding(ID, "AccessDenied burst by " + tally.entity(),
+                tally.entity() + " was denied " + tally.count() + " calls within " + Durations.format(window)
+                        + " of " + Instant.ofEpochMilli(tally.start()) + ", " + tally.tokens().size()
+                        + " different actions: " + BurstEvidence.head(tally.tokens()),
+                Severity.MEDIUM, MITRE, RUNBOOK, evidence);
+    }
+
+    private static Alerts.Finding perIp(BurstSpec.Tally tally, int threshold, Duration window) {
+        Map<String, Object> evidence = BurstEvidence.of("sourceIp", "errors", tally, threshold, window);
+        evidence.put("principals", tally.tokens());
+        return new Alerts.Finding(ID, "AccessDenied burst from " + tally.entity(),
+                tally.count() + " calls from " + tally.entity() + " were denied within " + Durations.format(window)
+                        + " of " + Instant.ofEpochMilli(tally.start()) + ", made by " + tally.tokens().size()
+                        + " principals: " + BurstEvidence.head(tally.tokens()),
+                Severity.MEDIUM, MITRE, RUNBOOK, evidence);
+    }
+}

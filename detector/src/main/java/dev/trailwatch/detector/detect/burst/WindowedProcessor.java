@@ -1,0 +1,150 @@
+package dev.trailwatch.detector.detect.burst;
+
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.parse.RejectReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The plumbing every event-time windowed processor here shares: per-key state in one store, an {@link ExpiryIndex}
+ * that wakes a key when its windows close (a stream-time punctuator, once a minute of event time), the end-of-input
+ * flush, late events, and alerts below the configured minimum severity (counted, not sent).
+ *
+ * <p>Invariant: every stored key has a timer at or before the moment it next needs attention, so closing windows
+ * costs a range scan of the due timers and nothing else.
+ */
+abstract class WindowedProcessor<S extends WindowState<S>>
+        implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
+
+    private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
+    private static final Duration FLUSH_CHECK_EVERY = Duration.ofMillis(200);
+
+    private final BurstStores names;
+    private final long seenReach;
+    private final Severity minSeverity;
+    private final TrailWatchMetrics metrics;
+    private final FlushSignal flush;
+    private ProcessorContext<String, BurstOutcome> context;
+    private KeyValueStore<String, S> states;
+    private ExpiryIndex expiry;
+    private long flushedGeneration;
+
+    /** @param seenReach how long behind stream time an event id is remembered: as long as a copy would count */
+    WindowedProcessor(String name, long seenReach, Severity minSeverity, TrailWatchMetrics metrics,
+                      FlushSignal flush) {
+        this.names = BurstStores.named(name);
+        this.seenReach = seenReach;
+        this.minSeverity = minSeverity;
+        this.metrics = metrics;
+        this.flush = flush;
+    }
+
+    /** The state of a key that has none stored. */
+    abstract S empty();
+
+    /** Closes the key's windows that stream time has passed (their follow-ups go out) and drops what expired. */
+    abstract S closeExpired(String key, S state, long now);
+
+    /** End of input: every open window of the key closes as if event time had moved past it. */
+    abstract void closeAll(String key, S state);
+
+    /** When the key next needs attention with no new events: a window's close, or the moment it can be deleted. */
+    abstract long nextDue(S state);
+
+    @Override
+    public void init(ProcessorContext<String, BurstOutcome> context) {
+        this.context = context;
+        this.states = context.getStateStore(names.state());
+        this.expiry = new ExpiryIndex(context.getStateStore(names.expiry()));
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
+        if (flush.enabled()) {
+            context.schedule(FLUSH_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> flushIfRequested());
+        }
+    }
+
+    final long streamTime() {
+        return context.currentStreamTimeMs();
+    }
+
+    /** Counted as late and passed on for the dead-letter topic. */
+    final void late(Record<String, CloudTrailEvent> record) {
+        metrics.eventRejected(RejectReason.LATE);
+        context.forward(record.withValue(new BurstOutcome.Late(record.value())));
+    }
+
+    /** True the first time an event id is offered (CloudTrail delivers some events twice). */
+    final boolean firstSighting(CloudTrailEvent event) {
+        return expiry.firstSighting(event.eventId(), event.eventTime());
+    }
+
+    final void emit(Alert alert, long timestamp) {
+        if (alert.severity().atLeast(minSeverity)) {
+            context.forward(new Record<>(alert.accountId(), new BurstOutcome.Fired(alert), timestamp));
+        } else {
+            metrics.alertEmitted(alert.ruleId(), alert.severity());
+        }
+    }
+
+    /** An event joined an alert already sent instead of alerting again. */
+    final void folded(String ruleId) {
+        metrics.alertFolded(ruleId);
+    }
+
+    /** The key's state with its expired windows closed. */
+    final S load(String key, long now) {
+        S state = states.get(key);
+        return closeExpired(key, state == null ? empty() : state, now);
+    }
+
+    /** Stores the state (or forgets an empty one) and makes sure a timer wakes it in time. */
+    final void save(String key, S state, long now) {
+        if (state.isEmpty()) {
+            states.delete(key);
+            return;
+        }
+        long next = nextDue(state);
+        if (state.dueAt() <= now || next < state.dueAt()) {
+            expiry.schedule(next, key);
+            state = state.withDueAt(next);
+        }
+        states.put(key, state);
+    }
+
+    private void closeDue(long now) {
+        expiry.forgetSeenBefore(now - seenReach);
+        for (String key : expiry.takeDueBefore(now)) {
+            if (states.get(key) != null) {
+                save(key, load(key, now), now);
+            }
+        }
+    }
+
+    private void flushIfRequested() {
+        long generation = flush.generation();
+        if (generation == flushedGeneration) {
+            return;
+        }
+        flushedGeneration = generation;
+        List<KeyValue<String, S>> all = new ArrayList<>();
+        try (KeyValueIterator<String, S> it = states.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, S> entry : all) {
+            closeAll(entry.key, entry.value);
+            states.delete(entry.key);
+        }
+        expiry.takeDueBefore(Long.MAX_VALUE);
+    }
+}

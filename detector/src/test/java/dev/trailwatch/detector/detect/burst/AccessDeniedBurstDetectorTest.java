@@ -1,0 +1,183 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.ATTACKER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.BYSTANDER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.T0;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.arn;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.denied;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.lateEventIds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Denied calls: one alert per burst per principal, and per source IP when several principals share it. */
+class AccessDeniedBurstDetectorTest {
+
+    private static final String ID = AccessDeniedBurstDetector.ID;
+    private static final List<String> RECON = List.of("ListUsers", "ListRoles", "GetAccountAuthorizationDetails",
+            "ListPolicies");
+
+    @Test
+    void alertsOnceWhenOnePrincipalIsDeniedTwentyTimesWithinFiveMinutes() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            pipeDenied(topology, "mallory", ATTACKER, 20, 0);
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            Alert alert = alerts.get(0);
+            assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(alert.principal()).isEqualTo(arn("mallory"));
+            assertThat(alert.eventCount()).isEqualTo(20);
+            assertThat(alert.mitre()).containsExactly("T1580");
+            assertThat(alert.evidence()).containsEntry("keyedBy", "principal").containsEntry("threshold", 20)
+                    .containsEntry("deniedActions", List.of("iam:ListUsers", "iam:ListRoles",
+                            "iam:GetAccountAuthorizationDetails", "iam:ListPolicies"));
+        }
+    }
+
+    @Test
+    void staysQuietWhenNineteenCallsAreDenied() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            pipeDenied(topology, "mallory", ATTACKER, 19, 0);
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void staysQuietWhenTheTwentiethDenialIsJustOutsideTheWindow() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(denied("mallory", ATTACKER, "ListUsers", T0));
+            for (int i = 0; i < 18; i++) {
+                topology.pipe(denied("mallory", ATTACKER, "ListRoles", at(Duration.ofMinutes(1)).plusSeconds(10L * i)));
+            }
+            topology.pipe(denied("mallory", ATTACKER, "ListUsers", at(Duration.ofMinutes(5))));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void alertsPerIpWhenSeveralPrincipalsAreDeniedFromOneIp() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            pipeDenied(topology, "mallory", ATTACKER, 10, 0);
+            pipeDenied(topology, "trent", ATTACKER, 10, 1);
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).evidence()).containsEntry("keyedBy", "sourceIp")
+                    .containsEntry("sourceIp", ATTACKER)
+                    .containsEntry("principals", List.of(arn("mallory"), arn("trent")));
+        }
+    }
+
+    @Test
+    void staysQuietPerIpWhenOnePrincipalMakesAllTheDeniedCalls() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            pipeDenied(topology, "mallory", ATTACKER, 25, 0);
+
+            assertThat(alertsOf(topology, ID)).extracting(a -> a.evidence().get("keyedBy"))
+                    .containsExactly("principal");
+        }
+    }
+
+    @Test
+    void staysQuietWhenAwsOrTheConsoleMadeTheDeniedCalls() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 25; i++) {
+                topology.pipe(denied("mallory", "sqs.amazonaws.com", "ListUsers", atSeconds(3L * i)));
+                topology.pipe(denied("mallory", ATTACKER, "ListRoles", atSeconds(3L * i + 1))
+                        .set("userAgent", "aws-internal/3 aws-sdk-java/1.12.124 Linux/4.9 OpenJDK_64-Bit_Server_VM"));
+            }
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void alertsOnUnauthorizedOperationAndAccessDeniedExceptionToo() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 20; i++) {
+                topology.pipe(i % 2 == 0
+                        ? TestEvents.event("ec2.amazonaws.com", "DescribeInstances", atSeconds(5L * i)).user("mallory")
+                                .sourceIp(ATTACKER).error("Client.UnauthorizedOperation", "You are not authorized")
+                        : TestEvents.event("lambda.amazonaws.com", "ListFunctions20150331", atSeconds(5L * i))
+                                .user("mallory").sourceIp(ATTACKER).error("AccessDeniedException", "not authorized"));
+            }
+
+            assertThat(alertsOf(topology, ID)).hasSize(1);
+        }
+    }
+
+    @Test
+    void alertsWhenDenialsFoldIntoOneFollowUpWithTheSameIdAsTheWindowCloses() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            TestEvents twice = denied("mallory", ATTACKER, "ListUsers", atSeconds(200));
+            pipeDenied(topology, "mallory", ATTACKER, 24, 0);
+            topology.pipe(twice).pipe(twice);
+            List<Alert> first = alertsOf(topology, ID);
+            assertThat(first).hasSize(1);
+
+            topology.pipe(denied("trent", BYSTANDER, "ListUsers", at(Duration.ofMinutes(21))));
+
+            List<Alert> followUps = alertsOf(topology, ID);
+            assertThat(followUps).hasSize(1);
+            assertThat(followUps.get(0).alertId()).isEqualTo(first.get(0).alertId());
+            assertThat(followUps.get(0).eventCount()).isEqualTo(25);
+        }
+    }
+
+    @Test
+    void alertsWhenALateDenialWithinGraceCompletesTheBurst() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            pipeDenied(topology, "mallory", ATTACKER, 19, 0);
+            topology.pipe(denied("trent", BYSTANDER, "ListUsers", at(Duration.ofMinutes(18))));
+            topology.pipe(denied("mallory", ATTACKER, "ListUsers", atSeconds(100)));
+
+            assertThat(alertsOf(topology, ID)).hasSize(1);
+        }
+    }
+
+    @Test
+    void staysQuietAndDeadLettersADenialLaterThanWindowPlusGrace() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(denied("trent", BYSTANDER, "ListUsers", at(Duration.ofMinutes(30))));
+            TestEvents late = denied("mallory", ATTACKER, "ListUsers", T0);
+            topology.pipe(late);
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+            assertThat(lateEventIds(topology)).contains(late.eventId());
+        }
+    }
+
+    @Test
+    void alertsWithThePendingFollowUpWhenTheInputEnds() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.onRequest())) {
+            pipeDenied(topology, "mallory", ATTACKER, 22, 0);
+            assertThat(alertsOf(topology, ID)).hasSize(1);
+
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+
+            assertThat(alertsOf(topology, ID)).extracting(Alert::eventCount).containsExactly(22L);
+        }
+    }
+
+    /** {@code count} denied recon calls by {@code user}, 5 s apart, starting {@code offset} seconds after T0. */
+    private static void pipeDenied(TopologyHarness topology, String user, String ip, int count, long offset) {
+        for (int i = 0; i < count; i++) {
+            topology.pipe(denied(user, ip, RECON.get(i % RECON.size()), atSeconds(offset + 5L * i)));
+        }
+    }
+}

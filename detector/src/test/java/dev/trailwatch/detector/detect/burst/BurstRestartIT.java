@@ -1,0 +1,124 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.ATTACKER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trailwatch.detector.DetectorInstance;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.embedded.EmbeddedKafka;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.pipeline.TopicSetup;
+import dev.trailwatch.detector.serde.JacksonSerde;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A burst that spans a restart on a real broker: the first detector counts six failures and stops; the second starts
+ * on an empty state directory, so its state can only come from the changelog, and four more failures complete the
+ * burst with all ten counted.
+ */
+class BurstRestartIT {
+
+    private static final String APP = "burst-restart-it";
+    private static final String CHANGELOG = APP + "-failed-console-login-burst-by-ip-state-changelog";
+
+    @TempDir
+    Path first;
+    @TempDir
+    Path second;
+
+    @Test
+    void alertsWhenABurstSpansARestartWithItsStateRestoredFromTheChangelog() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
+                    "kafka.bootstrap.servers", kafka.bootstrapServers()));
+            kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
+
+            try (DetectorInstance detector = start(config, first)) {
+                for (int i = 0; i < 6; i++) {
+                    send(producer, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+                }
+                awaitPendingFailures(kafka.bootstrapServers(), 6);
+            }
+            try (DetectorInstance detector = start(config, second)) {
+                for (int i = 6; i < 10; i++) {
+                    send(producer, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+                }
+
+                List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
+                        JacksonSerde.json(Alert.class).deserializer(),
+                        a -> a.ruleId().equals(FailedConsoleLoginBurstDetector.ID));
+                assertThat(alerts).extracting(Alert::eventCount).containsExactly(10L);
+            }
+        }
+    }
+
+    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
+        DetectorInstance detector = DetectorInstance.start(config.with(Map.of("kafka.state.dir", stateDir.toString())),
+                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
+        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
+        return detector;
+    }
+
+    /** Waits until the committed changelog holds the attacker's IP with this many failures waiting. */
+    private static void awaitPendingFailures(String bootstrap, int count) {
+        read(bootstrap, CHANGELOG, JacksonSerde.smile(BurstState.class).deserializer(),
+                state -> state != null && state.pending().size() == count);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
+        Instant time = Instant.parse(event.json().get("eventTime").asText());
+        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), TestEvents.ACCOUNT,
+                event.bytes())).get();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Reads committed records from the start until one matches; returns the matching ones seen so far. */
+    private static <V> List<V> read(String bootstrap, String topic, Deserializer<V> values,
+                                    java.util.function.Predicate<V> wanted) {
+        List<V> matching = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic + "-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r.value())) {
+                        matching.add(r.value());
+                    }
+                });
+                return !matching.isEmpty();
+            });
+        }
+        return matching;
+    }
+}

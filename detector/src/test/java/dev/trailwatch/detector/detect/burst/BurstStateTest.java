@@ -1,0 +1,133 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.ATTACKER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.BYSTANDER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.DetectorTopology;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.Topics;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The burst state itself: it lives in persistent, changelogged stores (a restart restores it: see
+ * {@code BurstRestartIT}), and a key is forgotten once its windows have closed, so nothing grows without bound.
+ * Drives its own TopologyTestDriver to look into the stores.
+ */
+class BurstStateTest {
+
+    private static final String STATE = "failed-console-login-burst-by-ip-state";
+    private static final String EXPIRY = "failed-console-login-burst-by-ip-expiry";
+    private static final List<String> BURST_STORES = Stream.of("failed-console-login-burst-by-ip",
+            "failed-console-login-burst-by-user", "console-password-spray-by-ip", "console-bruteforce-success",
+            "access-denied-burst-by-principal", "access-denied-burst-by-ip")
+            .flatMap(name -> Stream.of(name + "-state", name + "-expiry")).toList();
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void keepsEveryBurstStoreOnDiskAndInAChangelog() {
+        try (Driver driver = new Driver(stateDir)) {
+            driver.pipe(failedLogin(ATTACKER, "alice", atSeconds(0)));
+            driver.pipe(BurstEvents.denied("mallory", ATTACKER, "ListUsers", atSeconds(1)));
+
+            for (String store : BURST_STORES) {
+                assertThat(driver.driver.getKeyValueStore(store).persistent()).as(store).isTrue();
+                assertThat(driver.driver.producedTopicNames()).as(store)
+                        .contains("trailwatch-detector-" + store + "-changelog");
+            }
+        }
+    }
+
+    @Test
+    void forgetsAKeyAndTheIdsItSawOnceItsWindowsHaveClosed() {
+        try (Driver driver = new Driver(stateDir)) {
+            for (int i = 0; i < 12; i++) {
+                driver.pipe(failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+            }
+            assertThat(driver.keys(STATE)).contains(ATTACKER);
+            assertThat(driver.keys(EXPIRY)).anyMatch(key -> key.startsWith("~seen|"));
+
+            // The burst [T0, T0+5m) closes after T0+20m; its follow-up goes out and the IP is forgotten.
+            driver.pipe(failedLogin(BYSTANDER, "carol", at(Duration.ofMinutes(25))));
+
+            assertThat(driver.alerts()).filteredOn(a -> a.ruleId().equals(FailedConsoleLoginBurstDetector.ID))
+                    .extracting(Alert::eventCount).containsExactly(10L, 12L);
+            assertThat(driver.keys(STATE)).containsExactly(BYSTANDER);
+            assertThat(driver.keys(EXPIRY)).filteredOn(key -> key.startsWith("~seen|")).hasSize(1);
+            assertThat(driver.keys(EXPIRY)).noneMatch(key -> key.endsWith("|" + ATTACKER));
+        }
+    }
+
+    /** The real topology over a given state directory, closed without deleting it. */
+    private static final class Driver implements AutoCloseable {
+
+        final TopologyTestDriver driver;
+        private final TestInputTopic<String, byte[]> events;
+        private final TestOutputTopic<String, Alert> alerts;
+
+        Driver(Path stateDir) {
+            DetectorConfig config = DetectorConfig.defaults();
+            Topics topics = Topics.from(config);
+            TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+            Properties props = config.streamsProperties();
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
+            driver = new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(), metrics), props);
+            events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            alerts = driver.createOutputTopic(topics.alerts().name(), Serdes.String().deserializer(),
+                    topics.alerts().valueSerde().deserializer());
+        }
+
+        void pipe(TestEvents event) {
+            Instant time = Instant.parse(event.json().get("eventTime").asText());
+            events.pipeInput(new TestRecord<>(TestEvents.ACCOUNT, event.bytes(), time));
+        }
+
+        List<Alert> alerts() {
+            return alerts.readValuesToList();
+        }
+
+        List<String> keys(String store) {
+            KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, Object> it = kv.all()) {
+                it.forEachRemaining((KeyValue<String, Object> entry) -> keys.add(entry.key));
+            }
+            return keys;
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+}
