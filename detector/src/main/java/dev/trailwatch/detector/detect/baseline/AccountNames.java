@@ -1,0 +1,54 @@
+package dev.trailwatch.detector.detect.baseline;
+
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.model.Alert;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Puts {@code accountName} on any alert that has none, from {@code accounts.known} and the accounts topic: the global
+ * table {@link BaselineDetectors} registers, readable from every processor. One table read per alert, not per event.
+ *
+ * <p>For the topology, once, after the detectors' alerts are merged:
+ * {@code alerts.processValues(AccountNames.supplier(config), Named.as("name-accounts"))}.
+ */
+public final class AccountNames implements FixedKeyProcessor<String, Alert, Alert> {
+
+    private final KnownAccounts accounts;
+    private FixedKeyProcessorContext<String, Alert> context;
+    private KnownAccounts.Table table;
+
+    private AccountNames(KnownAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    public static FixedKeyProcessorSupplier<String, Alert, Alert> supplier(DetectorConfig config) {
+        Map<String, String> configured = config.get(BaselineSettings.KNOWN_ACCOUNTS);
+        return () -> new AccountNames(new KnownAccounts(configured, BaselineDetectors.ACCOUNTS_STORE));
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Alert> context) {
+        this.context = context;
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<AccountInfo>> store =
+                context.getStateStore(accounts.storeName());
+        this.table = KnownAccounts.table(store);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Alert> record) {
+        Alert alert = record.value();
+        if (alert.accountName() == null && alert.accountId() != null) {
+            String name = accounts.nameOf(alert.accountId(), table);
+            if (name != null) {
+                alert = alert.withAccountName(name);
+            }
+        }
+        context.forward(record.withValue(alert));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.trailwatch.detector.detect.baseline;
+
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.detect.Alerts;
+import dev.trailwatch.detector.detect.Detector;
+import dev.trailwatch.detector.detect.DetectorContext;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.suppress.Suppression;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * A principal of an account outside the organization acts in one of its accounts ({@code HIGH}, ATT&amp;CK T1199
+ * Trusted Relationship, T1078.004 Valid Accounts: Cloud Accounts).
+ *
+ * <p><b>What:</b> the acting principal's account ({@code userIdentity.accountId}: an IAM user or role session of
+ * another account, an {@code AWSAccount} caller of AssumeRole or of a shared resource; then the session issuer's
+ * account) is neither the account it acts in nor a known account. Known: {@code accounts.known}; the accounts topic
+ * ({@code trailwatch.accounts}, a global table: a new entry counts at once, a tombstone within a minute); every
+ * {@code recipientAccountId} seen on any partition (written once to that topic, so every instance learns it); accounts
+ * created or invited through AWS Organizations. AWS service principals and {@code AwsServiceEvent}s are never
+ * foreign; anonymous callers are not accounts and are left to other detections.
+ *
+ * <p><b>Why:</b> a role trust policy or a resource policy (S3, KMS, SNS, Lambda, RAM) that admits another account
+ * is how attackers keep access and how a compromised vendor reaches in.
+ *
+ * <p><b>False positives:</b> vendors you trust on purpose (monitoring, CSPM, backup: add them to
+ * {@code accounts.known} with their name); AWS-owned accounts some services call from; an organization account whose
+ * own events this deployment has not seen yet (first minutes after a cold start, or one partition running ahead of
+ * another while replaying history): seed {@code accounts.known} or the topic from {@code aws organizations
+ * list-accounts} to close that gap.
+ *
+ * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up
+ * per window. An {@code eventID} flagged once is not flagged again for twice the suppression window, so a duplicate
+ * CloudTrail delivers after the window closed does not alert again; one delivered even later re-emits the same
+ * {@code alertId} (rule + entity + event time), which consumers upsert.
+ */
+public final class ForeignAccountDetector implements Detector {
+
+    public static final String ID = "foreign-account";
+    static final List<String> MITRE = List.of("T1199", "T1078.004");
+    private static final String FLAGGED_STORE = ID + "-flagged-events";
+
+    /** What the processor needs, resolved once from configuration. */
+    /** @param flaggedFor how long (stream time) a flagged {@code eventID} is remembered (2 x suppression window). */
+    record Parameters(KnownAccounts accounts, boolean learnRecipients, boolean learnOrganizations,
+                      String flaggedStore, Duration flaggedFor) {
+    }
+
+    private final Parameters params;
+    private final String accountsTopic;
+    private final Severity minSeverity;
+    private final Duration suppressionWindow;
+    private final TrailWatchMetrics metrics;
+    private final FlushSignal flush;
+
+    ForeignAccountDetector(DetectorContext context, KnownAccounts accounts) {
+        this.params = new Parameters(accounts, context.config().get(BaselineSettings.LEARN_RECIPIENTS),
+                context.config().get(BaselineSettings.LEARN_ORGANIZATIONS), FLAGGED_STORE,
+                context.config().suppressionWindow().multipliedBy(2));
+        this.accountsTopic = context.config().get(Settings.TOPIC_ACCOUNTS);
+        this.minSeverity = context.config().minSeverity();
+        this.suppressionWindow = context.config().suppressionWindow();
+        this.metrics = context.metrics();
+        this.flush = context.flush();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
+        Map<String, KStream<String, ForeignAccountOutput>> out = events
+                .process(new Supplier(params), Named.as(ID))
+                .split(Named.as(ID + "-"))
+                .branch((key, value) -> value instanceof ForeignAccountOutput.Learned, Branched.as("learned"))
+                .defaultBranch(Branched.as("suspects"));
+        out.get(ID + "-learned")
+                .mapValues(value -> ((ForeignAccountOutput.Learned) value).info(), Named.as(ID + "-learned-info"))
+                .to(accountsTopic,
+                        Produced.with(Serdes.String(), new AccountInfoSerde()).withName(ID + "-write-accounts"));
+        KStream<String, Alert> drafts = out.get(ID + "-suspects")
+                .mapValues(value -> ((ForeignAccountOutput.Suspect) value).draft(), Named.as(ID + "-drafts"))
+                .filter((account, draft) -> aboveMinimum(draft), Named.as(ID + "-min-severity"));
+        return Suppression.apply(drafts, ID, suppressionWindow, metrics, flush);
+    }
+
+    private boolean aboveMinimum(Alert draft) {
+        if (draft.severity().atLeast(minSeverity)) {
+            return true;
+        }
+        metrics.alertEmitted(draft.ruleId(), draft.severity());
+        return false;
+    }
+
+    static Alerts.Finding finding(CloudTrailEvent event, String foreignAccount) {
+        String account = event.recipientAccountId();
+        String type = event.userIdentity().type();
+        String title = "Principal of foreign account " + foreignAccount + " acted in account " + account;
+        String description = event.principal() + " (" + type + " of account " + foreignAccount
+                + ", not an account of the organization) called " + event.eventSource() + " " + event.eventName()
+                + " in account " + account + " from " + event.sourceIpAddress()
+                + (event.errorCode() == null ? "." : "; it failed with " + event.errorCode() + ".");
+        String runbook = "Find out who owns account " + foreignAccount + " (a vendor, a partner, a former member "
+                + "of the organization). If it is trusted on purpose, add it to accounts.known or the accounts topic "
+                + "with its name. If not, find what lets it in (role trust policies and resource policies naming it, "
+                + "RAM shares), remove that, and review everything its principals did in account " + account + ".";
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("foreignAccount", foreignAccount);
+        evidence.put("principalType", type);
+        if (event.userIdentity().sessionIssuerArn() != null) {
+            evidence.put("sessionIssuer", event.userIdentity().sessionIssuerArn());
+        }
+        if (event.errorCode() != null) {
+            evidence.put("errorCode", event.errorCode());
+        }
+        return new Alerts.Finding(ID, title, description, Severity.HIGH, MITRE, runbook, evidence);
+    }
+
+    private record Supplier(Parameters params)
+            implements ProcessorSupplier<String, CloudTrailEvent, String, ForeignAccountOutput> {
+
+        @Override
+        public Processor<String, CloudTrailEvent, String, ForeignAccountOutput> get() {
+            return new ForeignAccountProcessor(params);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(params.flaggedStore()),
+                    Serdes.String(), Serdes.Long()));
+        }
+    }
+}

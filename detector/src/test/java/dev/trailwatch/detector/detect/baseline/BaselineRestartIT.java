@@ -1,0 +1,148 @@
+package dev.trailwatch.detector.detect.baseline;
+
+import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ACCOUNT;
+import static dev.trailwatch.detector.detect.baseline.BaselineEvents.call;
+import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ec2;
+import static dev.trailwatch.detector.detect.baseline.BaselineEvents.runInstances;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import dev.trailwatch.detector.DetectorInstance;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.embedded.EmbeddedKafka;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.serde.JacksonSerde;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The baselines and the learned accounts survive a restart on a real broker, even one that lost its local state
+ * directory: the first-use store is restored from its changelog, the known accounts from the accounts topic.
+ */
+class BaselineRestartIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final String MEMBER = "444455556666";
+
+    @Test
+    void alertsWhenANewRegionIsUsedAfterARestartThatLostLocalStateAndStaysQuietForWhatWasLearned() throws Exception {
+        Path firstState = BaselineHarness.tempDir();
+        Path secondState = BaselineHarness.tempDir();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            createTopics(kafka);
+            DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", "baseline-restart-it",
+                    DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers()));
+            try (DetectorInstance first = start(config, firstState)) {
+                send(producer, ec2("eu-west-1", T0));
+                send(producer, call(MEMBER, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1", T0));
+                awaitAccountsWritten(kafka.bootstrapServers(), Set.of(ACCOUNT, MEMBER));
+            }
+            try (DetectorInstance second = start(config, secondState)) {
+                Instant later = T0.plus(Duration.ofDays(8));
+                send(producer, BaselineEvents.assumedRoleOf(MEMBER,
+                        call(ACCOUNT, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1", later)));
+                send(producer, ec2("eu-west-1", later));
+                send(producer, runInstances("ap-east-1", later.plusSeconds(60)));
+
+                List<Alert> alerts = readAlertsUntil(kafka.bootstrapServers(), a -> "ap-east-1".equals(a.region()));
+                // Only the new region: no first-use alert for the known one, no foreign-account alert for MEMBER.
+                List<String> baselineRules = List.of(FirstRegionUseDetector.ID, FirstServiceUseDetector.ID,
+                        ForeignAccountDetector.ID);
+                assertThat(alerts).filteredOn(alert -> baselineRules.contains(alert.ruleId()))
+                        .extracting(Alert::ruleId, Alert::region)
+                        .containsExactly(tuple(FirstRegionUseDetector.ID, "ap-east-1"));
+            }
+        } finally {
+            BaselineHarness.deleteRecursively(firstState);
+            BaselineHarness.deleteRecursively(secondState);
+        }
+    }
+
+    private static void createTopics(EmbeddedKafka kafka) {
+        kafka.createTopics(List.of(new NewTopic("cloudtrail.events", 2, (short) 1),
+                new NewTopic("cloudtrail.alerts", 1, (short) 1), new NewTopic("cloudtrail.events.dlq", 1, (short) 1),
+                new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+    }
+
+    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
+        DetectorConfig withState = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
+        DetectorInstance detector = DetectorInstance.start(withState,
+                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
+        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
+        return detector;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) {
+        Instant time = Instant.parse(event.json().get("eventTime").asText());
+        String account = event.json().get("recipientAccountId").asText();
+        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), account, event.bytes()));
+        producer.flush();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Read committed: once the detector's writes of these accounts are visible, so is the state they came with. */
+    private static void awaitAccountsWritten(String bootstrap, Set<String> accounts) {
+        Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<String, AccountInfo> consumer = consumer(bootstrap, new AccountInfoSerde().deserializer())) {
+            consumer.subscribe(List.of("trailwatch.accounts"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.key()));
+                return seen.containsAll(accounts);
+            });
+        }
+    }
+
+    /** Alerts up to the one {@code last} matches, then everything committed before it. */
+    private static List<Alert> readAlertsUntil(String bootstrap, Predicate<Alert> last) {
+        List<Alert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, Alert> consumer =
+                     consumer(bootstrap, JacksonSerde.json(Alert.class).deserializer())) {
+            consumer.subscribe(List.of("cloudtrail.alerts"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> alerts.add(r.value()));
+                return alerts.stream().anyMatch(last);
+            });
+            var end = consumer.endOffsets(consumer.assignment());
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> alerts.add(r.value()));
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+        }
+        return alerts;
+    }
+
+    private static <V> KafkaConsumer<String, V> consumer(String bootstrap, Deserializer<V> values) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "baseline-restart-it-reader-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values);
+    }
+}
