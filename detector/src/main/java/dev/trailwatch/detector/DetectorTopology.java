@@ -5,6 +5,7 @@ import dev.trailwatch.detector.detect.Detector;
 import dev.trailwatch.detector.detect.DetectorContext;
 import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.detect.WatchListDetector;
+import dev.trailwatch.detector.detect.baseline.AccountNames;
 import dev.trailwatch.detector.detect.baseline.BaselineDetectors;
 import dev.trailwatch.detector.detect.burst.BurstDetectors;
 import dev.trailwatch.detector.metrics.AlertSinkMetrics;
@@ -28,8 +29,9 @@ import org.apache.kafka.streams.kstream.Named;
 
 /**
  * The only place the stream graph is wired. It reads like the data flow: read raw records, parse each once, send
- * the unreadable ones to the dead-letter topic, fan the events out to every detector, merge their alerts, key them by
- * alert id and write them to the alerts topic.
+ * the unreadable ones to the dead-letter topic, fan the events out to every detector, merge their alerts, name their
+ * accounts, key them by alert id and write them to the alerts topic; events a detector gave up on (late) go to the
+ * dead-letter topic too.
  */
 public final class DetectorTopology {
 
@@ -65,12 +67,15 @@ public final class DetectorTopology {
             KStream<String, Alert> found = detector.detect(events);
             alerts = alerts == null ? found : alerts.merge(found, Named.as("merge-" + detector.id()));
         }
-        alerts.selectKey((account, alert) -> alert.alertId(), Named.as("key-by-alert-id"))
+        alerts.processValues(AccountNames.supplier(config), Named.as("name-accounts"))
+                .selectKey((account, alert) -> alert.alertId(), Named.as("key-by-alert-id"))
                 .processValues(() -> new AlertSinkMetrics(metrics), Named.as("measure-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced("write-alerts"));
 
         for (DetectorContext.DeadLetterRoute route : context.deadLetterRoutes()) {
-            route.events().processValues(() -> new EventDeadLetterProcessor(route.reason()), Named.as(route.name()))
+            route.events()
+                    .processValues(() -> new EventDeadLetterProcessor(route.name(), route.reason()),
+                            Named.as(route.name()))
                     .to(topics.deadLetters().name(), topics.deadLetters().produced(route.name() + "-write"));
         }
         return builder.build();

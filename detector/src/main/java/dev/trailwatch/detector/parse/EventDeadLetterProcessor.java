@@ -3,6 +3,7 @@ package dev.trailwatch.detector.parse;
 import dev.trailwatch.detector.errors.DeadLetters;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
@@ -12,17 +13,20 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 public final class EventDeadLetterProcessor extends ContextualFixedKeyProcessor<String, CloudTrailEvent, byte[]> {
 
+    private final String route;
     private final RejectReason reason;
 
-    public EventDeadLetterProcessor(RejectReason reason) {
+    /** @param route the step that gave the event up, named in the detail header (e.g. {@code access-denied-burst-late}) */
+    public EventDeadLetterProcessor(String route, RejectReason reason) {
+        this.route = route;
         this.reason = reason;
     }
 
     @Override
     public void process(FixedKeyRecord<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
-        String detail = reason.tag() + ": " + event.eventName() + " " + event.eventId() + " at "
-                + java.time.Instant.ofEpochMilli(event.eventTime());
+        String detail = route + ": " + event.eventName() + " " + event.eventId() + " at "
+                + Instant.ofEpochMilli(event.eventTime());
         DeadLetters.annotate(record.headers(), reason, detail, null);
         context().forward(record.withValue(event.record().toString().getBytes(StandardCharsets.UTF_8)));
     }
