@@ -29,8 +29,8 @@ import org.apache.kafka.streams.kstream.Named;
 
 /**
  * The only place the stream graph is wired. It reads like the data flow: read raw records, parse each once, send
- * the unreadable ones to the dead-letter topic, fan the events out to every detector, merge their alerts, name their
- * accounts, key them by alert id and write them to the alerts topic; events a detector gave up on (late) go to the
+ * the unreadable ones to the dead-letter topic, fan the events out to every detector, and write each detector's
+ * alerts (account named, keyed by alert id) to the alerts topic; events a detector gave up on (late) go to the
  * dead-letter topic too.
  */
 public final class DetectorTopology {
@@ -62,15 +62,10 @@ public final class DetectorTopology {
                 .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         DetectorContext context = new DetectorContext(builder, config, rules, metrics, flush);
-        KStream<String, Alert> alerts = null;
         for (Detector detector : detectors(context)) {
-            KStream<String, Alert> found = detector.detect(events);
-            alerts = alerts == null ? found : alerts.merge(found, Named.as("merge-" + detector.id()));
+            writeAlerts(detector.id(), detector.detect(events), topics, config, metrics);
         }
-        alerts.processValues(AccountNames.supplier(config), Named.as("name-accounts"))
-                .selectKey((account, alert) -> alert.alertId(), Named.as("key-by-alert-id"))
-                .processValues(() -> new AlertSinkMetrics(metrics), Named.as("measure-alerts"))
-                .to(topics.alerts().name(), topics.alerts().produced("write-alerts"));
+        context.extraAlerts().forEach((name, alerts) -> writeAlerts(name, alerts, topics, config, metrics));
 
         for (DetectorContext.DeadLetterRoute route : context.deadLetterRoutes()) {
             route.events()
@@ -81,7 +76,21 @@ public final class DetectorTopology {
         return builder.build();
     }
 
-    /** Every detection, in the order their alerts are merged. */
+    /**
+     * Names the account, keys by alert id and writes one detector's alerts. Each detector gets its own sink rather
+     * than one merge of all alerts: a merge would join a repartitioned detector's sub-topology to the input topic's,
+     * and that task's stream time (the maximum over its partitions) would run ahead on the input partition while
+     * repartitioned events waited for the next commit, turning them "late".
+     */
+    private static void writeAlerts(String id, KStream<String, Alert> alerts, Topics topics, DetectorConfig config,
+                                    TrailWatchMetrics metrics) {
+        alerts.processValues(AccountNames.supplier(config), Named.as(id + "-name-accounts"))
+                .selectKey((account, alert) -> alert.alertId(), Named.as(id + "-key-by-alert-id"))
+                .processValues(() -> new AlertSinkMetrics(metrics), Named.as(id + "-measure-alerts"))
+                .to(topics.alerts().name(), topics.alerts().produced(id + "-write-alerts"));
+    }
+
+    /** Every detection. */
     private static List<Detector> detectors(DetectorContext context) {
         List<Detector> all = new ArrayList<>();
         all.add(new WatchListDetector(context));

@@ -76,6 +76,14 @@ public final class TopologyHarness implements AutoCloseable {
         return this;
     }
 
+    /** Pipes a CloudTrail record given as JSON, keyed by its recipientAccountId, stamped with its eventTime. */
+    public TopologyHarness pipeJson(com.fasterxml.jackson.databind.JsonNode record) {
+        Instant time = Instant.parse(record.get("eventTime").asText());
+        events.pipeInput(new TestRecord<>(record.path("recipientAccountId").asText(),
+                record.toString().getBytes(StandardCharsets.UTF_8), time));
+        return this;
+    }
+
     public TopologyHarness pipeRaw(String value, Instant time) {
         events.pipeInput(new TestRecord<>(TestEvents.ACCOUNT,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), time));

@@ -66,8 +66,9 @@ public final class DemoCommand implements Callable<Integer> {
             int files = SampleData.feed(feeder);
             new Drain(pipeline.bootstrapServers(), Duration.ofMinutes(5))
                     .await(feeder, metrics, FlushSignal.never(), collector);
-            out.printf("%nDemo data done: %d files, %d events, %d alerts, %d rejected.%n", files,
-                    metrics.eventsRead(), collector.received(), feeder.rejected() + metrics.eventsRejected());
+            out.printf("%nDemo data done: %d files, %d events, %d alerts, %d rejected%s.%n", files,
+                    metrics.eventsRead(), collector.received(), feeder.rejected() + metrics.eventsRejected(),
+                    Summary.breakdown(feeder.rejected(), metrics));
             if (!once) {
                 out.printf("Still running: http://localhost:%d/metrics. Press Ctrl-C to stop.%n", server.port());
                 out.flush();

@@ -1,14 +1,19 @@
 package dev.trailwatch.detector.command;
 
 import dev.trailwatch.detector.pipeline.EventFeeder;
+import dev.trailwatch.ingest.reader.CloudTrailFileReader;
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.reader.RecordSink;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
-/** The sample CloudTrail logs bundled in the jar under samples/, fed in the delivery order samples/index.txt gives. */
+/** The sample CloudTrail logs bundled in the jar under samples/, listed by samples/index.txt. */
 final class SampleData {
 
     private static final String FOLDER = "/samples/";
@@ -23,14 +28,33 @@ final class SampleData {
         }
     }
 
-    /** Feeds every sample file; returns how many. */
+    /**
+     * Feeds every sample record in event-time order; returns how many files. Each sample file spans days (real
+     * CloudTrail files span minutes), so file order would put one account's Friday before another's Monday and the
+     * windowed detections would rightly call the Monday events late. The samples are small: merge them in memory.
+     */
     static int feed(EventFeeder feeder) throws IOException {
         List<String> names = names();
+        List<CloudTrailRecord> records = new ArrayList<>();
+        RecordSink producer = feeder.sink("file");
+        CloudTrailFileReader reader = new CloudTrailFileReader();
         for (String name : names) {
             try (InputStream in = resource(name)) {
-                feeder.feed(in, "samples/" + name, "file");
+                reader.read(in, "samples/" + name, new RecordSink() {
+                    @Override
+                    public void record(CloudTrailRecord record) {
+                        records.add(record);
+                    }
+
+                    @Override
+                    public void rejected(String location, String reason) {
+                        producer.rejected(location, reason);
+                    }
+                });
             }
         }
+        records.sort(Comparator.comparingLong(CloudTrailRecord::eventTimeMillis));
+        records.forEach(producer::record);
         feeder.flush();
         return names.size();
     }

@@ -76,8 +76,8 @@ public final class ScanCommand implements Callable<Integer> {
             alerts = collector.received();
             readerRejected = feeder.rejected();
         }
-        err.printf("%d events, %d alerts, %d rejected%n", metrics.eventsRead(), alerts,
-                readerRejected + metrics.eventsRejected());
+        err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), alerts,
+                readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
         err.flush();
         return 0;
     }

@@ -2,12 +2,15 @@ package dev.trailwatch.detector.detect;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.RejectReason;
 import dev.trailwatch.detector.rules.RulePack;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -34,6 +37,7 @@ public final class DetectorContext {
     private final TrailWatchMetrics metrics;
     private final FlushSignal flush;
     private final List<DeadLetterRoute> deadLetters = new ArrayList<>();
+    private final Map<String, KStream<String, Alert>> extraAlerts = new LinkedHashMap<>();
 
     public DetectorContext(StreamsBuilder builder, DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
                            FlushSignal flush) {
@@ -76,6 +80,21 @@ public final class DetectorContext {
         return builder.globalTable(topic, Consumed.with(Serdes.String(), valueSerde).withName(storeName + "-source"),
                 Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(storeName)
                         .withKeySerde(Serdes.String()).withValueSerde(valueSerde));
+    }
+
+    /**
+     * A further alert stream of a detector, written through its own sink named {@code name}. For a detector whose
+     * alerts come from different sub-topologies (the input's and a repartition's): merging them would join the
+     * sub-topologies into one task whose stream time runs ahead on one of its topics.
+     */
+    public void alerts(String name, KStream<String, Alert> alerts) {
+        if (extraAlerts.putIfAbsent(name, alerts) != null) {
+            throw new IllegalArgumentException("alert stream '" + name + "' registered twice");
+        }
+    }
+
+    public Map<String, KStream<String, Alert>> extraAlerts() {
+        return Collections.unmodifiableMap(extraAlerts);
     }
 
     public List<DeadLetterRoute> deadLetterRoutes() {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +104,17 @@ public final class TrailWatchMetrics {
                 .tag("stage", stage).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2))
                 .register(registry);
+    }
+
+    /** Dead letters so far by reason tag, only the reasons that occurred, e.g. {@code {late=3, parse=1}}. */
+    public Map<String, Long> eventsRejectedByReason() {
+        Map<String, Long> byReason = new TreeMap<>();
+        rejected.forEach((reason, counter) -> {
+            if (counter.count() > 0) {
+                byReason.put(reason.tag(), (long) counter.count());
+            }
+        });
+        return byReason;
     }
 
     private Counter rejectedCounter(RejectReason reason) {

@@ -54,8 +54,13 @@ public final class EventFeeder implements AutoCloseable {
 
     /** Feeds one stream of CloudTrail records (a log file's content, plain or gzip). */
     public void feed(InputStream in, String location, String source) throws IOException {
+        reader.read(in, location, sink(source));
+    }
+
+    /** Where records read elsewhere are handed in: each is produced, each rejection reported and counted. */
+    public RecordSink sink(String source) {
         byte[] sourceHeader = source.getBytes(StandardCharsets.UTF_8);
-        reader.read(in, location, new RecordSink() {
+        return new RecordSink() {
             @Override
             public void record(CloudTrailRecord record) {
                 send(record, sourceHeader);
@@ -66,7 +71,7 @@ public final class EventFeeder implements AutoCloseable {
                 rejected.incrementAndGet();
                 onRejected.accept(where, reason);
             }
-        });
+        };
     }
 
     private void send(CloudTrailRecord record, byte[] sourceHeader) {

@@ -28,7 +28,13 @@ class DemoCommandIT {
                 .contains("cloudtrail-logging-stopped")
                 .contains("root-console-login")
                 .containsPattern("HIGH +security-group-changed")
-                .containsPattern("HIGH +iam-access-key-created");
+                .containsPattern("HIGH +iam-access-key-created")
+                .containsPattern("HIGH +failed-console-login-burst +account=111111111111 .*ip=203\\.0\\.113\\.66")
+                .containsPattern("CRITICAL +console-bruteforce-success +account=111111111111 principal=\\S+user/bob")
+                .containsPattern("MEDIUM +access-denied-burst +account=111111111111 principal=\\S+user/bob")
+                .containsPattern("HIGH +foreign-account +account=111111111111 principal=arn:aws:sts::999999999999:")
+                .containsPattern("MEDIUM +first-region-use +account=111111111111")
+                .containsPattern("LOW +first-service-use +account=111111111111");
         assertThat(printed).containsPattern("HIGH +cloudtrail-logging-stopped +account=\\d{12} principal=arn:aws:");
     }
 }

@@ -54,7 +54,8 @@ class ScanCommandIT {
         assertThat(alerts).extracting(a -> a.get("eventCount").asLong()).containsExactly(1L, 2L);
         assertThat(alerts.get(1).get("alertId")).isEqualTo(alerts.get(0).get("alertId"));
         assertThat(alerts.get(0).get("eventIds").get(0).asText()).isEqualTo(first.eventId());
-        assertThat(err.toString()).contains("4 events, 2 alerts, 2 rejected").contains("broken.json.gz");
+        assertThat(err.toString()).contains("4 events, 2 alerts, 2 rejected (missing_field 1, unreadable 1)")
+                .contains("broken.json.gz");
     }
 
     @Test

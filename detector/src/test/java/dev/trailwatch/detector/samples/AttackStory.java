@@ -204,5 +204,11 @@ final class AttackStory {
         calls.add(run);
         steps.add(new Step("first-use-of-region", "svc-deploy's new key is used in ap-southeast-2, never used before,"
                 + " and starts 4 c5.4xlarge instances", calls));
+        ObjectNode quota = timeline.call(t.plusSeconds(171), attacker.from(ATTACKER_IP, Org.cliAgent(
+                "service-quotas.request-service-quota-increase")), PROD, AP_SOUTHEAST_2,
+                Call.write("servicequotas", "RequestServiceQuotaIncrease", obj("serviceCode", "ec2",
+                        "quotaCode", "L-1216C47A", "desiredValue", 512.0)));
+        steps.add(new Step("first-use-of-service", "svc-deploy asks Service Quotas, never used in prod, for 512 "
+                + "on-demand vCPUs in ap-southeast-2", List.of(quota)));
     }
 }

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 final class Bursts {
 
     /** A windowed processor's two outputs; late events keyed by account again, as the input topic keys them. */
-    record Outputs(KStream<String, Alert> alerts, KStream<String, CloudTrailEvent> late) {
+    record Outputs(String name, KStream<String, Alert> alerts, KStream<String, CloudTrailEvent> late) {
     }
 
     private Bursts() {
@@ -44,19 +44,22 @@ final class Bursts {
         }, Named.as(name + "-late-by-account"));
         KStream<String, Alert> alerts = parts.get(name + "-alerts")
                 .mapValues(outcome -> ((BurstOutcome.Fired) outcome).alert(), Named.as(name + "-alert"));
-        return new Outputs(alerts, late);
+        return new Outputs(name, alerts, late);
     }
 
-    /** A detection's alerts from all its key spaces; their late events go to the DLQ as {@code <id>-late}. */
+    /**
+     * A detection's alerts from all its key spaces: the first key space's are returned, the others are handed to
+     * the context to be written on their own, and each key space's late events go to the DLQ as
+     * {@code <key space>-late}. Nothing is merged: key spaces read different (repartition) topics, and a merge
+     * would put them in one task whose stream time runs ahead on one topic and makes the other's events late.
+     */
     static KStream<String, Alert> finish(String detectorId, DetectorContext context, Outputs first, Outputs... more) {
-        KStream<String, Alert> alerts = first.alerts();
-        KStream<String, CloudTrailEvent> late = first.late();
-        for (int i = 0; i < more.length; i++) {
-            alerts = alerts.merge(more[i].alerts(), Named.as(detectorId + "-merge-alerts-" + (i + 1)));
-            late = late.merge(more[i].late(), Named.as(detectorId + "-merge-late-" + (i + 1)));
+        context.deadLetter(first.name() + "-late", first.late(), RejectReason.LATE);
+        for (Outputs other : more) {
+            context.alerts(other.name(), other.alerts());
+            context.deadLetter(other.name() + "-late", other.late(), RejectReason.LATE);
         }
-        context.deadLetter(detectorId + "-late", late, RejectReason.LATE);
-        return alerts;
+        return first.alerts();
     }
 
     private record CounterSupplier(BurstSpec spec, Severity minSeverity, TrailWatchMetrics metrics,
