@@ -52,13 +52,15 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write alerts here instead of stdout.")
     Path out;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "CloudTrail log files or folders.")
-    List<Path> paths;
+    @Parameters(arity = "1..*", paramLabel = "PATH",
+            description = "CloudTrail log files, folders, or s3://bucket/prefix locations (AWS credentials, region and "
+                    + "endpoint from the SDK's standard settings; TRAILWATCH_S3_PATH_STYLE=true for path-style).")
+    List<String> paths;
 
     @Override
     public Integer call() throws Exception {
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
-        List<Path> files = ScanInputs.files(paths);
+        ScanInputs inputs = ScanInputs.of(paths);
         PrintWriter err = spec.commandLine().getErr();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -71,7 +73,7 @@ public final class ScanCommand implements Callable<Integer> {
              EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
                      pipeline.config().get(Settings.TOPIC_EVENTS),
                      (where, why) -> err.println("rejected: " + where + ": " + why))) {
-            ScanInputs.feedAll(files, feeder, err);
+            inputs.feedAll(feeder, err);
             new Drain(pipeline.bootstrapServers(), TIMEOUT).await(feeder, metrics, flush, collector);
             alerts = collector.received();
             readerRejected = feeder.rejected();

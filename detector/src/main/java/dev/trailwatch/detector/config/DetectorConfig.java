@@ -30,8 +30,9 @@ public final class DetectorConfig {
     private static final Set<String> NOT_CLIENT_SETTINGS = Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",
             "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_DEBUG");
 
-    /** Read by the launcher script, not by the detector. */
-    private static final Set<String> LAUNCHER_VARIABLES = Set.of("TRAILWATCH_JAVA_OPTS", "TRAILWATCH_HOME");
+    /** Read by the launcher script or the S3 reader, not settings of the detector. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("TRAILWATCH_JAVA_OPTS", "TRAILWATCH_HOME",
+            "TRAILWATCH_S3_PATH_STYLE");
 
     private final Map<String, String> settings;
     private final Map<String, String> kafka;
