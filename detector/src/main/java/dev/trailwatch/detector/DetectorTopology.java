@@ -8,6 +8,7 @@ import dev.trailwatch.detector.detect.WatchListDetector;
 import dev.trailwatch.detector.detect.baseline.AccountNames;
 import dev.trailwatch.detector.detect.baseline.BaselineDetectors;
 import dev.trailwatch.detector.detect.burst.BurstDetectors;
+import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
 import dev.trailwatch.detector.metrics.AlertSinkMetrics;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
@@ -63,9 +64,9 @@ public final class DetectorTopology {
 
         DetectorContext context = new DetectorContext(builder, config, rules, metrics, flush);
         for (Detector detector : detectors(context)) {
-            writeAlerts(detector.id(), detector.detect(events), topics, config, metrics);
+            writeAlerts(detector.id(), detector.detect(events), topics, config, metrics, detector.measuresLatency());
         }
-        context.extraAlerts().forEach((name, alerts) -> writeAlerts(name, alerts, topics, config, metrics));
+        context.extraAlerts().forEach((name, alerts) -> writeAlerts(name, alerts, topics, config, metrics, true));
 
         for (DetectorContext.DeadLetterRoute route : context.deadLetterRoutes()) {
             route.events()
@@ -83,10 +84,10 @@ public final class DetectorTopology {
      * repartitioned events waited for the next commit, turning them "late".
      */
     private static void writeAlerts(String id, KStream<String, Alert> alerts, Topics topics, DetectorConfig config,
-                                    TrailWatchMetrics metrics) {
+                                    TrailWatchMetrics metrics, boolean measureLatency) {
         alerts.processValues(AccountNames.supplier(config), Named.as(id + "-name-accounts"))
                 .selectKey((account, alert) -> alert.alertId(), Named.as(id + "-key-by-alert-id"))
-                .processValues(() -> new AlertSinkMetrics(metrics), Named.as(id + "-measure-alerts"))
+                .processValues(() -> new AlertSinkMetrics(metrics, measureLatency), Named.as(id + "-measure-alerts"))
                 .to(topics.alerts().name(), topics.alerts().produced(id + "-write-alerts"));
     }
 
@@ -96,6 +97,7 @@ public final class DetectorTopology {
         all.add(new WatchListDetector(context));
         all.addAll(BurstDetectors.create(context));
         all.addAll(BaselineDetectors.create(context));
+        all.add(new TrailSilentDetector(context));
         return all;
     }
 }

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.config;
 
 import dev.trailwatch.detector.detect.baseline.BaselineSettings;
 import dev.trailwatch.detector.detect.burst.BurstSettings;
+import dev.trailwatch.detector.detect.silence.SilenceSettings;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class Settings {
             TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
-    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL)
+    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL,
+            SilenceSettings.ALL)
             .flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
     private Settings() {

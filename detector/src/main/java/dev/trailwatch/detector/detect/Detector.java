@@ -16,4 +16,12 @@ public interface Detector {
     String id();
 
     KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events);
+
+    /**
+     * Whether this detection's alerts count toward the detection-latency histogram. False for a detection whose
+     * alert is, by design, raised long after its last event (a silence): it would only blur the pipeline's latency.
+     */
+    default boolean measuresLatency() {
+        return true;
+    }
 }

@@ -15,16 +15,21 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 public final class AlertSinkMetrics extends ContextualFixedKeyProcessor<String, Alert, Alert> {
 
     private final TrailWatchMetrics metrics;
+    private final boolean measureLatency;
 
-    public AlertSinkMetrics(TrailWatchMetrics metrics) {
+    /** @param measureLatency false for detections whose alerts come late by design (see Detector#measuresLatency) */
+    public AlertSinkMetrics(TrailWatchMetrics metrics, boolean measureLatency) {
         this.metrics = metrics;
+        this.measureLatency = measureLatency;
     }
 
     @Override
     public void process(FixedKeyRecord<String, Alert> record) {
         Alert alert = record.value();
         metrics.alertEmitted(alert.ruleId(), alert.severity());
-        metrics.alertLatency(alert.lastEventTime().toEpochMilli(), ingestedAt(record), System.currentTimeMillis());
+        if (measureLatency) {
+            metrics.alertLatency(alert.lastEventTime().toEpochMilli(), ingestedAt(record), System.currentTimeMillis());
+        }
         context().forward(record);
     }
 
