@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Start an in-process Kafka broker, feed the bundled sample CloudTrail logs through the "
                 + "detector and print every alert. Serves Prometheus metrics until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
+
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -52,6 +55,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("TrailWatch demo: starting an in-process Kafka broker and the detector...");
         out.flush();
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndWait(stop, closed), "trailwatch-demo-stop"));
+        try {
+            return run(config, metrics, out, stop);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int run(DetectorConfig config, TrailWatchMetrics metrics, PrintWriter out, CountDownLatch stop)
+            throws Exception {
         try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, FlushSignal.never());
              MetricsServer server = Monitoring.serve(pipeline.config(), metrics, pipeline.detector());
              AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
@@ -72,12 +86,24 @@ public final class DemoCommand implements Callable<Integer> {
             if (!once) {
                 out.printf("Still running: http://localhost:%d/metrics. Press Ctrl-C to stop.%n", server.port());
                 out.flush();
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "trailwatch-demo-stop"));
                 stop.await();
             }
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Ctrl-C: wakes the main thread and lets it close the detector and the broker (and delete their temp dirs)
+     * before the JVM halts, within a bound.
+     */
+    private static void stopAndWait(CountDownLatch stop, CountDownLatch closed) {
+        stop.countDown();
+        try {
+            closed.await(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static synchronized void printLine(PrintWriter out, String line) {
