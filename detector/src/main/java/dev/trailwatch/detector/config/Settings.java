@@ -34,13 +34,17 @@ public final class Settings {
     public static final ConfigKey<String> TOPIC_ACCOUNTS = ConfigKey.text("topic.accounts", "trailwatch.accounts",
             "Compacted topic of known organization accounts: key = account id, value = name/OU/tags JSON, "
                     + "tombstone removes.");
+    public static final ConfigKey<Long> STATE_MEMORY = new ConfigKey<>("state.memory", "256MB",
+            "Off-heap memory for all RocksDB state stores of this instance together (block cache, index and filter "
+                    + "blocks, memtables), e.g. 128MB or 1GB. Size the container for heap + this + ~20%.",
+            Sizes::parse);
     public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topic.partitions", "6",
             "Partitions of the events, alerts and dead-letter topics that `trailwatch run --create-topics` creates.");
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
             TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, SUPPRESSION_WINDOW, METRICS_PORT, METRICS_HOST,
-            TOPIC_PARTITIONS);
+            STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
     public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL,

@@ -25,6 +25,8 @@ final class StreamsDefaults {
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
         props.putIfAbsent(DeadLetterProcessingHandler.DLQ_TOPIC_CONFIG, config.get(Settings.TOPIC_DLQ));
+        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        props.putIfAbsent(BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(config.get(Settings.STATE_MEMORY)));
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
