@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code trailwatch} command: {@code demo}, {@code run} and {@code scan}. */
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "TrailWatch 0.1.0",
         description = "Real-time AWS CloudTrail threat detection on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class,
+                dev.trailwatch.detector.bench.BenchCommand.class})
 public final class TrailWatchApp implements Runnable {
 
     @CommandLine.Spec

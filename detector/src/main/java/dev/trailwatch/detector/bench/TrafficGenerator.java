@@ -1,0 +1,289 @@
+package dev.trailwatch.detector.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Realistic CloudTrail traffic for {@code trailwatch bench}: an organization of {@code accounts} accounts, each with
+ * IAM users, assumed roles and AWS service principals, a read-heavy mix over ~20 services in 3-5 home regions, records
+ * of ~1.5 KB like real ones, keyed by {@code recipientAccountId}, {@code eventTime} increasing. A handful of attacks is
+ * injected (StopLogging, a security group opened to 0.0.0.0/0, a burst of failed console logins from one IP), each
+ * round in its own account with its own principal and IP so no alert suppresses another. Deterministic for a seed.
+ */
+public final class TrafficGenerator {
+
+    /** Event-time step between two records: an org producing ~50 events/s. */
+    static final long STEP_MS = 20;
+    /** Failed logins per injected burst (the detector's threshold is 10 within 5 minutes). */
+    static final int BURST_FAILURES = 12;
+    /** Records between two failures of a burst. */
+    static final int BURST_SPACING = 5;
+
+    /** One injected attack: the rule expected to alert, and the events that make it (any of them may be listed). */
+    public record Attack(String name, String ruleId, Set<String> eventIds, String triggerEventId) {
+    }
+
+    /** One record: its key (recipientAccountId) and JSON bytes. */
+    public record Event(String key, byte[] value) {
+    }
+
+    public interface Sink {
+        void accept(long index, Event event);
+    }
+
+    private record Call(String source, String name, boolean readOnly, String resourceKind) {
+    }
+
+    private static final Call[] READS = {
+            new Call("ec2.amazonaws.com", "DescribeInstances", true, "instancesSet"),
+            new Call("ec2.amazonaws.com", "DescribeSecurityGroups", true, "securityGroupIdSet"),
+            new Call("ec2.amazonaws.com", "DescribeVolumes", true, "volumeSet"),
+            new Call("s3.amazonaws.com", "GetBucketAcl", true, "bucketName"),
+            new Call("s3.amazonaws.com", "ListBuckets", true, "host"),
+            new Call("s3.amazonaws.com", "GetBucketLocation", true, "bucketName"),
+            new Call("iam.amazonaws.com", "GetUser", true, "userName"),
+            new Call("iam.amazonaws.com", "ListRoles", true, "pathPrefix"),
+            new Call("sts.amazonaws.com", "GetCallerIdentity", true, "none"),
+            new Call("sts.amazonaws.com", "AssumeRole", false, "roleArn"),
+            new Call("lambda.amazonaws.com", "ListFunctions20150331", true, "maxItems"),
+            new Call("lambda.amazonaws.com", "GetFunction20150331v2", true, "functionName"),
+            new Call("kms.amazonaws.com", "Decrypt", true, "encryptionContext"),
+            new Call("kms.amazonaws.com", "GenerateDataKey", true, "keyId"),
+            new Call("dynamodb.amazonaws.com", "DescribeTable", true, "tableName"),
+            new Call("rds.amazonaws.com", "DescribeDBInstances", true, "dBInstanceIdentifier"),
+            new Call("cloudwatch.amazonaws.com", "GetMetricData", true, "metricDataQueries"),
+            new Call("logs.amazonaws.com", "DescribeLogGroups", true, "logGroupNamePrefix"),
+            new Call("ssm.amazonaws.com", "GetParameter", true, "name"),
+            new Call("secretsmanager.amazonaws.com", "GetSecretValue", true, "secretId"),
+            new Call("ecr.amazonaws.com", "GetAuthorizationToken", true, "registryIds"),
+            new Call("ecs.amazonaws.com", "DescribeServices", true, "services"),
+            new Call("sqs.amazonaws.com", "ReceiveMessage", true, "queueUrl"),
+            new Call("sns.amazonaws.com", "ListTopics", true, "nextToken"),
+            new Call("cloudformation.amazonaws.com", "DescribeStacks", true, "stackName"),
+            new Call("elasticloadbalancing.amazonaws.com", "DescribeLoadBalancers", true, "names"),
+            new Call("autoscaling.amazonaws.com", "DescribeAutoScalingGroups", true, "autoScalingGroupNames"),
+            new Call("ec2.amazonaws.com", "CreateTags", false, "resourcesSet"),
+            new Call("logs.amazonaws.com", "CreateLogStream", false, "logStreamName"),
+            new Call("s3.amazonaws.com", "PutObject", false, "key"),
+    };
+    private static final String[] ALL_REGIONS = {"us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1",
+            "ap-southeast-2", "ap-northeast-1"};
+    private static final String[] AGENTS = {
+            "aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0-1014-aws exe/x86_64.amzn.2023 prompt/off command/ec2.describe-instances",
+            "aws-sdk-java/2.25.11 Linux/5.10.210-201.852.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.10+7-LTS "
+                    + "Java/17.0.10 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/standard",
+            "Boto3/1.34.34 md/Botocore#1.34.34 ua/2.0 os/linux#5.10.210 md/arch#x86_64 lang/python#3.11.8 "
+                    + "md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.34",
+            "Terraform/1.7.4 (+https://www.terraform.io) terraform-provider-aws/5.38.0 aws-sdk-go-v2/1.25.0 os/linux",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    + "Chrome/122.0.0.0 Safari/537.36",
+    };
+    private static final String[] SERVICE_PRINCIPALS = {"lambda.amazonaws.com", "ecs-tasks.amazonaws.com",
+            "autoscaling.amazonaws.com", "cloudformation.amazonaws.com", "config.amazonaws.com"};
+
+    private final long seed;
+    private final int accounts;
+    private final long startMillis;
+
+    public TrafficGenerator(long seed, int accounts, Instant start) {
+        if (accounts < 1) {
+            throw new IllegalArgumentException("--accounts must be at least 1");
+        }
+        this.seed = seed;
+        this.accounts = accounts;
+        this.startMillis = start.toEpochMilli();
+    }
+
+    public TrafficGenerator(long seed, int accounts) {
+        this(seed, accounts, Instant.now().minusSeconds(4 * 3600));
+    }
+
+    /** Attack rounds for {@code n} events: one per 20,000 events, at least one, at most 20. */
+    static int rounds(long n) {
+        return (int) Math.max(1, Math.min(20, n / 20_000));
+    }
+
+    static String accountId(int a) {
+        return String.format(Locale.ROOT, "%012d", 100_000_000_000L + 7_919L * a);
+    }
+
+    /**
+     * Writes {@code n} records to the sink in order and returns the injected attacks. Needs n >= 200 so a burst fits.
+     */
+    public List<Attack> generate(long n, Sink sink) {
+        if (n < 200) {
+            throw new IllegalArgumentException("--events must be at least 200");
+        }
+        Random rng = new Random(seed);
+        int rounds = rounds(n);
+        // index -> attack step to write at that index
+        TreeMap<Long, Object[]> plan = new TreeMap<>();
+        List<Attack> attacks = new ArrayList<>();
+        long span = n / rounds;
+        for (int r = 0; r < rounds; r++) {
+            long base = r * span;
+            int account = (r * 7 + 3) % accounts;
+            String acct = accountId(account);
+            String principal = "attacker-" + r;
+            String ip = "203.0.113." + (10 + r);
+            long stop = base + span / 4;
+            long sg = base + span / 2;
+            long burst = base + (span * 3) / 4 - (long) BURST_FAILURES * BURST_SPACING;
+            String stopId = uuid(rng);
+            String sgId = uuid(rng);
+            plan.put(stop, new Object[] {"stop", acct, principal, ip, stopId});
+            plan.put(sg, new Object[] {"sg", acct, principal, ip, sgId});
+            attacks.add(new Attack("StopLogging#" + r, "cloudtrail-logging-stopped", Set.of(stopId), stopId));
+            attacks.add(new Attack("OpenSecurityGroup#" + r, "security-group-changed", Set.of(sgId), sgId));
+            List<String> ids = new ArrayList<>();
+            for (int k = 0; k < BURST_FAILURES; k++) {
+                String id = uuid(rng);
+                ids.add(id);
+                plan.put(burst + (long) k * BURST_SPACING, new Object[] {"fail", acct, "victim" + (k % 3), ip, id});
+            }
+            attacks.add(new Attack("FailedLoginBurst#" + r, "failed-console-login-burst", Set.copyOf(ids),
+                    ids.get(9)));
+        }
+        for (long i = 0; i < n; i++) {
+            long when = startMillis + i * STEP_MS;
+            Object[] step = plan.get(i);
+            String json;
+            String key;
+            if (step == null) {
+                int account = pickAccount(rng);
+                key = accountId(account);
+                json = background(rng, account, key, when, i);
+            } else {
+                key = (String) step[1];
+                json = attack((String) step[0], key, (String) step[2], (String) step[3], (String) step[4], when, rng);
+            }
+            sink.accept(i, new Event(key, json.getBytes(StandardCharsets.UTF_8)));
+        }
+        return attacks;
+    }
+
+    /** Skewed: a few large accounts make most of the traffic, as in a real org. */
+    private int pickAccount(Random rng) {
+        double u = rng.nextDouble();
+        return (int) Math.min(accounts - 1, Math.floor(accounts * u * u));
+    }
+
+    private static String uuid(Random rng) {
+        return new UUID(rng.nextLong(), rng.nextLong()).toString();
+    }
+
+    private static String hex(Random rng, int chars) {
+        StringBuilder sb = new StringBuilder(chars);
+        while (sb.length() < chars) {
+            sb.append(Long.toHexString(rng.nextLong() | Long.MIN_VALUE).toUpperCase(Locale.ROOT));
+        }
+        return sb.substring(0, chars);
+    }
+
+    private static String time(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static String region(int account, Random rng) {
+        int homes = 3 + account % 3;
+        return ALL_REGIONS[(account + rng.nextInt(homes)) % ALL_REGIONS.length];
+    }
+
+    private String background(Random rng, int account, String acct, long when, long i) {
+        Call call = READS[Math.min(READS.length - 1, (int) (READS.length * Math.pow(rng.nextDouble(), 1.3)))];
+        String region = region(account, rng);
+        int kind = rng.nextInt(10);
+        String identity;
+        String ip;
+        String agent;
+        if (kind < 3) {
+            String user = "user" + rng.nextInt(40);
+            identity = "{\"type\":\"IAMUser\",\"principalId\":\"AIDA" + hex(rng, 16) + "\",\"arn\":\"arn:aws:iam::"
+                    + acct + ":user/" + user + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"AKIA"
+                    + hex(rng, 16) + "\",\"userName\":\"" + user + "\"}";
+            ip = "198.51.100." + (1 + rng.nextInt(250));
+            agent = AGENTS[rng.nextInt(AGENTS.length)];
+        } else if (kind < 9) {
+            String role = "app-role-" + rng.nextInt(25);
+            String session = "session-" + rng.nextInt(1000);
+            identity = "{\"type\":\"AssumedRole\",\"principalId\":\"AROA" + hex(rng, 16) + ":" + session
+                    + "\",\"arn\":\"arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session
+                    + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"ASIA" + hex(rng, 16)
+                    + "\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROA"
+                    + hex(rng, 16) + "\",\"arn\":\"arn:aws:iam::" + acct + ":role/" + role + "\",\"accountId\":\""
+                    + acct + "\",\"userName\":\"" + role + "\"},\"attributes\":{\"creationDate\":\""
+                    + time(when - 600_000) + "\",\"mfaAuthenticated\":\"false\"}}}";
+            ip = "10." + rng.nextInt(256) + "." + rng.nextInt(256) + "." + (1 + rng.nextInt(250));
+            agent = AGENTS[rng.nextInt(3)];
+        } else {
+            String service = SERVICE_PRINCIPALS[rng.nextInt(SERVICE_PRINCIPALS.length)];
+            identity = "{\"type\":\"AWSService\",\"invokedBy\":\"" + service + "\"}";
+            ip = service;
+            agent = service;
+        }
+        String params = "{\"" + call.resourceKind() + "\":\"arn:aws:" + call.source().split("\\.")[0] + ":" + region
+                + ":" + acct + ":resource/" + hex(rng, 12).toLowerCase(Locale.ROOT)
+                + "\",\"maxResults\":1000,\"filterSet\":{\"items\":[{\"name\":\"tag:team\",\"valueSet\":{\"items\":"
+                + "[{\"value\":\"platform\"}]}}]},\"includeAllInstances\":false}";
+        String response = call.readOnly() ? "null"
+                : "{\"requestId\":\"" + uuid(rng) + "\",\"_return\":true}";
+        return "{\"eventVersion\":\"1.09\",\"userIdentity\":" + identity + ",\"eventTime\":\"" + time(when)
+                + "\",\"eventSource\":\"" + call.source() + "\",\"eventName\":\"" + call.name()
+                + "\",\"awsRegion\":\"" + region + "\",\"sourceIPAddress\":\"" + ip + "\",\"userAgent\":\"" + agent
+                + "\",\"requestParameters\":" + params + ",\"responseElements\":" + response
+                + ",\"additionalEventData\":{\"SignatureVersion\":\"SigV4\",\"CipherSuite\":"
+                + "\"TLS_AES_128_GCM_SHA256\",\"bytesTransferredIn\":0,\"AuthenticationMethod\":\"AuthHeader\","
+                + "\"x-amz-id-2\":\"" + hex(rng, 64) + "\",\"bytesTransferredOut\":" + rng.nextInt(20_000) + "}"
+                + ",\"requestID\":\"" + uuid(rng) + "\",\"eventID\":\"" + uuid(rng) + "\",\"readOnly\":"
+                + call.readOnly() + ",\"eventType\":\"AwsApiCall\",\"managementEvent\":true,"
+                + "\"recipientAccountId\":\"" + acct + "\",\"eventCategory\":\"Management\",\"tlsDetails\":"
+                + "{\"tlsVersion\":\"TLSv1.3\",\"cipherSuite\":\"TLS_AES_128_GCM_SHA256\","
+                + "\"clientProvidedHostHeader\":\"" + call.source().replace("amazonaws.com", region + ".amazonaws.com")
+                + "\"}}";
+    }
+
+    private static String attack(String kind, String acct, String principal, String ip, String eventId, long when,
+                                 Random rng) {
+        String region = "us-east-1";
+        String agent = AGENTS[0];
+        String roleIdentity = "{\"type\":\"AssumedRole\",\"principalId\":\"AROA" + hex(rng, 16) + ":" + principal
+                + "\",\"arn\":\"arn:aws:sts::" + acct + ":assumed-role/OrganizationAccountAccessRole/" + principal
+                + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"ASIA" + hex(rng, 16)
+                + "\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROA" + hex(rng, 16)
+                + "\",\"arn\":\"arn:aws:iam::" + acct + ":role/OrganizationAccountAccessRole\",\"accountId\":\""
+                + acct + "\",\"userName\":\"OrganizationAccountAccessRole\"},\"attributes\":{\"creationDate\":\""
+                + time(when - 60_000) + "\",\"mfaAuthenticated\":\"false\"}}}";
+        String common = ",\"requestID\":\"" + uuid(rng) + "\",\"eventID\":\"" + eventId
+                + "\",\"managementEvent\":true,\"recipientAccountId\":\"" + acct
+                + "\",\"eventCategory\":\"Management\",\"awsRegion\":\"" + region + "\",\"sourceIPAddress\":\"" + ip
+                + "\",\"eventTime\":\"" + time(when) + "\",\"eventVersion\":\"1.09\"";
+        return switch (kind) {
+            case "stop" -> "{\"userIdentity\":" + roleIdentity + ",\"eventSource\":\"cloudtrail.amazonaws.com\","
+                    + "\"eventName\":\"StopLogging\",\"userAgent\":\"" + agent + "\",\"requestParameters\":{\"name\":"
+                    + "\"arn:aws:cloudtrail:us-east-1:" + acct + ":trail/org-trail\"},\"responseElements\":null,"
+                    + "\"readOnly\":false,\"eventType\":\"AwsApiCall\"" + common + "}";
+            case "sg" -> "{\"userIdentity\":" + roleIdentity + ",\"eventSource\":\"ec2.amazonaws.com\","
+                    + "\"eventName\":\"AuthorizeSecurityGroupIngress\",\"userAgent\":\"" + agent
+                    + "\",\"requestParameters\":{\"groupId\":\"sg-0" + hex(rng, 16).toLowerCase(Locale.ROOT)
+                    + "\",\"ipPermissions\":{\"items\":[{\"ipProtocol\":\"tcp\",\"fromPort\":22,\"toPort\":22,"
+                    + "\"groups\":{},\"ipRanges\":{\"items\":[{\"cidrIp\":\"0.0.0.0/0\"}]},\"ipv6Ranges\":{},"
+                    + "\"prefixListIds\":{}}]}},\"responseElements\":{\"requestId\":\"" + uuid(rng)
+                    + "\",\"_return\":true},\"readOnly\":false,\"eventType\":\"AwsApiCall\"" + common + "}";
+            case "fail" -> "{\"userIdentity\":{\"type\":\"IAMUser\",\"principalId\":\"" + acct
+                    + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"\",\"userName\":\"" + principal
+                    + "\"},\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"userAgent\":\""
+                    + AGENTS[4] + "\",\"errorMessage\":\"Failed authentication\",\"requestParameters\":null,"
+                    + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},\"additionalEventData\":{\"LoginTo\":"
+                    + "\"https://console.aws.amazon.com/console/home\",\"MobileVersion\":\"No\",\"MFAUsed\":\"No\"},"
+                    + "\"readOnly\":false,\"eventType\":\"AwsConsoleSignIn\"" + common + "}";
+            default -> throw new IllegalStateException(kind);
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package dev.trailwatch.detector.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trailwatch.detector.TrailWatchApp;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandIT {
+
+    private static final Pattern LAST_LINE = Pattern.compile(
+            "bench: detector=\\d+ baseline=\\d+ ceiling=\\d+ ratio=\\d+\\.\\d{3} p99_ms=\\d+ rss_mb=\\d+");
+
+    @Test
+    @Timeout(120)
+    void smallBenchRunsEveryStageAndAlertsEveryAttack(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = TrailWatchApp.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+
+        int code = cmd.execute("bench", "--events", "20000", "--rate", "2000", "--latency-seconds", "5",
+                "--out", json.toString());
+
+        assertEquals(0, code, () -> "stdout:\n" + out + "\nstderr:\n" + err);
+        String[] lines = out.toString().strip().split("\\R");
+        String last = lines[lines.length - 1];
+        assertTrue(LAST_LINE.matcher(last).matches(), last);
+        assertTrue(Files.exists(json));
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertEquals(20000, result.get("events").asLong());
+        assertTrue(result.get("detector_events_per_s").asLong() > 0);
+        assertTrue(result.get("baseline_events_per_s").asLong() > 0);
+        assertTrue(result.get("ceiling_events_per_s").asLong() > 0);
+        assertEquals(result.get("injected_attacks").asInt(), result.get("attacks_alerted").asInt());
+        assertEquals(0, result.get("attacks_missed").size());
+        assertEquals(0, result.get("latency").get("attacks_missed").size());
+        assertTrue(result.get("latency").get("samples").asInt() >= 3);
+    }
+}

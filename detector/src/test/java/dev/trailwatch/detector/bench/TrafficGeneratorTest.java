@@ -1,0 +1,75 @@
+package dev.trailwatch.detector.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrafficGeneratorTest {
+
+    private static final Instant START = Instant.parse("2026-10-01T00:00:00Z");
+
+    @Test
+    void recordsAreRealisticParseAndCarryTheAttacks() {
+        CloudTrailParser parser = new CloudTrailParser();
+        List<TrafficGenerator.Event> events = new ArrayList<>();
+        List<TrafficGenerator.Attack> attacks = new TrafficGenerator(7, 50, START).generate(40_000,
+                (i, e) -> events.add(e));
+        assertEquals(40_000, events.size());
+        long bytes = 0;
+        long lastTime = Long.MIN_VALUE;
+        Map<String, CloudTrailEvent> byId = new HashMap<>();
+        java.util.Set<String> services = new java.util.HashSet<>();
+        java.util.Set<String> accounts = new java.util.HashSet<>();
+        for (TrafficGenerator.Event e : events) {
+            bytes += e.value().length;
+            ParseResult result = parser.parse(e.value());
+            assertTrue(result instanceof ParseResult.Parsed, () -> "rejected: " + result);
+            CloudTrailEvent event = ((ParseResult.Parsed) result).event();
+            assertEquals(e.key(), event.recipientAccountId());
+            assertTrue(event.eventTime() > lastTime, "eventTime increases");
+            lastTime = event.eventTime();
+            byId.put(event.eventId(), event);
+            services.add(event.eventSource());
+            accounts.add(event.recipientAccountId());
+        }
+        double avg = (double) bytes / events.size();
+        assertTrue(avg > 1350 && avg < 1750, "average size " + avg);
+        assertTrue(services.size() >= 20, "services " + services.size());
+        assertTrue(accounts.size() >= 30, "accounts " + accounts.size());
+        assertEquals(2 * 3, attacks.size());
+        for (TrafficGenerator.Attack attack : attacks) {
+            assertTrue(attack.eventIds().stream().allMatch(byId::containsKey), attack.name());
+            assertTrue(attack.eventIds().contains(attack.triggerEventId()));
+        }
+        long failures = attacks.stream().filter(a -> a.ruleId().equals("failed-console-login-burst"))
+                .mapToLong(a -> a.eventIds().size()).sum();
+        assertEquals(2L * TrafficGenerator.BURST_FAILURES, failures);
+        assertTrue(attacks.stream().anyMatch(a -> a.ruleId().equals("cloudtrail-logging-stopped")));
+        assertTrue(attacks.stream().anyMatch(a -> a.ruleId().equals("security-group-changed")));
+    }
+
+    @Test
+    void deterministicForASeed() {
+        List<byte[]> a = new ArrayList<>();
+        List<byte[]> b = new ArrayList<>();
+        List<byte[]> c = new ArrayList<>();
+        var attacksA = new TrafficGenerator(42, 10, START).generate(5_000, (i, e) -> a.add(e.value()));
+        var attacksB = new TrafficGenerator(42, 10, START).generate(5_000, (i, e) -> b.add(e.value()));
+        new TrafficGenerator(43, 10, START).generate(5_000, (i, e) -> c.add(e.value()));
+        assertEquals(attacksA, attacksB);
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i));
+        }
+        assertTrue(!java.util.Arrays.equals(a.get(0), c.get(0)));
+    }
+}
