@@ -1,5 +1,6 @@
 package dev.trailwatch.detector;
 
+import dev.trailwatch.detector.bench.BenchCommand;
 import dev.trailwatch.detector.command.DemoCommand;
 import dev.trailwatch.detector.command.RunCommand;
 import dev.trailwatch.detector.command.ScanCommand;
@@ -7,11 +8,10 @@ import dev.trailwatch.detector.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code trailwatch} command: {@code demo}, {@code run} and {@code scan}. */
+/** The {@code trailwatch} command: {@code demo}, {@code run}, {@code scan} and {@code bench}. */
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "TrailWatch 0.1.0",
         description = "Real-time AWS CloudTrail threat detection on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class,
-                dev.trailwatch.detector.bench.BenchCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class, BenchCommand.class})
 public final class TrailWatchApp implements Runnable {
 
     @CommandLine.Spec
