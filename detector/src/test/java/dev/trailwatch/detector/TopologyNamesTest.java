@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every processor, store and internal topic has an explicit name. Auto-generated names
- * ({@code KSTREAM-AGGREGATE-0000000007}) shift when the graph changes, and state or repartition topics named after
+ * (KSTREAM-AGGREGATE- plus a sequence number) shift when the graph changes, and state or repartition topics named after
  * them would be orphaned by an upgrade.
  */
 class TopologyNamesTest {
