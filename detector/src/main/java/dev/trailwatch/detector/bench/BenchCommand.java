@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
@@ -15,6 +16,7 @@ import dev.trailwatch.detector.pipeline.TopicSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +49,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,6 +66,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "latency at a fixed rate, on an in-process broker with generated CloudTrail traffic.",
                 "Last line: bench: detector=<ev/s> baseline=<ev/s> ceiling=<ev/s> ratio=<..> p99_ms=<..> rss_mb=<..>"})
 public final class BenchCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
 
     /**
      * One partition, as LocalPipeline replays: pre-loaded data read as fast as possible across several partitions
@@ -500,11 +506,12 @@ public final class BenchCommand implements Callable<Integer> {
         return nanos / 1e9;
     }
 
+    /** Best effort: a leftover temp dir must not fail a finished bench. */
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
+        try {
+            DataDirs.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
     }
 }

@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deletes the directories the embedded broker created for itself. */
-final class DataDirs {
+/** Deletes the temp directories TrailWatch creates for itself (broker data, Streams state). */
+public final class DataDirs {
 
     private DataDirs() {
     }
 
     /** Deletes {@code path} and everything under it; a path that does not exist is fine. */
-    static void deleteRecursively(Path path) {
+    public static void deleteRecursively(Path path) {
         if (!Files.exists(path)) {
             return;
         }
