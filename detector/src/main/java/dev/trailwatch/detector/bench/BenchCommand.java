@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             kafka.createTopics(TopicSetup.required(throughputConfig, PARTITIONS, (short) 1));
             String input = throughputConfig.get(dev.trailwatch.detector.config.Settings.TOPIC_EVENTS);
 
-            TrafficGenerator generator = new TrafficGenerator(seed, accounts);
+            TrafficGenerator generator = TrafficGenerator.endingNow(seed, accounts, events);
             long t0 = System.nanoTime();
             AtomicLong bytes = new AtomicLong();
             List<TrafficGenerator.Attack> attacks;
@@ -377,7 +377,7 @@ public final class BenchCommand implements Callable<Integer> {
         DetectorConfig config = detectorConfig("latency", bootstrap, stateRoot);
         kafka.createTopics(TopicSetup.required(config, PARTITIONS, (short) 1));
         String input = config.get(dev.trailwatch.detector.config.Settings.TOPIC_EVENTS);
-        TrafficGenerator generator = new TrafficGenerator(seed + 1, accounts);
+        TrafficGenerator generator = TrafficGenerator.endingNow(seed + 1, accounts, total);
         // the attack ids are known up front: generate once without producing
         List<TrafficGenerator.Attack> attacks = generator.generate(total, (i, e) -> { });
         Map<String, TrafficGenerator.Attack> byTrigger = new HashMap<>();

@@ -101,8 +101,12 @@ public final class TrafficGenerator {
         this.startMillis = start.toEpochMilli();
     }
 
-    public TrafficGenerator(long seed, int accounts) {
-        this(seed, accounts, Instant.now().minusSeconds(4 * 3600));
+    /**
+     * A generator whose {@code n} events end a minute before now: the broker refuses timestamps more than an hour in
+     * the future ({@code message.timestamp.after.max.ms}), and event time is one event per {@link #STEP_MS}.
+     */
+    public static TrafficGenerator endingNow(long seed, int accounts, long n) {
+        return new TrafficGenerator(seed, accounts, Instant.now().minusMillis(n * STEP_MS + 60_000));
     }
 
     /** Attack rounds for {@code n} events: one per 20,000 events, at least one, at most 20. */

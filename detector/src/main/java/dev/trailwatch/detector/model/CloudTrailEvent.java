@@ -3,15 +3,18 @@ package dev.trailwatch.detector.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
 
 /**
  * One CloudTrail record, parsed exactly once from the input topic.
  *
- * <p>The typed fields are what the stateful detectors read on the hot path; {@code record} is the whole parsed JSON
- * tree, kept so that watch-list rules can select any field ({@code $.tlsDetails.clientProvidedHostHeader}) without a
- * second parse. {@code requestParameters}, {@code responseElements} and {@code additionalEventData} are free-form.
+ * <p>The typed fields are what the stateful detectors read on the hot path; {@code json} is the whole record, kept
+ * so that watch-list rules can select any field ({@code $.tlsDetails.clientProvidedHostHeader}). Its tree is built
+ * only when first asked for ({@link #record()}), from the bytes read once. {@code requestParameters},
+ * {@code responseElements} and {@code additionalEventData} are free-form.
  *
  * @param eventTime epoch milliseconds of {@code eventTime}
+ * @param readOnly  the record's {@code readOnly} flag ({@code true} or {@code "true"}); false when absent
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CloudTrailEvent(
@@ -26,8 +29,34 @@ public record CloudTrailEvent(
         String recipientAccountId,
         String errorCode,
         String errorMessage,
+        boolean readOnly,
         UserIdentity userIdentity,
-        JsonNode record) {
+        EventJson json) {
+
+    /** The selectors whose values the typed fields hold exactly: a pattern reading only these needs no tree. */
+    public static final Set<String> TYPED_PATHS = Set.of("$.eventID", "$.eventName", "$.eventSource",
+            "$.eventType", "$.awsRegion", "$.sourceIPAddress", "$.userAgent", "$.recipientAccountId", "$.errorCode",
+            "$.errorMessage", "$.userIdentity.type", "$.userIdentity.principalId", "$.userIdentity.arn",
+            "$.userIdentity.accountId", "$.userIdentity.accessKeyId", "$.userIdentity.userName",
+            "$.userIdentity.invokedBy", "$.userIdentity.sessionContext.sessionIssuer.arn",
+            "$.userIdentity.sessionContext.sessionIssuer.accountId",
+            "$.userIdentity.sessionContext.sessionIssuer.userName");
+
+    /**
+     * A small tree of just the {@link #TYPED_PATHS} (built once per event), which answers a selector among them as the
+     * whole record would. When a typed field's source value was not a string (JSON null, a number, an object), the
+     * small tree could answer differently, so the whole record is returned instead.
+     */
+    @JsonIgnore
+    public JsonNode typedFields() {
+        return json.typedFields(this);
+    }
+
+    /** The whole record as a JSON tree, parsed on first use. */
+    @JsonIgnore
+    public JsonNode record() {
+        return json.tree();
+    }
 
     /** The acting principal's best identity: its ARN, else the account id ({@code AWSAccount}) or service name. */
     public String principal() {
@@ -64,18 +93,18 @@ public record CloudTrailEvent(
 
     /** A field of the free-form record, or a missing node; never null. */
     public JsonNode field(String name) {
-        return record.path(name);
+        return record().path(name);
     }
 
     public JsonNode requestParameters() {
-        return record.path("requestParameters");
+        return record().path("requestParameters");
     }
 
     public JsonNode responseElements() {
-        return record.path("responseElements");
+        return record().path("responseElements");
     }
 
     public JsonNode additionalEventData() {
-        return record.path("additionalEventData");
+        return record().path("additionalEventData");
     }
 }

@@ -1,29 +1,41 @@
 package dev.trailwatch.detector.parse;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.EventJson;
 import dev.trailwatch.detector.model.UserIdentity;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns one raw CloudTrail record into a {@link CloudTrailEvent}, or says why it cannot.
  *
- * <p>This is the only place a record's bytes are parsed. A record must be a JSON object with string {@code eventID},
+ * <p>This is the only place a record's bytes are read. A record must be a JSON object with string {@code eventID},
  * {@code eventTime}, {@code eventName} and {@code eventSource}: without them no detection can key, order or name it.
+ *
+ * <p>One streaming pass checks that the whole record is well-formed JSON and picks out the typed fields; the free-form
+ * parts ({@code requestParameters}, {@code responseElements}, ...) are stepped over, not built. The event keeps the
+ * bytes, and builds the full JSON tree only if a rule asks for a field outside the typed ones (see {@link EventJson}).
+ * The result is the same as reading the tree first: a later duplicate key wins, a field that is {@code null} or an
+ * object reads as absent, and a number or boolean reads as its text.
  */
 public final class CloudTrailParser {
 
     private static final List<String> REQUIRED = List.of("eventID", "eventTime", "eventName", "eventSource");
 
     private final ObjectMapper mapper;
+    private final JsonFactory factory;
 
     public CloudTrailParser(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.factory = mapper.getFactory();
     }
 
     public CloudTrailParser() {
@@ -34,54 +46,222 @@ public final class CloudTrailParser {
         if (raw == null || raw.length == 0) {
             return new ParseResult.Rejected(RejectReason.PARSE, "empty record", raw);
         }
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(raw);
+        try (JsonParser parser = factory.createParser(raw)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                return new ParseResult.Rejected(RejectReason.NOT_OBJECT,
+                        "expected a JSON object, found " + kind(first), raw);
+            }
+            Fields fields = new Fields();
+            readRecord(parser, fields);
+            return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
         } catch (JacksonException e) {
             return new ParseResult.Rejected(RejectReason.PARSE, "not JSON: " + e.getOriginalMessage(), raw);
         } catch (IOException e) {
             return new ParseResult.Rejected(RejectReason.PARSE, "unreadable: " + e.getMessage(), raw);
         }
-        if (tree == null || !tree.isObject()) {
-            String kind = tree == null ? "nothing" : tree.getNodeType().name().toLowerCase();
-            return new ParseResult.Rejected(RejectReason.NOT_OBJECT, "expected a JSON object, found " + kind, raw);
-        }
-        return fromTree(tree, raw);
     }
 
     /** Builds the event from an already parsed tree (rule test cases and the peer suites come as trees). */
     public ParseResult fromTree(JsonNode tree, byte[] raw) {
-        for (String field : REQUIRED) {
-            if (!tree.path(field).isTextual() || tree.path(field).asText().isEmpty()) {
-                return new ParseResult.Rejected(RejectReason.MISSING_FIELD, "missing string field " + field, raw);
+        try (JsonParser parser = mapper.treeAsTokens(tree)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                String kind = tree.getNodeType().name().toLowerCase(Locale.ROOT);
+                return new ParseResult.Rejected(RejectReason.NOT_OBJECT, "expected a JSON object, found " + kind, raw);
+            }
+            Fields fields = new Fields();
+            readRecord(parser, fields);
+            return fields.toEvent(EventJson.ofTree(tree, raw), raw);
+        } catch (IOException e) {
+            return new ParseResult.Rejected(RejectReason.PARSE, "unreadable tree: " + e.getMessage(), raw);
+        }
+    }
+
+    private static String kind(JsonToken token) {
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** Reads the top-level object the parser is at (its START_OBJECT consumed), through its END_OBJECT. */
+    private void readRecord(JsonParser p, Fields f) throws IOException {
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "eventID" -> f.eventId = required(p, value);
+                case "eventTime" -> f.eventTime = required(p, value);
+                case "eventName" -> f.eventName = required(p, value);
+                case "eventSource" -> f.eventSource = required(p, value);
+                case "eventType" -> f.eventType = text(p, value, f);
+                case "awsRegion" -> f.awsRegion = text(p, value, f);
+                case "sourceIPAddress" -> f.sourceIp = text(p, value, f);
+                case "userAgent" -> f.userAgent = text(p, value, f);
+                case "recipientAccountId" -> f.recipientAccountId = text(p, value, f);
+                case "errorCode" -> f.errorCode = text(p, value, f);
+                case "errorMessage" -> f.errorMessage = text(p, value, f);
+                case "readOnly" -> f.readOnly = flag(p, value);
+                case "userIdentity" -> f.identity = identity(p, value, f);
+                default -> p.skipChildren();
             }
         }
-        long eventTime;
-        try {
-            eventTime = Instant.parse(tree.get("eventTime").asText()).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return new ParseResult.Rejected(RejectReason.BAD_EVENT_TIME,
-                    "eventTime is not an ISO-8601 instant: " + tree.get("eventTime").asText(), raw);
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new IllegalStateException("parser left the record at " + p.currentToken());
         }
-        return new ParseResult.Parsed(new CloudTrailEvent(
-                tree.get("eventID").asText(), eventTime, tree.get("eventName").asText(),
-                tree.get("eventSource").asText(), text(tree, "eventType"), text(tree, "awsRegion"),
-                text(tree, "sourceIPAddress"), text(tree, "userAgent"), text(tree, "recipientAccountId"),
-                text(tree, "errorCode"), text(tree, "errorMessage"), identity(tree.path("userIdentity")), tree));
     }
 
-    private static UserIdentity identity(JsonNode id) {
-        if (!id.isObject()) {
+    /** A required field's value: only a non-empty string counts; anything else is skipped and reads as missing. */
+    private static String required(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            String text = p.getText();
+            return text.isEmpty() ? null : text;
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /** A flag as {@code JsonNode.asBoolean(false)} reads it: true, "true", or a non-zero integer. */
+    private static boolean flag(JsonParser p, JsonToken value) throws IOException {
+        return switch (value) {
+            case VALUE_TRUE -> true;
+            case VALUE_STRING -> "true".equals(p.getText().trim());
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? p.getBigIntegerValue().signum() != 0 : p.getLongValue() != 0;
+            default -> {
+                p.skipChildren();
+                yield false;
+            }
+        };
+    }
+
+    /**
+     * An optional field as text: null for null, objects and arrays; a number or boolean as its JSON text. Anything
+     * but a string marks the record's typed fields as not exact (see {@link EventJson#ofBytes}).
+     */
+    private String text(JsonParser p, JsonToken value, Fields f) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        f.typedExact = false;
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        // numbers and booleans: the text the tree would give (1e3 reads as 1000.0, as JsonNode.asText() does)
+        JsonNode node = mapper.readTree(p);
+        return node.asText();
+    }
+
+    private UserIdentity identity(JsonParser p, JsonToken value, Fields f) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
             return UserIdentity.NONE;
         }
-        JsonNode issuer = id.path("sessionContext").path("sessionIssuer");
-        return new UserIdentity(text(id, "type"), text(id, "principalId"), text(id, "arn"), text(id, "accountId"),
-                text(id, "accessKeyId"), text(id, "userName"), text(id, "invokedBy"), text(issuer, "arn"),
-                text(issuer, "accountId"), text(issuer, "userName"));
+        String type = null;
+        String principalId = null;
+        String arn = null;
+        String accountId = null;
+        String accessKeyId = null;
+        String userName = null;
+        String invokedBy = null;
+        String[] issuer = new String[3];
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken token = p.nextToken();
+            switch (name) {
+                case "type" -> type = text(p, token, f);
+                case "principalId" -> principalId = text(p, token, f);
+                case "arn" -> arn = text(p, token, f);
+                case "accountId" -> accountId = text(p, token, f);
+                case "accessKeyId" -> accessKeyId = text(p, token, f);
+                case "userName" -> userName = text(p, token, f);
+                case "invokedBy" -> invokedBy = text(p, token, f);
+                case "sessionContext" -> sessionIssuer(p, token, issuer, f);
+                default -> p.skipChildren();
+            }
+        }
+        return new UserIdentity(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, issuer[0],
+                issuer[1], issuer[2]);
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+    /** {@code sessionContext.sessionIssuer}'s arn, accountId and userName into {@code issuer}; a later key wins. */
+    private void sessionIssuer(JsonParser p, JsonToken value, String[] issuer, Fields f) throws IOException {
+        java.util.Arrays.fill(issuer, null);
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            JsonToken token = p.nextToken();
+            if (!"sessionIssuer".equals(name)) {
+                p.skipChildren();
+                continue;
+            }
+            java.util.Arrays.fill(issuer, null);
+            if (token != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken fieldValue = p.nextToken();
+                switch (field) {
+                    case "arn" -> issuer[0] = text(p, fieldValue, f);
+                    case "accountId" -> issuer[1] = text(p, fieldValue, f);
+                    case "userName" -> issuer[2] = text(p, fieldValue, f);
+                    default -> p.skipChildren();
+                }
+            }
+        }
+    }
+
+    /** The typed fields of one record while it is read. */
+    private static final class Fields {
+        String eventId;
+        String eventTime;
+        String eventName;
+        String eventSource;
+        String eventType;
+        String awsRegion;
+        String sourceIp;
+        String userAgent;
+        String recipientAccountId;
+        String errorCode;
+        String errorMessage;
+        boolean readOnly;
+        boolean typedExact = true;
+        UserIdentity identity = UserIdentity.NONE;
+
+        ParseResult toEvent(EventJson json, byte[] raw) {
+            String[] required = {eventId, eventTime, eventName, eventSource};
+            for (int i = 0; i < required.length; i++) {
+                if (required[i] == null) {
+                    return new ParseResult.Rejected(RejectReason.MISSING_FIELD,
+                            "missing string field " + REQUIRED.get(i), raw);
+                }
+            }
+            long millis;
+            try {
+                millis = EventTimes.parseMillis(eventTime);
+            } catch (DateTimeParseException e) {
+                return new ParseResult.Rejected(RejectReason.BAD_EVENT_TIME,
+                        "eventTime is not an ISO-8601 instant: " + eventTime, raw);
+            }
+            return new ParseResult.Parsed(new CloudTrailEvent(eventId, millis, eventName, eventSource, eventType,
+                    awsRegion, sourceIp, userAgent, recipientAccountId, errorCode, errorMessage, readOnly, identity,
+                    json));
+        }
     }
 }

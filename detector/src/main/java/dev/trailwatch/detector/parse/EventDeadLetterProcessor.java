@@ -2,14 +2,14 @@ package dev.trailwatch.detector.parse;
 
 import dev.trailwatch.detector.errors.DeadLetters;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Dead-letters an already parsed event a detector could not use (e.g. later than its grace): the event's JSON is
- * written back from the parsed tree, so it is the same record, though not byte-for-byte the input.
+ * Dead-letters an already parsed event a detector could not use (e.g. later than its grace): the event's source bytes
+ * when this instance read them, else (after a repartition) its JSON written back from the tree, the same record
+ * though not byte-for-byte the input.
  */
 public final class EventDeadLetterProcessor extends ContextualFixedKeyProcessor<String, CloudTrailEvent, byte[]> {
 
@@ -28,6 +28,6 @@ public final class EventDeadLetterProcessor extends ContextualFixedKeyProcessor<
         String detail = route + ": " + event.eventName() + " " + event.eventId() + " at "
                 + Instant.ofEpochMilli(event.eventTime());
         DeadLetters.annotate(record.headers(), reason, detail, null);
-        context().forward(record.withValue(event.record().toString().getBytes(StandardCharsets.UTF_8)));
+        context().forward(record.withValue(event.json().bytes()));
     }
 }

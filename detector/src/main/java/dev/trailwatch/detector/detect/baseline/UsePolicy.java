@@ -34,7 +34,7 @@ final class UsePolicy {
         if (denied(event.errorCode())) {
             return false;
         }
-        return countReadOnly || !event.field("readOnly").asBoolean(false);
+        return countReadOnly || !event.readOnly();
     }
 
     /** The region this call used, or null: none given, or a global service. */

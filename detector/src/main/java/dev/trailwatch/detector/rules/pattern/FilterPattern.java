@@ -1,6 +1,8 @@
 package dev.trailwatch.detector.rules.pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,10 +23,30 @@ public final class FilterPattern {
 
     private final String text;
     private final Expr expr;
+    private final Set<String> selectors;
 
     private FilterPattern(String text, Expr expr) {
         this.text = text;
         this.expr = expr;
+        Set<String> paths = new LinkedHashSet<>();
+        collectSelectors(expr, paths);
+        this.selectors = Collections.unmodifiableSet(paths);
+    }
+
+    private static void collectSelectors(Expr expr, Set<String> into) {
+        if (expr instanceof Expr.AllOf all) {
+            all.parts().forEach(part -> collectSelectors(part, into));
+        } else if (expr instanceof Expr.AnyOf any) {
+            any.parts().forEach(part -> collectSelectors(part, into));
+        } else if (expr instanceof Equality e) {
+            into.add(e.selector().toString());
+        } else if (expr instanceof InSet in) {
+            into.add(in.selector().toString());
+        } else if (expr instanceof NumericComparison n) {
+            into.add(n.selector().toString());
+        } else if (expr instanceof Check c) {
+            into.add(c.selector().toString());
+        }
     }
 
     /**
@@ -66,6 +88,14 @@ public final class FilterPattern {
     public Optional<Set<String>> requiredValues(String selector) {
         Objects.requireNonNull(selector, "selector");
         return expr.requiredValues(Selector.parse(selector));
+    }
+
+    /**
+     * Every selector the pattern reads, as written ({@code $.userIdentity.type}), in order of first use. The detector
+     * uses it to match a pattern that reads only the typed fields without building the record's whole tree.
+     */
+    public Set<String> selectors() {
+        return selectors;
     }
 
     /** The pattern exactly as given to {@link #parse}. */

@@ -1,0 +1,158 @@
+package dev.trailwatch.detector.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A CloudTrail record's whole JSON: its source bytes, parsed into a tree only when something asks for a field the
+ * typed {@link CloudTrailEvent} does not carry.
+ *
+ * <p>Most events are reads that no watch-list rule names, and the stateful detectors need only the typed fields, so
+ * most events are never turned into a tree: building one costs more than the rest of their way through the detector.
+ * The bytes were already checked to be one well-formed JSON object when the typed fields were read, so the later
+ * parse cannot fail on them.
+ *
+ * <p>Serialized (in repartition topics) as the JSON tree itself.
+ */
+public final class EventJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final byte[] source;
+    private final boolean typedExact;
+    private volatile JsonNode tree;
+    private volatile JsonNode typed;
+
+    private EventJson(byte[] source, JsonNode tree, boolean typedExact) {
+        this.source = source;
+        this.tree = tree;
+        this.typedExact = typedExact;
+    }
+
+    /**
+     * Bytes known to hold a JSON object (the first value is used, as {@link ObjectMapper#readTree} does).
+     *
+     * @param typedExact whether every typed field was a string or absent in the source, so that a tree of only the
+     *                   typed fields answers their selectors exactly as the whole record does
+     */
+    public static EventJson ofBytes(byte[] source, boolean typedExact) {
+        return new EventJson(source, null, typedExact);
+    }
+
+    /** An already parsed record; {@code source} may be null when it did not come from bytes. */
+    public static EventJson ofTree(JsonNode tree, byte[] source) {
+        return new EventJson(source, tree, false);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static EventJson fromJson(JsonNode tree) {
+        return new EventJson(null, tree, false);
+    }
+
+    /** See {@link CloudTrailEvent#typedFields()}: the whole tree when it is already built or the fields are not exact. */
+    JsonNode typedFields(CloudTrailEvent event) {
+        JsonNode whole = tree;
+        if (whole != null || !typedExact) {
+            return whole != null ? whole : tree();
+        }
+        JsonNode small = typed;
+        if (small == null) {
+            small = build(event);
+            typed = small;
+        }
+        return small;
+    }
+
+    private static JsonNode build(CloudTrailEvent e) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("eventID", e.eventId());
+        root.put("eventName", e.eventName());
+        root.put("eventSource", e.eventSource());
+        putIfPresent(root, "eventType", e.eventType());
+        putIfPresent(root, "awsRegion", e.awsRegion());
+        putIfPresent(root, "sourceIPAddress", e.sourceIpAddress());
+        putIfPresent(root, "userAgent", e.userAgent());
+        putIfPresent(root, "recipientAccountId", e.recipientAccountId());
+        putIfPresent(root, "errorCode", e.errorCode());
+        putIfPresent(root, "errorMessage", e.errorMessage());
+        UserIdentity id = e.userIdentity();
+        if (id != UserIdentity.NONE) {
+            ObjectNode identity = root.putObject("userIdentity");
+            putIfPresent(identity, "type", id.type());
+            putIfPresent(identity, "principalId", id.principalId());
+            putIfPresent(identity, "arn", id.arn());
+            putIfPresent(identity, "accountId", id.accountId());
+            putIfPresent(identity, "accessKeyId", id.accessKeyId());
+            putIfPresent(identity, "userName", id.userName());
+            putIfPresent(identity, "invokedBy", id.invokedBy());
+            if (id.sessionIssuerArn() != null || id.sessionIssuerAccountId() != null
+                    || id.sessionIssuerUserName() != null) {
+                ObjectNode issuer = identity.putObject("sessionContext").putObject("sessionIssuer");
+                putIfPresent(issuer, "arn", id.sessionIssuerArn());
+                putIfPresent(issuer, "accountId", id.sessionIssuerAccountId());
+                putIfPresent(issuer, "userName", id.sessionIssuerUserName());
+            }
+        }
+        return root;
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    /** The parsed record, built on first use. */
+    @JsonValue
+    public JsonNode tree() {
+        JsonNode parsed = tree;
+        if (parsed == null) {
+            try {
+                parsed = MAPPER.readTree(source);
+            } catch (IOException e) {
+                throw new UncheckedIOException("event JSON was checked when read, yet does not parse", e);
+            }
+            tree = parsed;
+        }
+        return parsed;
+    }
+
+    /** True once the tree has been built (tests and benchmarks use it to see which events needed one). */
+    public boolean parsed() {
+        return tree != null;
+    }
+
+    /** The record as bytes: the source bytes when known, else the tree written back as JSON. */
+    public byte[] bytes() {
+        if (source != null) {
+            return source;
+        }
+        try {
+            return MAPPER.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            return tree.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EventJson that && tree().equals(that.tree());
+    }
+
+    @Override
+    public int hashCode() {
+        return tree().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return source != null ? new String(source, StandardCharsets.UTF_8) : tree.toString();
+    }
+}
