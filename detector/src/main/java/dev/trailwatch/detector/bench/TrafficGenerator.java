@@ -15,12 +15,22 @@ import java.util.UUID;
  * IAM users, assumed roles and AWS service principals, a read-heavy mix over ~20 services in 3-5 home regions, records
  * of ~1.5 KB like real ones, keyed by {@code recipientAccountId}, {@code eventTime} increasing. A handful of attacks is
  * injected (StopLogging, a security group opened to 0.0.0.0/0, a burst of failed console logins from one IP), each
- * round in its own account with its own principal and IP so no alert suppresses another. Deterministic for a seed.
+ * round in its own account with its own principal and IP (in 198.18.0.0/15, the benchmarking range) so no alert
+ * suppresses another. Deterministic for a seed.
+ *
+ * <p>Two shapes: {@link #endingNow} pre-loads history (an org making ~50 events/s, ending a minute ago), and
+ * {@link #live} produces at a rate R with event times that follow the wall clock, continuing after a pre-load.
  */
 public final class TrafficGenerator {
 
-    /** Event-time step between two records: an org producing ~50 events/s. */
+    /** Event-time step between two pre-loaded records: an org producing ~50 events/s. */
     static final long STEP_MS = 20;
+    /** Pre-loaded records per attack round. */
+    static final long EVENTS_PER_ROUND = 20_000;
+    /** Distinct principals per account unless {@link #withPrincipalsPerAccount} says otherwise. */
+    public static final int DEFAULT_PRINCIPALS_PER_ACCOUNT = 100;
+    /** Rounds have distinct IPs and principals; 198.18.0.0/15 holds this many. */
+    static final int MAX_ROUNDS = 500;
     /** Failed logins per injected burst (the detector's threshold is 10 within 5 minutes). */
     static final int BURST_FAILURES = 12;
     /** Records between two failures of a burst. */
@@ -30,8 +40,8 @@ public final class TrafficGenerator {
     public record Attack(String name, String ruleId, Set<String> eventIds, String triggerEventId) {
     }
 
-    /** One record: its key (recipientAccountId) and JSON bytes. */
-    public record Event(String key, byte[] value) {
+    /** One record: its key (recipientAccountId), JSON bytes, and its eventID when it is an attack step (else null). */
+    public record Event(String key, byte[] value, String attackEventId) {
     }
 
     public interface Sink {
@@ -90,15 +100,41 @@ public final class TrafficGenerator {
 
     private final long seed;
     private final int accounts;
-    private final long startMillis;
+    private final long startMicros;
+    private final long stepMicros;
+    private final long eventsPerRound;
+    private final int firstRound;
+    private final int principalsPerAccount;
 
-    public TrafficGenerator(long seed, int accounts, Instant start) {
+    private TrafficGenerator(long seed, int accounts, long startMicros, long stepMicros, long eventsPerRound,
+                             int firstRound, int principalsPerAccount) {
         if (accounts < 1) {
             throw new IllegalArgumentException("--accounts must be at least 1");
         }
+        if (principalsPerAccount < 1) {
+            throw new IllegalArgumentException("principals per account must be at least 1");
+        }
         this.seed = seed;
         this.accounts = accounts;
-        this.startMillis = start.toEpochMilli();
+        this.startMicros = startMicros;
+        this.stepMicros = stepMicros;
+        this.eventsPerRound = eventsPerRound;
+        this.firstRound = firstRound;
+        this.principalsPerAccount = principalsPerAccount;
+    }
+
+    /**
+     * The same traffic with {@code perAccount} distinct human and application principals per account (IAM user
+     * {@code userN} and role session {@code session-N} share the number N); AWS service principals come on top.
+     */
+    public TrafficGenerator withPrincipalsPerAccount(int perAccount) {
+        return new TrafficGenerator(seed, accounts, startMicros, stepMicros, eventsPerRound, firstRound, perAccount);
+    }
+
+    /** History starting at {@code start}, one record per {@link #STEP_MS}, one attack round per 20,000 records. */
+    public TrafficGenerator(long seed, int accounts, Instant start) {
+        this(seed, accounts, start.toEpochMilli() * 1_000, STEP_MS * 1_000, EVENTS_PER_ROUND, 0,
+                DEFAULT_PRINCIPALS_PER_ACCOUNT);
     }
 
     /**
@@ -109,9 +145,31 @@ public final class TrafficGenerator {
         return new TrafficGenerator(seed, accounts, Instant.now().minusMillis(n * STEP_MS + 60_000));
     }
 
-    /** Attack rounds for {@code n} events: one per 20,000 events, at least one, at most 20. */
-    static int rounds(long n) {
-        return (int) Math.max(1, Math.min(20, n / 20_000));
+    /**
+     * Live traffic at {@code rate} records/s whose event times start at {@code start} and advance with the wall clock,
+     * with an attack round every {@code eventsPerRound} records, numbered from {@code firstRound} so that its
+     * principals and IPs differ from an earlier generator's.
+     */
+    public static TrafficGenerator live(long seed, int accounts, Instant start, int rate, long eventsPerRound,
+                                        int firstRound) {
+        return new TrafficGenerator(seed, accounts, start.toEpochMilli() * 1_000, Math.max(1, 1_000_000L / rate),
+                Math.max(BURST_FAILURES * BURST_SPACING * 2L, eventsPerRound), firstRound,
+                DEFAULT_PRINCIPALS_PER_ACCOUNT);
+    }
+
+    /** The event time of record {@code i}. */
+    public Instant timeOf(long i) {
+        return Instant.ofEpochMilli((startMicros + i * stepMicros) / 1_000);
+    }
+
+    /** Attack rounds in {@code n} pre-loaded events (a live generator after them numbers its rounds from here). */
+    static int roundsFor(long n) {
+        return (int) Math.max(1, Math.min(MAX_ROUNDS, n / EVENTS_PER_ROUND));
+    }
+
+    /** Attack rounds for {@code n} events: one per {@code eventsPerRound}, at least one, at most {@link #MAX_ROUNDS}. */
+    int rounds(long n) {
+        return (int) Math.max(1, Math.min(MAX_ROUNDS - firstRound, n / eventsPerRound));
     }
 
     static String accountId(int a) {
@@ -131,12 +189,13 @@ public final class TrafficGenerator {
         TreeMap<Long, Object[]> plan = new TreeMap<>();
         List<Attack> attacks = new ArrayList<>();
         long span = n / rounds;
-        for (int r = 0; r < rounds; r++) {
-            long base = r * span;
+        for (int round = 0; round < rounds; round++) {
+            long base = round * span;
+            int r = firstRound + round;
             int account = (r * 7 + 3) % accounts;
             String acct = accountId(account);
             String principal = "attacker-" + r;
-            String ip = "203.0.113." + (10 + r);
+            String ip = "198.18." + (r / 250) + "." + (1 + r % 250);
             long stop = base + span / 4;
             long sg = base + span / 2;
             long burst = base + (span * 3) / 4 - (long) BURST_FAILURES * BURST_SPACING;
@@ -156,19 +215,22 @@ public final class TrafficGenerator {
                     ids.get(9)));
         }
         for (long i = 0; i < n; i++) {
-            long when = startMillis + i * STEP_MS;
+            long when = (startMicros + i * stepMicros) / 1_000;
             Object[] step = plan.get(i);
             String json;
             String key;
+            String attackId;
             if (step == null) {
                 int account = pickAccount(rng);
                 key = accountId(account);
                 json = background(rng, account, key, when, i);
+                attackId = null;
             } else {
+                attackId = (String) step[4];
                 key = (String) step[1];
                 json = attack((String) step[0], key, (String) step[2], (String) step[3], (String) step[4], when, rng);
             }
-            sink.accept(i, new Event(key, json.getBytes(StandardCharsets.UTF_8)));
+            sink.accept(i, new Event(key, json.getBytes(StandardCharsets.UTF_8), attackId));
         }
         return attacks;
     }
@@ -191,8 +253,9 @@ public final class TrafficGenerator {
         return sb.substring(0, chars);
     }
 
+    /** CloudTrail writes whole seconds: {@code 2026-11-20T10:00:00Z}. */
     private static String time(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+        return Instant.ofEpochSecond(Math.floorDiv(millis, 1_000)).toString();
     }
 
     private static String region(int account, Random rng) {
@@ -208,15 +271,16 @@ public final class TrafficGenerator {
         String ip;
         String agent;
         if (kind < 3) {
-            String user = "user" + rng.nextInt(40);
+            String user = "user" + rng.nextInt(principalsPerAccount);
             identity = "{\"type\":\"IAMUser\",\"principalId\":\"AIDA" + hex(rng, 16) + "\",\"arn\":\"arn:aws:iam::"
                     + acct + ":user/" + user + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"AKIA"
                     + hex(rng, 16) + "\",\"userName\":\"" + user + "\"}";
             ip = "198.51.100." + (1 + rng.nextInt(250));
             agent = AGENTS[rng.nextInt(AGENTS.length)];
         } else if (kind < 9) {
-            String role = "app-role-" + rng.nextInt(25);
-            String session = "session-" + rng.nextInt(1000);
+            int n = rng.nextInt(principalsPerAccount);
+            String role = "app-role-" + n % 25;
+            String session = "session-" + n;
             identity = "{\"type\":\"AssumedRole\",\"principalId\":\"AROA" + hex(rng, 16) + ":" + session
                     + "\",\"arn\":\"arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session
                     + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"ASIA" + hex(rng, 16)

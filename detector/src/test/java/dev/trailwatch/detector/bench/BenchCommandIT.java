@@ -32,7 +32,7 @@ class BenchCommandIT {
         cmd.setErr(new PrintWriter(err));
 
         int code = cmd.execute("bench", "--events", "20000", "--rate", "2000", "--latency-seconds", "5",
-                "--out", json.toString());
+                "--detector-jvm", "-Xmx256m", "--out", json.toString());
 
         assertEquals(0, code, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         String[] lines = out.toString().strip().split("\\R");
@@ -47,6 +47,11 @@ class BenchCommandIT {
         assertEquals(result.get("injected_attacks").asInt(), result.get("attacks_alerted").asInt());
         assertEquals(0, result.get("attacks_missed").size());
         assertEquals(0, result.get("latency").get("attacks_missed").size());
-        assertTrue(result.get("latency").get("samples").asInt() >= 3);
+        // one attack round (3 attacks) per 0.2 s of live traffic, every one measured
+        assertEquals(75, result.get("latency").get("samples").asInt());
+        // the detector ran in its own process: its RSS is its own, and it kept state
+        assertTrue(result.get("peak_rss_mb").asLong() > 50, () -> "rss " + result.get("peak_rss_mb"));
+        assertTrue(result.get("state_store_entries").size() > 5, () -> "stores " + result.get("state_store_entries"));
+        assertEquals(10, result.get("detector_timeline").size());
     }
 }

@@ -36,7 +36,8 @@ class TrafficGeneratorTest {
             assertTrue(result instanceof ParseResult.Parsed, () -> "rejected: " + result);
             CloudTrailEvent event = ((ParseResult.Parsed) result).event();
             assertEquals(e.key(), event.recipientAccountId());
-            assertTrue(event.eventTime() > lastTime, "eventTime increases");
+            assertTrue(event.eventTime() >= lastTime, "eventTime never goes back");
+            assertEquals(0, event.eventTime() % 1_000, "whole seconds, as CloudTrail writes them");
             lastTime = event.eventTime();
             byId.put(event.eventId(), event);
             services.add(event.eventSource());
@@ -71,5 +72,35 @@ class TrafficGeneratorTest {
             assertArrayEquals(a.get(i), b.get(i));
         }
         assertTrue(!java.util.Arrays.equals(a.get(0), c.get(0)));
+    }
+
+    @Test
+    void liveTrafficFollowsTheWallClockAndNumbersItsRoundsAfterThePreload() {
+        List<TrafficGenerator.Event> preload = new ArrayList<>();
+        List<TrafficGenerator.Attack> before = new TrafficGenerator(7, 10, START).generate(40_000, (i, e) -> preload.add(e));
+        TrafficGenerator live = TrafficGenerator.live(8, 10, START.plusSeconds(3_600), 10_000, 2_000,
+                TrafficGenerator.roundsFor(40_000));
+        List<TrafficGenerator.Event> events = new ArrayList<>();
+        List<TrafficGenerator.Attack> attacks = live.generate(20_000, (i, e) -> events.add(e));
+
+        assertEquals(START.plusSeconds(3_600), live.timeOf(0));
+        assertEquals(START.plusSeconds(3_602), live.timeOf(20_000), "10,000 events/s of event time");
+        assertEquals(10 * 3, attacks.size(), "a round per 2,000 events");
+        java.util.Set<String> earlierIps = ips(preload);
+        java.util.Set<String> liveIps = ips(events);
+        assertTrue(liveIps.size() >= 10 && java.util.Collections.disjoint(earlierIps, liveIps),
+                "live rounds use other attacker IPs: " + liveIps + " vs " + earlierIps);
+        assertTrue(events.stream().filter(e -> e.attackEventId() != null).count() >= 30);
+    }
+
+    private static java.util.Set<String> ips(List<TrafficGenerator.Event> events) {
+        CloudTrailParser parser = new CloudTrailParser();
+        java.util.Set<String> ips = new java.util.TreeSet<>();
+        for (TrafficGenerator.Event e : events) {
+            if (e.attackEventId() != null) {
+                ips.add(((ParseResult.Parsed) parser.parse(e.value())).event().sourceIpAddress());
+            }
+        }
+        return ips;
     }
 }
