@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TrailWatchMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> read = new ConcurrentHashMap<>();
+    /** account -> source -> counter: two lookups, no key built per event. */
+    private final Map<String, Map<String, Counter>> read = new ConcurrentHashMap<>();
     private final Map<RejectReason, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> folded = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> lastEvent = new ConcurrentHashMap<>();
+    /** account -> region -> last event time. */
+    private final Map<String, Map<String, AtomicLong>> lastEvent = new ConcurrentHashMap<>();
     private final Timer eventTimeLatency;
     private final Timer ingestLatency;
 
@@ -49,10 +51,21 @@ public final class TrailWatchMetrics {
     public void eventRead(String account, String region, String source, long eventTime) {
         String acct = account == null ? "unknown" : account;
         String src = source == null ? "unknown" : source;
-        read.computeIfAbsent(acct + '\u0000' + src, k -> Counter.builder("trailwatch.events.read")
-                .description("CloudTrail records read from the input topic")
-                .tag("account", acct).tag("source", src).register(registry)).increment();
-        lastEventTime(acct, region == null ? "unknown" : region).accumulateAndGet(eventTime, Math::max);
+        Map<String, Counter> bySource = read.get(acct);
+        if (bySource == null) {
+            bySource = read.computeIfAbsent(acct, a -> new ConcurrentHashMap<>());
+        }
+        Counter counter = bySource.get(src);
+        if (counter == null) {
+            counter = bySource.computeIfAbsent(src, s -> Counter.builder("trailwatch.events.read")
+                    .description("CloudTrail records read from the input topic")
+                    .tag("account", acct).tag("source", src).register(registry));
+        }
+        counter.increment();
+        AtomicLong last = lastEventTime(acct, region == null ? "unknown" : region);
+        if (last.get() < eventTime) {
+            last.accumulateAndGet(eventTime, Math::max);
+        }
     }
 
     /** Observes how long after its events an alert went out: from eventTime, and from when it was produced. */
@@ -64,7 +77,15 @@ public final class TrailWatchMetrics {
     }
 
     private AtomicLong lastEventTime(String account, String region) {
-        return lastEvent.computeIfAbsent(account + '\u0000' + region, k -> {
+        Map<String, AtomicLong> byRegion = lastEvent.get(account);
+        if (byRegion == null) {
+            byRegion = lastEvent.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
+        }
+        AtomicLong known = byRegion.get(region);
+        if (known != null) {
+            return known;
+        }
+        return byRegion.computeIfAbsent(region, k -> {
             AtomicLong millis = new AtomicLong();
             Gauge.builder("trailwatch.account.last.event.timestamp", millis, m -> m.get() / 1000.0)
                     .description("Event time of the last event seen for the account and region (epoch seconds)")
@@ -91,7 +112,8 @@ public final class TrailWatchMetrics {
 
     /** Records parsed into events so far, over all accounts and sources. */
     public long eventsRead() {
-        return (long) read.values().stream().mapToDouble(Counter::count).sum();
+        return (long) read.values().stream().flatMap(bySource -> bySource.values().stream())
+                .mapToDouble(Counter::count).sum();
     }
 
     /** Records sent to the dead-letter topic so far, for any reason. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,49 +63,10 @@ public final class EventJson {
         }
         JsonNode small = typed;
         if (small == null) {
-            small = build(event);
+            small = TypedFieldsNode.of(event);
             typed = small;
         }
         return small;
-    }
-
-    private static JsonNode build(CloudTrailEvent e) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("eventID", e.eventId());
-        root.put("eventName", e.eventName());
-        root.put("eventSource", e.eventSource());
-        putIfPresent(root, "eventType", e.eventType());
-        putIfPresent(root, "awsRegion", e.awsRegion());
-        putIfPresent(root, "sourceIPAddress", e.sourceIpAddress());
-        putIfPresent(root, "userAgent", e.userAgent());
-        putIfPresent(root, "recipientAccountId", e.recipientAccountId());
-        putIfPresent(root, "errorCode", e.errorCode());
-        putIfPresent(root, "errorMessage", e.errorMessage());
-        UserIdentity id = e.userIdentity();
-        if (id != UserIdentity.NONE) {
-            ObjectNode identity = root.putObject("userIdentity");
-            putIfPresent(identity, "type", id.type());
-            putIfPresent(identity, "principalId", id.principalId());
-            putIfPresent(identity, "arn", id.arn());
-            putIfPresent(identity, "accountId", id.accountId());
-            putIfPresent(identity, "accessKeyId", id.accessKeyId());
-            putIfPresent(identity, "userName", id.userName());
-            putIfPresent(identity, "invokedBy", id.invokedBy());
-            if (id.sessionIssuerArn() != null || id.sessionIssuerAccountId() != null
-                    || id.sessionIssuerUserName() != null) {
-                ObjectNode issuer = identity.putObject("sessionContext").putObject("sessionIssuer");
-                putIfPresent(issuer, "arn", id.sessionIssuerArn());
-                putIfPresent(issuer, "accountId", id.sessionIssuerAccountId());
-                putIfPresent(issuer, "userName", id.sessionIssuerUserName());
-            }
-        }
-        return root;
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 
     /** The parsed record, built on first use. */
