@@ -1,7 +1,6 @@
 package dev.trailwatch.detector.bench;
 
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.pipeline.TopicSetup;
@@ -31,9 +30,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code trailwatch bench}: on an in-process broker, pre-loads N generated CloudTrail events and measures in one run
- * the consumer+parse ceiling, a trivial exactly-once Streams baseline, and the full detector (run as {@code trailwatch
- * run} in its own JVM, so its memory is its own), that every injected attack alerted, then alert latency on live
- * traffic at a fixed rate. Method and figures: {@code docs/performance.md}.
+ * the consumer+parse ceiling, a trivial exactly-once Streams baseline and the full detector (each in a JVM of its own,
+ * the detector as {@code trailwatch run}, so its memory is its own), that every injected attack alerted, then alert
+ * latency on live traffic at a fixed rate. Method and figures: {@code docs/performance.md}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure detector throughput against a plain consumer and a trivial Streams app, and alert "
@@ -51,6 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int PARTITIONS = 1;
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration ALERT_WAIT = Duration.ofSeconds(30);
+    private static final String INPUT = "bench.events";
 
     @Spec
     CommandSpec spec;
@@ -80,8 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
     double warmup;
 
     @Option(names = "--detector-jvm", paramLabel = "OPTIONS", defaultValue = "-Xmx512m",
-            description = "JVM options of the detector process (default: ${DEFAULT-VALUE}).")
+            description = "JVM options of the detector's and the baseline's processes (default: ${DEFAULT-VALUE}).")
     String detectorJvm;
+
+    @Option(names = "--rounds", paramLabel = "K", defaultValue = "1",
+            description = "Baseline/detector rounds, interleaved; each reports its best (default ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -94,40 +98,34 @@ public final class BenchCommand implements Callable<Integer> {
         validate();
         PrintWriter err = spec.commandLine().getErr();
         BenchReport report = new BenchReport(events, accounts, principalsPerAccount() * (long) accounts, PARTITIONS,
-                warmup, detectorJvm);
+                warmup, detectorJvm, rounds);
         Path work = Files.createTempDirectory("trailwatch-bench-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             String bootstrap = kafka.bootstrapServers();
-            DetectorConfig config = detectorConfig(bootstrap, work);
-            kafka.createTopics(TopicSetup.required(config, PARTITIONS, (short) 1));
-            kafka.createTopic(BaselineStage.OUTPUT, PARTITIONS, Map.of());
-            String input = config.get(Settings.TOPIC_EVENTS);
-            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-                List<TrafficGenerator.Attack> attacks = preload(producer, input, report, err);
-                report.ceiling(CeilingStage.run(bootstrap, input, events, warmup, STAGE_TIMEOUT));
-                err.printf("bench: ceiling %,d ev/s%n", report.ceiling());
-                err.flush();
-                report.baseline(BaselineStage.run(input, config, work.resolve("baseline"), events, warmup,
-                        STAGE_TIMEOUT));
-                err.printf("bench: baseline %,d ev/s%n", report.baseline());
-                err.flush();
-                Files.createDirectories(work.resolve("detector"));
-                try (DetectorStage detector = DetectorStage.start(config, bootstrap,
-                        Arrays.asList(detectorJvm.trim().split("\\s+")), work.resolve("detector"))) {
+            kafka.createTopic(INPUT, PARTITIONS, Map.of());
+            kafka.createTopic(BaselineApp.OUTPUT, PARTITIONS, Map.of());
+            List<TrafficGenerator.Attack> attacks = preload(producer, report, err);
+            report.ceiling(CeilingStage.run(bootstrap, INPUT, events, warmup, STAGE_TIMEOUT));
+            progress(err, "ceiling %,d ev/s", report.ceiling());
+            List<String> jvm = Arrays.asList(detectorJvm.trim().split("\\s+"));
+            for (int round = 1; round <= rounds; round++) {
+                DetectorConfig config = detectorConfig(bootstrap, work, round);
+                kafka.createTopics(TopicSetup.required(config, PARTITIONS, (short) 1));
+                Throughput.Rate baseline = BaselineStage.run(config, bootstrap, jvm, work.resolve("baseline-" + round),
+                        events, warmup, STAGE_TIMEOUT);
+                progress(err, "round %d: baseline %,d ev/s", round, baseline.perSecond());
+                try (DetectorStage detector = DetectorStage.start(config, bootstrap, jvm,
+                        Files.createDirectories(work.resolve("detector-" + round)))) {
                     List<DetectorStage.Progress> timeline = new ArrayList<>();
                     Throughput.Rate rate = detector.throughput(events, warmup, STAGE_TIMEOUT, timeline);
-                    report.detector(rate, detector.awaitAttacks(attacks, ALERT_WAIT), attacks.size(), timeline);
-                    err.printf("bench: detector %,d ev/s, %d/%d attacks alerted%n", report.detector(),
-                            attacks.size() - report.detectorMissed(), attacks.size());
-                    err.flush();
-                    if (this.rate > 0) {
-                        report.latency(LatencyStage.run(detector, producer, input, seed + 1, accounts, this.rate,
-                                latencySeconds, TrafficGenerator.roundsFor(events), ALERT_WAIT));
-                        err.printf("bench: latency %s%n", report.latencyLine());
-                        err.flush();
+                    List<String> missed = detector.awaitAttacks(attacks, ALERT_WAIT);
+                    report.round(baseline, rate, missed, attacks.size(), timeline);
+                    progress(err, "round %d: detector %,d ev/s, %d/%d attacks alerted", round, rate.perSecond(),
+                            attacks.size() - missed.size(), attacks.size());
+                    if (round == rounds) {
+                        finish(detector, producer, report, err);
                     }
-                    report.detectorProcess(detector.alerts(), detector.peakRssMb(), detector.stateEntries(),
-                            detector.stateBytes());
                 }
             }
             report.benchJvmRss(BenchReport.ownPeakRssMb());
@@ -146,6 +144,23 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Stage 4 on the last round's warm detector, then its memory and state. */
+    private void finish(DetectorStage detector, KafkaProducer<String, byte[]> producer, BenchReport report,
+                        PrintWriter err) throws InterruptedException {
+        if (rate > 0) {
+            report.latency(LatencyStage.run(detector, producer, INPUT, seed + 1, accounts, rate, latencySeconds,
+                    TrafficGenerator.roundsFor(events), ALERT_WAIT));
+            progress(err, "latency %s", report.latencyLine());
+        }
+        report.detectorProcess(detector.alerts(), detector.peakRssMb(), detector.stateEntries(),
+                detector.stateBytes());
+    }
+
+    private static void progress(PrintWriter err, String format, Object... args) {
+        err.printf("bench: " + format + "%n", args);
+        err.flush();
+    }
+
     private void validate() {
         if (events < 1_000) {
             throw new IllegalArgumentException("--events must be at least 1000");
@@ -155,6 +170,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (rate < 0 || latencySeconds < 1) {
             throw new IllegalArgumentException("--rate must be 0 or more and --latency-seconds at least 1");
+        }
+        if (rounds < 1 || rounds > 5) {
+            throw new IllegalArgumentException("--rounds must be between 1 and 5");
         }
         if (principals != null && principals < accounts) {
             throw new IllegalArgumentException("--principals must be at least --accounts (one per account)");
@@ -166,35 +184,35 @@ public final class BenchCommand implements Callable<Integer> {
                 : (int) Math.max(1, principals / accounts);
     }
 
-    private List<TrafficGenerator.Attack> preload(KafkaProducer<String, byte[]> producer, String input,
-                                                  BenchReport report, PrintWriter err) {
+    private List<TrafficGenerator.Attack> preload(KafkaProducer<String, byte[]> producer, BenchReport report,
+                                                  PrintWriter err) {
         TrafficGenerator generator = TrafficGenerator.endingNow(seed, accounts, events)
                 .withPrincipalsPerAccount(principalsPerAccount());
         long t0 = System.nanoTime();
         AtomicLong bytes = new AtomicLong();
         List<TrafficGenerator.Attack> attacks = generator.generate(events, (i, e) -> {
             bytes.addAndGet(e.value().length);
-            producer.send(new ProducerRecord<>(input, e.key(), e.value()));
+            producer.send(new ProducerRecord<>(INPUT, e.key(), e.value()));
         });
         producer.flush();
         double seconds = (System.nanoTime() - t0) / 1e9;
         report.preload(bytes.get() / events, Math.round(events / seconds), attacks.size());
-        err.printf("bench: pre-loaded %,d events (avg %,d B) in %.1f s; %d attacks injected%n", events,
+        progress(err, "pre-loaded %,d events (avg %,d B) in %.1f s; %d attacks injected", events,
                 bytes.get() / events, seconds, attacks.size());
-        err.flush();
         return attacks;
     }
 
-    private static DetectorConfig detectorConfig(String bootstrap, Path work) throws IOException {
+    /** Round {@code round}'s detector (and baseline) config: the shared input, its own outputs, group and state. */
+    private static DetectorConfig detectorConfig(String bootstrap, Path work, int round) throws IOException {
         return DetectorConfig.defaults().with(Map.of(
-                "application.id", "trailwatch-bench-" + Long.toHexString(System.nanoTime()),
-                "topic.events", "bench.events",
-                "topic.alerts", "bench.alerts",
-                "topic.dlq", "bench.dlq",
-                "topic.accounts", "bench.accounts",
+                "application.id", "trailwatch-bench-" + Long.toHexString(System.nanoTime()) + "-r" + round,
+                "topic.events", INPUT,
+                "topic.alerts", "bench.alerts.r" + round,
+                "topic.dlq", "bench.dlq.r" + round,
+                "topic.accounts", "bench.accounts.r" + round,
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", bootstrap,
                 DetectorConfig.KAFKA_PREFIX + "state.dir",
-                Files.createDirectories(work.resolve("detector-state")).toString()));
+                Files.createDirectories(work.resolve("detector-state-" + round)).toString()));
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {

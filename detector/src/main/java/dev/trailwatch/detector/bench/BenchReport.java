@@ -6,10 +6,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What {@code trailwatch bench} measured: a table and a last line for people, the same as JSON for scripts. */
@@ -19,17 +24,21 @@ final class BenchReport {
     private long ceiling;
     private long baseline;
     private long detector;
-    private List<String> detectorMissed = List.of();
+    private final List<Long> baselineRounds = new ArrayList<>();
+    private final List<Long> detectorRounds = new ArrayList<>();
+    private final Set<String> detectorMissed = new TreeSet<>();
     private Map<String, Object> latency;
     private long detectorRss = -1;
 
-    BenchReport(long events, int accounts, long principals, int partitions, double warmup, String detectorJvm) {
+    BenchReport(long events, int accounts, long principals, int partitions, double warmup, String detectorJvm,
+                int rounds) {
         result.put("events", events);
         result.put("accounts", accounts);
         result.put("principals", principals);
         result.put("partitions", partitions);
         result.put("warmup_share", warmup);
         result.put("detector_jvm", detectorJvm);
+        result.put("rounds", rounds);
         result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version")));
     }
@@ -45,17 +54,23 @@ final class BenchReport {
         result.put("ceiling_events_per_s", ceiling);
     }
 
-    void baseline(Throughput.Rate rate) {
-        baseline = rate.perSecond();
+    /**
+     * One interleaved baseline/detector round. The headline figures are each stage's best round: noise on a shared
+     * machine only ever slows a stage down, and interleaving keeps a slow spell from hitting just one of them.
+     */
+    void round(Throughput.Rate baselineRate, Throughput.Rate detectorRate, List<String> missed, int attacks,
+               List<DetectorStage.Progress> timeline) {
+        baselineRounds.add(baselineRate.perSecond());
+        detectorRounds.add(detectorRate.perSecond());
+        baseline = Collections.max(baselineRounds);
+        detector = Collections.max(detectorRounds);
+        detectorMissed.addAll(missed);
         result.put("baseline_events_per_s", baseline);
-    }
-
-    void detector(Throughput.Rate rate, List<String> missed, int attacks, List<DetectorStage.Progress> timeline) {
-        detector = rate.perSecond();
-        detectorMissed = missed;
         result.put("detector_events_per_s", detector);
-        result.put("attacks_alerted", attacks - missed.size());
-        result.put("attacks_missed", missed);
+        result.put("baseline_rounds_events_per_s", baselineRounds);
+        result.put("detector_rounds_events_per_s", detectorRounds);
+        result.put("attacks_alerted_per_round", attacks - missed.size());
+        result.put("attacks_missed", List.copyOf(detectorMissed));
         result.put("ratio", Math.round(ratio() * 1000) / 1000.0);
         result.put("detector_timeline", timeline);
     }
@@ -81,18 +96,6 @@ final class BenchReport {
         return ceiling;
     }
 
-    long baseline() {
-        return baseline;
-    }
-
-    long detector() {
-        return detector;
-    }
-
-    int detectorMissed() {
-        return detectorMissed.size();
-    }
-
     double ratio() {
         return baseline == 0 ? 0 : (double) detector / baseline;
     }
@@ -114,9 +117,10 @@ final class BenchReport {
                 result.get("principals"), result.get("partitions"));
         String steady = String.format(Locale.ROOT, "(after the first %.0f%%)", 100 * (Double) result.get("warmup_share"));
         out.printf("%-34s %,d ev/s %s%n", "1. ceiling (consumer + parse)", ceiling, steady);
-        out.printf("%-34s %,d ev/s%n", "2. streams baseline (EOS v2)", baseline);
-        out.printf("%-34s %,d ev/s, ratio %.3f, %s/%s attacks alerted%n", "3. detector (EOS v2, own JVM)", detector,
-                ratio(), result.get("attacks_alerted"), result.get("injected_attacks"));
+        out.printf("%-34s %,d ev/s (best of %s)%n", "2. streams baseline (EOS v2)", baseline, rounds(baselineRounds));
+        out.printf("%-34s %,d ev/s (best of %s), ratio %.3f, %s/%s attacks alerted%n", "3. detector (EOS v2)",
+                detector, rounds(detectorRounds), ratio(), result.get("attacks_alerted_per_round"),
+                result.get("injected_attacks"));
         if (latency != null) {
             out.printf("%-34s %s%n", "4. latency produce->alert", latencyLine());
         }
@@ -127,6 +131,10 @@ final class BenchReport {
         out.printf(Locale.ROOT, "bench: detector=%d baseline=%d ceiling=%d ratio=%.3f p99_ms=%s rss_mb=%d%n",
                 detector, baseline, ceiling, ratio(), latency == null ? "n/a" : latency.get("p99_ms"), detectorRss);
         out.flush();
+    }
+
+    private static String rounds(List<Long> perRound) {
+        return perRound.stream().map(r -> String.format(Locale.ROOT, "%,d", r)).collect(Collectors.joining(" / "));
     }
 
     void write(Path file) throws IOException {

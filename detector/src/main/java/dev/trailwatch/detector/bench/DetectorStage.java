@@ -16,42 +16,34 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Stages 3 and 4 share one detector process (see {@link DetectorProcess}): it first works through the pre-loaded
+ * Stages 3 and 4 share one detector process (see {@link AppProcess}): it first works through the pre-loaded
  * events (throughput, every injected attack alerted), then, warm, takes live traffic (latency). Alerts are read from
  * the alerts topic as a SOC pipeline reads them, committed transactions only.
  */
 final class DetectorStage implements AutoCloseable {
 
-    private final DetectorProcess process;
+    private final AppProcess process;
     private final AlertCollector collector;
-    private final Admin admin;
-    private final String applicationId;
-    private final String input;
+    private final CommittedOffsets progress;
     private final Path stateDir;
     private final Map<String, Long> alertedAt = new ConcurrentHashMap<>();
     private final AtomicLong alerts = new AtomicLong();
 
-    private DetectorStage(DetectorProcess process, AlertCollector collector, Path stateDir, DetectorConfig config,
+    private DetectorStage(AppProcess process, AlertCollector collector, Path stateDir, DetectorConfig config,
                           String bootstrap) {
         this.process = process;
         this.collector = collector;
         this.stateDir = stateDir;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        this.applicationId = config.streamsProperties().getProperty("application.id");
-        this.input = config.get(Settings.TOPIC_EVENTS);
+        this.progress = new CommittedOffsets(bootstrap, config.streamsProperties().getProperty("application.id"),
+                config.get(Settings.TOPIC_EVENTS));
     }
 
     static DetectorStage start(DetectorConfig config, String bootstrap, List<String> jvmOptions, Path dir)
             throws IOException {
-        DetectorProcess process = DetectorProcess.start(config, freePort(), jvmOptions, dir);
+        AppProcess process = AppProcess.detector(config, freePort(), jvmOptions, dir);
         DetectorStage[] stage = new DetectorStage[1];
         AlertCollector collector = new AlertCollector(bootstrap, config.get(Settings.TOPIC_ALERTS),
                 alert -> stage[0].record(alert));
@@ -75,20 +67,20 @@ final class DetectorStage implements AutoCloseable {
     }
 
     /**
-     * Stage 3: waits until the detector has committed {@code events} input offsets (it reads from the topic's start,
-     * and under exactly-once a committed offset means the event's alerts and state are committed too), noting its
-     * RSS and state entries at every tenth of the way in {@code timeline}. Progress comes from the broker, not from
-     * the detector's /metrics, so that watching does not cost the detector CPU.
+     * Stage 3: waits until the detector has committed {@code events} input offsets (see {@link CommittedOffsets}; it
+     * reads from the topic's start), noting its RSS and state entries in {@code timeline} at most once per tenth of
+     * the way, and at the end.
      */
     Throughput.Rate throughput(long events, double warmup, Duration timeout, List<Progress> timeline)
             throws InterruptedException {
-        long[] nextMark = {events / 10};
+        long step = Math.max(1, events / 10);
+        long[] nextMark = {step};
         java.util.function.LongSupplier seen = () -> {
-            long count = committed();
-            if (count >= nextMark[0] && nextMark[0] <= events) {
+            long count = progress.get();
+            if (count >= nextMark[0]) {
                 timeline.add(new Progress(count, process.rssMb(),
                         stateEntries().values().stream().mapToLong(Long::longValue).sum()));
-                nextMark[0] += events / 10;
+                nextMark[0] = (count / step + 1) * step;
             }
             return count;
         };
@@ -98,21 +90,6 @@ final class DetectorStage implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + "; the detector's log ends with:\n"
                     + process.logTail(30), e);
-        }
-    }
-
-    /** Input offsets the detector's consumer group has committed, summed over partitions (0 before the first). */
-    private long committed() {
-        try {
-            return admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(input) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        } catch (ExecutionException | TimeoutException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
         }
     }
 
@@ -185,7 +162,7 @@ final class DetectorStage implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            admin.close();
+            progress.close();
             process.close();
         }
     }

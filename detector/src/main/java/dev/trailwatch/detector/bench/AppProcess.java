@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The detector as it is deployed, {@code trailwatch run --config FILE}, in a JVM of its own: its peak RSS is the
- * detector's alone (not the embedded broker's), and its state gauges are read from its own {@code /metrics}.
+ * A Kafka Streams app under test in a JVM of its own: the detector as it is deployed ({@code trailwatch run --config
+ * FILE}), or the streams baseline ({@link BaselineApp}). Each gets the same JVM options and starts cold, so neither
+ * inherits the bench JVM's compiled code, heap or garbage; the detector's peak RSS is its own (not the embedded
+ * broker's), and its state gauges are read from its own {@code /metrics}.
  */
-final class DetectorProcess implements AutoCloseable {
+final class AppProcess implements AutoCloseable {
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -32,39 +34,53 @@ final class DetectorProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private long peakRssKb;
 
-    private DetectorProcess(Process process, Path log, int metricsPort) {
+    private AppProcess(Process process, Path log, int metricsPort) {
         this.process = process;
         this.log = log;
         this.metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
     }
 
-    /**
-     * Writes {@code config} to {@code dir/detector.properties} and starts {@code trailwatch run} on it with the same
-     * class path as this JVM, the given JVM options, and its output in {@code dir/detector.log}.
-     */
-    static DetectorProcess start(DetectorConfig config, int metricsPort, List<String> jvmOptions, Path dir)
+    /** Starts {@code trailwatch run} on {@code config}, serving /metrics on {@code metricsPort}. */
+    static AppProcess detector(DetectorConfig config, int metricsPort, List<String> jvmOptions, Path dir)
             throws IOException {
-        Path file = dir.resolve("detector.properties");
         Properties props = new Properties();
         props.putAll(config.asMap());
         props.put("metrics.port", Integer.toString(metricsPort));
         props.put("metrics.host", "127.0.0.1");
+        Path file = write(props, dir.resolve("detector.properties"));
+        return start(TrailWatchApp.class, List.of("run", "--config", file.toString()), jvmOptions,
+                dir.resolve("detector.log"), metricsPort);
+    }
+
+    /** Starts {@link BaselineApp} on {@code config}'s topics and Streams settings. */
+    static AppProcess baseline(DetectorConfig config, List<String> jvmOptions, Path dir) throws IOException {
+        Properties props = new Properties();
+        props.putAll(config.asMap());
+        Path file = write(props, dir.resolve("baseline.properties"));
+        return start(BaselineApp.class, List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"), 0);
+    }
+
+    private static Path write(Properties props, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file)) {
-            props.store(out, "trailwatch bench: the detector under test");
+            props.store(out, "trailwatch bench: the app under test");
         }
+        return file;
+    }
+
+    /** Runs {@code main} with the same class path as this JVM, the given JVM options, and its output in {@code log}. */
+    private static AppProcess start(Class<?> main, List<String> args, List<String> jvmOptions, Path log,
+                                    int metricsPort) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(TrailWatchApp.class.getName());
-        command.addAll(List.of("run", "--config", file.toString()));
-        Path log = dir.resolve("detector.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        // settings come from the file alone: the bench's own environment must not reconfigure the detector
+        command.add(main.getName());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // settings come from the file alone: the bench's own environment must not reconfigure the app
         builder.environment().keySet().removeIf(k -> k.startsWith("TRAILWATCH_") || k.startsWith("KAFKA_"));
-        return new DetectorProcess(builder.start(), log, metricsPort);
+        return new AppProcess(builder.start(), log, metricsPort);
     }
 
     /** The metrics page as text (the state-store gauges go into the report), or empty when not served. */
@@ -111,7 +127,7 @@ final class DetectorProcess implements AutoCloseable {
         }
     }
 
-    /** The last lines of the detector's output, for an error message. */
+    /** The last lines of the app's output, for an error message. */
     String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
@@ -121,7 +137,7 @@ final class DetectorProcess implements AutoCloseable {
         }
     }
 
-    /** Stops the detector as an operator would (SIGTERM, a clean Streams shutdown), forcibly after 30 s. */
+    /** Stops the app as an operator would (SIGTERM, a clean Streams shutdown), forcibly after 30 s. */
     @Override
     public void close() {
         sampleRss();
