@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -36,6 +39,14 @@ public final class DetectorInstance implements AutoCloseable {
     private final KafkaStreamsMeters streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RulePack rules;
+    /**
+     * Store-size gauges hold the read side while they query; {@link #close()} takes the write side before the stores
+     * close. Kafka Streams' {@code RocksDBStore.approximateNumEntries} is not synchronized with its {@code close}, so a
+     * scrape of /metrics racing a shutdown could read a closed RocksDB handle (native memory: a JVM abort, not an
+     * exception).
+     */
+    private final ReadWriteLock storeQueries = new ReentrantReadWriteLock();
+    private boolean closing;
 
     private DetectorInstance(KafkaStreams streams, KafkaStreamsMeters streamsMetrics, RulePack rules) {
         this.streams = streams;
@@ -101,14 +112,18 @@ public final class DetectorInstance implements AutoCloseable {
 
     /** Approximate entries of a key-value store over this instance's tasks; NaN while not queryable. */
     double approximateEntries(String store) {
-        if (!ready()) {
-            return Double.NaN;
-        }
+        Lock read = storeQueries.readLock();
+        read.lock();
         try {
+            if (closing || !ready()) {
+                return Double.NaN;
+            }
             return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
                     .approximateNumEntries();
         } catch (RuntimeException e) {
             return Double.NaN;
+        } finally {
+            read.unlock();
         }
     }
 
@@ -130,6 +145,13 @@ public final class DetectorInstance implements AutoCloseable {
 
     @Override
     public void close() {
+        Lock write = storeQueries.writeLock();
+        write.lock();
+        try {
+            closing = true;
+        } finally {
+            write.unlock();
+        }
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
         stopped.countDown();

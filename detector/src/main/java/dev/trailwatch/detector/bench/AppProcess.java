@@ -110,16 +110,21 @@ final class AppProcess implements AutoCloseable {
 
     /** The resident set now, in MB, or -1 when unknown. */
     long rssMb() {
-        return status("VmRSS:") / 1024;
+        long kb = status("VmRSS:");
+        return kb < 0 ? -1 : kb / 1024;
     }
 
     private void sampleRss() {
         peakRssKb = Math.max(peakRssKb, status("VmHWM:"));
     }
 
-    /** A kB figure from /proc/PID/status, or -1 once the process is gone (or off Linux). */
     private long status(String field) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        return statusKb(Long.toString(process.pid()), field);
+    }
+
+    /** A kB figure ({@code VmRSS:}, {@code VmHWM:}) of /proc/PID/status; -1 once the process is gone, or off Linux. */
+    static long statusKb(String pid, String field) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", pid, "status"))) {
             return lines.filter(l -> l.startsWith(field)).findFirst()
                     .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(-1L);
         } catch (IOException | UncheckedIOException e) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** What {@code trailwatch bench} measured: a table and a last line for people, the same as JSON for scripts. */
 final class BenchReport {
@@ -115,7 +113,8 @@ final class BenchReport {
         out.printf("%-34s %,d events, avg %s B, %s accounts, %s principals, %s partition(s)%n", "pre-load",
                 (Long) result.get("events"), result.get("avg_record_bytes"), result.get("accounts"),
                 result.get("principals"), result.get("partitions"));
-        String steady = String.format(Locale.ROOT, "(after the first %.0f%%)", 100 * (Double) result.get("warmup_share"));
+        String steady = String.format(Locale.ROOT, "(after the first %.0f%%)",
+                100 * (Double) result.get("warmup_share"));
         out.printf("%-34s %,d ev/s %s%n", "1. ceiling (consumer + parse)", ceiling, steady);
         out.printf("%-34s %,d ev/s (best of %s)%n", "2. streams baseline (EOS v2)", baseline, rounds(baselineRounds));
         out.printf("%-34s %,d ev/s (best of %s), ratio %.3f, %s/%s attacks alerted%n", "3. detector (EOS v2)",
@@ -143,11 +142,7 @@ final class BenchReport {
 
     /** This JVM's resident-set high-water mark (broker, generator and stages 1-2), in MB, or -1 off Linux. */
     static long ownPeakRssMb() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("VmHWM:")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).orElse(-1L);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        long kb = AppProcess.statusKb("self", "VmHWM:");
+        return kb < 0 ? -1 : kb / 1024;
     }
 }

@@ -38,7 +38,8 @@ final class CeilingStage {
             Throughput.Rate rate = Throughput.measure("ceiling", events, warmup, seen::get,
                     () -> failure.get() == null, timeout, Duration.ofMillis(2));
             if (unparsed.get() > 0) {
-                throw new IllegalStateException("ceiling stage: " + unparsed.get() + " generated records did not parse");
+                throw new IllegalStateException("ceiling stage: " + unparsed.get()
+                        + " generated records did not parse");
             }
             return rate;
         } finally {

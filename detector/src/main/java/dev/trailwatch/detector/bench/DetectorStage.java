@@ -2,12 +2,11 @@ package dev.trailwatch.detector.bench;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.embedded.LoopbackPorts;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.pipeline.AlertCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class DetectorStage implements AutoCloseable {
 
     static DetectorStage start(DetectorConfig config, String bootstrap, List<String> jvmOptions, Path dir)
             throws IOException {
-        AppProcess process = AppProcess.detector(config, freePort(), jvmOptions, dir);
+        AppProcess process = AppProcess.detector(config, LoopbackPorts.pick(1)[0], jvmOptions, dir);
         DetectorStage[] stage = new DetectorStage[1];
         AlertCollector collector = new AlertCollector(bootstrap, config.get(Settings.TOPIC_ALERTS),
                 alert -> stage[0].record(alert));
@@ -146,12 +145,6 @@ final class DetectorStage implements AutoCloseable {
             }).sum();
         } catch (IOException | UncheckedIOException e) {
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

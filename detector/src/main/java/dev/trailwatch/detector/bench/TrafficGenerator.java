@@ -167,7 +167,7 @@ public final class TrafficGenerator {
         return (int) Math.max(1, Math.min(MAX_ROUNDS, n / EVENTS_PER_ROUND));
     }
 
-    /** Attack rounds for {@code n} events: one per {@code eventsPerRound}, at least one, at most {@link #MAX_ROUNDS}. */
+    /** Attack rounds for {@code n} events: one per {@code eventsPerRound}, at least one, at most MAX_ROUNDS. */
     int rounds(long n) {
         return (int) Math.max(1, Math.min(MAX_ROUNDS - firstRound, n / eventsPerRound));
     }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Free TCP ports on 127.0.0.1, picked by letting the OS choose and releasing them again. */
-final class LoopbackPorts {
+public final class LoopbackPorts {
 
     private static final InetAddress LOOPBACK = loopback();
 
@@ -16,7 +16,7 @@ final class LoopbackPorts {
     }
 
     /** {@code count} distinct ports that were free a moment ago; the caller binds them soon after. */
-    static int[] pick(int count) {
+    public static int[] pick(int count) {
         List<ServerSocket> sockets = new ArrayList<>(count);
         try {
             // Held open together so that the OS cannot hand out the same port twice.

@@ -55,7 +55,7 @@ public final class EventJson {
         return new EventJson(null, tree, false);
     }
 
-    /** See {@link CloudTrailEvent#typedFields()}: the whole tree when it is already built or the fields are not exact. */
+    /** See {@link CloudTrailEvent#typedFields()}: the whole tree when already built or the fields are not exact. */
     JsonNode typedFields(CloudTrailEvent event) {
         JsonNode whole = tree;
         if (whole != null || !typedExact) {

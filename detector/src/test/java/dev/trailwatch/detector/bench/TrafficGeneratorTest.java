@@ -77,7 +77,7 @@ class TrafficGeneratorTest {
     @Test
     void liveTrafficFollowsTheWallClockAndNumbersItsRoundsAfterThePreload() {
         List<TrafficGenerator.Event> preload = new ArrayList<>();
-        List<TrafficGenerator.Attack> before = new TrafficGenerator(7, 10, START).generate(40_000, (i, e) -> preload.add(e));
+        new TrafficGenerator(7, 10, START).generate(40_000, (i, e) -> preload.add(e));
         TrafficGenerator live = TrafficGenerator.live(8, 10, START.plusSeconds(3_600), 10_000, 2_000,
                 TrafficGenerator.roundsFor(40_000));
         List<TrafficGenerator.Event> events = new ArrayList<>();

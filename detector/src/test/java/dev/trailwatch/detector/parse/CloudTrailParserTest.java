@@ -39,12 +39,14 @@ class CloudTrailParserTest {
         List<String> records = new ArrayList<>();
         String index = resource("/samples/index.txt");
         for (String file : index.lines().filter(l -> !l.isBlank()).toList()) {
-            try (InputStream in = new GZIPInputStream(CloudTrailParserTest.class.getResourceAsStream("/samples/" + file))) {
+            try (InputStream in = new GZIPInputStream(
+                    CloudTrailParserTest.class.getResourceAsStream("/samples/" + file))) {
                 JSON.readTree(in).path("Records").forEach(r -> records.add(r.toString()));
             }
         }
         for (String suite : List.of("/peer-tests/panther-cloudtrail-conformance.jsonl",
-                "/peer-tests/streamalert-cloudtrail-conformance.jsonl", "/peer-tests/panther-burst-conformance.jsonl")) {
+                "/peer-tests/streamalert-cloudtrail-conformance.jsonl",
+                "/peer-tests/panther-burst-conformance.jsonl")) {
             for (String line : resource(suite).lines().filter(l -> !l.isBlank()).toList()) {
                 JsonNode row = JSON.readTree(line);
                 JsonNode event = row.has("event") ? row.get("event") : row.path("log");
@@ -53,7 +55,8 @@ class CloudTrailParserTest {
                 }
             }
         }
-        TrafficGenerator.endingNow(7, 5, 2_000).generate(2_000, (i, e) -> records.add(new String(e.value(), StandardCharsets.UTF_8)));
+        TrafficGenerator.endingNow(7, 5, 2_000)
+                .generate(2_000, (i, e) -> records.add(new String(e.value(), StandardCharsets.UTF_8)));
         assertThat(records).hasSizeGreaterThan(3_000);
         return records.stream();
     }
