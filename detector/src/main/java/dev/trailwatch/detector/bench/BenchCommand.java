@@ -42,12 +42,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
 
-    /**
-     * One partition, as LocalPipeline replays: pre-loaded data read as fast as possible across several partitions
-     * lets the partitions' event times drift apart, and the detector's repartitioned burst windows then judge the
-     * slower partitions' records late. One instance runs one stream thread, which gains nothing from more.
-     */
-    private static final int PARTITIONS = 1;
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration ALERT_WAIT = Duration.ofSeconds(30);
     private static final String INPUT = "bench.events";
@@ -87,6 +81,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Baseline/detector rounds, interleaved; each reports its best (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    /**
+     * One partition by default, as LocalPipeline replays: one instance runs one stream thread, which gains nothing
+     * from more. More partitions read from far behind drift apart in event time, which the burst detections must
+     * absorb (docs/performance.md, "Several partitions read from far behind").
+     */
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "1",
+            description = "Partitions of the events topic (default ${DEFAULT-VALUE}); see docs/performance.md.")
+    int partitions;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -97,21 +100,21 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        BenchReport report = new BenchReport(events, accounts, principalsPerAccount() * (long) accounts, PARTITIONS,
+        BenchReport report = new BenchReport(events, accounts, principalsPerAccount() * (long) accounts, partitions,
                 warmup, detectorJvm, rounds);
         Path work = Files.createTempDirectory("trailwatch-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
              KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopic(INPUT, PARTITIONS, Map.of());
-            kafka.createTopic(BaselineApp.OUTPUT, PARTITIONS, Map.of());
+            kafka.createTopic(INPUT, partitions, Map.of());
+            kafka.createTopic(BaselineApp.OUTPUT, partitions, Map.of());
             List<TrafficGenerator.Attack> attacks = preload(producer, report, err);
             report.ceiling(CeilingStage.run(bootstrap, INPUT, events, warmup, STAGE_TIMEOUT));
             progress(err, "ceiling %,d ev/s", report.ceiling());
             List<String> jvm = Arrays.asList(detectorJvm.trim().split("\\s+"));
             for (int round = 1; round <= rounds; round++) {
                 DetectorConfig config = detectorConfig(bootstrap, work, round);
-                kafka.createTopics(TopicSetup.required(config, PARTITIONS, (short) 1));
+                kafka.createTopics(TopicSetup.required(config, partitions, (short) 1));
                 Throughput.Rate baseline = BaselineStage.run(config, bootstrap, jvm, work.resolve("baseline-" + round),
                         events, warmup, STAGE_TIMEOUT);
                 progress(err, "round %d: baseline %,d ev/s", round, baseline.perSecond());
@@ -170,6 +173,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (rate < 0 || latencySeconds < 1) {
             throw new IllegalArgumentException("--rate must be 0 or more and --latency-seconds at least 1");
+        }
+        if (partitions < 1 || partitions > 64) {
+            throw new IllegalArgumentException("--partitions must be between 1 and 64");
         }
         if (rounds < 1 || rounds > 5) {
             throw new IllegalArgumentException("--rounds must be between 1 and 5");

@@ -93,7 +93,8 @@ public final class AccessDeniedBurstDetector implements Detector {
     private static KStream<String, CloudTrailEvent> repartition(KStream<String, CloudTrailEvent> denied,
                                                                 BurstSpec spec,
                                                                 Function<CloudTrailEvent, String> key) {
-        return denied.selectKey((account, e) -> key.apply(e), Named.as(spec.name() + "-key"))
+        return denied.processValues(OriginStamp::new, Named.as(spec.name() + "-origin"))
+                .selectKey((account, e) -> key.apply(e), Named.as(spec.name() + "-key"))
                 .repartition(Repartitioned.<String, CloudTrailEvent>as(spec.name())
                         .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
     }

@@ -35,6 +35,7 @@ final class ConsoleLogins {
             byIp = events
                     .filter((account, e) -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
                             Named.as(BY_IP + "-filter"))
+                    .processValues(OriginStamp::new, Named.as(BY_IP + "-origin"))
                     .selectKey((account, e) -> e.sourceIpAddress(), Named.as(BY_IP + "-key"))
                     .repartition(Repartitioned.<String, CloudTrailEvent>as(BY_IP)
                             .withKeySerde(Serdes.String())

@@ -6,9 +6,13 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.RejectReason;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,6 +34,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
     private static final Duration FLUSH_CHECK_EVERY = Duration.ofMillis(200);
+    private static final Duration ORIGIN_IDLE = Duration.ofMinutes(1);
 
     private final BurstStores names;
     private final long seenReach;
@@ -40,6 +45,10 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private KeyValueStore<String, S> states;
     private ExpiryIndex expiry;
     private long flushedGeneration;
+    /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
+    private final Map<String, long[]> origins = new HashMap<>();
+    /** The watermark windows were last closed at. */
+    private long lastClose = Long.MIN_VALUE / 2;
 
     /** @param seenReach how long behind stream time an event id is remembered: as long as a copy would count */
     WindowedProcessor(String name, long seenReach, Severity minSeverity, TrailWatchMetrics metrics,
@@ -74,8 +83,44 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         }
     }
 
-    final long streamTime() {
-        return context.currentStreamTimeMs();
+    /**
+     * Event time "now" for a record: the latest event time seen from the record's origin (the input partition it was
+     * read from), so that lateness is judged within one partition, where events are in order; without an origin
+     * (the processor reads an input partition itself), the task's stream time.
+     */
+    final long streamTime(Record<String, CloudTrailEvent> record) {
+        Header header = record.headers().lastHeader(OriginStamp.HEADER);
+        if (header == null) {
+            return context.currentStreamTimeMs();
+        }
+        long[] origin = origins.computeIfAbsent(new String(header.value(), StandardCharsets.UTF_8),
+                o -> new long[] {Long.MIN_VALUE, 0});
+        origin[0] = Math.max(origin[0], record.timestamp());
+        origin[1] = context.currentSystemTimeMs();
+        // The stream-time punctuator runs before the record that advanced stream time reaches this processor, so it
+        // sees this origin one record behind; close here instead, at the same one-minute granularity.
+        long watermark = watermark(context.currentStreamTimeMs());
+        if (watermark >= lastClose + PUNCTUATE_EVERY.toMillis()) {
+            closeDue(watermark);
+        }
+        return origin[0];
+    }
+
+    /**
+     * How far windows may be closed: the task's stream time, held back to the slowest origin that sent anything in
+     * the last {@link #ORIGIN_IDLE} of wall-clock time. While partitions are read from far behind at different speeds,
+     * closing by the fastest would drop the slower partitions' open windows; an origin that has gone quiet (no login
+     * or AccessDenied from its accounts lately) does not hold closing back.
+     */
+    private long watermark(long streamTime) {
+        long now = context.currentSystemTimeMs();
+        long watermark = streamTime;
+        for (long[] origin : origins.values()) {
+            if (now - origin[1] <= ORIGIN_IDLE.toMillis()) {
+                watermark = Math.min(watermark, origin[0]);
+            }
+        }
+        return watermark;
     }
 
     /** Counted as late and passed on for the dead-letter topic. */
@@ -122,7 +167,9 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         states.put(key, state);
     }
 
-    private void closeDue(long now) {
+    private void closeDue(long streamTime) {
+        long now = watermark(streamTime);
+        lastClose = Math.max(lastClose, now);
         expiry.forgetSeenBefore(now - seenReach);
         for (String key : expiry.takeDueBefore(now)) {
             if (states.get(key) != null) {
