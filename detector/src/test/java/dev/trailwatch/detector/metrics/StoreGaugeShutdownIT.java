@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Scraping /metrics while the detector shuts down must not touch its closing RocksDB stores: Kafka Streams'
  * {@code approximateNumEntries} is not synchronized with the store's close. Here a thread scrapes without pause
- * through three whole shutdowns; the store gauges must read NaN once closed, and nothing may throw or crash. (The
- * race's window is microseconds: this run did not abort even without the guard, so it guards the behaviour, not
- * that one crash.)
+ * through three whole shutdowns; the store gauges must read NaN once closed, and no scrape may throw or crash. (The
+ * store race's window is microseconds: this test did not abort even without the guard, so it guards the behaviour,
+ * not that one crash. It did catch a scrape failing on a Kafka client metric that throws while its client closes.)
  */
 class StoreGaugeShutdownIT {
 
