@@ -7,9 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -31,17 +29,15 @@ final class LatencyStage {
         long total = Math.max(200, (long) rate * seconds);
         TrafficGenerator generator = TrafficGenerator.live(seed, accounts, Instant.now(), rate,
                 Math.round(rate * ROUND_EVERY_SECONDS), firstRound);
-        List<TrafficGenerator.Attack> attacks = generator.generate(total, (i, e) -> { });
-        Set<String> triggers = attacks.stream().map(TrafficGenerator.Attack::triggerEventId)
-                .collect(Collectors.toSet());
+        // ack times of every attack step; which step completes which attack is known once generation returns
         Map<String, Long> ackedAt = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
-        generator.generate(total, (i, e) -> {
+        List<TrafficGenerator.Attack> attacks = generator.generate(total, (i, e) -> {
             pace(start + i * interval);
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, e.key(), e.value());
-            if (e.attackEventId() != null && triggers.contains(e.attackEventId())) {
-                String id = e.attackEventId();
+            String id = e.attackEventId();
+            if (id != null) {
                 producer.send(record, (metadata, error) -> ackedAt.put(id, System.nanoTime()));
             } else {
                 producer.send(record);

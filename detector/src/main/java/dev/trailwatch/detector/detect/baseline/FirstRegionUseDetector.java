@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 
 /**
  * First use of a region in an account ({@code MEDIUM}, ATT&amp;CK T1535 Unused/Unsupported Cloud Regions).
@@ -52,7 +51,7 @@ public final class FirstRegionUseDetector implements Detector {
 
     @Override
     public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        return baseline.alerts(events).filter((account, alert) -> ID.equals(alert.ruleId()), Named.as(ID + "-alerts"));
+        return baseline.alertsOf(ID, events);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, String region, SortedSet<String> known, long since) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 
 /**
  * First use of a service ({@code eventSource}) in an account ({@code LOW}, ATT&amp;CK T1078.004 Valid Accounts: Cloud
@@ -49,7 +48,7 @@ public final class FirstServiceUseDetector implements Detector {
 
     @Override
     public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        return baseline.alerts(events).filter((account, alert) -> ID.equals(alert.ruleId()), Named.as(ID + "-alerts"));
+        return baseline.alertsOf(ID, events);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, SortedSet<String> known, long since) {

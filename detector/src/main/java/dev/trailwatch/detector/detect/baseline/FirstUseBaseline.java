@@ -66,6 +66,11 @@ final class FirstUseBaseline {
         return alerts;
     }
 
+    /** One detection's share of {@link #alerts}: those with its rule id, through a processor named {@code <id>-alerts}. */
+    KStream<String, Alert> alertsOf(String ruleId, KStream<String, CloudTrailEvent> events) {
+        return alerts(events).filter((account, alert) -> ruleId.equals(alert.ruleId()), Named.as(ruleId + "-alerts"));
+    }
+
     private record Supplier(Parameters parameters)
             implements ProcessorSupplier<String, CloudTrailEvent, String, Alert> {
 

@@ -45,7 +45,7 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
     public void process(Record<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
         boolean failure = ConsoleLogins.isFailed(event);
-        long now = streamTime(record);
+        long now = observe(record);
         if (event.eventTime() < now - (failure ? limits.failureReach() : limits.loginReach())) {
             late(record);
             return;

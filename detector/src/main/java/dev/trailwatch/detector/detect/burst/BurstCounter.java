@@ -32,7 +32,7 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
-        long now = streamTime(record);
+        long now = observe(record);
         if (event.eventTime() < now - spec.reach()) {
             late(record);
             return;

@@ -84,11 +84,12 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     }
 
     /**
-     * Event time "now" for a record: the latest event time seen from the record's origin (the input partition it was
-     * read from), so that lateness is judged within one partition, where events are in order; without an origin
-     * (the processor reads an input partition itself), the task's stream time.
+     * Takes a record's event time into account and returns event time "now" for it: the latest event time seen from
+     * the record's origin (the input partition it was read from), so that lateness is judged within one partition,
+     * where events are in order; without an origin (the processor reads an input partition itself), the task's
+     * stream time. With an origin, also closes the windows the {@link #watermark} has passed.
      */
-    final long streamTime(Record<String, CloudTrailEvent> record) {
+    final long observe(Record<String, CloudTrailEvent> record) {
         Header header = record.headers().lastHeader(OriginStamp.HEADER);
         if (header == null) {
             return context.currentStreamTimeMs();
