@@ -1,7 +1,7 @@
 package dev.trailwatch.benchmarks;
 
+import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.baseline.BaselineSettings;
 import dev.trailwatch.detector.detect.baseline.FirstUseHarness;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.io.IOException;

@@ -1,11 +1,13 @@
 package dev.trailwatch.detector;
 
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.topology.DetectorTopology;
+import dev.trailwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.bench;
 
-import dev.trailwatch.detector.TrailWatchApp;
 import dev.trailwatch.detector.config.DetectorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +25,12 @@ import java.util.stream.Stream;
  */
 final class AppProcess implements AutoCloseable {
 
+    /**
+     * The command-line entry point, named rather than imported: the application imports the bench (its {@code bench}
+     * command), and the bench must not import it back.
+     */
+    static final String TRAILWATCH_MAIN = "dev.trailwatch.detector.TrailWatchApp";
+
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private final Process process;
@@ -48,7 +53,7 @@ final class AppProcess implements AutoCloseable {
         props.put("metrics.port", Integer.toString(metricsPort));
         props.put("metrics.host", "127.0.0.1");
         Path file = write(props, dir.resolve("detector.properties"));
-        return start(TrailWatchApp.class, List.of("run", "--config", file.toString()), jvmOptions,
+        return start(TRAILWATCH_MAIN, List.of("run", "--config", file.toString()), jvmOptions,
                 dir.resolve("detector.log"), metricsPort);
     }
 
@@ -57,7 +62,7 @@ final class AppProcess implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(config.asMap());
         Path file = write(props, dir.resolve("baseline.properties"));
-        return start(BaselineApp.class, List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"), 0);
+        return start(BaselineApp.class.getName(), List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"), 0);
     }
 
     private static Path write(Properties props, Path file) throws IOException {
@@ -68,14 +73,14 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Runs {@code main} with the same class path as this JVM, the given JVM options, and its output in {@code log}. */
-    private static AppProcess start(Class<?> main, List<String> args, List<String> jvmOptions, Path log,
+    private static AppProcess start(String mainClass, List<String> args, List<String> jvmOptions, Path log,
                                     int metricsPort) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
+        command.add(mainClass);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // settings come from the file alone: the bench's own environment must not reconfigure the app

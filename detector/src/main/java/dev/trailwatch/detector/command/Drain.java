@@ -1,6 +1,6 @@
 package dev.trailwatch.detector.command;
 
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.pipeline.AlertCollector;
 import dev.trailwatch.detector.pipeline.EventFeeder;

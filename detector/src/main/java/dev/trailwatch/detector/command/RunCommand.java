@@ -1,12 +1,12 @@
 package dev.trailwatch.detector.command;
 
-import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.MetricsServer;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.pipeline.TopicSetup;
+import dev.trailwatch.detector.topology.DetectorInstance;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,5 @@
 package dev.trailwatch.detector.config;
 
-import dev.trailwatch.detector.detect.baseline.BaselineSettings;
-import dev.trailwatch.detector.detect.burst.BurstSettings;
-import dev.trailwatch.detector.detect.silence.SilenceSettings;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.util.List;

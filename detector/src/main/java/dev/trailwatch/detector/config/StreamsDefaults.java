@@ -1,7 +1,7 @@
 package dev.trailwatch.detector.config;
 
-import dev.trailwatch.detector.errors.DeadLetterDeserializationHandler;
-import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.deadletter.DeadLetterDeserializationHandler;
+import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -20,10 +20,14 @@ public final class Alerts {
 
     public static Alert draft(Finding finding, CloudTrailEvent event) {
         Instant time = Instant.ofEpochMilli(event.eventTime());
-        return new Alert(Alert.SCHEMA_VERSION, null, finding.ruleId(), finding.title(), finding.description(),
-                finding.severity(), event.recipientAccountId(), null, event.awsRegion(), event.principal(),
-                event.sourceIpAddress(), event.userAgent(), event.eventName(), event.eventSource(),
-                List.of(event.eventId()), 1, time, time, Instant.now(), finding.mitre(), finding.runbook(),
-                finding.evidence());
+        return of(finding).triggeredBy(event).eventIds(List.of(event.eventId())).eventCount(1).firstEventTime(time)
+                .lastEventTime(time).detectedAt(Instant.now()).build();
+    }
+
+    /** An alert with the finding's rule, wording and classification; the rest is the caller's to set. */
+    public static Alert.Builder of(Finding finding) {
+        return Alert.builder().ruleId(finding.ruleId()).title(finding.title()).description(finding.description())
+                .severity(finding.severity()).mitre(finding.mitre()).runbook(finding.runbook())
+                .evidence(finding.evidence());
     }
 }

@@ -1,7 +1,7 @@
 package dev.trailwatch.detector.metrics;
 
 import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.parse.ParseProcessor;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
@@ -34,7 +34,7 @@ public final class AlertSinkMetrics extends ContextualFixedKeyProcessor<String, 
     }
 
     private static long ingestedAt(FixedKeyRecord<String, Alert> record) {
-        Header header = record.headers().lastHeader(ParseProcessor.INGESTED_AT_HEADER);
+        Header header = record.headers().lastHeader(RecordHeaders.INGESTED_AT);
         if (header == null || header.value() == null) {
             return -1;
         }

@@ -1,7 +1,9 @@
 package dev.trailwatch.detector.metrics;
 
+import dev.trailwatch.detector.deadletter.RejectReason;
+import dev.trailwatch.detector.deadletter.RejectionCounter;
+import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.parse.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Counters are cached per tag combination: these calls sit on the per-event hot path, and a registry lookup per
  * event costs more than the increment.
  */
-public final class TrailWatchMetrics {
+public final class TrailWatchMetrics implements RejectionCounter {
 
     private final MeterRegistry registry;
     /** account -> source -> counter: two lookups, no key built per event. */
@@ -94,6 +96,7 @@ public final class TrailWatchMetrics {
         });
     }
 
+    @Override
     public void eventRejected(RejectReason reason) {
         rejectedCounter(reason).increment();
     }

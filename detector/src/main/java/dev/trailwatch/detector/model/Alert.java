@@ -55,22 +55,187 @@ public record Alert(
         evidence = evidence == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
     }
 
+    /** An alert built field by field, by name: an argument swap cannot compile into a wrong alert. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this alert's fields, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().schemaVersion(schemaVersion).alertId(alertId).ruleId(ruleId).title(title)
+                .description(description).severity(severity).accountId(accountId).accountName(accountName)
+                .region(region).principal(principal).sourceIp(sourceIp).userAgent(userAgent).eventName(eventName)
+                .eventSource(eventSource).eventIds(eventIds).eventCount(eventCount).firstEventTime(firstEventTime)
+                .lastEventTime(lastEventTime).detectedAt(detectedAt).mitre(mitre).runbook(runbook).evidence(evidence);
+    }
+
     /** This alert extended to cover more events: same id, larger count, later last event. */
     public Alert folded(List<String> allEventIds, long count, Instant last, Instant detected) {
-        return new Alert(schemaVersion, alertId, ruleId, title, description, severity, accountId, accountName, region,
-                principal, sourceIp, userAgent, eventName, eventSource, allEventIds, count, firstEventTime, last,
-                detected, mitre, runbook, evidence);
+        return toBuilder().eventIds(allEventIds).eventCount(count).lastEventTime(last).detectedAt(detected).build();
     }
 
     public Alert withAlertId(String id) {
-        return new Alert(schemaVersion, id, ruleId, title, description, severity, accountId, accountName, region,
-                principal, sourceIp, userAgent, eventName, eventSource, eventIds, eventCount, firstEventTime,
-                lastEventTime, detectedAt, mitre, runbook, evidence);
+        return toBuilder().alertId(id).build();
     }
 
     public Alert withAccountName(String name) {
-        return new Alert(schemaVersion, alertId, ruleId, title, description, severity, accountId, name, region,
-                principal, sourceIp, userAgent, eventName, eventSource, eventIds, eventCount, firstEventTime,
-                lastEventTime, detectedAt, mitre, runbook, evidence);
+        return toBuilder().accountName(name).build();
+    }
+
+    /** Builds an {@link Alert}; every field is set by name. Unset lists are empty, the schema version current. */
+    public static final class Builder {
+
+        private int schemaVersion = SCHEMA_VERSION;
+        private String alertId;
+        private String ruleId;
+        private String title;
+        private String description;
+        private Severity severity;
+        private String accountId;
+        private String accountName;
+        private String region;
+        private String principal;
+        private String sourceIp;
+        private String userAgent;
+        private String eventName;
+        private String eventSource;
+        private List<String> eventIds = List.of();
+        private long eventCount;
+        private Instant firstEventTime;
+        private Instant lastEventTime;
+        private Instant detectedAt;
+        private List<String> mitre = List.of();
+        private String runbook;
+        private Map<String, Object> evidence = Map.of();
+
+        private Builder() {
+        }
+
+        /**
+         * Where, who, from where and which call, from the event that triggered the alert: {@code accountId}
+         * ({@code recipientAccountId}), {@code region}, {@code principal}, {@code sourceIp}, {@code userAgent},
+         * {@code eventName} and {@code eventSource}.
+         */
+        public Builder triggeredBy(CloudTrailEvent event) {
+            return accountId(event.recipientAccountId()).region(event.awsRegion()).principal(event.principal())
+                    .sourceIp(event.sourceIpAddress()).userAgent(event.userAgent()).eventName(event.eventName())
+                    .eventSource(event.eventSource());
+        }
+
+        public Builder schemaVersion(int value) {
+            schemaVersion = value;
+            return this;
+        }
+
+        public Builder alertId(String value) {
+            alertId = value;
+            return this;
+        }
+
+        public Builder ruleId(String value) {
+            ruleId = value;
+            return this;
+        }
+
+        public Builder title(String value) {
+            title = value;
+            return this;
+        }
+
+        public Builder description(String value) {
+            description = value;
+            return this;
+        }
+
+        public Builder severity(Severity value) {
+            severity = value;
+            return this;
+        }
+
+        public Builder accountId(String value) {
+            accountId = value;
+            return this;
+        }
+
+        public Builder accountName(String value) {
+            accountName = value;
+            return this;
+        }
+
+        public Builder region(String value) {
+            region = value;
+            return this;
+        }
+
+        public Builder principal(String value) {
+            principal = value;
+            return this;
+        }
+
+        public Builder sourceIp(String value) {
+            sourceIp = value;
+            return this;
+        }
+
+        public Builder userAgent(String value) {
+            userAgent = value;
+            return this;
+        }
+
+        public Builder eventName(String value) {
+            eventName = value;
+            return this;
+        }
+
+        public Builder eventSource(String value) {
+            eventSource = value;
+            return this;
+        }
+
+        public Builder eventIds(List<String> value) {
+            eventIds = value;
+            return this;
+        }
+
+        public Builder eventCount(long value) {
+            eventCount = value;
+            return this;
+        }
+
+        public Builder firstEventTime(Instant value) {
+            firstEventTime = value;
+            return this;
+        }
+
+        public Builder lastEventTime(Instant value) {
+            lastEventTime = value;
+            return this;
+        }
+
+        public Builder detectedAt(Instant value) {
+            detectedAt = value;
+            return this;
+        }
+
+        public Builder mitre(List<String> value) {
+            mitre = value;
+            return this;
+        }
+
+        public Builder runbook(String value) {
+            runbook = value;
+            return this;
+        }
+
+        public Builder evidence(Map<String, Object> value) {
+            evidence = value;
+            return this;
+        }
+
+        public Alert build() {
+            return new Alert(schemaVersion, alertId, ruleId, title, description, severity, accountId, accountName,
+                    region, principal, sourceIp, userAgent, eventName, eventSource, eventIds, eventCount,
+                    firstEventTime, lastEventTime, detectedAt, mitre, runbook, evidence);
+        }
     }
 }

@@ -91,6 +91,16 @@ public record CloudTrailEvent(
 
     private static final String CONSOLE_SIGNIN = "signin.amazonaws.com";
 
+    /**
+     * True when IAM refused the call: an {@code AccessDenied*} error code (AccessDenied, AccessDeniedException, ...)
+     * or an {@code *UnauthorizedOperation} one (EC2's Client.UnauthorizedOperation).
+     */
+    @JsonIgnore
+    public boolean isDenied() {
+        return errorCode != null
+                && (errorCode.startsWith("AccessDenied") || errorCode.endsWith("UnauthorizedOperation"));
+    }
+
     /** A field of the free-form record, or a missing node; never null. */
     public JsonNode field(String name) {
         return record().path(name);

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.parse;
 
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
@@ -13,14 +14,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * {@code trailwatch.source} header the ingest connector sets.
  */
 public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
-
-    /** Header the ingest connector puts on each record: {@code s3}, {@code eventbridge}, {@code file}. */
-    public static final String SOURCE_HEADER = "trailwatch.source";
-    /**
-     * Header with the epoch millis at which the record was produced to the events topic (set by the ingest connector
-     * and by scan/demo). Streams carries headers along, so the alert sink can measure produce-to-alert latency.
-     */
-    public static final String INGESTED_AT_HEADER = "trailwatch.ingested-at";
 
     private final CloudTrailParser parser;
     private final TrailWatchMetrics metrics;
@@ -44,7 +37,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     }
 
     private static String source(FixedKeyRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader(SOURCE_HEADER);
+        Header header = record.headers().lastHeader(RecordHeaders.SOURCE);
         return header == null ? "unknown" : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

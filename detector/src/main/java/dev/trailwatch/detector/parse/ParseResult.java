@@ -1,5 +1,7 @@
 package dev.trailwatch.detector.parse;
 
+import dev.trailwatch.detector.deadletter.RejectReason;
+import dev.trailwatch.detector.deadletter.Rejection;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 
 /** What parsing one raw input record gives: an event, or the reason it cannot be read. */
@@ -14,6 +16,6 @@ public sealed interface ParseResult {
      * @param raw    the record's bytes exactly as read (may be null for a null value)
      * @param detail a human explanation, e.g. which field is missing
      */
-    record Rejected(RejectReason reason, String detail, byte[] raw) implements ParseResult {
+    record Rejected(RejectReason reason, String detail, byte[] raw) implements ParseResult, Rejection {
     }
 }

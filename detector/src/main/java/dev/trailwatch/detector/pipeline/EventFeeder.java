@@ -1,9 +1,9 @@
 package dev.trailwatch.detector.pipeline;
 
-import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,8 +78,8 @@ public final class EventFeeder implements AutoCloseable {
         long timestamp = record.eventTimeMillis() >= 0 ? record.eventTimeMillis() : System.currentTimeMillis();
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, timestamp,
                 record.recipientAccountId(), record.json());
-        out.headers().add(ParseProcessor.SOURCE_HEADER, sourceHeader);
-        out.headers().add(ParseProcessor.INGESTED_AT_HEADER,
+        out.headers().add(RecordHeaders.SOURCE, sourceHeader);
+        out.headers().add(RecordHeaders.INGESTED_AT,
                 Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         producer.send(out, (metadata, error) -> {
             if (error != null) {

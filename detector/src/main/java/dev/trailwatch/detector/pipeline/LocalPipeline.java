@@ -1,11 +1,11 @@
 package dev.trailwatch.detector.pipeline;
 
-import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.topology.DetectorInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

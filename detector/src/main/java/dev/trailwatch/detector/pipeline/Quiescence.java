@@ -1,6 +1,6 @@
 package dev.trailwatch.detector.pipeline;
 
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.trailwatch.detector.suppress;
 
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.time.Duration;
@@ -24,17 +23,17 @@ public final class Suppression {
     }
 
     public static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
-                                               TrailWatchMetrics metrics, FlushSignal flush) {
+                                               DetectionKit kit) {
         SuppressionStores names = SuppressionStores.forDetector(detectorId);
-        return drafts.process(new Supplier(names, window, metrics, flush), Named.as(detectorId + "-suppress"));
+        return drafts.process(new Supplier(names, window, kit), Named.as(detectorId + "-suppress"));
     }
 
-    private record Supplier(SuppressionStores names, Duration window, TrailWatchMetrics metrics, FlushSignal flush)
+    private record Supplier(SuppressionStores names, Duration window, DetectionKit kit)
             implements ProcessorSupplier<String, Alert, String, Alert> {
 
         @Override
         public Processor<String, Alert, String, Alert> get() {
-            return new AlertSuppressor(names, window, metrics, flush);
+            return new AlertSuppressor(names, window, kit.metrics(), kit.flush());
         }
 
         @Override

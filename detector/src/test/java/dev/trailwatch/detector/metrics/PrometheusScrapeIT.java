@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.parse.ParseProcessor;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.pipeline.LocalPipeline;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -142,7 +142,7 @@ class PrometheusScrapeIT {
     private void send(KafkaProducer<String, byte[]> producer, String account, int second, byte[] value) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>("cloudtrail.events", null,
                 t0.plusSeconds(second).toEpochMilli(), account, value);
-        record.headers().add(ParseProcessor.SOURCE_HEADER, "file".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(RecordHeaders.SOURCE, "file".getBytes(StandardCharsets.UTF_8));
         producer.send(record);
     }
 

@@ -3,10 +3,10 @@ package dev.trailwatch.detector.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.pipeline.LocalPipeline;
+import dev.trailwatch.detector.topology.DetectorInstance;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

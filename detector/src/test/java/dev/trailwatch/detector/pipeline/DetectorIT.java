@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.errors.DeadLetters;
+import dev.trailwatch.detector.deadletter.DeadLetters;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.serde.JacksonSerde;

@@ -45,7 +45,8 @@ class TemplateTest {
     void rejectsUnknownPlaceholdersAndBadSelectors() {
         assertThatThrownBy(() -> Template.parse("by {princpal}")).hasMessageContaining("unknown placeholder "
                 + "{princpal}");
-        assertThatThrownBy(() -> Template.parse("{$.a..b}")).hasMessageContaining("not valid at column 4");
+        assertThatThrownBy(() -> Template.parse("{$.a..b}")).hasMessageContaining(
+                "not valid at column 5: expected a property name");
         assertThatThrownBy(() -> Template.parse("{eventName")).hasMessageContaining("never closed");
     }
 

@@ -1,12 +1,13 @@
 package dev.trailwatch.detector.detect.baseline;
 
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.AccountInfoSerde;
+import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.embedded.DataDirs;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
-import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.serde.JacksonSerde;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,19 +42,19 @@ public final class FirstUseHarness implements AutoCloseable {
         DetectorConfig config = DetectorConfig.defaults()
                 .with(Map.of(BaselineSettings.CACHE_SIZE.name(), Integer.toString(cacheSize)));
         stateDir = Files.createTempDirectory("trailwatch-benchmark-state");
-        MockProcessorContext<String, Alert> context =
+        MockProcessorContext<String, FirstUse> context =
                 new MockProcessorContext<>(config.streamsProperties(), new TaskId(0, 0), stateDir.toFile());
         store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FirstUseBaseline.NAME), Serdes.String(),
                 JacksonSerde.smile(AccountBaseline.class)).withLoggingDisabled().withCachingDisabled().build();
         accounts = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(
-                BaselineDetectors.ACCOUNTS_STORE), Serdes.String(), new AccountInfoSerde()).withLoggingDisabled()
+                KnownAccounts.STORE), Serdes.String(), new AccountInfoSerde()).withLoggingDisabled()
                 .withCachingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         accounts.init(context.getStateStoreContext(), accounts);
         context.addStateStore(store);
         context.addStateStore(accounts);
-        KnownAccounts known = new KnownAccounts(Map.of(), BaselineDetectors.ACCOUNTS_STORE);
-        params = FirstUseBaseline.Parameters.from(config, known, new TrailWatchMetrics(new SimpleMeterRegistry()));
+        KnownAccounts known = new KnownAccounts(Map.of(), KnownAccounts.STORE);
+        params = FirstUseBaseline.Parameters.from(config, known);
         processor = new FirstUseProcessor(FirstUseBaseline.NAME, params);
         processor.init(context);
     }

@@ -1,7 +1,7 @@
 package dev.trailwatch.detector.detect.baseline;
 
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -33,25 +33,17 @@ import org.apache.kafka.streams.kstream.KStream;
  * suppression is needed, as an (account, region) pair alerts once by construction. The alert id is derived from
  * rule + account + region + event time, so a replay re-emits the same id.
  */
-public final class FirstRegionUseDetector implements Detector {
+public final class FirstRegionUseDetector {
 
     public static final String ID = "first-region-use";
     static final List<String> MITRE = List.of("T1535");
 
-    private final FirstUseBaseline baseline;
-
-    FirstRegionUseDetector(FirstUseBaseline baseline) {
-        this.baseline = baseline;
+    private FirstRegionUseDetector() {
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        return baseline.alertsOf(ID, events);
+    /** This detection's alerts from the family's first uses ({@link FirstUseBaseline#firstUses}). */
+    static KStream<String, Alert> alerts(KStream<String, FirstUse> firstUses, SeverityFilter severity) {
+        return FirstUseBaseline.alertsOf(ID, firstUses, FirstUse.Kind.REGION, use -> finding(use.event(), use.what(), use.known(), use.since()), severity);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, String region, SortedSet<String> known, long since) {

@@ -1,7 +1,7 @@
 package dev.trailwatch.detector.detect.baseline;
 
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -30,25 +30,17 @@ import org.apache.kafka.streams.kstream.KStream;
  *
  * <p>State: shares {@link FirstUseBaseline}'s store entry per account with {@link FirstRegionUseDetector}.
  */
-public final class FirstServiceUseDetector implements Detector {
+public final class FirstServiceUseDetector {
 
     public static final String ID = "first-service-use";
     static final List<String> MITRE = List.of("T1078.004");
 
-    private final FirstUseBaseline baseline;
-
-    FirstServiceUseDetector(FirstUseBaseline baseline) {
-        this.baseline = baseline;
+    private FirstServiceUseDetector() {
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        return baseline.alertsOf(ID, events);
+    /** This detection's alerts from the family's first uses ({@link FirstUseBaseline#firstUses}). */
+    static KStream<String, Alert> alerts(KStream<String, FirstUse> firstUses, SeverityFilter severity) {
+        return FirstUseBaseline.alertsOf(ID, firstUses, FirstUse.Kind.SERVICE, use -> finding(use.event(), use.known(), use.since()), severity);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, SortedSet<String> known, long since) {

@@ -1,9 +1,8 @@
 package dev.trailwatch.detector.detect.baseline;
 
-import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.suppress.AlertIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,13 +28,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * state stays proportional to what accounts use, not to history. The cache is rebuilt on {@link #init}, which Kafka
  * Streams calls again whenever the task's state is restored (restart, rebalance, aborted transaction).
  */
-final class FirstUseProcessor implements Processor<String, CloudTrailEvent, String, Alert> {
+final class FirstUseProcessor implements Processor<String, CloudTrailEvent, String, FirstUse> {
 
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
 
     private final String storeName;
     private final FirstUseBaseline.Parameters params;
-    private ProcessorContext<String, Alert> context;
+    private ProcessorContext<String, FirstUse> context;
     private KeyValueStore<String, AccountBaseline> store;
     private KnownAccounts.Table accountTable;
     private Map<String, AccountBaseline> cache;
@@ -46,7 +45,7 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Alert> context) {
+    public void init(ProcessorContext<String, FirstUse> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
         ReadOnlyKeyValueStore<String, ValueAndTimestamp<AccountInfo>> accounts =
@@ -78,8 +77,8 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
             cache.put(account, baseline);
         }
         if (!learning && (use & (AccountBaseline.NEW_REGION | AccountBaseline.NEW_SERVICE)) != 0) {
-            for (Alert alert : firstUses(event, baseline, use, region)) {
-                context.forward(new Record<>(record.key(), alert, record.timestamp()));
+            for (FirstUse firstUse : firstUses(event, baseline, use, region)) {
+                context.forward(new Record<>(record.key(), firstUse, record.timestamp()));
             }
         }
     }
@@ -96,37 +95,21 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
         return baseline == null || baseline.idle(time, params.ttl()) ? null : baseline;
     }
 
-    private List<Alert> firstUses(CloudTrailEvent event, AccountBaseline baseline, int use, String region) {
+    private List<FirstUse> firstUses(CloudTrailEvent event, AccountBaseline baseline, int use, String region) {
         long time = event.eventTime();
         long ttl = params.ttl();
         String service = event.eventSource();
-        List<Alert> alerts = new ArrayList<>(2);
+        String name = params.accounts().nameOf(event.recipientAccountId(), accountTable);
+        List<FirstUse> found = new ArrayList<>(2);
         if ((use & AccountBaseline.NEW_REGION) != 0) {
-            alerts.add(alert(FirstRegionUseDetector.finding(event, region,
-                    AccountBaseline.known(baseline.regions(), time, ttl, region), baseline.firstSeen()), event,
-                    region));
+            found.add(new FirstUse(FirstUse.Kind.REGION, event, region,
+                    AccountBaseline.known(baseline.regions(), time, ttl, region), baseline.firstSeen(), name));
         }
         if ((use & AccountBaseline.NEW_SERVICE) != 0) {
-            alerts.add(alert(FirstServiceUseDetector.finding(event,
-                    AccountBaseline.known(baseline.services(), time, ttl, service), baseline.firstSeen()), event,
-                    service));
+            found.add(new FirstUse(FirstUse.Kind.SERVICE, event, service,
+                    AccountBaseline.known(baseline.services(), time, ttl, service), baseline.firstSeen(), name));
         }
-        alerts.removeIf(alert -> {
-            boolean below = !alert.severity().atLeast(params.minSeverity());
-            if (below) {
-                params.metrics().alertEmitted(alert.ruleId(), alert.severity());
-            }
-            return below;
-        });
-        return alerts;
-    }
-
-    /** Alert id from rule + account + what is new + event time: a replay of the same event re-emits the same id. */
-    private Alert alert(Alerts.Finding finding, CloudTrailEvent event, String what) {
-        String account = event.recipientAccountId();
-        return Alerts.draft(finding, event)
-                .withAlertId(AlertIds.of(finding.ruleId(), account + '|' + what, event.eventTime()))
-                .withAccountName(params.accounts().nameOf(account, accountTable));
+        return found;
     }
 
     /** Forgets regions and services idle longer than the TTL, and accounts with nothing left. */

@@ -1,11 +1,12 @@
 package dev.trailwatch.detector.detect.baseline;
 
-import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.config.BaselineSettings;
+import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -51,7 +51,7 @@ import org.apache.kafka.streams.state.Stores;
  * CloudTrail delivers after the window closed does not alert again; one delivered even later re-emits the same
  * {@code alertId} (rule + entity + event time), which consumers upsert.
  */
-public final class ForeignAccountDetector implements Detector {
+public final class ForeignAccountDetector {
 
     public static final String ID = "foreign-account";
     static final List<String> MITRE = List.of("T1199", "T1078.004");
@@ -64,51 +64,30 @@ public final class ForeignAccountDetector implements Detector {
     }
 
     private final Parameters params;
-    private final String accountsTopic;
-    private final Severity minSeverity;
     private final Duration suppressionWindow;
-    private final TrailWatchMetrics metrics;
-    private final FlushSignal flush;
+    private final DetectionKit kit;
 
-    ForeignAccountDetector(DetectorContext context, KnownAccounts accounts) {
-        this.params = new Parameters(accounts, context.config().get(BaselineSettings.LEARN_RECIPIENTS),
-                context.config().get(BaselineSettings.LEARN_ORGANIZATIONS), FLAGGED_STORE,
-                context.config().suppressionWindow().multipliedBy(2));
-        this.accountsTopic = context.config().get(Settings.TOPIC_ACCOUNTS);
-        this.minSeverity = context.config().minSeverity();
-        this.suppressionWindow = context.config().suppressionWindow();
-        this.metrics = context.metrics();
-        this.flush = context.flush();
+    ForeignAccountDetector(DetectorConfig config, KnownAccounts accounts, DetectionKit kit) {
+        this.params = new Parameters(accounts, config.get(BaselineSettings.LEARN_RECIPIENTS),
+                config.get(BaselineSettings.LEARN_ORGANIZATIONS), FLAGGED_STORE,
+                config.suppressionWindow().multipliedBy(2));
+        this.suppressionWindow = config.suppressionWindow();
+        this.kit = kit;
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
+    /** Suspects, suppressed per account and principal, and the accounts it learns, for the accounts topic. */
+    Detections detect(KStream<String, CloudTrailEvent> events) {
         Map<String, KStream<String, ForeignAccountOutput>> out = events
                 .process(new Supplier(params), Named.as(ID))
                 .split(Named.as(ID + "-"))
                 .branch((key, value) -> value instanceof ForeignAccountOutput.Learned, Branched.as("learned"))
                 .defaultBranch(Branched.as("suspects"));
-        out.get(ID + "-learned")
-                .mapValues(value -> ((ForeignAccountOutput.Learned) value).info(), Named.as(ID + "-learned-info"))
-                .to(accountsTopic,
-                        Produced.with(Serdes.String(), new AccountInfoSerde()).withName(ID + "-write-accounts"));
+        KStream<String, AccountInfo> learned = out.get(ID + "-learned")
+                .mapValues(value -> ((ForeignAccountOutput.Learned) value).info(), Named.as(ID + "-learned-info"));
         KStream<String, Alert> drafts = out.get(ID + "-suspects")
                 .mapValues(value -> ((ForeignAccountOutput.Suspect) value).draft(), Named.as(ID + "-drafts"))
-                .filter((account, draft) -> aboveMinimum(draft), Named.as(ID + "-min-severity"));
-        return Suppression.apply(drafts, ID, suppressionWindow, metrics, flush);
-    }
-
-    private boolean aboveMinimum(Alert draft) {
-        if (draft.severity().atLeast(minSeverity)) {
-            return true;
-        }
-        metrics.alertEmitted(draft.ruleId(), draft.severity());
-        return false;
+                .filter((account, draft) -> kit.severity().passes(draft), Named.as(ID + "-min-severity"));
+        return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, kit)).learning(ID, learned);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, String foreignAccount) {

@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.baseline;
 
+import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.model.Alert;
 
 /** What the foreign-account processor emits: a draft alert (keyed by account) or a learned account (keyed by id). */

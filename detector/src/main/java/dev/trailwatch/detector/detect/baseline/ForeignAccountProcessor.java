@@ -1,5 +1,8 @@
 package dev.trailwatch.detector.detect.baseline;
 
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.accounts.OrganizationAccounts;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.UserIdentity;

@@ -31,7 +31,7 @@ final class UsePolicy {
         if (event.eventType() != null && !CALLS.contains(event.eventType())) {
             return false;
         }
-        if (denied(event.errorCode())) {
+        if (event.isDenied()) {
             return false;
         }
         return countReadOnly || !event.readOnly();
@@ -44,11 +44,5 @@ final class UsePolicy {
             return null;
         }
         return region;
-    }
-
-    /** The errors CIS 4.1 calls unauthorized API calls. */
-    static boolean denied(String errorCode) {
-        return errorCode != null
-                && (errorCode.startsWith("AccessDenied") || errorCode.endsWith("UnauthorizedOperation"));
     }
 }

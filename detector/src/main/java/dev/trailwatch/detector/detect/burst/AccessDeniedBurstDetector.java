@@ -1,11 +1,11 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.serde.JacksonSerde;
@@ -42,7 +42,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * <p>ATT&amp;CK: T1580 Cloud Infrastructure Discovery. (T1087.004 Cloud Account discovery is the narrower case of
  * IAM List* calls; the denied calls of a burst usually span EC2, S3, IAM, Lambda and more, which is T1580.)
  */
-public final class AccessDeniedBurstDetector implements Detector {
+public final class AccessDeniedBurstDetector {
 
     public static final String ID = "access-denied-burst";
     private static final List<String> MITRE = List.of("T1580");
@@ -51,16 +51,15 @@ public final class AccessDeniedBurstDetector implements Detector {
             + "were denied: many List/Describe/Get calls across services is enumeration. If not expected, disable the "
             + "access key or revoke the role's sessions, and look for the calls that were allowed from the same IP.";
 
-    private final DetectorContext context;
+    private final DetectionKit kit;
     private final BurstSpec byPrincipal;
     private final BurstSpec byIp;
 
-    public AccessDeniedBurstDetector(DetectorContext context) {
-        DetectorConfig config = context.config();
+    AccessDeniedBurstDetector(DetectorConfig config, DetectionKit kit) {
         int threshold = config.get(BurstSettings.ACCESS_DENIED_THRESHOLD);
         Duration window = config.get(BurstSettings.ACCESS_DENIED_WINDOW);
         Duration grace = config.get(BurstSettings.GRACE);
-        this.context = context;
+        this.kit = kit;
         this.byPrincipal = new BurstSpec(ID, "by-principal", window, grace, threshold, 1, CloudTrailEvent::principal,
                 AccessDeniedBurstDetector::action, tally -> perPrincipal(tally, threshold, window));
         this.byIp = new BurstSpec(ID, "by-ip", window, grace, threshold, 2, CloudTrailEvent::sourceIpAddress,
@@ -69,25 +68,17 @@ public final class AccessDeniedBurstDetector implements Detector {
 
     /** True when the event counts toward an AccessDenied burst (see the class comment for what is left out). */
     public static boolean countsTowardBurst(CloudTrailEvent event) {
-        String code = event.errorCode();
-        boolean denied = code != null && (code.startsWith("AccessDenied") || code.endsWith("UnauthorizedOperation"));
         String agent = event.userAgent();
-        return denied && !event.userIdentity().isAwsService() && isIpAddress(event.sourceIpAddress())
+        return event.isDenied() && !event.userIdentity().isAwsService() && isIpAddress(event.sourceIpAddress())
                 && (agent == null || !agent.startsWith("aws-internal/"));
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(KStream<String, CloudTrailEvent> events) {
         KStream<String, CloudTrailEvent> denied = events.filter((account, e) -> countsTowardBurst(e),
                 Named.as(ID + "-filter"));
-        return Bursts.finish(ID, context,
-                Bursts.count(repartition(denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, context),
-                Bursts.count(repartition(denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, context));
+        return Detections.all(
+                Bursts.count(repartition(denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, kit),
+                Bursts.count(repartition(denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, kit));
     }
 
     private static KStream<String, CloudTrailEvent> repartition(KStream<String, CloudTrailEvent> denied,

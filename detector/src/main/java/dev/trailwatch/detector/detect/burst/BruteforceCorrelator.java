@@ -1,12 +1,10 @@
 package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.detect.kit.AlertIds;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.suppress.AlertIds;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,9 +31,8 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
     private final CorrelationLimits limits;
     private final Wording wording;
 
-    BruteforceCorrelator(String ruleId, CorrelationLimits limits, Wording wording, Severity minSeverity,
-                         TrailWatchMetrics metrics, FlushSignal flush) {
-        super(ruleId, limits.loginReach(), minSeverity, metrics, flush);
+    BruteforceCorrelator(String ruleId, CorrelationLimits limits, Wording wording, DetectionKit kit) {
+        super(ruleId, limits.loginReach(), kit);
         this.ruleId = ruleId;
         this.limits = limits;
         this.wording = wording;

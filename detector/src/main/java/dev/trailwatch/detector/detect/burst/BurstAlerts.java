@@ -13,19 +13,17 @@ final class BurstAlerts {
 
     static Alert first(String alertId, Alerts.Finding finding, Anchor anchor, List<String> eventIds, long count,
                        long firstEventTime, long lastEventTime) {
-        return new Alert(Alert.SCHEMA_VERSION, alertId, finding.ruleId(), finding.title(), finding.description(),
-                finding.severity(), anchor.accountId(), null, anchor.region(), anchor.principal(), anchor.sourceIp(),
-                anchor.userAgent(), anchor.eventName(), anchor.eventSource(), eventIds, count,
-                Instant.ofEpochMilli(firstEventTime), Instant.ofEpochMilli(lastEventTime), Instant.now(),
-                finding.mitre(), finding.runbook(), finding.evidence());
+        return Alerts.of(finding).alertId(alertId).accountId(anchor.accountId()).region(anchor.region())
+                .principal(anchor.principal()).sourceIp(anchor.sourceIp()).userAgent(anchor.userAgent())
+                .eventName(anchor.eventName()).eventSource(anchor.eventSource()).eventIds(eventIds).eventCount(count)
+                .firstEventTime(Instant.ofEpochMilli(firstEventTime)).lastEventTime(Instant.ofEpochMilli(lastEventTime))
+                .detectedAt(Instant.now()).build();
     }
 
     /** The alert already sent, re-worded for everything its window collected; id and first event unchanged. */
     static Alert followUp(Alert sent, Alerts.Finding finding, List<String> eventIds, long count, long lastEventTime) {
-        return new Alert(sent.schemaVersion(), sent.alertId(), sent.ruleId(), finding.title(), finding.description(),
-                sent.severity(), sent.accountId(), sent.accountName(), sent.region(), sent.principal(),
-                sent.sourceIp(), sent.userAgent(), sent.eventName(), sent.eventSource(), eventIds, count,
-                sent.firstEventTime(), Instant.ofEpochMilli(lastEventTime), Instant.now(), sent.mitre(),
-                sent.runbook(), finding.evidence());
+        return sent.toBuilder().title(finding.title()).description(finding.description())
+                .evidence(finding.evidence()).eventIds(eventIds).eventCount(count)
+                .lastEventTime(Instant.ofEpochMilli(lastEventTime)).detectedAt(Instant.now()).build();
     }
 }

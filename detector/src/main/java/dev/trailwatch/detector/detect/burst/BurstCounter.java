@@ -1,11 +1,9 @@
 package dev.trailwatch.detector.detect.burst;
 
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.detect.kit.AlertIds;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.suppress.AlertIds;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,8 +22,8 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
 
     private final BurstSpec spec;
 
-    BurstCounter(BurstSpec spec, Severity minSeverity, TrailWatchMetrics metrics, FlushSignal flush) {
-        super(spec.name(), spec.reach(), minSeverity, metrics, flush);
+    BurstCounter(BurstSpec spec, DetectionKit kit) {
+        super(spec.name(), spec.reach(), kit);
         this.spec = spec;
     }
 

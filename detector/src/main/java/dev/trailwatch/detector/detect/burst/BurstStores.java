@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -8,7 +9,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The two stores of one windowed processor, named after it so that upgrades keep state: per-key state, and the
- * time-ordered {@link ExpiryIndex}. Both persistent and changelogged; caching folds a hot key's many updates into one
+ * time-ordered {@link TimerIndex}. Both persistent and changelogged; caching folds a hot key's many updates into one
  * changelog write per commit.
  */
 record BurstStores(String state, String expiry) {

@@ -1,16 +1,14 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
-import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.AlertIds;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.suppress.AlertIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -40,7 +38,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <p>ATT&amp;CK: T1110 Brute Force, T1078.004 Valid Accounts: Cloud Accounts.
  */
-public final class ConsoleBruteforceSuccessDetector implements Detector {
+public final class ConsoleBruteforceSuccessDetector {
 
     public static final String ID = "console-bruteforce-success";
     private static final List<String> MITRE = List.of("T1110", "T1078.004");
@@ -49,29 +47,20 @@ public final class ConsoleBruteforceSuccessDetector implements Detector {
             + "require MFA, revoke its sessions, and review everything it did since the login (CloudTrail by "
             + "principal and by source IP). Block the source IP if it is not yours.";
 
-    private final ConsoleLogins logins;
-    private final DetectorContext context;
+    private final DetectionKit kit;
     private final CorrelationLimits limits;
 
-    ConsoleBruteforceSuccessDetector(DetectorContext context, ConsoleLogins logins) {
-        DetectorConfig config = context.config();
-        this.context = context;
-        this.logins = logins;
+    ConsoleBruteforceSuccessDetector(DetectorConfig config, DetectionKit kit) {
+        this.kit = kit;
         this.limits = new CorrelationLimits(config.get(BurstSettings.FAILED_LOGIN_THRESHOLD),
                 config.get(BurstSettings.FAILED_LOGIN_WINDOW).toMillis(),
                 config.get(BurstSettings.BRUTEFORCE_SUCCESS_WITHIN).toMillis(),
                 config.get(BurstSettings.GRACE).toMillis());
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        Supplier supplier = new Supplier(limits, context.config().minSeverity(), context.metrics(), context.flush());
-        return Bursts.finish(ID, context, Bursts.split(logins.byIp(events).process(supplier, Named.as(ID)), ID));
+    /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
+    Detections detect(KStream<String, CloudTrailEvent> loginsByIp) {
+        return Bursts.split(loginsByIp.process(new Supplier(limits, kit), Named.as(ID)), ID);
     }
 
     private static Alerts.Finding finding(CorrelationLimits limits, String ip, FailureBurst burst,
@@ -101,14 +90,13 @@ public final class ConsoleBruteforceSuccessDetector implements Detector {
                 Severity.CRITICAL, MITRE, RUNBOOK, evidence);
     }
 
-    private record Supplier(CorrelationLimits limits, Severity minSeverity, TrailWatchMetrics metrics,
-                            FlushSignal flush) implements ProcessorSupplier<String, CloudTrailEvent, String,
-            BurstOutcome> {
+    private record Supplier(CorrelationLimits limits, DetectionKit kit)
+            implements ProcessorSupplier<String, CloudTrailEvent, String, BurstOutcome> {
 
         @Override
         public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
             return new BruteforceCorrelator(ID, limits, (ip, burst, login, count) -> finding(limits, ip, burst,
-                    login, count), minSeverity, metrics, flush);
+                    login, count), kit);
         }
 
         @Override

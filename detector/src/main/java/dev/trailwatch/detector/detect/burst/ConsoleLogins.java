@@ -22,28 +22,22 @@ final class ConsoleLogins {
     static final String BY_IP = "console-login-by-ip";
     static final String HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
-    private KStream<String, CloudTrailEvent> source;
-    private KStream<String, CloudTrailEvent> byIp;
+    private ConsoleLogins() {
+    }
 
     /**
-     * Failed and successful console logins keyed by source IP, through the named repartition topic. Built on the
-     * first call; later calls (with the same input) share it.
+     * Failed and successful console logins keyed by source IP, through the named repartition topic. Built once, by
+     * {@link BurstFamily}, and read by the three console detections.
      */
-    KStream<String, CloudTrailEvent> byIp(KStream<String, CloudTrailEvent> events) {
-        if (byIp == null) {
-            source = events;
-            byIp = events
-                    .filter((account, e) -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
-                            Named.as(BY_IP + "-filter"))
-                    .processValues(OriginStamp::new, Named.as(BY_IP + "-origin"))
-                    .selectKey((account, e) -> e.sourceIpAddress(), Named.as(BY_IP + "-key"))
-                    .repartition(Repartitioned.<String, CloudTrailEvent>as(BY_IP)
-                            .withKeySerde(Serdes.String())
-                            .withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
-        } else if (source != events) {
-            throw new IllegalStateException("console logins are repartitioned from one input stream only");
-        }
-        return byIp;
+    static KStream<String, CloudTrailEvent> byIp(KStream<String, CloudTrailEvent> events) {
+        return events
+                .filter((account, e) -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
+                        Named.as(BY_IP + "-filter"))
+                .processValues(OriginStamp::new, Named.as(BY_IP + "-origin"))
+                .selectKey((account, e) -> e.sourceIpAddress(), Named.as(BY_IP + "-key"))
+                .repartition(Repartitioned.<String, CloudTrailEvent>as(BY_IP)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
     }
 
     static boolean isConsoleLogin(CloudTrailEvent event) {

@@ -1,11 +1,11 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import org.apache.kafka.streams.kstream.Named;
  *
  * <p>ATT&amp;CK: T1110.003 Password Spraying.
  */
-public final class ConsolePasswordSprayDetector implements Detector {
+public final class ConsolePasswordSprayDetector {
 
     public static final String ID = "console-password-spray";
     private static final List<String> MITRE = List.of("T1110.003");
@@ -41,16 +41,13 @@ public final class ConsolePasswordSprayDetector implements Detector {
             + "activity from unfamiliar places. Enforce MFA for every targeted user, reset passwords that are weak "
             + "or shared, and block the IP at the edge if it is not yours.";
 
-    private final ConsoleLogins logins;
-    private final DetectorContext context;
+    private final DetectionKit kit;
     private final BurstSpec spec;
 
-    ConsolePasswordSprayDetector(DetectorContext context, ConsoleLogins logins) {
-        DetectorConfig config = context.config();
+    ConsolePasswordSprayDetector(DetectorConfig config, DetectionKit kit) {
         int users = config.get(BurstSettings.PASSWORD_SPRAY_USERS);
         Duration window = config.get(BurstSettings.PASSWORD_SPRAY_WINDOW);
-        this.context = context;
-        this.logins = logins;
+        this.kit = kit;
         this.spec = new BurstSpec(ID, "by-ip", window, config.get(BurstSettings.GRACE), users, users,
                 CloudTrailEvent::sourceIpAddress, ConsoleLogins::target, tally -> finding(tally, users, window));
     }
@@ -60,16 +57,11 @@ public final class ConsolePasswordSprayDetector implements Detector {
         return ConsoleLogins.isFailed(event) && ConsoleLogins.userName(event) != null;
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        KStream<String, CloudTrailEvent> failures = logins.byIp(events)
+    /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
+    Detections detect(KStream<String, CloudTrailEvent> loginsByIp) {
+        KStream<String, CloudTrailEvent> failures = loginsByIp
                 .filter((ip, e) -> countsTowardSpray(e), Named.as(spec.name() + "-filter"));
-        return Bursts.finish(ID, context, Bursts.count(failures, spec, context));
+        return Bursts.count(failures, spec, kit);
     }
 
     private static Alerts.Finding finding(BurstSpec.Tally tally, int users, Duration window) {

@@ -1,11 +1,11 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.apache.kafka.streams.kstream.Named;
  *
  * <p>ATT&amp;CK: T1110 Brute Force, T1110.001 Password Guessing.
  */
-public final class FailedConsoleLoginBurstDetector implements Detector {
+public final class FailedConsoleLoginBurstDetector {
 
     public static final String ID = "failed-console-login-burst";
     private static final List<String> MITRE = List.of("T1110", "T1110.001");
@@ -40,18 +40,15 @@ public final class FailedConsoleLoginBurstDetector implements Detector {
             + "console-bruteforce-success) and for the targeted users' later activity. Make sure every targeted user "
             + "has MFA; block the IP at the edge if it is not yours; reset passwords that may have been guessed.";
 
-    private final ConsoleLogins logins;
-    private final DetectorContext context;
+    private final DetectionKit kit;
     private final BurstSpec byIp;
     private final BurstSpec byUser;
 
-    FailedConsoleLoginBurstDetector(DetectorContext context, ConsoleLogins logins) {
-        DetectorConfig config = context.config();
+    FailedConsoleLoginBurstDetector(DetectorConfig config, DetectionKit kit) {
         int threshold = config.get(BurstSettings.FAILED_LOGIN_THRESHOLD);
         Duration window = config.get(BurstSettings.FAILED_LOGIN_WINDOW);
         Duration grace = config.get(BurstSettings.GRACE);
-        this.context = context;
-        this.logins = logins;
+        this.kit = kit;
         this.byIp = new BurstSpec(ID, "by-ip", window, grace, threshold, 1, CloudTrailEvent::sourceIpAddress,
                 ConsoleLogins::target, tally -> perIp(tally, threshold, window));
         this.byUser = new BurstSpec(ID, "by-user", window, grace, threshold, 2,
@@ -64,21 +61,15 @@ public final class FailedConsoleLoginBurstDetector implements Detector {
         return ConsoleLogins.isFailed(event);
     }
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        KStream<String, CloudTrailEvent> failuresByIp = logins.byIp(events)
+    /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
+    Detections detect(KStream<String, CloudTrailEvent> events, KStream<String, CloudTrailEvent> loginsByIp) {
+        KStream<String, CloudTrailEvent> failuresByIp = loginsByIp
                 .filter((ip, e) -> countsTowardBurst(e), Named.as(byIp.name() + "-filter"));
         // Per user needs no repartition: a user belongs to one account, and the input is keyed by account.
         KStream<String, CloudTrailEvent> failuresByUser = events
                 .filter((account, e) -> countsTowardBurst(e) && ConsoleLogins.userName(e) != null
                         && e.sourceIpAddress() != null, Named.as(byUser.name() + "-filter"));
-        return Bursts.finish(ID, context, Bursts.count(failuresByIp, byIp, context),
-                Bursts.count(failuresByUser, byUser, context));
+        return Detections.all(Bursts.count(failuresByIp, byIp, kit), Bursts.count(failuresByUser, byUser, kit));
     }
 
     private static Alerts.Finding perIp(BurstSpec.Tally tally, int threshold, Duration window) {

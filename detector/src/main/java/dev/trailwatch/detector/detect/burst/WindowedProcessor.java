@@ -1,11 +1,10 @@
 package dev.trailwatch.detector.detect.burst;
 
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.deadletter.RejectReason;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.parse.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The plumbing every event-time windowed processor here shares: per-key state in one store, an {@link ExpiryIndex}
+ * The plumbing every event-time windowed processor here shares: per-key state in one store, an {@link TimerIndex}
  * that wakes a key when its windows close (a stream-time punctuator, once a minute of event time), the end-of-input
  * flush, late events, and alerts below the configured minimum severity (counted, not sent).
  *
@@ -33,31 +32,24 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
-    private static final Duration FLUSH_CHECK_EVERY = Duration.ofMillis(200);
     private static final Duration ORIGIN_IDLE = Duration.ofMinutes(1);
 
     private final BurstStores names;
     private final long seenReach;
-    private final Severity minSeverity;
-    private final TrailWatchMetrics metrics;
-    private final FlushSignal flush;
+    private final DetectionKit kit;
     private ProcessorContext<String, BurstOutcome> context;
     private KeyValueStore<String, S> states;
-    private ExpiryIndex expiry;
-    private long flushedGeneration;
+    private TimerIndex expiry;
     /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
     private final Map<String, long[]> origins = new HashMap<>();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
 
     /** @param seenReach how long behind stream time an event id is remembered: as long as a copy would count */
-    WindowedProcessor(String name, long seenReach, Severity minSeverity, TrailWatchMetrics metrics,
-                      FlushSignal flush) {
+    WindowedProcessor(String name, long seenReach, DetectionKit kit) {
         this.names = BurstStores.named(name);
         this.seenReach = seenReach;
-        this.minSeverity = minSeverity;
-        this.metrics = metrics;
-        this.flush = flush;
+        this.kit = kit;
     }
 
     /** The state of a key that has none stored. */
@@ -76,11 +68,9 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     public void init(ProcessorContext<String, BurstOutcome> context) {
         this.context = context;
         this.states = context.getStateStore(names.state());
-        this.expiry = new ExpiryIndex(context.getStateStore(names.expiry()));
+        this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
-        if (flush.enabled()) {
-            context.schedule(FLUSH_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> flushIfRequested());
-        }
+        kit.flush().onRequest(context, this::closeEverything);
     }
 
     /**
@@ -126,7 +116,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     /** Counted as late and passed on for the dead-letter topic. */
     final void late(Record<String, CloudTrailEvent> record) {
-        metrics.eventRejected(RejectReason.LATE);
+        kit.metrics().eventRejected(RejectReason.LATE);
         context.forward(record.withValue(new BurstOutcome.Late(record.value())));
     }
 
@@ -136,16 +126,14 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     }
 
     final void emit(Alert alert, long timestamp) {
-        if (alert.severity().atLeast(minSeverity)) {
+        if (kit.severity().passes(alert)) {
             context.forward(new Record<>(alert.accountId(), new BurstOutcome.Fired(alert), timestamp));
-        } else {
-            metrics.alertEmitted(alert.ruleId(), alert.severity());
         }
     }
 
     /** An event joined an alert already sent instead of alerting again. */
     final void folded(String ruleId) {
-        metrics.alertFolded(ruleId);
+        kit.metrics().alertFolded(ruleId);
     }
 
     /** The key's state with its expired windows closed. */
@@ -179,12 +167,8 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         }
     }
 
-    private void flushIfRequested() {
-        long generation = flush.generation();
-        if (generation == flushedGeneration) {
-            return;
-        }
-        flushedGeneration = generation;
+    /** End of input: every key's open windows close as if event time had moved past them. */
+    private void closeEverything() {
         List<KeyValue<String, S>> all = new ArrayList<>();
         try (KeyValueIterator<String, S> it = states.all()) {
             it.forEachRemaining(all::add);

@@ -1,10 +1,10 @@
 package dev.trailwatch.detector.detect.silence;
 
 import dev.trailwatch.detector.config.Durations;
+import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.suppress.AlertIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -66,10 +66,11 @@ final class SilenceAlerts {
         evidence.put("threshold", Durations.format(after));
         evidence.put("recentEvents", last.recentEvents());
         evidence.put("minEvents", minEvents);
-        return new Alert(Alert.SCHEMA_VERSION, silenceId(account, region, last), TrailSilentDetector.ID, title,
-                description, severity, account, null, region, principal(last), null, null, last.eventName,
-                last.eventSource, eventIds(last), 1, lastEvent, lastEvent, Instant.ofEpochMilli(now), MITRE, RUNBOOK,
-                evidence);
+        return Alert.builder().alertId(silenceId(account, region, last)).ruleId(TrailSilentDetector.ID).title(title)
+                .description(description).severity(severity).accountId(account).region(region)
+                .principal(principal(last)).eventName(last.eventName).eventSource(last.eventSource)
+                .eventIds(eventIds(last)).eventCount(1).firstEventTime(lastEvent).lastEventTime(lastEvent)
+                .detectedAt(Instant.ofEpochMilli(now)).mitre(MITRE).runbook(RUNBOOK).evidence(evidence).build();
     }
 
     /** The follow-up: {@code before} is the region's state before {@code event} arrived at {@code now}. */
@@ -92,10 +93,10 @@ final class SilenceAlerts {
         evidence.put("firstEventTimeAfter", Instant.ofEpochMilli(event.eventTime()).toString());
         evidence.put("threshold", Durations.format(after));
         Instant time = Instant.ofEpochMilli(event.eventTime());
-        return new Alert(Alert.SCHEMA_VERSION, resumeId(account, region, before), TrailSilentDetector.ID, title,
-                description, Severity.LOW, account, null, region, event.principal(), event.sourceIpAddress(),
-                event.userAgent(), event.eventName(), event.eventSource(), List.of(event.eventId()), 1, time, time,
-                Instant.ofEpochMilli(now), MITRE, RUNBOOK, evidence);
+        return Alert.builder().alertId(resumeId(account, region, before)).ruleId(TrailSilentDetector.ID).title(title)
+                .description(description).severity(Severity.LOW).triggeredBy(event).accountId(account).region(region)
+                .eventIds(List.of(event.eventId())).eventCount(1).firstEventTime(time).lastEventTime(time)
+                .detectedAt(Instant.ofEpochMilli(now)).mitre(MITRE).runbook(RUNBOOK).evidence(evidence).build();
     }
 
     private static String principal(RegionActivity activity) {

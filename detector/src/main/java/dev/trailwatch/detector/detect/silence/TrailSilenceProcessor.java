@@ -1,6 +1,6 @@
 package dev.trailwatch.detector.detect.silence;
 
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -44,8 +44,8 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
     private long taskLastArrival;
 
     /** What the processor needs, resolved once from configuration. */
-    record Parameters(Duration after, int minEvents, Severity severity, long forgetAfter, Severity minSeverity,
-                      TrailWatchMetrics metrics) {
+    record Parameters(Duration after, int minEvents, Severity severity, long forgetAfter,
+                      SeverityFilter minSeverity) {
 
         long afterMillis() {
             return after.toMillis();
@@ -155,11 +155,8 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
 
     /** Forwards an alert at or above the configured minimum severity; counts the others only. */
     private void emit(Record<String, Alert> record) {
-        Alert alert = record.value();
-        if (alert.severity().atLeast(params.minSeverity())) {
+        if (params.minSeverity().passes(record.value())) {
             context.forward(record);
-        } else {
-            params.metrics().alertEmitted(alert.ruleId(), alert.severity());
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.trailwatch.detector.detect.silence;
 
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.Detector;
-import dev.trailwatch.detector.detect.DetectorContext;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.config.SilenceSettings;
+import dev.trailwatch.detector.detect.DetectionFamily;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.serde.JacksonSerde;
@@ -36,41 +38,34 @@ import org.apache.kafka.streams.state.Stores;
  * <p>State: one persistent, changelogged store, {@value #STORE}, keyed by account (the input key, no repartition),
  * holding region -> last arrival, last event, recent counts and the open silence; see {@link TrailSilenceProcessor}.
  */
-public final class TrailSilentDetector implements Detector {
+public final class TrailSilentDetector implements DetectionFamily {
 
     public static final String ID = "trail-silent";
     static final String STORE = ID + "-activity";
 
     private final TrailSilenceProcessor.Parameters params;
 
-    public TrailSilentDetector(DetectorContext context) {
-        this(parameters(context.config(), context.metrics()));
+    public TrailSilentDetector(DetectorConfig config, DetectionKit kit) {
+        this(parameters(config, kit.severity()));
     }
 
     TrailSilentDetector(TrailSilenceProcessor.Parameters params) {
         this.params = params;
     }
 
-    static TrailSilenceProcessor.Parameters parameters(DetectorConfig config, TrailWatchMetrics metrics) {
+    static TrailSilenceProcessor.Parameters parameters(DetectorConfig config, SeverityFilter severity) {
         return new TrailSilenceProcessor.Parameters(config.get(SilenceSettings.AFTER),
                 config.get(SilenceSettings.MIN_EVENTS), config.get(SilenceSettings.SEVERITY),
-                config.get(SilenceSettings.FORGET_AFTER).toMillis(), config.minSeverity(), metrics);
+                config.get(SilenceSettings.FORGET_AFTER).toMillis(), severity);
     }
 
-    /** A silence alert comes at least {@code silence.after} after its last event, by design. */
+    /**
+     * Its alerts are not measured for latency: a silence alert comes at least {@code silence.after} after its last
+     * event, by design, and would only blur the pipeline's latency.
+     */
     @Override
-    public boolean measuresLatency() {
-        return false;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public KStream<String, Alert> detect(KStream<String, CloudTrailEvent> events) {
-        return events.process(new Supplier(params), Named.as(ID + "-watch"));
+    public Detections build(KStream<String, CloudTrailEvent> events) {
+        return Detections.unmeasured(ID, events.process(new Supplier(params), Named.as(ID + "-watch")));
     }
 
     private record Supplier(TrailSilenceProcessor.Parameters params)

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code -} and {@code _}; array elements are {@code [NUMBER]} and must follow a property ({@code $.a[1][2]} is fine,
  * {@code $[0]} is not). No whitespace is allowed inside a selector.
  */
-final class Selector {
+public final class Selector {
 
     private final String text;
     private final Segment[] path;
@@ -23,8 +23,11 @@ final class Selector {
         this.path = path;
     }
 
-    /** Parses a whole string as a selector, e.g. the argument of {@link FilterPattern#requiredValues(String)}. */
-    static Selector parse(String text) {
+    /**
+     * Parses a whole string as a selector: the argument of {@link FilterPattern#requiredValues(String)}, a rule
+     * template's or evidence list's field. The exception names the column and what is wrong there.
+     */
+    public static Selector parse(String text) {
         Read read = read(text, 0);
         if (read.end() != text.length()) {
             throw new FilterPatternException(read.end() + 1,
@@ -104,7 +107,7 @@ final class Selector {
      * past the end, or a step into something that is not an object (for a property) or not an array (for an index).
      * A JSON {@code null} at the end of the path is returned as a {@code NullNode}: it exists.
      */
-    JsonNode resolve(JsonNode root) {
+    public JsonNode resolve(JsonNode root) {
         JsonNode node = root;
         for (Segment segment : path) {
             node = segment.step(node);

@@ -1,15 +1,17 @@
 package dev.trailwatch.detector.detect.baseline;
 
-import dev.trailwatch.detector.DetectorTopology;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
-import dev.trailwatch.detector.Topics;
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
-import dev.trailwatch.detector.detect.FlushSignal;
-import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.topology.DetectorTopology;
+import dev.trailwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +41,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * (piped in as an operator would, and read back for what the detector writes to it), the stores, and a state
  * directory that can outlive the driver to test a restart.
  */
-final class BaselineHarness implements AutoCloseable {
+public final class BaselineHarness implements AutoCloseable {
 
     final TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
     private final TopologyTestDriver driver;
@@ -144,7 +146,7 @@ final class BaselineHarness implements AutoCloseable {
         }
     }
 
-    static Path tempDir() {
+    public static Path tempDir() {
         try {
             return Files.createTempDirectory("trailwatch-baseline-test-");
         } catch (IOException e) {
@@ -152,7 +154,7 @@ final class BaselineHarness implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

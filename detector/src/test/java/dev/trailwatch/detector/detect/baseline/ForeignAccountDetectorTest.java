@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.OrganizationAccounts;
 import dev.trailwatch.detector.config.ConfigException;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.model.Alert;

@@ -3,7 +3,7 @@ package dev.trailwatch.detector.detect.burst;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
-import dev.trailwatch.detector.errors.DeadLetters;
+import dev.trailwatch.detector.deadletter.DeadLetters;
 import dev.trailwatch.detector.model.Alert;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,7 +7,9 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -95,8 +97,9 @@ class BurstOriginTest {
         expiry.init(context.getStateStoreContext(), expiry);
         context.addStateStore(state);
         context.addStateStore(expiry);
-        BurstCounter counter = new BurstCounter(spec, Severity.LOW,
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        BurstCounter counter = new BurstCounter(spec,
+                new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));
         counter.init(context);
         return counter;
     }

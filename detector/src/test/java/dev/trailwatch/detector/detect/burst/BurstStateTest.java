@@ -7,14 +7,14 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trailwatch.detector.DetectorTopology;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
-import dev.trailwatch.detector.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.topology.DetectorTopology;
+import dev.trailwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

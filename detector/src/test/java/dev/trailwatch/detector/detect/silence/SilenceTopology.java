@@ -3,6 +3,9 @@ package dev.trailwatch.detector.detect.silence;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.ConfigKey;
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.config.SilenceSettings;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -63,13 +66,14 @@ final class SilenceTopology implements AutoCloseable {
         TrailSilenceProcessor.Parameters params = new TrailSilenceProcessor.Parameters(
                 setting(SilenceSettings.AFTER, settings), setting(SilenceSettings.MIN_EVENTS, settings),
                 setting(SilenceSettings.SEVERITY, settings),
-                setting(SilenceSettings.FORGET_AFTER, settings).toMillis(), config.minSeverity(), metrics);
+                setting(SilenceSettings.FORGET_AFTER, settings).toMillis(),
+                new SeverityFilter(config.minSeverity(), metrics));
         StreamsBuilder builder = new StreamsBuilder();
         CloudTrailParser parser = new CloudTrailParser();
         KStream<String, CloudTrailEvent> parsed = builder
                 .stream("events", Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .mapValues(raw -> ((ParseResult.Parsed) parser.parse(raw)).event(), Named.as("parse"));
-        new TrailSilentDetector(params).detect(parsed)
+        new TrailSilentDetector(params).build(parsed).alerts().get(0).alerts()
                 .to("alerts", Produced.with(Serdes.String(), JacksonSerde.json(Alert.class)));
         try {
             stateDir = Files.createTempDirectory("trailwatch-silence-test-");

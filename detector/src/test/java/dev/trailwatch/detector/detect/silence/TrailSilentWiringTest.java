@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
-import dev.trailwatch.detector.detect.FlushSignal;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.config.SilenceSettings;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.topology.DetectorTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

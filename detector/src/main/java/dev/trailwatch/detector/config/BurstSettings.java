@@ -1,0 +1,52 @@
+package dev.trailwatch.detector.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the burst and correlation detections (thresholds, windows, grace). Zero and negative values are
+ * refused at load.
+ */
+public final class BurstSettings {
+
+    public static final ConfigKey<Duration> GRACE = ConfigKey.duration("burst.grace", "15m",
+            "How long after a burst window ends (event time) its events are still accepted: CloudTrail delivers files"
+                    + " about 5 minutes late and out of order. An event older than stream time minus window minus"
+                    + " grace is late: counted in trailwatch_events_rejected_total{reason=\"late\"} and written to the"
+                    + " dead-letter topic. A burst's follow-up alert is sent when its window plus grace has passed.")
+            .positive();
+    public static final ConfigKey<Integer> FAILED_LOGIN_THRESHOLD = ConfigKey.integer(
+            "burst.failed-login.threshold", "10",
+            "Failed console logins from one source IP within burst.failed-login.window that make one HIGH"
+                    + " failed-console-login-burst alert. The same count for one user name, from two or more source"
+                    + " IPs, makes the per-user alert. Also what console-bruteforce-success calls a burst.").positive();
+    public static final ConfigKey<Duration> FAILED_LOGIN_WINDOW = ConfigKey.duration(
+            "burst.failed-login.window", "5m",
+            "Event-time span in which burst.failed-login.threshold failed console logins must fall.").positive();
+    public static final ConfigKey<Integer> PASSWORD_SPRAY_USERS = ConfigKey.integer(
+            "burst.password-spray.users", "5",
+            "Distinct user names (per account) that one source IP fails to log in as within"
+                    + " burst.password-spray.window to make one HIGH console-password-spray alert.").positive();
+    public static final ConfigKey<Duration> PASSWORD_SPRAY_WINDOW = ConfigKey.duration(
+            "burst.password-spray.window", "10m",
+            "Event-time span in which burst.password-spray.users distinct user names must be tried.").positive();
+    public static final ConfigKey<Integer> ACCESS_DENIED_THRESHOLD = ConfigKey.integer(
+            "burst.access-denied.threshold", "20",
+            "AccessDenied* / *UnauthorizedOperation errors from one principal (or, spread over two or more"
+                    + " principals, from one source IP) within burst.access-denied.window that make one MEDIUM"
+                    + " access-denied-burst alert.").positive();
+    public static final ConfigKey<Duration> ACCESS_DENIED_WINDOW = ConfigKey.duration(
+            "burst.access-denied.window", "5m",
+            "Event-time span in which burst.access-denied.threshold errors must fall.").positive();
+    public static final ConfigKey<Duration> BRUTEFORCE_SUCCESS_WITHIN = ConfigKey.duration(
+            "burst.bruteforce-success.within", "1h",
+            "How long after a failed-login burst's window ends a successful console login from the same source IP"
+                    + " still makes a CRITICAL console-bruteforce-success alert.").positive();
+
+    public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
+            PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
+            BRUTEFORCE_SUCCESS_WITHIN);
+
+    private BurstSettings() {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.trailwatch.detector.topology;
+
+import dev.trailwatch.detector.accounts.AccountInfo;
+import dev.trailwatch.detector.accounts.AccountInfoSerde;
+import dev.trailwatch.detector.accounts.AccountNames;
+import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.config.BaselineSettings;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.deadletter.DeadLetterProcessor;
+import dev.trailwatch.detector.deadletter.EventDeadLetterProcessor;
+import dev.trailwatch.detector.detect.DetectionFamily;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.baseline.BaselineFamily;
+import dev.trailwatch.detector.detect.burst.BurstFamily;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
+import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
+import dev.trailwatch.detector.detect.watchlist.WatchListDetector;
+import dev.trailwatch.detector.metrics.AlertSinkMetrics;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseProcessor;
+import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.rules.RulePack;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The only place the stream graph is wired. It reads like the data flow: read raw records, parse each once, send
+ * the unreadable ones to the dead-letter topic, hand the events to every detection family, and write what each family
+ * returns: its alert streams (account named, keyed by alert id) to the alerts topic, the events it gave up on (late)
+ * to the dead-letter topic, the accounts it learned to the accounts topic.
+ */
+public final class DetectorTopology {
+
+    private DetectorTopology() {
+    }
+
+    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics) {
+        return build(config, rules, metrics, FlushSignal.never());
+    }
+
+    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush) {
+        Topics topics = Topics.from(config);
+        StreamsBuilder builder = new StreamsBuilder();
+
+        KStream<String, ParseResult> parsed = builder
+                .stream(topics.events().name(), topics.events().consumed("read-events"))
+                .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse"));
+        Map<String, KStream<String, ParseResult>> outcome = parsed.split(Named.as("parse-"))
+                .branch((account, result) -> result instanceof ParseResult.Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("parsed"));
+
+        outcome.get("parse-rejected")
+                .processValues(() -> new DeadLetterProcessor<ParseResult>(result -> (ParseResult.Rejected) result),
+                        Named.as("dead-letter"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced("write-dead-letters"));
+
+        KStream<String, CloudTrailEvent> events = outcome.get("parse-parsed")
+                .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
+
+        KnownAccounts accounts = organization(builder, config);
+        DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush);
+        List<DetectionFamily> families = List.of(
+                new WatchListDetector(rules, config.suppressionWindow(), kit),
+                new BurstFamily(config, kit),
+                new BaselineFamily(config, accounts, kit),
+                new TrailSilentDetector(config, kit));
+
+        for (DetectionFamily family : families) {
+            Detections detections = family.build(events);
+            detections.alerts().forEach(stream -> writeAlerts(stream, accounts, topics, metrics));
+            detections.late().forEach(late -> writeLate(late, topics));
+            detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
+                    Produced.with(Serdes.String(), new AccountInfoSerde()).withName(learned.name() + "-write-accounts")));
+        }
+        return builder.build();
+    }
+
+    /**
+     * The organization's accounts: {@code accounts.known} and the accounts topic, read as a global table on every
+     * instance. Every alert sink names accounts from it; the baseline detections also learn accounts into it.
+     */
+    private static KnownAccounts organization(StreamsBuilder builder, DetectorConfig config) {
+        builder.globalTable(config.get(Settings.TOPIC_ACCOUNTS),
+                Consumed.with(Serdes.String(), new AccountInfoSerde()).withName(KnownAccounts.STORE + "-source"),
+                Materialized.<String, AccountInfo, KeyValueStore<Bytes, byte[]>>as(KnownAccounts.STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(new AccountInfoSerde()));
+        return new KnownAccounts(config.get(BaselineSettings.KNOWN_ACCOUNTS), KnownAccounts.STORE);
+    }
+
+    /**
+     * Names the account, keys by alert id and writes one alert stream. Each stream gets its own sink rather than one
+     * merge of all alerts: a merge would join a repartitioned detection's sub-topology to the input topic's, and that
+     * task's stream time (the maximum over its partitions) would run ahead on the input partition while repartitioned
+     * events waited for the next commit, turning them "late".
+     */
+    private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts, Topics topics,
+                                    TrailWatchMetrics metrics) {
+        String name = stream.name();
+        stream.alerts().processValues(AccountNames.supplier(accounts), Named.as(name + "-name-accounts"))
+                .selectKey((account, alert) -> alert.alertId(), Named.as(name + "-key-by-alert-id"))
+                .processValues(() -> new AlertSinkMetrics(metrics, stream.measured()), Named.as(name + "-measure-alerts"))
+                .to(topics.alerts().name(), topics.alerts().produced(name + "-write-alerts"));
+    }
+
+    /** Events a detection gave up on, to the dead-letter topic with their reason and the step that gave them up. */
+    private static void writeLate(Detections.LateEvents late, Topics topics) {
+        late.events()
+                .processValues(() -> new EventDeadLetterProcessor(late.name(), late.reason()), Named.as(late.name()))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced(late.name() + "-write"));
+    }
+}

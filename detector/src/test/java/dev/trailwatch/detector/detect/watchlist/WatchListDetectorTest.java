@@ -1,0 +1,96 @@
+package dev.trailwatch.detector.detect.watchlist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
+import io.micrometer.core.instrument.Counter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/** The watch-list path through the real topology: rule match, alert contract, minimum severity. */
+class WatchListDetectorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    @Test
+    void alertsWhenATrailIsStoppedWithTheContractFieldsFilled() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            TestEvents stop = TestEvents.stopLogging(T0).user("mallory").sourceIp("203.0.113.66");
+            topology.pipe(stop);
+
+            List<TestRecord<String, Alert>> records = topology.alerts();
+            assertThat(records).hasSize(1);
+            Alert alert = records.get(0).value();
+            assertThat(records.get(0).key()).isEqualTo(alert.alertId()).isNotBlank();
+            assertThat(alert.schemaVersion()).isEqualTo(1);
+            assertThat(alert.ruleId()).isEqualTo("cloudtrail-logging-stopped");
+            assertThat(alert.severity()).isEqualTo(Severity.HIGH);
+            assertThat(alert.accountId()).isEqualTo(TestEvents.ACCOUNT);
+            assertThat(alert.region()).isEqualTo("us-east-1");
+            assertThat(alert.principal()).isEqualTo("arn:aws:iam::111122223333:user/mallory");
+            assertThat(alert.sourceIp()).isEqualTo("203.0.113.66");
+            assertThat(alert.eventName()).isEqualTo("StopLogging");
+            assertThat(alert.eventSource()).isEqualTo("cloudtrail.amazonaws.com");
+            assertThat(alert.eventIds()).containsExactly(stop.eventId());
+            assertThat(alert.eventCount()).isEqualTo(1);
+            assertThat(alert.firstEventTime()).isEqualTo(T0);
+            assertThat(alert.lastEventTime()).isEqualTo(T0);
+            assertThat(alert.mitre()).contains("T1562.008");
+            assertThat(alert.runbook()).isNotBlank();
+            assertThat(alert.title() + " " + alert.description()).contains("mallory");
+        }
+    }
+
+    @Test
+    void staysQuietForRoutineReadOnlyCalls() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0));
+            topology.pipe(TestEvents.event("s3.amazonaws.com", "ListBuckets", T0.plusSeconds(1)));
+
+            assertThat(topology.alerts()).isEmpty();
+            assertThat(topology.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void countsInfoMatchesInMetricsWithoutWritingThem() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0)
+                    .error("Client.UnauthorizedOperation", "You are not authorized to perform this operation."));
+
+            assertThat(topology.alerts()).isEmpty();
+            Counter info = topology.metrics.registry().find("trailwatch.alerts").tag("severity", "INFO").counter();
+            assertThat(info).isNotNull();
+            assertThat(info.count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void dropsAlertsBelowTheConfiguredMinimumSeverity() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.min.severity", "CRITICAL"),
+                FlushSignal.never())) {
+            topology.pipe(TestEvents.stopLogging(T0));
+
+            assertThat(topology.alerts()).isEmpty();
+        }
+    }
+
+    @Test
+    void givesTheSameAlertIdWhenTheSameEventsAreReplayed() {
+        String first;
+        TestEvents stop = TestEvents.stopLogging(T0).user("mallory");
+        try (TopologyHarness topology = new TopologyHarness()) {
+            first = topology.pipe(stop).alertValues().get(0).alertId();
+        }
+        try (TopologyHarness replay = new TopologyHarness()) {
+            assertThat(replay.pipe(stop).alertValues().get(0).alertId()).isEqualTo(first);
+        }
+    }
+}
