@@ -24,6 +24,12 @@ public final class Settings {
             Severity::parse);
     public static final ConfigKey<Duration> SUPPRESSION_WINDOW = ConfigKey.duration("suppression.window", "1h",
             "Repeats of a rule for the same principal and account within this window fold into one alert.");
+    public static final ConfigKey<Duration> REPORT_WITHIN = ConfigKey.duration("alerts.report-within", "5m",
+            "Longest wall-clock time an event folded into an alert already sent (a suppressed repeat, an event"
+                    + " joining an open burst) waits before an update of that alert (same alertId) reports it, even"
+                    + " when event time stops moving on its partition (an account that went quiet). The window still"
+                    + " closes by event time; it sends one more update only if it holds events not yet reported."
+                    + " scan reports everything at the end of its input instead.").positive();
     public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.integer("metrics.port", "9464",
             "Port of the HTTP server for /metrics, /health and /ready (0 = any free port).");
     public static final ConfigKey<String> METRICS_HOST = ConfigKey.text("metrics.host", "0.0.0.0",
@@ -40,7 +46,8 @@ public final class Settings {
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
-            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, SUPPRESSION_WINDOW, METRICS_PORT, METRICS_HOST,
+            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, SUPPRESSION_WINDOW, REPORT_WITHIN,
+            METRICS_PORT, METRICS_HOST,
             STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */

@@ -33,7 +33,7 @@ public final class Suppression {
 
         @Override
         public Processor<String, Alert, String, Alert> get() {
-            return new AlertSuppressor(names, window, kit.metrics(), kit.flush());
+            return new AlertSuppressor(names, window, kit);
         }
 
         @Override

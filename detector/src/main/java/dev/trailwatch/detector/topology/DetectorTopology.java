@@ -75,7 +75,8 @@ public final class DetectorTopology {
                 .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         KnownAccounts accounts = organization(builder, config);
-        DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush);
+        DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
+                config.get(Settings.REPORT_WITHIN));
         List<DetectionFamily> families = List.of(
                 new WatchListDetector(rules, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),

@@ -115,4 +115,57 @@ class SuppressionTest {
             assertThat(flushed.get(0).eventCount()).isEqualTo(2);
         }
     }
+
+    @Test
+    void reportsFoldedRepeatsWithinTheBoundWhenEventTimeStops() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+            // StopLogging, then DeleteTrail-like repeats: the account goes quiet and event time never moves again.
+            for (int i = 0; i < 3; i++) {
+                topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(i))).user("mallory"));
+            }
+            List<Alert> first = topology.alertValues();
+            assertThat(first).extracting(Alert::eventCount).containsExactly(1L);
+
+            topology.advanceWallClock(Duration.ofMinutes(1));
+            assertThat(topology.alertValues()).as("not yet: the bound is 2 minutes").isEmpty();
+            topology.advanceWallClock(Duration.ofMinutes(2));
+            List<Alert> update = topology.alertValues();
+            assertThat(update).hasSize(1);
+            assertThat(update.get(0).alertId()).isEqualTo(first.get(0).alertId());
+            assertThat(update.get(0).eventCount()).isEqualTo(3);
+            assertThat(update.get(0).eventIds()).hasSize(3);
+
+            topology.advanceWallClock(Duration.ofMinutes(10));
+            assertThat(topology.alertValues()).as("nothing new to report").isEmpty();
+        }
+    }
+
+    @Test
+    void sendsOneMoreUpdateAtTheCloseOnlyForRepeatsAfterTheBoundedReport() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+            topology.pipe(TestEvents.stopLogging(T0).user("mallory"));
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(1))).user("mallory"));
+            topology.advanceWallClock(Duration.ofMinutes(3));
+            assertThat(topology.alertValues()).extracting(Alert::eventCount).containsExactly(1L, 2L);
+
+            // Event time closes the window: nothing new was folded, so no third record.
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(62))));
+            assertThat(topology.alertValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void scanReportsAtTheEndOfInputOnlySoItsOutputDoesNotDependOnTiming() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"),
+                FlushSignal.onRequest())) {
+            topology.pipe(TestEvents.stopLogging(T0).user("mallory"));
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(1))).user("mallory"));
+            topology.advanceWallClock(Duration.ofMinutes(10));
+            assertThat(topology.alertValues()).extracting(Alert::eventCount).containsExactly(1L);
+
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            assertThat(topology.alertValues()).extracting(Alert::eventCount).containsExactly(2L);
+        }
+    }
 }

@@ -3,8 +3,10 @@ package dev.trailwatch.detector.detect.burst;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
@@ -96,13 +98,13 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
         Correlation existing = burst.correlationOf(login.identity());
         if (existing != null) {
             folded(ruleId);
-            return burst.with(existing.plus(login));
+            return burst.with(existing.plus(login, wallClock()));
         }
         String alertId = AlertIds.of(ruleId, ip + '|' + login.identity(), burst.start());
         Alert alert = BurstAlerts.first(alertId, wording.finding(ip, burst, login, 1), login.anchor(),
                 List.of(login.eventId()), 1, login.time(), login.time());
         emit(alert, login.time());
-        return burst.with(new Correlation(login, alert, 1, List.of(login.eventId()), login.time()));
+        return burst.with(new Correlation(login, alert));
     }
 
     @Override
@@ -133,14 +135,37 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
         return state.nextDue(limits.within() + limits.grace(), limits.failureReach());
     }
 
-    /** A follow-up for each identity that logged in again after its alert. */
+    @Override
+    LoginState reportDue(String ip, LoginState state, long now, Duration bound) {
+        List<FailureBurst> bursts = new ArrayList<>(state.bursts());
+        boolean changed = false;
+        for (int i = 0; i < bursts.size(); i++) {
+            FailureBurst burst = bursts.get(i);
+            for (Correlation c : burst.correlations()) {
+                if (ReportBound.due(c.pendingSince(), now, bound)) {
+                    report(ip, burst, c);
+                    burst = burst.with(c.reportedAll());
+                    changed = true;
+                }
+            }
+            bursts.set(i, burst);
+        }
+        return changed ? state.withBursts(bursts) : state;
+    }
+
+    /** A follow-up for each identity that logged in again after its alert, unless already reported. */
     private void closeBurst(String ip, FailureBurst burst) {
         for (Correlation c : burst.correlations()) {
-            if (c.folded()) {
-                Alert followUp = BurstAlerts.followUp(c.alert(), wording.finding(ip, burst, c.first(), c.count()),
-                        c.eventIds(), c.count(), c.lastEventTime());
-                emit(followUp, c.lastEventTime());
+            if (c.unreported()) {
+                report(ip, burst, c);
             }
         }
+    }
+
+    /** An update of the identity's alert (same id) covering every login so far. */
+    private void report(String ip, FailureBurst burst, Correlation c) {
+        Alert update = BurstAlerts.followUp(c.alert(), wording.finding(ip, burst, c.first(), c.count()),
+                c.eventIds(), c.count(), c.lastEventTime());
+        emit(update, c.lastEventTime());
     }
 }

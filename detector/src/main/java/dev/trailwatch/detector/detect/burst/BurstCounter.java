@@ -2,8 +2,10 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,7 +46,7 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
         int covering = state.burstCovering(entry.time());
         if (covering >= 0) {
             folded(spec.ruleId());
-            state = state.withBurst(covering, state.bursts().get(covering).plus(entry));
+            state = state.withBurst(covering, state.bursts().get(covering).joinedBy(entry, wallClock()));
         } else {
             state = added(key, state, entry, event);
         }
@@ -99,13 +101,33 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
         return state.nextDue(spec.grace().toMillis(), spec.reach());
     }
 
-    /** The follow-up, when events folded into the burst after its alert. */
-    private void close(String key, OpenBurst burst) {
-        if (burst.folded()) {
-            Alert followUp = BurstAlerts.followUp(burst.alert(), spec.wording().finding(tally(key, burst)),
-                    burst.eventIds(), burst.count(), burst.lastEventTime());
-            emit(followUp, burst.lastEventTime());
+    @Override
+    BurstState reportDue(String key, BurstState state, long now, Duration bound) {
+        List<OpenBurst> bursts = new ArrayList<>(state.bursts());
+        boolean changed = false;
+        for (int i = 0; i < bursts.size(); i++) {
+            OpenBurst burst = bursts.get(i);
+            if (ReportBound.due(burst.pendingSince(), now, bound)) {
+                report(key, burst);
+                bursts.set(i, burst.reportedAll());
+                changed = true;
+            }
         }
+        return changed ? state.withBursts(bursts) : state;
+    }
+
+    /** The follow-up, when events folded into the burst and were not reported yet. */
+    private void close(String key, OpenBurst burst) {
+        if (burst.unreported()) {
+            report(key, burst);
+        }
+    }
+
+    /** An update of the burst's alert (same id) covering every event folded into it so far. */
+    private void report(String key, OpenBurst burst) {
+        Alert update = BurstAlerts.followUp(burst.alert(), spec.wording().finding(tally(key, burst)),
+                burst.eventIds(), burst.count(), burst.lastEventTime());
+        emit(update, burst.lastEventTime());
     }
 
     private static BurstSpec.Tally tally(String key, OpenBurst burst) {

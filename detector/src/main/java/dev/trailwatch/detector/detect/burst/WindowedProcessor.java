@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -61,6 +62,15 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     /** End of input: every open window of the key closes as if event time had moved past it. */
     abstract void closeAll(String key, S state);
 
+    /**
+     * Reports the key's windows whose folded events have waited unreported longer than {@code bound} at wall-clock
+     * {@code now} ({@link ReportBound}), and returns the state marked reported; the same state when nothing was due.
+     * A processor whose alerts fold nothing after they go out keeps this default.
+     */
+    S reportDue(String key, S state, long now, Duration bound) {
+        return state;
+    }
+
     /** When the key next needs attention with no new events: a window's close, or the moment it can be deleted. */
     abstract long nextDue(S state);
 
@@ -71,6 +81,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
         kit.flush().onRequest(context, this::closeEverything);
+        ReportBound.schedule(context, kit, this::reportDue);
     }
 
     /**
@@ -131,6 +142,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         }
     }
 
+    /** Wall-clock time, for {@link ReportBound}: when an event started waiting unreported. */
+    final long wallClock() {
+        return context.currentSystemTimeMs();
+    }
+
     /** An event joined an alert already sent instead of alerting again. */
     final void folded(String ruleId) {
         kit.metrics().alertFolded(ruleId);
@@ -165,6 +181,20 @@ abstract class WindowedProcessor<S extends WindowState<S>>
                 save(key, load(key, now), now);
             }
         }
+    }
+
+    private void reportDue(long now) {
+        List<KeyValue<String, S>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, S> it = states.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, S> entry = it.next();
+                S reported = reportDue(entry.key, entry.value, now, kit.reportWithin());
+                if (reported != entry.value) {
+                    changed.add(KeyValue.pair(entry.key, reported));
+                }
+            }
+        }
+        changed.forEach(entry -> states.put(entry.key, entry.value));
     }
 
     /** End of input: every key's open windows close as if event time had moved past them. */

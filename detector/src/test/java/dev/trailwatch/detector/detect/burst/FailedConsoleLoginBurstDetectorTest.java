@@ -276,4 +276,25 @@ class FailedConsoleLoginBurstDetectorTest {
             topology.pipe(failedLogin(ATTACKER, "alice", time));
         }
     }
+
+    @Test
+    void reportsFailuresThatJoinAnOpenBurstWithinTheBoundWhenEventTimeStops() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+            for (int i = 0; i < 12; i++) {
+                topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+            }
+            List<Alert> first = alertsOf(topology, ID);
+            assertThat(first).extracting(Alert::eventCount).containsExactly(10L);
+
+            topology.advanceWallClock(Duration.ofMinutes(3));
+            List<Alert> update = alertsOf(topology, ID);
+            assertThat(update).hasSize(1);
+            assertThat(update.get(0).alertId()).isEqualTo(first.get(0).alertId());
+            assertThat(update.get(0).eventCount()).isEqualTo(12);
+
+            // The window closes by event time later: everything was reported already.
+            topology.pipe(failedLogin(BYSTANDER, "carol", at(Duration.ofMinutes(21))));
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
 }
