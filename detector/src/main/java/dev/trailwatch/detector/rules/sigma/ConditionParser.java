@@ -49,6 +49,11 @@ final class ConditionParser {
         if (parser.tokens.isEmpty()) {
             throw new SigmaException(path, "the condition is empty");
         }
+        int pipe = parser.tokens.indexOf("|");
+        if (pipe >= 0) {
+            throw SigmaException.unsupported(path, "the legacy aggregation after '|' (column " + parser.columns.get(pipe)
+                    + ") is not supported: Sigma replaced it with correlation rules (correlation: type: event_count)");
+        }
         Cond cond = parser.or();
         if (parser.pos < parser.tokens.size()) {
             throw parser.error("unexpected '" + parser.peek() + "'");
@@ -86,10 +91,6 @@ final class ConditionParser {
         String token = peek();
         if (token == null) {
             throw error("the condition ends where a search identifier, 'not', 'x of' or '(' was expected");
-        }
-        if (token.equals("|")) {
-            throw SigmaException.unsupported(path, "the legacy aggregation after '|' (column " + columns.get(pos)
-                    + ") is not supported: Sigma replaced it with correlation rules (correlation: type: event_count)");
         }
         if (token.equals("(")) {
             pos++;

@@ -30,6 +30,11 @@ final class CorrelationParser {
     static SigmaCorrelation parse(String source, int document, String ruleId, JsonNode root) {
         SigmaMeta meta = RuleCompiler.meta(root, new ArrayList<>());
         RuleCompiler.checkStatus(meta);
+        String taxonomy = RuleCompiler.text(root, "taxonomy");
+        if (!taxonomy.isEmpty() && !taxonomy.equals("sigma")) {
+            throw SigmaException.unsupported("taxonomy", "taxonomy '" + taxonomy + "': TrailWatch groups by"
+                    + " CloudTrail's own field names (the default 'sigma' taxonomy)");
+        }
         JsonNode c = root.path("correlation");
         if (!c.isObject()) {
             throw new SigmaException("correlation", "'correlation' must be a map (type, rules, group-by, timespan,"

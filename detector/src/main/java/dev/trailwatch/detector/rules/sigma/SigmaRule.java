@@ -108,8 +108,13 @@ public final class SigmaRule {
 
     /** The search identifiers that hold for the event, in the rule's order. */
     public List<String> matchedSearches(CloudTrailEvent event) {
+        return matchedSearches(event.record());
+    }
+
+    /** The search identifiers that hold for a record given as a JSON tree (negated ones are not listed). */
+    public List<String> matchedSearches(JsonNode record) {
         Set<String> out = new LinkedHashSet<>();
-        condition.matched(event.record(), out);
+        condition.matched(record, out);
         return new ArrayList<>(out);
     }
 
