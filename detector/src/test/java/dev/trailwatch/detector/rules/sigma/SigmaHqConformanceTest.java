@@ -1,26 +1,18 @@
 package dev.trailwatch.detector.rules.sigma;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.rules.Rule;
-import dev.trailwatch.detector.rules.RulePack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
- * The 57 SigmaHQ rules for AWS CloudTrail (peer-tests/sigma-rules, DRL 1.1): every one loads, keeps its metadata,
- * and for each one the records derived from its own detection logic ({@link CaseGenerator}) match exactly when the
- * rule says they should, through the compiled rule, the watch-list rule it runs as, and the event-name index.
+ * The 57 SigmaHQ rules for AWS CloudTrail (peer-tests/sigma-rules, DRL 1.1): every one loads and keeps its metadata.
+ * {@link SigmaRuleFilesTest} (on the same folder by default) checks each one against records derived from its own
+ * detection logic; {@link SigmaHqRecordsTest} against hand-written records.
  */
 class SigmaHqConformanceTest {
 
@@ -78,27 +70,6 @@ class SigmaHqConformanceTest {
                 .contains("detection.selection.status", "'status' is not a field of CloudTrail records");
         assertThat(LOADED.rules().stream().filter(r -> !r.warnings().isEmpty()).map(SigmaRule::ruleId))
                 .containsExactly("sigma-aws-delete-saml-provider");
-    }
-
-    @TestFactory
-    Stream<DynamicNode> recordsDerivedFromEachRuleMatchExactlyWhenTheRuleSaysSo() {
-        return LOADED.rules().stream().map(rule -> {
-            Rule watch = rule.toRule();
-            RulePack pack = RulePack.of(List.of(watch));
-            List<CaseGenerator.Case> cases = new CaseGenerator(rule).cases();
-            Stream<DynamicNode> coverage = Stream.of(dynamicTest(rule.ruleId() + ": has matching and non-matching"
-                    + " records", () -> assertThat(cases).anyMatch(CaseGenerator.Case::expected)
-                    .anyMatch(c -> !c.expected())));
-            Stream<DynamicNode> each = cases.stream().map(c -> dynamicTest(rule.ruleId() + ": " + c.name()
-                    + (c.expected() ? " matches" : " does not match"), () -> {
-                CloudTrailEvent event = SigmaEvents.parse(c.record());
-                assertThat(rule.matches(event)).as("compiled rule on %s", c.record()).isEqualTo(c.expected());
-                assertThat(watch.matches(event)).as("watch-list rule").isEqualTo(c.expected());
-                assertThat(pack.matching(event)).as("through the event-name index")
-                        .hasSize(c.expected() ? 1 : 0);
-            }));
-            return dynamicContainer(rule.ruleId(), Stream.concat(coverage, each));
-        });
     }
 
     static SigmaRule rule(String file) {
