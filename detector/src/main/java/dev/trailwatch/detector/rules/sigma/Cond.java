@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.rules.sigma;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;
 
@@ -10,21 +9,21 @@ import java.util.Set;
  */
 sealed interface Cond {
 
-    boolean eval(JsonNode root);
+    boolean eval(EventView view);
 
     /** Adds to {@code out} the names of the search identifiers that hold for the event (for the alert's evidence). */
-    void matched(JsonNode root, Set<String> out);
+    void matched(EventView view, Set<String> out);
 
     /** A search identifier. */
     record Ref(String name, Search search) implements Cond {
         @Override
-        public boolean eval(JsonNode root) {
-            return search.matches(root);
+        public boolean eval(EventView view) {
+            return search.matches(view);
         }
 
         @Override
-        public void matched(JsonNode root, Set<String> out) {
-            if (search.matches(root)) {
+        public void matched(EventView view, Set<String> out) {
+            if (search.matches(view)) {
                 out.add(name);
             }
         }
@@ -32,12 +31,12 @@ sealed interface Cond {
 
     record Not(Cond inner) implements Cond {
         @Override
-        public boolean eval(JsonNode root) {
-            return !inner.eval(root);
+        public boolean eval(EventView view) {
+            return !inner.eval(view);
         }
 
         @Override
-        public void matched(JsonNode root, Set<String> out) {
+        public void matched(EventView view, Set<String> out) {
             // what a negated part matched is not why the rule matched
         }
     }
@@ -49,9 +48,9 @@ sealed interface Cond {
         }
 
         @Override
-        public boolean eval(JsonNode root) {
+        public boolean eval(EventView view) {
             for (Cond part : parts) {
-                if (!part.eval(root)) {
+                if (!part.eval(view)) {
                     return false;
                 }
             }
@@ -59,8 +58,8 @@ sealed interface Cond {
         }
 
         @Override
-        public void matched(JsonNode root, Set<String> out) {
-            parts.forEach(p -> p.matched(root, out));
+        public void matched(EventView view, Set<String> out) {
+            parts.forEach(p -> p.matched(view, out));
         }
     }
 
@@ -71,9 +70,9 @@ sealed interface Cond {
         }
 
         @Override
-        public boolean eval(JsonNode root) {
+        public boolean eval(EventView view) {
             for (Cond part : parts) {
-                if (part.eval(root)) {
+                if (part.eval(view)) {
                     return true;
                 }
             }
@@ -81,8 +80,8 @@ sealed interface Cond {
         }
 
         @Override
-        public void matched(JsonNode root, Set<String> out) {
-            parts.forEach(p -> p.matched(root, out));
+        public void matched(EventView view, Set<String> out) {
+            parts.forEach(p -> p.matched(view, out));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.rules.sigma;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,9 +23,11 @@ import java.util.function.Consumer;
  * @param mode   how the values combine
  * @param values the compiled rule values (empty for NULL, EXISTS, ABSENT)
  * @param raw    the rule's values as written (for docs, and tests that derive events from the rule)
+ * @param typed  whether the test reads only fields the event's typed fields hold exactly (its own and any
+ *               {@code fieldref} target), so that it needs no tree
  */
-record FieldTest(String key, String path, FieldRef field, Mode mode, List<ValueMatcher> values, List<JsonNode> raw)
-        implements Search {
+record FieldTest(String key, String path, FieldRef field, Mode mode, List<ValueMatcher> values, List<JsonNode> raw,
+                 boolean typed) implements Search {
 
     enum Mode { ANY, ALL, NONE, NULL, EXISTS, ABSENT }
 
@@ -39,8 +42,21 @@ record FieldTest(String key, String path, FieldRef field, Mode mode, List<ValueM
         return List.of(parts).subList(1, parts.length);
     }
 
+    FieldTest(String key, String path, FieldRef field, Mode mode, List<ValueMatcher> values, List<JsonNode> raw) {
+        this(key, path, field, mode, values, raw, readsTypedFields(field, values));
+    }
+
+    private static boolean readsTypedFields(FieldRef field, List<ValueMatcher> values) {
+        if (field.isKeyword() || !CloudTrailEvent.TYPED_PATHS.contains(field.selector())) {
+            return false;
+        }
+        return values.stream().allMatch(v -> !(v instanceof ValueMatcher.FieldEquals ref)
+                || CloudTrailEvent.TYPED_PATHS.contains(ref.other().selector()));
+    }
+
     @Override
-    public boolean matches(JsonNode root) {
+    public boolean matches(EventView view) {
+        JsonNode root = typed() ? view.typed() : view.full();
         return switch (mode) {
             case EXISTS -> field.present(root);
             case ABSENT -> !field.present(root);

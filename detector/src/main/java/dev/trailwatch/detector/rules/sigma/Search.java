@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.rules.sigma;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,21 +9,25 @@ import java.util.function.Consumer;
  */
 sealed interface Search permits Search.AllOf, Search.AnyOf, FieldTest {
 
-    boolean matches(JsonNode root);
+    boolean matches(EventView view);
 
     /** Visits every field test in this search. */
     void forEachTest(Consumer<FieldTest> visitor);
 
-    /** A map: every field test holds. */
+    /**
+     * A map: every field test holds. Tests of the typed fields run first (a pure reordering of an AND): they rule
+     * most events out without the record's tree.
+     */
     record AllOf(List<Search> parts) implements Search {
         public AllOf {
-            parts = List.copyOf(parts);
+            parts = parts.stream().sorted(java.util.Comparator.comparing(p -> p instanceof FieldTest t && t.typed() ? 0
+                    : 1)).toList();
         }
 
         @Override
-        public boolean matches(JsonNode root) {
+        public boolean matches(EventView view) {
             for (Search part : parts) {
-                if (!part.matches(root)) {
+                if (!part.matches(view)) {
                     return false;
                 }
             }
@@ -44,9 +47,9 @@ sealed interface Search permits Search.AllOf, Search.AnyOf, FieldTest {
         }
 
         @Override
-        public boolean matches(JsonNode root) {
+        public boolean matches(EventView view) {
             for (Search part : parts) {
-                if (part.matches(root)) {
+                if (part.matches(view)) {
                     return true;
                 }
             }

@@ -224,7 +224,7 @@ final class SelectionCompiler {
         int flags = (set.contains("i") ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
                 | (set.contains("m") ? Pattern.MULTILINE : 0) | (set.contains("s") ? Pattern.DOTALL : 0);
         try {
-            return new ValueMatcher.Regex(Pattern.compile(text, flags));
+            return ValueMatcher.Regex.of(Pattern.compile(text, flags));
         } catch (PatternSyntaxException e) {
             throw new SigmaException(path, "|re: not a valid regular expression: "
                     + e.getDescription() + " near index " + e.getIndex() + " of '" + text + "'", e);

@@ -35,7 +35,6 @@ public final class SigmaRule {
     private final Cond condition;
     private final String conditionText;
     private final Optional<Set<String>> eventNames;
-    private final boolean typedOnly;
     private final List<FieldRef> evidenceFields;
     private final List<String> warnings;
 
@@ -48,7 +47,6 @@ public final class SigmaRule {
         this.condition = condition;
         this.conditionText = conditionText;
         this.eventNames = EventNames.required(condition);
-        this.typedOnly = readsTypedFieldsOnly(searches.values());
         this.evidenceFields = meta.fields().stream().map(FieldRef::of).toList();
         this.warnings = List.copyOf(warnings);
     }
@@ -98,12 +96,12 @@ public final class SigmaRule {
     }
 
     public boolean matches(CloudTrailEvent event) {
-        return condition.eval(typedOnly ? event.typedFields() : event.record());
+        return condition.eval(EventView.of(event));
     }
 
     /** Whether the rule matches a record given as a JSON tree. */
     public boolean matches(JsonNode record) {
-        return condition.eval(record);
+        return condition.eval(EventView.of(record));
     }
 
     /** The search identifiers that hold for the event, in the rule's order. */
@@ -114,7 +112,7 @@ public final class SigmaRule {
     /** The search identifiers that hold for a record given as a JSON tree (negated ones are not listed). */
     public List<String> matchedSearches(JsonNode record) {
         Set<String> out = new LinkedHashSet<>();
-        condition.matched(record, out);
+        condition.matched(EventView.of(record), out);
         return new ArrayList<>(out);
     }
 
@@ -182,24 +180,6 @@ public final class SigmaRule {
         if (value != null && !value.isBlank()) {
             map.put(key, value);
         }
-    }
-
-    private static boolean readsTypedFieldsOnly(java.util.Collection<Search> searches) {
-        boolean[] typed = {true};
-        for (Search search : searches) {
-            search.forEachTest(test -> {
-                if (test.field().isKeyword() || !CloudTrailEvent.TYPED_PATHS.contains(test.field().selector())) {
-                    typed[0] = false;
-                }
-                for (ValueMatcher value : test.values()) {
-                    if (value instanceof ValueMatcher.FieldEquals ref
-                            && !CloudTrailEvent.TYPED_PATHS.contains(ref.other().selector())) {
-                        typed[0] = false;
-                    }
-                }
-            });
-        }
-        return typed[0];
     }
 
     @Override

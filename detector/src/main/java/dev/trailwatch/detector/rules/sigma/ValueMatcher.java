@@ -48,11 +48,26 @@ sealed interface ValueMatcher {
         }
     }
 
-    /** {@code |re}: a Java regular expression, searched for in the value (not anchored unless the rule anchors it). */
-    record Regex(Pattern pattern) implements ValueMatcher {
+    /**
+     * {@code |re}: a Java regular expression, searched for in the value (not anchored unless the rule anchors it).
+     * A literal the expression cannot match without ({@link RequiredLiteral}) is looked for first: SigmaHQ's
+     * {@code .+:assumed-role/aws:.+} otherwise costs a quadratic search on every event's ARN.
+     */
+    record Regex(Pattern pattern, StringPattern required) implements ValueMatcher {
+
+        static Regex of(Pattern pattern) {
+            boolean ignoreCase = (pattern.flags() & Pattern.CASE_INSENSITIVE) != 0;
+            return new Regex(pattern, RequiredLiteral.of(pattern.pattern())
+                    .map(lit -> StringPattern.literal(lit, true, true, !ignoreCase)).orElse(null));
+        }
+
         @Override
         public boolean test(JsonNode value, JsonNode root) {
-            return !value.isNull() && pattern.matcher(value.asText()).find();
+            if (value.isNull()) {
+                return false;
+            }
+            String text = value.asText();
+            return (required == null || required.matches(text)) && pattern.matcher(text).find();
         }
     }
 
