@@ -63,7 +63,7 @@ final class RuleCompiler {
         String conditionText = conditionText(detection.path("condition"));
         Cond condition = condition(detection.path("condition"), searches);
         warnings.addAll(fieldWarnings(searches));
-        return new SigmaRule(ruleId, source, meta, searches, condition, conditionText, warnings);
+        return new SigmaRule(ruleId, source, doc.index(), meta, searches, condition, conditionText, warnings);
     }
 
     /** The metadata of a rule (or of a correlation: the same keys). */

@@ -30,6 +30,7 @@ public final class SigmaRule {
 
     private final String ruleId;
     private final String source;
+    private final int document;
     private final SigmaMeta meta;
     private final Map<String, Search> searches;
     private final Cond condition;
@@ -38,10 +39,11 @@ public final class SigmaRule {
     private final List<FieldRef> evidenceFields;
     private final List<String> warnings;
 
-    SigmaRule(String ruleId, String source, SigmaMeta meta, Map<String, Search> searches, Cond condition,
-              String conditionText, List<String> warnings) {
+    SigmaRule(String ruleId, String source, int document, SigmaMeta meta, Map<String, Search> searches,
+              Cond condition, String conditionText, List<String> warnings) {
         this.ruleId = ruleId;
         this.source = source;
+        this.document = document;
         this.meta = meta;
         this.searches = Map.copyOf(searches);
         this.condition = condition;
@@ -58,7 +60,7 @@ public final class SigmaRule {
     SigmaRule withFilter(String filterName, Map<String, Search> filterSearches, Cond filter, String filterCondition) {
         Map<String, Search> all = new LinkedHashMap<>(searches);
         filterSearches.forEach((name, search) -> all.put(filterName + ":" + name, search));
-        return new SigmaRule(ruleId, source, meta, all, new Cond.And(List.of(condition, new Cond.Not(filter))),
+        return new SigmaRule(ruleId, source, document, meta, all, new Cond.And(List.of(condition, new Cond.Not(filter))),
                 "(" + conditionText + ") and not " + filterName + ":(" + filterCondition + ")", warnings);
     }
 
@@ -69,6 +71,11 @@ public final class SigmaRule {
 
     public String source() {
         return source;
+    }
+
+    /** The 1-based YAML document of the file the rule is in (multi-document files hold several). */
+    public int document() {
+        return document;
     }
 
     public SigmaMeta meta() {

@@ -298,7 +298,7 @@ public final class SigmaRules {
                     int index = indexOf(ref);
                     if (index >= 0 && resolved.stream().noneMatch(o -> o.generate() && o.rules().contains(ref))) {
                         SigmaRule rule = rules.remove(index);
-                        refusals.add(new SigmaRefusal(rule.source(), 1, rule.meta().title(), "", 0,
+                        refusals.add(new SigmaRefusal(rule.source(), rule.document(), rule.meta().title(), "", 0,
                                 SigmaRefusal.Kind.CORRELATION_NOT_RUN, "only feeds correlation '" + c.meta().title()
                                 + "' (" + c.source() + ", generate: false), and correlations do not run yet"));
                     }
