@@ -197,6 +197,19 @@ class SigmaHqRecordsTest {
     }
 
     @Test
+    void theEventNameIndexFindsSigmaRulesWhateverTheCaseWhileFilterPatternsStayExact() {
+        List<dev.trailwatch.detector.rules.Rule> all = new java.util.ArrayList<>(RulePack.load(null).rules());
+        all.addAll(PACK.rules());
+        RulePack both = RulePack.of(all);
+        String trail = "\"requestParameters\": {\"name\": \"management-events\"}";
+        assertThat(both.matching(record("cloudtrail.amazonaws.com", "StopLogging", trail)))
+                .extracting(r -> r.id()).contains("cloudtrail-logging-stopped", "sigma-aws-cloudtrail-disable-logging");
+        assertThat(both.matching(record("cloudtrail.amazonaws.com", "stoplogging", trail)))
+                .extracting(r -> r.id()).contains("sigma-aws-cloudtrail-disable-logging")
+                .doesNotContain("cloudtrail-logging-stopped");
+    }
+
+    @Test
     void rulesWrittenLooselyInSigmaHqBehaveExactlyAsWritten() {
         // The backdoor-keys filter compares the ARN with the literal text 'responseElements.accessKey.userName'
         // (SigmaHQ wrote it without |fieldref), so every CreateAccessKey alerts, for oneself too.
