@@ -15,6 +15,7 @@ import java.util.Set;
 final class SigmaCollection {
 
     private final List<SigmaRule> rules = new ArrayList<>();
+    private final List<SigmaRule> feeders = new ArrayList<>();
     private final List<SigmaCorrelation> correlations = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
     private final List<SigmaRefusal> refusals = new ArrayList<>();
@@ -45,7 +46,7 @@ final class SigmaCollection {
         }
         applyFilters();
         resolveCorrelations();
-        return new SigmaRules.Loaded(rules, correlations, refusals);
+        return new SigmaRules.Loaded(rules, correlations, feeders, refusals);
     }
 
     private void document(String source, SigmaYaml.Document doc, int documents) {
@@ -199,6 +200,7 @@ final class SigmaCollection {
                 int index = indexOf(ref);
                 if (index >= 0 && resolved.stream().noneMatch(o -> o.generate() && o.rules().contains(ref))) {
                     SigmaRule rule = rules.remove(index);
+                    feeders.add(rule);
                     refusals.add(new SigmaRefusal(rule.source(), rule.document(), rule.meta().title(), "", 0,
                             SigmaRefusal.Kind.CORRELATION_NOT_RUN, "only feeds correlation '" + c.meta().title()
                             + "' (" + c.source() + ", generate: false), and correlations do not run yet"));

@@ -36,12 +36,17 @@ public final class SigmaRules {
      *
      * @param rules        the single-event rules that run
      * @param correlations the correlation rules that parsed and whose references resolved (not run yet)
+     * @param feeders      compiled rules that only feed correlations ({@code generate: false}): they do not alert on
+     *                     their own (each is also listed in {@code refusals} as CORRELATION_NOT_RUN while correlations
+     *                     do not run); a correlation stream takes its inputs from here and from {@code rules}
      * @param refusals     everything else, with the reason
      */
-    public record Loaded(List<SigmaRule> rules, List<SigmaCorrelation> correlations, List<SigmaRefusal> refusals) {
+    public record Loaded(List<SigmaRule> rules, List<SigmaCorrelation> correlations, List<SigmaRule> feeders,
+                         List<SigmaRefusal> refusals) {
 
         public Loaded {
             rules = List.copyOf(rules);
+            feeders = List.copyOf(feeders);
             correlations = List.copyOf(correlations);
             refusals = List.copyOf(refusals);
         }

@@ -207,6 +207,8 @@ class CorrelationParserTest {
         assertThat(top.meta().severity()).isEqualTo(Severity.CRITICAL);
         assertThat(top.condition().bounds()).containsExactly(new Bound("gte", 2));
         assertThat(loaded.rules()).isEmpty();
+        assertThat(loaded.feeders()).extracting(r -> r.meta().name())
+                .containsExactlyInAnyOrder("failed_console_login", "console_login_success");
         assertThat(loaded.refusals()).extracting(SigmaRefusal::kind).containsOnly(
                 SigmaRefusal.Kind.CORRELATION_NOT_RUN);
         assertThat(loaded.refusals()).extracting(SigmaRefusal::reason).containsExactlyInAnyOrder(
@@ -244,6 +246,7 @@ class CorrelationParserTest {
         SigmaRules.Loaded loaded = SigmaRules.compile(List.of(new SigmaRules.Input("rules/mr_iam_user_armed.yml",
                 yaml)));
         assertThat(loaded.refusals()).isEmpty();
+        assertThat(loaded.feeders()).isEmpty();
         assertThat(loaded.rules()).extracting(SigmaRule::ruleId).containsExactly(
                 "sigma-mr-iam-user-armed-iam-create-user", "sigma-mr-iam-user-armed-iam-create-access-key",
                 "sigma-mr-iam-user-armed-iam-attach-user-policy");
