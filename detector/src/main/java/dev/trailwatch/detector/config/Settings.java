@@ -18,7 +18,8 @@ public final class Settings {
     public static final ConfigKey<String> TOPIC_DLQ = ConfigKey.text("topic.dlq", "cloudtrail.events.dlq",
             "Dead-letter topic: records the detector cannot read, original bytes, reason in headers.");
     public static final ConfigKey<String> RULES_DIR = ConfigKey.text("rules.dir", "",
-            "A directory of extra watch-list rule files (*.yml), loaded at start next to the bundled ones.");
+            "A directory of extra watch-list rule files (*.yml, *.yaml): TrailWatch rule files and Sigma rules for"
+                    + " AWS CloudTrail (docs/sigma.md), loaded at start next to the bundled ones.");
     public static final ConfigKey<Severity> ALERTS_MIN_SEVERITY = new ConfigKey<>("alerts.min.severity", "LOW",
             "Lowest severity written to the alerts topic; lower ones are only counted in metrics.",
             Severity::parse);

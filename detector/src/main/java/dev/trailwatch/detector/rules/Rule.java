@@ -30,12 +30,31 @@ public final class Rule {
 
     Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<FieldPath> evidence,
          List<RuleCase> tests) {
+        this(info, condition, escalations, evidence, tests, condition.pattern().requiredValues("$.eventName"));
+    }
+
+    private Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<FieldPath> evidence,
+                 List<RuleCase> tests, Optional<Set<String>> eventNames) {
         this.info = info;
         this.condition = condition;
         this.escalations = List.copyOf(escalations);
         this.evidence = List.copyOf(evidence);
         this.tests = List.copyOf(tests);
-        this.eventNames = condition.pattern().requiredValues("$.eventName");
+        this.eventNames = eventNames;
+    }
+
+    /**
+     * A rule compiled from another rule language (Sigma): no filter pattern, the compiled matcher decides and reports
+     * its evidence; the title and description are shown as written with who did what appended.
+     */
+    public static Rule compiled(CompiledRule spec) {
+        RuleInfo info = new RuleInfo(spec.id(), spec.source(),
+                Template.literalThen(spec.title(), ": {eventName} by {principal}"),
+                Template.literalThen(spec.description(), "\n\n{principal} called {eventName} ({eventSource}) in"
+                        + " account {accountId}, {region}, from {sourceIp}."),
+                spec.severity(), spec.mitre(), null, spec.runbook(), spec.falsePositives());
+        return new Rule(info, new Condition(null, spec.matcher()), List.of(), List.of(), List.of(),
+                spec.eventNames());
     }
 
     public String id() {
@@ -71,9 +90,9 @@ public final class Rule {
         return info.falsePositives();
     }
 
-    /** The filter pattern text. */
+    /** The filter pattern text (for a compiled rule: its matcher's summary, e.g. the Sigma condition). */
     public String condition() {
-        return condition.pattern().text();
+        return condition.pattern() != null ? condition.pattern().text() : condition.matcher().summary();
     }
 
     public Optional<String> matcher() {

@@ -1,6 +1,8 @@
 package dev.trailwatch.detector.rules;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.rules.sigma.SigmaRefusal;
+import dev.trailwatch.detector.rules.sigma.SigmaRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,17 +10,28 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The watch-list rules in force: the built-in rule files plus a user's own, indexed by event name.
  *
  * <p>{@link #matching} is on the hot path (every event): a rule whose condition pins {@code $.eventName} to a finite
  * set (almost all of them) is only tried on events with one of those names, so an event costs one hash lookup plus
- * the few rules that can match it, plus the rules that could match any name (root use, AccessDenied).
+ * the few rules that can match it, plus the rules that could match any name (root use, AccessDenied). The index is
+ * keyed by the lower-cased name, because Sigma rules compare values case-insensitively; a filter pattern still
+ * compares exactly, in the rule's own condition.
+ *
+ * <p>Sigma rules ({@link SigmaRules}) in the same folders load next to the rule files. A Sigma rule that cannot be
+ * compiled is refused with a logged reason and does not stop the others (docs/sigma.md).
  */
 public final class RulePack {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RulePack.class);
 
     private final List<Rule> rules;
     private final Map<String, Rule> byId;
@@ -44,7 +57,7 @@ public final class RulePack {
      * {@code *.yml} / {@code *.yaml} file under it. Each rule's inline tests run before it is accepted.
      *
      * @throws RuleLoadException naming the file, for bad YAML, unknown keys, a bad pattern, an unknown matcher, a
-     *                           failing inline test or a duplicate id
+     *                           failing inline test or a duplicate id (Sigma files are refused one by one, logged)
      */
     public static RulePack load(Path extraDir) {
         List<RuleSources.Source> sources = new ArrayList<>(RuleSources.classpath(RulePack.class.getClassLoader()));
@@ -52,10 +65,39 @@ public final class RulePack {
             sources.addAll(RuleSources.directory(extraDir));
         }
         List<Rule> rules = new ArrayList<>();
+        List<SigmaRules.Input> sigma = new ArrayList<>();
         for (RuleSources.Source source : sources) {
-            rules.add(RuleParser.parseAndVerify(source.location(), source.text()));
+            if (SigmaRules.isSigma(source.text())) {
+                sigma.add(new SigmaRules.Input(source.location(), source.text()));
+            } else {
+                rules.add(RuleParser.parseAndVerify(source.location(), source.text()));
+            }
+        }
+        if (!sigma.isEmpty()) {
+            rules.addAll(sigma(SigmaRules.compile(sigma)));
         }
         return new RulePack(rules);
+    }
+
+    /** The Sigma rules that compiled; every refusal is logged with its reason, other log sources in one summary. */
+    private static List<Rule> sigma(SigmaRules.Loaded loaded) {
+        Map<String, Integer> otherSources = new TreeMap<>();
+        for (SigmaRefusal refusal : loaded.refusals()) {
+            if (refusal.kind() == SigmaRefusal.Kind.OTHER_LOG_SOURCE) {
+                otherSources.merge(refusal.reason().replaceFirst(":.*", ""), 1, Integer::sum);
+                LOG.debug("Sigma rule not loaded: {}", refusal.message());
+            } else {
+                LOG.warn("Sigma rule not loaded: {}", refusal.message());
+            }
+        }
+        if (!otherSources.isEmpty()) {
+            LOG.info("Sigma rules for other log sources not loaded (TrailWatch reads AWS CloudTrail): {}", otherSources);
+        }
+        loaded.rules().forEach(rule -> rule.warnings().forEach(w -> LOG.warn("Sigma rule {}: {}", rule.source(), w)));
+        loaded.correlations().forEach(c -> LOG.warn("Sigma correlation {} ('{}') is valid but correlations do not run"
+                + " yet; it raises no alerts", c.source(), c.meta().title()));
+        LOG.info("loaded {} Sigma rules ({} refused)", loaded.rules().size(), loaded.refusals().size());
+        return loaded.watchListRules();
     }
 
     /** A pack of already parsed rules (e.g. from the rules topic); duplicate ids fail. */
@@ -74,7 +116,9 @@ public final class RulePack {
 
     /** Every rule whose condition holds for the event, in id order. */
     public List<Rule> matching(CloudTrailEvent event) {
-        List<Rule> candidates = candidatesByName.getOrDefault(event.eventName(), unindexed);
+        String name = event.eventName();
+        List<Rule> candidates = name == null ? unindexed
+                : candidatesByName.getOrDefault(name.toLowerCase(Locale.ROOT), unindexed);
         List<Rule> matched = null;
         for (int i = 0; i < candidates.size(); i++) {
             Rule rule = candidates.get(i);
@@ -97,7 +141,11 @@ public final class RulePack {
                 continue;
             }
             for (String name : rule.eventNames().get()) {
-                byName.computeIfAbsent(name, n -> new ArrayList<>(unindexedBefore(sorted, rule))).add(rule);
+                List<Rule> list = byName.computeIfAbsent(name.toLowerCase(Locale.ROOT),
+                        n -> new ArrayList<>(unindexedBefore(sorted, rule)));
+                if (!list.contains(rule)) {
+                    list.add(rule);
+                }
             }
         }
         Map<String, List<Rule>> frozen = new HashMap<>();

@@ -57,6 +57,15 @@ final class Template {
         return new Template(text, parts);
     }
 
+    /** {@code literal} shown exactly as written (braces and all), followed by the template {@code then}. */
+    static Template literalThen(String literal, String then) {
+        Template rest = parse(then);
+        List<Function<CloudTrailEvent, String>> parts = new ArrayList<>();
+        parts.add(literal(literal));
+        parts.addAll(rest.parts);
+        return new Template(literal + rest.text, parts);
+    }
+
     String text() {
         return text;
     }

@@ -1,0 +1,58 @@
+package dev.trailwatch.detector.rules.sigma;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import java.io.UncheckedIOException;
+
+/** CloudTrail records for the Sigma tests: parsed the way the detector parses them. */
+final class SigmaEvents {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final CloudTrailParser PARSER = new CloudTrailParser();
+
+    private SigmaEvents() {
+    }
+
+    static CloudTrailEvent parse(JsonNode record) {
+        ParseResult result = PARSER.fromTree(record, null);
+        if (result instanceof ParseResult.Parsed parsed) {
+            return parsed.event();
+        }
+        throw new IllegalArgumentException("not a CloudTrail record: " + ((ParseResult.Rejected) result).detail());
+    }
+
+    static CloudTrailEvent parse(String json) {
+        return parse(tree(json));
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A neutral, real-shaped record: an IAM user's successful call to a made-up API, that no SigmaHQ CloudTrail rule
+     * is about. Generated cases start from it and set the fields a rule reads.
+     */
+    static ObjectNode base() {
+        return (ObjectNode) tree("""
+                {"eventVersion": "1.09",
+                 "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE",
+                   "arn": "arn:aws:iam::111122223333:user/dana", "accountId": "111122223333",
+                   "accessKeyId": "AKIAIOSFODNN7EXAMPLE", "userName": "dana"},
+                 "eventTime": "2025-03-02T08:15:00Z", "eventSource": "example.amazonaws.com",
+                 "eventName": "DescribeExample", "awsRegion": "eu-west-1", "sourceIPAddress": "198.51.100.23",
+                 "userAgent": "aws-cli/2.15.30 Python/3.11.8", "requestParameters": {"exampleId": "ex-0123"},
+                 "responseElements": null, "requestID": "2d0a4b6e-8c1f-4e3a-9b5d-7f6e5d4c3b2a",
+                 "eventID": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "readOnly": true, "eventType": "AwsApiCall",
+                 "managementEvent": true, "recipientAccountId": "111122223333", "eventCategory": "Management"}""");
+    }
+}
