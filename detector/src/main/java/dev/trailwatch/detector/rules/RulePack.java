@@ -1,8 +1,6 @@
 package dev.trailwatch.detector.rules;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.rules.sigma.SigmaRefusal;
-import dev.trailwatch.detector.rules.sigma.SigmaRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,9 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.ServiceLoader;
 
 /**
  * The watch-list rules in force: the built-in rule files plus a user's own, indexed by event name.
@@ -26,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * keyed by the lower-cased name, because Sigma rules compare values case-insensitively; a filter pattern still
  * compares exactly, in the rule's own condition.
  *
- * <p>Sigma rules ({@link SigmaRules}) in the same folders load next to the rule files. A Sigma rule that cannot be
- * compiled is refused with a logged reason and does not stop the others (docs/sigma.md).
+ * <p>Rule files of other languages ({@link RuleFormat}s: Sigma) in the same folders load next to the rule files. A rule
+ * of another format that cannot be compiled is refused with a logged reason and does not stop the others
+ * (docs/sigma.md).
  */
 public final class RulePack {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RulePack.class);
+    /** The other rule languages on the classpath ({@code META-INF/services}); the rules package names none. */
+    private static final List<RuleFormat> FORMATS = ServiceLoader.load(RuleFormat.class, RulePack.class.getClassLoader())
+            .stream().map(ServiceLoader.Provider::get).toList();
 
     private final List<Rule> rules;
     private final Map<String, Rule> byId;
@@ -65,39 +64,18 @@ public final class RulePack {
             sources.addAll(RuleSources.directory(extraDir));
         }
         List<Rule> rules = new ArrayList<>();
-        List<SigmaRules.Input> sigma = new ArrayList<>();
+        Map<RuleFormat, List<RuleFormat.Input>> otherFormats = new LinkedHashMap<>();
         for (RuleSources.Source source : sources) {
-            if (SigmaRules.isSigma(source.text())) {
-                sigma.add(new SigmaRules.Input(source.location(), source.text()));
-            } else {
+            RuleFormat format = FORMATS.stream().filter(f -> f.recognizes(source.text())).findFirst().orElse(null);
+            if (format == null) {
                 rules.add(RuleParser.parseAndVerify(source.location(), source.text()));
-            }
-        }
-        if (!sigma.isEmpty()) {
-            rules.addAll(sigma(SigmaRules.compile(sigma)));
-        }
-        return new RulePack(rules);
-    }
-
-    /** The Sigma rules that compiled; every refusal is logged with its reason, other log sources in one summary. */
-    private static List<Rule> sigma(SigmaRules.Loaded loaded) {
-        Map<String, Integer> otherSources = new TreeMap<>();
-        for (SigmaRefusal refusal : loaded.refusals()) {
-            if (refusal.kind() == SigmaRefusal.Kind.OTHER_LOG_SOURCE) {
-                otherSources.merge(refusal.reason().replaceFirst(":.*", ""), 1, Integer::sum);
-                LOG.debug("Sigma rule not loaded: {}", refusal.message());
             } else {
-                LOG.warn("Sigma rule not loaded: {}", refusal.message());
+                otherFormats.computeIfAbsent(format, f -> new ArrayList<>())
+                        .add(new RuleFormat.Input(source.location(), source.text()));
             }
         }
-        if (!otherSources.isEmpty()) {
-            LOG.info("Sigma rules for other log sources not loaded (TrailWatch reads AWS CloudTrail): {}", otherSources);
-        }
-        loaded.rules().forEach(rule -> rule.warnings().forEach(w -> LOG.warn("Sigma rule {}: {}", rule.source(), w)));
-        loaded.correlations().forEach(c -> LOG.warn("Sigma correlation {} ('{}') is valid but correlations do not run"
-                + " yet; it raises no alerts", c.source(), c.meta().title()));
-        LOG.info("loaded {} Sigma rules ({} refused)", loaded.rules().size(), loaded.refusals().size());
-        return loaded.watchListRules();
+        otherFormats.forEach((format, inputs) -> rules.addAll(format.compile(inputs)));
+        return new RulePack(rules);
     }
 
     /** A pack of already parsed rules (e.g. from the rules topic); duplicate ids fail. */
