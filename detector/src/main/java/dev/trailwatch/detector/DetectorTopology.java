@@ -81,14 +81,17 @@ public final class DetectorTopology {
      * Names the account, keys by alert id and writes one detector's alerts. Each detector gets its own sink rather
      * than one merge of all alerts: a merge would join a repartitioned detector's sub-topology to the input topic's,
      * and that task's stream time (the maximum over its partitions) would run ahead on the input partition while
-     * repartitioned events waited for the next commit, turning them "late".
+     * repartitioned events waited for the next commit, turning them "late". The alerts topic's serde writes the
+     * configured {@code alerts.format}; {@code topic.alerts.ocsf}, when set, gets the same alerts as OCSF findings.
      */
     private static void writeAlerts(String id, KStream<String, Alert> alerts, Topics topics, DetectorConfig config,
                                     TrailWatchMetrics metrics, boolean measureLatency) {
-        alerts.processValues(AccountNames.supplier(config), Named.as(id + "-name-accounts"))
+        KStream<String, Alert> named = alerts
+                .processValues(AccountNames.supplier(config), Named.as(id + "-name-accounts"))
                 .selectKey((account, alert) -> alert.alertId(), Named.as(id + "-key-by-alert-id"))
-                .processValues(() -> new AlertSinkMetrics(metrics, measureLatency), Named.as(id + "-measure-alerts"))
-                .to(topics.alerts().name(), topics.alerts().produced(id + "-write-alerts"));
+                .processValues(() -> new AlertSinkMetrics(metrics, measureLatency), Named.as(id + "-measure-alerts"));
+        named.to(topics.alerts().name(), topics.alerts().produced(id + "-write-alerts"));
+        topics.ocsfAlerts().ifPresent(ocsf -> named.to(ocsf.name(), ocsf.produced(id + "-write-ocsf-alerts")));
     }
 
     /** Every detection. */
