@@ -34,7 +34,16 @@ final class AttackTechniques {
         this.byId = Collections.unmodifiableMap(byId);
     }
 
+    private static final class Bundled {
+        static final AttackTechniques INSTANCE = read();
+    }
+
+    /** The bundled table, read once. */
     static AttackTechniques bundled() {
+        return Bundled.INSTANCE;
+    }
+
+    private static AttackTechniques read() {
         try (InputStream in = AttackTechniques.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");
