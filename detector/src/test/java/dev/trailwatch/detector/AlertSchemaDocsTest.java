@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,23 @@ class AlertSchemaDocsTest {
         schema.path("properties").fieldNames().forEachRemaining(properties::add);
         assertThat(required).containsExactlyElementsOf(FIELDS);
         assertThat(properties).containsExactlyElementsOf(FIELDS);
+    }
+
+    @Test
+    void everyConnectorExampleOnTheSinksPageIsAConnectConfigForTheAlertsTopic() throws IOException {
+        String sinks = Files.readString(Path.of("..", "docs", "alert-sinks.md"));
+        Matcher block = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL).matcher(sinks);
+        List<JsonNode> examples = new ArrayList<>();
+        while (block.find()) {
+            examples.add(new ObjectMapper().readTree(block.group(1)));
+        }
+        assertThat(examples).hasSize(3).allSatisfy(example -> {
+            assertThat(example.path("name").asText()).startsWith("trailwatch-");
+            JsonNode config = example.path("config");
+            assertThat(config.path("connector.class").asText()).matches("[a-z]+(\\.[a-z]+)+\\.[A-Za-z]+Connector");
+            assertThat(config.path("topics").asText()).isEqualTo("cloudtrail.alerts");
+            assertThat(config.path("consumer.override.isolation.level").asText()).isEqualTo("read_committed");
+        });
     }
 
     @Test
