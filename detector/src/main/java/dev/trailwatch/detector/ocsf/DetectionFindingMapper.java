@@ -30,15 +30,7 @@ public final class DetectionFindingMapper {
     private final String productVersion = DetectionFindingMapper.class.getPackage().getImplementationVersion();
 
     public ObjectNode toFinding(Alert alert) {
-        ObjectNode finding = json.createObjectNode()
-                .put("activity_id", ACTIVITY_CREATE).put("activity_name", "Create")
-                .put("category_uid", CATEGORY_UID).put("category_name", "Findings")
-                .put("class_uid", CLASS_UID).put("class_name", "Detection Finding")
-                .put("type_uid", TYPE_UID).put("type_name", "Detection Finding: Create");
-        OcsfSeverity severity = OcsfSeverity.of(alert.severity());
-        finding.put("severity_id", severity.id()).put("severity", severity.caption())
-                .put("status_id", 1).put("status", "New")
-                .put("is_alert", true);
+        ObjectNode finding = classification(OcsfSeverity.of(alert.severity()));
         putText(finding, "message", alert.title());
         Instant time = alert.detectedAt() != null ? alert.detectedAt() : alert.lastEventTime();
         putTime(finding, "time", time);
@@ -60,6 +52,18 @@ public final class DetectionFindingMapper {
             finding.set("unmapped", unmapped);
         }
         return finding;
+    }
+
+    /** Class, activity (always Create: a follow-up is the same finding with a larger count), severity, status. */
+    private ObjectNode classification(OcsfSeverity severity) {
+        return json.createObjectNode()
+                .put("activity_id", ACTIVITY_CREATE).put("activity_name", "Create")
+                .put("category_uid", CATEGORY_UID).put("category_name", "Findings")
+                .put("class_uid", CLASS_UID).put("class_name", "Detection Finding")
+                .put("type_uid", TYPE_UID).put("type_name", "Detection Finding: Create")
+                .put("severity_id", severity.id()).put("severity", severity.caption())
+                .put("status_id", 1).put("status", "New")
+                .put("is_alert", true);
     }
 
     private ObjectNode metadata(Alert alert) {
