@@ -104,6 +104,12 @@ public final class TopologyHarness implements AutoCloseable {
         return alerts.readValuesToList();
     }
 
+    /** The records written to {@code topic} as raw bytes, as a consumer that is not TrailWatch reads them. */
+    public List<TestRecord<String, byte[]>> rawRecords(String topic) {
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), Serdes.ByteArray().deserializer())
+                .readRecordsToList();
+    }
+
     public List<TestRecord<String, byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
     }

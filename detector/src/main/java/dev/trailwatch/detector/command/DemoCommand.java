@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.command;
 
+import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
@@ -69,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, FlushSignal.never());
              MetricsServer server = Monitoring.serve(pipeline.config(), metrics, pipeline.detector());
              AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
-                     pipeline.config().get(Settings.TOPIC_ALERTS), alert -> printLine(out, AlertLine.format(alert)));
+                     Topics.from(pipeline.config()).alerts(), alert -> printLine(out, AlertLine.format(alert)));
              EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
                      pipeline.config().get(Settings.TOPIC_EVENTS),
                      (where, why) -> printLine(out, "rejected: " + where + ": " + why))) {

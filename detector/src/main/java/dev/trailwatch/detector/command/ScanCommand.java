@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.command;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trailwatch.detector.topology.TopicSpec;
+import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
@@ -9,14 +10,12 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.pipeline.AlertCollector;
 import dev.trailwatch.detector.pipeline.EventFeeder;
 import dev.trailwatch.detector.pipeline.LocalPipeline;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +68,7 @@ public final class ScanCommand implements Callable<Integer> {
         try (OutputStream sink = open(out);
              LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
              AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
-                     pipeline.config().get(Settings.TOPIC_ALERTS), jsonLines(sink));
+                     Topics.from(pipeline.config()).alerts(), jsonLines(sink, config));
              EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
                      pipeline.config().get(Settings.TOPIC_EVENTS),
                      (where, why) -> err.println("rejected: " + where + ": " + why))) {
@@ -96,12 +95,13 @@ public final class ScanCommand implements Callable<Integer> {
         return new BufferedOutputStream(Files.newOutputStream(out));
     }
 
-    private static java.util.function.Consumer<Alert> jsonLines(OutputStream sink) {
-        ObjectWriter writer = JacksonSerde.configure(new com.fasterxml.jackson.databind.ObjectMapper())
-                .writerFor(Alert.class);
+    /** One alert per line, in the configured {@code alerts.format} (native contract or OCSF finding). */
+    private static java.util.function.Consumer<Alert> jsonLines(OutputStream sink, DetectorConfig config) {
+        TopicSpec<String, Alert> alerts = Topics.from(config).alerts();
+        org.apache.kafka.common.serialization.Serializer<Alert> writer = alerts.valueSerde().serializer();
         return alert -> {
             try {
-                sink.write(writer.writeValueAsString(alert).getBytes(StandardCharsets.UTF_8));
+                sink.write(writer.serialize(alerts.name(), alert));
                 sink.write('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.config;
 
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.ocsf.AlertFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +24,13 @@ public final class Settings {
     public static final ConfigKey<Severity> ALERTS_MIN_SEVERITY = new ConfigKey<>("alerts.min.severity", "LOW",
             "Lowest severity written to the alerts topic; lower ones are only counted in metrics.",
             Severity::parse);
+    public static final ConfigKey<AlertFormat> ALERTS_FORMAT = new ConfigKey<>("alerts.format", "native",
+            "How alerts are written to `topic.alerts` (and `trailwatch scan`'s output): `native` (the TrailWatch alert "
+                    + "contract, docs/alert-schema.md) or `ocsf` (OCSF Detection Finding, class 2004, "
+                    + "docs/alert-sinks.md).", AlertFormat::parse);
+    public static final ConfigKey<String> TOPIC_ALERTS_OCSF = ConfigKey.text("topic.alerts.ocsf", "",
+            "A second output topic that receives every alert as an OCSF Detection Finding as well (key = alertId), "
+                    + "whatever `alerts.format` is; empty = none.");
     public static final ConfigKey<Duration> SUPPRESSION_WINDOW = ConfigKey.duration("suppression.window", "1h",
             "Repeats of a rule for the same principal and account within this window fold into one alert.");
     public static final ConfigKey<Duration> REPORT_WITHIN = ConfigKey.duration("alerts.report-within", "5m",
@@ -47,9 +55,8 @@ public final class Settings {
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
-            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, SUPPRESSION_WINDOW, REPORT_WITHIN,
-            METRICS_PORT, METRICS_HOST,
-            STATE_MEMORY, TOPIC_PARTITIONS);
+            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF, SUPPRESSION_WINDOW,
+            REPORT_WITHIN, METRICS_PORT, METRICS_HOST, STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
     public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL,

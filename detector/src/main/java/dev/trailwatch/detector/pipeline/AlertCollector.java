@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.pipeline;
 
+import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,18 @@ public final class AlertCollector implements AutoCloseable {
     private volatile boolean caughtUp;
 
     public AlertCollector(String bootstrapServers, String topic, Consumer<Alert> onAlert) {
+        this(bootstrapServers, new TopicSpec<>(topic, Serdes.String(), JacksonSerde.json(Alert.class)), onAlert);
+    }
+
+    /** Reads {@code topic} with its own value serde (native or OCSF, as {@code alerts.format} wrote it). */
+    public AlertCollector(String bootstrapServers, TopicSpec<String, Alert> alerts, Consumer<Alert> onAlert) {
+        String topic = alerts.name();
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), JacksonSerde.json(Alert.class).deserializer());
+                new StringDeserializer(), alerts.valueSerde().deserializer());
         this.partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
         this.onAlert = onAlert;

@@ -1,7 +1,9 @@
 package dev.trailwatch.detector.pipeline;
 
+import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +13,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The topics a detector needs: events, alerts and dead letters with the same partition count, and the compacted
- * known-accounts topic. Kafka Streams creates its internal topics itself; these are the user's.
+ * The topics a detector needs: events, alerts and dead letters with the same partition count, the compacted
+ * known-accounts topic, and the OCSF copy of the alerts when {@code topic.alerts.ocsf} is set. Kafka Streams creates
+ * its internal topics itself; these are the user's.
  */
 public final class TopicSetup {
 
@@ -20,12 +23,15 @@ public final class TopicSetup {
     }
 
     public static List<NewTopic> required(DetectorConfig config, int partitions, short replication) {
-        return List.of(
+        List<NewTopic> topics = new ArrayList<>(List.of(
                 new NewTopic(config.get(Settings.TOPIC_EVENTS), partitions, replication),
                 new NewTopic(config.get(Settings.TOPIC_ALERTS), partitions, replication),
                 new NewTopic(config.get(Settings.TOPIC_DLQ), partitions, replication),
                 new NewTopic(config.get(Settings.TOPIC_ACCOUNTS), 1, replication)
-                        .configs(Map.of("cleanup.policy", "compact")));
+                        .configs(Map.of("cleanup.policy", "compact"))));
+        Topics.from(config).ocsfAlerts()
+                .ifPresent(ocsf -> topics.add(new NewTopic(ocsf.name(), partitions, replication)));
+        return List.copyOf(topics);
     }
 
     /** Names of the required topics that do not exist on the cluster. */

@@ -20,6 +20,7 @@ import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
 import dev.trailwatch.detector.detect.watchlist.WatchListDetector;
 import dev.trailwatch.detector.metrics.AlertSinkMetrics;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseProcessor;
@@ -88,7 +89,8 @@ public final class DetectorTopology {
             detections.alerts().forEach(stream -> writeAlerts(stream, accounts, topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
             detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
-                    Produced.with(Serdes.String(), new AccountInfoSerde()).withName(learned.name() + "-write-accounts")));
+                    Produced.with(Serdes.String(), new AccountInfoSerde())
+                            .withName(learned.name() + "-write-accounts")));
         }
         return builder.build();
     }
@@ -109,15 +111,19 @@ public final class DetectorTopology {
      * Names the account, keys by alert id and writes one alert stream. Each stream gets its own sink rather than one
      * merge of all alerts: a merge would join a repartitioned detection's sub-topology to the input topic's, and that
      * task's stream time (the maximum over its partitions) would run ahead on the input partition while repartitioned
-     * events waited for the next commit, turning them "late".
+     * events waited for the next commit, turning them "late". The alerts topic's serde writes the configured
+     * {@code alerts.format}; {@code topic.alerts.ocsf}, when set, gets the same alerts as OCSF findings.
      */
     private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts, Topics topics,
                                     TrailWatchMetrics metrics) {
         String name = stream.name();
-        stream.alerts().processValues(AccountNames.supplier(accounts), Named.as(name + "-name-accounts"))
+        KStream<String, Alert> named = stream.alerts()
+                .processValues(AccountNames.supplier(accounts), Named.as(name + "-name-accounts"))
                 .selectKey((account, alert) -> alert.alertId(), Named.as(name + "-key-by-alert-id"))
-                .processValues(() -> new AlertSinkMetrics(metrics, stream.measured()), Named.as(name + "-measure-alerts"))
-                .to(topics.alerts().name(), topics.alerts().produced(name + "-write-alerts"));
+                .processValues(() -> new AlertSinkMetrics(metrics, stream.measured()),
+                        Named.as(name + "-measure-alerts"));
+        named.to(topics.alerts().name(), topics.alerts().produced(name + "-write-alerts"));
+        topics.ocsfAlerts().ifPresent(ocsf -> named.to(ocsf.name(), ocsf.produced(name + "-write-ocsf-alerts")));
     }
 
     /** Events a detection gave up on, to the dead-letter topic with their reason and the step that gave them up. */
