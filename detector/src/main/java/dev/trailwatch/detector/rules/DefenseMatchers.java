@@ -2,11 +2,20 @@ package dev.trailwatch.detector.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Matchers for calls that switch a detective control off or open a database to the internet. */
+/**
+ * Matchers for calls that switch a detective control off, destroy the data it keeps, or open a database to the
+ * internet.
+ */
 final class DefenseMatchers {
+
+    /** An expiration this short on a whole bucket is a purge, not a retention policy. */
+    static final int SHORT_EXPIRATION_DAYS = 7;
+    /** Lifecycle filter prefixes that select every object ({@code *} is literal in S3, but attackers write it). */
+    private static final List<String> WHOLE_BUCKET_PREFIXES = List.of("", "*", "/");
 
     private DefenseMatchers() {
     }
@@ -26,7 +35,57 @@ final class DefenseMatchers {
                         "PutEventSelectors leaves the trail without management events (every basic selector has "
                                 + "includeManagementEvents=false, or no advanced selector selects eventCategory "
                                 + "Management)",
-                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementEvents", false)));
+                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementEvents", false)),
+                new RequestMatcher("lifecycle-expires-all-objects",
+                        "PutBucketLifecycle adds an enabled rule that applies to every object of the bucket (no "
+                                + "filter, or an empty or \"*\" prefix and no tag) and expires them within "
+                                + SHORT_EXPIRATION_DAYS + " days or on a fixed date",
+                        e -> !purgingRules(e).isEmpty(),
+                        e -> RequestFields.evidence("purgingLifecycleRules", purgingRules(e))));
+    }
+
+    /**
+     * The lifecycle rules of a {@code PutBucketLifecycle} request (CloudTrail logs one rule as an object, several
+     * as a list) that expire the whole bucket quickly, as JSON text. Noncurrent-version expirations do not count:
+     * short ones are an ordinary cost setting and leave the current objects alone.
+     */
+    static List<String> purgingRules(CloudTrailEvent event) {
+        if (!"PutBucketLifecycle".equals(event.eventName())) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        JsonNode config = event.requestParameters().path("LifecycleConfiguration");
+        for (JsonNode rule : RequestFields.items(config.path("Rule"))) {
+            if ("Enabled".equalsIgnoreCase(RequestFields.text(rule, "Status")) && appliesToWholeBucket(rule)
+                    && expiresSoon(rule.path("Expiration"))) {
+                out.add(rule.toString());
+            }
+        }
+        return out;
+    }
+
+    private static boolean appliesToWholeBucket(JsonNode rule) {
+        JsonNode filter = rule.has("Filter") ? rule.path("Filter") : rule;
+        if (filter.isTextual() || filter.isNull() || filter.isMissingNode()) {
+            return filter.asText("").isBlank();
+        }
+        if (filter.has("Tag") || filter.has("And") || filter.has("ObjectSizeGreaterThan")) {
+            return false;
+        }
+        String prefix = RequestFields.text(filter, "Prefix");
+        return prefix == null || WHOLE_BUCKET_PREFIXES.contains(prefix.trim());
+    }
+
+    private static boolean expiresSoon(JsonNode expiration) {
+        if (expiration.has("Date")) {
+            return true;
+        }
+        String days = RequestFields.text(expiration, "Days");
+        try {
+            return days != null && Integer.parseInt(days.trim()) <= SHORT_EXPIRATION_DAYS;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static boolean guardDutyDisabled(CloudTrailEvent event) {

@@ -59,4 +59,45 @@ class DefenseMatchersTest {
                 {"trailName": "t", "advancedEventSelectors": [{"name": "mgmt", "fieldSelectors": [
                  {"field": "eventCategory", "equals": ["Management"]}]}]}"""))).isFalse();
     }
+
+    private final RequestMatcher purge = RequestMatchers.named("lifecycle-expires-all-objects").orElseThrow();
+
+    private static dev.trailwatch.detector.model.CloudTrailEvent lifecycle(String rule) {
+        return TestEvents.call("s3.amazonaws.com", "PutBucketLifecycle", """
+                {"bucketName": "aws-cloudtrail-logs-111122223333", "Host": "aws-cloudtrail-logs-111122223333.s3.us-east-1.amazonaws.com",
+                 "lifecycle": "", "LifecycleConfiguration": {"xmlns": "http://s3.amazonaws.com/doc/2006-03-01/",
+                 "Rule": %s}}""".formatted(rule));
+    }
+
+    @Test
+    void alertsWhenALifecycleRuleExpiresTheWholeBucketWithinDays() {
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "nuke-cloudtrail-logs-after-1-day", "Status": "Enabled", "Filter": {"Prefix": "*"},
+                 "Expiration": {"Days": 1}}"""))).isTrue();
+        assertThat(purge.matches(lifecycle("""
+                [{"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 1}},
+                 {"ID": "all", "Status": "Enabled", "Filter": "", "Expiration": {"Days": "3"}}]"""))).isTrue();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "all", "Status": "Enabled", "Prefix": "", "Expiration": {"Date": "2024-05-15T00:00:00Z"}}""")))
+                .isTrue();
+    }
+
+    @Test
+    void staysQuietForRetentionPoliciesScopedOrDisabledRules() {
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "keep-two-years", "Status": "Enabled", "Filter": "", "Expiration": {"Days": 730},
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 730}}"""))).isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 1}}""")))
+                .isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "off", "Status": "Disabled", "Filter": {"Prefix": "*"}, "Expiration": {"Days": 1}}""")))
+                .isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "old-versions", "Status": "Enabled", "Filter": {},
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}"""))).isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "tagged", "Status": "Enabled", "Filter": {"Tag": {"Key": "scratch", "Value": "yes"}},
+                 "Expiration": {"Days": 1}}"""))).isFalse();
+    }
 }
