@@ -32,10 +32,10 @@ final class DefenseMatchers {
                         e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible")),
                         e -> Map.of("publiclyAccessible", true)),
                 new RequestMatcher("management-events-excluded",
-                        "PutEventSelectors leaves the trail without management events (every basic selector has "
-                                + "includeManagementEvents=false, or no advanced selector selects eventCategory "
-                                + "Management)",
-                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementEvents", false)),
+                        "PutEventSelectors leaves the trail without management write events: every basic selector "
+                                + "has includeManagementEvents=false or readWriteType=ReadOnly, and no advanced "
+                                + "selector selects eventCategory Management without readOnly=true",
+                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementWriteEvents", false)),
                 new RequestMatcher("lifecycle-expires-all-objects",
                         "PutBucketLifecycle adds an enabled rule that applies to every object of the bucket (no "
                                 + "filter, or an empty or \"*\" prefix and no tag) and expires them within "
@@ -107,17 +107,24 @@ final class DefenseMatchers {
             return false;
         }
         boolean basicKeeps = basic.stream()
-                .anyMatch(s -> !RequestFields.isFalse(s.path("includeManagementEvents")));
-        boolean advancedKeeps = advanced.stream().anyMatch(DefenseMatchers::selectsManagement);
+                .anyMatch(s -> !RequestFields.isFalse(s.path("includeManagementEvents"))
+                        && !"ReadOnly".equalsIgnoreCase(RequestFields.text(s, "readWriteType")));
+        boolean advancedKeeps = advanced.stream().anyMatch(DefenseMatchers::selectsManagementWrites);
         return !basicKeeps && !advancedKeeps;
     }
 
-    private static boolean selectsManagement(JsonNode advancedSelector) {
+    /** A read-only selection keeps the trail's volume and drops exactly the calls that change something. */
+    private static boolean selectsManagementWrites(JsonNode advancedSelector) {
+        boolean management = false;
+        boolean readOnlyOnly = false;
         for (JsonNode field : RequestFields.items(advancedSelector.path("fieldSelectors"))) {
-            if ("eventCategory".equals(RequestFields.text(field, "field"))) {
-                return field.path("equals").toString().contains("\"Management\"");
+            String name = RequestFields.text(field, "field");
+            if ("eventCategory".equals(name)) {
+                management = field.path("equals").toString().contains("\"Management\"");
+            } else if ("readOnly".equals(name)) {
+                readOnlyOnly = field.path("equals").toString().contains("\"true\"");
             }
         }
-        return false;
+        return management && !readOnlyOnly;
     }
 }

@@ -51,6 +51,21 @@ class DefenseMatchersTest {
     }
 
     @Test
+    void alertsWhenOnlyReadOnlyManagementEventsAreKept() {
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "eventSelectors": [{"readWriteType": "ReadOnly", "includeManagementEvents": true,
+                 "dataResources": [], "excludeManagementEventSources": []}]}"""))).isTrue();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "reads", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["true"]}]}]}""")))
+                .isTrue();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "writes", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}]}]}""")))
+                .isFalse();
+    }
+
+    @Test
     void staysQuietWhenManagementEventsAreStillSelected() {
         assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
                 {"trailName": "t", "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": true}]}""")))
