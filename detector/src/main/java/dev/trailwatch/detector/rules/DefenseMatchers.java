@@ -2,6 +2,8 @@ package dev.trailwatch.detector.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,35 @@ final class DefenseMatchers {
                                 + "filter, or an empty or \"*\" prefix and no tag) and expires them within "
                                 + SHORT_EXPIRATION_DAYS + " days or on a fixed date",
                         e -> !purgingRules(e).isEmpty(),
-                        e -> RequestFields.evidence("purgingLifecycleRules", purgingRules(e))));
+                        e -> RequestFields.evidence("purgingLifecycleRules", purgingRules(e))),
+                new RequestMatcher("object-rewritten-with-customer-key",
+                        "CopyObject writes an object onto itself (x-amz-copy-source is the same bucket and key) "
+                                + "encrypted with a customer-provided key (SSE-C): the data now opens only with a key "
+                                + "AWS does not keep",
+                        DefenseMatchers::rewrittenWithCustomerKey,
+                        e -> RequestFields.evidence("rewrittenObject", copySource(e))));
+    }
+
+    /** The object a CopyObject copies from, as {@code bucket/key} without a leading slash or version; or null. */
+    private static String copySource(CloudTrailEvent event) {
+        String source = RequestFields.text(event.requestParameters(), "x-amz-copy-source");
+        if (source == null) {
+            return null;
+        }
+        String path = URLDecoder.decode(source.trim(), StandardCharsets.UTF_8);
+        path = path.startsWith("/") ? path.substring(1) : path;
+        int version = path.indexOf("?versionId=");
+        return version < 0 ? path : path.substring(0, version);
+    }
+
+    static boolean rewrittenWithCustomerKey(CloudTrailEvent event) {
+        JsonNode request = event.requestParameters();
+        String bucket = RequestFields.text(request, "bucketName");
+        String key = RequestFields.text(request, "key");
+        String source = copySource(event);
+        return "CopyObject".equals(event.eventName())
+                && RequestFields.text(request, "x-amz-server-side-encryption-customer-algorithm") != null
+                && bucket != null && key != null && (bucket + "/" + key).equals(source);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *   <li>{@code bucket-policy-public}, {@code bucket-acl-public}, {@code resource-policy-public},
  *       {@code trust-policy-public}, {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
  *   <li>{@code guardduty-detector-disabled}, {@code rds-made-public}, {@code management-events-excluded},
- *       {@code lifecycle-expires-all-objects}: see {@link DefenseMatchers}</li>
+ *       {@code lifecycle-expires-all-objects}, {@code object-rewritten-with-customer-key}: see
+ *       {@link DefenseMatchers}</li>
  *   <li>{@code lambda-permission-other-account}, {@code lambda-layer-other-account}: see {@link LambdaMatchers}</li>
  *   <li>{@code unusual-instance-type}: see {@link ComputeMatchers}</li>
  * </ul>

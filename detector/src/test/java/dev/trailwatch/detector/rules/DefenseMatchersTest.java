@@ -115,4 +115,28 @@ class DefenseMatchersTest {
                 {"ID": "tagged", "Status": "Enabled", "Filter": {"Tag": {"Key": "scratch", "Value": "yes"}},
                  "Expiration": {"Days": 1}}"""))).isFalse();
     }
+
+    private final RequestMatcher sseC = RequestMatchers.named("object-rewritten-with-customer-key").orElseThrow();
+
+    private static dev.trailwatch.detector.model.CloudTrailEvent copy(String source, boolean customerKey) {
+        return TestEvents.call("s3.amazonaws.com", "CopyObject", """
+                {"bucketName": "orders-exports", "Host": "orders-exports.s3.us-east-1.amazonaws.com",
+                 "key": "2024/05/orders 14.csv", "x-amz-copy-source": "%s", "x-id": "CopyObject"%s}"""
+                .formatted(source, customerKey ? ", \"x-amz-server-side-encryption-customer-algorithm\": \"AES256\"" : ""));
+    }
+
+    @Test
+    void alertsWhenAnObjectIsRewrittenInPlaceWithACustomerKey() {
+        assertThat(sseC.matches(copy("orders-exports/2024/05/orders 14.csv", true))).isTrue();
+        assertThat(sseC.matches(copy("/orders-exports/2024/05/orders%2014.csv?versionId=3HL4kqtJlcpXroDTDmJ", true)))
+                .isTrue();
+        assertThat(sseC.evidence(copy("orders-exports/2024/05/orders 14.csv", true)))
+                .containsEntry("rewrittenObject", "orders-exports/2024/05/orders 14.csv");
+    }
+
+    @Test
+    void staysQuietForCopiesElsewhereOrWithoutACustomerKey() {
+        assertThat(sseC.matches(copy("orders-exports/2024/05/orders 14.csv", false))).isFalse();
+        assertThat(sseC.matches(copy("orders-staging/2024/05/orders 14.csv", true))).isFalse();
+    }
 }
