@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,19 @@ class StratusDetonationsTest {
                 assertThat(raised).as("alerts raised").containsEntry(expected.rule(), expected.severity());
             }
         }));
+    }
+
+    /** docs/rules.md shows the same table to users; it must not drift from what this test checks. */
+    @Test
+    void theCoverageTableInTheRulesGuideListsEveryStep() throws IOException {
+        String guide = Files.readString(Path.of("../docs/rules.md"));
+        for (Detonation d : detonations()) {
+            String rules = d.expected().stream().map(e -> "`" + e.rule() + "` (" + e.severity() + ")")
+                    .collect(Collectors.joining(", "));
+            assertThat(guide).as("docs/rules.md, section Coverage of attack techniques")
+                    .contains("| `" + d.technique().replaceFirst("^aws\\.", "") + "` | " + d.step() + " | " + rules + " |");
+        }
+        STATEFUL.keySet().forEach(t -> assertThat(guide).contains("`" + t.substring(t.lastIndexOf('.') + 1) + "`"));
     }
 
     @Test
