@@ -2,11 +2,22 @@ package dev.trailwatch.detector.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Matchers for calls that switch a detective control off or open a database to the internet. */
+/**
+ * Matchers for calls that switch a detective control off, destroy the data it keeps, or open a database to the
+ * internet.
+ */
 final class DefenseMatchers {
+
+    /** An expiration this short on a whole bucket is a purge, not a retention policy. */
+    static final int SHORT_EXPIRATION_DAYS = 7;
+    /** Lifecycle filter prefixes that select every object ({@code *} is literal in S3, but attackers write it). */
+    private static final List<String> WHOLE_BUCKET_PREFIXES = List.of("", "*", "/");
 
     private DefenseMatchers() {
     }
@@ -23,10 +34,88 @@ final class DefenseMatchers {
                         e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible")),
                         e -> Map.of("publiclyAccessible", true)),
                 new RequestMatcher("management-events-excluded",
-                        "PutEventSelectors leaves the trail without management events (every basic selector has "
-                                + "includeManagementEvents=false, or no advanced selector selects eventCategory "
-                                + "Management)",
-                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementEvents", false)));
+                        "PutEventSelectors leaves the trail without management write events: every basic selector "
+                                + "has includeManagementEvents=false or readWriteType=ReadOnly, and no advanced "
+                                + "selector selects eventCategory Management without readOnly=true",
+                        DefenseMatchers::managementEventsExcluded, e -> Map.of("managementWriteEvents", false)),
+                new RequestMatcher("lifecycle-expires-all-objects",
+                        "PutBucketLifecycle adds an enabled rule that applies to every object of the bucket (no "
+                                + "filter, or an empty or \"*\" prefix and no tag) and expires them within "
+                                + SHORT_EXPIRATION_DAYS + " days or on a fixed date",
+                        e -> !purgingRules(e).isEmpty(),
+                        e -> RequestFields.evidence("purgingLifecycleRules", purgingRules(e))),
+                new RequestMatcher("object-rewritten-with-customer-key",
+                        "CopyObject writes an object onto itself (x-amz-copy-source is the same bucket and key) "
+                                + "encrypted with a customer-provided key (SSE-C): the data now opens only with a key "
+                                + "AWS does not keep",
+                        DefenseMatchers::rewrittenWithCustomerKey,
+                        e -> RequestFields.evidence("rewrittenObject", copySource(e))));
+    }
+
+    /** The object a CopyObject copies from, as {@code bucket/key} without a leading slash or version; or null. */
+    private static String copySource(CloudTrailEvent event) {
+        String source = RequestFields.text(event.requestParameters(), "x-amz-copy-source");
+        if (source == null) {
+            return null;
+        }
+        String path = URLDecoder.decode(source.trim(), StandardCharsets.UTF_8);
+        path = path.startsWith("/") ? path.substring(1) : path;
+        int version = path.indexOf("?versionId=");
+        return version < 0 ? path : path.substring(0, version);
+    }
+
+    static boolean rewrittenWithCustomerKey(CloudTrailEvent event) {
+        JsonNode request = event.requestParameters();
+        String bucket = RequestFields.text(request, "bucketName");
+        String key = RequestFields.text(request, "key");
+        String source = copySource(event);
+        return "CopyObject".equals(event.eventName())
+                && RequestFields.text(request, "x-amz-server-side-encryption-customer-algorithm") != null
+                && bucket != null && key != null && (bucket + "/" + key).equals(source);
+    }
+
+    /**
+     * The lifecycle rules of a {@code PutBucketLifecycle} request (CloudTrail logs one rule as an object, several
+     * as a list) that expire the whole bucket quickly, as JSON text. Noncurrent-version expirations do not count:
+     * short ones are an ordinary cost setting and leave the current objects alone.
+     */
+    static List<String> purgingRules(CloudTrailEvent event) {
+        if (!"PutBucketLifecycle".equals(event.eventName())) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        JsonNode config = event.requestParameters().path("LifecycleConfiguration");
+        for (JsonNode rule : RequestFields.items(config.path("Rule"))) {
+            if ("Enabled".equalsIgnoreCase(RequestFields.text(rule, "Status")) && appliesToWholeBucket(rule)
+                    && expiresSoon(rule.path("Expiration"))) {
+                out.add(rule.toString());
+            }
+        }
+        return out;
+    }
+
+    private static boolean appliesToWholeBucket(JsonNode rule) {
+        JsonNode filter = rule.has("Filter") ? rule.path("Filter") : rule;
+        if (filter.isTextual() || filter.isNull() || filter.isMissingNode()) {
+            return filter.asText("").isBlank();
+        }
+        if (filter.has("Tag") || filter.has("And") || filter.has("ObjectSizeGreaterThan")) {
+            return false;
+        }
+        String prefix = RequestFields.text(filter, "Prefix");
+        return prefix == null || WHOLE_BUCKET_PREFIXES.contains(prefix.trim());
+    }
+
+    private static boolean expiresSoon(JsonNode expiration) {
+        if (expiration.has("Date")) {
+            return true;
+        }
+        String days = RequestFields.text(expiration, "Days");
+        try {
+            return days != null && Integer.parseInt(days.trim()) <= SHORT_EXPIRATION_DAYS;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static boolean guardDutyDisabled(CloudTrailEvent event) {
@@ -48,17 +137,24 @@ final class DefenseMatchers {
             return false;
         }
         boolean basicKeeps = basic.stream()
-                .anyMatch(s -> !RequestFields.isFalse(s.path("includeManagementEvents")));
-        boolean advancedKeeps = advanced.stream().anyMatch(DefenseMatchers::selectsManagement);
+                .anyMatch(s -> !RequestFields.isFalse(s.path("includeManagementEvents"))
+                        && !"ReadOnly".equalsIgnoreCase(RequestFields.text(s, "readWriteType")));
+        boolean advancedKeeps = advanced.stream().anyMatch(DefenseMatchers::selectsManagementWrites);
         return !basicKeeps && !advancedKeeps;
     }
 
-    private static boolean selectsManagement(JsonNode advancedSelector) {
+    /** A read-only selection keeps the trail's volume and drops exactly the calls that change something. */
+    private static boolean selectsManagementWrites(JsonNode advancedSelector) {
+        boolean management = false;
+        boolean readOnlyOnly = false;
         for (JsonNode field : RequestFields.items(advancedSelector.path("fieldSelectors"))) {
-            if ("eventCategory".equals(RequestFields.text(field, "field"))) {
-                return field.path("equals").toString().contains("\"Management\"");
+            String name = RequestFields.text(field, "field");
+            if ("eventCategory".equals(name)) {
+                management = field.path("equals").toString().contains("\"Management\"");
+            } else if ("readOnly".equals(name)) {
+                readOnlyOnly = field.path("equals").toString().contains("\"true\"");
             }
         }
-        return false;
+        return management && !readOnlyOnly;
     }
 }

@@ -54,6 +54,11 @@ final class ExposureMatchers {
                                 + "OpenSearch, Lambda) allows Principal \"*\"",
                         e -> !resourcePublicStatements(e).isEmpty(),
                         e -> RequestFields.evidence("publicStatements", resourcePublicStatements(e))),
+                new RequestMatcher("trust-policy-public",
+                        "CreateRole or UpdateAssumeRolePolicy sets a trust policy that lets Principal \"*\" assume "
+                                + "the role (an sts:ExternalId condition does not count as a restriction)",
+                        e -> !trustPublicStatements(e).isEmpty(),
+                        e -> RequestFields.evidence("publicStatements", trustPublicStatements(e))),
                 new RequestMatcher("public-access-block-disabled",
                         "S3 Block Public Access is deleted, or set with any of its four flags false or left out",
                         ExposureMatchers::publicAccessBlockDisabled,
@@ -106,10 +111,28 @@ final class ExposureMatchers {
         if ("Policy".equals(RequestFields.text(request, "attributeName"))) {
             out.addAll(publicStatements(request.path("attributeValue")));
         }
-        if ("*".equals(RequestFields.text(request, "principal"))) {
+        if ("*".equals(RequestFields.text(request, "principal")) && !lambdaPermissionNarrowed(request)) {
             out.add("{\"Principal\":\"*\",\"Action\":\"" + RequestFields.text(request, "action") + "\"}");
         }
         return out;
+    }
+
+    /** The role trust policy of a CreateRole or UpdateAssumeRolePolicy request: its public statements. */
+    static List<String> trustPublicStatements(CloudTrailEvent event) {
+        JsonNode request = event.requestParameters();
+        List<String> out = new ArrayList<>(publicStatements(request.path("assumeRolePolicyDocument")));
+        out.addAll(publicStatements(request.path("policyDocument")));
+        return out;
+    }
+
+    /**
+     * Lambda's AddPermission takes the conditions as parameters: a source account, source ARN, organization or
+     * function-URL auth type of AWS_IAM pins a {@code principal: "*"} grant down.
+     */
+    private static boolean lambdaPermissionNarrowed(JsonNode request) {
+        return RequestFields.text(request, "sourceAccount") != null || RequestFields.text(request, "sourceArn") != null
+                || RequestFields.text(request, "principalOrgID") != null
+                || "AWS_IAM".equals(RequestFields.text(request, "functionUrlAuthType"));
     }
 
     static boolean bucketAclPublic(CloudTrailEvent event) {

@@ -2,16 +2,21 @@ package dev.trailwatch.detector.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Matchers for network exposure: firewall rules that let the whole internet in. */
+/**
+ * Matchers for network exposure: firewall rules that let the whole internet in. "The whole internet" is any set of
+ * CIDRs that together cover every IPv4 or every IPv6 address ({@link CidrCoverage}), not just the strings
+ * {@code 0.0.0.0/0} and {@code ::/0}.
+ */
 final class NetworkMatchers {
 
-    private static final Set<String> WORLD = Set.of("0.0.0.0/0", "::/0");
+    private static final String ALL_TRAFFIC = "all traffic";
 
     private NetworkMatchers() {
     }
@@ -19,17 +24,18 @@ final class NetworkMatchers {
     static List<RequestMatcher> all() {
         return List.of(
                 new RequestMatcher("ingress-open-to-world",
-                        "an ingress rule (EC2 security group, RDS, ElastiCache or Redshift security group) allows "
-                                + "0.0.0.0/0 or ::/0 anywhere in the request; egress calls never match",
+                        "an ingress rule (EC2 security group, RDS, ElastiCache or Redshift security group) opens a port range "
+                                + "to a set of CIDRs covering all IPv4 or all IPv6 addresses (0.0.0.0/0, ::/0, ::0/0, "
+                                + "0.0.0.0/1 + 128.0.0.0/1, ...) anywhere in the request; egress calls never match",
                         NetworkMatchers::ingressOpenToWorld, NetworkMatchers::ingressEvidence),
                 new RequestMatcher("nacl-entry-open-to-world",
-                        "a network ACL entry allows inbound traffic from 0.0.0.0/0 or ::/0",
+                        "a network ACL entry allows inbound traffic from a CIDR covering all IPv4 or all IPv6 addresses",
                         NetworkMatchers::naclOpenToWorld, NetworkMatchers::naclEvidence));
     }
 
     /**
      * Any CIDR field ({@code cidrIp}, {@code cidrIpv6}, {@code CidrIpv4}, {@code cIDRIP}, ...) anywhere in the request
-     * that is the whole internet. {@code ModifySecurityGroupRules} does not say whether the rule is ingress or egress,
+     * whose CIDRs, together, cover a whole address family. {@code ModifySecurityGroupRules} does not say whether the rule is ingress or egress,
      * so an egress rule changed that way also matches (a documented false positive).
      */
     static boolean ingressOpenToWorld(CloudTrailEvent event) {
@@ -48,16 +54,47 @@ final class NetworkMatchers {
         return out;
     }
 
-    /** World CIDR -> the protocol/port ranges opened to it (empty when the request does not say). */
+    /**
+     * CIDR -> the protocol/port ranges opened to it (empty when the request does not say), for the CIDRs that open
+     * some port range to a whole address family. Several rules of one request count together when they open the same
+     * port range (or all traffic): {@code 0.0.0.0/1} and {@code 128.0.0.0/1} on port 22 open port 22 to the world;
+     * on ports 22 and 443 respectively they open neither.
+     */
     private static Map<String, Set<String>> openPorts(CloudTrailEvent event) {
+        List<Opening> openings = new ArrayList<>();
+        walk(event.requestParameters(), null, openings);
+        Map<String, List<String>> byPorts = new LinkedHashMap<>();
+        List<String> everyPort = new ArrayList<>();
+        for (Opening opening : openings) {
+            if (opening.ports() == null || opening.ports().equals(ALL_TRAFFIC)) {
+                everyPort.add(opening.cidr());
+            } else {
+                byPorts.computeIfAbsent(opening.ports(), k -> new ArrayList<>()).add(opening.cidr());
+            }
+        }
         Map<String, Set<String>> open = new LinkedHashMap<>();
-        walk(event.requestParameters(), null, open);
+        for (String cidr : CidrCoverage.worldCovering(everyPort)) {
+            Set<String> ports = open.computeIfAbsent(cidr, k -> new LinkedHashSet<>());
+            openings.stream().filter(o -> o.cidr().equals(cidr) && o.ports() != null)
+                    .forEach(o -> ports.add(o.ports()));
+        }
+        byPorts.forEach((ports, cidrs) -> {
+            List<String> together = new ArrayList<>(cidrs);
+            together.addAll(everyPort);
+            for (String cidr : CidrCoverage.worldCovering(together)) {
+                open.computeIfAbsent(cidr, k -> new LinkedHashSet<>()).add(ports);
+            }
+        });
         return open;
     }
 
-    private static void walk(JsonNode node, JsonNode permission, Map<String, Set<String>> open) {
+    /** One CIDR of the request and the port range of the rule it sits in (null when the request does not say). */
+    private record Opening(String cidr, String ports) {
+    }
+
+    private static void walk(JsonNode node, JsonNode permission, List<Opening> out) {
         if (node.isArray()) {
-            node.forEach(child -> walk(child, permission, open));
+            node.forEach(child -> walk(child, permission, out));
             return;
         }
         if (!node.isObject()) {
@@ -66,13 +103,10 @@ final class NetworkMatchers {
         JsonNode context = hasProtocol(node) ? node : permission;
         node.properties().forEach(p -> {
             JsonNode value = p.getValue();
-            if (isCidrKey(p.getKey()) && value.isTextual() && WORLD.contains(value.textValue().trim())) {
-                Set<String> ports = open.computeIfAbsent(value.textValue().trim(), k -> new LinkedHashSet<>());
-                if (context != null) {
-                    ports.add(describePorts(context));
-                }
+            if (isCidrKey(p.getKey()) && value.isTextual()) {
+                out.add(new Opening(value.textValue().trim(), context == null ? null : describePorts(context)));
             } else {
-                walk(value, context, open);
+                walk(value, context, out);
             }
         });
     }
@@ -88,7 +122,7 @@ final class NetworkMatchers {
     private static String describePorts(JsonNode rule) {
         String protocol = firstText(rule, "ipProtocol", "IpProtocol");
         if ("-1".equals(protocol)) {
-            return "all traffic";
+            return ALL_TRAFFIC;
         }
         String from = firstText(rule, "fromPort", "FromPort");
         String to = firstText(rule, "toPort", "ToPort");
@@ -112,7 +146,7 @@ final class NetworkMatchers {
     private static String naclCidr(JsonNode request) {
         for (String field : List.of("cidrBlock", "ipv6CidrBlock")) {
             String cidr = RequestFields.text(request, field);
-            if (cidr != null && WORLD.contains(cidr.trim())) {
+            if (cidr != null && CidrCoverage.isWorld(cidr.trim())) {
                 return cidr.trim();
             }
         }

@@ -18,16 +18,19 @@ import java.util.stream.Stream;
  *   <li>{@code admin-policy-attached}, {@code policy-grants-admin}, {@code access-key-for-other-user},
  *       {@code login-profile-for-other-user}: see {@link IdentityMatchers}</li>
  *   <li>{@code bucket-policy-public}, {@code bucket-acl-public}, {@code resource-policy-public},
- *       {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
- *   <li>{@code guardduty-detector-disabled}, {@code rds-made-public}, {@code management-events-excluded}: see
+ *       {@code trust-policy-public}, {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
+ *   <li>{@code guardduty-detector-disabled}, {@code rds-made-public}, {@code management-events-excluded},
+ *       {@code lifecycle-expires-all-objects}, {@code object-rewritten-with-customer-key}: see
  *       {@link DefenseMatchers}</li>
+ *   <li>{@code lambda-permission-other-account}, {@code lambda-layer-other-account}: see {@link LambdaMatchers}</li>
+ *   <li>{@code unusual-instance-type}: see {@link ComputeMatchers}</li>
  * </ul>
  */
 public final class RequestMatchers {
 
     private static final Map<String, RequestMatcher> BY_NAME = index(Stream.of(
                     NetworkMatchers.all(), SharingMatchers.all(), IdentityMatchers.all(), ExposureMatchers.all(),
-                    DefenseMatchers.all())
+                    DefenseMatchers.all(), LambdaMatchers.all(), ComputeMatchers.all())
             .flatMap(List::stream).toList());
 
     private RequestMatchers() {

@@ -51,6 +51,21 @@ class DefenseMatchersTest {
     }
 
     @Test
+    void alertsWhenOnlyReadOnlyManagementEventsAreKept() {
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "eventSelectors": [{"readWriteType": "ReadOnly", "includeManagementEvents": true,
+                 "dataResources": [], "excludeManagementEventSources": []}]}"""))).isTrue();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "reads", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["true"]}]}]}""")))
+                .isTrue();
+        assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
+                {"trailName": "t", "advancedEventSelectors": [{"name": "writes", "fieldSelectors": [
+                 {"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}]}]}""")))
+                .isFalse();
+    }
+
+    @Test
     void staysQuietWhenManagementEventsAreStillSelected() {
         assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
                 {"trailName": "t", "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": true}]}""")))
@@ -58,5 +73,70 @@ class DefenseMatchersTest {
         assertThat(noManagementEvents.matches(TestEvents.call("cloudtrail.amazonaws.com", "PutEventSelectors", """
                 {"trailName": "t", "advancedEventSelectors": [{"name": "mgmt", "fieldSelectors": [
                  {"field": "eventCategory", "equals": ["Management"]}]}]}"""))).isFalse();
+    }
+
+    private final RequestMatcher purge = RequestMatchers.named("lifecycle-expires-all-objects").orElseThrow();
+
+    private static dev.trailwatch.detector.model.CloudTrailEvent lifecycle(String rule) {
+        return TestEvents.call("s3.amazonaws.com", "PutBucketLifecycle", """
+                {"bucketName": "aws-cloudtrail-logs-111122223333", "Host": "aws-cloudtrail-logs-111122223333.s3.us-east-1.amazonaws.com",
+                 "lifecycle": "", "LifecycleConfiguration": {"xmlns": "http://s3.amazonaws.com/doc/2006-03-01/",
+                 "Rule": %s}}""".formatted(rule));
+    }
+
+    @Test
+    void alertsWhenALifecycleRuleExpiresTheWholeBucketWithinDays() {
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "nuke-cloudtrail-logs-after-1-day", "Status": "Enabled", "Filter": {"Prefix": "*"},
+                 "Expiration": {"Days": 1}}"""))).isTrue();
+        assertThat(purge.matches(lifecycle("""
+                [{"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 1}},
+                 {"ID": "all", "Status": "Enabled", "Filter": "", "Expiration": {"Days": "3"}}]"""))).isTrue();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "all", "Status": "Enabled", "Prefix": "", "Expiration": {"Date": "2024-05-15T00:00:00Z"}}""")))
+                .isTrue();
+    }
+
+    @Test
+    void staysQuietForRetentionPoliciesScopedOrDisabledRules() {
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "keep-two-years", "Status": "Enabled", "Filter": "", "Expiration": {"Days": 730},
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 730}}"""))).isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 1}}""")))
+                .isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "off", "Status": "Disabled", "Filter": {"Prefix": "*"}, "Expiration": {"Days": 1}}""")))
+                .isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "old-versions", "Status": "Enabled", "Filter": {},
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}"""))).isFalse();
+        assertThat(purge.matches(lifecycle("""
+                {"ID": "tagged", "Status": "Enabled", "Filter": {"Tag": {"Key": "scratch", "Value": "yes"}},
+                 "Expiration": {"Days": 1}}"""))).isFalse();
+    }
+
+    private final RequestMatcher sseC = RequestMatchers.named("object-rewritten-with-customer-key").orElseThrow();
+
+    private static dev.trailwatch.detector.model.CloudTrailEvent copy(String source, boolean customerKey) {
+        return TestEvents.call("s3.amazonaws.com", "CopyObject", """
+                {"bucketName": "orders-exports", "Host": "orders-exports.s3.us-east-1.amazonaws.com",
+                 "key": "2024/05/orders 14.csv", "x-amz-copy-source": "%s", "x-id": "CopyObject"%s}"""
+                .formatted(source, customerKey ? ", \"x-amz-server-side-encryption-customer-algorithm\": \"AES256\"" : ""));
+    }
+
+    @Test
+    void alertsWhenAnObjectIsRewrittenInPlaceWithACustomerKey() {
+        assertThat(sseC.matches(copy("orders-exports/2024/05/orders 14.csv", true))).isTrue();
+        assertThat(sseC.matches(copy("/orders-exports/2024/05/orders%2014.csv?versionId=3HL4kqtJlcpXroDTDmJ", true)))
+                .isTrue();
+        assertThat(sseC.evidence(copy("orders-exports/2024/05/orders 14.csv", true)))
+                .containsEntry("rewrittenObject", "orders-exports/2024/05/orders 14.csv");
+    }
+
+    @Test
+    void staysQuietForCopiesElsewhereOrWithoutACustomerKey() {
+        assertThat(sseC.matches(copy("orders-exports/2024/05/orders 14.csv", false))).isFalse();
+        assertThat(sseC.matches(copy("orders-staging/2024/05/orders 14.csv", true))).isFalse();
     }
 }

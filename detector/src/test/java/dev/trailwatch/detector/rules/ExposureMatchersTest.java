@@ -107,4 +107,36 @@ class ExposureMatchersTest {
 
         assertThat(block.matches(on)).isFalse();
     }
+
+    private final RequestMatcher trustPublic = RequestMatchers.named("trust-policy-public").orElseThrow();
+    private final RequestMatcher resourcePublic = RequestMatchers.named("resource-policy-public").orElseThrow();
+
+    @Test
+    void alertsWhenATrustPolicyLetsAnyoneAssumeTheRole() {
+        String everyone = "{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\","
+                + "\\\"Principal\\\":{\\\"AWS\\\":\\\"*\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\","
+                + "\\\"Condition\\\":{\\\"StringEquals\\\":{\\\"sts:ExternalId\\\":\\\"12345\\\"}}}]}";
+        assertThat(trustPublic.matches(TestEvents.call("iam.amazonaws.com", "UpdateAssumeRolePolicy",
+                "{\"roleName\": \"ops\", \"policyDocument\": \"" + everyone + "\"}"))).isTrue();
+        assertThat(trustPublic.matches(TestEvents.call("iam.amazonaws.com", "CreateRole",
+                "{\"roleName\": \"ops\", \"assumeRolePolicyDocument\": \"" + everyone + "\"}"))).isTrue();
+    }
+
+    @Test
+    void staysQuietForTrustInAServiceOrOneAccount() {
+        String account = "{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+                + "{\\\"AWS\\\":\\\"arn:aws:iam::193672423079:root\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}";
+        assertThat(trustPublic.matches(TestEvents.call("iam.amazonaws.com", "UpdateAssumeRolePolicy",
+                "{\"roleName\": \"ops\", \"policyDocument\": \"" + account + "\"}"))).isFalse();
+    }
+
+    @Test
+    void lambdaGrantToEveryoneNarrowedBySourceIsNotPublic() {
+        assertThat(resourcePublic.matches(TestEvents.call("lambda.amazonaws.com", "AddPermission20150331v2",
+                "{\"functionName\": \"f\", \"principal\": \"*\", \"action\": \"lambda:InvokeFunction\"}")))
+                .isTrue();
+        assertThat(resourcePublic.matches(TestEvents.call("lambda.amazonaws.com", "AddPermission20150331v2",
+                "{\"functionName\": \"f\", \"principal\": \"*\", \"action\": \"lambda:InvokeFunction\","
+                        + " \"principalOrgID\": \"o-a1b2c3d4e5\"}"))).isFalse();
+    }
 }

@@ -90,4 +90,71 @@ class NetworkMatchersTest {
         assertThat(nacl.matches(naclEntry("cidrBlock", "0.0.0.0/0", "allow", true))).isFalse();
         assertThat(nacl.matches(naclEntry("cidrBlock", "203.0.113.0/24", "allow", false))).isFalse();
     }
+    private static CloudTrailEvent sgRules(String permissions) {
+        return TestEvents.call("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress",
+                "{\"groupId\": \"sg-0a1b2c3d4e5f67890\", \"ipPermissions\": {\"items\": [" + permissions + "]}}");
+    }
+
+    private static String rule(int port, String... cidrs) {
+        StringBuilder ranges = new StringBuilder();
+        for (String cidr : cidrs) {
+            ranges.append(ranges.isEmpty() ? "" : ", ").append("{\"cidrIp\": \"").append(cidr).append("\"}");
+        }
+        return """
+                {"ipProtocol": "tcp", "fromPort": %d, "toPort": %d, "groups": {}, "prefixListIds": {},
+                 "ipRanges": {"items": [%s]}}""".formatted(port, port, ranges);
+    }
+
+    @Test
+    void alertsWhenTwoHalvesOfTheInternetOpenTheSamePort() {
+        CloudTrailEvent event = sgRules(rule(22, "0.0.0.0/1", "128.0.0.0/1"));
+
+        assertThat(ingress.matches(event)).isTrue();
+        assertThat(ingress.evidence(event)).containsEntry("openCidrs", List.of("0.0.0.0/1", "128.0.0.0/1"))
+                .containsEntry("openPorts", List.of("tcp 22"));
+    }
+
+    @Test
+    void alertsWhenHalvesSitInSeparateRulesForTheSamePort() {
+        assertThat(ingress.matches(sgRules(rule(22, "0.0.0.0/1") + ", " + rule(22, "128.0.0.0/2", "192.0.0.0/2"))))
+                .isTrue();
+    }
+
+    @Test
+    void staysQuietWhenHalvesOpenDifferentPorts() {
+        assertThat(ingress.matches(sgRules(rule(22, "0.0.0.0/1") + ", " + rule(443, "128.0.0.0/1")))).isFalse();
+    }
+
+    @Test
+    void staysQuietForHalfTheInternetOrAGap() {
+        assertThat(ingress.matches(sgRules(rule(22, "0.0.0.0/1")))).isFalse();
+        assertThat(ingress.matches(sgRules(rule(22, "0.0.0.0/1", "128.0.0.0/2", "224.0.0.0/3")))).isFalse();
+    }
+
+    @Test
+    void alertsOnEveryWayOfWritingTheWholeFamily() {
+        assertThat(ingress.matches(sg("AuthorizeSecurityGroupIngress", "cidrIpv6", "::0/0"))).isTrue();
+        assertThat(ingress.matches(sg("AuthorizeSecurityGroupIngress", "cidrIpv6", "0:0:0:0:0:0:0:0/0"))).isTrue();
+        assertThat(ingress.matches(sg("AuthorizeSecurityGroupIngress", "cidrIp", "10.1.2.3/0"))).isTrue();
+        assertThat(ingress.matches(sg("AuthorizeSecurityGroupIngress", "cidrIpv6", "2001:db8::/32"))).isFalse();
+        assertThat(ingress.matches(sg("AuthorizeSecurityGroupIngress", "cidrIp", "not-a-cidr"))).isFalse();
+    }
+
+    @Test
+    void allTrafficRuleCombinesWithAPortRule() {
+        String allTraffic = """
+                {"ipProtocol": "-1", "groups": {}, "prefixListIds": {},
+                 "ipRanges": {"items": [{"cidrIp": "128.0.0.0/1"}]}}""";
+        CloudTrailEvent event = sgRules(rule(3389, "0.0.0.0/1") + ", " + allTraffic);
+
+        assertThat(ingress.matches(event)).isTrue();
+        assertThat(ingress.evidence(event)).containsEntry("openPorts", List.of("tcp 3389"));
+        assertThat(ingress.evidence(event).get("openCidrs")).asList().containsExactly("0.0.0.0/1", "128.0.0.0/1");
+    }
+
+    @Test
+    void naclEntryCoveringAFamilyInAnotherSpellingIsOpen() {
+        assertThat(nacl.matches(naclEntry("ipv6CidrBlock", "::0/0", "allow", false))).isTrue();
+        assertThat(nacl.matches(naclEntry("cidrBlock", "0.0.0.0/1", "allow", false))).isFalse();
+    }
 }

@@ -60,7 +60,29 @@ class PantherConformanceTest {
             Map.entry("Standard.BruteForceByIP", rule("console-login-failed")),
             Map.entry("AWS.Console.RootLoginFailed", rule(Severity.LOW, "console-login-failed")),
             Map.entry("AWS.CloudTrail.UnauthorizedAPICall", rule("unauthorized-api-call")),
-            Map.entry("AWS.IAMUser.ReconAccessDenied", rule("unauthorized-api-call")));
+            Map.entry("AWS.IAMUser.ReconAccessDenied", rule("unauthorized-api-call")),
+            // Stratus Red Team techniques (issue 15): Panther's tests of the same detonations.
+            Map.entry("AWS.CloudTrail.AttemptToLeaveOrg", rule(Severity.MEDIUM, "critical-action-denied")),
+            Map.entry("AWS.CloudTrail.DNSLogsDeleted", rule(Severity.HIGH, "dns-query-logging-deleted")),
+            Map.entry("AWS.Bedrock.DeleteModelInvocationLoggingConfiguration",
+                    rule(Severity.HIGH, "bedrock-invocation-logging-deleted")),
+            Map.entry("AWS.EC2.DownloadInstanceUserData", rule("ec2-user-data-read")),
+            Map.entry("AWS.EC2.LaunchUnusualEC2Instances", rule(Severity.MEDIUM, "ec2-unusual-instance-launched")),
+            Map.entry("AWS.EC2.ManyPasswordReadAttempts", rule("ec2-password-data-retrieved")),
+            Map.entry("AWS.EC2.MultiInstanceConnect", rule("ec2-instance-connect-key-sent")),
+            Map.entry("AWS.EC2.Startup.Script.Change", rule(Severity.MEDIUM, "ec2-user-data-modified")),
+            Map.entry("AWS.IAM.BackdoorRole", rule(Severity.HIGH, "iam-role-trust-policy-changed")),
+            Map.entry("AWS.Lambda.UpdateFunctionCode", rule("lambda-function-code-updated")),
+            Map.entry("AWS.Lambda.UpdateFunctionConfiguration", rule("lambda-layer-attached")),
+            Map.entry("AWS.Potential.Backdoor.Lambda",
+                    rule("lambda-permission-cross-account", "resource-policy-made-public")),
+            Map.entry("AWS.SecretsManager.BatchRetrieveSecrets", rule(Severity.MEDIUM, "secretsmanager-batch-read")),
+            Map.entry("AWS.SecretsManager.BatchRetrieveSecretsCatchAll",
+                    rule(Severity.MEDIUM, "secretsmanager-batch-read")),
+            Map.entry("AWS.SSM.DecryptSSMParams", rule("ssm-parameters-decrypted-in-bulk")),
+            Map.entry("AWS.SSM.DistributedCommand", rule("ssm-command-sent")),
+            Map.entry("AWS.CloudTrail.ShortLifecycle", rule(Severity.HIGH, "s3-bucket-policy-changed")),
+            Map.entry("AWS.S3.CopyObjectWithClientSideEncryption", rule("s3-object-encrypted-with-customer-key")));
 
     /** "rule / test name" -> why TrailWatch deliberately answers the other way. */
     static final Map<String, String> DISAGREEMENTS = Map.ofEntries(
@@ -80,7 +102,35 @@ class PantherConformanceTest {
                     "the TrailWatch rule covers every DB security group change (priority row 23), revokes included"),
             Map.entry("AWS.IAMUser.ReconAccessDenied / Unauthorized API Call - From AWS console",
                     "Panther drops denials of calls the console makes (aws-internal user agent); TrailWatch counts "
-                            + "them, since a stolen console session probing permissions looks exactly like this"));
+                            + "them, since a stolen console session probing permissions looks exactly like this"),
+            Map.entry("AWS.EC2.DownloadInstanceUserData / Panther Cloud Security Scanning",
+                    "Panther allow-lists its own scanner role in code; TrailWatch raises the read at LOW and leaves "
+                            + "allow-lists to the operator's exceptions, since a scanner's credentials are stolen too"),
+            Map.entry("AWS.Lambda.UpdateFunctionCode / AssumedRole Updates Lambda Code (Normal CI/CD)",
+                    "Panther only flags people (IAM, SSO, federated users); TrailWatch records every code update at "
+                            + "LOW: a stolen pipeline role deploys code exactly like the pipeline does"),
+            Map.entry("AWS.Lambda.UpdateFunctionCode / AssumedRole Updates Lambda Code v2 (Normal CI/CD)",
+                    "as above: every code update at LOW, whoever makes it"),
+            Map.entry("AWS.Lambda.UpdateFunctionConfiguration / AssumedRole Updates Lambda Configuration with Layers "
+                            + "(Normal CI/CD)",
+                    "Panther only flags people; TrailWatch records every layer change at LOW (MEDIUM for another "
+                            + "account's layer), whoever makes it"),
+            Map.entry("AWS.Potential.Backdoor.Lambda / Lambda Add Permission Event",
+                    "the record does not say whom the permission is for (no principal in requestParameters); "
+                            + "TrailWatch flags grants to everyone (HIGH) and to other accounts (MEDIUM) and leaves "
+                            + "grants to the account's own services alone, so it needs the principal"),
+            Map.entry("AWS.Potential.Backdoor.Lambda / Lambda Add Permission Event v2",
+                    "as above: no principal in the record"),
+            Map.entry("AWS.SecretsManager.BatchRetrieveSecretsCatchAll / BatchGetSecretValue Catch-All with other "
+                            + "filters",
+                    "Panther's rule only looks for the one never-existing-tag trick; TrailWatch treats every "
+                            + "BatchGetSecretValue that selects secrets by filter as a sweep (MEDIUM)"),
+            Map.entry("AWS.SSM.DecryptSSMParams / Single Secret Accessed in Single Event",
+                    "Panther counts reads across events (a mocked cache); one GetParameter is ordinary and the "
+                            + "count over time is the stateful harvesting detection's business, not a rule's"),
+            Map.entry("AWS.SSM.DistributedCommand / Single Command Send, No Cached IDs",
+                    "Panther counts instances across calls (a mocked cache); TrailWatch records every SendCommand "
+                            + "at LOW and leaves the count over time to a stateful detection"));
 
     private static final Pattern PANTHER_TIME =
             Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2})(\\.\\d+)?");
@@ -140,6 +190,6 @@ class PantherConformanceTest {
         assertThat(rows).extracting(Row::rule).containsAll(MAPPING.keySet());
         assertThat(rows).extracting(Row::key).doesNotHaveDuplicates()
                 .containsAll(DISAGREEMENTS.keySet());
-        assertThat(rows).hasSize(90);
+        assertThat(rows).hasSize(144);
     }
 }

@@ -1,0 +1,125 @@
+package dev.trailwatch.detector.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Issue 15's Stratus Red Team AWS techniques against the watch-list: for each detonation step a single CloudTrail
+ * record can reveal, the record its API call writes ({@code stratus/stratus-detonations.jsonl}, written from each
+ * technique's detonation code and CloudTrail's record shapes) and the rule(s) that must flag it, at that severity.
+ * The techniques only a stateful detection can see are listed with the reason.
+ */
+class StratusDetonationsTest {
+
+    /** Technique -> why no single record reveals it (left to the stateful detections). */
+    static final Map<String, String> STATEFUL = Map.of(
+            "aws.credential-access.ec2-steal-instance-credentials",
+            "instance role credentials used outside their instance: needs the instance's usual source",
+            "aws.credential-access.secretsmanager-retrieve-secrets",
+            "ListSecrets then one ordinary GetSecretValue per secret: only the count per principal tells",
+            "aws.discovery.ec2-enumerate-from-instance",
+            "many distinct List/Describe calls from an instance role in a short window",
+            "aws.impact.s3-ransomware-batch-deletion", "DeleteObjects of many objects by one principal within minutes",
+            "aws.impact.s3-ransomware-individual-deletion",
+            "DeleteObject of many objects by one principal within minutes");
+
+    /** Every AWS technique issue 15 lists. */
+    static final Set<String> ISSUE_15 = Set.of(
+            "aws.credential-access.ec2-get-password-data", "aws.credential-access.ec2-steal-instance-credentials",
+            "aws.credential-access.secretsmanager-batch-retrieve-secrets",
+            "aws.credential-access.secretsmanager-retrieve-secrets",
+            "aws.credential-access.ssm-retrieve-securestring-parameters", "aws.defense-evasion.cloudtrail-delete",
+            "aws.defense-evasion.cloudtrail-event-selectors", "aws.defense-evasion.cloudtrail-lifecycle-rule",
+            "aws.defense-evasion.cloudtrail-stop", "aws.defense-evasion.dns-delete-logs",
+            "aws.defense-evasion.organizations-leave", "aws.defense-evasion.vpc-remove-flow-logs",
+            "aws.discovery.ec2-enumerate-from-instance", "aws.discovery.ec2-download-user-data",
+            "aws.execution.ec2-launch-unusual-instances", "aws.execution.ec2-user-data",
+            "aws.execution.ssm-send-command", "aws.execution.ssm-start-session",
+            "aws.exfiltration.ec2-security-group-open-port-22-ingress", "aws.exfiltration.ec2-share-ami",
+            "aws.exfiltration.ec2-share-ebs-snapshot", "aws.exfiltration.rds-share-snapshot",
+            "aws.exfiltration.s3-backdoor-bucket-policy", "aws.impact.bedrock-invoke-model",
+            "aws.impact.s3-ransomware-batch-deletion", "aws.impact.s3-ransomware-client-side-encryption",
+            "aws.impact.s3-ransomware-individual-deletion", "aws.initial-access.console-login-without-mfa",
+            "aws.lateral-movement.ec2-instance-connect", "aws.lateral-movement.ec2-serial-console-send-ssh-public-key",
+            "aws.persistence.iam-backdoor-role", "aws.persistence.iam-backdoor-user",
+            "aws.persistence.iam-create-admin-user", "aws.persistence.iam-create-backdoor-role",
+            "aws.persistence.iam-create-user-login-profile", "aws.persistence.lambda-backdoor-function",
+            "aws.persistence.lambda-layer-extension", "aws.persistence.lambda-overwrite-code",
+            "aws.persistence.rolesanywhere-create-trust-anchor", "aws.persistence.sts-federation-token",
+            "aws.privilege-escalation.iam-update-user-login-profile");
+
+    private final RulePack pack = RulePack.load(null);
+
+    record Expected(String rule, Severity severity) {
+    }
+
+    record Detonation(String technique, String step, List<Expected> expected, JsonNode event) {
+    }
+
+    static List<Detonation> detonations() throws IOException {
+        List<Detonation> out = new ArrayList<>();
+        for (String line : EventCatalogCoverageTest.read("/stratus/stratus-detonations.jsonl").lines()
+                .filter(l -> !l.isBlank()).toList()) {
+            JsonNode row = TestEvents.tree(line);
+            List<Expected> expected = new ArrayList<>();
+            row.get("expected").forEach(e -> expected.add(
+                    new Expected(e.get("rule").asText(), Severity.parse(e.get("severity").asText()))));
+            out.add(new Detonation(row.get("technique").asText(), row.get("step").asText(), expected,
+                    row.get("event")));
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyDetonationStepIsFlaggedAtItsSeverity() throws IOException {
+        return detonations().stream().map(d -> dynamicTest(d.technique() + ": " + d.step(), () -> {
+            CloudTrailEvent event = TestEvents.parse(d.event());
+            Map<String, Severity> raised = new TreeMap<>();
+            pack.matching(event).forEach(rule -> raised.put(rule.id(), rule.severityFor(event)));
+            for (Expected expected : d.expected()) {
+                assertThat(raised).as("alerts raised").containsEntry(expected.rule(), expected.severity());
+            }
+        }));
+    }
+
+    /** docs/rules.md shows the same table to users; it must not drift from what this test checks. */
+    @Test
+    void theCoverageTableInTheRulesGuideListsEveryStep() throws IOException {
+        String guide = Files.readString(Path.of("../docs/rules.md"));
+        for (Detonation d : detonations()) {
+            String rules = d.expected().stream().map(e -> "`" + e.rule() + "` (" + e.severity() + ")")
+                    .collect(Collectors.joining(", "));
+            assertThat(guide).as("docs/rules.md, section Coverage of attack techniques")
+                    .contains("| `" + d.technique().replaceFirst("^aws\\.", "") + "` | " + d.step() + " | " + rules + " |");
+        }
+        STATEFUL.keySet().forEach(t -> assertThat(guide).contains("`" + t.substring(t.lastIndexOf('.') + 1) + "`"));
+    }
+
+    @Test
+    void everyTechniqueOfTheIssueIsEitherDetonatedHereOrLeftToAStatefulDetection() throws IOException {
+        Set<String> detonated = detonations().stream().map(Detonation::technique)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(detonated).doesNotContainAnyElementsOf(STATEFUL.keySet());
+        Set<String> all = new TreeSet<>(detonated);
+        all.addAll(STATEFUL.keySet());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(ISSUE_15);
+    }
+}
