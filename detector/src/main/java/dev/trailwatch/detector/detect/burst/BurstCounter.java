@@ -56,8 +56,9 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     /** The entry joins the waiting ones; if that makes a burst, its alert goes out now. */
     private BurstState added(String key, BurstState state, Entry entry, CloudTrailEvent event) {
         List<Entry> pending = state.pendingWith(entry);
-        var span = SpanFinder.find(pending, entry.time(), spec.window().toMillis(), spec.minEvents(),
-                spec.minDistinct());
+        var span = spec.order().isEmpty()
+                ? SpanFinder.find(pending, entry.time(), spec.window().toMillis(), spec.minEvents(), spec.minDistinct())
+                : SpanFinder.findOrdered(pending, entry.time(), spec.window().toMillis(), spec.order());
         if (span.isEmpty()) {
             return state.withPending(pending.size() > spec.maxPending() ? pending.subList(1, pending.size()) : pending);
         }

@@ -5,11 +5,14 @@ import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * The burst and correlation detections: failed console logins, password spray, brute force then success (all three
- * over one shared repartition of console logins by source IP, built here once), and AccessDenied bursts.
+ * over one shared repartition of console logins by source IP, built here once), AccessDenied bursts, and the Sigma
+ * correlation rules found in {@code rules.dir}.
  */
 public final class BurstFamily implements DetectionFamily {
 
@@ -17,21 +20,26 @@ public final class BurstFamily implements DetectionFamily {
     private final ConsolePasswordSprayDetector passwordSpray;
     private final ConsoleBruteforceSuccessDetector bruteforceSuccess;
     private final AccessDeniedBurstDetector accessDenied;
+    private final List<SigmaCorrelationDetector> sigmaCorrelations;
 
     public BurstFamily(DetectorConfig config, DetectionKit kit) {
         this.failedLogins = new FailedConsoleLoginBurstDetector(config, kit);
         this.passwordSpray = new ConsolePasswordSprayDetector(config, kit);
         this.bruteforceSuccess = new ConsoleBruteforceSuccessDetector(config, kit);
         this.accessDenied = new AccessDeniedBurstDetector(config, kit);
+        this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
     }
 
     @Override
     public Detections build(KStream<String, CloudTrailEvent> events) {
         KStream<String, CloudTrailEvent> loginsByIp = ConsoleLogins.byIp(events);
-        return Detections.all(
+        Detections builtIn = Detections.all(
                 failedLogins.detect(events, loginsByIp),
                 passwordSpray.detect(loginsByIp),
                 bruteforceSuccess.detect(loginsByIp),
                 accessDenied.detect(events));
+        List<Detections> all = new ArrayList<>(List.of(builtIn));
+        sigmaCorrelations.forEach(correlation -> all.add(correlation.detect(events)));
+        return Detections.all(all.toArray(Detections[]::new));
     }
 }

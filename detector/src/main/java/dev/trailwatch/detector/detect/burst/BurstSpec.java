@@ -17,9 +17,22 @@ import java.util.function.Function;
  * @param key         the entity the events are counted for (the stream is already keyed so one entity's events
  *                    share a partition)
  * @param token       what the burst lists in its evidence and counts distinct values of
+ * @param order       tokens that must appear in this order of event time within the window (a Sigma
+ *                    {@code temporal_ordered} correlation); empty when order does not matter
  */
 record BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
-                 Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording) {
+                 Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
+                 List<String> order) {
+
+    BurstSpec {
+        order = List.copyOf(order);
+    }
+
+    /** A burst whose tokens may come in any order. */
+    BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
+              Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording) {
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, List.of());
+    }
 
     /** How one detection words a burst. */
     @FunctionalInterface

@@ -203,7 +203,7 @@ final class SigmaCollection {
                     feeders.add(rule);
                     refusals.add(new SigmaRefusal(rule.source(), rule.document(), rule.meta().title(), "", 0,
                             SigmaRefusal.Kind.CORRELATION_NOT_RUN, "only feeds correlation '" + c.meta().title()
-                            + "' (" + c.source() + ", generate: false), and correlations do not run yet"));
+                            + "' (" + c.source() + ", generate: false): it raises no alert of its own"));
                 }
             }
         }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A Sigma correlation rule, parsed and checked (Sigma correlation specification 2.1): which rules it correlates, how
- * events are grouped, within what time, and when the correlation matches. A model only: the detector does not run
- * correlations yet; the stream side is meant to take this as its input (see docs/sigma.md).
+ * events are grouped, within what time, and when the correlation matches. The burst family runs it in-stream
+ * ({@code SigmaCorrelationDetector}; docs/sigma.md says which conditions can run).
  *
  * @param source     the file
  * @param document   1-based document index in the file
@@ -76,13 +76,41 @@ public record SigmaCorrelation(String source, int document, String ruleId, Sigma
     }
 
     /**
+     * The count an in-stream correlation fires at: the least count that satisfies the condition, when every bound is a
+     * lower one ({@code gt}, {@code gte}), so that once a window reaches it no later event can undo the match (a
+     * temporal condition given none is {@code gte} every referred rule). Empty for a condition a stream cannot decide
+     * when a window reaches it ({@code lt}, {@code lte}, {@code eq}, {@code neq}: the count could still grow past it).
+     */
+    public Optional<Integer> threshold() {
+        long least = 1;
+        for (Bound bound : condition.bounds()) {
+            switch (bound.op()) {
+                case "gte" -> least = Math.max(least, bound.value());
+                case "gt" -> least = Math.max(least, bound.value() + 1);
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+        return least > Integer.MAX_VALUE ? Optional.empty() : Optional.of((int) least);
+    }
+
+    /**
      * The group key of an event that matched the referred rule {@code rule} (as written in {@code rules}): the values
      * of the group-by fields, an alias resolved to that rule's field. Empty when a group-by field is missing, as
      * such an event cannot be grouped.
      */
     public Optional<List<String>> groupKey(String rule, JsonNode record) {
-        List<String> key = new ArrayList<>(groupBy.size());
-        for (String field : groupBy) {
+        return values(rule, groupBy, record);
+    }
+
+    /**
+     * The values of {@code fields} (or aliases) in an event that matched the referred rule {@code rule}: the group
+     * key, or for {@code value_count} the value counted. Empty when a field is missing.
+     */
+    public Optional<List<String>> values(String rule, List<String> fields, JsonNode record) {
+        List<String> key = new ArrayList<>(fields.size());
+        for (String field : fields) {
             String name = aliases.containsKey(field) ? aliases.get(field).get(rule) : field;
             if (name == null) {
                 return Optional.empty();

@@ -39,8 +39,6 @@ public final class SigmaFormat implements RuleFormat {
             LOG.info("Sigma rules for other log sources not loaded (TrailWatch reads AWS CloudTrail): {}", otherSources);
         }
         loaded.rules().forEach(rule -> rule.warnings().forEach(w -> LOG.warn("Sigma rule {}: {}", rule.source(), w)));
-        loaded.correlations().forEach(c -> LOG.warn("Sigma correlation {} ('{}') is valid but correlations do not run"
-                + " yet; it raises no alerts", c.source(), c.meta().title()));
         LOG.info("loaded {} Sigma rules ({} refused)", loaded.rules().size(), loaded.refusals().size());
         return loaded.watchListRules();
     }

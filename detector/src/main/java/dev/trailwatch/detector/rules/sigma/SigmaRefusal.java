@@ -26,7 +26,7 @@ public record SigmaRefusal(String source, int document, String title, String pat
         OTHER_LOG_SOURCE,
         /** {@code status: deprecated} or {@code status: unsupported}. */
         STATUS,
-        /** A correlation rule, or a rule that only feeds correlations ({@code generate: false}): not run yet. */
+        /** A rule that only feeds correlations ({@code generate: false}): it raises no alert of its own. */
         CORRELATION_NOT_RUN
     }
 

@@ -35,7 +35,8 @@ public final class SigmaRules {
      * The result of compiling a collection.
      *
      * @param rules        the single-event rules that run
-     * @param correlations the correlation rules that parsed and whose references resolved (not run yet)
+     * @param correlations the correlation rules that parsed and whose references resolved (the burst family runs
+     *                     the ones a stream can decide)
      * @param feeders      compiled rules that only feed correlations ({@code generate: false}): they do not alert on
      *                     their own (each is also listed in {@code refusals} as CORRELATION_NOT_RUN while correlations
      *                     do not run); a correlation stream takes its inputs from here and from {@code rules}

@@ -213,9 +213,9 @@ class CorrelationParserTest {
                 SigmaRefusal.Kind.CORRELATION_NOT_RUN);
         assertThat(loaded.refusals()).extracting(SigmaRefusal::reason).containsExactlyInAnyOrder(
                 "only feeds correlation 'Many failed console logins from one address' (rules/mr_console_bruteforce.yml,"
-                        + " generate: false), and correlations do not run yet",
+                        + " generate: false): it raises no alert of its own",
                 "only feeds correlation 'Console brute force followed by a successful login'"
-                        + " (rules/mr_console_bruteforce.yml, generate: false), and correlations do not run yet");
+                        + " (rules/mr_console_bruteforce.yml, generate: false): it raises no alert of its own");
         assertThat(top.groupKey("console_login_success", SigmaEvents.tree("{\"sourceIPAddress\": \"203.0.113.9\"}")))
                 .contains(List.of("203.0.113.9"));
         assertThat(top.groupKey("console_login_success", SigmaEvents.tree("{\"eventName\": \"ConsoleLogin\"}")))
