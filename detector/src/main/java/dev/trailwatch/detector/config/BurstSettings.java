@@ -43,9 +43,29 @@ public final class BurstSettings {
             "How long after a failed-login burst's window ends a successful console login from the same source IP"
                     + " still makes a CRITICAL console-bruteforce-success alert.").positive();
 
+    public static final ConfigKey<Integer> CROSS_ACCOUNT_SPRAY_ACCOUNTS = ConfigKey.integer(
+            "burst.cross-account-spray.accounts", "2",
+            "Distinct accounts of the organization one source IP must fail console logins against, with at least"
+                    + " burst.cross-account-spray.failures failures in all, within burst.cross-account-spray.window"
+                    + " to make one HIGH console-cross-account-spray alert.").positive();
+    public static final ConfigKey<Integer> CROSS_ACCOUNT_SPRAY_FAILURES = ConfigKey.integer(
+            "burst.cross-account-spray.failures", "4",
+            "Failed console logins (over all the accounts) that a cross-account spray must hold: one typo in each of"
+                    + " two accounts is not an attack.").positive();
+    public static final ConfigKey<Duration> CROSS_ACCOUNT_SPRAY_WINDOW = ConfigKey.duration(
+            "burst.cross-account-spray.window", "30m",
+            "Event-time span in which a cross-account spray's failures must fall.").positive();
+    public static final ConfigKey<Integer> HARVEST_RESOURCES = ConfigKey.integer("burst.harvest.resources", "10",
+            "Distinct secrets, SecureString parameters or instances (user data, Windows password data) one principal"
+                    + " must read, allowed or denied, within burst.harvest.window to make one MEDIUM"
+                    + " credential-harvesting-burst alert.").positive();
+    public static final ConfigKey<Duration> HARVEST_WINDOW = ConfigKey.duration("burst.harvest.window", "10m",
+            "Event-time span in which burst.harvest.resources distinct reads must fall.").positive();
+
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
-            BRUTEFORCE_SUCCESS_WITHIN);
+            BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
+            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW);
 
     private BurstSettings() {
     }

@@ -11,8 +11,8 @@ import org.apache.kafka.streams.kstream.KStream;
 
 /**
  * The burst and correlation detections: failed console logins, password spray, brute force then success (all three
- * over one shared repartition of console logins by source IP, built here once), AccessDenied bursts, and the Sigma
- * correlation rules found in {@code rules.dir}.
+ * over one shared repartition of console logins by source IP, built here once, as is the cross-account spray),
+ * AccessDenied bursts, credential harvesting bursts, and the Sigma correlation rules found in {@code rules.dir}.
  */
 public final class BurstFamily implements DetectionFamily {
 
@@ -20,6 +20,8 @@ public final class BurstFamily implements DetectionFamily {
     private final ConsolePasswordSprayDetector passwordSpray;
     private final ConsoleBruteforceSuccessDetector bruteforceSuccess;
     private final AccessDeniedBurstDetector accessDenied;
+    private final ConsoleCrossAccountSprayDetector crossAccountSpray;
+    private final CredentialHarvestingBurstDetector credentialHarvesting;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
 
     public BurstFamily(DetectorConfig config, DetectionKit kit) {
@@ -27,6 +29,8 @@ public final class BurstFamily implements DetectionFamily {
         this.passwordSpray = new ConsolePasswordSprayDetector(config, kit);
         this.bruteforceSuccess = new ConsoleBruteforceSuccessDetector(config, kit);
         this.accessDenied = new AccessDeniedBurstDetector(config, kit);
+        this.crossAccountSpray = new ConsoleCrossAccountSprayDetector(config, kit);
+        this.credentialHarvesting = new CredentialHarvestingBurstDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
     }
 
@@ -37,7 +41,9 @@ public final class BurstFamily implements DetectionFamily {
                 failedLogins.detect(events, loginsByIp),
                 passwordSpray.detect(loginsByIp),
                 bruteforceSuccess.detect(loginsByIp),
-                accessDenied.detect(events));
+                accessDenied.detect(events),
+                crossAccountSpray.detect(loginsByIp),
+                credentialHarvesting.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));
         sigmaCorrelations.forEach(correlation -> all.add(correlation.detect(events)));
         return Detections.all(all.toArray(Detections[]::new));
