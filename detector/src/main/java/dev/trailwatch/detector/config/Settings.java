@@ -47,8 +47,8 @@ public final class Settings {
             STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
-    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, BurstSettings.ALL, BaselineSettings.ALL,
-            SilenceSettings.ALL)
+    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, RuntimeSettings.ALL, BurstSettings.ALL,
+            BaselineSettings.ALL, SilenceSettings.ALL)
             .flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
     private Settings() {

@@ -2,6 +2,8 @@ package dev.trailwatch.detector.config;
 
 import dev.trailwatch.detector.errors.DeadLetterDeserializationHandler;
 import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.errors.DeadLetterProductionHandler;
+import dev.trailwatch.detector.parse.ParseProcessor;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,11 +26,32 @@ final class StreamsDefaults {
                 DeadLetterProcessingHandler.class.getName());
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProductionHandler.class.getName());
         props.putIfAbsent(DeadLetterProcessingHandler.DLQ_TOPIC_CONFIG, config.get(Settings.TOPIC_DLQ));
+        props.putIfAbsent(ParseProcessor.MAX_FUTURE_CONFIG,
+                Long.toString(config.get(RuntimeSettings.EVENTS_MAX_FUTURE).toMillis()));
+        applyMembership(props, config);
         props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
         props.putIfAbsent(BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(config.get(Settings.STATE_MEMORY)));
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    }
+
+    /**
+     * Restarts in seconds. A killed instance's partitions wait out the session timeout before anyone takes them over:
+     * 10 s instead of the consumer's 45 s (heartbeats every 3 s, so a lost one or two is tolerated; a GC pause
+     * longer than 10 s now costs a rebalance). With {@code instance.id} the instance is a static member: restarted
+     * under the same id it gets its partitions back at once. A graceful stop leaves the group in either case (see
+     * DetectorInstance#close), so a rolling restart never waits for the timeout.
+     */
+    private static void applyMembership(Properties props, DetectorConfig config) {
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
+        String instanceId = config.get(RuntimeSettings.INSTANCE_ID);
+        if (!instanceId.isBlank()) {
+            props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId.trim());
+        }
     }
 }

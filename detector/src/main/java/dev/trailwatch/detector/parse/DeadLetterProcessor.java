@@ -4,7 +4,11 @@ import dev.trailwatch.detector.errors.DeadLetters;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Turns a rejected parse back into the original bytes, with the reason and its origin in headers. */
+/**
+ * Turns a rejected parse back into the original bytes, with the reason and its origin in headers. A dead letter is
+ * stamped with the time it was dead-lettered: the record's own timestamp may be one the broker refuses (a future
+ * eventTime) or one the topic's retention has already passed.
+ */
 public final class DeadLetterProcessor extends ContextualFixedKeyProcessor<String, ParseResult, byte[]> {
 
     @Override
@@ -13,6 +17,6 @@ public final class DeadLetterProcessor extends ContextualFixedKeyProcessor<Strin
         String origin = context().recordMetadata()
                 .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(null);
         DeadLetters.annotate(record.headers(), rejected.reason(), rejected.detail(), origin);
-        context().forward(record.withValue(rejected.raw()));
+        context().forward(record.withValue(rejected.raw()).withTimestamp(context().currentSystemTimeMs()));
     }
 }
