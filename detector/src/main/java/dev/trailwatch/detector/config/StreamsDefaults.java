@@ -41,14 +41,14 @@ final class StreamsDefaults {
 
     /**
      * Restarts in seconds. A killed instance's partitions wait out the session timeout before anyone takes them over:
-     * 10 s instead of the consumer's 45 s (heartbeats every 3 s, so a lost one or two is tolerated; a GC pause
-     * longer than 10 s now costs a rebalance). With {@code instance.id} the instance is a static member: restarted
-     * under the same id it gets its partitions back at once. A graceful stop leaves the group in either case (see
-     * DetectorInstance#close), so a rolling restart never waits for the timeout.
+     * 10 s instead of the consumer's 45 s (a JVM frozen longer than that, e.g. by a long GC pause, now costs a
+     * rebalance). Heartbeats every second, so the other members learn of a rebalance within a second. With
+     * {@code instance.id} the instance is a static member: restarted under the same id it gets its partitions back
+     * at once, without a rebalance (see DetectorInstance#close for what a graceful stop does in each mode).
      */
     private static void applyMembership(Properties props, DetectorConfig config) {
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "3000");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         String instanceId = config.get(RuntimeSettings.INSTANCE_ID);
         if (!instanceId.isBlank()) {
             props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId.trim());
