@@ -9,7 +9,7 @@ public final class RuntimeSettings {
     public static final ConfigKey<String> INSTANCE_ID = ConfigKey.text("instance.id", "",
             "Static group membership: a name unique and stable per instance (e.g. the pod name of a StatefulSet). "
                     + "Restarted under the same id (killed or stopped) it resumes its partitions at once, without a "
-                    + "rebalance; stopped for good, its partitions move after the 10 s session timeout. Empty: "
+                    + "rebalance; stopped for good, its partitions move after the 8 s session timeout. Empty: "
                     + "dynamic membership, a stopping instance hands its partitions over at once.");
     public static final ConfigKey<Duration> EVENTS_MAX_FUTURE = ConfigKey.duration("events.max.future", "15m",
             "Events dated further ahead of this instance's clock are dead-lettered (future_event_time): one would "

@@ -68,6 +68,8 @@ class FaultSuiteIT {
     private final int benignPerAccount = Integer.getInteger("faults.benign", 10);
     private final long batchMillis = Long.getLong("faults.batch.millis", 1_000);
     private final List<String> report = new ArrayList<>();
+    /** Pauses by fault, in seconds, for the summary at the end. */
+    private final Map<String, List<Double>> pauses = new TreeMap<>();
     private final AtomicInteger probes = new AtomicInteger();
     private Path root;
     private int[] brokerPorts;
@@ -99,10 +101,11 @@ class FaultSuiteIT {
                 p1.start();
                 p2.start();
                 awaitReady(p1, p2);
-                note("steady state: probe alerts committed %.1f s after they were produced",
-                        probe(faults, "steady") / 1000.0);
                 Feeder feeder = new Feeder(traffic, batches);
                 feeder.start();
+                feeder.awaitBatch(1);
+                note("no fault: probe alerts committed %.1f s after they were produced",
+                        pause("no fault", probe(faults, "steady")));
                 for (int round = 0; round < rounds; round++) {
                     faultRound(round, feeder, faults, p1, p2, data);
                 }
@@ -125,6 +128,11 @@ class FaultSuiteIT {
                 producer.close(Duration.ofSeconds(5));
             }
             broker.stop();
+            pauses.forEach((fault, seconds) -> {
+                List<Double> sorted = seconds.stream().sorted().toList();
+                note("pause, %s: min %.1f s, median %.1f s, max %.1f s (%d)", fault, sorted.get(0),
+                        sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size());
+            });
             note("suite duration %.0f s (%d round(s))", (System.nanoTime() - suiteStart) / 1e9, rounds);
             Files.write(root.resolve("report.txt"), report);
             DataDirs.deleteRecursively(data);
@@ -138,7 +146,7 @@ class FaultSuiteIT {
         feeder.awaitBatch(at);
         p2.kill();
         note("round %d: p2 SIGKILLed, not restarted: p1 served all partitions again after %.1f s", round,
-                probe(alerts, "r" + round + "-kill-p2") / 1000.0);
+                pause("SIGKILL, taken over by the other instance", probe(alerts, "r" + round + "-kill-p2")));
         feeder.awaitBatch(at + 4);
         p2.wipeState();
         p2.start();
@@ -152,26 +160,34 @@ class FaultSuiteIT {
         startBroker(data);
         note("round %d: broker SIGKILLed for %.0f s; p1 /ready went 503 after %.1f s; alerts flowed %.1f s after "
                         + "the broker was back", round, (System.currentTimeMillis() - brokerDown) / 1000.0,
-                firstNotReady < 0 ? -1 : (firstNotReady - brokerDown) / 1000.0, probe(alerts, "r" + round
-                        + "-broker") / 1000.0);
+                firstNotReady < 0 ? -1 : (firstNotReady - brokerDown) / 1000.0,
+                pause("broker restart, from the broker back", probe(alerts, "r" + round + "-broker")));
         assertThat(firstNotReady).as("/ready answers 503 while the broker is down").isPositive();
         awaitReady(p1, p2);
         feeder.awaitBatch(at + 12);
         p1.kill();
         p1.start();
         note("round %d: p1 SIGKILLed and restarted at once (static membership): all partitions served again "
-                + "after %.1f s", round, probe(alerts, "r" + round + "-kill-p1") / 1000.0);
+                + "after %.1f s", round, pause("SIGKILL of a static member, restarted at once",
+                probe(alerts, "r" + round + "-kill-p1")));
         awaitReady(p1, p2);
         feeder.awaitBatch(at + 16);
         long pause = gracefulRestart(p2, alerts, "r" + round + "-graceful");
         note("round %d: p2 (dynamic member) restarted gracefully (SIGTERM, leaves the group, started again): all "
-                + "partitions served again after %.1f s", round, pause / 1000.0);
+                + "partitions served again after %.1f s", round, pause("graceful restart, dynamic member", pause));
         awaitReady(p1, p2);
         feeder.awaitBatch(at + 20);
         pause = gracefulRestart(p1, alerts, "r" + round + "-graceful-static");
         note("round %d: p1 (static member) restarted gracefully (SIGTERM, stays in the group, started again): all "
-                + "partitions served again after %.1f s", round, pause / 1000.0);
+                + "partitions served again after %.1f s", round, pause("graceful restart, static member", pause));
         awaitReady(p1, p2);
+        note("round %d: no fault: probe alerts committed %.1f s after they were produced", round,
+                pause("no fault", probe(alerts, "r" + round + "-steady")));
+    }
+
+    private double pause(String fault, long millis) {
+        pauses.computeIfAbsent(fault, f -> new ArrayList<>()).add(millis / 1000.0);
+        return millis / 1000.0;
     }
 
     private long gracefulRestart(DetectorProcess instance, AlertTail alerts, String tag) throws Exception {
