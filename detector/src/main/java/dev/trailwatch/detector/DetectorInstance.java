@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * RUNNING (all state restored) and making progress or idle ({@link ProgressMonitor}). Shared by {@code run},
  * {@code demo} and {@code scan} so all three run the same code.
  *
- * <p>A failed stream thread is replaced (and counted). {@link #close()} of a dynamic member leaves the consumer group,
- * so the partitions of an instance that stops move at once instead of after the session timeout; a static member
- * ({@code instance.id}) stays, so that when it comes back under the same id within the session timeout it simply
- * resumes its partitions, with no rebalance in between.
+ * <p>A failed stream thread is replaced (and counted). {@link #close()} leaves the consumer group, static member or
+ * not, so the partitions of an instance that stops move to the others at once instead of after the session timeout:
+ * staying (a static member's usual choice) would leave them unserved for the whole restart, which measured longer
+ * than the two short rebalances of leaving and coming back (docs/operations.md, "Restarts and failover").
  */
 public final class DetectorInstance implements AutoCloseable {
 
@@ -55,7 +55,6 @@ public final class DetectorInstance implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RulePack rules;
     private ProgressMonitor progress;
-    private CloseOptions.GroupMembershipOperation onClose = CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
     /**
      * Store-size gauges hold the read side while they query; {@link #close()} takes the write side before the stores
      * close. Kafka Streams' {@code RocksDBStore.approximateNumEntries} is not synchronized with its {@code close}, so a
@@ -81,9 +80,6 @@ public final class DetectorInstance implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
-        if (!config.get(RuntimeSettings.INSTANCE_ID).isBlank()) {
-            instance.onClose = CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
-        }
         String input = config.get(Settings.TOPIC_EVENTS);
         instance.progress = ProgressMonitor.start(Admin.create(new StreamsConfig(props).getAdminConfigs(
                         config.applicationId() + "-progress")), config.applicationId(),
@@ -211,7 +207,8 @@ public final class DetectorInstance implements AutoCloseable {
         // 4.2's StreamsProducer.totalBlockedTime, an NPE), which would fail a /metrics scrape during shutdown.
         streamsMetrics.close();
         progress.close();
-        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(onClose));
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         stopped.countDown();
     }
 }

@@ -8,9 +8,8 @@ public final class RuntimeSettings {
 
     public static final ConfigKey<String> INSTANCE_ID = ConfigKey.text("instance.id", "",
             "Static group membership: a name unique and stable per instance (e.g. the pod name of a StatefulSet). "
-                    + "Restarted under the same id (killed or stopped) it resumes its partitions at once, without a "
-                    + "rebalance; stopped for good, its partitions move after the 8 s session timeout. Empty: "
-                    + "dynamic membership, a stopping instance hands its partitions over at once.");
+                    + "Killed and restarted under the same id, it takes its partitions back at once instead of "
+                    + "after the session timeout (8 s). Empty: dynamic membership.");
     public static final ConfigKey<Duration> EVENTS_MAX_FUTURE = ConfigKey.duration("events.max.future", "15m",
             "Events dated further ahead of this instance's clock are dead-lettered (future_event_time): one would "
                     + "move stream time ahead and make real events late. Keep it at most burst.grace.");

@@ -42,15 +42,14 @@ final class StreamsDefaults {
     /**
      * Restarts in seconds. A killed instance's partitions wait out the session timeout before anyone takes them over:
      * 8 s instead of the consumer's 45 s (a JVM frozen longer than that, e.g. by a long GC pause, now costs a
-     * rebalance). Heartbeats every second, so the other members learn of a rebalance within a second. One standby
-     * replica: with two or more instances, the one taking over a task already has its state and does not restore it
-     * from the changelog first (each instance keeps a second copy of another's state; with one instance it is a
-     * no-op). With {@code instance.id} the instance is a static member: restarted under the same id it gets its
-     * partitions back at once, without a rebalance (see DetectorInstance#close for a graceful stop in each mode).
+     * rebalance). Heartbeats every second, so the other members learn of a rebalance within a second. With
+     * {@code instance.id} the instance is a static member: killed and restarted under the same id it gets its
+     * partitions back at once, without waiting for the session timeout. Standby replicas stay Kafka's default (0):
+     * with one instance they cannot be placed and Streams warns about every task at every rebalance; deployments of
+     * two or more set {@code kafka.num.standby.replicas=1} (docs/operations.md).
      */
     private static void applyMembership(Properties props, DetectorConfig config) {
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "8000");
-        props.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         String instanceId = config.get(RuntimeSettings.INSTANCE_ID);
         if (!instanceId.isBlank()) {

@@ -178,7 +178,7 @@ class FaultSuiteIT {
         awaitReady(p1, p2);
         feeder.awaitBatch(at + 20);
         pause = gracefulRestart(p1, alerts, "r" + round + "-graceful-static");
-        note("round %d: p1 (static member) restarted gracefully (SIGTERM, stays in the group, started again): all "
+        note("round %d: p1 (static member) restarted gracefully (SIGTERM, leaves the group, started again): all "
                 + "partitions served again after %.1f s", round, pause("graceful restart, static member", pause));
         awaitReady(p1, p2);
         note("round %d: no fault: probe alerts committed %.1f s after they were produced", round,
@@ -267,6 +267,8 @@ class FaultSuiteIT {
         props.put("topic.alerts", "alerts." + app);
         props.put("topic.dlq", "dlq." + app);
         props.put("kafka.bootstrap.servers", bootstrap);
+        // two instances: the recommended standby, so that a takeover does not wait for a restore
+        props.put("kafka.num.standby.replicas", "1");
         if (!instanceId.isEmpty()) {
             props.put("instance.id", instanceId);
         }
