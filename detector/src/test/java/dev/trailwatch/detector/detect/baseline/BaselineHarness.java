@@ -10,6 +10,7 @@ import dev.trailwatch.detector.detect.FlushSignal;
 import dev.trailwatch.detector.errors.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.parse.ParseProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,8 @@ final class BaselineHarness implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, this.stateDir.toString());
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
+        // these tests span months of event time, past today's clock: no event is "from the future" here
+        props.put(ParseProcessor.MAX_FUTURE_CONFIG, Long.toString(Long.MAX_VALUE / 4));
         driver = new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(), metrics, flush), props);
         events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
