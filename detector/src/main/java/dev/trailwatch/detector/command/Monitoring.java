@@ -23,6 +23,6 @@ final class Monitoring {
 
     static MetricsServer serve(DetectorConfig config, TrailWatchMetrics metrics, DetectorInstance detector) {
         return MetricsServer.start(config.get(Settings.METRICS_HOST), config.get(Settings.METRICS_PORT),
-                (PrometheusMeterRegistry) metrics.registry(), detector::ready);
+                (PrometheusMeterRegistry) metrics.registry(), detector::notReadyReason);
     }
 }

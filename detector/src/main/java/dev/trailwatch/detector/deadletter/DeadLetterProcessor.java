@@ -5,7 +5,9 @@ import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Turns a refused record back into its original bytes, with the reason and its origin in headers.
+ * Turns a refused record back into its original bytes, with the reason and its origin in headers. A dead letter is
+ * stamped with the time it was dead-lettered: the record's own timestamp may be one the broker refuses (a future
+ * eventTime) or one the topic's retention has already passed.
  *
  * @param <V> the stream's value type, of which this processor sees only the refused ones
  */
@@ -24,6 +26,6 @@ public final class DeadLetterProcessor<V> extends ContextualFixedKeyProcessor<St
         String origin = context().recordMetadata()
                 .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(null);
         DeadLetters.annotate(record.headers(), rejected.reason(), rejected.detail(), origin);
-        context().forward(record.withValue(rejected.raw()));
+        context().forward(record.withValue(rejected.raw()).withTimestamp(context().currentSystemTimeMs()));
     }
 }

@@ -27,6 +27,7 @@ public final class EventDeadLetterProcessor extends ContextualFixedKeyProcessor<
         String detail = route + ": " + event.eventName() + " " + event.eventId() + " at "
                 + Instant.ofEpochMilli(event.eventTime());
         DeadLetters.annotate(record.headers(), reason, detail, null);
-        context().forward(record.withValue(event.json().bytes()));
+        // stamped when dead-lettered: an old eventTime could be past the dead-letter topic's retention
+        context().forward(record.withValue(event.json().bytes()).withTimestamp(context().currentSystemTimeMs()));
     }
 }

@@ -11,6 +11,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Counts each alert on its way to the alerts topic and observes its detection latency. The ingest-stage latency
  * uses the {@code trailwatch.ingested-at} header Streams carried from the triggering input record; follow-ups built
  * at a window's close have no such header and only count toward the event-time stage.
+ *
+ * <p>Last step before the alerts topic, it also keeps the record timestamp (the alert's event time) from being ahead
+ * of the wall clock, which a broker refuses beyond {@code message.timestamp.after.max.ms}.
  */
 public final class AlertSinkMetrics extends ContextualFixedKeyProcessor<String, Alert, Alert> {
 
@@ -30,7 +33,8 @@ public final class AlertSinkMetrics extends ContextualFixedKeyProcessor<String, 
         if (measureLatency) {
             metrics.alertLatency(alert.lastEventTime().toEpochMilli(), ingestedAt(record), System.currentTimeMillis());
         }
-        context().forward(record);
+        long now = context().currentSystemTimeMs();
+        context().forward(record.timestamp() > now ? record.withTimestamp(now) : record);
     }
 
     private static long ingestedAt(FixedKeyRecord<String, Alert> record) {

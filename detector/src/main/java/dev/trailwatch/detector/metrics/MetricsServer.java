@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: the registry in the Prometheus text format 0.0.4, or OpenMetrics 1.0 when the
  *       {@code Accept} header asks for {@code application/openmetrics-text} (as Prometheus itself does).</li>
  *   <li>{@code GET /health}: 200 {@code ok} while the process is alive (liveness).</li>
- *   <li>{@code GET /ready}: 200 when the supplied check says so (the detector is RUNNING), else 503 (readiness).</li>
+ *   <li>{@code GET /ready}: 200 when the supplied check finds nothing wrong (the detector is RUNNING and making
+ *       progress or idle), else 503 with the reason (readiness).</li>
  *   <li>Anything else: 404; a method other than GET or HEAD: 405.</li>
  * </ul>
  */
@@ -43,14 +45,15 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier ready;
+    /** Null when ready, else why not. */
+    private final Supplier<String> notReadyReason;
 
     private MetricsServer(HttpServer server, ExecutorService executor, PrometheusMeterRegistry registry,
-            BooleanSupplier ready) {
+            Supplier<String> notReadyReason) {
         this.server = server;
         this.executor = executor;
         this.registry = registry;
-        this.ready = ready;
+        this.notReadyReason = notReadyReason;
     }
 
     /** Serves on all interfaces ({@value #DEFAULT_HOST}); {@code port} 0 picks a free one (see {@link #port()}). */
@@ -60,6 +63,12 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Serves on {@code host} (an address or name to bind, e.g. {@code 127.0.0.1}) and {@code port} (0: any free). */
     public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        return start(host, port, registry, () -> ready.getAsBoolean() ? null : "not ready");
+    }
+
+    /** As above; {@code notReadyReason} gives null when ready, else the reason /ready prints with its 503. */
+    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry,
+            Supplier<String> notReadyReason) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -67,7 +76,7 @@ public final class MetricsServer implements AutoCloseable {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        MetricsServer metricsServer = new MetricsServer(server, executor, registry, ready);
+        MetricsServer metricsServer = new MetricsServer(server, executor, registry, notReadyReason);
         server.createContext("/", metricsServer::handle);
         server.setExecutor(executor);
         server.start();
@@ -123,10 +132,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void serveReady(HttpExchange exchange) throws IOException {
-        if (ready.getAsBoolean()) {
+        String reason = notReadyReason.get();
+        if (reason == null) {
             respond(exchange, 200, PLAIN_TEXT, "ready\n");
         } else {
-            respond(exchange, 503, PLAIN_TEXT, "not ready\n");
+            respond(exchange, 503, PLAIN_TEXT, reason.startsWith("not ready") ? reason + "\n"
+                    : "not ready: " + reason + "\n");
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * TrailWatch's own meters. Prometheus names: {@code trailwatch_events_read_total{account,source}},
  * {@code trailwatch_events_rejected_total{reason}}, {@code trailwatch_alerts_total{rule,severity}},
  * {@code trailwatch_alerts_folded_total{rule}}, {@code trailwatch_detection_latency_seconds{stage}} (histogram;
- * stage {@code event_time} or {@code ingest}), {@code trailwatch_account_last_event_timestamp_seconds{account,region}}.
+ * stage {@code event_time} or {@code ingest}), {@code trailwatch_account_last_event_timestamp_seconds{account,region}},
+ * {@code trailwatch_produce_failures_total{topic}}, {@code trailwatch_stream_thread_replacements_total}.
  *
  * <p>Counters are cached per tag combination: these calls sit on the per-event hot path, and a registry lookup per
  * event costs more than the increment.
@@ -34,8 +35,10 @@ public final class TrailWatchMetrics implements RejectionCounter {
     private final Map<String, Counter> folded = new ConcurrentHashMap<>();
     /** account -> region -> last event time. */
     private final Map<String, Map<String, AtomicLong>> lastEvent = new ConcurrentHashMap<>();
+    private final Map<String, Counter> produceFailures = new ConcurrentHashMap<>();
     private final Timer eventTimeLatency;
     private final Timer ingestLatency;
+    private final Counter threadReplacements;
 
     public TrailWatchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +47,8 @@ public final class TrailWatchMetrics implements RejectionCounter {
         }
         eventTimeLatency = latency("event_time", "eventTime of the last covered event -> alert emitted");
         ingestLatency = latency("ingest", "record produced to the events topic -> alert emitted");
+        threadReplacements = Counter.builder("trailwatch.stream.thread.replacements")
+                .description("Stream threads that failed and were replaced").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -111,6 +116,17 @@ public final class TrailWatchMetrics implements RejectionCounter {
         folded.computeIfAbsent(ruleId, k -> Counter.builder("trailwatch.alerts.folded")
                 .description("Matches folded into an earlier alert by suppression instead of alerting again")
                 .tag("rule", ruleId).register(registry)).increment();
+    }
+
+    /** Kafka refused a record the detector wrote (too large, a timestamp out of range, ...). */
+    public void produceFailed(String topic) {
+        produceFailures.computeIfAbsent(topic, t -> Counter.builder("trailwatch.produce.failures")
+                .description("Records Kafka refused to store, by the topic they were written to").tag("topic", t)
+                .register(registry)).increment();
+    }
+
+    public void streamThreadReplaced() {
+        threadReplacements.increment();
     }
 
     /** Records parsed into events so far, over all accounts and sources. */

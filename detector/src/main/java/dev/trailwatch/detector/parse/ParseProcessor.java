@@ -1,22 +1,42 @@
 package dev.trailwatch.detector.parse;
 
+import dev.trailwatch.detector.deadletter.DeadLetterProductionHandler;
+import dev.trailwatch.detector.deadletter.Quarantine;
+import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Parses each raw record once. A parsed event is re-stamped with its {@code eventTime}, so windows and suppression
  * run on event time even when a producer did not set the record timestamp; it is counted by account and by the
  * {@code trailwatch.source} header the ingest connector sets.
+ *
+ * <p>Two guards keep one record from hurting its neighbours: an event dated further ahead of this instance's clock
+ * than {@link #MAX_FUTURE_CONFIG} is rejected ({@code future_event_time}: it would move stream time ahead and make
+ * real events late, and its timestamp could be refused by the broker); and a record whose output Kafka refused is
+ * rejected ({@code produce_failed}) when the {@link Quarantine} names it, so the retried transaction commits.
  */
 public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
 
+    /** Streams property: how far ahead of the wall clock an eventTime may be, in milliseconds. */
+    public static final String MAX_FUTURE_CONFIG = "trailwatch.events.max.future.ms";
+    /** Without the property (a bare topology in a test driver): the default of {@code events.max.future}. */
+    static final long DEFAULT_MAX_FUTURE_MS = Duration.ofMinutes(15).toMillis();
+
     private final CloudTrailParser parser;
     private final TrailWatchMetrics metrics;
+    private long maxFutureMs = DEFAULT_MAX_FUTURE_MS;
+    private Quarantine quarantine;
 
     public ParseProcessor(CloudTrailParser parser, TrailWatchMetrics metrics) {
         this.parser = parser;
@@ -24,16 +44,71 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     }
 
     @Override
+    public void init(FixedKeyProcessorContext<String, ParseResult> context) {
+        super.init(context);
+        Map<String, Object> configs = context.appConfigs();
+        Object maxFuture = configs.get(MAX_FUTURE_CONFIG);
+        if (maxFuture != null) {
+            maxFutureMs = Long.parseLong(maxFuture.toString());
+        }
+        if (configs.get(Quarantine.CONFIG) instanceof Quarantine q) {
+            quarantine = q;
+        }
+    }
+
+    @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        ParseResult result = parser.parse(record.value());
+        String origin = quarantine == null ? null : origin();
+        ParseResult result = quarantined(origin, record.value());
+        if (result == null) {
+            result = checkTime(parser.parse(record.value()), record.value());
+        }
         if (result instanceof ParseResult.Parsed parsed) {
             CloudTrailEvent event = parsed.event();
             metrics.eventRead(event.recipientAccountId(), event.awsRegion(), source(record), event.eventTime());
+            if (origin != null) {
+                // what this event produces carries it, so a write Kafka refuses can be traced back to this record
+                record.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
+                        .add(DeadLetterProductionHandler.ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
+            }
             context().forward(record.withValue(result).withTimestamp(event.eventTime()));
         } else {
             metrics.eventRejected(((ParseResult.Rejected) result).reason());
             context().forward(record.withValue(result));
         }
+    }
+
+    /** A rejection when an earlier attempt to write this record's output failed, else null. */
+    private ParseResult quarantined(String origin, byte[] raw) {
+        Quarantine.Entry entry = origin == null ? null : quarantine.entry(origin);
+        if (entry == null) {
+            return null;
+        }
+        if (entry.failures() > 1) {
+            // even its dead letter was refused: keep the reason and the origin, drop the bytes
+            return new ParseResult.Rejected(RejectReason.PRODUCE_FAILED, entry.reason()
+                    + "; its dead letter could not be written either, so the value is left out", null);
+        }
+        return new ParseResult.Rejected(RejectReason.PRODUCE_FAILED, entry.reason(), raw);
+    }
+
+    private ParseResult checkTime(ParseResult result, byte[] raw) {
+        if (result instanceof ParseResult.Parsed parsed) {
+            long now = context().currentSystemTimeMs();
+            long eventTime = parsed.event().eventTime();
+            if (eventTime > now + maxFutureMs) {
+                return new ParseResult.Rejected(RejectReason.FUTURE_EVENT_TIME, "eventTime "
+                        + Instant.ofEpochMilli(eventTime) + " is " + Duration.ofMillis(eventTime - now).toMinutes()
+                        + " min ahead of this detector's clock (" + Instant.ofEpochMilli(now) + "; events.max.future "
+                        + Duration.ofMillis(maxFutureMs) + ")", raw);
+            }
+        }
+        return result;
+    }
+
+    private String origin() {
+        RecordMetadata meta = context().recordMetadata().orElse(null);
+        return meta == null ? null : Quarantine.origin(meta.topic(), meta.partition(), meta.offset());
     }
 
     private static String source(FixedKeyRecord<String, byte[]> record) {

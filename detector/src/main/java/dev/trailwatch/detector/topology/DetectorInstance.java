@@ -2,14 +2,18 @@ package dev.trailwatch.detector.topology;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.config.RuntimeSettings;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
+import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
+import dev.trailwatch.detector.metrics.ProgressMonitor;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.rules.RulePack;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,8 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -29,16 +37,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running detector: the topology on a Kafka Streams client, its metrics bound, ready when the client is
- * RUNNING (all state restored). Shared by {@code run}, {@code demo} and {@code scan} so all three run the same code.
+ * RUNNING (all state restored) and making progress or idle ({@link ProgressMonitor}). Shared by {@code run},
+ * {@code demo} and {@code scan} so all three run the same code.
+ *
+ * <p>A failed stream thread is replaced (and counted). {@link #close()} leaves the consumer group, static member or
+ * not, so the partitions of an instance that stops move to the others at once instead of after the session timeout:
+ * staying (a static member's usual choice) would leave them unserved for the whole restart, which measured longer
+ * than the two short rebalances of leaving and coming back (docs/operations.md, "Restarts and failover").
  */
 public final class DetectorInstance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorInstance.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
     private final KafkaStreamsMeters streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RulePack rules;
+    private ProgressMonitor progress;
     /**
      * Store-size gauges hold the read side while they query; {@link #close()} takes the write side before the stores
      * close. Kafka Streams' {@code RocksDBStore.approximateNumEntries} is not synchronized with its {@code close}, so a
@@ -59,18 +75,27 @@ public final class DetectorInstance implements AutoCloseable {
         RulePack rules = RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
+        props.put(Quarantine.CONFIG, new Quarantine());
         Topology topology = DetectorTopology.build(config, rules, metrics, flush);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
+        String input = config.get(Settings.TOPIC_EVENTS);
+        instance.progress = ProgressMonitor.start(Admin.create(new StreamsConfig(props).getAdminConfigs(
+                        config.applicationId() + "-progress")), config.applicationId(),
+                () -> instance.ownedPartitions(input), config.get(RuntimeSettings.READY_STALL_TIMEOUT),
+                metrics.registry());
         Gauge.builder("trailwatch.ready", instance, i -> i.ready() ? 1 : 0)
-                .description("1 when the Streams client is RUNNING (state restored), else 0").register(metrics.registry());
+                .description("1 when /ready answers 200: RUNNING, brokers reachable, making progress or idle")
+                .register(metrics.registry());
         storeNames(topology).forEach(store -> Gauge.builder("trailwatch.state.store.entries", instance,
                         i -> i.approximateEntries(store))
                 .description("Approximate entries in a state store on this instance").tag("store", store)
                 .register(metrics.registry()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
+            metrics.streamThreadReplaced();
+            instance.progress.threadFailed();
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -89,14 +114,32 @@ public final class DetectorInstance implements AutoCloseable {
         return rules;
     }
 
-    /** Ready: the client is RUNNING, so every task's state is restored and records are being processed. */
+    /** Ready: {@link #notReadyReason()} has nothing to say. */
     public boolean ready() {
+        return notReadyReason() == null;
+    }
+
+    /**
+     * Why the detector is not doing its job right now, or null when it is: the client is not RUNNING (starting,
+     * rebalancing, restoring state, stopped), the brokers do not answer, or this instance's input waits while its
+     * committed offsets stand still (a stream thread failing on the same record, commits failing).
+     */
+    public String notReadyReason() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return "Kafka Streams is " + state;
+        }
+        return progress.stalledReason();
+    }
+
+    /** RUNNING: every task's state is restored and records are being processed. */
+    boolean running() {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ready()) {
+        while (!running()) {
             if (System.nanoTime() > deadline || stopped.getCount() == 0) {
                 return false;
             }
@@ -115,7 +158,7 @@ public final class DetectorInstance implements AutoCloseable {
         Lock read = storeQueries.readLock();
         read.lock();
         try {
-            if (closing || !ready()) {
+            if (closing || !running()) {
                 return Double.NaN;
             }
             return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
@@ -125,6 +168,14 @@ public final class DetectorInstance implements AutoCloseable {
         } finally {
             read.unlock();
         }
+    }
+
+    /** The partitions of {@code topic} this instance's active tasks read. */
+    private Set<TopicPartition> ownedPartitions(String topic) {
+        Set<TopicPartition> owned = new HashSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
+                task.topicPartitions().stream().filter(p -> p.topic().equals(topic)).forEach(owned::add)));
+        return owned;
     }
 
     private static Set<String> storeNames(Topology topology) {
@@ -155,7 +206,9 @@ public final class DetectorInstance implements AutoCloseable {
         // Unbind the Kafka client meters first: while the clients close, some of their metrics throw (Kafka Streams
         // 4.2's StreamsProducer.totalBlockedTime, an NPE), which would fail a /metrics scrape during shutdown.
         streamsMetrics.close();
-        streams.close(Duration.ofSeconds(30));
+        progress.close();
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         stopped.countDown();
     }
 }

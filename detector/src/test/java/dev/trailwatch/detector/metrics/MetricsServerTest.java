@@ -87,6 +87,19 @@ class MetricsServerTest {
     }
 
     @Test
+    void saysWhyItIsNotReady() throws Exception {
+        try (MetricsServer withReason = MetricsServer.start("127.0.0.1", 0, registry,
+                () -> "no answer from the brokers for 12 s")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + withReason.port() + "/ready")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).isEqualTo("not ready: no answer from the brokers for 12 s\n");
+        }
+    }
+
+    @Test
     void answersNotFoundForAnyOtherPath() throws Exception {
         assertThat(get("/nope", null).statusCode()).isEqualTo(404);
         assertThat(get("/", null).statusCode()).isEqualTo(404);

@@ -3,6 +3,7 @@ package dev.trailwatch.ingest.cli;
 import dev.trailwatch.ingest.source.IngestSource;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,13 +35,18 @@ abstract class IngestCommand implements Callable<Integer> {
             return IngestCli.BAD_INPUT;
         }
         long start = System.nanoTime();
-        try (source; Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producerSettings())) {
-            ProducerEmitter out = new ProducerEmitter(producer);
+        Map<String, Object> settings = kafka.producerSettings();
+        try (source; Producer<String, byte[]> producer = new KafkaProducer<>(settings)) {
+            ProducerEmitter out = new ProducerEmitter(producer, TopicTimeLimits.of(settings, kafka.topic),
+                    kafka.deadLetterTopic);
             Runtime.getRuntime().addShutdownHook(new Thread(source::stop));
             int code = runInto(source, out, producer, err);
             double secs = (System.nanoTime() - start) / 1e9;
-            err.printf(Locale.ROOT, "trailwatch-ingest: %d records to %s, %d rejected, in %.1f s (%.0f records/s)%n",
-                    out.acked(), kafka.topic, out.rejectedCount(), secs, out.acked() / Math.max(secs, 1e-3));
+            String deadLetters = kafka.deadLetterTopic == null ? ""
+                    : String.format(Locale.ROOT, " (%d of them to %s)", out.deadLettered(), kafka.deadLetterTopic);
+            err.printf(Locale.ROOT, "trailwatch-ingest: %d records to %s, %d rejected%s, in %.1f s (%.0f records/s)%n",
+                    out.acked(), kafka.topic, out.rejectedCount(), deadLetters, secs,
+                    out.acked() / Math.max(secs, 1e-3));
             err.flush();
             return code;
         }

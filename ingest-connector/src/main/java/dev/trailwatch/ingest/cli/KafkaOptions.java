@@ -28,6 +28,11 @@ final class KafkaOptions {
     @Option(names = "--insights-topic", description = "Topic for CloudTrail Insights records (default: dropped).")
     String insightsTopic;
 
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", description = "Also write the records whose "
+            + "eventTime the topic would refuse or expire there, with the reason in headers (default: only count "
+            + "and log them).")
+    String deadLetterTopic;
+
     @Option(names = "--producer-config", paramLabel = "FILE", description = "Producer properties file (e.g. security).")
     Path producerConfig;
 

@@ -1,5 +1,6 @@
 package dev.trailwatch.ingest.cli;
 
+import dev.trailwatch.ingest.source.EventTimeBounds;
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.RecordEmitter;
 import dev.trailwatch.ingest.source.RecordHeaders;
@@ -10,23 +11,40 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends each record with the producer; a record counts (and releases its SQS message) once Kafka acknowledges it. */
+/**
+ * Sends each record with the producer; a record counts (and releases its SQS message) once Kafka acknowledges it.
+ * A record whose eventTime the topic would refuse or expire is rejected before it is sent (and written to the dead
+ * letter topic, when one is given); one the broker refuses anyway (too large) is rejected too. Both count in the
+ * summary's "rejected"; neither stops the run.
+ */
 final class ProducerEmitter implements RecordEmitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProducerEmitter.class);
 
     private final Producer<String, byte[]> producer;
+    private final EventTimeBounds bounds;
+    private final String deadLetterTopic;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
     ProducerEmitter(Producer<String, byte[]> producer) {
+        this(producer, EventTimeBounds.NONE, null);
+    }
+
+    /** @param deadLetterTopic where rejected records go, or null to only count and log them */
+    ProducerEmitter(Producer<String, byte[]> producer, EventTimeBounds bounds, String deadLetterTopic) {
         this.producer = producer;
+        this.bounds = bounds;
+        this.deadLetterTopic = deadLetterTopic;
     }
 
     @Override
@@ -35,18 +53,36 @@ final class ProducerEmitter implements RecordEmitter {
         if (failed != null) {
             throw new IllegalStateException("Kafka send failed: " + failed.getMessage(), failed);
         }
+        EventTimeBounds.Violation violation = bounds.check(r.record(), System.currentTimeMillis());
+        if (violation != null) {
+            rejected(r.record().location(), violation.tag() + ": " + violation.detail());
+            if (deadLetterTopic == null) {
+                r.committed();
+            } else {
+                send(EventTimeBounds.deadLetter(r, deadLetterTopic, violation), true);
+            }
+            return;
+        }
+        send(r, false);
+    }
+
+    private void send(IngestRecord r, boolean deadLetter) {
         long time = r.record().eventTimeMillis();
-        List<Header> headers = new ArrayList<>(r.headers().size());
+        List<Header> headers = new ArrayList<>(r.headers().size() + 1);
         r.headers().forEach((k, v) -> headers.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
         headers.add(new RecordHeader(RecordHeaders.INGESTED_AT,
                 Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, time < 0 ? null : time,
                 r.record().recipientAccountId(), r.record().json(), headers);
         producer.send(record, (metadata, e) -> {
-            if (e != null) {
+            if (e instanceof RecordTooLargeException || e instanceof InvalidTimestampException) {
+                // this record's problem, not the run's: count it and go on
+                rejected(r.record().location(), "Kafka refused it: " + e.getMessage());
+                r.committed();
+            } else if (e != null) {
                 sendFailure.compareAndSet(null, e);
             } else {
-                acked.incrementAndGet();
+                (deadLetter ? deadLettered : acked).incrementAndGet();
                 r.committed();
             }
         });
@@ -64,6 +100,10 @@ final class ProducerEmitter implements RecordEmitter {
 
     long rejectedCount() {
         return rejected.get();
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
     }
 
     Exception sendFailure() {

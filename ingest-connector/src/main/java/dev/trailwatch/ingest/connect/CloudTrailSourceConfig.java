@@ -44,6 +44,9 @@ public final class CloudTrailSourceConfig extends AbstractConfig {
     public static final String BUFFER_MAX_RECORDS = "buffer.max.records";
     public static final String RECORD_MAX_BYTES = "record.max.bytes";
     public static final String MAX_RECORDS_PER_SECOND = "max.records.per.second";
+    public static final String EVENT_TIME_MAX_FUTURE_MS = "event.time.max.future.ms";
+    public static final String EVENT_TIME_MAX_AGE_MS = "event.time.max.age.ms";
+    public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
     /** Set by the connector for each task. */
     static final String TASK_INDEX = "task.index";
     static final String TASK_COUNT = "task.count";
@@ -120,6 +123,19 @@ public final class CloudTrailSourceConfig extends AbstractConfig {
                     Importance.LOW, "Largest record accepted; larger ones are rejected and skipped.")
             .define(MAX_RECORDS_PER_SECOND, Type.INT, 0, Range.atLeast(0), Importance.LOW,
                     "Per-task rate limit (e.g. to keep a large backfill from crowding the cluster). 0: none.")
+            .define(EVENT_TIME_MAX_FUTURE_MS, Type.LONG, 3_600_000L, Range.atLeast(-1), Importance.MEDIUM,
+                    "Records whose eventTime is further ahead of the worker's clock are rejected (reason "
+                            + "future_event_time) instead of sent: the broker refuses timestamps beyond the topic's "
+                            + "message.timestamp.after.max.ms (default 1 h) and would fail the whole batch. Keep it at "
+                            + "most that setting. -1: no limit (a LogAppendTime topic).")
+            .define(EVENT_TIME_MAX_AGE_MS, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
+                    "Records whose eventTime is older are rejected (reason expired_event_time): set it to the "
+                            + "topic's retention.ms (or message.timestamp.before.max.ms) when history older than that "
+                            + "could be read. -1: no limit.")
+            .define(DEAD_LETTER_TOPIC, Type.STRING, "", Importance.MEDIUM,
+                    "Where rejected records (eventTime out of bounds) go, unchanged, with the reason in the "
+                            + "trailwatch.dlq.reason and trailwatch.dlq.detail headers, e.g. cloudtrail.events.dlq. "
+                            + "Empty: they are counted and logged only.")
             .defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW)
             .defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
 

@@ -1,5 +1,6 @@
 package dev.trailwatch.ingest.connect;
 
+import dev.trailwatch.ingest.source.EventTimeBounds;
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.IngestSource;
 import dev.trailwatch.ingest.source.KeyOffset;
@@ -50,7 +51,11 @@ public final class CloudTrailSourceTask extends SourceTask {
         CloudTrailSourceConfig config = new CloudTrailSourceConfig(props);
         batchMax = config.getInt(CloudTrailSourceConfig.BATCH_MAX_RECORDS);
         buffer = new ArrayBlockingQueue<>(config.getInt(CloudTrailSourceConfig.BUFFER_MAX_RECORDS));
-        emitter = new TaskEmitter(buffer, config.getInt(CloudTrailSourceConfig.MAX_RECORDS_PER_SECOND));
+        String deadLetters = config.getString(CloudTrailSourceConfig.DEAD_LETTER_TOPIC).trim();
+        emitter = new TaskEmitter(buffer, config.getInt(CloudTrailSourceConfig.MAX_RECORDS_PER_SECOND),
+                new EventTimeBounds(config.getLong(CloudTrailSourceConfig.EVENT_TIME_MAX_FUTURE_MS),
+                        config.getLong(CloudTrailSourceConfig.EVENT_TIME_MAX_AGE_MS)),
+                deadLetters.isEmpty() ? null : deadLetters);
         source = SourceFactory.create(config, p -> KeyOffset.fromMap(context.offsetStorageReader().offset(p)));
         readerThread = new Thread(this::readAll, "trailwatch-ingest-" + config.sourceType());
         readerThread.setDaemon(true);

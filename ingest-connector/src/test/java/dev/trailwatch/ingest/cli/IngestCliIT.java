@@ -38,8 +38,11 @@ class IngestCliIT {
         broker.put("log.cleaner.dedupe.buffer.size", "4194304");
         kafka = new EmbeddedKafkaCluster(1, broker);
         kafka.start();
-        kafka.createTopic("perf.events", 4);
+        // history from 2024: a backfill topic keeps records of any age (with the default 7 days they are rejected)
+        kafka.createTopic("perf.events", 4, 1, java.util.Map.of("retention.ms", "-1"));
         kafka.createTopic("rejects.events", 1);
+        kafka.createTopic("timed.events", 1);
+        kafka.createTopic("timed.dlq", 1);
     }
 
     @AfterAll
@@ -102,6 +105,34 @@ class IngestCliIT {
 
         assertThat(code).isZero();
         assertThat(err.toString()).contains("2 records to rejects.events, 1 rejected");
+    }
+
+    @Test
+    void deadLettersEventsDatedBeyondWhatTheTopicAcceptsOrKeepsAndWritesTheirNeighbours() throws IOException {
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String normal = "{\"eventID\":\"n-%d\",\"recipientAccountId\":\"1\",\"eventTime\":\"" + now + "\"}\n";
+        Files.writeString(dir.resolve("events.json"), String.format(normal, 1)
+                + "{\"eventID\":\"f-1\",\"recipientAccountId\":\"1\",\"eventTime\":\""
+                + now.plus(java.time.Duration.ofHours(2)) + "\"}\n"
+                + "{\"eventID\":\"o-1\",\"recipientAccountId\":\"1\",\"eventTime\":\""
+                + now.minus(java.time.Duration.ofDays(30)) + "\"}\n" + String.format(normal, 2));
+
+        int code = cli("files", dir.toString(), "-b", kafka.bootstrapServers(), "-t", "timed.events",
+                "--dead-letter-topic", "timed.dlq");
+
+        assertThat(code).as(err.toString()).isZero();
+        // the topic: created with the broker defaults, 1 h ahead at most, 7 days of retention
+        assertThat(err.toString()).contains("2 records to timed.events, 2 rejected (2 of them to timed.dlq)");
+        ConsumerRecords<byte[], byte[]> events = kafka.consume(2, 30_000, "timed.events");
+        assertThat(events.count()).isEqualTo(2);
+        ConsumerRecords<byte[], byte[]> dead = kafka.consume(2, 30_000, "timed.dlq");
+        java.util.Map<String, String> reasons = new java.util.TreeMap<>();
+        dead.forEach(letter -> {
+            assertThat(letter.timestamp()).isLessThanOrEqualTo(System.currentTimeMillis());
+            reasons.put(new String(letter.value(), StandardCharsets.UTF_8).substring(12, 15), new String(
+                    letter.headers().lastHeader("trailwatch.dlq.reason").value(), StandardCharsets.UTF_8));
+        });
+        assertThat(reasons).containsEntry("f-1", "future_event_time").containsEntry("o-1", "expired_event_time");
     }
 
     private static final dev.trailwatch.ingest.reader.RecordSink COUNT_ONLY = new dev.trailwatch.ingest.reader.RecordSink() {
