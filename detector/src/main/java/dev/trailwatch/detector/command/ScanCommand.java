@@ -60,6 +60,7 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
+        OutputFile.check("--out", out);
         ScanInputs inputs = ScanInputs.of(paths);
         PrintWriter err = spec.commandLine().getErr();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());

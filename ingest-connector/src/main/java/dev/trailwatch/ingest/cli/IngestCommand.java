@@ -3,6 +3,10 @@ package dev.trailwatch.ingest.cli;
 import dev.trailwatch.ingest.source.IngestSource;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
+import dev.trailwatch.ingest.launch.KafkaCheckFailed;
+import dev.trailwatch.ingest.launch.KafkaReach;
+import dev.trailwatch.ingest.launch.StopSignals;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -33,10 +37,30 @@ abstract class IngestCommand implements Callable<Integer> {
             err.println("trailwatch-ingest: " + e.getMessage());
             return IngestCli.BAD_INPUT;
         }
+        Map<String, Object> settings;
+        try (source) {
+            try {
+                settings = kafka.producerSettings();
+                KafkaReach.check(settings, kafka.bootstrapSource(), KafkaReach.DEFAULT_TIMEOUT);
+            } catch (BadInput e) {
+                err.println("trailwatch-ingest: " + e.getMessage());
+                return IngestCli.BAD_INPUT;
+            } catch (KafkaCheckFailed e) {
+                err.println("trailwatch-ingest: " + e.getMessage());
+                return e.exitCode();
+            }
+            return produce(source, settings, err);
+        }
+    }
+
+    private int produce(IngestSource source, Map<String, Object> settings, PrintWriter err) {
         long start = System.nanoTime();
-        try (source; Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producerSettings())) {
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(settings);
+             StopSignals.Registration stop = StopSignals.onStop(source::stop)) {
+            if (!stop.handled()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(source::stop));
+            }
             ProducerEmitter out = new ProducerEmitter(producer);
-            Runtime.getRuntime().addShutdownHook(new Thread(source::stop));
             int code = runInto(source, out, producer, err);
             double secs = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "trailwatch-ingest: %d records to %s, %d rejected, in %.1f s (%.0f records/s)%n",
