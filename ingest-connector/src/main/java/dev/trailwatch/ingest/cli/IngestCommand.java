@@ -4,6 +4,7 @@ import dev.trailwatch.ingest.source.IngestSource;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.trailwatch.ingest.launch.KafkaCheckFailed;
 import dev.trailwatch.ingest.launch.KafkaReach;
 import dev.trailwatch.ingest.launch.StopSignals;
@@ -37,8 +38,16 @@ abstract class IngestCommand implements Callable<Integer> {
             err.println("trailwatch-ingest: " + e.getMessage());
             return IngestCli.BAD_INPUT;
         }
-        Map<String, Object> settings;
-        try (source) {
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            stopped.set(true);
+            source.stop();
+        };
+        try (source; StopSignals.Registration signals = StopSignals.onStop(stop)) {
+            if (!signals.handled()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop));
+            }
+            Map<String, Object> settings;
             try {
                 settings = kafka.producerSettings();
                 KafkaReach.check(settings, kafka.bootstrapSource(), KafkaReach.DEFAULT_TIMEOUT);
@@ -47,7 +56,7 @@ abstract class IngestCommand implements Callable<Integer> {
                 return IngestCli.BAD_INPUT;
             } catch (KafkaCheckFailed e) {
                 err.println("trailwatch-ingest: " + e.getMessage());
-                return e.exitCode();
+                return stopped.get() ? 0 : e.exitCode();
             }
             return produce(source, settings, err);
         }
@@ -55,11 +64,7 @@ abstract class IngestCommand implements Callable<Integer> {
 
     private int produce(IngestSource source, Map<String, Object> settings, PrintWriter err) {
         long start = System.nanoTime();
-        try (Producer<String, byte[]> producer = new KafkaProducer<>(settings);
-             StopSignals.Registration stop = StopSignals.onStop(source::stop)) {
-            if (!stop.handled()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(source::stop));
-            }
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(settings)) {
             ProducerEmitter out = new ProducerEmitter(producer);
             int code = runInto(source, out, producer, err);
             double secs = (System.nanoTime() - start) / 1e9;

@@ -64,7 +64,8 @@ public final class KafkaReach {
             if (why.contains("bootstrap")) { // "No resolvable bootstrap urls given in bootstrap.servers"
                 throw new KafkaCheckFailed("cannot reach " + where + ": " + why + "; tried " + probe(servers), 1);
             }
-            throw new KafkaCheckFailed("bad Kafka client setting for " + where + ": " + why, 2);
+            String hint = why.contains("JAAS") ? " (set sasl.jaas.config: docs/security.md has one per mechanism)" : "";
+            throw new KafkaCheckFailed("bad Kafka client setting for " + where + ": " + why + hint, 2);
         }
         try {
             client.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
