@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.command;
 
+import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.FlushSignal;
@@ -53,6 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-demo",
                 Settings.METRICS_PORT.name(), Integer.toString(metricsPort)));
+        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
         TrailWatchMetrics metrics = Monitoring.metrics();
         AtomicReference<LocalPipeline> running = new AtomicReference<>();
         // Bound first: a port in use is reported before a broker starts, naming the option that moves it.

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.command;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trailwatch.detector.DetectorInstance;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.FlushSignal;
@@ -61,6 +62,7 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
         OutputFile.check("--out", out);
+        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
         ScanInputs inputs = ScanInputs.of(paths);
         PrintWriter err = spec.commandLine().getErr();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());

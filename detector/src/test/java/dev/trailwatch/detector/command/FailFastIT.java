@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -84,6 +85,25 @@ class FailFastIT {
         assertThat(took).as("no connection attempt").isLessThan(Duration.ofSeconds(5));
         assertThat(err.toString()).startsWith("trailwatch: " + rules.resolve("my-rule.yml")).contains("line")
                 .doesNotContain("Exception").doesNotContain("com.fasterxml").doesNotContain("Kafka");
+    }
+
+    @Test
+    void scanAndDemoRejectABadRuleFileBeforeStartingABroker() throws IOException {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("my-rule.yml"), "id: my-rule\ntitle: \"unclosed\n");
+        Path input = Files.writeString(dir.resolve("trail.json"), "{\"Records\": []}");
+
+        for (String[] args : List.of(new String[] {"scan", "-D", "rules.dir=" + rules, input.toString()},
+                new String[] {"demo", "--once", "-D", "rules.dir=" + rules, "--metrics-port", "0"})) {
+            err.getBuffer().setLength(0);
+            long start = System.nanoTime();
+            int code = trailwatch(args);
+
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(err.toString()).startsWith("trailwatch: " + rules.resolve("my-rule.yml")).contains("line");
+            assertThat(out.toString()).doesNotContain("starting an in-process Kafka broker");
+        }
     }
 
     @Test
