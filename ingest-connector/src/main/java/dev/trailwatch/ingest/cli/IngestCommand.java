@@ -49,17 +49,23 @@ abstract class IngestCommand implements Callable<Integer> {
             }
             Map<String, Object> settings;
             try {
-                settings = kafka.producerSettings();
-                KafkaReach.check(settings, kafka.bootstrapSource(), KafkaReach.DEFAULT_TIMEOUT);
+                settings = checkedProducerSettings();
             } catch (BadInput e) {
                 err.println("trailwatch-ingest: " + e.getMessage());
                 return IngestCli.BAD_INPUT;
             } catch (KafkaCheckFailed e) {
                 err.println("trailwatch-ingest: " + e.getMessage());
-                return stopped.get() ? 0 : e.exitCode();
+                return stopped.get() ? 0 : e.exitCode(); // stopped while connecting: nothing was done
             }
             return produce(source, settings, err);
         }
+    }
+
+    /** The producer settings, once Kafka has answered with them (before any record is read). */
+    private Map<String, Object> checkedProducerSettings() throws BadInput {
+        Map<String, Object> settings = kafka.producerSettings();
+        KafkaReach.check(settings, kafka.bootstrapSource(), KafkaReach.DEFAULT_TIMEOUT);
+        return settings;
     }
 
     private int produce(IngestSource source, Map<String, Object> settings, PrintWriter err) {
