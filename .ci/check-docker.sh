@@ -2,7 +2,7 @@
 # Static checks of docker/ (no Docker engine needed; none runs in CI, so images are neither built nor started):
 # the compose file, the Prometheus config, the alert rules and their unit tests, the Grafana provisioning and
 # dashboard, and that every metric they use is documented in docs/operations.md.
-# Installs docker-compose and promtool from Debian's packages when missing (CI runs as root).
+# Installs docker-compose, promtool, nodejs and npm from Debian's packages when missing (CI runs as root).
 # Prints one line per check and exits non-zero if any check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,8 @@ say() { printf 'check-docker: %s\n' "$*"; }
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# The Dockerfile and Kubernetes checks below run npm packages: Debian's nodejs and npm when Node is not there.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing ${missing[*]} with apt-get"
   t0=$SECONDS

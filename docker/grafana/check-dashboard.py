@@ -1,7 +1,9 @@
 """Checks a provisioned Grafana dashboard beyond "is it JSON".
 
 - uid, title and schemaVersion are set; panel ids are unique; every panel sits inside the 24-column grid;
-- every panel, query and template variable uses the provisioned Prometheus datasource by uid;
+- every panel, query and template variable uses the Prometheus datasource through the dashboard's `datasource`
+  variable (type datasource, Prometheus plugin), whose default is the provisioned datasource's uid, so the dashboard
+  works as provisioned here and imported anywhere else (Grafana asks for the datasource);
 - every query is valid PromQL: the queries (dashboard variables filled in) are written as recording rules to a
   temporary file and checked with `promtool check rules`.
 
@@ -31,8 +33,24 @@ def all_panels(panels):
         yield from all_panels(panel.get("panels", []))
 
 
-def check(dashboard, uids):
+DATASOURCE_VARIABLE = "${datasource}"
+
+
+def datasource_uids(dashboard, provisioned, problems):
+    """The uids panels may use: the datasource variable, when it is a Prometheus one defaulting to a provisioned uid."""
+    variables = [v for v in dashboard.get("templating", {}).get("list", []) if v.get("name") == "datasource"]
+    if len(variables) != 1 or variables[0].get("type") != "datasource" or variables[0].get("query") != "prometheus":
+        problems.append("no datasource variable of type datasource for the prometheus plugin")
+        return set()
+    default = variables[0].get("current", {}).get("value")
+    if default not in provisioned:
+        problems.append(f"the datasource variable defaults to {default!r}, not one of {sorted(provisioned)}")
+    return {DATASOURCE_VARIABLE}
+
+
+def check(dashboard, provisioned):
     problems = []
+    uids = datasource_uids(dashboard, provisioned, problems)
     for key in ("uid", "title", "schemaVersion"):
         if not dashboard.get(key):
             problems.append(f"dashboard has no {key}")

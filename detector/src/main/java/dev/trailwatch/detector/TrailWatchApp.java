@@ -5,6 +5,8 @@ import dev.trailwatch.detector.command.DemoCommand;
 import dev.trailwatch.detector.command.RunCommand;
 import dev.trailwatch.detector.command.ScanCommand;
 import dev.trailwatch.detector.config.ConfigException;
+import dev.trailwatch.detector.rules.RuleLoadException;
+import dev.trailwatch.ingest.launch.KafkaCheckFailed;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,13 +26,30 @@ public final class TrailWatchApp implements Runnable {
     /** The command line with TrailWatch's error handling: a clear one-line message and exit code 1 or 2. */
     public static CommandLine commandLine() {
         return new CommandLine(new TrailWatchApp()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException
+                    || e instanceof RuleLoadException) {
                 cmd.getErr().println("trailwatch: " + e.getMessage());
                 return 2;
             }
-            cmd.getErr().println("trailwatch: " + e);
+            if (e instanceof KafkaCheckFailed kafka) {
+                cmd.getErr().println("trailwatch: " + kafka.getMessage());
+                return kafka.exitCode();
+            }
+            cmd.getErr().println("trailwatch: " + describe(e));
             return 1;
         });
+    }
+
+    /** A failure in words: each distinct message down the cause chain, a class name only where there is none. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
     }
 
     @Override

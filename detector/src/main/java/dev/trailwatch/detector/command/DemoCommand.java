@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.command;
 
+import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.trailwatch.ingest.launch.StopSignals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,28 +55,44 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-demo",
                 Settings.METRICS_PORT.name(), Integer.toString(metricsPort)));
+        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
         TrailWatchMetrics metrics = Monitoring.metrics();
-        out.println("TrailWatch demo: starting an in-process Kafka broker and the detector...");
-        out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndWait(stop, closed), "trailwatch-demo-stop"));
-        try {
-            return run(config, metrics, out, stop);
-        } finally {
-            closed.countDown();
+        AtomicReference<LocalPipeline> running = new AtomicReference<>();
+        // Bound first: a port in use is reported before a broker starts, naming the option that moves it.
+        try (MetricsServer server = Monitoring.serve(config, metrics, () -> notReadyReason(running),
+                "--metrics-port")) {
+            out.println("TrailWatch demo: starting an in-process Kafka broker and the detector...");
+            out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch closed = new CountDownLatch(1);
+            try (StopSignals.Registration signals = StopSignals.onStop(stop::countDown)) {
+                if (!signals.handled()) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndWait(stop, closed),
+                            "trailwatch-demo-stop"));
+                }
+                return run(config, metrics, server, running, out, stop);
+            } finally {
+                closed.countDown();
+            }
         }
     }
 
-    private int run(DetectorConfig config, TrailWatchMetrics metrics, PrintWriter out, CountDownLatch stop)
-            throws Exception {
+    /** Null while ready; else why not, for the body of a 503 on /ready. */
+    private static String notReadyReason(AtomicReference<LocalPipeline> running) {
+        LocalPipeline pipeline = running.get();
+        return pipeline == null ? "starting the in-process broker and the detector"
+                : pipeline.detector().notReadyReason();
+    }
+
+    private int run(DetectorConfig config, TrailWatchMetrics metrics, MetricsServer server,
+                    AtomicReference<LocalPipeline> running, PrintWriter out, CountDownLatch stop) throws Exception {
         try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, FlushSignal.never());
-             MetricsServer server = Monitoring.serve(pipeline.config(), metrics, pipeline.detector());
              AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
                      Topics.from(pipeline.config()).alerts(), alert -> printLine(out, AlertLine.format(alert)));
              EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
                      pipeline.config().get(Settings.TOPIC_EVENTS),
                      (where, why) -> printLine(out, "rejected: " + where + ": " + why))) {
+            running.set(pipeline);
             out.printf("Broker at %s; metrics at http://localhost:%d/metrics%n", pipeline.bootstrapServers(),
                     server.port());
             out.println("Feeding the bundled sample CloudTrail logs; alerts follow.");
@@ -90,6 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
                 stop.await();
             }
             out.flush();
+        } finally {
+            running.set(null);
         }
         return 0;
     }

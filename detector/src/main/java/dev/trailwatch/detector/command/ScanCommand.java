@@ -1,5 +1,7 @@
 package dev.trailwatch.detector.command;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -59,6 +61,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
+        OutputFile.check("--out", out);
+        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
         ScanInputs inputs = ScanInputs.of(paths);
         PrintWriter err = spec.commandLine().getErr();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());

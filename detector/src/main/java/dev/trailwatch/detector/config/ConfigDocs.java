@@ -36,8 +36,12 @@ public final class ConfigDocs {
                 `kafka.bootstrap.servers`, `kafka.security.protocol`, `kafka.sasl.jaas.config`, `kafka.num.standby.replicas`)
                 or `KAFKA_<SETTING>` in the environment (`KAFKA_BOOTSTRAP_SERVERS`). TrailWatch's Kafka defaults, which
                 yours override: `processing.guarantee=exactly_once_v2`, lz4 producer compression,
-                `auto.offset.reset=earliest`, dead-letter exception handlers. An unknown TrailWatch setting is an
-                error, not a silent typo.
+                `auto.offset.reset=earliest`, dead-letter exception handlers. Without `kafka.bootstrap.servers` the
+                detector connects to `localhost:9092`. `trailwatch run` keeps its state in `kafka.state.dir`, by default
+                `$XDG_STATE_HOME/trailwatch` or `~/.local/state/trailwatch` (never the OS temp directory). SASL, TLS and
+                Amazon MSK IAM settings: [security.md](security.md). An unknown TrailWatch setting is an error, not a
+                silent typo; the variables Kubernetes injects for Services (`TRAILWATCH_PORT=tcp://...`,
+                `TRAILWATCH_SERVICE_HOST`, ...) are recognised by their shape and ignored.
 
                 Durations are written `500ms`, `30s`, `15m`, `1h`, `7d` or ISO-8601 (`PT15M`).
 

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The detector's one typed configuration, layered: built-in defaults &lt; the {@code --config} properties file &lt;
@@ -25,6 +28,19 @@ import java.util.TreeMap;
 public final class DetectorConfig {
 
     public static final String KAFKA_PREFIX = "kafka.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorConfig.class);
+
+    /**
+     * The variables Kubernetes injects for every Service in the namespace (service links): a Service named
+     * {@code trailwatch} or {@code kafka} yields {@code TRAILWATCH_PORT=tcp://10.0.0.7:9464},
+     * {@code TRAILWATCH_PORT_9464_TCP_ADDR}, {@code KAFKA_SERVICE_HOST}, {@code KAFKA_SERVICE_PORT_CLIENTS}...
+     */
+    private static final Pattern SERVICE_LINK = Pattern.compile(
+            "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
+    /** {@code <SERVICE>_PORT} itself: only with the {@code tcp://host:port} value Kubernetes gives it. */
+    private static final Pattern SERVICE_LINK_PORT = Pattern.compile("[A-Z0-9_]+_PORT");
+    private static final Pattern SERVICE_LINK_PORT_VALUE = Pattern.compile("(tcp|udp|sctp)://\\S+");
 
     /** JVM launcher variables that share the KAFKA_ prefix but are not client settings. */
     private static final Set<String> NOT_CLIENT_SETTINGS = Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",
@@ -55,13 +71,29 @@ public final class DetectorConfig {
             raw.putAll(readFile(file));
         }
         env.forEach((name, value) -> {
-            if (name.startsWith("TRAILWATCH_") && !LAUNCHER_VARIABLES.contains(name)) {
+            boolean ours = name.startsWith("TRAILWATCH_") || name.startsWith("KAFKA_");
+            if (ours && isServiceLink(name, value)) {
+                LOG.debug("ignoring {}: a Kubernetes service-link variable, not a setting", name);
+            } else if (name.startsWith("TRAILWATCH_") && !LAUNCHER_VARIABLES.contains(name)) {
                 raw.put(Settings.byEnvName(name), value);
             } else if (name.startsWith("KAFKA_") && !NOT_CLIENT_SETTINGS.contains(name)) {
                 raw.put(KAFKA_PREFIX + name.substring(6).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
         return fromMap(raw);
+    }
+
+    /**
+     * Whether a variable has the shape Kubernetes gives service links ({@code <SERVICE>_SERVICE_HOST},
+     * {@code <SERVICE>_SERVICE_PORT[_<NAME>]}, {@code <SERVICE>_PORT=tcp://...}, {@code <SERVICE>_PORT_<n>_TCP[_*]}),
+     * so that a Service that happens to be named {@code trailwatch} or {@code kafka} never stops the detector.
+     */
+    static boolean isServiceLink(String name, String value) {
+        if (SERVICE_LINK_PORT.matcher(name).matches() && value != null
+                && SERVICE_LINK_PORT_VALUE.matcher(value.trim()).matches()) {
+            return true; // even TRAILWATCH_METRICS_PORT, from a Service named trailwatch-metrics: never a port number
+        }
+        return SERVICE_LINK.matcher(name).matches() && !Settings.isEnvName(name);
     }
 
     /** Settings as a flat map of config-file keys. Unknown non-kafka keys are an error, not a silent typo. */

@@ -70,6 +70,10 @@ public final class Settings {
         return ALL.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
     }
 
+    static boolean isEnvName(String envName) {
+        return ALL.stream().anyMatch(k -> k.envName().equals(envName));
+    }
+
     static String byEnvName(String envName) {
         return ALL.stream().filter(k -> k.envName().equals(envName)).map(ConfigKey::name).findFirst()
                 .orElseThrow(() -> new ConfigException("unknown environment variable " + envName

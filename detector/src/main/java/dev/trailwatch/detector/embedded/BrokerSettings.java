@@ -23,6 +23,16 @@ final class BrokerSettings {
      * directories are always this class's own.
      */
     static Properties properties(Path logDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+        return properties(logDir, brokerPort, controllerPort, overrides, Map.of());
+    }
+
+    /**
+     * As above, plus extra client listeners ({@code name -> port}; each name's security protocol and settings, e.g.
+     * {@code listener.security.protocol.map} entries and {@code listener.name.<name>.*}, come from
+     * {@code overrides} via {@code protocols}). The PLAINTEXT listener stays for inter-broker traffic and setup.
+     */
+    static Properties properties(Path logDir, int brokerPort, int controllerPort, Map<String, String> overrides,
+                                 Map<String, Map.Entry<String, Integer>> extraListeners) {
         Map<String, String> settings = new LinkedHashMap<>();
         // Sized for one small machine: one broker, few threads, small buffers.
         settings.put("num.network.threads", "2");
@@ -53,9 +63,15 @@ final class BrokerSettings {
         settings.put("process.roles", "broker,controller");
         settings.put("node.id", "1");
         settings.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + brokerPort);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        extraListeners.forEach((name, protocolAndPort) -> {
+            listeners.append(',').append(name).append("://127.0.0.1:").append(protocolAndPort.getValue());
+            protocols.append(',').append(name).append(':').append(protocolAndPort.getKey());
+        });
+        settings.put("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        settings.put("advertised.listeners", listeners.toString());
+        settings.put("listener.security.protocol.map", protocols.toString());
         settings.put("controller.listener.names", "CONTROLLER");
         settings.put("inter.broker.listener.name", "PLAINTEXT");
         settings.put("log.dirs", logDir.toAbsolutePath().toString());

@@ -52,6 +52,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final KafkaRaftServer server;
     private final Admin admin;
+    private Map<String, String> listenerAddresses = Map.of();
     private boolean closed;
 
     private EmbeddedKafka(Path dataDir, boolean ownsDataDir, String bootstrapServers, KafkaRaftServer server) {
@@ -86,7 +87,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(dataDir, false, overrides);
     }
 
+    /**
+     * Starts a broker with extra client listeners next to the PLAINTEXT one (which inter-broker traffic and
+     * {@link #admin()} keep using): {@code listeners} maps a listener name (e.g. {@code SCRAM}) to its security
+     * protocol ({@code SASL_SSL}, {@code SSL}); its settings go in {@code overrides} as
+     * {@code listener.name.<name lower-case>.*}. For tests of secured clients; see {@link #bootstrapServers(String)}.
+     */
+    public static EmbeddedKafka start(Path dataDir, Map<String, String> overrides, Map<String, String> listeners) {
+        return start(dataDir, false, overrides, listeners);
+    }
+
     private static EmbeddedKafka start(Path dataDir, boolean ownsDataDir, Map<String, String> overrides) {
+        return start(dataDir, ownsDataDir, overrides, Map.of());
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean ownsDataDir, Map<String, String> overrides,
+                                       Map<String, String> extraListeners) {
         long started = System.nanoTime();
         Path logDir = dataDir.resolve("kafka");
         try {
@@ -97,8 +113,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             // A port picked up front can be taken by another process before the broker binds it: try fresh ones.
-            int[] ports = LoopbackPorts.pick(2);
-            Properties props = BrokerSettings.properties(logDir, ports[0], ports[1], overrides);
+            int[] ports = LoopbackPorts.pick(2 + extraListeners.size());
+            Map<String, Map.Entry<String, Integer>> extra = new java.util.LinkedHashMap<>();
+            int next = 2;
+            for (Map.Entry<String, String> listener : extraListeners.entrySet()) {
+                extra.put(listener.getKey(), Map.entry(listener.getValue(), ports[next++]));
+            }
+            Properties props = BrokerSettings.properties(logDir, ports[0], ports[1], overrides, extra);
             BrokerStorage.formatIfNeeded(logDir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             try {
@@ -111,6 +132,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 continue;
             }
             EmbeddedKafka kafka = new EmbeddedKafka(dataDir, ownsDataDir, "127.0.0.1:" + ports[0], server);
+            Map<String, String> addresses = new java.util.HashMap<>();
+            extra.forEach((name, protocolAndPort) -> addresses.put(name, "127.0.0.1:" + protocolAndPort.getValue()));
+            kafka.listenerAddresses = Map.copyOf(addresses);
             kafka.awaitReady();
             log.info("Embedded Kafka broker ready at {} (data in {}) in {} ms", kafka.bootstrapServers, logDir,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -118,6 +142,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         throw new KafkaException("the embedded Kafka broker did not start after " + START_ATTEMPTS + " attempts",
                 lastFailure);
+    }
+
+    /** {@code host:port} of an extra listener given to {@link #start(Path, Map, Map)}. */
+    public String bootstrapServers(String listener) {
+        String address = listenerAddresses.get(listener);
+        if (address == null) {
+            throw new IllegalArgumentException("no listener " + listener + "; listeners: " + listenerAddresses.keySet());
+        }
+        return address;
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

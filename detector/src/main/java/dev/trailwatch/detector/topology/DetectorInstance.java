@@ -71,8 +71,17 @@ public final class DetectorInstance implements AutoCloseable {
     }
 
     public static DetectorInstance start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush) {
+        return start(config, loadRules(config), metrics, flush);
+    }
+
+    /** The bundled rules plus those in {@code rules.dir}; a bad file fails here, before anything connects. */
+    public static RulePack loadRules(DetectorConfig config) {
         String rulesDir = config.get(Settings.RULES_DIR);
-        RulePack rules = RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
+        return RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
+    }
+
+    public static DetectorInstance start(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
+                                         FlushSignal flush) {
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());

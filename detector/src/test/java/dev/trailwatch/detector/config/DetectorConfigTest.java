@@ -56,6 +56,42 @@ class DetectorConfigTest {
     }
 
     @Test
+    void ignoresTheServiceLinkVariablesKubernetesInjects() {
+        // What Kubernetes injects for Services named trailwatch, kafka and trailwatch-metrics in the namespace.
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "TRAILWATCH_PORT", "tcp://10.96.0.7:9464",
+                "TRAILWATCH_PORT_9464_TCP", "tcp://10.96.0.7:9464",
+                "TRAILWATCH_PORT_9464_TCP_ADDR", "10.96.0.7",
+                "TRAILWATCH_PORT_9464_TCP_PORT", "9464",
+                "TRAILWATCH_PORT_9464_TCP_PROTO", "tcp",
+                "TRAILWATCH_SERVICE_HOST", "10.96.0.7",
+                "TRAILWATCH_SERVICE_PORT", "9464",
+                "TRAILWATCH_SERVICE_PORT_METRICS", "9464",
+                "KAFKA_SERVICE_HOST", "10.96.0.9",
+                "KAFKA_PORT", "tcp://10.96.0.9:9092"));
+        env.put("TRAILWATCH_METRICS_PORT", "tcp://10.96.0.8:9464");
+        env.put("KAFKA_PORT_9092_TCP_ADDR", "10.96.0.9");
+        env.put("TRAILWATCH_ALERTS_MIN_SEVERITY", "MEDIUM");
+
+        DetectorConfig config = DetectorConfig.load(null, env);
+
+        assertThat(config.minSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(config.get(Settings.METRICS_PORT)).isEqualTo(9464);
+        assertThat(config.kafka()).isEmpty();
+    }
+
+    @Test
+    void stillRejectsAMistypedSettingThatLooksLikeAPort() {
+        assertThatThrownBy(() -> DetectorConfig.load(null, Map.of("TRAILWATCH_METRIC_PORT", "9500")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown environment variable TRAILWATCH_METRIC_PORT")
+                .hasMessageContaining("TRAILWATCH_METRICS_PORT");
+        assertThatThrownBy(() -> DetectorConfig.load(null, Map.of("TRAILWATCH_SUPRESSION_WINDOW", "1h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRAILWATCH_SUPRESSION_WINDOW");
+    }
+
+    @Test
     void letsTheUserOverrideKafkaStreamsDefaults() {
         DetectorConfig config = DetectorConfig.fromMap(Map.of("kafka.processing.guarantee", "at_least_once"));
 

@@ -4,6 +4,10 @@ import dev.trailwatch.ingest.source.IngestSource;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import dev.trailwatch.ingest.launch.KafkaCheckFailed;
+import dev.trailwatch.ingest.launch.KafkaReach;
+import dev.trailwatch.ingest.launch.StopSignals;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -34,12 +38,41 @@ abstract class IngestCommand implements Callable<Integer> {
             err.println("trailwatch-ingest: " + e.getMessage());
             return IngestCli.BAD_INPUT;
         }
-        long start = System.nanoTime();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            stopped.set(true);
+            source.stop();
+        };
+        try (source; StopSignals.Registration signals = StopSignals.onStop(stop)) {
+            if (!signals.handled()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop));
+            }
+            Map<String, Object> settings;
+            try {
+                settings = checkedProducerSettings();
+            } catch (BadInput e) {
+                err.println("trailwatch-ingest: " + e.getMessage());
+                return IngestCli.BAD_INPUT;
+            } catch (KafkaCheckFailed e) {
+                err.println("trailwatch-ingest: " + e.getMessage());
+                return stopped.get() ? 0 : e.exitCode(); // stopped while connecting: nothing was done
+            }
+            return produce(source, settings, err);
+        }
+    }
+
+    /** The producer settings, once Kafka has answered with them (before any record is read). */
+    private Map<String, Object> checkedProducerSettings() throws BadInput {
         Map<String, Object> settings = kafka.producerSettings();
-        try (source; Producer<String, byte[]> producer = new KafkaProducer<>(settings)) {
+        KafkaReach.check(settings, kafka.bootstrapSource(), KafkaReach.DEFAULT_TIMEOUT);
+        return settings;
+    }
+
+    private int produce(IngestSource source, Map<String, Object> settings, PrintWriter err) {
+        long start = System.nanoTime();
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(settings)) {
             ProducerEmitter out = new ProducerEmitter(producer, TopicTimeLimits.of(settings, kafka.topic),
                     kafka.deadLetterTopic);
-            Runtime.getRuntime().addShutdownHook(new Thread(source::stop));
             int code = runInto(source, out, producer, err);
             double secs = (System.nanoTime() - start) / 1e9;
             String deadLetters = kafka.deadLetterTopic == null ? ""

@@ -4,6 +4,7 @@ import dev.trailwatch.ingest.source.Routing;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +44,17 @@ final class KafkaOptions {
         return new Routing(topic, insightsTopic);
     }
 
-    Map<String, Object> producerSettings() throws IOException {
+    /** Where the bootstrap servers came from, for messages. */
+    String bootstrapSource() {
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (env != null && env.equals(bootstrapServers)) {
+            return "KAFKA_BOOTSTRAP_SERVERS";
+        }
+        return "localhost:9092".equals(bootstrapServers) ? "the default; set --bootstrap-servers" : "--bootstrap-servers";
+    }
+
+    /** The producer's settings; a producer config file that cannot be read is the user's to fix. */
+    Map<String, Object> producerSettings() throws IngestCommand.BadInput {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -56,8 +67,12 @@ final class KafkaOptions {
             Properties file = new Properties();
             try (Reader r = Files.newBufferedReader(producerConfig)) {
                 file.load(r);
+            } catch (NoSuchFileException e) {
+                throw new IngestCommand.BadInput("--producer-config " + producerConfig + ": no such file");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IngestCommand.BadInput("--producer-config " + producerConfig + ": " + e.getMessage());
             }
-            file.forEach((k, v) -> p.put(k.toString(), v));
+            file.forEach((k, v) -> p.put(k.toString().trim(), v.toString().trim()));
         }
         p.putAll(producerProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
