@@ -2,6 +2,7 @@ package dev.trailwatch.detector.parse;
 
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
@@ -14,13 +15,13 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
 
-    /** Header the ingest connector puts on each record: {@code s3}, {@code eventbridge}, {@code file}. */
-    public static final String SOURCE_HEADER = "trailwatch.source";
+    /** Header every producer of the events topic sets: {@code s3}, {@code eventbridge}, {@code file} (the wire contract). */
+    public static final String SOURCE_HEADER = RecordHeaders.SOURCE;
     /**
-     * Header with the epoch millis at which the record was produced to the events topic (set by the ingest connector
-     * and by scan/demo). Streams carries headers along, so the alert sink can measure produce-to-alert latency.
+     * Header with the epoch millis at which the record was produced to the events topic (the wire contract, declared in
+     * the ingest module). Streams carries headers along, so the alert sink can measure produce-to-alert latency.
      */
-    public static final String INGESTED_AT_HEADER = "trailwatch.ingested-at";
+    public static final String INGESTED_AT_HEADER = RecordHeaders.INGESTED_AT;
 
     private final CloudTrailParser parser;
     private final TrailWatchMetrics metrics;

@@ -2,16 +2,11 @@ package dev.trailwatch.ingest.cli;
 
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.RecordEmitter;
-import dev.trailwatch.ingest.source.RecordHeaders;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import dev.trailwatch.ingest.source.WireFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +30,8 @@ final class ProducerEmitter implements RecordEmitter {
         if (failed != null) {
             throw new IllegalStateException("Kafka send failed: " + failed.getMessage(), failed);
         }
-        long time = r.record().eventTimeMillis();
-        List<Header> headers = new ArrayList<>(r.headers().size());
-        r.headers().forEach((k, v) -> headers.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-        headers.add(new RecordHeader(RecordHeaders.INGESTED_AT,
-                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, time < 0 ? null : time,
-                r.record().recipientAccountId(), r.record().json(), headers);
+        ProducerRecord<String, byte[]> record = WireFormat.producerRecord(r.topic(), r.record(), r.headers(),
+                System.currentTimeMillis());
         producer.send(record, (metadata, e) -> {
             if (e != null) {
                 sendFailure.compareAndSet(null, e);
