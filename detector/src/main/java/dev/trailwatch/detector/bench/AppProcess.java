@@ -60,6 +60,26 @@ final class AppProcess implements AutoCloseable {
         return start(BaselineApp.class, List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"), 0);
     }
 
+    /** Starts {@code trailwatch scan ARGS} (the scan stage: the command as a user runs it, broker and all). */
+    static AppProcess scan(List<String> args, List<String> jvmOptions, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("scan"));
+        command.addAll(args);
+        return start(TrailWatchApp.class, command, jvmOptions, log, 0);
+    }
+
+    /** Waits for the process to exit, sampling its peak RSS; its exit code, or -1 when it was stopped at the timeout. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+            sampleRss();
+            if (System.nanoTime() > deadline) {
+                close();
+                return -1;
+            }
+        }
+        return process.exitValue();
+    }
+
     private static Path write(Properties props, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file)) {
             props.store(out, "trailwatch bench: the app under test");

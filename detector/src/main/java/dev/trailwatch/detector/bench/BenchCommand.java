@@ -90,6 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Partitions of the events topic (default ${DEFAULT-VALUE}); see docs/performance.md.")
     int partitions;
 
+    @Option(names = "--scan-events", paramLabel = "N", defaultValue = "500000",
+            description = "Events for the scan stage: 'trailwatch scan' over sorted and unsorted JSON lines and a "
+                    + ".json.gz S3-layout tree (default ${DEFAULT-VALUE}); 0 skips it.")
+    long scanEvents;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -130,6 +135,11 @@ public final class BenchCommand implements Callable<Integer> {
                         finish(detector, producer, report, err);
                     }
                 }
+            }
+            if (scanEvents > 0) {
+                progress(err, "scan stage: writing %,d events as JSON lines and a .json.gz tree", scanEvents);
+                report.scan(ScanStage.run(work, seed + 2, accounts, scanEvents, jvm, STAGE_TIMEOUT));
+                progress(err, "scan %s", report.scanLine());
             }
             report.benchJvmRss(BenchReport.ownPeakRssMb());
             report.print(spec.commandLine().getOut());
@@ -176,6 +186,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (partitions < 1 || partitions > 64) {
             throw new IllegalArgumentException("--partitions must be between 1 and 64");
+        }
+        if (scanEvents != 0 && scanEvents < 1_000) {
+            throw new IllegalArgumentException("--scan-events must be 0 or at least 1000");
         }
         if (rounds < 1 || rounds > 5) {
             throw new IllegalArgumentException("--rounds must be between 1 and 5");

@@ -139,9 +139,11 @@ public final class ScanCommand implements Callable<Integer> {
                          (where, why) -> err.println("rejected: " + where + ": " + why));
                  EventTimeSorter sorter = new EventTimeSorter(Sizes.parse(sortMemory), spill,
                          e -> feeder.send(e.record(), e.source()))) {
-                new ScanFeed(sorter, window, filter::mayHold, filter::accepts)
-                        .feed(objects, feeder.sink("file"), progress);
+                ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
+                feed.feed(objects, feeder.sink("file"), progress);
                 feeder.flush();
+                err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
+                        ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
                 new Drain(pipeline, TIMEOUT).await(flush, collector);
                 readerRejected = feeder.rejected();
                 behind = sorter.behindWatermark();
@@ -164,11 +166,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** Lists S3 before the broker starts, so that a wrong bucket or missing rights fail at once. */
     private static java.util.Iterator<dev.trailwatch.detector.pipeline.TrailObject> listed(ScanInputs inputs) {
-        try {
-            return inputs.objects();
-        } catch (software.amazon.awssdk.core.exception.SdkException e) {
-            throw new IllegalArgumentException("cannot list " + e.getMessage(), e);
-        }
+        return inputs.objects();
     }
 
     private static Instant instant(String option, String text) {

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * What {@code scan} reads: local files and folders and {@code s3://bucket/prefix} locations, as one stream of objects
@@ -86,7 +87,13 @@ final class ScanInputs implements AutoCloseable {
         List<Iterator<TrailObject>> sources = new ArrayList<>();
         sources.add(local.iterator());
         for (String location : s3Locations) {
-            Iterator<TrailObject> listed = s3.list(location);
+            Iterator<TrailObject> listed;
+            try {
+                listed = s3.list(location);
+                listed.hasNext();
+            } catch (SdkException e) {
+                throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
+            }
             if (!listed.hasNext()) {
                 throw new IllegalArgumentException("no CloudTrail log files under " + location
                         + (filter.narrows() ? " for the given --since/--until/--accounts/--regions" : ""));
