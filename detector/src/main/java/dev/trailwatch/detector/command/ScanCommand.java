@@ -128,7 +128,7 @@ public final class ScanCommand implements Callable<Integer> {
         long readerRejected;
         long behind;
         try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
-            var objects = listed(inputs);
+            var objects = inputs.objects(); // S3 is listed before the broker starts: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
             try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
@@ -162,11 +162,6 @@ public final class ScanCommand implements Callable<Integer> {
         }
         err.flush();
         return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
-    }
-
-    /** Lists S3 before the broker starts, so that a wrong bucket or missing rights fail at once. */
-    private static java.util.Iterator<dev.trailwatch.detector.pipeline.TrailObject> listed(ScanInputs inputs) {
-        return inputs.objects();
     }
 
     private static Instant instant(String option, String text) {
