@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -211,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
         AtomicLong bytes = new AtomicLong();
         List<TrafficGenerator.Attack> attacks = generator.generate(events, (i, e) -> {
             bytes.addAndGet(e.value().length);
-            producer.send(new ProducerRecord<>(INPUT, e.key(), e.value()));
+            producer.send(e.toProducerRecord(INPUT));
         });
         producer.flush();
         double seconds = (System.nanoTime() - t0) / 1e9;

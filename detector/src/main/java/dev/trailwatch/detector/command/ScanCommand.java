@@ -103,9 +103,9 @@ public final class ScanCommand implements Callable<Integer> {
                     + "the whole input.")
     String sortWindow;
 
-    @Option(names = "--sort-memory", paramLabel = "SIZE", defaultValue = "256MB",
+    @Option(names = "--sort-memory", paramLabel = "SIZE",
             description = "Records held in memory while sorting before a sorted run is spilled to disk "
-                    + "(default ${DEFAULT-VALUE}).")
+                    + "(default: a quarter of the JVM's heap, at most 256MB).")
     String sortMemory;
 
     @Parameters(arity = "1..*", paramLabel = "PATH",
@@ -137,7 +137,7 @@ public final class ScanCommand implements Callable<Integer> {
                  EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
                          pipeline.config().get(Settings.TOPIC_EVENTS),
                          (where, why) -> err.println("rejected: " + where + ": " + why));
-                 EventTimeSorter sorter = new EventTimeSorter(Sizes.parse(sortMemory), spill,
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill,
                          e -> feeder.send(e.record(), e.source()))) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
                 feed.feed(objects, feeder.sink("file"), progress);
@@ -162,6 +162,13 @@ public final class ScanCommand implements Callable<Integer> {
         }
         err.flush();
         return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
+    }
+
+    private long sortMemoryBytes() {
+        if (sortMemory != null) {
+            return Sizes.parse(sortMemory);
+        }
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 
     private static Instant instant(String option, String text) {
