@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Predicate;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Reads CloudTrail objects in {@link TrailObject#ORDER} and hands their records to the sorter, so that the detector
@@ -78,7 +79,9 @@ public final class ScanFeed {
         };
         try (InputStream in = object.opener().open()) {
             reader.read(in, object.location(), sink);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | SdkException e) {
+            // the object's stream failed (disk, network): its complete records are in, the rest is reported;
+            // a failure of the sorter itself (its spill disk) is not caught here: it stops the scan
             rejected.rejected(object.location(), "cannot read: " + e.getMessage());
         }
         return count[0];
