@@ -62,7 +62,28 @@ final class AppProcess implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(config.asMap());
         Path file = write(props, dir.resolve("baseline.properties"));
-        return start(BaselineApp.class.getName(), List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"), 0);
+        return start(BaselineApp.class.getName(), List.of(file.toString()), jvmOptions, dir.resolve("baseline.log"),
+                0);
+    }
+
+    /** Starts {@code trailwatch scan ARGS} (the scan stage: the command as a user runs it, broker and all). */
+    static AppProcess scan(List<String> args, List<String> jvmOptions, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("scan"));
+        command.addAll(args);
+        return start(TRAILWATCH_MAIN, command, jvmOptions, log, 0);
+    }
+
+    /** Waits for the process to exit, sampling its peak RSS; its exit code, or -1 when it was stopped at the timeout. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+            sampleRss();
+            if (System.nanoTime() > deadline) {
+                close();
+                return -1;
+            }
+        }
+        return process.exitValue();
     }
 
     private static Path write(Properties props, Path file) throws IOException {

@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -90,6 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Partitions of the events topic (default ${DEFAULT-VALUE}); see docs/performance.md.")
     int partitions;
 
+    @Option(names = "--scan-events", paramLabel = "N", defaultValue = "500000",
+            description = "Events for the scan stage: 'trailwatch scan' over sorted and unsorted JSON lines and a "
+                    + ".json.gz S3-layout tree (default ${DEFAULT-VALUE}); 0 skips it.")
+    long scanEvents;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -130,6 +134,11 @@ public final class BenchCommand implements Callable<Integer> {
                         finish(detector, producer, report, err);
                     }
                 }
+            }
+            if (scanEvents > 0) {
+                progress(err, "scan stage: writing %,d events as JSON lines and a .json.gz tree", scanEvents);
+                report.scan(ScanStage.run(work, seed + 2, accounts, scanEvents, jvm, STAGE_TIMEOUT));
+                progress(err, "scan %s", report.scanLine());
             }
             report.benchJvmRss(BenchReport.ownPeakRssMb());
             report.print(spec.commandLine().getOut());
@@ -177,6 +186,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (partitions < 1 || partitions > 64) {
             throw new IllegalArgumentException("--partitions must be between 1 and 64");
         }
+        if (scanEvents != 0 && scanEvents < 1_000) {
+            throw new IllegalArgumentException("--scan-events must be 0 or at least 1000");
+        }
         if (rounds < 1 || rounds > 5) {
             throw new IllegalArgumentException("--rounds must be between 1 and 5");
         }
@@ -198,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
         AtomicLong bytes = new AtomicLong();
         List<TrafficGenerator.Attack> attacks = generator.generate(events, (i, e) -> {
             bytes.addAndGet(e.value().length);
-            producer.send(new ProducerRecord<>(INPUT, e.key(), e.value()));
+            producer.send(e.toProducerRecord(INPUT));
         });
         producer.flush();
         double seconds = (System.nanoTime() - t0) / 1e9;

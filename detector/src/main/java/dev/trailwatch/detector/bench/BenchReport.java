@@ -86,6 +86,21 @@ final class BenchReport {
         result.put("state_dir_bytes", stateBytes);
     }
 
+    private Map<String, Object> scan;
+
+    void scan(Map<String, Object> scan) {
+        this.scan = scan;
+        result.put("scan", scan);
+    }
+
+    @SuppressWarnings("unchecked")
+    String scanLine() {
+        return ((List<Map<String, Object>>) scan.get("runs")).stream()
+                .map(r -> String.format(Locale.ROOT, "%s: %,d ev/s, %s MB RSS, late %s", r.get("input"),
+                        (Long) r.get("events_per_s"), r.get("peak_rss_mb"), r.get("late")))
+                .collect(Collectors.joining("; "));
+    }
+
     void benchJvmRss(long mb) {
         result.put("bench_jvm_peak_rss_mb", mb);
     }
@@ -127,6 +142,13 @@ final class BenchReport {
         long total = entries == null ? 0 : entries.values().stream().mapToLong(v -> (Long) v).sum();
         out.printf("%-34s %s MB peak RSS (%s), state %,d entries, %,d KB on disk%n", "detector process", detectorRss,
                 result.get("detector_jvm"), total, (Long) result.get("state_dir_bytes") / 1024);
+        if (scan != null) {
+            out.printf("%-34s %,d events (%s MB JSON lines, %s .json.gz files), end to end incl. JVM + broker start%n",
+                    "5. scan", (Long) scan.get("events"), scan.get("json_mb"), scan.get("gz_files"));
+            for (String line : scanLine().split("; ")) {
+                out.printf("%-34s %s%n", "", line);
+            }
+        }
         out.printf(Locale.ROOT, "bench: detector=%d baseline=%d ceiling=%d ratio=%.3f p99_ms=%s rss_mb=%d%n",
                 detector, baseline, ceiling, ratio(), latency == null ? "n/a" : latency.get("p99_ms"), detectorRss);
         out.flush();

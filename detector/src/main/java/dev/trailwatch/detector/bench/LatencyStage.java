@@ -35,7 +35,7 @@ final class LatencyStage {
         long interval = 1_000_000_000L / rate;
         List<TrafficGenerator.Attack> attacks = generator.generate(total, (i, e) -> {
             pace(start + i * interval);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, e.key(), e.value());
+            ProducerRecord<String, byte[]> record = e.toProducerRecord(topic);
             String id = e.attackEventId();
             if (id != null) {
                 producer.send(record, (metadata, error) -> ackedAt.put(id, System.nanoTime()));

@@ -1,14 +1,19 @@
 package dev.trailwatch.detector.bench;
 
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.source.RecordHeaders;
+import dev.trailwatch.ingest.source.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Realistic CloudTrail traffic for {@code trailwatch bench}: an organization of {@code accounts} accounts, each with
@@ -40,8 +45,17 @@ public final class TrafficGenerator {
     public record Attack(String name, String ruleId, Set<String> eventIds, String triggerEventId) {
     }
 
-    /** One record: its key (recipientAccountId), JSON bytes, and its eventID when it is an attack step (else null). */
-    public record Event(String key, byte[] value, String attackEventId) {
+    /**
+     * One record: its key (recipientAccountId), JSON bytes, its eventID when it is an attack step (else null) and its
+     * eventTime in epoch millis.
+     */
+    public record Event(String key, byte[] value, String attackEventId, long eventTimeMillis) {
+
+        /** The record as every producer of the events topic writes it: the ingest module's wire contract. */
+        public ProducerRecord<String, byte[]> toProducerRecord(String topic) {
+            return WireFormat.producerRecord(topic, new CloudTrailRecord(value, key, eventTimeMillis, "bench", null),
+                    Map.of(RecordHeaders.SOURCE, "bench"), System.currentTimeMillis());
+        }
     }
 
     public interface Sink {
@@ -230,7 +244,8 @@ public final class TrafficGenerator {
                 key = (String) step[1];
                 json = attack((String) step[0], key, (String) step[2], (String) step[3], (String) step[4], when, rng);
             }
-            sink.accept(i, new Event(key, json.getBytes(StandardCharsets.UTF_8), attackId));
+            sink.accept(i, new Event(key, json.getBytes(StandardCharsets.UTF_8), attackId,
+                    Math.floorDiv(when, 1_000) * 1_000));
         }
         return attacks;
     }

@@ -98,8 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Feeding the bundled sample CloudTrail logs; alerts follow.");
             out.flush();
             int files = SampleData.feed(feeder);
-            new Drain(pipeline.bootstrapServers(), Duration.ofMinutes(5))
-                    .await(feeder, metrics, FlushSignal.never(), collector);
+            new Drain(pipeline, Duration.ofMinutes(5)).await(FlushSignal.never(), collector);
             out.printf("%nDemo data done: %d files, %d events, %d alerts, %d rejected%s.%n", files,
                     metrics.eventsRead(), collector.received(), feeder.rejected() + metrics.eventsRejected(),
                     Summary.breakdown(feeder.rejected(), metrics));

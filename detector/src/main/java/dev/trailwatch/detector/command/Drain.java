@@ -1,36 +1,43 @@
 package dev.trailwatch.detector.command;
 
+import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.pipeline.AlertCollector;
-import dev.trailwatch.detector.pipeline.EventFeeder;
-import dev.trailwatch.detector.pipeline.Quiescence;
+import dev.trailwatch.detector.pipeline.Completion;
+import dev.trailwatch.detector.pipeline.LocalPipeline;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 
-/** Waits until everything fed has been processed, flushed and collected; fails loudly rather than cut output short. */
+/**
+ * Waits until everything fed has been processed, flushed and collected (see {@link Completion}: by work done, not by
+ * a quiet spell); fails loudly rather than cut output short.
+ */
 final class Drain {
 
-    private static final Duration QUIET_PERIOD = Duration.ofMillis(700);
+    /** How often the time-holding processors check the flush signal. */
+    private static final Duration FLUSH_CHECK = Duration.ofMillis(200);
+    private static final int MAX_FLUSH_ROUNDS = 50;
 
-    private final String bootstrapServers;
+    private final LocalPipeline pipeline;
     private final Duration timeout;
 
-    Drain(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    Drain(LocalPipeline pipeline, Duration timeout) {
+        this.pipeline = pipeline;
         this.timeout = timeout;
     }
 
-    void await(EventFeeder feeder, TrailWatchMetrics metrics, FlushSignal flush, AlertCollector collector)
-            throws InterruptedException, ExecutionException {
-        try (Quiescence quiescence = new Quiescence(bootstrapServers, QUIET_PERIOD)) {
-            long fed = feeder.delivered();
-            if (!quiescence.awaitParsed(fed, () -> metrics.eventsRead() + metrics.eventsRejected(), timeout)) {
-                throw new IllegalStateException("the detector did not read all " + fed + " records within "
+    void await(FlushSignal flush, AlertCollector collector) throws InterruptedException, ExecutionException {
+        String input = pipeline.config().get(Settings.TOPIC_EVENTS);
+        try (Completion completion = new Completion(pipeline.bootstrapServers(), pipeline.config().applicationId(),
+                pipeline.detector(), FLUSH_CHECK, pipeline.commitInterval())) {
+            if (!completion.awaitProcessed(input, timeout)) {
+                throw new IllegalStateException("the detector did not process every record within "
                         + timeout.toMinutes() + " minutes");
             }
-            if (flush.enabled() && !quiescence.flushUntilQuiet(flush, 50)) {
-                throw new IllegalStateException("the detector kept writing after 50 flush rounds");
+            if (flush.enabled() && !completion.flushUntilDone(flush, input, MAX_FLUSH_ROUNDS, timeout)) {
+                throw new IllegalStateException("the detector kept writing after " + MAX_FLUSH_ROUNDS
+                        + " flush rounds");
             }
         }
         if (!collector.awaitCaughtUp(Duration.ofMinutes(1))) {

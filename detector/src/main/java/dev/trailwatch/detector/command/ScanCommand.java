@@ -1,29 +1,42 @@
 package dev.trailwatch.detector.command;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Durations;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.config.Sizes;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.embedded.DataDirs;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.pipeline.AlertCollector;
+import dev.trailwatch.detector.pipeline.EventFeeder;
+import dev.trailwatch.detector.pipeline.EventTimeSorter;
+import dev.trailwatch.detector.pipeline.LocalPipeline;
+import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
-import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.config.Settings;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
-import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.pipeline.AlertCollector;
-import dev.trailwatch.detector.pipeline.EventFeeder;
-import dev.trailwatch.detector.pipeline.LocalPipeline;
+import dev.trailwatch.ingest.reader.EventTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,17 +45,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trailwatch scan}: the production topology over CloudTrail log files, on an in-process broker. At the end of
- * the input every open window is closed and every pending alert written, as a live detector would once time moved on.
+ * {@code trailwatch scan}: the production topology over CloudTrail history, on an in-process broker. Input is put
+ * into event-time order first (whatever the order of arguments, files, keys or records), so a replay gives the live
+ * answer; the scan ends when every record is processed and every window closed, and alerts are written in a
+ * deterministic order.
  */
-@Command(name = "scan", mixinStandardHelpOptions = true,
-        description = {"Run every detection over CloudTrail log files and folders (.json, .json.gz; recursive; "
-                + "digest files skipped) and write the alerts as JSON lines.",
-                "Prints 'N events, M alerts, K rejected' to stderr and exits 0; unreadable files and records are "
-                        + "reported and counted, never fatal."})
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run every detection over CloudTrail log files, folders (.json, .json.gz, .jsonl; recursive; "
+                + "digest files skipped) and s3://bucket/prefix locations, in event-time order.",
+                "Alerts go to stdout (or --out) in the order of their first event; a summary "
+                        + "'N events, M alerts, K rejected' goes to stderr. Exit 0; 1 with --fail-on when an alert at "
+                        + "or above that severity was found; 2 for a usage error (a path with no CloudTrail files)."})
 public final class ScanCommand implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
+            .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)
+            .thenComparing(Alert::lastEventTime);
+
+    /** Output formats. */
+    enum Format { json, text }
 
     @Spec
     CommandSpec spec;
@@ -53,6 +75,40 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write alerts here instead of stdout.")
     Path out;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (one alert contract object per line, the default) or text (the demo's lines).")
+    Format format;
+
+    @Option(names = "--since", paramLabel = "TIME",
+            description = "Only events at or after TIME (ISO-8601, e.g. 2026-11-01T00:00:00Z or 2026-11-01).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Only events before TIME (ISO-8601).")
+    String until;
+
+    @Option(names = "--accounts", paramLabel = "ID", split = ",",
+            description = "Only these accounts (recipientAccountId); in S3 only their folders are listed.")
+    List<String> accounts = new ArrayList<>();
+
+    @Option(names = "--regions", paramLabel = "REGION", split = ",",
+            description = "Only these regions (awsRegion); in S3 only their folders are listed.")
+    List<String> regions = new ArrayList<>();
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "Exit 1 when an alert at or above SEVERITY (INFO, LOW, MEDIUM, HIGH, CRITICAL) is found.")
+    String failOn;
+
+    @Option(names = "--sort-window", paramLabel = "DURATION",
+            description = "Release events once the delivery times in CloudTrail file names are this far past them "
+                    + "(e.g. 1h), bounding temporary disk for months of S3 history. Default: none, an exact sort of "
+                    + "the whole input.")
+    String sortWindow;
+
+    @Option(names = "--sort-memory", paramLabel = "SIZE",
+            description = "Records held in memory while sorting before a sorted run is spilled to disk "
+                    + "(default: a quarter of the JVM's heap, at most 256MB).")
+    String sortMemory;
+
     @Parameters(arity = "1..*", paramLabel = "PATH",
             description = "CloudTrail log files, folders, or s3://bucket/prefix locations (AWS credentials, region and "
                     + "endpoint from the SDK's standard settings; TRAILWATCH_S3_PATH_STYLE=true for path-style).")
@@ -60,56 +116,97 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
+        Severity threshold = failOn == null ? null : Severity.parse(failOn);
+        Duration window = sortWindow == null ? null : Durations.parse(sortWindow);
+        ScanFilter filter = new ScanFilter(instant("--since", since), instant("--until", until),
+                new HashSet<>(accounts), new HashSet<>(regions), window == null ? Duration.ofHours(1) : window);
         OutputFile.check("--out", out);
+        DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
         DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
-        ScanInputs inputs = ScanInputs.of(paths);
         PrintWriter err = spec.commandLine().getErr();
+        List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
-        long alerts;
+        Path spill = Files.createTempDirectory("trailwatch-scan-sort-");
         long readerRejected;
-        try (OutputStream sink = open(out);
-             LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
-             AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
-                     Topics.from(pipeline.config()).alerts(), jsonLines(sink, config));
-             EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
-                     pipeline.config().get(Settings.TOPIC_EVENTS),
-                     (where, why) -> err.println("rejected: " + where + ": " + why))) {
-            inputs.feedAll(feeder, err);
-            new Drain(pipeline.bootstrapServers(), TIMEOUT).await(feeder, metrics, flush, collector);
-            alerts = collector.received();
-            readerRejected = feeder.rejected();
-        }
-        err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), alerts,
-                readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
-        err.flush();
-        return 0;
-    }
-
-    private static OutputStream open(Path out) throws IOException {
-        if (out == null) {
-            return new BufferedOutputStream(System.out) {
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
-        }
-        return new BufferedOutputStream(Files.newOutputStream(out));
-    }
-
-    /** One alert per line, in the configured {@code alerts.format} (native contract or OCSF finding). */
-    private static java.util.function.Consumer<Alert> jsonLines(OutputStream sink, DetectorConfig config) {
-        TopicSpec<String, Alert> alerts = Topics.from(config).alerts();
-        org.apache.kafka.common.serialization.Serializer<Alert> writer = alerts.valueSerde().serializer();
-        return alert -> {
-            try {
-                sink.write(writer.serialize(alerts.name(), alert));
-                sink.write('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        long behind;
+        try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
+            var objects = inputs.objects(); // S3 is listed before the broker starts: a wrong bucket fails at once
+            ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
+                    inputs.localBytes());
+            try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
+                 AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
+                         Topics.from(pipeline.config()).alerts(), alerts::add);
+                 EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
+                         pipeline.config().get(Settings.TOPIC_EVENTS),
+                         (where, why) -> err.println("rejected: " + where + ": " + why));
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill,
+                         e -> feeder.send(e.record(), e.source()))) {
+                ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
+                feed.feed(objects, feeder.sink("file"), progress);
+                feeder.flush();
+                err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
+                        ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
+                new Drain(pipeline, TIMEOUT).await(flush, collector);
+                readerRejected = feeder.rejected();
+                behind = sorter.behindWatermark();
             }
-        };
+        } finally {
+            DataDirs.deleteRecursively(spill);
+        }
+        List<Alert> sorted = new ArrayList<>(alerts);
+        sorted.sort(OUTPUT_ORDER);
+        write(sorted, Topics.from(config).alerts());
+        err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), sorted.size(),
+                readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
+        if (behind > 0) {
+            err.printf("%d events arrived more than --sort-window after later ones and were sent out of order%n",
+                    behind);
+        }
+        err.flush();
+        return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
+    }
+
+    private long sortMemoryBytes() {
+        if (sortMemory != null) {
+            return Sizes.parse(sortMemory);
+        }
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    private static Instant instant(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        String value = text.length() == 10 ? text + "T00:00:00Z" : text;
+        try {
+            return Instant.ofEpochMilli(EventTimes.parseMillis(value));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not an ISO-8601 time with a zone such as "
+                    + "2026-11-01T00:00:00Z, or a date such as 2026-11-01 (UTC)", e);
+        }
+    }
+
+    /** JSON lines in the configured {@code alerts.format} (the native contract or OCSF findings), or text lines. */
+    private void write(List<Alert> alerts, TopicSpec<String, Alert> topic) throws IOException {
+        Serializer<Alert> json = topic.valueSerde().serializer();
+        if (out == null) {
+            Writer stdout = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+            writeLines(alerts, json, topic.name(), stdout);
+            stdout.flush(); // stdout stays open
+            return;
+        }
+        try (Writer file = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            writeLines(alerts, json, topic.name(), file);
+        }
+    }
+
+    private void writeLines(List<Alert> alerts, Serializer<Alert> json, String topic, Writer lines)
+            throws IOException {
+        for (Alert alert : alerts) {
+            lines.write(format == Format.text ? AlertLine.format(alert)
+                    : new String(json.serialize(topic, alert), StandardCharsets.UTF_8));
+            lines.write(System.lineSeparator());
+        }
     }
 }

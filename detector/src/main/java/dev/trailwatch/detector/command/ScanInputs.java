@@ -1,81 +1,113 @@
 package dev.trailwatch.detector.command;
 
-import dev.trailwatch.detector.pipeline.EventFeeder;
+import dev.trailwatch.detector.pipeline.MergedObjects;
+import dev.trailwatch.detector.pipeline.TrailObject;
 import dev.trailwatch.ingest.reader.CloudTrailFiles;
-import dev.trailwatch.ingest.s3.AwsClients;
-import dev.trailwatch.ingest.s3.AwsSettings;
-import dev.trailwatch.ingest.s3.S3Locations;
 import dev.trailwatch.ingest.s3.S3Uri;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What {@code scan} reads: local files and folders (in CloudTrail delivery-time order) and {@code s3://bucket/prefix}
- * locations (in key order, through the same readers as the ingest connector). One unreadable file never stops the
- * rest; a location that does not exist or cannot be listed is the user's error and stops the scan with its reason.
+ * What {@code scan} reads: local files and folders and {@code s3://bucket/prefix} locations, as one stream of objects
+ * in {@link TrailObject#ORDER} (local listings sorted, S3 account/region folders listed lazily and merged). Checked
+ * before anything starts: a path that does not exist, or holds no CloudTrail log file, is the user's error.
  */
-final class ScanInputs {
+final class ScanInputs implements AutoCloseable {
 
-    private final List<Path> files;
+    private final List<TrailObject> local;
+    private final S3Inputs s3;
     private final List<String> s3Locations;
+    private final ScanFilter filter;
 
-    private ScanInputs(List<Path> files, List<String> s3Locations) {
-        this.files = files;
+    private ScanInputs(List<TrailObject> local, List<String> s3Locations, ScanFilter filter) {
+        this.local = local;
         this.s3Locations = s3Locations;
+        this.filter = filter;
+        this.s3 = s3Locations.isEmpty() ? null : new S3Inputs(filter);
     }
 
-    /** Checks local paths and S3 URIs before anything starts, so a typo fails in a second, not after a broker start. */
-    static ScanInputs of(List<String> arguments) throws IOException {
-        List<Path> local = new ArrayList<>();
+    static ScanInputs of(List<String> arguments, ScanFilter filter) throws IOException {
+        Map<Path, TrailObject> local = new LinkedHashMap<>();
         List<String> s3 = new ArrayList<>();
         for (String argument : arguments) {
             if (S3Uri.isS3Uri(argument)) {
                 S3Uri.parse(argument);
                 s3.add(argument);
-            } else {
-                local.add(Path.of(argument));
+                continue;
+            }
+            List<Path> files = list(Path.of(argument));
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no CloudTrail log files in " + argument
+                        + " (looked for .json, .json.gz, .jsonl, .ndjson and .gz files; digest files are skipped)");
+            }
+            for (Path file : files) {
+                local.putIfAbsent(file.toAbsolutePath().normalize(), TrailObject.of(file.getFileName().toString(),
+                        file.toString(), "file", Files.size(file), () -> Files.newInputStream(file)));
             }
         }
+        List<TrailObject> sorted = new ArrayList<>(local.values());
+        sorted.sort(TrailObject.ORDER);
+        return new ScanInputs(sorted, s3, filter);
+    }
+
+    private static List<Path> list(Path root) throws IOException {
         try {
-            return new ScanInputs(CloudTrailFiles.list(local), s3);
+            return CloudTrailFiles.list(List.of(root));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such file or directory: " + e.getFile(), e);
         }
     }
 
-    void feedAll(EventFeeder feeder, PrintWriter err) {
-        for (Path file : files) {
-            try {
-                feeder.feed(file);
-            } catch (IOException e) {
-                err.println("rejected: " + file + ": cannot read file: " + e.getMessage());
-            }
-        }
-        if (!s3Locations.isEmpty()) {
-            feedS3(feeder, err);
-        }
-        feeder.flush();
+    /** Local files named on the command line or found in folders, after the filter; S3 objects are not counted. */
+    long localObjects() {
+        return local.stream().filter(filter::mayHold).count();
     }
 
-    private void feedS3(EventFeeder feeder, PrintWriter err) {
-        try (S3Client s3 = AwsClients.s3(AwsSettings.fromEnvironment())) {
-            for (String location : s3Locations) {
-                try {
-                    S3Locations.Summary read = S3Locations.read(s3, location, feeder.sink("s3"));
-                    err.printf("read %s: %d objects, %d records, %d skipped (digests, insights)%n", location,
-                            read.objects(), read.records(), read.skippedObjects());
-                } catch (IOException e) {
-                    err.println("rejected: " + location + ": " + e.getMessage());
-                } catch (SdkException e) {
-                    throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
-                }
+    long localBytes() {
+        return local.stream().filter(filter::mayHold).mapToLong(TrailObject::sizeBytes).sum();
+    }
+
+    boolean hasS3() {
+        return s3 != null;
+    }
+
+    /**
+     * Every object in scan order. S3 locations are listed here (account/region folders narrowed by --accounts and
+     * --regions, days from --since on); one with nothing to scan fails the scan with its reason.
+     */
+    Iterator<TrailObject> objects() {
+        List<Iterator<TrailObject>> sources = new ArrayList<>();
+        sources.add(local.iterator());
+        for (String location : s3Locations) {
+            Iterator<TrailObject> listed;
+            try {
+                listed = s3.list(location);
+                listed.hasNext();
+            } catch (SdkException e) {
+                throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
             }
+            if (!listed.hasNext()) {
+                throw new IllegalArgumentException("no CloudTrail log files under " + location
+                        + (filter.narrows() ? " for the given --since/--until/--accounts/--regions" : ""));
+            }
+            sources.add(listed);
+        }
+        return new MergedObjects(sources);
+    }
+
+    @Override
+    public void close() {
+        if (s3 != null) {
+            s3.close();
         }
     }
+
 }

@@ -10,6 +10,7 @@ import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.EventJson;
 import dev.trailwatch.detector.model.UserIdentity;
+import dev.trailwatch.ingest.reader.EventTimes;
 import java.io.IOException;
 import java.time.format.DateTimeParseException;
 import java.util.List;

@@ -1,34 +1,27 @@
 package dev.trailwatch.detector.pipeline;
 
-import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
 import dev.trailwatch.ingest.source.RecordHeaders;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.trailwatch.ingest.source.WireFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Produces CloudTrail records read from files into the input topic the way the ingest connector does: key =
- * recipientAccountId, timestamp = eventTime, value = the record's bytes unchanged, a {@code trailwatch.source} header.
- * Unreadable files and records are reported to {@code onRejected} and counted; they never stop the feed.
+ * Produces CloudTrail records into the input topic by the ingest module's {@link WireFormat}, exactly as the
+ * connector does (key, eventTime timestamp, bytes unchanged, source headers). Send failures and reader rejections are
+ * reported to {@code onRejected} and counted; they never stop the feed.
  */
 public final class EventFeeder implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final BiConsumer<String, String> onRejected;
-    private final CloudTrailFileReader reader = new CloudTrailFileReader();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -46,49 +39,41 @@ public final class EventFeeder implements AutoCloseable {
         this.onRejected = onRejected;
     }
 
-    public void feed(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            feed(in, file.toString(), "file");
-        }
-    }
-
-    /** Feeds one stream of CloudTrail records (a log file's content, plain or gzip). */
-    public void feed(InputStream in, String location, String source) throws IOException {
-        reader.read(in, location, sink(source));
-    }
-
     /** Where records read elsewhere are handed in: each is produced, each rejection reported and counted. */
     public RecordSink sink(String source) {
-        byte[] sourceHeader = source.getBytes(StandardCharsets.UTF_8);
         return new RecordSink() {
             @Override
             public void record(CloudTrailRecord record) {
-                send(record, sourceHeader);
+                send(record, source);
             }
 
             @Override
             public void rejected(String where, String reason) {
-                rejected.incrementAndGet();
-                onRejected.accept(where, reason);
+                EventFeeder.this.rejected(where, reason);
             }
         };
     }
 
-    private void send(CloudTrailRecord record, byte[] sourceHeader) {
-        long timestamp = record.eventTimeMillis() >= 0 ? record.eventTimeMillis() : System.currentTimeMillis();
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, timestamp,
-                record.recipientAccountId(), record.json());
-        out.headers().add(RecordHeaders.SOURCE, sourceHeader);
-        out.headers().add(RecordHeaders.INGESTED_AT,
-                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-        producer.send(out, (metadata, error) -> {
-            if (error != null) {
-                failed.incrementAndGet();
-                rejected.incrementAndGet();
-                onRejected.accept(record.location(), "cannot produce: " + error.getMessage());
-            }
-        });
+    /** Produces one record read from {@code source} ({@code file}, {@code s3}). */
+    public void send(CloudTrailRecord record, String source) {
+        String location = record.location();
+        int slot = location.lastIndexOf('#');
+        Map<String, String> headers = Map.of(RecordHeaders.SOURCE, source,
+                RecordHeaders.OBJECT, slot < 0 ? location : location.substring(0, slot));
+        producer.send(WireFormat.producerRecord(topic, record, headers, System.currentTimeMillis()),
+                (metadata, error) -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                        rejected(record.location(), "cannot produce: " + error.getMessage());
+                    }
+                });
         sent.incrementAndGet();
+    }
+
+    /** A record or file that could not be read. */
+    public void rejected(String where, String reason) {
+        rejected.incrementAndGet();
+        onRejected.accept(where, reason);
     }
 
     public void flush() {

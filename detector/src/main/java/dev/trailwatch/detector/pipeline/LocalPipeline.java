@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The whole pipeline on this machine: an in-process KRaft broker in a fresh temp dir, TrailWatch's topics, and the
@@ -64,6 +65,17 @@ public final class LocalPipeline implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The Streams commit interval in force (exactly-once: 100 ms unless configured). */
+    public Duration commitInterval() {
+        Object configured = config.streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        if (configured != null) {
+            return Duration.ofMillis(Long.parseLong(configured.toString()));
+        }
+        boolean eos = StreamsConfig.EXACTLY_ONCE_V2.equals(
+                config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        return Duration.ofMillis(eos ? 100 : 30_000);
     }
 
     public DetectorInstance detector() {

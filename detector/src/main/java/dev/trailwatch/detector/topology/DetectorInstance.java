@@ -199,6 +199,16 @@ public final class DetectorInstance implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Loop iterations of this client's stream threads so far (each polls once): {@code scan} counts them to know that
+     * every punctuation and commit due by some moment has run, whatever the machine's load.
+     */
+    public long streamThreadIterations() {
+        return Math.round(streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("poll-total"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum());
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

@@ -70,6 +70,40 @@ class ScanCommandIT {
         assertThat(err.toString()).contains("no such file or directory").contains("nope");
     }
 
+    @Test
+    void aFolderWithoutCloudTrailFilesIsAnErrorThatSaysSo() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("exports"));
+        Files.writeString(empty.resolve("README.txt"), "nothing to see");
+
+        ScanRun run = ScanRun.of(dir, empty.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("no CloudTrail log files in " + empty);
+    }
+
+    @Test
+    void huntsWithinATimeRangeWritesTextLinesAndFailsOnASeverity() throws Exception {
+        Path lines = dir.resolve("export.jsonl");
+        TestEvents before = TestEvents.stopLogging(T0.minusSeconds(3_600)).user("early");
+        TestEvents inside = TestEvents.stopLogging(T0.plusSeconds(60)).user("mallory");
+        TestEvents exported = TestEvents.stopLogging(T0.plusSeconds(120)).user("trudy")
+                .set("eventTime", "2026-11-20 11:02:00.000+01:00");
+        Files.writeString(lines, inside.json() + "\n" + before.json() + "\n" + exported.json() + "\n");
+
+        ScanRun failing = ScanRun.of(dir, "--format", "text", "--fail-on", "high", "--since", "2026-11-20T10:00:00Z",
+                "--until", "2026-11-20T11:00:00Z", lines.toString());
+        ScanRun passing = ScanRun.of(dir, "--fail-on", "CRITICAL", "--since", "2026-11-20T10:00:00Z",
+                lines.toString());
+
+        assertThat(failing.exit()).as(failing.err()).isEqualTo(1);
+        assertThat(failing.lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("cloudtrail-logging-stopped"));
+        assertThat(failing.lines().get(0)).startsWith("2026-11-20T10:01:00Z").contains("user/mallory");
+        assertThat(failing.lines().get(1)).startsWith("2026-11-20T10:02:00Z").contains("user/trudy");
+        assertThat(failing.err()).contains("2 events, 2 alerts, 0 rejected")
+                .contains("1 records outside --since/--until/--accounts/--regions");
+        assertThat(passing.exit()).as(passing.err()).isZero();
+    }
+
     private static JsonNode json(String line) {
         try {
             return MAPPER.readTree(line);

@@ -3,18 +3,13 @@ package dev.trailwatch.ingest.cli;
 import dev.trailwatch.ingest.source.EventTimeBounds;
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.RecordEmitter;
-import dev.trailwatch.ingest.source.RecordHeaders;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import dev.trailwatch.ingest.source.WireFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +62,9 @@ final class ProducerEmitter implements RecordEmitter {
     }
 
     private void send(IngestRecord r, boolean deadLetter) {
-        long time = r.record().eventTimeMillis();
-        List<Header> headers = new ArrayList<>(r.headers().size() + 1);
-        r.headers().forEach((k, v) -> headers.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-        headers.add(new RecordHeader(RecordHeaders.INGESTED_AT,
-                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8)));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, time < 0 ? null : time,
-                r.record().recipientAccountId(), r.record().json(), headers);
+        // A dead letter comes unstamped (EventTimeBounds.deadLetter): Kafka stamps it when it is written.
+        ProducerRecord<String, byte[]> record = WireFormat.producerRecord(r.topic(), r.record(), r.headers(),
+                System.currentTimeMillis());
         producer.send(record, (metadata, e) -> {
             if (e instanceof RecordTooLargeException || e instanceof InvalidTimestampException) {
                 // this record's problem, not the run's: count it and go on

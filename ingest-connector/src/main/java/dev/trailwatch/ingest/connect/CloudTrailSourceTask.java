@@ -4,7 +4,8 @@ import dev.trailwatch.ingest.source.EventTimeBounds;
 import dev.trailwatch.ingest.source.IngestRecord;
 import dev.trailwatch.ingest.source.IngestSource;
 import dev.trailwatch.ingest.source.KeyOffset;
-import dev.trailwatch.ingest.source.RecordHeaders;
+import dev.trailwatch.ingest.source.WireFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -101,12 +102,11 @@ public final class CloudTrailSourceTask extends SourceTask {
 
     static SourceRecord toSourceRecord(IngestRecord r) {
         ConnectHeaders headers = new ConnectHeaders();
-        r.headers().forEach(headers::addString);
-        headers.addString(RecordHeaders.INGESTED_AT, Long.toString(System.currentTimeMillis()));
-        long time = r.record().eventTimeMillis();
+        WireFormat.headers(r.headers(), System.currentTimeMillis())
+                .forEach(h -> headers.addString(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
         return new SourceRecord(r.sourcePartition(), r.sourceOffset(), r.topic(), null,
-                Schema.OPTIONAL_STRING_SCHEMA, r.record().recipientAccountId(), Schema.BYTES_SCHEMA, r.record().json(),
-                time < 0 ? null : time, headers);
+                Schema.OPTIONAL_STRING_SCHEMA, WireFormat.key(r.record()), Schema.BYTES_SCHEMA, r.record().json(),
+                WireFormat.timestamp(r.record()), headers);
     }
 
     @Override

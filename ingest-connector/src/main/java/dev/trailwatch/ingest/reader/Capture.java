@@ -1,8 +1,5 @@
 package dev.trailwatch.ingest.reader;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-
 /**
  * A JSON object being read in a record slot: where it starts and the few fields the pipeline needs. An EventBridge
  * event for CloudTrail ({@code "detail-type": "... via CloudTrail"}) yields its {@code detail} object as the record.
@@ -19,6 +16,7 @@ final class Capture {
 
     private String account;
     private String eventTime;
+    private String region;
     private String detailType;
     private String eventBridgeAccount;
     private String eventBridgeTime;
@@ -26,6 +24,8 @@ final class Capture {
     private long detailEnd = -1;
     private String detailAccount;
     private String detailTime;
+    private String detailRegion;
+    private String eventBridgeRegion;
 
     Capture(long start, int startLine, int depth, int slot) {
         this.start = start;
@@ -36,13 +36,13 @@ final class Capture {
 
     static boolean isTopField(String name) {
         return switch (name) {
-            case "recipientAccountId", "eventTime", "detail-type", "account", "time" -> true;
+            case "recipientAccountId", "eventTime", "awsRegion", "detail-type", "account", "time", "region" -> true;
             default -> false;
         };
     }
 
     static boolean isDetailField(String name) {
-        return name.equals("recipientAccountId") || name.equals("eventTime");
+        return name.equals("recipientAccountId") || name.equals("eventTime") || name.equals("awsRegion");
     }
 
     /** A string field of the captured object itself. */
@@ -50,6 +50,8 @@ final class Capture {
         switch (name) {
             case "recipientAccountId" -> account = value;
             case "eventTime" -> eventTime = value;
+            case "awsRegion" -> region = value;
+            case "region" -> eventBridgeRegion = value;
             case "detail-type" -> detailType = value;
             case "account" -> eventBridgeAccount = value;
             case "time" -> eventBridgeTime = value;
@@ -62,6 +64,7 @@ final class Capture {
         switch (name) {
             case "recipientAccountId" -> detailAccount = value;
             case "eventTime" -> detailTime = value;
+            case "awsRegion" -> detailRegion = value;
             default -> { }
         }
     }
@@ -84,23 +87,15 @@ final class Capture {
         if (isEventBridgeEvent()) {
             String acct = detailAccount != null ? detailAccount : eventBridgeAccount;
             String time = detailTime != null ? detailTime : eventBridgeTime;
-            return new CloudTrailRecord(window.slice(detailStart, detailEnd), acct, epochMillis(time), location);
+            String where = detailRegion != null ? detailRegion : eventBridgeRegion;
+            return new CloudTrailRecord(window.slice(detailStart, detailEnd), acct, EventTimes.millisOrUnknown(time),
+                    location, where);
         }
-        return new CloudTrailRecord(window.slice(start, end), account, epochMillis(eventTime), location);
+        return new CloudTrailRecord(window.slice(start, end), account, EventTimes.millisOrUnknown(eventTime), location,
+                region);
     }
 
     private boolean isEventBridgeEvent() {
         return detailType != null && detailType.endsWith(EVENTBRIDGE_SUFFIX) && detailEnd > detailStart;
-    }
-
-    static long epochMillis(String isoTime) {
-        if (isoTime == null) {
-            return -1;
-        }
-        try {
-            return Instant.parse(isoTime).toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            return -1;
-        }
     }
 }

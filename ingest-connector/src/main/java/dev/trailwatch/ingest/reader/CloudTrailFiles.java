@@ -23,7 +23,31 @@ public final class CloudTrailFiles {
             .comparing((Path p) -> fileTimestamp(p.getFileName().toString()), Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(Path::toString);
 
+    /** The whole name CloudTrail gives a log file: {@code <account>_CloudTrail_<region>_<yyyyMMddTHHmmZ>_<id>}. */
+    private static final Pattern LOG_NAME =
+            Pattern.compile("(\\d{12})_CloudTrail_([a-z0-9-]+)_(\\d{8}T\\d{4}Z)_[^/]*");
+    private static final java.time.format.DateTimeFormatter NAME_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmX");
+
+    /** What a CloudTrail log file's name says: whose, which region, and when it was delivered. */
+    public record LogFileName(String account, String region, java.time.Instant deliveredAt) {
+    }
+
     private CloudTrailFiles() {
+    }
+
+    /** The account, region and delivery time in a CloudTrail log file's name, or null for any other name. */
+    public static LogFileName parseName(String fileName) {
+        Matcher m = LOG_NAME.matcher(fileName);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return new LogFileName(m.group(1), m.group(2),
+                    java.time.OffsetDateTime.parse(m.group(3), NAME_TIME).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**

@@ -9,6 +9,8 @@ package dev.trailwatch.ingest.reader;
  * @param eventTimeMillis    the record's {@code eventTime} in epoch milliseconds, or {@code -1} if absent or unparseable
  * @param location           where it came from: the file or object name, {@code #}, and the record's 0-based position
  *                           among the file's record slots, e.g. {@code "path/to/file.json.gz#12"}
+ * @param awsRegion          the record's {@code awsRegion}, or {@code null} if absent (what {@code scan --regions} reads)
  */
-public record CloudTrailRecord(byte[] json, String recipientAccountId, long eventTimeMillis, String location) {
+public record CloudTrailRecord(byte[] json, String recipientAccountId, long eventTimeMillis, String location,
+                               String awsRegion) {
 }

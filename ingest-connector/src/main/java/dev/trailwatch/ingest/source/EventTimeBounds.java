@@ -60,7 +60,7 @@ public record EventTimeBounds(long maxFutureMs, long maxAgeMs) {
         headers.put(DETAIL_HEADER, violation.detail());
         headers.put(ORIGIN_HEADER, r.record().location());
         CloudTrailRecord unstamped = new CloudTrailRecord(r.record().json(), r.record().recipientAccountId(), -1,
-                r.record().location());
+                r.record().location(), r.record().awsRegion());
         return new IngestRecord(unstamped, topic, headers, r.sourcePartition(), r.sourceOffset(), r.onCommitted());
     }
 }

@@ -53,7 +53,8 @@ class TaskEmitterTest {
 
     private IngestRecord record(String id, long eventTime) {
         return new IngestRecord(new CloudTrailRecord(("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
-                "111122223333", eventTime, "file.json#" + id), "cloudtrail.events", Map.of("trailwatch.source", "file"),
+                "111122223333", eventTime, "file.json#" + id, "us-east-1"), "cloudtrail.events",
+                Map.of("trailwatch.source", "file"),
                 Map.of("p", "x"), Map.of("o", 1), released::incrementAndGet);
     }
 }

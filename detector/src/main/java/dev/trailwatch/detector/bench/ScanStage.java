@@ -1,0 +1,75 @@
+package dev.trailwatch.detector.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Stage 5: {@code trailwatch scan} as a user runs it (its own JVM: broker, ordering, detector, end-of-input flush)
+ * over the same generated history as JSON lines in order, the same lines unsorted, and a CloudTrail S3-layout tree of
+ * {@code .json.gz} files. Events/s is end to end (JVM and broker start included); RSS is the scan process's peak.
+ */
+final class ScanStage {
+
+    private static final Pattern SUMMARY = Pattern.compile("(\\d+) events, (\\d+) alerts, (\\d+) rejected(.*)");
+
+    private ScanStage() {
+    }
+
+    static Map<String, Object> run(Path work, long seed, int accounts, long events, List<String> jvm,
+                                   Duration timeout) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(work.resolve("scan"));
+        long t0 = System.nanoTime();
+        ScanFixtures fixtures = ScanFixtures.write(dir, seed, accounts, events);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("events", events);
+        result.put("json_mb", fixtures.jsonBytes() / (1024 * 1024));
+        result.put("gz_files", fixtures.treeFiles());
+        result.put("fixture_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        runs.add(scan("sorted JSON lines", fixtures.sorted(), dir, jvm, timeout));
+        runs.add(scan("unsorted JSON lines", fixtures.unsorted(), dir, jvm, timeout));
+        runs.add(scan(".json.gz S3-layout tree", fixtures.tree(), dir, jvm, timeout));
+        result.put("runs", runs);
+        return result;
+    }
+
+    private static Map<String, Object> scan(String name, Path input, Path dir, List<String> jvm, Duration timeout)
+            throws IOException, InterruptedException {
+        Path log = dir.resolve(input.getFileName() + ".log");
+        long t0 = System.nanoTime();
+        int exit;
+        long rss;
+        try (AppProcess scan = AppProcess.scan(List.of("--out", dir.resolve("alerts.jsonl").toString(),
+                input.toString()), jvm, log)) {
+            exit = scan.awaitExit(timeout);
+            rss = scan.peakRssMb();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String summary = Files.readAllLines(log).stream().filter(l -> SUMMARY.matcher(l).matches())
+                .reduce((a, b) -> b).orElse("");
+        Matcher m = SUMMARY.matcher(summary);
+        long events = m.matches() ? Long.parseLong(m.group(1)) : 0;
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("input", name);
+        run.put("exit", exit);
+        run.put("seconds", Math.round(seconds * 10) / 10.0);
+        run.put("events_per_s", Math.round(events / seconds));
+        run.put("peak_rss_mb", rss);
+        run.put("summary", summary);
+        run.put("late", m.matches() && m.group(4).contains("late") ? lateCount(m.group(4)) : 0);
+        return run;
+    }
+
+    private static long lateCount(String breakdown) {
+        Matcher m = Pattern.compile("late (\\d+)").matcher(breakdown);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+}

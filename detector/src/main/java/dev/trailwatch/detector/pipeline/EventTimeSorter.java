@@ -1,0 +1,243 @@
+package dev.trailwatch.detector.pipeline;
+
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+/**
+ * Puts CloudTrail records into event-time order with bounded memory: records are held in a heap; when the heap holds
+ * more than {@code memoryBytes} of records it is written to disk as one sorted run, and the output is a merge of the
+ * heap and the runs. {@link #release(long)} emits everything before a watermark (what the caller knows no later input
+ * can precede); {@link #finish()} emits the rest. Ties keep input order, so the output is a function of the input.
+ * Records without an event time sort last (the detector dead-letters them; first, their send-time timestamp would move
+ * stream time to now). Single-threaded.
+ */
+public final class EventTimeSorter implements AutoCloseable {
+
+    /** A record and what the feed needs to produce it. */
+    public record Entry(long sortTime, long sequence, String source, CloudTrailRecord record) {
+    }
+
+    private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::sortTime)
+            .thenComparingLong(Entry::sequence);
+    private static final int OVERHEAD_BYTES = 160;
+
+    private final long memoryBytes;
+    private final Path spillDir;
+    private final Consumer<Entry> out;
+    private final PriorityQueue<Entry> heap = new PriorityQueue<>(ORDER);
+    private final PriorityQueue<Run> runs = new PriorityQueue<>(Comparator.comparing(Run::head, ORDER));
+    private long heapBytes;
+    private long sequence;
+    private long released = Long.MIN_VALUE;
+    private long behindWatermark;
+    private long spilledRuns;
+
+    public EventTimeSorter(long memoryBytes, Path spillDir, Consumer<Entry> out) {
+        this.memoryBytes = memoryBytes;
+        this.spillDir = spillDir;
+        this.out = out;
+    }
+
+    public void add(CloudTrailRecord record, String source) {
+        long time = record.eventTimeMillis() < 0 ? Long.MAX_VALUE : record.eventTimeMillis();
+        Entry entry = new Entry(time, sequence++, source, record);
+        if (time < released) {
+            behindWatermark++; // arrived after its place was passed: the watermark's assumption did not hold for it
+            out.accept(entry);
+            return;
+        }
+        heap.add(entry);
+        heapBytes += size(entry);
+        if (heapBytes > memoryBytes) {
+            spill();
+        }
+    }
+
+    /** Emits, in order, every record with an event time before {@code watermark}. */
+    public void release(long watermark) {
+        released = Math.max(released, watermark);
+        while (true) {
+            Entry next = peek();
+            if (next == null || next.sortTime() >= released) {
+                return;
+            }
+            take();
+        }
+    }
+
+    /** End of input: emits everything left, in order. */
+    public void finish() {
+        released = Long.MAX_VALUE;
+        while (peek() != null) {
+            take();
+        }
+    }
+
+    /** Records that arrived after the watermark had passed their time (emitted at once, out of order). */
+    public long behindWatermark() {
+        return behindWatermark;
+    }
+
+    public long spilledRuns() {
+        return spilledRuns;
+    }
+
+    private Entry peek() {
+        Entry fromHeap = heap.peek();
+        Run run = runs.peek();
+        if (run == null) {
+            return fromHeap;
+        }
+        return fromHeap == null || ORDER.compare(run.head(), fromHeap) < 0 ? run.head() : fromHeap;
+    }
+
+    private void take() {
+        Entry fromHeap = heap.peek();
+        Run run = runs.peek();
+        if (run != null && (fromHeap == null || ORDER.compare(run.head(), fromHeap) < 0)) {
+            runs.poll();
+            out.accept(run.head());
+            if (run.advance()) {
+                runs.add(run);
+            } else {
+                run.close();
+            }
+        } else {
+            heap.poll();
+            heapBytes -= size(fromHeap);
+            out.accept(fromHeap);
+        }
+    }
+
+    private void spill() {
+        try {
+            Path file = Files.createTempFile(spillDir, "scan-run-", ".bin");
+            try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
+                    1 << 16))) {
+                while (!heap.isEmpty()) {
+                    write(data, heap.poll());
+                }
+            }
+            heapBytes = 0;
+            spilledRuns++;
+            Run run = Run.open(file);
+            if (run != null) {
+                runs.add(run);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spill sorted records to " + spillDir, e);
+        }
+    }
+
+    private static long size(Entry entry) {
+        CloudTrailRecord r = entry.record();
+        return r.json().length + 2L * r.location().length() + OVERHEAD_BYTES;
+    }
+
+    private static void write(DataOutputStream data, Entry e) throws IOException {
+        CloudTrailRecord r = e.record();
+        data.writeLong(e.sortTime());
+        data.writeLong(e.sequence());
+        data.writeUTF(e.source());
+        data.writeUTF(r.location());
+        writeNullable(data, r.recipientAccountId());
+        writeNullable(data, r.awsRegion());
+        data.writeLong(r.eventTimeMillis());
+        data.writeInt(r.json().length);
+        data.write(r.json());
+    }
+
+    private static void writeNullable(DataOutputStream data, String value) throws IOException {
+        data.writeBoolean(value != null);
+        if (value != null) {
+            data.writeUTF(value);
+        }
+    }
+
+    private static String readNullable(DataInputStream data) throws IOException {
+        return data.readBoolean() ? data.readUTF() : null;
+    }
+
+    @Override
+    public void close() {
+        runs.forEach(Run::close);
+        runs.clear();
+        heap.clear();
+    }
+
+    /** One sorted run on disk, read one record ahead; deleted when closed. */
+    private static final class Run {
+        private final Path file;
+        private final DataInputStream data;
+        private Entry head;
+
+        private Run(Path file, DataInputStream data) {
+            this.file = file;
+            this.data = data;
+        }
+
+        static Run open(Path file) throws IOException {
+            Run run = new Run(file, new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)));
+            if (!run.advance()) {
+                run.close();
+                return null;
+            }
+            return run;
+        }
+
+        Entry head() {
+            return head;
+        }
+
+        boolean advance() {
+            try {
+                long sortTime = data.readLong();
+                long sequence = data.readLong();
+                String source = data.readUTF();
+                String location = data.readUTF();
+                String account = readNullable(data);
+                String region = readNullable(data);
+                long eventTime = data.readLong();
+                byte[] json = new byte[data.readInt()];
+                data.readFully(json);
+                head = new Entry(sortTime, sequence, source,
+                        new CloudTrailRecord(json, account, eventTime, location, region));
+                return true;
+            } catch (EOFException e) {
+                head = null;
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back sorted records from " + file, e);
+            }
+        }
+
+        void close() {
+            try {
+                data.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** For tests and the summary: every run currently open. */
+    List<Path> openRuns() {
+        List<Path> files = new ArrayList<>();
+        runs.forEach(r -> files.add(r.file));
+        return files;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.trailwatch.detector.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What scan feeds the detector: every record, in event-time order, whatever order it was read in. */
+class EventTimeSorterTest {
+
+    @TempDir
+    Path spill;
+
+    @Test
+    void putsShuffledRecordsInEventTimeOrderSpillingSortedRunsToDisk() throws Exception {
+        List<CloudTrailRecord> records = records(5_000, 1);
+        List<CloudTrailRecord> out = new ArrayList<>();
+        List<Path> runsSeen = new ArrayList<>();
+        try (EventTimeSorter sorter = new EventTimeSorter(64 * 1024, spill, e -> out.add(e.record()))) {
+            records.forEach(r -> sorter.add(r, "file"));
+            runsSeen.addAll(sorter.openRuns());
+            assertThat(sorter.spilledRuns()).isGreaterThan(3);
+            sorter.finish();
+        }
+        assertThat(runsSeen).isNotEmpty();
+        assertThat(out).hasSize(records.size());
+        assertThat(out).isSortedAccordingTo(Comparator.comparingLong(CloudTrailRecord::eventTimeMillis));
+        assertThat(out.stream().map(CloudTrailRecord::location)).containsExactlyInAnyOrderElementsOf(
+                records.stream().map(CloudTrailRecord::location).toList());
+        try (Stream<Path> left = Files.list(spill)) {
+            assertThat(left).as("runs are deleted once merged").isEmpty();
+        }
+    }
+
+    @Test
+    void keepsInputOrderForEqualTimesSoTheOutputIsAFunctionOfTheInput() {
+        List<CloudTrailRecord> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            records.add(record(1_000 * (i % 3), "r" + i));
+        }
+        List<String> first = sortAll(records, 512);
+        List<String> second = sortAll(records, 1 << 20);
+        assertThat(first).isEqualTo(second);
+        assertThat(first.subList(0, 3)).containsExactly("r0", "r3", "r6");
+    }
+
+    @Test
+    void releasesOnlyWhatTheWatermarkHasPassedAndCountsWhatCameTooLate() {
+        List<String> out = new ArrayList<>();
+        try (EventTimeSorter sorter = new EventTimeSorter(1 << 20, spill, e -> out.add(e.record().location()))) {
+            sorter.add(record(3_000, "c"), "file");
+            sorter.add(record(1_000, "a"), "file");
+            sorter.add(record(2_000, "b"), "file");
+            sorter.release(2_000);
+            assertThat(out).containsExactly("a");
+            sorter.add(record(1_500, "late"), "file");
+            sorter.add(record(-1, "no-time"), "file");
+            sorter.add(record(2_500, "b2"), "file");
+            sorter.finish();
+            assertThat(sorter.behindWatermark()).isEqualTo(1);
+        }
+        assertThat(out).containsExactly("a", "late", "b", "b2", "c", "no-time");
+    }
+
+    private List<String> sortAll(List<CloudTrailRecord> records, long memory) {
+        List<String> out = new ArrayList<>();
+        try (EventTimeSorter sorter = new EventTimeSorter(memory, spill, e -> out.add(e.record().location()))) {
+            records.forEach(r -> sorter.add(r, "file"));
+            sorter.finish();
+        }
+        return out;
+    }
+
+    private static List<CloudTrailRecord> records(int n, long seed) {
+        List<CloudTrailRecord> records = new ArrayList<>();
+        Random rng = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            records.add(record(1_700_000_000_000L + rng.nextInt(86_400_000), "f.json#" + i));
+        }
+        Collections.shuffle(records, rng);
+        return records;
+    }
+
+    private static CloudTrailRecord record(long time, String location) {
+        String json = "{\"eventID\":\"" + location + "\",\"eventTime\":" + time + "}";
+        return new CloudTrailRecord(json.getBytes(StandardCharsets.UTF_8), "111122223333", time, location,
+                "us-east-1");
+    }
+}
