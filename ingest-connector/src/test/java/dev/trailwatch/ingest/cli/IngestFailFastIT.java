@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
@@ -97,7 +98,8 @@ class IngestFailFastIT {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build()) {
             elasticMq.waitUntilStarted();
-            kafka.createTopic("cloudtrail.events", 1);
+            // the fixture is dated 2024: a topic that keeps records forever, as a backfill topic would
+            kafka.createTopic("cloudtrail.events", 1, 1, Map.of("retention.ms", "-1"));
             String queue = sqs.createQueue(b -> b.queueName("trail-notices")).queueUrl();
             for (String signal : List.of("TERM", "INT")) {
                 Path log = dir.resolve("ingest-" + signal + ".log");
