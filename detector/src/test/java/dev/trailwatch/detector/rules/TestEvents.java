@@ -10,15 +10,15 @@ import dev.trailwatch.detector.parse.ParseResult;
 import java.io.UncheckedIOException;
 
 /** Builds CloudTrail events for tests: a full record from JSON, or a real-shaped record around a few fields. */
-final class TestEvents {
+public final class TestEvents {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final CloudTrailParser PARSER = new CloudTrailParser();
 
     private TestEvents() {
     }
 
-    static CloudTrailEvent parse(JsonNode record) {
+    public static CloudTrailEvent parse(JsonNode record) {
         ParseResult result = PARSER.fromTree(record, null);
         if (result instanceof ParseResult.Parsed parsed) {
             return parsed.event();
@@ -26,11 +26,11 @@ final class TestEvents {
         throw new IllegalArgumentException("not a CloudTrail record: " + ((ParseResult.Rejected) result).detail());
     }
 
-    static CloudTrailEvent parse(String json) {
+    public static CloudTrailEvent parse(String json) {
         return parse(tree(json));
     }
 
-    static JsonNode tree(String json) {
+    public static JsonNode tree(String json) {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {

@@ -1,41 +1,29 @@
 package dev.trailwatch.detector.rules.sigma;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.parse.CloudTrailParser;
-import dev.trailwatch.detector.parse.ParseResult;
-import java.io.UncheckedIOException;
+import dev.trailwatch.detector.rules.TestEvents;
 
-/** CloudTrail records for the Sigma tests: parsed the way the detector parses them. */
+/** CloudTrail records for the Sigma tests: parsed the way the detector parses them (the rules tests' helpers). */
 final class SigmaEvents {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final CloudTrailParser PARSER = new CloudTrailParser();
+    static final ObjectMapper JSON = TestEvents.JSON;
 
     private SigmaEvents() {
     }
 
     static CloudTrailEvent parse(JsonNode record) {
-        ParseResult result = PARSER.fromTree(record, null);
-        if (result instanceof ParseResult.Parsed parsed) {
-            return parsed.event();
-        }
-        throw new IllegalArgumentException("not a CloudTrail record: " + ((ParseResult.Rejected) result).detail());
+        return TestEvents.parse(record);
     }
 
     static CloudTrailEvent parse(String json) {
-        return parse(tree(json));
+        return TestEvents.parse(json);
     }
 
     static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestEvents.tree(json);
     }
 
     /**
