@@ -17,7 +17,7 @@ if ! command -v npm >/dev/null 2>&1; then
   say "installing nodejs npm with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt-get install nodejs npm -y -qq --no-install-recommends >/dev/null
 fi
 python=python3
 if ! "$python" -c 'import yaml' 2>/dev/null; then

@@ -36,6 +36,7 @@ import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.apache.kafka.connect.util.FutureCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -299,22 +300,15 @@ class SecuredKafkaIT {
         }
     }
 
-    private static void awaitReady(Process run, int port, Path log) throws Exception {
+    private static void awaitReady(Process run, int port, Path log) {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(run.isAlive()).as(() -> read(log)).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not ready within 120 s: " + read(log));
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
+        Awaitility.await("/ready of " + log).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    assertThat(run.isAlive()).as(() -> read(log)).isTrue();
+                    return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                });
     }
 
     private static String java() {

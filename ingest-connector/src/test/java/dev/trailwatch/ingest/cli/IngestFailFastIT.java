@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -107,7 +108,6 @@ class IngestFailFastIT {
                 Process ingest = startIngest(log, kafka.bootstrapServers(), sqsPort, queue);
                 try {
                     awaitQueueDrained(sqs, queue, ingest, log); // started, past the Kafka check, polling
-                    Thread.sleep(500);
                     new ProcessBuilder("kill", "-" + signal, Long.toString(ingest.pid())).start().waitFor();
                     assertThat(ingest.waitFor(30, TimeUnit.SECONDS)).isTrue();
                     assertThat(ingest.exitValue()).as(read(log)).isZero();
@@ -134,19 +134,16 @@ class IngestFailFastIT {
             """;
 
     /** Waits until the ingest process has taken the message and deleted it (its record is in Kafka). */
-    private static void awaitQueueDrained(SqsClient sqs, String queue, Process ingest, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(ingest.isAlive()).as(() -> read(log)).isTrue();
-            var attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNamesWithStrings(
-                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
-            if ("0".equals(attributes.get("ApproximateNumberOfMessages"))
-                    && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the message was not taken within 90 s: " + read(log));
+    private static void awaitQueueDrained(SqsClient sqs, String queue, Process ingest, Path log) {
+        Awaitility.await("the message taken by " + log).atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    assertThat(ingest.isAlive()).as(() -> read(log)).isTrue();
+                    var attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNamesWithStrings(
+                            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                            .attributesAsStrings();
+                    return "0".equals(attributes.get("ApproximateNumberOfMessages"))
+                            && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+                });
     }
 
     private Process startIngest(Path log, String bootstrap, int sqsPort, String queue) throws IOException {
