@@ -32,7 +32,7 @@ class BenchCommandIT {
         cmd.setErr(new PrintWriter(err));
 
         int code = cmd.execute("bench", "--events", "20000", "--rate", "2000", "--latency-seconds", "5",
-                "--detector-jvm", "-Xmx256m", "--rounds", "2", "--out", json.toString());
+                "--detector-jvm", "-Xmx256m", "--rounds", "2", "--scan-events", "5000", "--out", json.toString());
 
         assertEquals(0, code, () -> "stdout:\n" + out + "\nstderr:\n" + err);
         String[] lines = out.toString().strip().split("\\R");
@@ -58,6 +58,8 @@ class BenchCommandIT {
         // the detector ran in its own process: its RSS is its own, and it kept state
         assertTrue(result.get("peak_rss_mb").asLong() > 50, () -> "rss " + result.get("peak_rss_mb"));
         assertTrue(result.get("state_store_entries").size() > 5, () -> "stores " + result.get("state_store_entries"));
+        // the scan stage ran `trailwatch scan` over the same history in each input form
+        assertTrue(result.hasNonNull("scan") && !result.get("scan").isEmpty(), () -> "scan " + result.get("scan"));
         JsonNode timeline = result.get("detector_timeline");
         assertTrue(timeline.size() >= 1 && timeline.size() <= 10, timeline::toString);
         assertEquals(20000, timeline.get(timeline.size() - 1).get("events").asLong());
