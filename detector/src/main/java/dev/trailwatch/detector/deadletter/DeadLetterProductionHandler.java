@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
     /** Header the parse step puts on every event: its {@code topic-partition@offset}, carried to what it produces. */
-    public static final String ORIGIN_HEADER = "trailwatch.origin";
+    public static final String ORIGIN_HEADER = "trailwatch.input-record";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
 
