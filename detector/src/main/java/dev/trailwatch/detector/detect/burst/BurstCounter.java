@@ -56,6 +56,9 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     /** The entry joins the waiting ones; if that makes a burst, its alert goes out now. */
     private BurstState added(String key, BurstState state, Entry entry, CloudTrailEvent event) {
         List<Entry> pending = state.pendingWith(entry);
+        if (spec.countsDistinctOnly()) {
+            pending = Entry.thinned(pending, entry, spec.window().toMillis());
+        }
         var span = spec.order().isEmpty()
                 ? SpanFinder.find(pending, entry.time(), spec.window().toMillis(), spec.minEvents(), spec.minDistinct())
                 : SpanFinder.findOrdered(pending, entry.time(), spec.window().toMillis(), spec.order());

@@ -49,6 +49,15 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
     record Tally(String entity, long count, List<String> tokens, long start, long end) {
     }
 
+    /**
+     * True when a burst is defined by its distinct tokens alone (at least as many distinct tokens as events are
+     * required, in any order): repeats of a token then only matter as far as they change which windows hold it, and
+     * the pending list keeps just those ({@link Entry#thinned}).
+     */
+    boolean countsDistinctOnly() {
+        return minDistinct > 1 && minEvents <= minDistinct && order.isEmpty();
+    }
+
     /** The processor's name, prefix of its stores' names. */
     String name() {
         return ruleId + "-" + space;
