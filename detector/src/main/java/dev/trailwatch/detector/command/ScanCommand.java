@@ -122,7 +122,8 @@ public final class ScanCommand implements Callable<Integer> {
                 new HashSet<>(accounts), new HashSet<>(regions), window == null ? Duration.ofHours(1) : window);
         OutputFile.check("--out", out);
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
-        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
+        // a bad file in rules.dir or tuning.dir fails here, before a broker starts
+        DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         PrintWriter err = spec.commandLine().getErr();
         List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
