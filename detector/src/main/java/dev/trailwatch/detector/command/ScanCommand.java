@@ -160,6 +160,11 @@ public final class ScanCommand implements Callable<Integer> {
         write(sorted, Topics.from(config).alerts());
         err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), sorted.size(),
                 readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
+        if (metrics.alertsExcepted() + metrics.alertsDisabled() > 0) {
+            err.printf("%d alerts kept out by tuning.dir: %d excepted, %d of disabled rules%n",
+                    metrics.alertsExcepted() + metrics.alertsDisabled(), metrics.alertsExcepted(),
+                    metrics.alertsDisabled());
+        }
         if (behind > 0) {
             err.printf("%d events arrived more than --sort-window after later ones and were sent out of order%n",
                     behind);

@@ -159,6 +159,11 @@ public final class TrailWatchMetrics implements RejectionCounter {
         return (long) excepted.values().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** Alerts of disabled rules so far. */
+    public long alertsDisabled() {
+        return (long) disabled.values().stream().mapToDouble(Counter::count).sum();
+    }
+
     /** Kafka refused a record the detector wrote (too large, a timestamp out of range, ...). */
     public void produceFailed(String topic) {
         produceFailures.computeIfAbsent(topic, t -> Counter.builder("trailwatch.produce.failures")
