@@ -9,6 +9,7 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.denied;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
@@ -16,8 +17,11 @@ import dev.trailwatch.detector.tuning.TuningException;
 import dev.trailwatch.detector.tuning.TuningParser;
 import dev.trailwatch.detector.tuning.TuningSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Exceptions and threshold overrides on the burst detections, through the real topology. */
@@ -98,6 +102,40 @@ class BurstTuningTest {
             assertThat(alertsOf(topology, AccessDeniedBurstDetector.ID)).extracting(Alert::principal)
                     .containsExactly(BurstEvents.arn("mallory"));
             assertThat(excepted(topology, "prowler")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void removesExactlyTheExceptedAlertsWhateverOrderTheEventsArriveIn() {
+        List<TestEvents> events = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            events.add(failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+            events.add(failedLogin(BYSTANDER, "bob", atSeconds(10L * i + 3)));
+        }
+        for (long seed : new long[] {1, 7}) {
+            List<TestEvents> shuffled = new ArrayList<>(events);
+            Collections.shuffle(shuffled, new Random(seed));
+            List<String> untuned = burstAlerts(TuningSet.empty(), shuffled).alerts();
+            Run tuned = burstAlerts(SCANNER, shuffled);
+
+            List<String> fromTheRange = untuned.stream().filter(a -> a.contains(ATTACKER)).toList();
+            assertThat(fromTheRange).as("order %d", seed).isNotEmpty();
+            assertThat(tuned.alerts()).as("order %d: the untuned alerts without the excepted range's", seed)
+                    .isEqualTo(untuned.stream().filter(a -> !a.contains(ATTACKER)).toList()).isNotEmpty();
+            assertThat(tuned.excepted()).as("order %d", seed).isEqualTo(fromTheRange.size());
+        }
+    }
+
+    private record Run(List<String> alerts, double excepted) {
+    }
+
+    private static Run burstAlerts(TuningSet tuning, List<TestEvents> events) {
+        try (TopologyHarness topology = harness(tuning)) {
+            events.forEach(topology::pipe);
+            topology.pipe(failedLogin("192.0.2.1", "carol", at(Duration.ofHours(1))));
+            return new Run(alertsOf(topology, LOGIN_BURST).stream()
+                    .map(a -> a.alertId() + " " + a.sourceIp() + " " + a.eventCount()).sorted().toList(),
+                    excepted(topology, "pentest-range"));
         }
     }
 
