@@ -27,10 +27,10 @@ import java.util.TreeSet;
  * included), the stateful detections, and the Sigma correlations in {@code rules.dir}. Tuning entries are checked
  * against it, so that a typo in a rule id fails at start instead of never applying.
  */
-final class KnownRules {
+public final class KnownRules {
 
     /** The stateful detections, whose ids are not in any rule file. */
-    static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID, ConsolePasswordSprayDetector.ID,
+    public static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID, ConsolePasswordSprayDetector.ID,
             ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID, ConsoleCrossAccountSprayDetector.ID,
             CredentialHarvestingBurstDetector.ID, FirstRegionUseDetector.ID, FirstServiceUseDetector.ID,
             ForeignAccountDetector.ID, TrailSilentDetector.ID);
@@ -38,7 +38,7 @@ final class KnownRules {
     private KnownRules() {
     }
 
-    static Set<String> of(DetectorConfig config, RulePack rules) {
+    public static Set<String> of(DetectorConfig config, RulePack rules) {
         Set<String> ids = new TreeSet<>(STATEFUL);
         rules.rules().stream().map(Rule::id).forEach(ids::add);
         String dir = config.get(Settings.RULES_DIR);

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  *
  * @param text the pattern as written
  */
-record Glob(String text, Pattern regex) {
+public record Glob(String text, Pattern regex) {
 
-    static Glob of(String text, boolean ignoreCase) {
+    /** @param ignoreCase true for names AWS treats without regard to case (IAM role names), and OUs */
+    public static Glob of(String text, boolean ignoreCase) {
         StringBuilder regex = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (char c : text.toCharArray()) {
@@ -32,7 +33,7 @@ record Glob(String text, Pattern regex) {
         return new Glob(text, Pattern.compile(regex.toString(), flags));
     }
 
-    boolean matches(String value) {
+    public boolean matches(String value) {
         return value != null && regex.matcher(value).matches();
     }
 

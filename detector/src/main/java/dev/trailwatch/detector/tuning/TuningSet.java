@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.tuning;
 
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.model.Alert;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -132,7 +133,12 @@ public final class TuningSet {
         return exceptions.isEmpty() && overrides.isEmpty();
     }
 
-    /** What to do with one alert. */
+    /** What to do with one alert whose account has no OU known (tests, {@code rules test}). */
+    public Verdict judge(Alert alert) {
+        return judge(AlertSubject.of(alert));
+    }
+
+    /** What to do with one alert; the subject supplies its account's OU when an entry asks for it. */
     public Verdict judge(AlertSubject subject) {
         String rule = subject.alert().ruleId();
         List<OverrideEntry> ruleOverrides = overridesByRule.getOrDefault(rule, List.of());
