@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -49,6 +50,11 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** With these exceptions and overrides in force (their thresholds applied as {@code run} applies them). */
     public TopologyHarness(Map<String, String> settings, FlushSignal flush, TuningSet tuning) {
+        this(settings, flush, () -> tuning);
+    }
+
+    /** With the tuning the supplier gives when each alert passes (a test can swap it, as a hot reload would). */
+    public TopologyHarness(Map<String, String> settings, FlushSignal flush, Supplier<TuningSet> tuning) {
         this.flush = flush;
         DetectorConfig config = DetectorConfig.defaults().with(settings);
         Topics topics = Topics.from(config);
@@ -60,7 +66,7 @@ public final class TopologyHarness implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
-        driver = new TopologyTestDriver(DetectorTopology.build(config, RULES, metrics, flush, () -> tuning),
+        driver = new TopologyTestDriver(DetectorTopology.build(config, RULES, metrics, flush, tuning),
                 props);
         events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,6 +159,22 @@ class TuningTopologyTest {
             topology.pipe(TestEvents.stopLogging(T0));
 
             assertThat(ruleAlerts(topology)).hasSize(1);
+        }
+    }
+
+    @Test
+    void appliesANewTuningSetFromTheNextAlertOnWithoutARestart() {
+        AtomicReference<TuningSet> current = new AtomicReference<>(TuningSet.empty());
+        try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.never(), current::get)) {
+            topology.pipe(TestEvents.stopLogging(T0));
+            current.set(ALICE_MAY_STOP_LOGGING);
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofHours(2))));
+            current.set(TuningSet.empty());
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofHours(4))));
+
+            assertThat(ruleAlerts(topology)).extracting(Alert::firstEventTime)
+                    .containsExactly(T0, T0.plus(Duration.ofHours(4)));
+            assertThat(excepted(topology.metrics, "alice-rotates-trails")).isEqualTo(1);
         }
     }
 
