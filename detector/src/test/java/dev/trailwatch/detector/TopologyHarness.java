@@ -8,6 +8,7 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorTopology;
 import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.detector.tuning.TuningSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -43,6 +45,16 @@ public final class TopologyHarness implements AutoCloseable {
     private final Path stateDir;
 
     public TopologyHarness(Map<String, String> settings, FlushSignal flush) {
+        this(settings, flush, TuningSet.empty());
+    }
+
+    /** With these exceptions and overrides in force (their thresholds applied as {@code run} applies them). */
+    public TopologyHarness(Map<String, String> settings, FlushSignal flush, TuningSet tuning) {
+        this(settings, flush, () -> tuning);
+    }
+
+    /** With the tuning the supplier gives when each alert passes (a test can swap it, as a hot reload would). */
+    public TopologyHarness(Map<String, String> settings, FlushSignal flush, Supplier<TuningSet> tuning) {
         this.flush = flush;
         DetectorConfig config = DetectorConfig.defaults().with(settings);
         Topics topics = Topics.from(config);
@@ -54,7 +66,8 @@ public final class TopologyHarness implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
-        driver = new TopologyTestDriver(DetectorTopology.build(config, RULES, metrics, flush), props);
+        driver = new TopologyTestDriver(DetectorTopology.build(config, RULES, metrics, flush, tuning),
+                props);
         events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), Serdes.String().deserializer(),

@@ -55,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-demo",
                 Settings.METRICS_PORT.name(), Integer.toString(metricsPort)));
-        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
+        // a bad file in rules.dir or tuning.dir fails here, before a broker starts
+        DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         TrailWatchMetrics metrics = Monitoring.metrics();
         AtomicReference<LocalPipeline> running = new AtomicReference<>();
         // Bound first: a port in use is reported before a broker starts, naming the option that moves it.

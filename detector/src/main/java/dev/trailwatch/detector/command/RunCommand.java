@@ -9,6 +9,7 @@ import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.pipeline.TopicSetup;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorInstance;
+import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.ingest.launch.KafkaReach;
 import dev.trailwatch.ingest.launch.StopSignals;
 import java.util.HashMap;
@@ -24,14 +25,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code trailwatch run}: the production detector against an existing Kafka cluster. Everything the user can get wrong
- * is checked before the detector starts, cheapest first: settings, state directory, rule files, the metrics port, then
+ * is checked before the detector starts, cheapest first: settings, state directory, rule files, tuning files, the metrics port, then
  * Kafka itself (reachable, authenticated, topics present), each with a message that names the setting to fix.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the detector against your Kafka cluster: kafka.bootstrap.servers in --config or "
                 + "KAFKA_BOOTSTRAP_SERVERS (default localhost:9092). Serves /metrics, /health and /ready.",
                 "Exit codes: 0 stopped (Ctrl-C / SIGTERM), 1 failed while running (e.g. Kafka unreachable), "
-                        + "2 bad configuration, rule file or arguments."})
+                        + "2 bad configuration, rule file, tuning file or arguments."})
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -49,6 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DetectorConfig config = StateDirectory.durable(options.load(), System.getenv());
         RulePack rules = DetectorInstance.loadRules(config);
+        TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         TrailWatchMetrics metrics = Monitoring.metrics();
         AtomicReference<DetectorInstance> running = new AtomicReference<>();
         try (MetricsServer server = Monitoring.serve(config, metrics, () -> notReadyReason(running),
@@ -56,7 +58,8 @@ public final class RunCommand implements Callable<Integer> {
             Map<String, Object> client = adminSettings(config);
             KafkaReach.check(client, bootstrapSource(config), KafkaReach.DEFAULT_TIMEOUT);
             checkTopics(config, client);
-            DetectorInstance detector = DetectorInstance.start(config, rules, metrics, FlushSignal.never());
+            DetectorInstance detector = DetectorInstance.start(config, rules, () -> tuning, metrics,
+                    FlushSignal.never());
             running.set(detector);
             try (StopSignals.Registration stop = StopSignals.onStop(detector::close)) {
                 if (!stop.handled()) {

@@ -122,7 +122,8 @@ public final class ScanCommand implements Callable<Integer> {
                 new HashSet<>(accounts), new HashSet<>(regions), window == null ? Duration.ofHours(1) : window);
         OutputFile.check("--out", out);
         DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
-        DetectorInstance.loadRules(config); // a bad file in rules.dir fails here, before a broker starts
+        // a bad file in rules.dir or tuning.dir fails here, before a broker starts
+        DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         PrintWriter err = spec.commandLine().getErr();
         List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
@@ -159,6 +160,11 @@ public final class ScanCommand implements Callable<Integer> {
         write(sorted, Topics.from(config).alerts());
         err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), sorted.size(),
                 readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
+        if (metrics.alertsExcepted() + metrics.alertsDisabled() > 0) {
+            err.printf("%d alerts kept out by tuning.dir: %d excepted, %d of disabled rules%n",
+                    metrics.alertsExcepted() + metrics.alertsDisabled(), metrics.alertsExcepted(),
+                    metrics.alertsDisabled());
+        }
         if (behind > 0) {
             err.printf("%d events arrived more than --sort-window after later ones and were sent out of order%n",
                     behind);

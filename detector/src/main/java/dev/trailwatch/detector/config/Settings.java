@@ -59,8 +59,8 @@ public final class Settings {
             REPORT_WITHIN, METRICS_PORT, METRICS_HOST, STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
-    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, RuntimeSettings.ALL, BurstSettings.ALL,
-            BaselineSettings.ALL, SilenceSettings.ALL)
+    public static final List<ConfigKey<?>> ALL = Stream.of(CORE, TuningSettings.ALL, RuntimeSettings.ALL,
+            BurstSettings.ALL, BaselineSettings.ALL, SilenceSettings.ALL)
             .flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
     private Settings() {

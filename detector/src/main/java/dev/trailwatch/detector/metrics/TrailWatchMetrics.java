@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * TrailWatch's own meters. Prometheus names: {@code trailwatch_events_read_total{account,source}},
  * {@code trailwatch_events_rejected_total{reason}}, {@code trailwatch_alerts_total{rule,severity}},
- * {@code trailwatch_alerts_folded_total{rule}}, {@code trailwatch_detection_latency_seconds{stage}} (histogram;
+ * {@code trailwatch_alerts_folded_total{rule}}, {@code trailwatch_alerts_excepted_total{rule,exception}},
+ * {@code trailwatch_alerts_disabled_total{rule}}, {@code trailwatch_rule_disabled{rule}} (1 while an override
+ * disables the rule, in some or all accounts), {@code trailwatch_detection_latency_seconds{stage}} (histogram;
  * stage {@code event_time} or {@code ingest}), {@code trailwatch_account_last_event_timestamp_seconds{account,region}},
  * {@code trailwatch_produce_failures_total{topic}}, {@code trailwatch_stream_thread_replacements_total}.
  *
@@ -33,6 +35,9 @@ public final class TrailWatchMetrics implements RejectionCounter {
     private final Map<RejectReason, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> folded = new ConcurrentHashMap<>();
+    private final Map<String, Counter> excepted = new ConcurrentHashMap<>();
+    private final Map<String, Counter> disabled = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> ruleDisabled = new ConcurrentHashMap<>();
     /** account -> region -> last event time. */
     private final Map<String, Map<String, AtomicLong>> lastEvent = new ConcurrentHashMap<>();
     private final Map<String, Counter> produceFailures = new ConcurrentHashMap<>();
@@ -116,6 +121,47 @@ public final class TrailWatchMetrics implements RejectionCounter {
         folded.computeIfAbsent(ruleId, k -> Counter.builder("trailwatch.alerts.folded")
                 .description("Matches folded into an earlier alert by suppression instead of alerting again")
                 .tag("rule", ruleId).register(registry)).increment();
+    }
+
+    /** An exception kept an alert from the alerts topic. */
+    public void alertExcepted(String ruleId, String exceptionId) {
+        excepted.computeIfAbsent(ruleId + '\u0000' + exceptionId, k -> Counter.builder("trailwatch.alerts.excepted")
+                .description("Alerts an exception kept from the alerts topic, by rule and exception id")
+                .tag("rule", ruleId).tag("exception", exceptionId).register(registry)).increment();
+    }
+
+    /** An override disabled the alert's rule (for its account): the alert was not written. */
+    public void alertDisabled(String ruleId) {
+        disabled.computeIfAbsent(ruleId, k -> Counter.builder("trailwatch.alerts.disabled")
+                .description("Alerts not written because an override disables their rule (for their account)")
+                .tag("rule", ruleId).register(registry)).increment();
+    }
+
+    /**
+     * The rules overrides now disable (in some or all accounts): 1 for each, 0 for one disabled before and no longer.
+     * Called at start and whenever the tuning in force changes.
+     */
+    public void rulesDisabled(java.util.Set<String> ruleIds) {
+        ruleDisabled.forEach((rule, value) -> value.set(ruleIds.contains(rule) ? 1 : 0));
+        for (String rule : ruleIds) {
+            ruleDisabled.computeIfAbsent(rule, r -> {
+                AtomicLong value = new AtomicLong(1);
+                Gauge.builder("trailwatch.rule.disabled", value, AtomicLong::get)
+                        .description("1 while an override disables the rule (in some or all accounts)")
+                        .tag("rule", r).register(registry);
+                return value;
+            });
+        }
+    }
+
+    /** Alerts excepted so far, over all rules and exceptions. */
+    public long alertsExcepted() {
+        return (long) excepted.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Alerts of disabled rules so far. */
+    public long alertsDisabled() {
+        return (long) disabled.values().stream().mapToDouble(Counter::count).sum();
     }
 
     /** Kafka refused a record the detector wrote (too large, a timestamp out of range, ...). */

@@ -1,6 +1,8 @@
 package dev.trailwatch.detector.topology;
 
+import dev.trailwatch.detector.config.ConfigException;
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.TuningSettings;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.RuntimeSettings;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
@@ -10,10 +12,17 @@ import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.ProgressMonitor;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.tuning.TuningException;
+import dev.trailwatch.detector.tuning.TuningParser;
+import dev.trailwatch.detector.tuning.TuningProblem;
+import dev.trailwatch.detector.tuning.TuningSet;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -74,18 +84,52 @@ public final class DetectorInstance implements AutoCloseable {
         return start(config, loadRules(config), metrics, flush);
     }
 
+    /**
+     * The exceptions and overrides in {@code tuning.dir} (empty when unset), checked against the detector's rule ids.
+     *
+     * @throws ConfigException naming every problem (file, entry, what is wrong): the commands exit 2 on it
+     */
+    public static TuningSet loadTuning(DetectorConfig config, RulePack rules) {
+        String dir = config.get(TuningSettings.DIR);
+        if (dir.isBlank()) {
+            return TuningSet.empty();
+        }
+        try {
+            TuningSet tuning = TuningParser.load(Path.of(dir));
+            List<TuningProblem> unknown = tuning.unknownRules(KnownRules.of(config, rules));
+            if (!unknown.isEmpty()) {
+                throw new TuningException(unknown);
+            }
+            return tuning;
+        } catch (TuningException e) {
+            throw new ConfigException(TuningSettings.DIR.name() + " " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The bundled rules plus those in {@code rules.dir}; a bad file fails here, before anything connects. */
     public static RulePack loadRules(DetectorConfig config) {
         String rulesDir = config.get(Settings.RULES_DIR);
         return RulePack.load(rulesDir.isBlank() ? null : Path.of(rulesDir));
     }
 
+    /** Starts with the rules given and the tuning in {@code tuning.dir}. */
     public static DetectorInstance start(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
                                          FlushSignal flush) {
+        TuningSet tuning = loadTuning(config, rules);
+        return start(config, rules, () -> tuning, metrics, flush);
+    }
+
+    /**
+     * @param tuning the exceptions and overrides in force, read for every alert: a supplier that returns a newer set
+     *               (hot reload) makes it apply from the next alert on; thresholds are read once, at start
+     */
+    public static DetectorInstance start(DetectorConfig config, RulePack rules, Supplier<TuningSet> tuning,
+                                         TrailWatchMetrics metrics, FlushSignal flush) {
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());
-        Topology topology = DetectorTopology.build(config, rules, metrics, flush);
+        logTuning(tuning.get(), metrics);
+        Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
@@ -117,6 +161,22 @@ public final class DetectorInstance implements AutoCloseable {
                 rules.rules().size(), config.get(Settings.TOPIC_EVENTS));
         streams.start();
         return instance;
+    }
+
+    /** Says at start which rules are off, which exceptions and thresholds are in force, and which have expired. */
+    private static void logTuning(TuningSet tuning, TrailWatchMetrics metrics) {
+        Map<String, String> disabled = tuning.disabledRules();
+        metrics.rulesDisabled(disabled.keySet());
+        if (tuning.isEmpty()) {
+            return;
+        }
+        LOG.info("tuning: {} exceptions, {} overrides", tuning.exceptions().size(), tuning.overrides().size());
+        disabled.forEach((rule, where) -> LOG.info("tuning: rule {} is disabled in {}", rule, where));
+        tuning.settings().forEach((setting, value) -> LOG.info("tuning: {} = {} (from an override)", setting, value));
+        Instant now = Instant.now();
+        tuning.exceptions().stream().filter(e -> !e.activeAt(now)).forEach(e -> LOG.warn("tuning: exception {} ({})"
+                + " expired at {}: it still covers alerts whose events came before then (a replay of history), no"
+                + " new ones; remove it or extend it", e.id(), e.source(), e.expires()));
     }
 
     public RulePack rules() {

@@ -7,6 +7,7 @@ import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.config.TuningSettings;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessor;
 import dev.trailwatch.detector.deadletter.EventDeadLetterProcessor;
 import dev.trailwatch.detector.detect.DetectionFamily;
@@ -26,8 +27,11 @@ import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.tuning.TuningSet;
+import dev.trailwatch.detector.tuning.TuningStep;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -38,13 +42,14 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The only place the stream graph is wired. It reads like the data flow: read raw records, parse each once, send
  * the unreadable ones to the dead-letter topic, hand the events to every detection family, and write what each family
- * returns: its alert streams (account named, keyed by alert id) to the alerts topic, the events it gave up on (late)
- * to the dead-letter topic, the accounts it learned to the accounts topic.
+ * returns: its alert streams (account named, tuned, keyed by alert id) to the alerts topic, the events it gave up on
+ * (late) to the dead-letter topic, the accounts it learned to the accounts topic.
  */
 public final class DetectorTopology {
 
@@ -57,6 +62,16 @@ public final class DetectorTopology {
 
     public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
                                  FlushSignal flush) {
+        return build(config, rules, metrics, flush, TuningSet::empty);
+    }
+
+    /**
+     * @param tuning the exceptions and overrides in force, read for every alert (a newer set applies from the next
+     *               alert on); the thresholds and windows its overrides set are read once, here
+     */
+    public static Topology build(DetectorConfig configured, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush, Supplier<TuningSet> tuning) {
+        DetectorConfig config = tuning.get().applyTo(configured);
         Topics topics = Topics.from(config);
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -86,7 +101,8 @@ public final class DetectorTopology {
 
         for (DetectionFamily family : families) {
             Detections detections = family.build(events);
-            detections.alerts().forEach(stream -> writeAlerts(stream, accounts, topics, metrics));
+            detections.alerts().forEach(stream -> writeAlerts(stream, accounts, tuned(config, accounts, metrics,
+                    tuning), topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
             detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
                     Produced.with(Serdes.String(), new AccountInfoSerde())
@@ -108,17 +124,30 @@ public final class DetectorTopology {
     }
 
     /**
-     * Names the account, keys by alert id and writes one alert stream. Each stream gets its own sink rather than one
+     * The tuning step every alert stream passes: exceptions, disabled rules and severity overrides, in one place for
+     * every detection.
+     */
+    private static FixedKeyProcessorSupplier<String, Alert, Alert> tuned(DetectorConfig config, KnownAccounts accounts,
+                                                                         TrailWatchMetrics metrics,
+                                                                         Supplier<TuningSet> tuning) {
+        return TuningStep.supplier(tuning, accounts, metrics, config.minSeverity(),
+                config.get(TuningSettings.AUDIT_LOG));
+    }
+
+    /**
+     * Names the account, applies tuning, keys by alert id and writes one alert stream. Each stream gets its own sink rather than one
      * merge of all alerts: a merge would join a repartitioned detection's sub-topology to the input topic's, and that
      * task's stream time (the maximum over its partitions) would run ahead on the input partition while repartitioned
      * events waited for the next commit, turning them "late". The alerts topic's serde writes the configured
      * {@code alerts.format}; {@code topic.alerts.ocsf}, when set, gets the same alerts as OCSF findings.
      */
-    private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts, Topics topics,
+    private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts,
+                                    FixedKeyProcessorSupplier<String, Alert, Alert> tuning, Topics topics,
                                     TrailWatchMetrics metrics) {
         String name = stream.name();
         KStream<String, Alert> named = stream.alerts()
                 .processValues(AccountNames.supplier(accounts), Named.as(name + "-name-accounts"))
+                .processValues(tuning, Named.as(name + "-tune"))
                 .selectKey((account, alert) -> alert.alertId(), Named.as(name + "-key-by-alert-id"))
                 .processValues(() -> new AlertSinkMetrics(metrics, stream.measured()),
                         Named.as(name + "-measure-alerts"));

@@ -13,6 +13,7 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.topology.DetectorTopology;
 import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.detector.tuning.TuningSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,11 @@ public final class BaselineHarness implements AutoCloseable {
     private final boolean ownsStateDir;
 
     BaselineHarness(Map<String, String> settings, Path stateDir, FlushSignal flush) {
+        this(settings, stateDir, flush, TuningSet.empty());
+    }
+
+    /** With these exceptions and overrides in force. */
+    BaselineHarness(Map<String, String> settings, Path stateDir, FlushSignal flush, TuningSet tuning) {
         this.ownsStateDir = stateDir == null;
         this.stateDir = ownsStateDir ? tempDir() : stateDir;
         DetectorConfig config = DetectorConfig.defaults().with(settings);
@@ -63,7 +69,8 @@ public final class BaselineHarness implements AutoCloseable {
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         // these tests span months of event time, past today's clock: no event is "from the future" here
         props.put(ParseProcessor.MAX_FUTURE_CONFIG, Long.toString(Long.MAX_VALUE / 4));
-        driver = new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(), metrics, flush), props);
+        driver = new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(), metrics, flush,
+                () -> tuning), props);
         events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
         String accountsTopic = config.get(Settings.TOPIC_ACCOUNTS);
