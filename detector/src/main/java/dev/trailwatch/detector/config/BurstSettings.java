@@ -94,12 +94,21 @@ public final class BurstSettings {
             "How long an instance's learned addresses are kept after its last new one; an instance silent longer"
                     + " learns its address again.").positive();
 
+    public static final ConfigKey<Integer> S3_DELETION_OBJECTS = ConfigKey.integer("burst.s3-deletion.objects", "20",
+            "Distinct S3 objects (or object versions) one principal must delete with DeleteObject, allowed or denied,"
+                    + " within burst.s3-deletion.window to make one s3-mass-deletion alert: MEDIUM, HIGH when versions"
+                    + " were deleted for good (versionId given).").positive();
+    public static final ConfigKey<Duration> S3_DELETION_WINDOW = ConfigKey.duration("burst.s3-deletion.window", "10m",
+            "Event-time span of an S3 mass deletion, and in which a ListObjectVersions and a DeleteObjects on one"
+                    + " bucket by one principal make one MEDIUM s3-mass-deletion alert (a versioned bucket wiped in"
+                    + " batches).").positive();
+
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
             CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_CALLS, DISCOVERY_SERVICES,
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
-            INSTANCE_CREDENTIALS_RETENTION);
+            INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
 
     private BurstSettings() {
     }

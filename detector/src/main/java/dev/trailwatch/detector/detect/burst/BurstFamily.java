@@ -24,6 +24,7 @@ public final class BurstFamily implements DetectionFamily {
     private final CredentialHarvestingBurstDetector credentialHarvesting;
     private final DiscoveryBurstDetector discovery;
     private final InstanceCredentialExfiltrationDetector instanceCredentials;
+    private final S3MassDeletionDetector s3MassDeletion;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
 
     public BurstFamily(DetectorConfig config, DetectionKit kit) {
@@ -35,6 +36,7 @@ public final class BurstFamily implements DetectionFamily {
         this.credentialHarvesting = new CredentialHarvestingBurstDetector(config, kit);
         this.discovery = new DiscoveryBurstDetector(config, kit);
         this.instanceCredentials = new InstanceCredentialExfiltrationDetector(config, kit);
+        this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
     }
 
@@ -49,7 +51,8 @@ public final class BurstFamily implements DetectionFamily {
                 crossAccountSpray.detect(loginsByIp),
                 credentialHarvesting.detect(events),
                 discovery.detect(events),
-                instanceCredentials.detect(events));
+                instanceCredentials.detect(events),
+                s3MassDeletion.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));
         sigmaCorrelations.forEach(correlation -> all.add(correlation.detect(events)));
         return Detections.all(all.toArray(Detections[]::new));

@@ -134,11 +134,11 @@ public final class InstanceCredentialExfiltrationDetector {
         if (!Addresses.isPrivate(ip)) {
             return ip;
         }
-        JsonNode endpoint = event.field("vpcEndpointId");
-        JsonNode owner = event.field("vpcEndpointAccountId");
-        if (endpoint.isTextual() && owner.isTextual() && !owner.asText().equals(event.recipientAccountId())
-                && !owner.asText().equals(event.userIdentity().accountId())) {
-            return endpoint.asText() + '@' + owner.asText();
+        EndpointFields endpoint = EndpointFields.of(event);
+        if (endpoint.id() != null && endpoint.account() != null
+                && !endpoint.account().equals(event.recipientAccountId())
+                && !endpoint.account().equals(event.userIdentity().accountId())) {
+            return endpoint.id() + '@' + endpoint.account();
         }
         return null;
     }

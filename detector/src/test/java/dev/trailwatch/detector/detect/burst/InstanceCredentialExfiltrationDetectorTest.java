@@ -9,6 +9,9 @@ import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,6 +197,19 @@ class InstanceCredentialExfiltrationDetectorTest {
 
             assertThat(alertsOf(topology, ID)).hasSize(1);
         }
+    }
+
+    @Test
+    void readsTheVpcEndpointFromTheRecordsBytesWithoutBuildingItsTree() {
+        TestEvents e = call(WEB, "10.0.3.17", "s3.amazonaws.com", "GetObject", at(Duration.ZERO));
+        e.json().put("vpcEndpointId", "vpce-0fedcba9876543210").put("vpcEndpointAccountId", "444455556666");
+        ParseResult parsed = new CloudTrailParser().parse(e.bytes());
+        CloudTrailEvent event = ((ParseResult.Parsed) parsed).event();
+
+        assertThat(EndpointFields.of(event)).isEqualTo(new EndpointFields("vpce-0fedcba9876543210", "444455556666"));
+        assertThat(event.json().parsed()).isFalse();
+        assertThat(InstanceCredentialExfiltrationDetector.origin(event))
+                .isEqualTo("vpce-0fedcba9876543210@444455556666");
     }
 
     @Test
