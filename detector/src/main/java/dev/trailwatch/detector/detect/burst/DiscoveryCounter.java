@@ -3,8 +3,10 @@ package dev.trailwatch.detector.detect.burst;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +90,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             state = state.with(after);
             state = evaluate(entity, state, start - bucket, event);
             state = evaluate(entity, state, start, event);
+            state = markGrown(entity, state, start - bucket);
+            state = markGrown(entity, state, start);
             save(entity, state, now);
         }
         recorded.put(fact, Boolean.TRUE);
@@ -106,7 +110,30 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         Alert alert = BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding.get(), Anchor.of(event),
                 pair.eventIds(), pair.calls().size(), pair.first(), pair.last());
         emit(alert, event.eventTime());
-        return state.withFired(new DiscoveryState.Fired(start, alert, pair.calls().size()));
+        return state.withFired(new DiscoveryState.Fired(start, alert, pair.calls().size(), 0));
+    }
+
+    /** An alerted pair that now holds calls its alert did not list waits for an update ({@code ReportBound}). */
+    private DiscoveryState markGrown(String entity, DiscoveryState state, long start) {
+        Optional<DiscoveryState.Fired> fired = state.fired(start);
+        if (fired.isEmpty() || fired.get().pendingSince() > 0
+                || pair(entity, state, start).calls().size() <= fired.get().reported()) {
+            return state;
+        }
+        return state.withFired(fired.get().pendingFrom(wallClock()));
+    }
+
+    @Override
+    DiscoveryState reportDue(String key, DiscoveryState state, long now, Duration bound) {
+        DiscoveryState reported = state;
+        for (DiscoveryState.Fired fired : state.fired()) {
+            if (ReportBound.due(fired.pendingSince(), now, bound)) {
+                CallPair pair = pair(key, reported, fired.start());
+                update(fired, pair);
+                reported = reported.withFired(fired.reportedAs(pair.calls().size()));
+            }
+        }
+        return reported;
     }
 
     /**
@@ -173,7 +200,12 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (pair.calls().size() <= fired.get().reported()) {
             return;
         }
-        wording.apply(pair).ifPresent(finding -> emit(BurstAlerts.followUp(fired.get().alert(), finding,
+        update(fired.get(), pair);
+    }
+
+    /** The pair's alert again (same id), listing every call the pair holds now. */
+    private void update(DiscoveryState.Fired fired, CallPair pair) {
+        wording.apply(pair).ifPresent(finding -> emit(BurstAlerts.followUp(fired.alert(), finding,
                 pair.eventIds(), pair.calls().size(), pair.last()), pair.last()));
     }
 }

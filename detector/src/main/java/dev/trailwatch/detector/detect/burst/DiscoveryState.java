@@ -24,10 +24,19 @@ record DiscoveryState(List<CallBucket> buckets, List<Fired> fired, long dueAt) i
     /**
      * A pair of buckets whose alert went out.
      *
-     * @param reported distinct calls the alert (or its last update) listed
+     * @param reported     distinct calls the alert (or its last update) listed
+     * @param pendingSince wall-clock millis since which calls wait unreported, 0 when none do ({@code ReportBound})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Fired(long start, Alert alert, int reported) {
+    record Fired(long start, Alert alert, int reported, long pendingSince) {
+
+        Fired reportedAs(int calls) {
+            return new Fired(start, alert, calls, 0);
+        }
+
+        Fired pendingFrom(long wallClock) {
+            return pendingSince > 0 ? this : new Fired(start, alert, reported, wallClock);
+        }
     }
 
     DiscoveryState {

@@ -77,17 +77,21 @@ public final class S3MassDeletionDetector {
         return event.requestParameters().path("bucketName").asText("(no bucket)");
     }
 
-    private static boolean isS3(CloudTrailEvent event) {
-        return "s3.amazonaws.com".equals(event.eventSource()) && !event.isAwsServiceCall();
+    Detections detect(KStream<String, CloudTrailEvent> events) {
+        // One node on the main stream, on typed fields: only DeleteObject(s) and ListObjectVersions calls get past it,
+        // and only they reach the two stores.
+        KStream<String, CloudTrailEvent> s3 = events.filter((account, e) -> isCandidate(e), Named.as(ID + "-filter"));
+        KStream<String, CloudTrailEvent> single = s3.filter((account, e) -> "DeleteObject".equals(e.eventName()),
+                Named.as(objects.name() + "-filter"));
+        KStream<String, CloudTrailEvent> wipes = s3.filter((account, e) -> !"DeleteObject".equals(e.eventName()),
+                Named.as(batches.name() + "-filter"));
+        return Detections.all(Bursts.count(single, objects, kit), Bursts.count(wipes, batches, kit));
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
-        // Typed fields first: only DeleteObject(s) and ListObjectVersions calls reach the stores.
-        KStream<String, CloudTrailEvent> single = events.filter(
-                (account, e) -> "DeleteObject".equals(e.eventName()) && isS3(e), Named.as(objects.name() + "-filter"));
-        KStream<String, CloudTrailEvent> wipes = events.filter((account, e) -> ("DeleteObjects".equals(e.eventName())
-                || "ListObjectVersions".equals(e.eventName())) && isS3(e), Named.as(batches.name() + "-filter"));
-        return Detections.all(Bursts.count(single, objects, kit), Bursts.count(wipes, batches, kit));
+    private static boolean isCandidate(CloudTrailEvent event) {
+        String name = event.eventName();
+        return ("DeleteObject".equals(name) || "DeleteObjects".equals(name) || "ListObjectVersions".equals(name))
+                && "s3.amazonaws.com".equals(event.eventSource()) && !event.isAwsServiceCall();
     }
 
     private static Alerts.Finding objectsFinding(BurstSpec.Tally tally, int threshold, Duration window) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -183,6 +185,26 @@ class DiscoveryBurstDetectorTest {
                     assertThat(outcome).isEqualTo(reference);
                 }
             }
+        }
+    }
+
+    @Test
+    void callsJoiningAnAlertedBurstAreReportedWithinTheWallClockBound() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+            List<TestEvents> sweep = stratusEnumeration(0);
+            sweep.subList(0, 8).forEach(topology::pipe);
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(8));
+
+            topology.pipe(sweep.get(8));
+            topology.advanceWallClock(Duration.ofMinutes(3));
+
+            List<Alert> updates = alertsOf(topology, ID);
+            assertThat(updates).singleElement().satisfies(a -> {
+                assertThat(a.eventCount()).isEqualTo(9);
+                assertThat(a.evidence().get("calls").toString()).contains("guardduty.amazonaws.com:ListDetectors");
+            });
+            topology.pipe(byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
+            assertThat(alertsOf(topology, ID)).as("nothing new to report when the window closes").isEmpty();
         }
     }
 
