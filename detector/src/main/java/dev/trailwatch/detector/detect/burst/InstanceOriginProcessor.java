@@ -160,7 +160,8 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                 continue;
             }
             OriginState address = stored(addressKey(parts[1], other.name()));
-            if (state.anchor() != null && !isShared(address, parts[2])) {
+            // A call from before the instance last (re)started belongs to its previous address, not an outsider.
+            if (state.anchor() != null && other.first() >= state.resetAt() && !isShared(address, parts[2])) {
                 var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + other.name(),
                                 other.first()), policy.finding(parts[2], state.anchor(), other, address),
                         other.call(), List.of(other.eventId()), 1, other.first(), other.first());

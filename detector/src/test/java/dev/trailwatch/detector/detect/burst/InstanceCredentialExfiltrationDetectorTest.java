@@ -148,6 +148,8 @@ class InstanceCredentialExfiltrationDetectorTest {
                     .put("instanceId", WEB);
             topology.pipe(start);
             topology.pipe(agent(WEB, "54.9.8.7", at(Duration.ofHours(2).plusMinutes(1))));
+            // A call from the old address, made before the restart, arriving late.
+            topology.pipe(agent(WEB, "54.1.2.3", at(Duration.ofHours(2).minusMinutes(1))));
             TestEvents eip = TestEvents.event("ec2.amazonaws.com", "AssociateAddress", at(Duration.ofHours(3)));
             eip.json().with("requestParameters").put("instanceId", WEB).put("allocationId", "eipalloc-0abc");
             topology.pipe(eip);
