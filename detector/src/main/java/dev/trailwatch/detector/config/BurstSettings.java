@@ -70,8 +70,9 @@ public final class BurstSettings {
             "Distinct services (event sources) a discovery burst must span: one application reading its own"
                     + " service's resources is not enumeration.").positive();
     public static final ConfigKey<Integer> DISCOVERY_DENIED = ConfigKey.integer("burst.discovery.denied", "3",
-            "Distinct denied APIs within a discovery burst that raise it from LOW to MEDIUM (a burst by an EC2"
-                    + " instance's role session is MEDIUM anyway).").positive();
+            "Distinct APIs denied to a program (not a browser: console pages call what they can) within a"
+                    + " discovery burst that raise it from LOW to MEDIUM (a burst by an EC2 instance's role session is"
+                    + " MEDIUM anyway).").positive();
     public static final ConfigKey<Duration> DISCOVERY_WINDOW = ConfigKey.duration("burst.discovery.window", "10m",
             "Event-time span of a discovery burst, counted in aligned half-window buckets: calls within half the"
                     + " window always fall into one bucket pair; calls spread over the whole window do when they fall"

@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * APIs spanning at least {@code burst.discovery.services} (4) services within {@code burst.discovery.window} (10
  * minutes) of event time, allowed or denied. LOW; MEDIUM when the principal is an EC2 instance's role session (an
  * instance runs fixed code, it does not survey the account) or when {@code burst.discovery.denied} (3) of the calls
- * were refused (probing what stolen credentials can reach).
+ * were refused to a program (probing what stolen credentials can reach; denials in the browser, whose console pages
+ * call what they can, do not raise it).
  *
  * <p>Why: the first thing done with stolen credentials is finding out what they can see: Stratus
  * ec2-enumerate-from-instance (GetCallerIdentity, ListBuckets, GetAccountSummary, ListRoles, ListUsers,
@@ -87,6 +88,14 @@ public final class DiscoveryBurstDetector {
         }
         return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy())
                 && event.userIdentity().arn() != null;
+    }
+
+    /**
+     * A denied call that says something: made by a program (SDK, CLI, tool). A person browsing the console with
+     * limited permissions hits AccessDenied on every page (the console's calls carry the browser's user agent).
+     */
+    static boolean isProbe(CloudTrailEvent event) {
+        return event.isDenied() && (event.userAgent() == null || !event.userAgent().startsWith("Mozilla/"));
     }
 
     static boolean isInstanceSession(String principal) {

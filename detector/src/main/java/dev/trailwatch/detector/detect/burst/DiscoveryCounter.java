@@ -79,13 +79,14 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
         String entity = key.apply(event);
         String call = call(event);
-        String fact = entity + '|' + start + '|' + call + (event.isDenied() ? "|denied" : "");
+        boolean probe = DiscoveryBurstDetector.isProbe(event);
+        String fact = entity + '|' + start + '|' + call + (probe ? "|denied" : "");
         if (recorded.get(fact) != null) {
             return;
         }
         DiscoveryState state = load(entity, now);
         CallBucket before = state.bucket(start).orElse(CallBucket.empty(start));
-        CallBucket after = before.with(call, event.isDenied(), event.eventId(), event.eventTime());
+        CallBucket after = before.with(call, probe, event.eventId(), event.eventTime());
         if (after != before) {
             state = state.with(after);
             state = evaluate(entity, state, start - bucket, event);

@@ -112,6 +112,22 @@ class DiscoveryBurstDetectorTest {
     }
 
     @Test
+    void aPersonRefusedWhileBrowsingTheConsoleStaysLow() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                TestEvents browsing = byUser("intern", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i))
+                        .error("AccessDenied", "not authorized");
+                browsing.json().put("userAgent",
+                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/17.4 Safari");
+                topology.pipe(browsing);
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement()
+                    .satisfies(a -> assertThat(a.severity()).isEqualTo(Severity.LOW));
+        }
+    }
+
+    @Test
     void staysQuietForOneCallShortOfTheThresholdAndForFewServices() {
         try (TopologyHarness topology = new TopologyHarness()) {
             stratusEnumeration(0).subList(0, 7).forEach(topology::pipe);
