@@ -62,10 +62,54 @@ public final class BurstSettings {
     public static final ConfigKey<Duration> HARVEST_WINDOW = ConfigKey.duration("burst.harvest.window", "10m",
             "Event-time span in which burst.harvest.resources distinct reads must fall.").positive();
 
+    public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
+            "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
+                    + " within burst.discovery.window, across at least burst.discovery.services services, to make one"
+                    + " discovery-burst alert.").positive();
+    public static final ConfigKey<Integer> DISCOVERY_SERVICES = ConfigKey.integer("burst.discovery.services", "4",
+            "Distinct services (event sources) a discovery burst must span: one application reading its own"
+                    + " service's resources is not enumeration.").positive();
+    public static final ConfigKey<Integer> DISCOVERY_DENIED = ConfigKey.integer("burst.discovery.denied", "3",
+            "Distinct APIs denied to a program (not a browser: console pages call what they can) within a"
+                    + " discovery burst that raise it from LOW to MEDIUM (a burst by an EC2 instance's role session is"
+                    + " MEDIUM anyway).").positive();
+    public static final ConfigKey<Duration> DISCOVERY_WINDOW = ConfigKey.duration("burst.discovery.window", "10m",
+            "Event-time span of a discovery burst, counted in aligned half-window buckets: calls within half the"
+                    + " window always fall into one bucket pair; calls spread over the whole window do when they fall"
+                    + " into two adjacent buckets.").positive();
+
+    public static final ConfigKey<Duration> INSTANCE_CREDENTIALS_CONFIRM = ConfigKey.duration(
+            "instance-credentials.confirm", "15m",
+            "How long (event time) after an EC2 instance's role credentials first appear from a second address the"
+                    + " instance-credential-exfiltration decision waits: other instances' calls from the same address"
+                    + " within it (a NAT gateway's new IP) make it the account's egress, not an alert; events"
+                    + " reordered within it give the same answer. The alert goes out this much after the call.")
+            .positive();
+    public static final ConfigKey<Integer> INSTANCE_CREDENTIALS_SHARED = ConfigKey.integer(
+            "instance-credentials.shared-instances", "3",
+            "Distinct instances whose role sessions call from one address that make it the account's egress (a"
+                    + " NAT gateway), so that none of them alerts for it. An address that is another instance's first"
+                    + " address is egress already.").positive();
+    public static final ConfigKey<Duration> INSTANCE_CREDENTIALS_RETENTION = ConfigKey.duration(
+            "instance-credentials.retention", "7d",
+            "How long an instance's learned addresses are kept after its last new one; an instance silent longer"
+                    + " learns its address again.").positive();
+
+    public static final ConfigKey<Integer> S3_DELETION_OBJECTS = ConfigKey.integer("burst.s3-deletion.objects", "20",
+            "Distinct S3 objects (or object versions) one principal must delete with DeleteObject, allowed or denied,"
+                    + " within burst.s3-deletion.window to make one s3-mass-deletion alert: MEDIUM, HIGH when versions"
+                    + " were deleted for good (versionId given).").positive();
+    public static final ConfigKey<Duration> S3_DELETION_WINDOW = ConfigKey.duration("burst.s3-deletion.window", "10m",
+            "Event-time span of an S3 mass deletion, and in which a ListObjectVersions and a DeleteObjects on one"
+                    + " bucket by one principal make one MEDIUM s3-mass-deletion alert (a versioned bucket wiped in"
+                    + " batches).").positive();
+
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
-            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW);
+            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_CALLS, DISCOVERY_SERVICES,
+            DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
+            INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
 
     private BurstSettings() {
     }

@@ -29,17 +29,18 @@ import org.junit.jupiter.api.TestFactory;
  */
 class StratusDetonationsTest {
 
-    /** Technique -> why no single record reveals it (left to the stateful detections). */
+    /**
+     * Technique -> the stateful detection that catches it, because no single record reveals it. Each detection's
+     * own test replays the technique's calls ({@code InstanceCredentialExfiltrationDetectorTest},
+     * {@code CredentialHarvestingBurstDetectorTest}, {@code DiscoveryBurstDetectorTest},
+     * {@code S3MassDeletionDetectorTest}).
+     */
     static final Map<String, String> STATEFUL = Map.of(
-            "aws.credential-access.ec2-steal-instance-credentials",
-            "instance role credentials used outside their instance: needs the instance's usual source",
-            "aws.credential-access.secretsmanager-retrieve-secrets",
-            "ListSecrets then one ordinary GetSecretValue per secret: only the count per principal tells",
-            "aws.discovery.ec2-enumerate-from-instance",
-            "many distinct List/Describe calls from an instance role in a short window",
-            "aws.impact.s3-ransomware-batch-deletion", "DeleteObjects of many objects by one principal within minutes",
-            "aws.impact.s3-ransomware-individual-deletion",
-            "DeleteObject of many objects by one principal within minutes");
+            "aws.credential-access.ec2-steal-instance-credentials", "instance-credential-exfiltration",
+            "aws.credential-access.secretsmanager-retrieve-secrets", "credential-harvesting-burst",
+            "aws.discovery.ec2-enumerate-from-instance", "discovery-burst",
+            "aws.impact.s3-ransomware-batch-deletion", "s3-mass-deletion",
+            "aws.impact.s3-ransomware-individual-deletion", "s3-mass-deletion");
 
     /** Every AWS technique issue 15 lists. */
     static final Set<String> ISSUE_15 = Set.of(
@@ -110,7 +111,11 @@ class StratusDetonationsTest {
             assertThat(guide).as("docs/rules.md, section Coverage of attack techniques")
                     .contains("| `" + d.technique().replaceFirst("^aws\\.", "") + "` | " + d.step() + " | " + rules + " |");
         }
-        STATEFUL.keySet().forEach(t -> assertThat(guide).contains("`" + t.substring(t.lastIndexOf('.') + 1) + "`"));
+        STATEFUL.forEach((technique, detection) -> {
+            assertThat(guide).containsPattern("\\| `" + technique.substring(technique.lastIndexOf('.') + 1)
+                    + "` \\| [^|]+ \\| `" + detection + "` \\((LOW|MEDIUM|HIGH|CRITICAL)\\) \\|");
+            assertThat(Path.of("../docs/detections/" + detection + ".md")).exists();
+        });
     }
 
     @Test

@@ -22,6 +22,9 @@ public final class BurstFamily implements DetectionFamily {
     private final AccessDeniedBurstDetector accessDenied;
     private final ConsoleCrossAccountSprayDetector crossAccountSpray;
     private final CredentialHarvestingBurstDetector credentialHarvesting;
+    private final DiscoveryBurstDetector discovery;
+    private final InstanceCredentialExfiltrationDetector instanceCredentials;
+    private final S3MassDeletionDetector s3MassDeletion;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
 
     public BurstFamily(DetectorConfig config, DetectionKit kit) {
@@ -31,6 +34,9 @@ public final class BurstFamily implements DetectionFamily {
         this.accessDenied = new AccessDeniedBurstDetector(config, kit);
         this.crossAccountSpray = new ConsoleCrossAccountSprayDetector(config, kit);
         this.credentialHarvesting = new CredentialHarvestingBurstDetector(config, kit);
+        this.discovery = new DiscoveryBurstDetector(config, kit);
+        this.instanceCredentials = new InstanceCredentialExfiltrationDetector(config, kit);
+        this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
     }
 
@@ -43,7 +49,10 @@ public final class BurstFamily implements DetectionFamily {
                 bruteforceSuccess.detect(loginsByIp),
                 accessDenied.detect(events),
                 crossAccountSpray.detect(loginsByIp),
-                credentialHarvesting.detect(events));
+                credentialHarvesting.detect(events),
+                discovery.detect(events),
+                instanceCredentials.detect(events),
+                s3MassDeletion.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));
         sigmaCorrelations.forEach(correlation -> all.add(correlation.detect(events)));
         return Detections.all(all.toArray(Detections[]::new));

@@ -158,6 +158,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         return closeExpired(key, state == null ? empty() : state, now);
     }
 
+    /** Another key's stored state, as it is, or null (for a processor keeping two kinds of key in its store). */
+    final S stored(String key) {
+        return states.get(key);
+    }
+
     /** Stores the state (or forgets an empty one) and makes sure a timer wakes it in time. */
     final void save(String key, S state, long now) {
         if (state.isEmpty()) {

@@ -1,0 +1,159 @@
+package dev.trailwatch.detector.detect.burst;
+
+import dev.trailwatch.detector.config.BurstSettings;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Durations;
+import dev.trailwatch.detector.detect.Alerts;
+import dev.trailwatch.detector.detect.Detections;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Discovery burst: one principal calls at least {@code burst.discovery.calls} (8) distinct List / Describe / Get
+ * APIs spanning at least {@code burst.discovery.services} (4) services within {@code burst.discovery.window} (10
+ * minutes) of event time, allowed or denied. LOW; MEDIUM when the principal is an EC2 instance's role session (an
+ * instance runs fixed code, it does not survey the account) or when {@code burst.discovery.denied} (3) of the calls
+ * were refused to a program (probing what stolen credentials can reach; denials in the browser, whose console pages
+ * call what they can, do not raise it).
+ *
+ * <p>Why: the first thing done with stolen credentials is finding out what they can see: Stratus
+ * ec2-enumerate-from-instance (GetCallerIdentity, ListBuckets, GetAccountSummary, ListRoles, ListUsers,
+ * GetAccountAuthorizationDetails, DescribeSnapshots, DescribeTrails, ListDetectors from an instance role), Pacu's
+ * enum modules, ScoutSuite, Prowler, CloudFox, aws-enumerator. Each call alone is routine; a sweep across services
+ * by one identity is not.
+ *
+ * <p>Counted per account and principal (no repartition). Calls AWS makes on a principal's behalf and the calls the
+ * console makes while a person browses it (user agent {@code AWS Internal} / {@code console.*.amazonaws.com}, or
+ * {@code signin.amazonaws.com} as invoker) do not count.
+ *
+ * <p>False positives: security and inventory tools by design (Prowler, ScoutSuite, AWS Config-like scanners, CSPM
+ * agents), Terraform plans over many services, a person exploring with the CLI. Tune the thresholds or raise
+ * {@code alerts.min-severity}; the instance-role and denied cases are rarer in normal operation.
+ *
+ * <p>ATT&amp;CK: T1580 Cloud Infrastructure Discovery, T1526 Cloud Service Discovery, T1087.004 Cloud Account.
+ */
+public final class DiscoveryBurstDetector {
+
+    public static final String ID = "discovery-burst";
+    private static final List<String> MITRE = List.of("T1580", "T1526", "T1087.004");
+    private static final String RUNBOOK = "Ask the principal's owner whether a scanner, an inventory job or a person"
+            + " exploring made these calls. If not: treat the credentials as stolen (revoke the sessions, deactivate"
+            + " the keys, for an instance session isolate the instance and look for a web or SSRF foothold), then"
+            + " review what the principal did after the survey: reads of secrets, new keys or roles, calls from new"
+            + " addresses.";
+    private static final Pattern INSTANCE_SESSION = Pattern.compile(".*:assumed-role/[^/]+/i-[0-9a-f]{8,17}$");
+    private static final Set<String> CONSOLE_AGENTS = Set.of("AWS Internal", "signin.amazonaws.com");
+
+    private final int calls;
+    private final int services;
+    private final int denied;
+    private final Duration window;
+    private final Duration grace;
+    private final DetectionKit kit;
+
+    DiscoveryBurstDetector(DetectorConfig config, DetectionKit kit) {
+        this.calls = config.get(BurstSettings.DISCOVERY_CALLS);
+        this.services = config.get(BurstSettings.DISCOVERY_SERVICES);
+        this.denied = config.get(BurstSettings.DISCOVERY_DENIED);
+        this.window = config.get(BurstSettings.DISCOVERY_WINDOW);
+        this.grace = config.get(BurstSettings.GRACE);
+        this.kit = kit;
+    }
+
+    /** A read call a principal made itself, outside the console: List*, Describe*, Get*. Typed fields only. */
+    static boolean isDiscoveryCall(CloudTrailEvent event) {
+        String name = event.eventName();
+        if (name == null || event.eventSource() == null
+                || !(name.startsWith("List") || name.startsWith("Describe") || name.startsWith("Get"))) {
+            return false;
+        }
+        String agent = event.userAgent();
+        if (agent != null && (CONSOLE_AGENTS.contains(agent) || agent.startsWith("console.")
+                || agent.contains("console.amazonaws.com"))) {
+            return false;
+        }
+        return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy())
+                && event.userIdentity().arn() != null;
+    }
+
+    /**
+     * A denied call that says something: made by a program (SDK, CLI, tool). A person browsing the console with
+     * limited permissions hits AccessDenied on every page (the console's calls carry the browser's user agent).
+     */
+    static boolean isProbe(CloudTrailEvent event) {
+        return event.isDenied() && (event.userAgent() == null || !event.userAgent().startsWith("Mozilla/"));
+    }
+
+    static boolean isInstanceSession(String principal) {
+        return INSTANCE_SESSION.matcher(principal).matches();
+    }
+
+    Detections detect(KStream<String, CloudTrailEvent> events) {
+        String name = ID + "-by-principal";
+        KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> isDiscoveryCall(e),
+                Named.as(name + "-filter"));
+        return Bursts.split(reads.process(new Supplier(name), Named.as(name)), name);
+    }
+
+    private Optional<Alerts.Finding> finding(CallPair pair) {
+        if (pair.calls().size() < calls || pair.services() < services) {
+            return Optional.empty();
+        }
+        boolean instance = isInstanceSession(pair.principal());
+        boolean probing = pair.denied().size() >= denied;
+        Severity severity = instance || probing ? Severity.MEDIUM : Severity.LOW;
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("keyedBy", "principal");
+        evidence.put("principal", pair.principal());
+        evidence.put("distinctCalls", pair.calls().size());
+        evidence.put("services", pair.services());
+        evidence.put("deniedCalls", pair.denied());
+        evidence.put("calls", pair.calls());
+        evidence.put("instanceSession", instance);
+        evidence.put("threshold", calls);
+        evidence.put("minServices", services);
+        evidence.put("window", Durations.format(window));
+        evidence.put("windowStart", Instant.ofEpochMilli(pair.start()).toString());
+        evidence.put("windowEnd", Instant.ofEpochMilli(pair.end()).toString());
+        String who = instance ? "EC2 instance credentials " + pair.principal() : pair.principal();
+        return Optional.of(new Alerts.Finding(ID, "Discovery burst by " + pair.principal(), who + " called "
+                + pair.calls().size() + " distinct List/Describe/Get APIs across " + pair.services() + " services ("
+                + pair.denied().size() + " denied) between " + Instant.ofEpochMilli(pair.first()) + " and "
+                + Instant.ofEpochMilli(pair.last()) + ": " + BurstEvidence.head(pair.calls()), severity, MITRE,
+                RUNBOOK, evidence));
+    }
+
+    private final class Supplier implements ProcessorSupplier<String, CloudTrailEvent, String, BurstOutcome> {
+
+        private final String name;
+
+        Supplier(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
+            return new DiscoveryCounter(name, ID, window.toMillis() / 2, grace.toMillis(),
+                    e -> e.recipientAccountId() + '|' + e.principal(), DiscoveryBurstDetector.this::finding, kit);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return BurstStores.named(name).builders(DiscoveryState.class);
+        }
+    }
+}

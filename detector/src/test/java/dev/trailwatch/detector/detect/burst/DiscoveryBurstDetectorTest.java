@@ -1,0 +1,245 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.lateEventIds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** One principal sweeping many distinct List/Describe/Get APIs across services. */
+class DiscoveryBurstDetectorTest {
+
+    private static final String ID = DiscoveryBurstDetector.ID;
+    private static final String INSTANCE = "i-0adc17a5acb70d9ae";
+    private static final String INSTANCE_ARN =
+            "arn:aws:sts::" + TestEvents.ACCOUNT + ":assumed-role/stratus-instance-role/" + INSTANCE;
+
+    /** Stratus ec2-enumerate-from-instance: the calls its SSM shell script makes, in order. */
+    private static final String[][] STRATUS_CALLS = {
+        {"sts.amazonaws.com", "GetCallerIdentity"}, {"s3.amazonaws.com", "ListBuckets"},
+        {"iam.amazonaws.com", "GetAccountSummary"}, {"iam.amazonaws.com", "ListRoles"},
+        {"iam.amazonaws.com", "ListUsers"}, {"iam.amazonaws.com", "GetAccountAuthorizationDetails"},
+        {"ec2.amazonaws.com", "DescribeSnapshots"}, {"cloudtrail.amazonaws.com", "DescribeTrails"},
+        {"guardduty.amazonaws.com", "ListDetectors"}};
+
+    /** A call by the instance's role session, as CloudTrail records it: the session name is the instance id. */
+    private static TestEvents fromInstance(String source, String name, Instant time) {
+        TestEvents e = TestEvents.event(source, name, time).sourceIp("10.0.1.25");
+        e.json().put("userAgent", "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64.amzn.2023 md/command#sts");
+        e.json().put("readOnly", true);
+        ObjectNode id = e.json().putObject("userIdentity");
+        id.put("type", "AssumedRole");
+        id.put("principalId", "AROAEXAMPLEINSTANCE01:" + INSTANCE);
+        id.put("arn", INSTANCE_ARN);
+        id.put("accountId", TestEvents.ACCOUNT);
+        id.put("accessKeyId", "ASIAEXAMPLEINSTANCE1");
+        ObjectNode issuer = id.putObject("sessionContext").putObject("sessionIssuer");
+        issuer.put("type", "Role").put("principalId", "AROAEXAMPLEINSTANCE01")
+                .put("arn", "arn:aws:iam::" + TestEvents.ACCOUNT + ":role/stratus-instance-role")
+                .put("accountId", TestEvents.ACCOUNT).put("userName", "stratus-instance-role");
+        return e;
+    }
+
+    private static List<TestEvents> stratusEnumeration(long startSeconds) {
+        List<TestEvents> out = new ArrayList<>();
+        for (int i = 0; i < STRATUS_CALLS.length; i++) {
+            TestEvents e = fromInstance(STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(startSeconds + 2L * i));
+            if (!STRATUS_CALLS[i][1].equals("GetCallerIdentity")) {
+                e.error("AccessDenied", "User: " + INSTANCE_ARN + " is not authorized to perform this action");
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static TestEvents byUser(String user, String source, String name, Instant time) {
+        return TestEvents.event(source, name, time).user(user);
+    }
+
+    @Test
+    void alertsMediumOnStratusEnumerationFromAnInstance() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            stratusEnumeration(0).forEach(topology::pipe);
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            Alert alert = alerts.get(0);
+            assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(alert.principal()).isEqualTo(INSTANCE_ARN);
+            assertThat(alert.mitre()).contains("T1580");
+            assertThat(alert.evidence()).containsEntry("instanceSession", true).containsEntry("distinctCalls", 8);
+            assertThat(alert.description()).contains("EC2 instance credentials");
+        }
+    }
+
+    @Test
+    void alertsLowForAUserSweepingServicesWithItsPermissionsAndMediumWhenProbingDeniedOnes() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            String[][] calls = {{"ec2", "DescribeInstances"}, {"ec2", "DescribeVpcs"}, {"s3", "ListBuckets"},
+                {"iam", "ListUsers"}, {"iam", "ListRoles"}, {"lambda", "ListFunctions20150331"},
+                {"rds", "DescribeDBInstances"}, {"kms", "ListKeys"}};
+            for (int i = 0; i < calls.length; i++) {
+                topology.pipe(byUser("auditor", calls[i][0] + ".amazonaws.com", calls[i][1], atSeconds(5L * i)));
+                TestEvents probe = byUser("mallory", calls[i][0] + ".amazonaws.com", calls[i][1],
+                        atSeconds(5L * i + 1));
+                if (i < 3) {
+                    probe.error("AccessDenied", "not authorized");
+                }
+                topology.pipe(probe);
+            }
+
+            assertThat(alertsOf(topology, ID)).extracting(Alert::principal, Alert::severity).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("arn:aws:iam::111122223333:user/auditor", Severity.LOW),
+                    org.assertj.core.groups.Tuple.tuple("arn:aws:iam::111122223333:user/mallory", Severity.MEDIUM));
+        }
+    }
+
+    @Test
+    void aPersonRefusedWhileBrowsingTheConsoleStaysLow() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                TestEvents browsing = byUser("intern", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i))
+                        .error("AccessDenied", "not authorized");
+                browsing.json().put("userAgent",
+                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Version/17.4 Safari");
+                topology.pipe(browsing);
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement()
+                    .satisfies(a -> assertThat(a.severity()).isEqualTo(Severity.LOW));
+        }
+    }
+
+    @Test
+    void staysQuietForOneCallShortOfTheThresholdAndForFewServices() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            stratusEnumeration(0).subList(0, 7).forEach(topology::pipe);
+            // An application reading its own two services: many distinct calls, repeated, but only 2 services.
+            for (int i = 0; i < 40; i++) {
+                topology.pipe(byUser("app", i % 2 == 0 ? "dynamodb.amazonaws.com" : "sqs.amazonaws.com",
+                        (i % 2 == 0 ? "Describe" : "Get") + "Thing" + (i % 10), atSeconds(i)));
+            }
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void staysQuietForTheConsoleAndForCallsSpreadBeyondTheWindow() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                TestEvents console = byUser("admin", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i));
+                console.json().put("userAgent", "AWS Internal");
+                topology.pipe(console);
+                // Eleven minutes apart: never two of them within one ten-minute window.
+                topology.pipe(byUser("slow", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1],
+                        at(Duration.ofMinutes(11L * i))));
+            }
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void repeatsOfKnownCallsNeitherAlertNorGrowTheBurst() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int round = 0; round < 5; round++) {
+                stratusEnumeration(20L * round).subList(0, 7).forEach(topology::pipe);
+            }
+            assertThat(alertsOf(topology, ID)).isEmpty();
+            topology.pipe(stratusEnumeration(200).get(7));
+            topology.pipe(byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(2))));
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).extracting(Alert::alertId).containsOnly(alerts.get(0).alertId());
+            assertThat(alerts.get(alerts.size() - 1).eventCount()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void raisesTheSameAlertsWhateverTheOrderOfArrivalWithinTheGrace() {
+        List<TestEvents> events = new ArrayList<>(stratusEnumeration(250));
+        events.addAll(stratusEnumeration(600));
+        for (int i = 0; i < 30; i++) {
+            events.add(byUser("app", "dynamodb.amazonaws.com", "GetItem", atSeconds(20L * i)));
+        }
+        TestEvents later = byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1)));
+        Set<String> reference = null;
+        for (long seed = 1; seed <= 4; seed++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            Collections.shuffle(order, new Random(seed));
+            try (TopologyHarness topology = new TopologyHarness()) {
+                order.forEach(topology::pipe);
+                topology.pipe(later);
+                assertThat(lateEventIds(topology)).isEmpty();
+                // The last word on each alert id: its calls and severity.
+                Set<String> outcome = alertsOf(topology, ID).stream()
+                        .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
+                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls"))
+                        .collect(Collectors.toSet());
+                if (reference == null) {
+                    reference = outcome;
+                    assertThat(outcome).isNotEmpty();
+                } else {
+                    assertThat(outcome).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    @Test
+    void callsJoiningAnAlertedBurstAreReportedWithinTheWallClockBound() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+            List<TestEvents> sweep = stratusEnumeration(0);
+            sweep.subList(0, 8).forEach(topology::pipe);
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(8));
+
+            topology.pipe(sweep.get(8));
+            topology.advanceWallClock(Duration.ofMinutes(3));
+
+            List<Alert> updates = alertsOf(topology, ID);
+            assertThat(updates).singleElement().satisfies(a -> {
+                assertThat(a.eventCount()).isEqualTo(9);
+                assertThat(a.evidence().get("calls").toString()).contains("guardduty.amazonaws.com:ListDetectors");
+            });
+            topology.pipe(byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
+            assertThat(alertsOf(topology, ID)).as("nothing new to report when the window closes").isEmpty();
+        }
+    }
+
+    @Test
+    void anEventBeyondItsWindowAndGraceIsDeadLettered() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(byUser("app", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
+            TestEvents old = byUser("app", "ec2.amazonaws.com", "DescribeVpcs", at(Duration.ZERO));
+            topology.pipe(old);
+
+            assertThat(lateEventIds(topology)).containsExactly(old.eventId());
+        }
+    }
+
+    @Test
+    void recognisesInstanceSessionsByTheirSessionName() {
+        assertThat(DiscoveryBurstDetector.isInstanceSession(INSTANCE_ARN)).isTrue();
+        assertThat(DiscoveryBurstDetector.isInstanceSession(
+                "arn:aws:sts::111122223333:assumed-role/deploy/i-am-a-person")).isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:iam::111122223333:user/i-0adc17a5")).isFalse();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.model.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** An EC2 instance's role credentials used away from the instance. */
+class InstanceCredentialExfiltrationDetectorTest {
+
+    private static final String ID = InstanceCredentialExfiltrationDetector.ID;
+    private static final String ROLE = "arn:aws:sts::" + TestEvents.ACCOUNT + ":assumed-role/web-role/";
+    private static final String WEB = "i-0a1b2c3d4e5f60001";
+    private static final String NAT = "52.94.133.10";
+    private static final String ATTACKER = "203.0.113.77";
+
+    /** A call by the instance's role session as CloudTrail records it: session name = instance id. */
+    private static TestEvents call(String instance, String ip, String source, String name, Instant time) {
+        TestEvents e = TestEvents.event(source, name, time).sourceIp(ip);
+        ObjectNode id = e.json().putObject("userIdentity");
+        id.put("type", "AssumedRole");
+        id.put("principalId", "AROAEXAMPLEWEBROLE01:" + instance);
+        id.put("arn", ROLE + instance);
+        id.put("accountId", TestEvents.ACCOUNT);
+        id.put("accessKeyId", "ASIAEXAMPLE" + instance.substring(instance.length() - 4));
+        ObjectNode context = id.putObject("sessionContext");
+        context.putObject("attributes").put("creationDate", time.minusSeconds(600).toString())
+                .put("mfaAuthenticated", "false");
+        context.putObject("sessionIssuer").put("type", "Role").put("principalId", "AROAEXAMPLEWEBROLE01")
+                .put("arn", "arn:aws:iam::" + TestEvents.ACCOUNT + ":role/web-role")
+                .put("accountId", TestEvents.ACCOUNT).put("userName", "web-role");
+        context.putObject("ec2RoleDelivery").put("value", "2.0");
+        return e;
+    }
+
+    /** The SSM agent on the instance checking in: what makes an instance's own address known first. */
+    private static TestEvents agent(String instance, String ip, Instant time) {
+        return call(instance, ip, "ssm.amazonaws.com", "UpdateInstanceInformation", time);
+    }
+
+    private static TestEvents later(Duration offset) {
+        return TestEvents.event("s3.amazonaws.com", "ListBuckets", at(offset));
+    }
+
+    @Test
+    void alertsHighWhenAnInstancesCredentialsAreUsedFromAnAddressNoInstanceUses() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(call(WEB, NAT, "s3.amazonaws.com", "ListBuckets", at(Duration.ofMinutes(1))));
+            TestEvents stolen = call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(5)));
+            stolen.json().put("userAgent", "aws-cli/2.15.0 Python/3.11.6 Darwin/23.1.0 exe/x86_64");
+            topology.pipe(stolen);
+            topology.pipe(call(WEB, ATTACKER, "ec2.amazonaws.com", "DescribeInstances", at(Duration.ofMinutes(6))));
+            assertThat(alertsOf(topology, ID)).as("decided only after the confirm delay").isEmpty();
+
+            topology.pipe(later(Duration.ofMinutes(30)));
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            Alert alert = alerts.get(0);
+            assertThat(alert.severity()).isEqualTo(Severity.HIGH);
+            assertThat(alert.principal()).isEqualTo(ROLE + WEB);
+            assertThat(alert.sourceIp()).isEqualTo(ATTACKER);
+            assertThat(alert.eventName()).isEqualTo("GetCallerIdentity");
+            assertThat(alert.eventIds()).containsExactly(stolen.eventId());
+            assertThat(alert.mitre()).contains("T1552.005");
+            assertThat(alert.evidence()).containsEntry("instanceId", WEB).containsEntry("instanceAddress", NAT)
+                    .containsEntry("newAddress", ATTACKER);
+            assertThat(alert.title()).contains(WEB).contains(ATTACKER);
+        }
+    }
+
+    @Test
+    void staysQuietWhenANatGatewaysNewAddressCarriesSeveralInstances() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            String newNat = "52.94.140.20";
+            for (int i = 1; i <= 3; i++) {
+                String instance = "i-0a1b2c3d4e5f6000" + i;
+                topology.pipe(agent(instance, NAT, at(Duration.ofMinutes(i))));
+                topology.pipe(agent(instance, newNat, at(Duration.ofMinutes(60 + i))));
+            }
+            topology.pipe(later(Duration.ofHours(3)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void staysQuietWhenTheAddressIsAnotherInstancesOwnOrAServiceOrAPrivateEndpoint() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            String bastion = "i-0a1b2c3d4e5f69999";
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(agent(bastion, "54.210.1.1", at(Duration.ZERO)));
+            // Credentials copied to the bastion host: the account's own machine, not an outsider.
+            topology.pipe(call(WEB, "54.210.1.1", "s3.amazonaws.com", "ListBuckets", at(Duration.ofMinutes(3))));
+            topology.pipe(call(WEB, "ec2.amazonaws.com", "kms.amazonaws.com", "Decrypt", at(Duration.ofMinutes(4))));
+            topology.pipe(call(WEB, "AWS Internal", "s3.amazonaws.com", "GetObject", at(Duration.ofMinutes(4))));
+            TestEvents viaEndpoint = call(WEB, "10.0.3.17", "s3.amazonaws.com", "GetObject",
+                    at(Duration.ofMinutes(5)));
+            viaEndpoint.json().put("vpcEndpointId", "vpce-0123456789abcdef0")
+                    .put("vpcEndpointAccountId", TestEvents.ACCOUNT);
+            topology.pipe(viaEndpoint);
+            topology.pipe(later(Duration.ofHours(1)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void alertsForAVpcEndpointOfAnotherAccount() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            TestEvents foreign = call(WEB, "172.31.5.9", "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(2)));
+            foreign.json().put("vpcEndpointId", "vpce-0fedcba9876543210").put("vpcEndpointAccountId", "444455556666");
+            topology.pipe(foreign);
+            topology.pipe(later(Duration.ofHours(1)));
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> assertThat(alert.evidence())
+                    .containsEntry("newAddress", "vpce-0fedcba9876543210@444455556666"));
+        }
+    }
+
+    @Test
+    void aRestartOrANewElasticIpLetsTheInstanceLearnItsNewAddress() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, "54.1.2.3", at(Duration.ZERO)));
+            TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofHours(2)));
+            start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                    .put("instanceId", WEB);
+            topology.pipe(start);
+            topology.pipe(agent(WEB, "54.9.8.7", at(Duration.ofHours(2).plusMinutes(1))));
+            // A call from the old address, made before the restart, arriving late.
+            topology.pipe(agent(WEB, "54.1.2.3", at(Duration.ofHours(2).minusMinutes(1))));
+            TestEvents eip = TestEvents.event("ec2.amazonaws.com", "AssociateAddress", at(Duration.ofHours(3)));
+            eip.json().with("requestParameters").put("instanceId", WEB).put("allocationId", "eipalloc-0abc");
+            topology.pipe(eip);
+            topology.pipe(agent(WEB, "3.3.3.3", at(Duration.ofHours(3).plusMinutes(1))));
+            topology.pipe(later(Duration.ofHours(5)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void raisesTheSameAlertWhateverTheOrderOfArrivalWithinTheConfirmDelay() {
+        List<TestEvents> events = new ArrayList<>();
+        events.add(agent(WEB, NAT, at(Duration.ofMinutes(10))));
+        events.add(call(WEB, NAT, "s3.amazonaws.com", "ListBuckets", at(Duration.ofMinutes(11))));
+        events.add(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(12))));
+        events.add(call(WEB, ATTACKER, "iam.amazonaws.com", "ListRoles", at(Duration.ofMinutes(13))));
+        events.add(agent("i-0a1b2c3d4e5f60002", NAT, at(Duration.ofMinutes(12))));
+        List<String> reference = null;
+        for (long seed = 1; seed <= 4; seed++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            Collections.shuffle(order, new Random(seed));
+            try (TopologyHarness topology = new TopologyHarness()) {
+                order.forEach(topology::pipe);
+                topology.pipe(later(Duration.ofHours(1)));
+                List<String> outcome = alertsOf(topology, ID).stream()
+                        .map(a -> a.alertId() + a.evidence().get("instanceAddress") + a.evidence().get("newAddress")
+                                + a.eventIds())
+                        .toList();
+                if (reference == null) {
+                    reference = outcome;
+                    assertThat(outcome).hasSize(1).allMatch(o -> o.contains(NAT + ATTACKER));
+                } else {
+                    assertThat(outcome).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEndOfInputDecidesWhatIsStillWaiting() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.onRequest())) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(1))));
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+
+            assertThat(alertsOf(topology, ID)).hasSize(1);
+        }
+    }
+
+    @Test
+    void readsTheVpcEndpointFromTheRecordsBytesWithoutBuildingItsTree() {
+        TestEvents e = call(WEB, "10.0.3.17", "s3.amazonaws.com", "GetObject", at(Duration.ZERO));
+        e.json().put("vpcEndpointId", "vpce-0fedcba9876543210").put("vpcEndpointAccountId", "444455556666");
+        ParseResult parsed = new CloudTrailParser().parse(e.bytes());
+        CloudTrailEvent event = ((ParseResult.Parsed) parsed).event();
+
+        assertThat(EndpointFields.of(event)).isEqualTo(new EndpointFields("vpce-0fedcba9876543210", "444455556666"));
+        assertThat(event.json().parsed()).isFalse();
+        assertThat(InstanceCredentialExfiltrationDetector.origin(event))
+                .isEqualTo("vpce-0fedcba9876543210@444455556666");
+    }
+
+    @Test
+    void readsInstanceIdsOnlyFromInstanceNamedRoleSessions() {
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + WEB)).isEqualTo(WEB);
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0a1b2c3d")).isEqualTo("i-0a1b2c3d");
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-am-bob")).isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf("arn:aws:iam::111122223333:user/i-0a1b2c3d"))
+                .isNull();
+        assertThat(Addresses.isLiteral("ec2.amazonaws.com")).isFalse();
+        assertThat(Addresses.isLiteral("AWS Internal")).isFalse();
+        assertThat(Addresses.isLiteral("2001:db8::1")).isTrue();
+        assertThat(Addresses.isPrivate("172.20.1.1")).isTrue();
+        assertThat(Addresses.isPrivate("172.32.1.1")).isFalse();
+        assertThat(Addresses.isPrivate("fd00::1")).isTrue();
+    }
+}
