@@ -3,6 +3,7 @@ package dev.trailwatch.detector.topology;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.RuntimeSettings;
+import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
@@ -85,6 +86,7 @@ public final class DetectorInstance implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());
+        GeoIp.from(config).logStatus();
         Topology topology = DetectorTopology.build(config, rules, metrics, flush);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
