@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real IP-location databases the GeoIP tests read, into ${TRAILWATCH_GEOIP_DIR:-~/.cache/trailwatch/geoip}
+# Fetches the real IP-location databases the GeoIP tests read, into ${GEOIP_TEST_DB_DIR:-~/.cache/trailwatch/geoip}
 # (the tests look there; without the files they are skipped with a message naming this script). .ci/run calls it.
 #   geo-whois-asn-country.mmdb  @ip-location-db/geo-whois-asn-country-mmdb (CC0-1.0), a MaxMind DB as published
 #   asn.mmdb                    @ip-location-db/asn (CC BY 4.0: RouteViews, DB-IP, NRO): the npm registry has its data
@@ -8,7 +8,7 @@
 # Versions are pinned; installs nodejs/npm and the Perl writer from Debian when missing (CI runs as root).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-dir="${TRAILWATCH_GEOIP_DIR:-$HOME/.cache/trailwatch/geoip}"
+dir="${GEOIP_TEST_DB_DIR:-$HOME/.cache/trailwatch/geoip}"
 country_pkg="@ip-location-db/geo-whois-asn-country-mmdb@2.3.2026061719"
 asn_pkg="@ip-location-db/asn@2.3.2026061719"
 mkdir -p "$dir"

@@ -2,6 +2,9 @@ package dev.trailwatch.detector.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.accounts.KnownAccounts;
@@ -115,6 +118,31 @@ class AlertEnricherTest {
         assertThat(out.get(0).context().source()).isEqualTo(new IpLocation("DE", 6724L, "Strato AG"));
         assertThat(out.get(1).context().source()).isNull();
         assertThat(out.get(2).context().source()).isNull();
+    }
+
+    @Test
+    void takesTheSourceIdentityAndIdentityCenterUserIdFromTheTriggeringEvent() {
+        TestEvents stop = TestEvents.stopLogging(T0);
+        ObjectNode id = stop.json().putObject("userIdentity");
+        id.put("type", "AssumedRole");
+        id.put("principalId", "AROAEXAMPLEROLE00001:botocore-session-1");
+        id.put("arn", "arn:aws:sts::" + TestEvents.ACCOUNT + ":assumed-role/deployer/botocore-session-1");
+        id.put("accountId", TestEvents.ACCOUNT);
+        ObjectNode session = id.putObject("sessionContext");
+        session.putObject("sessionIssuer").put("type", "Role")
+                .put("arn", "arn:aws:iam::" + TestEvents.ACCOUNT + ":role/deployer");
+        session.put("sourceIdentity", "dana@example.com");
+        id.putObject("onBehalfOf").put("userId", "94482488-3041-7026-18f3-be45837cd0e4");
+
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(stop);
+            Alert alert = topology.alertValues().stream()
+                    .filter(a -> a.ruleId().equals("cloudtrail-logging-stopped")).findFirst().orElseThrow();
+
+            assertThat(alert.context().actor()).isEqualTo(new AlertContext.Actor("dana@example.com", "sourceIdentity",
+                    "deployer", "botocore-session-1", "dana@example.com", null,
+                    "94482488-3041-7026-18f3-be45837cd0e4"));
+        }
     }
 
     private static List<Alert> run(GeoIp geoIp, Consumer<TestInputTopic<String, byte[]>> accountsTopic,

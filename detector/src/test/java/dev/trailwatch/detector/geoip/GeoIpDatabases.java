@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The real IP-location databases the GeoIP tests read, fetched by {@code scripts/fetch-geoip-test-dbs.sh} (which
- * {@code .ci/run} runs before the build) into {@code $TRAILWATCH_GEOIP_DIR}, default {@code ~/.cache/trailwatch/geoip}.
+ * {@code .ci/run} runs before the build) into {@code $GEOIP_TEST_DB_DIR}, default {@code ~/.cache/trailwatch/geoip}.
  * A test that needs one is skipped, with a message saying how to get it, only when the file is absent.
  */
 public final class GeoIpDatabases {
@@ -22,7 +22,7 @@ public final class GeoIpDatabases {
     }
 
     public static Path dir() {
-        String configured = System.getenv("TRAILWATCH_GEOIP_DIR");
+        String configured = System.getenv("GEOIP_TEST_DB_DIR");
         return configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".cache", "trailwatch", "geoip");
     }
