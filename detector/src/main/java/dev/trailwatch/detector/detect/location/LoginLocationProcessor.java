@@ -42,7 +42,10 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     private final Map<String, Long> heldSince = new HashMap<>();
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, LoginBaseline> store;
+    private KeyValueStore<String, String> timerStore;
     private TimerIndex timers;
+    /** The earliest time a held alert is due (event time); Long.MAX_VALUE when none is held. Saves a scan a second. */
+    private long nextDue;
     private Map<String, LoginBaseline> cache;
 
     LoginLocationProcessor(LoginLocationFamily.Parameters params) {
@@ -53,9 +56,11 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(params.baselineStore());
-        this.timers = new TimerIndex(context.getStateStore(params.timerStore()));
+        this.timerStore = context.getStateStore(params.timerStore());
+        this.timers = new TimerIndex(timerStore);
         this.cache = lru(params.cacheSize());
         heldSince.clear();
+        this.nextDue = earliestTimer();
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
         context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME, this::forgetIdle);
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::releaseDue);
@@ -139,13 +144,37 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         baseline.pending().put(slot, new LoginBaseline.Pending(event, location, due));
         String user = LoginLocationFamily.userKey(event);
         timers.schedule(due, user);
+        nextDue = Math.min(nextDue, due);
         heldSince.putIfAbsent(user, context.currentSystemTimeMs());
     }
 
     /** Sends the held alerts whose horizon event time has passed. */
     private void releaseDue(long streamTime) {
+        if (streamTime < nextDue) {
+            return;
+        }
         for (String user : timers.takeDueBefore(streamTime + 1)) {
             release(user, pending -> pending.due() <= streamTime);
+        }
+        nextDue = earliestTimer();
+    }
+
+    /**
+     * The time of the earliest timer in the store (restored ones included), or Long.MAX_VALUE: {@link TimerIndex}
+     * keys start with the zero-padded time, so the store's first key is the earliest.
+     */
+    private long earliestTimer() {
+        try (KeyValueIterator<String, String> all = timerStore.all()) {
+            if (!all.hasNext()) {
+                return Long.MAX_VALUE;
+            }
+            String key = all.next().key;
+            int bar = key.indexOf('|');
+            try {
+                return bar > 0 ? Long.parseLong(key.substring(0, bar)) : 0;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
     }
 
