@@ -241,6 +241,17 @@ class ConsoleLoginNewCountryDetectorTest {
         assertThat(described).doesNotContain(LoginLocationFamily.NAME);
     }
 
+    @Test
+    void namesEveryProcessorAndStoreItAddsWhenADatabaseIsSet() {
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        String described = DetectorTopology.build(DetectorConfig.defaults().with(settings(Map.of())),
+                TopologyHarness.rules(), metrics).describe().toString();
+
+        assertThat(described).contains("Processor: " + LoginLocationFamily.NAME + " (stores: [")
+                .contains(LoginLocationFamily.NAME + "-baseline").contains(LoginLocationFamily.NAME + "-timers")
+                .doesNotContain("KSTREAM-").doesNotContain("-STATE-STORE-");
+    }
+
     private static TopologyHarness harness(Map<String, String> extra) {
         return new TopologyHarness(settings(extra), FlushSignal.never());
     }
