@@ -23,9 +23,12 @@ import dev.trailwatch.detector.topology.DetectorTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,6 +125,41 @@ class ConsoleLoginNewCountryDetectorTest {
                     seen = identity;
                 }
                 assertThat(identity).isEqualTo(seen);
+            }
+        }
+    }
+
+    @Test
+    void raisesTheSameAlertsWhenSignInsOfSeveralUsersArriveShuffledWithinTheHorizon() {
+        List<TestEvents> history = new ArrayList<>();
+        for (String user : List.of("alice", "bob", "carol")) {
+            history.add(login(user, US_GOOGLE, T0));
+        }
+        // The same minutes after learning: alice travels to DE, bob to GB then JP, carol stays at home.
+        String[][] trips = {{"alice", DE_STRATO}, {"bob", GB_AAISP}, {"carol", US_GOOGLE}, {"alice", DE_STRATO},
+            {"bob", JP_WIDE}, {"carol", US_GOOGLE}, {"alice", GB_AAISP}, {"bob", GB_AAISP}};
+        List<TestEvents> burst = new ArrayList<>();
+        for (int i = 0; i < trips.length; i++) {
+            burst.add(login(trips[i][0], trips[i][1], AFTER.plus(Duration.ofMinutes(i))));
+        }
+        List<String> expected = null;
+        for (int seed = 0; seed < 6; seed++) {
+            List<TestEvents> order = new ArrayList<>(burst);
+            if (seed > 0) {
+                Collections.shuffle(order, new Random(seed));
+            }
+            try (TopologyHarness topology = harness(Map.of())) {
+                history.forEach(topology::pipe);
+                order.forEach(topology::pipe);
+                topology.pipe(tick(AFTER.plus(Duration.ofHours(1))));
+
+                List<String> alerts = alertsOf(topology, ID).stream()
+                        .map(a -> a.alertId() + " " + a.eventIds() + " " + a.evidence()).sorted().toList();
+                if (expected == null) {
+                    expected = alerts;
+                    assertThat(alerts).hasSize(4);
+                }
+                assertThat(alerts).as("shuffle %d", seed).isEqualTo(expected);
             }
         }
     }
