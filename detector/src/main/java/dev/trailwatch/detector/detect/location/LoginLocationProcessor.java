@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -202,7 +203,7 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         users.forEach(user -> release(user, pending -> true));
     }
 
-    private void release(String user, java.util.function.Predicate<LoginBaseline.Pending> ready) {
+    private void release(String user, Predicate<LoginBaseline.Pending> ready) {
         LoginBaseline baseline = cache.containsKey(user) ? cache.get(user) : store.get(user);
         if (baseline == null) {
             heldSince.remove(user);
