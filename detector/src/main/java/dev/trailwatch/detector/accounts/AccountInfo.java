@@ -11,7 +11,8 @@ import java.time.Instant;
  * this JSON, a tombstone removes the account. Operators write {@code name}, {@code ou} and {@code tags}; TrailWatch
  * writes the accounts it learns with {@code learnedFrom} and {@code learnedAt}.
  *
- * @param tags        free-form (an object, or AWS's {@code [{"Key":..,"Value":..}]}); kept, not interpreted
+ * @param tags        free-form (an object, or AWS's {@code [{"Key":..,"Value":..}]}); kept as written here, and
+ *                    flattened into one object on each alert's context (see {@code AlertEnricher})
  *
  * @param learnedFrom how TrailWatch learned the account ({@code recipient}, {@code organizations:CreateAccount}, ...),
  *                    null for operator entries

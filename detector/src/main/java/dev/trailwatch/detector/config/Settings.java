@@ -60,7 +60,7 @@ public final class Settings {
 
     /** Every setting: the core's and each detection family's. */
     public static final List<ConfigKey<?>> ALL = Stream.of(CORE, TuningSettings.ALL, RuntimeSettings.ALL,
-            BurstSettings.ALL, BaselineSettings.ALL, SilenceSettings.ALL)
+            BurstSettings.ALL, BaselineSettings.ALL, SilenceSettings.ALL, GeoIpSettings.ALL)
             .flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
     private Settings() {

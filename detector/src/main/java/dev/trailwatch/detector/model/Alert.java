@@ -19,7 +19,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"schemaVersion", "alertId", "ruleId", "title", "description", "severity", "accountId",
         "accountName", "region", "principal", "sourceIp", "userAgent", "eventName", "eventSource", "eventIds",
-        "eventCount", "firstEventTime", "lastEventTime", "detectedAt", "mitre", "runbook", "evidence"})
+        "eventCount", "firstEventTime", "lastEventTime", "detectedAt", "mitre", "runbook", "evidence", "context"})
 public record Alert(
         int schemaVersion,
         String alertId,
@@ -42,7 +42,8 @@ public record Alert(
         Instant detectedAt,
         List<String> mitre,
         String runbook,
-        Map<String, Object> evidence) {
+        Map<String, Object> evidence,
+        AlertContext context) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -66,7 +67,7 @@ public record Alert(
                 .description(description).severity(severity).accountId(accountId).accountName(accountName)
                 .region(region).principal(principal).sourceIp(sourceIp).userAgent(userAgent).eventName(eventName)
                 .eventSource(eventSource).eventIds(eventIds).eventCount(eventCount).firstEventTime(firstEventTime)
-                .lastEventTime(lastEventTime).detectedAt(detectedAt).mitre(mitre).runbook(runbook).evidence(evidence);
+                .lastEventTime(lastEventTime).detectedAt(detectedAt).mitre(mitre).runbook(runbook).evidence(evidence).context(context);
     }
 
     /** This alert extended to cover more events: same id, larger count, later last event. */
@@ -80,6 +81,11 @@ public record Alert(
 
     public Alert withAccountName(String name) {
         return toBuilder().accountName(name).build();
+    }
+
+    /** This alert with its analyst context (account, actor, source location) filled in. */
+    public Alert withContext(AlertContext value) {
+        return toBuilder().context(value).build();
     }
 
     /** Builds an {@link Alert}; every field is set by name. Unset lists are empty, the schema version current. */
@@ -107,6 +113,7 @@ public record Alert(
         private List<String> mitre = List.of();
         private String runbook;
         private Map<String, Object> evidence = Map.of();
+        private AlertContext context;
 
         private Builder() {
         }
@@ -114,12 +121,15 @@ public record Alert(
         /**
          * Where, who, from where and which call, from the event that triggered the alert: {@code accountId}
          * ({@code recipientAccountId}), {@code region}, {@code principal}, {@code sourceIp}, {@code userAgent},
-         * {@code eventName} and {@code eventSource}.
+         * {@code eventName} and {@code eventSource}; and what only the event says about the human behind a role
+         * session ({@code sourceIdentity}, the Identity Center user id), for the alert sinks' context step.
          */
         public Builder triggeredBy(CloudTrailEvent event) {
+            AlertContext.Actor actor = AlertContext.Actor.fromEvent(event);
             return accountId(event.recipientAccountId()).region(event.awsRegion()).principal(event.principal())
                     .sourceIp(event.sourceIpAddress()).userAgent(event.userAgent()).eventName(event.eventName())
-                    .eventSource(event.eventSource());
+                    .eventSource(event.eventSource())
+                    .context(actor == null ? null : new AlertContext(null, actor, null));
         }
 
         public Builder schemaVersion(int value) {
@@ -232,10 +242,16 @@ public record Alert(
             return this;
         }
 
+        /** Set by the alert sinks' context step; a detector sets only what the event alone says (actor). */
+        public Builder context(AlertContext value) {
+            context = value;
+            return this;
+        }
+
         public Alert build() {
             return new Alert(schemaVersion, alertId, ruleId, title, description, severity, accountId, accountName,
                     region, principal, sourceIp, userAgent, eventName, eventSource, eventIds, eventCount,
-                    firstEventTime, lastEventTime, detectedAt, mitre, runbook, evidence);
+                    firstEventTime, lastEventTime, detectedAt, mitre, runbook, evidence, context);
         }
     }
 }

@@ -47,6 +47,10 @@ public final class DetectionFindingMapper {
         if (alert.runbook() != null) {
             finding.putObject("remediation").put("desc", alert.runbook());
         }
+        ArrayNode enrichments = AnalystContext.enrichments(alert, json);
+        if (enrichments != null) {
+            finding.set("enrichments", enrichments);
+        }
         ObjectNode unmapped = unmapped(alert);
         if (!unmapped.isEmpty()) {
             finding.set("unmapped", unmapped);
@@ -126,6 +130,7 @@ public final class DetectionFindingMapper {
         putText(account, "uid", alert.accountId());
         putText(account, "name", alert.accountName());
         account.put("type_id", AWS_ACCOUNT).put("type", "AWS Account");
+        AnalystContext.cloud(alert, cloud);
         return cloud;
     }
 

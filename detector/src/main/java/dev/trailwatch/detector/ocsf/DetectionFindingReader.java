@@ -57,7 +57,8 @@ public final class DetectionFindingReader {
                 .firstEventTime(time(finding.path("start_time"))).lastEventTime(time(finding.path("end_time")))
                 .detectedAt(time(finding.path("time"))).mitre(mitre(info.path("attacks")))
                 .runbook(text(finding.path("remediation").path("desc")))
-                .evidence(evidence(finding.path("unmapped").path("evidence"))).build();
+                .evidence(evidence(finding.path("unmapped").path("evidence")))
+                .context(AnalystContext.read(finding.path("enrichments"), JSON)).build();
     }
 
     private static List<String> mitre(JsonNode attacks) {

@@ -45,7 +45,9 @@ final class FindingEvidences {
             evidence.set("actor", actor(AwsPrincipal.of(alert.principal()), json));
         }
         if (alert.sourceIp() != null) {
-            evidence.putObject("src_endpoint").put(isIpAddress(alert.sourceIp()) ? "ip" : "name", alert.sourceIp());
+            ObjectNode endpoint = evidence.putObject("src_endpoint")
+                    .put(isIpAddress(alert.sourceIp()) ? "ip" : "name", alert.sourceIp());
+            AnalystContext.sourceEndpoint(alert, endpoint);
         }
         if (alert.userAgent() != null) {
             evidence.putObject("http_request").put("user_agent", alert.userAgent());

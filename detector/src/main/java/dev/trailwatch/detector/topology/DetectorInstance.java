@@ -8,6 +8,7 @@ import dev.trailwatch.detector.config.RuntimeSettings;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.ProgressMonitor;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -129,6 +130,7 @@ public final class DetectorInstance implements AutoCloseable {
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());
         logTuning(tuning.get(), metrics);
+        GeoIp.from(config).logStatus();
         Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);

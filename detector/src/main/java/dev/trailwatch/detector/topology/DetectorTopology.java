@@ -2,7 +2,6 @@ package dev.trailwatch.detector.topology;
 
 import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
-import dev.trailwatch.detector.accounts.AccountNames;
 import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -17,8 +16,11 @@ import dev.trailwatch.detector.detect.burst.BurstFamily;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
+import dev.trailwatch.detector.detect.location.LoginLocationFamily;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
 import dev.trailwatch.detector.detect.watchlist.WatchListDetector;
+import dev.trailwatch.detector.enrich.AlertEnricher;
+import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.metrics.AlertSinkMetrics;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
@@ -91,18 +93,20 @@ public final class DetectorTopology {
                 .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         KnownAccounts accounts = organization(builder, config);
+        GeoIp geoIp = GeoIp.from(config);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN));
         List<DetectionFamily> families = List.of(
                 new WatchListDetector(rules, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
                 new BaselineFamily(config, accounts, kit),
-                new TrailSilentDetector(config, kit));
+                new TrailSilentDetector(config, kit),
+                new LoginLocationFamily(config, geoIp, kit));
 
         for (DetectionFamily family : families) {
             Detections detections = family.build(events);
-            detections.alerts().forEach(stream -> writeAlerts(stream, accounts, tuned(config, accounts, metrics,
-                    tuning), topics, metrics));
+            detections.alerts().forEach(stream -> writeAlerts(stream, accounts, geoIp, tuned(config, accounts,
+                    metrics, tuning), topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
             detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
                     Produced.with(Serdes.String(), new AccountInfoSerde())
@@ -135,18 +139,20 @@ public final class DetectorTopology {
     }
 
     /**
-     * Names the account, applies tuning, keys by alert id and writes one alert stream. Each stream gets its own sink rather than one
+     * Puts the analyst's context on each alert (account name, OU and tags; the human behind the principal; the source
+     * IP's country and network: {@link AlertEnricher}), applies tuning, keys by alert id and writes one alert stream.
+     * Each stream gets its own sink rather than one
      * merge of all alerts: a merge would join a repartitioned detection's sub-topology to the input topic's, and that
      * task's stream time (the maximum over its partitions) would run ahead on the input partition while repartitioned
      * events waited for the next commit, turning them "late". The alerts topic's serde writes the configured
      * {@code alerts.format}; {@code topic.alerts.ocsf}, when set, gets the same alerts as OCSF findings.
      */
-    private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts,
+    private static void writeAlerts(Detections.AlertStream stream, KnownAccounts accounts, GeoIp geoIp,
                                     FixedKeyProcessorSupplier<String, Alert, Alert> tuning, Topics topics,
                                     TrailWatchMetrics metrics) {
         String name = stream.name();
         KStream<String, Alert> named = stream.alerts()
-                .processValues(AccountNames.supplier(accounts), Named.as(name + "-name-accounts"))
+                .processValues(AlertEnricher.supplier(accounts, geoIp), Named.as(name + "-enrich-alerts"))
                 .processValues(tuning, Named.as(name + "-tune"))
                 .selectKey((account, alert) -> alert.alertId(), Named.as(name + "-key-by-alert-id"))
                 .processValues(() -> new AlertSinkMetrics(metrics, stream.measured()),

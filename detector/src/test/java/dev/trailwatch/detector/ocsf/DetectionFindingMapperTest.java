@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.AlertSchemas;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.AlertContext;
+import dev.trailwatch.detector.model.IpLocation;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.nio.charset.StandardCharsets;
@@ -170,6 +173,32 @@ class DetectionFindingMapperTest {
                 "2001:db8::1", IntStream.range(0, 100).mapToObj(i -> "event-" + i).toList());
         Alert back = roundTrip(alert);
         assertThat((JsonNode) JSON.valueToTree(back)).isEqualTo(JSON.valueToTree(alert));
+    }
+
+    @Test
+    void carriesTheAnalystContextInOcsfPlacesAndAsEnrichmentsAndReadsItBack() throws Exception {
+        AlertContext context = new AlertContext(
+                new AlertContext.Account("security", "Security/Prod",
+                        (ObjectNode) JSON.readTree("{\"owner\": \"secops\", \"env\": \"prod\"}")),
+                new AlertContext.Actor("carol", "sourceIdentity", "OpsAdmin", "bob", "carol", null, null),
+                new IpLocation("DE", 6724L, "Strato AG"));
+        Alert alert = alert(Severity.HIGH, "arn:aws:sts::111122223333:assumed-role/OpsAdmin/bob", "85.214.132.117",
+                List.of("e-1")).withContext(context);
+
+        JsonNode finding = valid(alert);
+
+        assertThat(finding.at("/cloud/org/ou_name").asText()).isEqualTo("Security/Prod");
+        assertThat(finding.at("/cloud/account/labels").toString()).isEqualTo("[\"owner=secops\",\"env=prod\"]");
+        JsonNode endpoint = finding.at("/evidences/0/src_endpoint");
+        assertThat(endpoint.at("/location/country").asText()).isEqualTo("DE");
+        assertThat(endpoint.at("/autonomous_system/number").asLong()).isEqualTo(6724L);
+        assertThat(endpoint.at("/autonomous_system/name").asText()).isEqualTo("Strato AG");
+        assertThat(finding.path("enrichments")).extracting(e -> e.path("name").asText() + "=" + e.path("value").asText())
+                .containsExactly("cloud.account.uid=111122223333",
+                        "actor.user.uid=arn:aws:sts::111122223333:assumed-role/OpsAdmin/bob",
+                        "src_endpoint.ip=85.214.132.117");
+        assertThat(finding.at("/enrichments/1/data/human").asText()).isEqualTo("carol");
+        assertThat((JsonNode) JSON.valueToTree(roundTrip(alert))).isEqualTo(JSON.valueToTree(alert));
     }
 
     @Test
