@@ -25,9 +25,15 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.catalog.CatalogUpdater;
+import dev.trailwatch.detector.catalog.DocumentCatalog;
+import dev.trailwatch.detector.rules.LiveRules;
+import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.rules.TopicRules;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -47,6 +53,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * to the dead-letter topic, the accounts it learned to the accounts topic.
  */
 public final class DetectorTopology {
+
+    /** The global store of the rules topic: the accepted text of each topic rule. */
+    public static final String RULES_STORE = "watchlist-topic-rules";
 
     private DetectorTopology() {
     }
@@ -76,10 +85,11 @@ public final class DetectorTopology {
                 .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         KnownAccounts accounts = organization(builder, config);
+        Supplier<RulePack> watchList = rulesTopic(builder, config, rules, metrics);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN));
         List<DetectionFamily> families = List.of(
-                new WatchListDetector(rules, config.suppressionWindow(), kit),
+                new WatchListDetector(watchList, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
                 new BaselineFamily(config, accounts, kit),
                 new TrailSilentDetector(config, kit));
@@ -105,6 +115,26 @@ public final class DetectorTopology {
                 Materialized.<String, AccountInfo, KeyValueStore<Bytes, byte[]>>as(KnownAccounts.STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(new AccountInfoSerde()));
         return new KnownAccounts(config.get(BaselineSettings.KNOWN_ACCOUNTS), KnownAccounts.STORE);
+    }
+
+    /**
+     * The watch-list rules: the rule files, with the rules topic (a global store on every instance, hot reload) laid
+     * over them by id. Each record of the topic is validated when it arrives; the invalid ones are rejected and the
+     * previous version stays. Without a rules topic ({@code topic.rules} empty) the rule files alone.
+     */
+    private static Supplier<RulePack> rulesTopic(StreamsBuilder builder, DetectorConfig config, RulePack files,
+                                                 TrailWatchMetrics metrics) {
+        String topic = config.get(Settings.TOPIC_RULES).trim();
+        if (topic.isEmpty()) {
+            return () -> files;
+        }
+        LiveRules live = new LiveRules(files);
+        DocumentCatalog<Rule> catalog = new DocumentCatalog<>("rules", topic,
+                (id, text) -> TopicRules.validate(topic, id, text), live::topicRules, metrics.registry());
+        builder.addGlobalStore(CatalogUpdater.store(RULES_STORE), topic,
+                Consumed.with(Serdes.String(), Serdes.String()).withName("watchlist-rules-update"),
+                CatalogUpdater.supplier(catalog, RULES_STORE));
+        return live;
     }
 
     /**
