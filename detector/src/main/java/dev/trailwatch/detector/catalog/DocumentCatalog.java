@@ -41,6 +41,7 @@ public final class DocumentCatalog<T> {
     private final MeterRegistry registry;
     private final Map<String, Entry<T>> accepted = new TreeMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> applied = new ConcurrentHashMap<>();
     private volatile int size;
 
     /**
@@ -61,10 +62,6 @@ public final class DocumentCatalog<T> {
                 .tag("source", source).register(registry);
     }
 
-    public String source() {
-        return source;
-    }
-
     /** One record of the topic: a new version of {@code name}, or its removal when {@code text} is null. */
     public synchronized Outcome offer(String name, String text) {
         if (name == null || name.isBlank()) {
@@ -76,6 +73,7 @@ public final class DocumentCatalog<T> {
                 return Outcome.UNCHANGED;
             }
             LOG.info("{} topic {}: '{}' removed (tombstone)", kind, source, name);
+            count(Outcome.REMOVED, "removed");
             changed();
             return Outcome.REMOVED;
         }
@@ -89,6 +87,7 @@ public final class DocumentCatalog<T> {
             return reject(name, e);
         }
         LOG.info("{} topic {}: '{}' {}", kind, source, name, current == null ? "added" : "updated");
+        count(Outcome.ACCEPTED, "accepted");
         changed();
         return Outcome.ACCEPTED;
     }
@@ -119,12 +118,6 @@ public final class DocumentCatalog<T> {
         return out;
     }
 
-    /** Rejections so far with this reason (a test and /metrics read the same counter). */
-    public double rejections(String reason) {
-        Counter counter = rejected.get(reason);
-        return counter == null ? 0 : counter.count();
-    }
-
     private Outcome reject(String name, DocumentRejected e) {
         boolean kept = accepted.containsKey(name);
         LOG.warn("{} topic {}: rejected '{}' ({}), {}: {}", kind, source, name, e.reason(),
@@ -133,6 +126,13 @@ public final class DocumentCatalog<T> {
                 .description("Records of the " + kind + " topic rejected as invalid (previous version kept)")
                 .tag("source", source).tag("reason", reason).register(registry)).increment();
         return Outcome.REJECTED;
+    }
+
+    /** Changes applied on this instance: the operator's proof that a publish reached it. */
+    private void count(Outcome outcome, String tag) {
+        applied.computeIfAbsent(outcome, o -> Counter.builder("trailwatch." + kind + ".topic.changes")
+                .description("Records of the " + kind + " topic applied on this instance (accepted or removed)")
+                .tag("source", source).tag("outcome", tag).register(registry)).increment();
     }
 
     private void changed() {
