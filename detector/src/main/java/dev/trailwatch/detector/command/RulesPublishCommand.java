@@ -70,12 +70,6 @@ final class RulesPublishCommand implements Callable<Integer> {
         if (paths.isEmpty() && delete.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give rule files (PATH) or --delete ID");
         }
-        Map<String, String> records = rulesToWrite(out);
-        if (records == null) {
-            out.println("nothing published");
-            out.flush();
-            return 1;
-        }
         DetectorConfig config = options.load();
         if (bootstrapServer != null) {
             config = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", bootstrapServer));
@@ -83,6 +77,12 @@ final class RulesPublishCommand implements Callable<Integer> {
         String topic = config.get(Settings.TOPIC_RULES).trim();
         if (topic.isEmpty()) {
             throw new IllegalArgumentException(Settings.TOPIC_RULES.name() + " is empty: there is no rules topic");
+        }
+        Map<String, String> records = rulesToWrite(out);
+        if (records == null) {
+            out.println("nothing published");
+            out.flush();
+            return 1;
         }
         if (dryRun) {
             records.forEach((id, text) -> out.println((text == null ? "would delete " : "would publish ") + id
@@ -92,12 +92,18 @@ final class RulesPublishCommand implements Callable<Integer> {
         }
         Map<String, Object> client = new HashMap<>(config.kafka());
         client.putIfAbsent("bootstrap.servers", config.streamsProperties().getProperty("bootstrap.servers"));
-        KafkaReach.check(client, bootstrapServer != null ? "--bootstrap-server"
-                : config.kafka().containsKey("bootstrap.servers") ? "kafka.bootstrap.servers" : "the default; "
-                + "set --bootstrap-server, kafka.bootstrap.servers or KAFKA_BOOTSTRAP_SERVERS", KafkaReach.DEFAULT_TIMEOUT);
+        KafkaReach.check(client, bootstrapSource(config), KafkaReach.DEFAULT_TIMEOUT);
         requireTopic(client, topic);
         write(client, topic, records, out);
         return 0;
+    }
+
+    private String bootstrapSource(DetectorConfig config) {
+        if (bootstrapServer != null) {
+            return "--bootstrap-server";
+        }
+        return config.kafka().containsKey("bootstrap.servers") ? "kafka.bootstrap.servers"
+                : "the default; set --bootstrap-server, kafka.bootstrap.servers or KAFKA_BOOTSTRAP_SERVERS";
     }
 
     /** Rule id to text (null = tombstone), in the order given; null when a file has a problem (reported). */

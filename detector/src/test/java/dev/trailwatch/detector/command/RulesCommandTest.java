@@ -140,6 +140,14 @@ class RulesCommandTest {
     }
 
     @Test
+    void publishSaysWhenKafkaIsOutOfReachAndExitsOne() throws IOException {
+        write("bucket-tagged.yml", RuleTexts.bucketTagged("bucket-tagged", "MEDIUM"));
+
+        assertThat(run("rules", "publish", dir.toString(), "--bootstrap-server", "127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot reach Kafka at 127.0.0.1:1 (--bootstrap-server)");
+    }
+
+    @Test
     void publishNeedsRulesOrADeleteAndAValidId() {
         assertThat(run("rules", "publish")).isEqualTo(2);
         assertThat(err.toString()).contains("give rule files (PATH) or --delete ID");

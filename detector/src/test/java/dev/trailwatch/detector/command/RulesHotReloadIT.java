@@ -76,6 +76,9 @@ class RulesHotReloadIT {
                 assertThat(one.awaitRunning(Duration.ofSeconds(90))).isTrue();
                 assertThat(two.awaitRunning(Duration.ofSeconds(90))).isTrue();
 
+                assertThat(cli("rules", "publish", rules.toString(), "--bootstrap-server", kafka.bootstrapServers(),
+                        "-D", "topic.rules=no.such.topic")).as("a missing rules topic is a setting to fix").isEqualTo(2);
+
                 phase(events, alerts, accounts, "before");
                 assertThat(alerts.forRule(RULE)).as("no rule yet").isEmpty();
 
