@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hot reload on a real broker with two detector instances sharing the input's two partitions: a rule published with
  * {@code trailwatch rules publish} while they run alerts on every later event of both partitions and on none before;
- * a bad version written behind the CLI's back is rejected on both instances and the good one stays; {@code --delete}
- * removes it. No restart anywhere.
+ * a bad version written behind the CLI's back is rejected on both instances and the good one stays (and a third
+ * instance started then replays the topic to the same state); {@code --delete} removes it. No restart anywhere.
  */
 class RulesHotReloadIT {
 
@@ -71,6 +71,7 @@ class RulesHotReloadIT {
             kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
             TrailWatchMetrics first = new TrailWatchMetrics(new SimpleMeterRegistry());
             TrailWatchMetrics second = new TrailWatchMetrics(new SimpleMeterRegistry());
+            TrailWatchMetrics third = new TrailWatchMetrics(new SimpleMeterRegistry());
             try (DetectorInstance one = start(config, "one", first);
                  DetectorInstance two = start(config, "two", second)) {
                 assertThat(one.awaitRunning(Duration.ofSeconds(90))).isTrue();
@@ -106,6 +107,12 @@ class RulesHotReloadIT {
                 assertThat(alerts.forRule(RULE)).as("the good version stays in force")
                         .filteredOn(alert -> alert.principal().contains("rejected-"))
                         .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
+
+                try (DetectorInstance three = start(config, "three", third)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> active(third) == 1);
+                    assertThat(rejected(third, "test")).as("a new instance replays the topic through the same checks")
+                            .isEqualTo(1);
+                }
 
                 assertThat(cli("rules", "publish", "--delete", RULE, "--bootstrap-server",
                         kafka.bootstrapServers())).isZero();
