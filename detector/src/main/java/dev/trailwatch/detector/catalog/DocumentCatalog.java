@@ -82,7 +82,7 @@ public final class DocumentCatalog<T> {
             return Outcome.UNCHANGED;
         }
         try {
-            accepted.put(name, new Entry<>(text, Objects.requireNonNull(validator.validate(name, text))));
+            accepted.put(name, new Entry<>(text, compile(name, text)));
         } catch (DocumentRejected e) {
             return reject(name, e);
         }
@@ -103,7 +103,7 @@ public final class DocumentCatalog<T> {
                 return;
             }
             try {
-                accepted.put(name, new Entry<>(text, validator.validate(name, text)));
+                accepted.put(name, new Entry<>(text, compile(name, text)));
             } catch (DocumentRejected e) {
                 reject(name, e);
             }
@@ -116,6 +116,21 @@ public final class DocumentCatalog<T> {
         Map<String, T> out = new TreeMap<>();
         accepted.forEach((name, entry) -> out.put(name, entry.value()));
         return out;
+    }
+
+    /**
+     * The validator's verdict. Whatever else it throws (a bug on some unforeseen input) is a rejection too: an entry of
+     * the topic must never stop the global stream thread, and with it the detector.
+     */
+    private T compile(String name, String text) {
+        try {
+            return Objects.requireNonNull(validator.validate(name, text), "the validator returned nothing");
+        } catch (DocumentRejected e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.warn("{} topic {}: checking '{}' failed unexpectedly", kind, source, name, e);
+            throw new DocumentRejected("error", "could not be checked: " + e, e);
+        }
     }
 
     private Outcome reject(String name, DocumentRejected e) {

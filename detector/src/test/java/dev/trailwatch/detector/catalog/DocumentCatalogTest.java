@@ -54,6 +54,16 @@ class DocumentCatalogTest {
     }
 
     @Test
+    void aValidatorFailingUnexpectedlyIsARejectionNotACrash() {
+        DocumentCatalog<Integer> fragile = new DocumentCatalog<>("fragile", "fragile.topic", (name, text) -> {
+            throw new NullPointerException("a bug");
+        }, published::add, registry);
+
+        assertThat(fragile.offer("a", "1")).isEqualTo(DocumentCatalog.Outcome.REJECTED);
+        assertThat(registry.get("trailwatch.fragile.rejected").tag("reason", "error").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void aTombstoneRemovesAndATombstoneForNothingChangesNothing() {
         catalog.offer("a", "1");
         assertThat(catalog.offer("a", null)).isEqualTo(DocumentCatalog.Outcome.REMOVED);

@@ -64,6 +64,10 @@ class TopicRulesTest {
             harness.pipeRule("bucket-tagged", RuleTexts.badPattern("bucket-tagged"));
             harness.pipeRule("bucket-tagged", RuleTexts.failingTests("bucket-tagged"));
             harness.pipeRule("bucket-tagged", RuleTexts.notYaml());
+            harness.pipeRule("bucket-tagged", RuleTexts.bucketTagged("bucket-tagged", "LOW")
+                    .replace("tests:", "escalations: [null]\ntests:"));
+            harness.pipeRule("bucket-tagged", RuleTexts.bucketTagged("bucket-tagged", "LOW")
+                    .replace("  - Tagging automation", "  - null"));
             harness.pipeRule("bucket-tagged", RuleTexts.bucketTagged("other-id", "HIGH"));
             harness.pipeRule("Bucket Tagged", RuleTexts.bucketTagged("bucket-tagged", "HIGH"));
             harness.pipeRule("sigma-rule", "title: x\nlogsource:\n  product: aws\ndetection:\n  sel:\n"
@@ -78,7 +82,9 @@ class TopicRulesTest {
             assertThat(rejected(harness, "pattern")).isEqualTo(1);
             assertThat(rejected(harness, "test")).isEqualTo(1);
             assertThat(rejected(harness, "yaml") + rejected(harness, "schema")).isEqualTo(1);
-            assertThat(rejected(harness, "invalid")).as("id other than the key").isEqualTo(1);
+            assertThat(rejected(harness, "invalid")).as("id other than the key, empty escalation and false positive")
+                    .isEqualTo(3);
+            assertThat(rejected(harness, "error")).as("no check failed unexpectedly").isZero();
             assertThat(rejected(harness, "key")).isEqualTo(1);
             assertThat(rejected(harness, "format")).isEqualTo(1);
         }
