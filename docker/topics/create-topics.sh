@@ -26,6 +26,9 @@ create cloudtrail.events.dlq --config retention.ms=2592000000
 # detector instance: one partition.
 "$topics" --bootstrap-server "$bootstrap" --create --if-not-exists --topic trailwatch.accounts \
   --partitions 1 --replication-factor "$replication" --config cleanup.policy=compact
+# Watch-list rules published with `trailwatch rules publish` (key = rule id), hot reloaded by every instance.
+"$topics" --bootstrap-server "$bootstrap" --create --if-not-exists --topic trailwatch.rules \
+  --partitions 1 --replication-factor "$replication" --config cleanup.policy=compact
 
 "$topics" --bootstrap-server "$bootstrap" --describe \
-  --topic 'cloudtrail.events|cloudtrail.alerts|cloudtrail.events.dlq|trailwatch.accounts'
+  --topic 'cloudtrail.events|cloudtrail.alerts|cloudtrail.events.dlq|trailwatch.accounts|trailwatch.rules'

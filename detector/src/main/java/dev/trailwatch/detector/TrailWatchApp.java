@@ -2,6 +2,7 @@ package dev.trailwatch.detector;
 
 import dev.trailwatch.detector.bench.BenchCommand;
 import dev.trailwatch.detector.command.DemoCommand;
+import dev.trailwatch.detector.command.RulesCommand;
 import dev.trailwatch.detector.command.RunCommand;
 import dev.trailwatch.detector.command.ScanCommand;
 import dev.trailwatch.detector.config.ConfigException;
@@ -10,10 +11,11 @@ import dev.trailwatch.ingest.launch.KafkaCheckFailed;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code trailwatch} command: {@code demo}, {@code run}, {@code scan} and {@code bench}. */
+/** The {@code trailwatch} command: {@code demo}, {@code run}, {@code scan}, {@code rules} and {@code bench}. */
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "TrailWatch 0.1.0",
         description = "Real-time AWS CloudTrail threat detection on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ScanCommand.class, RulesCommand.class,
+                BenchCommand.class})
 public final class TrailWatchApp implements Runnable {
 
     @CommandLine.Spec

@@ -99,6 +99,13 @@ public final class TopologyHarness implements AutoCloseable {
         return this;
     }
 
+    /** Writes one record to the rules topic: a rule file's text under its id, or a tombstone when null. */
+    public TopologyHarness pipeRule(String id, String text) {
+        driver.createInputTopic("trailwatch.rules", Serdes.String().serializer(), Serdes.String().serializer())
+                .pipeInput(id, text);
+        return this;
+    }
+
     public TopologyHarness pipeRaw(String value, Instant time) {
         events.pipeInput(new TestRecord<>(TestEvents.ACCOUNT,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), time));

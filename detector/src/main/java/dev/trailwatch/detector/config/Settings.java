@@ -46,6 +46,11 @@ public final class Settings {
     public static final ConfigKey<String> TOPIC_ACCOUNTS = ConfigKey.text("topic.accounts", "trailwatch.accounts",
             "Compacted topic of known organization accounts: key = account id, value = name/OU/tags JSON, "
                     + "tombstone removes.");
+    public static final ConfigKey<String> TOPIC_RULES = ConfigKey.text("topic.rules", "trailwatch.rules",
+            "Compacted topic of watch-list rules, hot reloaded on every instance: key = rule id, value = the text of a "
+                    + "TrailWatch rule file (`trailwatch rules publish`), tombstone removes. A topic rule with the id of a "
+                    + "built-in or `rules.dir` rule replaces it; an invalid one is rejected and logged, the previous "
+                    + "version stays (docs/rules-cli.md). Empty = no rules topic.");
     public static final ConfigKey<Long> STATE_MEMORY = new ConfigKey<>("state.memory", "256MB",
             "Off-heap memory for all RocksDB state stores of this instance together (block cache, index and filter "
                     + "blocks, memtables), e.g. 128MB or 1GB. Size the container for heap + this + ~20%.",
@@ -55,8 +60,8 @@ public final class Settings {
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
-            TOPIC_ACCOUNTS, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF, SUPPRESSION_WINDOW,
-            REPORT_WITHIN, METRICS_PORT, METRICS_HOST, STATE_MEMORY, TOPIC_PARTITIONS);
+            TOPIC_ACCOUNTS, TOPIC_RULES, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
+            SUPPRESSION_WINDOW, REPORT_WITHIN, METRICS_PORT, METRICS_HOST, STATE_MEMORY, TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
     public static final List<ConfigKey<?>> ALL = Stream.of(CORE, TuningSettings.ALL, RuntimeSettings.ALL,

@@ -14,8 +14,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The topics a detector needs: events, alerts and dead letters with the same partition count, the compacted
- * known-accounts topic, and the OCSF copy of the alerts when {@code topic.alerts.ocsf} is set. Kafka Streams creates
- * its internal topics itself; these are the user's.
+ * known-accounts topic, the compacted rules topic (unless {@code topic.rules} is empty), and the OCSF copy of the
+ * alerts when {@code topic.alerts.ocsf} is set. Kafka Streams creates its internal topics itself; these are the
+ * user's.
  */
 public final class TopicSetup {
 
@@ -29,6 +30,10 @@ public final class TopicSetup {
                 new NewTopic(config.get(Settings.TOPIC_DLQ), partitions, replication),
                 new NewTopic(config.get(Settings.TOPIC_ACCOUNTS), 1, replication)
                         .configs(Map.of("cleanup.policy", "compact"))));
+        String rules = config.get(Settings.TOPIC_RULES).trim();
+        if (!rules.isEmpty()) {
+            topics.add(new NewTopic(rules, 1, replication).configs(Map.of("cleanup.policy", "compact")));
+        }
         Topics.from(config).ocsfAlerts()
                 .ifPresent(ocsf -> topics.add(new NewTopic(ocsf.name(), partitions, replication)));
         return List.copyOf(topics);

@@ -44,6 +44,9 @@ final class RuleChecks {
                 fail("mitre id '" + id + "' is not an ATT&CK technique id like T1562 or T1562.008");
             }
         }
+        if (spec.falsepositives().stream().anyMatch(text -> text == null || text.isBlank())) {
+            fail("falsepositives has an empty entry");
+        }
         if (spec.cis() != null && !CIS.matcher(spec.cis()).matches()) {
             fail("cis '" + spec.cis() + "' is not a control number like \"4.10\"");
         }

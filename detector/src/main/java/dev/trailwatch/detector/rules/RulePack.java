@@ -83,6 +83,19 @@ public final class RulePack {
         return new RulePack(List.copyOf(rules));
     }
 
+    /**
+     * This pack with {@code replacements} laid over it by id: a rule with the id of one of this pack's rules takes its
+     * place, the others are added. The index is built once, here.
+     */
+    public RulePack withOverrides(Collection<Rule> replacements) {
+        if (replacements.isEmpty()) {
+            return this;
+        }
+        Map<String, Rule> merged = new LinkedHashMap<>(byId);
+        replacements.forEach(rule -> merged.put(rule.id(), rule));
+        return new RulePack(List.copyOf(merged.values()));
+    }
+
     /** All rules, sorted by id. */
     public List<Rule> rules() {
         return rules;

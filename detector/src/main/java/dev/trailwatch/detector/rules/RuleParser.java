@@ -70,6 +70,9 @@ public final class RuleParser {
         for (int i = 0; i < specs.size(); i++) {
             EscalationSpec esc = specs.get(i);
             String key = "escalations[" + i + "]";
+            if (esc == null) {
+                throw new RuleLoadException(source + ": " + key + " is empty");
+            }
             if (esc.when() == null && esc.matcher() == null) {
                 throw new RuleLoadException(source + ": " + key + " needs 'when' (a filter pattern), 'matcher' or both");
             }

@@ -3,6 +3,8 @@ package dev.trailwatch.detector.topology;
 import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.catalog.CatalogUpdater;
+import dev.trailwatch.detector.catalog.DocumentCatalog;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
@@ -28,9 +30,12 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.rules.LiveRules;
+import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.detector.tuning.TuningStep;
+import dev.trailwatch.detector.rules.TopicRules;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -54,6 +59,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * (late) to the dead-letter topic, the accounts it learned to the accounts topic.
  */
 public final class DetectorTopology {
+
+    /** The global store of the rules topic: the accepted text of each topic rule. */
+    public static final String RULES_STORE = "watchlist-topic-rules";
 
     private DetectorTopology() {
     }
@@ -94,10 +102,11 @@ public final class DetectorTopology {
 
         KnownAccounts accounts = organization(builder, config);
         GeoIp geoIp = GeoIp.from(config);
+        Supplier<RulePack> watchList = rulesTopic(builder, config, rules, metrics);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN));
         List<DetectionFamily> families = List.of(
-                new WatchListDetector(rules, config.suppressionWindow(), kit),
+                new WatchListDetector(watchList, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
                 new BaselineFamily(config, accounts, kit),
                 new TrailSilentDetector(config, kit),
@@ -136,6 +145,26 @@ public final class DetectorTopology {
                                                                          Supplier<TuningSet> tuning) {
         return TuningStep.supplier(tuning, accounts, metrics, config.minSeverity(),
                 config.get(TuningSettings.AUDIT_LOG));
+    }
+
+    /**
+     * The watch-list rules: the rule files, with the rules topic (a global store on every instance, hot reload) laid
+     * over them by id. Each record of the topic is validated when it arrives; the invalid ones are rejected and the
+     * previous version stays. Without a rules topic ({@code topic.rules} empty) the rule files alone.
+     */
+    private static Supplier<RulePack> rulesTopic(StreamsBuilder builder, DetectorConfig config, RulePack files,
+                                                 TrailWatchMetrics metrics) {
+        String topic = config.get(Settings.TOPIC_RULES).trim();
+        if (topic.isEmpty()) {
+            return () -> files;
+        }
+        LiveRules live = new LiveRules(files);
+        DocumentCatalog<Rule> catalog = new DocumentCatalog<>("rules", topic,
+                (id, text) -> TopicRules.validate(topic, id, text), live::topicRules, metrics.registry());
+        builder.addGlobalStore(CatalogUpdater.store(RULES_STORE), topic,
+                Consumed.with(Serdes.String(), Serdes.String()).withName("watchlist-rules-update"),
+                CatalogUpdater.supplier(catalog, RULES_STORE));
+        return live;
     }
 
     /**

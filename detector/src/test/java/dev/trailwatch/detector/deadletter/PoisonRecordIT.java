@@ -55,7 +55,8 @@ class PoisonRecordIT {
                     // a small limit, so that one alert (carrying a 40 kB user agent) is refused by the broker
                     new NewTopic("cloudtrail.alerts", 2, (short) 1).configs(Map.of("max.message.bytes", "8192")),
                     new NewTopic("cloudtrail.events.dlq", 2, (short) 1),
-                    new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+                    new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic("trailwatch.rules", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
             try (DetectorInstance detector = DetectorInstance.start(config, metrics, FlushSignal.never());
                  KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                 assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();

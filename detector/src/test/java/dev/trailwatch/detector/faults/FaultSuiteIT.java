@@ -281,6 +281,7 @@ class FaultSuiteIT {
             topics.add(new NewTopic(name, PARTITIONS, (short) 1));
         }
         topics.add(new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic("trailwatch.rules", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
     }
 

@@ -13,6 +13,7 @@ import dev.trailwatch.detector.suppress.Suppression;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
@@ -24,16 +25,23 @@ import org.apache.kafka.streams.kstream.Named;
  * alerts topic and cost no state. The rest pass per-entity suppression, so a principal repeating a watched call
  * fifty times in an hour makes one alert and one follow-up, not fifty. Stateless otherwise; runs on the
  * account-keyed input partitions with no repartition.
+ *
+ * <p>The rules can change while the detector runs (the rules topic, hot reload): each event is matched against the
+ * pack in force when it is processed, so a change shows in the alert stream from that point on.
  */
 public final class WatchListDetector implements DetectionFamily {
 
     public static final String ID = "watchlist";
 
-    private final RulePack rules;
+    private final Supplier<RulePack> rules;
     private final Duration suppressionWindow;
     private final DetectionKit kit;
 
-    public WatchListDetector(RulePack rules, Duration suppressionWindow, DetectionKit kit) {
+    /**
+     * @param rules the rules in force when an event is matched: fixed, or {@code LiveRules} (the rule files with the
+     *              rules topic over them), read once per event
+     */
+    public WatchListDetector(Supplier<RulePack> rules, Duration suppressionWindow, DetectionKit kit) {
         this.rules = rules;
         this.suppressionWindow = suppressionWindow;
         this.kit = kit;
@@ -46,7 +54,7 @@ public final class WatchListDetector implements DetectionFamily {
     }
 
     private List<Alert> alertsFor(CloudTrailEvent event) {
-        List<Rule> matched = rules.matching(event);
+        List<Rule> matched = rules.get().matching(event);
         if (matched.isEmpty()) {
             return List.of();
         }

@@ -88,7 +88,8 @@ class BaselineRestartIT {
     private static void createTopics(EmbeddedKafka kafka) {
         kafka.createTopics(List.of(new NewTopic("cloudtrail.events", 2, (short) 1),
                 new NewTopic("cloudtrail.alerts", 1, (short) 1), new NewTopic("cloudtrail.events.dlq", 1, (short) 1),
-                new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+                new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic("trailwatch.rules", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
     }
 
     private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {

@@ -1,0 +1,109 @@
+package dev.trailwatch.detector.command;
+
+import dev.trailwatch.detector.command.RuleFileCheck.Checked;
+import dev.trailwatch.detector.rules.Rule;
+import dev.trailwatch.detector.rules.RuleCase;
+import dev.trailwatch.detector.rules.RulePack;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code trailwatch rules test PATH...}: loads rule files as the detector would and runs each rule's inline test cases,
+ * one line per case with the reason of a failure. A file that does not load fails too (its cases cannot run). Without
+ * a path, or with {@code --builtin}, the bundled rules are tested as well.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = {"Run the inline tests of rule files (and folders of them): one PASS/FAIL line per case with "
+                + "the reason. Without PATH, or with --builtin, the bundled rules too.",
+                "Exit codes: 0 every case passed, 1 a case failed or a file does not load, 2 a path cannot be read."})
+final class RulesTestCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Rule files or folders (*.yml, *.yaml).")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--builtin", description = "Test the bundled rules as well (the default without PATH).")
+    boolean builtin;
+
+    @Option(names = "--for-topic", description = "The files go to the rules topic: a built-in rule's id replaces "
+            + "it instead of clashing (see `rules lint --for-topic`).")
+    boolean forTopic;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Checked> checked = paths.isEmpty() ? List.of() : RuleFileCheck.check(RuleFileCheck.read(paths),
+                forTopic ? RuleFileCheck.Target.TOPIC : RuleFileCheck.Target.RULES_DIR);
+        Tally tally = new Tally();
+        if (builtin || paths.isEmpty()) {
+            RulePack.load(null).rules().forEach(rule -> run(rule, out, tally));
+        }
+        for (Checked file : checked) {
+            file.problems().forEach(problem -> {
+                out.println("FAIL  " + problem);
+                tally.broken++;
+            });
+            if (file.ok()) {
+                file.rules().forEach(rule -> run(rule, out, tally));
+            }
+        }
+        out.println(tally.passed + tally.failed + " case(s): " + tally.passed + " passed, " + tally.failed + " failed"
+                + (tally.broken == 0 ? "" : "; " + tally.broken + " problem(s) kept files from loading")
+                + (tally.untested == 0 ? "" : "; " + tally.untested + " rule(s) without inline tests (Sigma)"));
+        out.flush();
+        return tally.failed == 0 && tally.broken == 0 ? 0 : 1;
+    }
+
+    /** Runs every case of one rule; a rule with none (Sigma) is listed as untested. */
+    static void run(Rule rule, PrintWriter out, Tally tally) {
+        if (rule.tests().isEmpty()) {
+            out.println("--    " + rule.id() + ": no inline tests (" + rule.source() + ")");
+            tally.untested++;
+            return;
+        }
+        for (RuleCase test : rule.tests()) {
+            Optional<String> problem = check(rule, test);
+            if (problem.isEmpty()) {
+                out.println("PASS  " + rule.id() + ": " + test.name());
+                tally.passed++;
+            } else {
+                out.println("FAIL  " + rule.id() + ": " + problem.get() + " (" + rule.source() + ")");
+                tally.failed++;
+            }
+        }
+    }
+
+    /** The case's verdict, plus that a matching case renders its alert text (a template error shows here). */
+    private static Optional<String> check(Rule rule, RuleCase test) {
+        Optional<String> problem = test.check(rule);
+        if (problem.isPresent() || !test.expect()) {
+            return problem;
+        }
+        try {
+            rule.renderTitle(test.event());
+            rule.renderDescription(test.event());
+            rule.evidence(test.event());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("test '" + test.name() + "': the alert cannot be rendered: " + e.getMessage());
+        }
+    }
+
+    /** Counts for the summary line. */
+    static final class Tally {
+        int passed;
+        int failed;
+        int broken;
+        int untested;
+    }
+}
