@@ -117,8 +117,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /** An alerted pair that now holds calls its alert did not list waits for an update ({@code ReportBound}). */
     private DiscoveryState markGrown(String entity, DiscoveryState state, long start) {
         Optional<DiscoveryState.Fired> fired = state.fired(start);
-        if (fired.isEmpty() || fired.get().pendingSince() > 0
-                || pair(entity, state, start).calls().size() <= fired.get().reported()) {
+        if (fired.isEmpty() || fired.get().pendingSince() > 0 || !outdated(fired.get(), pair(entity, state, start))) {
             return state;
         }
         return state.withFired(fired.get().pendingFrom(wallClock()));
@@ -198,15 +197,24 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             return;
         }
         CallPair pair = pair(key, state, start);
-        if (pair.calls().size() <= fired.get().reported()) {
-            return;
+        if (outdated(fired.get(), pair)) {
+            update(fired.get(), pair);
         }
-        update(fired.get(), pair);
     }
 
-    /** The pair's alert again (same id), listing every call the pair holds now. */
+    /**
+     * Whether the pair holds more than its alert (or last update) said: more calls, or enough denials for another
+     * severity. Which call crossed the threshold depends on arrival order; the last word does not.
+     */
+    private boolean outdated(DiscoveryState.Fired fired, CallPair pair) {
+        return pair.calls().size() > fired.reported() || wording.apply(pair)
+                .map(finding -> finding.severity() != fired.alert().severity()).orElse(false);
+    }
+
+    /** The pair's alert again (same id), listing every call the pair holds now, at the severity they make. */
     private void update(DiscoveryState.Fired fired, CallPair pair) {
         wording.apply(pair).ifPresent(finding -> emit(BurstAlerts.followUp(fired.alert(), finding,
-                pair.eventIds(), pair.calls().size(), pair.last()), pair.last()));
+                pair.eventIds(), pair.calls().size(), pair.last()).toBuilder().severity(finding.severity()).build(),
+                pair.last()));
     }
 }

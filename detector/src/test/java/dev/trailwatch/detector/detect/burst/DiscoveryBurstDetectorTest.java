@@ -180,6 +180,11 @@ class DiscoveryBurstDetectorTest {
         for (int i = 0; i < 30; i++) {
             events.add(byUser("app", "dynamodb.amazonaws.com", "GetItem", atSeconds(20L * i)));
         }
+        // A user whose sweep turns MEDIUM by its denials: the last word must say so whatever call came last.
+        for (int i = 0; i < STRATUS_CALLS.length; i++) {
+            TestEvents call = byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(330 + i));
+            events.add(i % 3 == 0 ? call.error("AccessDenied", "not authorized") : call);
+        }
         TestEvents later = byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1)));
         Set<String> reference = null;
         for (long seed = 1; seed <= 4; seed++) {
