@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
@@ -22,6 +23,7 @@ public final class BurstFamily implements DetectionFamily {
     private final AccessDeniedBurstDetector accessDenied;
     private final ConsoleCrossAccountSprayDetector crossAccountSpray;
     private final CredentialHarvestingBurstDetector credentialHarvesting;
+    /** Null when {@code burst.discovery.enabled} is off (the default). */
     private final DiscoveryBurstDetector discovery;
     private final InstanceCredentialExfiltrationDetector instanceCredentials;
     private final S3MassDeletionDetector s3MassDeletion;
@@ -34,7 +36,7 @@ public final class BurstFamily implements DetectionFamily {
         this.accessDenied = new AccessDeniedBurstDetector(config, kit);
         this.crossAccountSpray = new ConsoleCrossAccountSprayDetector(config, kit);
         this.credentialHarvesting = new CredentialHarvestingBurstDetector(config, kit);
-        this.discovery = new DiscoveryBurstDetector(config, kit);
+        this.discovery = config.get(BurstSettings.DISCOVERY_ENABLED) ? new DiscoveryBurstDetector(config, kit) : null;
         this.instanceCredentials = new InstanceCredentialExfiltrationDetector(config, kit);
         this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
@@ -50,10 +52,12 @@ public final class BurstFamily implements DetectionFamily {
                 accessDenied.detect(events),
                 crossAccountSpray.detect(loginsByIp),
                 credentialHarvesting.detect(events),
-                discovery.detect(events),
                 instanceCredentials.detect(events),
                 s3MassDeletion.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));
+        if (discovery != null) {
+            all.add(discovery.detect(events));
+        }
         sigmaCorrelations.forEach(correlation -> all.add(correlation.detect(events)));
         return Detections.all(all.toArray(Detections[]::new));
     }

@@ -27,6 +27,20 @@ import org.junit.jupiter.api.Test;
 class DiscoveryBurstDetectorTest {
 
     private static final String ID = DiscoveryBurstDetector.ID;
+    private static final String ENABLED = "burst.discovery.enabled";
+
+    /** The detection is off by default (its cost): every test here turns it on. */
+    private static TopologyHarness harness() {
+        return new TopologyHarness(Map.of(ENABLED, "true"), FlushSignal.never());
+    }
+
+    @Test
+    void offByDefault() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            stratusEnumeration(0).forEach(topology::pipe);
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
     private static final String INSTANCE = "i-0adc17a5acb70d9ae";
     private static final String INSTANCE_ARN =
             "arn:aws:sts::" + TestEvents.ACCOUNT + ":assumed-role/stratus-instance-role/" + INSTANCE;
@@ -75,7 +89,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void alertsMediumOnStratusEnumerationFromAnInstance() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             stratusEnumeration(0).forEach(topology::pipe);
 
             List<Alert> alerts = alertsOf(topology, ID);
@@ -91,7 +105,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void alertsLowForAUserSweepingServicesWithItsPermissionsAndMediumWhenProbingDeniedOnes() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             String[][] calls = {{"ec2", "DescribeInstances"}, {"ec2", "DescribeVpcs"}, {"s3", "ListBuckets"},
                 {"iam", "ListUsers"}, {"iam", "ListRoles"}, {"lambda", "ListFunctions20150331"},
                 {"rds", "DescribeDBInstances"}, {"kms", "ListKeys"}};
@@ -113,7 +127,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void aPersonRefusedWhileBrowsingTheConsoleStaysLow() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             for (int i = 0; i < STRATUS_CALLS.length; i++) {
                 TestEvents browsing = byUser("intern", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i))
                         .error("AccessDenied", "not authorized");
@@ -129,7 +143,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void staysQuietForOneCallShortOfTheThresholdAndForFewServices() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             stratusEnumeration(0).subList(0, 7).forEach(topology::pipe);
             // An application reading its own two services: many distinct calls, repeated, but only 2 services.
             for (int i = 0; i < 40; i++) {
@@ -143,7 +157,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void staysQuietForTheConsoleAndForCallsSpreadBeyondTheWindow() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             for (int i = 0; i < STRATUS_CALLS.length; i++) {
                 TestEvents console = byUser("admin", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i));
                 console.json().put("userAgent", "AWS Internal");
@@ -159,7 +173,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void repeatsOfKnownCallsNeitherAlertNorGrowTheBurst() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             for (int round = 0; round < 5; round++) {
                 stratusEnumeration(20L * round).subList(0, 7).forEach(topology::pipe);
             }
@@ -190,7 +204,7 @@ class DiscoveryBurstDetectorTest {
         for (long seed = 1; seed <= 4; seed++) {
             List<TestEvents> order = new ArrayList<>(events);
             Collections.shuffle(order, new Random(seed));
-            try (TopologyHarness topology = new TopologyHarness()) {
+            try (TopologyHarness topology = harness()) {
                 order.forEach(topology::pipe);
                 topology.pipe(later);
                 assertThat(lateEventIds(topology)).isEmpty();
@@ -211,7 +225,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void callsJoiningAnAlertedBurstAreReportedWithinTheWallClockBound() {
-        try (TopologyHarness topology = new TopologyHarness(Map.of("alerts.report-within", "2m"), FlushSignal.never())) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of(ENABLED, "true", "alerts.report-within", "2m"), FlushSignal.never())) {
             List<TestEvents> sweep = stratusEnumeration(0);
             sweep.subList(0, 8).forEach(topology::pipe);
             assertThat(alertsOf(topology, ID)).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(8));
@@ -231,7 +245,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void anEventBeyondItsWindowAndGraceIsDeadLettered() {
-        try (TopologyHarness topology = new TopologyHarness()) {
+        try (TopologyHarness topology = harness()) {
             topology.pipe(byUser("app", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
             TestEvents old = byUser("app", "ec2.amazonaws.com", "DescribeVpcs", at(Duration.ZERO));
             topology.pipe(old);
