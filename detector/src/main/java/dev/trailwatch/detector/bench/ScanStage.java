@@ -23,7 +23,7 @@ final class ScanStage {
      * What the {@code trailwatch} launcher adds for {@code scan} unless {@code TRAILWATCH_SCAN_JAVA_OPTS} says
      * otherwise: the stage measures scan as the launcher runs it.
      */
-    static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1";
+    static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC";
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) events, (\\d+) alerts, (\\d+) rejected(.*)");
 
