@@ -2,18 +2,14 @@ package dev.trailwatch.detector.command;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
-import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.Sizes;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.pipeline.AlertCollector;
-import dev.trailwatch.detector.pipeline.EventFeeder;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
 import dev.trailwatch.detector.pipeline.BackgroundStart;
-import dev.trailwatch.detector.pipeline.LocalPipeline;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.topology.DetectorInstance;
@@ -41,9 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,20 +138,20 @@ public final class ScanCommand implements Callable<Integer> {
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
             // The broker and the detector start while the input is read and sorted, which needs neither.
-            try (BackgroundStart<Running> start = BackgroundStart.begin("trailwatch-scan-start",
-                         () -> Running.start(config, metrics, flush, alerts, err));
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, new Produce(start))) {
+            try (BackgroundStart<ScanPipeline> start = BackgroundStart.begin("trailwatch-scan-start",
+                         () -> ScanPipeline.start(config, metrics, flush, alerts, err));
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, ScanPipeline.produce(start))) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
                 feed.feed(objects, rejectedSink(err, unreadable), (object, records) -> {
                     start.failFast();
                     progress.objectDone(object, records);
                 }, readThreads(inputs.hasS3()));
-                Running running = start.get();
+                ScanPipeline running = start.get();
                 running.feeder().flush();
                 err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
                         ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
                 new Drain(running.pipeline(), TIMEOUT).await(flush, running.collector());
-                checkNoThreadFailed(running.pipeline().config(), metrics);
+                ScanPipeline.checkNoThreadFailed(running.pipeline().config(), metrics);
                 sendFailures = running.feeder().rejected();
                 behind = sorter.behindWatermark();
             }
@@ -178,62 +172,6 @@ public final class ScanCommand implements Callable<Integer> {
         return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
     }
 
-    /** The broker, the detector, and the clients that feed it and read its alerts; closed in reverse. */
-    private record Running(LocalPipeline pipeline, AlertCollector collector, EventFeeder feeder)
-            implements AutoCloseable {
-
-        static Running start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush, List<Alert> alerts,
-                             PrintWriter err) throws Exception {
-            LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
-            AlertCollector collector = null;
-            try {
-                collector = new AlertCollector(pipeline.bootstrapServers(), Topics.from(pipeline.config()).alerts(),
-                        alerts::add);
-                EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
-                        pipeline.config().get(Settings.TOPIC_EVENTS),
-                        (where, why) -> err.println("rejected: " + where + ": " + why));
-                return new Running(pipeline, collector, feeder);
-            } catch (RuntimeException e) {
-                if (collector != null) {
-                    collector.close();
-                }
-                pipeline.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            try (pipeline; collector; feeder) {
-                // closes feeder, collector, pipeline: in reverse, as try-with-resources would have
-            }
-        }
-    }
-
-    /** The sorter's output: each record in event-time order to the producer, once the broker is up. */
-    private static final class Produce implements Consumer<EventTimeSorter.Entry> {
-        private final BackgroundStart<Running> start;
-        private EventFeeder feeder;
-
-        Produce(BackgroundStart<Running> start) {
-            this.start = start;
-        }
-
-        @Override
-        public void accept(EventTimeSorter.Entry entry) {
-            if (feeder == null) {
-                try {
-                    feeder = start.get().feeder();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException("the in-process broker and detector did not start", e);
-                }
-            }
-            feeder.send(entry.record(), entry.source());
-        }
-    }
-
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */
     private static RecordSink rejectedSink(PrintWriter err, AtomicLong count) {
         return new RecordSink() {
@@ -248,15 +186,6 @@ public final class ScanCommand implements Callable<Integer> {
                 err.println("rejected: " + where + ": " + reason);
             }
         };
-    }
-
-    /** Under at-least-once a replaced stream thread re-reads into state that holds part of what it re-reads. */
-    private static void checkNoThreadFailed(DetectorConfig config, TrailWatchMetrics metrics) {
-        boolean atLeastOnce = StreamsConfig.AT_LEAST_ONCE.equals(
-                config.streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        if (atLeastOnce && metrics.streamThreadReplacements() > 0) {
-            throw new IllegalStateException(ReplaySettings.threadFailureMessage());
-        }
     }
 
     /**
