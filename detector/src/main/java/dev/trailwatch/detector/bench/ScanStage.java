@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,12 @@ import java.util.regex.Pattern;
  * {@code .json.gz} files. Events/s is end to end (JVM and broker start included); RSS is the scan process's peak.
  */
 final class ScanStage {
+
+    /**
+     * What the {@code trailwatch} launcher adds for {@code scan} unless {@code TRAILWATCH_SCAN_JAVA_OPTS} says
+     * otherwise: the stage measures scan as the launcher runs it.
+     */
+    static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC";
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) events, (\\d+) alerts, (\\d+) rejected(.*)");
 
@@ -33,12 +40,21 @@ final class ScanStage {
         result.put("json_mb", fixtures.jsonBytes() / (1024 * 1024));
         result.put("gz_files", fixtures.treeFiles());
         result.put("fixture_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        List<String> scanJvm = new ArrayList<>(scanJvmOptions());
+        scanJvm.addAll(jvm);
+        result.put("scan_jvm", String.join(" ", scanJvm));
         List<Map<String, Object>> runs = new ArrayList<>();
-        runs.add(scan("sorted JSON lines", fixtures.sorted(), dir, jvm, timeout));
-        runs.add(scan("unsorted JSON lines", fixtures.unsorted(), dir, jvm, timeout));
-        runs.add(scan(".json.gz S3-layout tree", fixtures.tree(), dir, jvm, timeout));
+        runs.add(scan("sorted JSON lines", fixtures.sorted(), dir, scanJvm, timeout));
+        runs.add(scan("unsorted JSON lines", fixtures.unsorted(), dir, scanJvm, timeout));
+        runs.add(scan(".json.gz S3-layout tree", fixtures.tree(), dir, scanJvm, timeout));
         result.put("runs", runs);
         return result;
+    }
+
+    private static List<String> scanJvmOptions() {
+        String configured = System.getenv("TRAILWATCH_SCAN_JAVA_OPTS");
+        String options = configured == null ? LAUNCHER_SCAN_JVM : configured;
+        return Arrays.stream(options.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     }
 
     private static Map<String, Object> scan(String name, Path input, Path dir, List<String> jvm, Duration timeout)

@@ -2,22 +2,22 @@ package dev.trailwatch.detector.command;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
-import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.Sizes;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.pipeline.AlertCollector;
-import dev.trailwatch.detector.pipeline.EventFeeder;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
-import dev.trailwatch.detector.pipeline.LocalPipeline;
+import dev.trailwatch.detector.pipeline.BackgroundStart;
+import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.EventTimes;
+import dev.trailwatch.ingest.reader.RecordSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,7 @@ import picocli.CommandLine.Spec;
 public final class ScanCommand implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final int S3_READ_THREADS = 8;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
             .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)
             .thenComparing(Alert::lastEventTime);
@@ -121,7 +123,7 @@ public final class ScanCommand implements Callable<Integer> {
         ScanFilter filter = new ScanFilter(instant("--since", since), instant("--until", until),
                 new HashSet<>(accounts), new HashSet<>(regions), window == null ? Duration.ofHours(1) : window);
         OutputFile.check("--out", out);
-        DetectorConfig config = options.load().with(Map.of("application.id", "trailwatch-scan"));
+        DetectorConfig config = ReplaySettings.under(options.load().with(Map.of("application.id", "trailwatch-scan")));
         // a bad file in rules.dir or tuning.dir fails here, before a broker starts
         DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         PrintWriter err = spec.commandLine().getErr();
@@ -129,32 +131,35 @@ public final class ScanCommand implements Callable<Integer> {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
         Path spill = Files.createTempDirectory("trailwatch-scan-sort-");
-        long readerRejected;
+        AtomicLong unreadable = new AtomicLong();
+        long sendFailures;
         long behind;
         try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
             var objects = inputs.objects(); // S3 is listed before the broker starts: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
-            try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush);
-                 AlertCollector collector = new AlertCollector(pipeline.bootstrapServers(),
-                         Topics.from(pipeline.config()).alerts(), alerts::add);
-                 EventFeeder feeder = new EventFeeder(pipeline.bootstrapServers(),
-                         pipeline.config().get(Settings.TOPIC_EVENTS),
-                         (where, why) -> err.println("rejected: " + where + ": " + why));
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill,
-                         e -> feeder.send(e.record(), e.source()))) {
+            // The broker and the detector start while the input is read and sorted, which needs neither.
+            try (BackgroundStart<ScanPipeline> start = BackgroundStart.begin("trailwatch-scan-start",
+                         () -> ScanPipeline.start(config, metrics, flush, alerts, err));
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, ScanPipeline.produce(start))) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
-                feed.feed(objects, feeder.sink("file"), progress);
-                feeder.flush();
+                feed.feed(objects, rejectedSink(err, unreadable), (object, records) -> {
+                    start.failFast();
+                    progress.objectDone(object, records);
+                }, readThreads(inputs.hasS3()));
+                ScanPipeline running = start.get();
+                running.feeder().flush();
                 err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
                         ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
-                new Drain(pipeline, TIMEOUT).await(flush, collector);
-                readerRejected = feeder.rejected();
+                new Drain(running.pipeline(), TIMEOUT).await(flush, running.collector());
+                ScanPipeline.checkNoThreadFailed(running.pipeline().config(), metrics);
+                sendFailures = running.feeder().rejected();
                 behind = sorter.behindWatermark();
             }
         } finally {
             DataDirs.deleteRecursively(spill);
         }
+        long readerRejected = unreadable.get() + sendFailures;
         List<Alert> sorted = new ArrayList<>(alerts);
         sorted.sort(OUTPUT_ORDER);
         write(sorted, Topics.from(config).alerts());
@@ -171,6 +176,30 @@ public final class ScanCommand implements Callable<Integer> {
         }
         err.flush();
         return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
+    }
+
+    /** Where the reader reports files and records it cannot read: counted, and named on stderr. */
+    private static RecordSink rejectedSink(PrintWriter err, AtomicLong count) {
+        return new RecordSink() {
+            @Override
+            public void record(CloudTrailRecord record) {
+                throw new IllegalStateException("records go to the sorter, not here");
+            }
+
+            @Override
+            public void rejected(String where, String reason) {
+                count.incrementAndGet();
+                err.println("rejected: " + where + ": " + reason);
+            }
+        };
+    }
+
+    /**
+     * Objects read at a time: S3 GETs wait on the network (a round trip per object of a few kilobytes), local files
+     * on decompression and the JSON scan, one core each.
+     */
+    private static int readThreads(boolean s3) {
+        return s3 ? S3_READ_THREADS : Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
     private long sortMemoryBytes() {

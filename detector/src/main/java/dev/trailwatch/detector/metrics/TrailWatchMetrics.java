@@ -175,6 +175,11 @@ public final class TrailWatchMetrics implements RejectionCounter {
         threadReplacements.increment();
     }
 
+    /** Stream threads that failed and were replaced since start. */
+    public long streamThreadReplacements() {
+        return (long) threadReplacements.count();
+    }
+
     /** Records parsed into events so far, over all accounts and sources. */
     public long eventsRead() {
         return (long) read.values().stream().flatMap(bySource -> bySource.values().stream())

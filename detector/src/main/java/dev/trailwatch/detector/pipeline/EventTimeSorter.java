@@ -30,8 +30,9 @@ public final class EventTimeSorter implements AutoCloseable {
     public record Entry(long sortTime, long sequence, String source, CloudTrailRecord record) {
     }
 
-    private static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::sortTime)
-            .thenComparingLong(Entry::sequence);
+    /** Event time, then input order; written out rather than composed: it runs ~20 times per record. */
+    private static final Comparator<Entry> ORDER = (a, b) -> a.sortTime() != b.sortTime()
+            ? Long.compare(a.sortTime(), b.sortTime()) : Long.compare(a.sequence(), b.sequence());
     private static final int OVERHEAD_BYTES = 160;
 
     private final long memoryBytes;
@@ -127,8 +128,9 @@ public final class EventTimeSorter implements AutoCloseable {
             Path file = Files.createTempFile(spillDir, "scan-run-", ".bin");
             try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
                     1 << 16))) {
+                SpillStrings strings = new SpillStrings();
                 while (!heap.isEmpty()) {
-                    write(data, heap.poll());
+                    write(data, heap.poll(), strings);
                 }
             }
             heapBytes = 0;
@@ -147,28 +149,17 @@ public final class EventTimeSorter implements AutoCloseable {
         return r.json().length + 2L * r.location().length() + OVERHEAD_BYTES;
     }
 
-    private static void write(DataOutputStream data, Entry e) throws IOException {
+    private static void write(DataOutputStream data, Entry e, SpillStrings strings) throws IOException {
         CloudTrailRecord r = e.record();
         data.writeLong(e.sortTime());
         data.writeLong(e.sequence());
-        data.writeUTF(e.source());
-        data.writeUTF(r.location());
-        writeNullable(data, r.recipientAccountId());
-        writeNullable(data, r.awsRegion());
+        strings.write(data, e.source());
+        SpillStrings.writeBytes(data, r.location());
+        strings.write(data, r.recipientAccountId());
+        strings.write(data, r.awsRegion());
         data.writeLong(r.eventTimeMillis());
         data.writeInt(r.json().length);
         data.write(r.json());
-    }
-
-    private static void writeNullable(DataOutputStream data, String value) throws IOException {
-        data.writeBoolean(value != null);
-        if (value != null) {
-            data.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(DataInputStream data) throws IOException {
-        return data.readBoolean() ? data.readUTF() : null;
     }
 
     @Override
@@ -182,6 +173,7 @@ public final class EventTimeSorter implements AutoCloseable {
     private static final class Run {
         private final Path file;
         private final DataInputStream data;
+        private final SpillStrings strings = new SpillStrings();
         private Entry head;
 
         private Run(Path file, DataInputStream data) {
@@ -206,10 +198,10 @@ public final class EventTimeSorter implements AutoCloseable {
             try {
                 long sortTime = data.readLong();
                 long sequence = data.readLong();
-                String source = data.readUTF();
-                String location = data.readUTF();
-                String account = readNullable(data);
-                String region = readNullable(data);
+                String source = strings.read(data);
+                String location = SpillStrings.readBytes(data);
+                String account = strings.read(data);
+                String region = strings.read(data);
                 long eventTime = data.readLong();
                 byte[] json = new byte[data.readInt()];
                 data.readFully(json);

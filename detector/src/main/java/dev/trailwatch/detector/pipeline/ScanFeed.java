@@ -3,12 +3,9 @@ package dev.trailwatch.detector.pipeline;
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Predicate;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Reads CloudTrail objects in {@link TrailObject#ORDER} and hands their records to the sorter, so that the detector
@@ -18,6 +15,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * holds events from T - window on (CloudTrail delivers within minutes), so once the next file to read was delivered at
  * T, everything before T - window is final. Without one, nothing is released before the end of the input (an exact
  * sort of any input; memory stays bounded by spilling sorted runs to disk).
+ *
+ * <p>Objects are decoded and scanned on reader threads ahead of the sorter ({@link ReadAhead}); the sorter, the
+ * releases and the counts stay on the caller's thread and see the objects' records in the same order as one reader.
  */
 public final class ScanFeed {
 
@@ -42,29 +42,57 @@ public final class ScanFeed {
         this.recordFilter = recordFilter;
     }
 
-    /** Reads every object; unreadable ones and bad records go to {@code rejected}, never stop the feed. */
-    public void feed(Iterator<TrailObject> inputs, RecordSink rejected, Progress progress) {
-        while (inputs.hasNext()) {
-            TrailObject object = inputs.next();
-            if (!objectFilter.test(object)) {
-                continue;
+    /**
+     * Reads every object; unreadable ones and bad records go to {@code rejected}, never stop the feed. Objects are
+     * read {@code readThreads} at a time ahead of the sorter, which still receives them in input order.
+     */
+    public void feed(Iterator<TrailObject> inputs, RecordSink rejected, Progress progress, int readThreads)
+            throws InterruptedException {
+        Iterator<TrailObject> wanted = new Iterator<>() {
+            private TrailObject next = advance();
+
+            private TrailObject advance() {
+                while (inputs.hasNext()) {
+                    TrailObject object = inputs.next();
+                    if (objectFilter.test(object)) {
+                        return object;
+                    }
+                }
+                return null;
             }
-            if (window != null && object.deliveredAt() != null) {
-                sorter.release(object.deliveredAt().minus(window).toEpochMilli());
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
             }
-            long read = read(object, rejected);
-            objects++;
-            progress.objectDone(object, read);
+
+            @Override
+            public TrailObject next() {
+                TrailObject object = next;
+                next = advance();
+                return object;
+            }
+        };
+        try (ReadAhead ahead = new ReadAhead(reader, wanted, readThreads)) {
+            while (ahead.hasNext()) {
+                ReadAhead.Reading reading = ahead.next();
+                TrailObject object = reading.object();
+                if (window != null && object.deliveredAt() != null) {
+                    sorter.release(object.deliveredAt().minus(window).toEpochMilli());
+                }
+                long read = reading.drainTo(toSorter(object, rejected));
+                objects++;
+                progress.objectDone(object, read);
+            }
         }
         sorter.finish();
     }
 
-    private long read(TrailObject object, RecordSink rejected) {
-        long[] count = {0};
-        RecordSink sink = new RecordSink() {
+    /** Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan. */
+    private RecordSink toSorter(TrailObject object, RecordSink rejected) {
+        return new RecordSink() {
             @Override
             public void record(CloudTrailRecord record) {
-                count[0]++;
                 if (recordFilter.test(record)) {
                     sorter.add(record, object.source());
                 } else {
@@ -77,14 +105,6 @@ public final class ScanFeed {
                 rejected.rejected(location, reason);
             }
         };
-        try (InputStream in = object.opener().open()) {
-            reader.read(in, object.location(), sink);
-        } catch (IOException | SdkException e) {
-            // the object's stream failed (disk, network): its complete records are in, the rest is reported;
-            // a failure of the sorter itself (its spill disk) is not caught here: it stops the scan
-            rejected.rejected(object.location(), "cannot read: " + e.getMessage());
-        }
-        return count[0];
     }
 
     public long objects() {

@@ -1,0 +1,193 @@
+package dev.trailwatch.detector.pipeline;
+
+import dev.trailwatch.ingest.reader.CloudTrailFileReader;
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.reader.RecordSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Reads the next few objects on worker threads (decompression and the reader's JSON scan; for S3 the network round
+ * trips) while the caller consumes the current one, and hands each object's records and rejections back in exactly
+ * the order one reader would have produced them: what the caller sees does not depend on the number of threads.
+ *
+ * <p>Memory stays bounded: each object in flight passes its records through a small bounded queue, so a worker ahead
+ * of the caller waits instead of buffering a whole file (a JSON-lines export of gigabytes is one object).
+ */
+final class ReadAhead implements AutoCloseable {
+
+    private static final int CHUNK = 128;
+    private static final int CHUNKS_IN_FLIGHT = 8;
+
+    /** A rejection, in its place among the records. */
+    private record Rejection(String where, String reason) {
+    }
+
+    /** A batch of records and rejections; the last one of an object carries how its reading ended. */
+    private record Chunk(List<Object> items, boolean last, Throwable failure) {
+    }
+
+    /** Thrown inside a worker whose reading was cancelled by {@link #close()}. */
+    private static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final CloudTrailFileReader reader;
+    private final Iterator<TrailObject> objects;
+    private final ExecutorService workers;
+    private final int depth;
+    private final ArrayDeque<Reading> inFlight = new ArrayDeque<>();
+
+    ReadAhead(CloudTrailFileReader reader, Iterator<TrailObject> objects, int threads) {
+        this.reader = reader;
+        this.objects = objects;
+        this.depth = Math.max(1, threads);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(depth, task -> {
+            Thread thread = new Thread(task, "trailwatch-scan-reader-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    boolean hasNext() {
+        fill();
+        return !inFlight.isEmpty();
+    }
+
+    /** The next object in input order; its reading is already under way. */
+    Reading next() {
+        fill();
+        Reading reading = inFlight.poll();
+        if (reading == null) {
+            throw new NoSuchElementException();
+        }
+        fill();
+        return reading;
+    }
+
+    private void fill() {
+        // One thread per object in flight, and the pool is FIFO: the object being consumed always has its thread.
+        while (inFlight.size() < depth && objects.hasNext()) {
+            Reading reading = new Reading(objects.next());
+            inFlight.add(reading);
+            workers.execute(reading::read);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /** One object being read on a worker. */
+    final class Reading {
+        private final TrailObject object;
+        private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(CHUNKS_IN_FLIGHT);
+        private List<Object> items = new ArrayList<>(CHUNK);
+
+        private Reading(TrailObject object) {
+            this.object = object;
+        }
+
+        TrailObject object() {
+            return object;
+        }
+
+        /**
+         * Hands the object's records and rejections to {@code sink} in file order, on the caller's thread, as they
+         * are read. A failure of the object's stream (disk, network) arrives as a rejection after its complete
+         * records; anything else that went wrong in the worker is rethrown here.
+         *
+         * @return the records delivered
+         */
+        long drainTo(RecordSink sink) throws InterruptedException {
+            long records = 0;
+            while (true) {
+                Chunk chunk = chunks.take();
+                for (Object item : chunk.items()) {
+                    if (item instanceof CloudTrailRecord record) {
+                        records++;
+                        sink.record(record);
+                    } else {
+                        Rejection r = (Rejection) item;
+                        sink.rejected(r.where(), r.reason());
+                    }
+                }
+                if (chunk.last()) {
+                    rethrow(chunk.failure());
+                    return records;
+                }
+            }
+        }
+
+        private void read() {
+            Throwable failure = null;
+            RecordSink sink = new RecordSink() {
+                @Override
+                public void record(CloudTrailRecord record) {
+                    add(record);
+                }
+
+                @Override
+                public void rejected(String where, String reason) {
+                    add(new Rejection(where, reason));
+                }
+            };
+            try (InputStream in = object.opener().open()) {
+                reader.read(in, object.location(), sink);
+            } catch (IOException | SdkException e) {
+                // the object's stream failed: its complete records are in, the rest is reported
+                items.add(new Rejection(object.location(), "cannot read: " + e.getMessage()));
+            } catch (Cancelled e) {
+                return;
+            } catch (Throwable e) {
+                failure = e;
+            }
+            try {
+                chunks.put(new Chunk(items, true, failure));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // cancelled: nobody waits for it
+            }
+        }
+
+        private void add(Object item) {
+            items.add(item);
+            if (items.size() == CHUNK) {
+                try {
+                    chunks.put(new Chunk(items, false, null));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Cancelled();
+                }
+                items = new ArrayList<>(CHUNK);
+            }
+        }
+
+        private static void rethrow(Throwable failure) {
+            if (failure == null) {
+                return;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException("reading failed", failure);
+        }
+    }
+}
