@@ -15,6 +15,9 @@ import dev.trailwatch.detector.detect.baseline.BaselineFamily;
 import dev.trailwatch.detector.detect.burst.BurstFamily;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.InputProgress;
+import dev.trailwatch.detector.detect.kit.InputProgressProcessor;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
 import dev.trailwatch.detector.detect.watchlist.WatchListDetector;
@@ -26,10 +29,12 @@ import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -57,6 +62,13 @@ public final class DetectorTopology {
 
     public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
                                  FlushSignal flush) {
+        return build(config, rules, metrics, flush,
+                InputWatermark.singlePartition(config.get(Settings.REORDER_HORIZON)));
+    }
+
+    /** The topology of an instance whose input watermark is shared with its progress monitor. */
+    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush, InputWatermark watermark) {
         Topics topics = Topics.from(config);
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -76,8 +88,9 @@ public final class DetectorTopology {
                 .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         KnownAccounts accounts = organization(builder, config);
+        shareProgress(builder, events, config, watermark, accounts);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
-                config.get(Settings.REPORT_WITHIN));
+                config.get(Settings.REPORT_WITHIN), watermark);
         List<DetectionFamily> families = List.of(
                 new WatchListDetector(rules, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
@@ -88,9 +101,7 @@ public final class DetectorTopology {
             Detections detections = family.build(events);
             detections.alerts().forEach(stream -> writeAlerts(stream, accounts, topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
-            detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
-                    Produced.with(Serdes.String(), new AccountInfoSerde())
-                            .withName(learned.name() + "-write-accounts")));
+            detections.learned().forEach(learned -> writeLearned(learned, config));
         }
         return builder.build();
     }
@@ -105,6 +116,23 @@ public final class DetectorTopology {
                 Materialized.<String, AccountInfo, KeyValueStore<Bytes, byte[]>>as(KnownAccounts.STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(new AccountInfoSerde()));
         return new KnownAccounts(config.get(BaselineSettings.KNOWN_ACCOUNTS), KnownAccounts.STORE);
+    }
+
+    /**
+     * The reorder-horizon watermark across instances: every input task publishes how far its partition is complete
+     * to the progress topic, and every instance reads all of it back as a global table.
+     */
+    private static void shareProgress(StreamsBuilder builder, KStream<String, CloudTrailEvent> events,
+                                      DetectorConfig config, InputWatermark watermark, KnownAccounts accounts) {
+        String topic = config.get(Settings.TOPIC_PROGRESS);
+        JacksonSerde<InputProgress> serde = JacksonSerde.json(InputProgress.class);
+        builder.globalTable(topic, Consumed.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-source"),
+                Materialized.<String, InputProgress, KeyValueStore<Bytes, byte[]>>as(InputProgressProcessor.STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(serde));
+        String applicationId = config.applicationId();
+        events.process(() -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark, accounts::learn),
+                        Named.as(InputProgressProcessor.STORE))
+                .to(topic, Produced.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-write"));
     }
 
     /**
@@ -124,6 +152,23 @@ public final class DetectorTopology {
                         Named.as(name + "-measure-alerts"));
         named.to(topics.alerts().name(), topics.alerts().produced(name + "-write-alerts"));
         topics.ocsfAlerts().ifPresent(ocsf -> named.to(ocsf.name(), ocsf.produced(name + "-write-ocsf-alerts")));
+    }
+
+    /**
+     * Accounts a detection learned: to the accounts topic (names, operators' view), and to the progress topic, where
+     * they travel in order with the input progress they were learned before (see {@link InputProgress}).
+     */
+    private static void writeLearned(Detections.LearnedAccounts learned, DetectorConfig config) {
+        learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS), Produced.with(Serdes.String(),
+                new AccountInfoSerde()).withName(learned.name() + "-write-accounts"));
+        String applicationId = config.applicationId();
+        learned.accounts()
+                .filter((account, info) -> info.learnedAt() != null, Named.as(learned.name() + "-dated-accounts"))
+                .map((account, info) -> KeyValue.pair(InputProgress.accountKey(applicationId, account),
+                        new InputProgress(info.learnedAt().toEpochMilli(), InputWatermark.NOTHING)),
+                        Named.as(learned.name() + "-accounts-as-progress"))
+                .to(config.get(Settings.TOPIC_PROGRESS), Produced.with(Serdes.String(),
+                        JacksonSerde.json(InputProgress.class)).withName(learned.name() + "-write-progress"));
     }
 
     /** Events a detection gave up on, to the dead-letter topic with their reason and the step that gave them up. */
