@@ -1,6 +1,7 @@
 package dev.trailwatch.detector;
 
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -30,7 +31,9 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The real {@link DetectorTopology} in a TopologyTestDriver, with persistent stores in a temp dir and explicit
- * event-time timestamps: what every detector test drives.
+ * event-time timestamps: what every detector test drives. Its reorder horizon is 0 unless a test sets one: a
+ * detection's own logic is tested on records in the order given; what the horizon changes is tested on its own
+ * ({@code ReorderHorizonTest}).
  */
 public final class TopologyHarness implements AutoCloseable {
 
@@ -56,7 +59,8 @@ public final class TopologyHarness implements AutoCloseable {
     /** With the tuning the supplier gives when each alert passes (a test can swap it, as a hot reload would). */
     public TopologyHarness(Map<String, String> settings, FlushSignal flush, Supplier<TuningSet> tuning) {
         this.flush = flush;
-        DetectorConfig config = DetectorConfig.defaults().with(settings);
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of(Settings.REORDER_HORIZON.name(), "0s"))
+                .with(settings);
         Topics topics = Topics.from(config);
         try {
             stateDir = Files.createTempDirectory("trailwatch-test-state-");

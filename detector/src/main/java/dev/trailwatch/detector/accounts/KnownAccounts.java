@@ -16,6 +16,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * where one partition runs ahead of another): it is shared by every stream task of this instance, so a recipient seen
  * on one partition is known on all of them at once. Other instances learn it through the topic. It only grows: an
  * account this instance learned stays known until it restarts, even if the topic later tombstones it.
+ *
+ * <p>A learned account is known from the earliest event time it was seen at ({@code learnedAt} on the topic): whether
+ * it was known for an event at time {@code t} is asked as "seen at or before {@code t} + the reorder horizon", which
+ * gives the same answer whatever order the records arrived in (see {@code ForeignAccountProcessor}).
  */
 public final class KnownAccounts {
 
@@ -32,7 +36,8 @@ public final class KnownAccounts {
 
     private final Map<String, String> configured;
     private final String storeName;
-    private final Map<String, Boolean> learnedHere = new ConcurrentHashMap<>();
+    /** Account id to the earliest event time this instance saw it at. */
+    private final Map<String, Long> learnedHere = new ConcurrentHashMap<>();
 
     public KnownAccounts(Map<String, String> configured, String storeName) {
         this.configured = Map.copyOf(configured);
@@ -55,9 +60,34 @@ public final class KnownAccounts {
         return configured.containsKey(accountId) || learnedHere.containsKey(accountId) || table.get(accountId) != null;
     }
 
-    /** Marks an account known on this instance; true when this is news to it. */
-    public boolean learn(String accountId) {
-        return !learnedHere.containsKey(accountId) && learnedHere.putIfAbsent(accountId, Boolean.TRUE) == null;
+    /**
+     * The earliest event time from which an account counts as known: {@link Long#MIN_VALUE} for configured accounts
+     * and operator entries of the topic (known always), else the earliest time it was seen at (here or, through the
+     * topic's {@code learnedAt}, by any instance); null when it is not known at all.
+     */
+    public Long knownFrom(String accountId, Table table) {
+        if (configured.containsKey(accountId)) {
+            return Long.MIN_VALUE;
+        }
+        Long here = learnedHere.get(accountId);
+        AccountInfo info = table.get(accountId);
+        if (info == null) {
+            return here;
+        }
+        if (info.learnedAt() == null) {
+            return Long.MIN_VALUE;
+        }
+        long topic = info.learnedAt().toEpochMilli();
+        return here == null ? topic : Math.min(here, topic);
+    }
+
+    /** Marks an account known on this instance from {@code time} on; true when that is news (or earlier) to it. */
+    public boolean learn(String accountId, long time) {
+        Long before = learnedHere.get(accountId);
+        if (before != null && before <= time) {
+            return false;
+        }
+        return learnedHere.merge(accountId, time, Math::min) == time;
     }
 
     public boolean configured(String accountId) {

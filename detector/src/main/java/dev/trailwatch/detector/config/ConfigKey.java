@@ -53,9 +53,10 @@ public record ConfigKey<T>(String name, String defaultValue, String doc, Functio
                 : ((Number) value).longValue() > 0, "must be greater than zero");
     }
 
-    /** This key refusing negative numbers. */
+    /** This key refusing negative numbers and durations. */
     public ConfigKey<T> nonNegative() {
-        return checked(value -> ((Number) value).longValue() >= 0, "must be 0 or more");
+        return checked(value -> value instanceof Duration d ? !d.isNegative() : ((Number) value).longValue() >= 0,
+                "must be 0 or more");
     }
 
     private ConfigKey<T> checked(Predicate<T> valid, String requirement) {

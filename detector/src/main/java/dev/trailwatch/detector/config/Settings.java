@@ -55,13 +55,25 @@ public final class Settings {
             "Off-heap memory for all RocksDB state stores of this instance together (block cache, index and filter "
                     + "blocks, memtables), e.g. 128MB or 1GB. Size the container for heap + this + ~20%.",
             Sizes::parse);
+    public static final ConfigKey<Duration> REORDER_HORIZON = ConfigKey.duration("reorder.horizon", "15m",
+            "How far (event time) records may arrive out of order, across accounts, partitions and instances, and still"
+                    + " give the alerts of event-time order. A decision that a record arriving later within the horizon"
+                    + " could change waits until every input partition is past it: foreign-account for an account not"
+                    + " known yet (up to twice the horizon of event time), first-region-use and first-service-use (one"
+                    + " horizon). Every other decision is taken at once (docs/architecture.md, \"Order of arrival\"). 0"
+                    + " decides at once and trusts arrival order.").nonNegative();
+    public static final ConfigKey<String> TOPIC_PROGRESS = ConfigKey.text("topic.progress", "trailwatch.progress",
+            "Compacted topic where each instance publishes how far (event time) each input partition it owns is"
+                    + " complete, keyed by application id and partition, read back by every instance as a global"
+                    + " table: the reorder-horizon watermark across instances. Created at start when missing.");
     public static final ConfigKey<Integer> TOPIC_PARTITIONS = ConfigKey.integer("topic.partitions", "6",
             "Partitions of the events, alerts and dead-letter topics that `trailwatch run --create-topics` creates.");
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
             TOPIC_ACCOUNTS, TOPIC_RULES, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
-            SUPPRESSION_WINDOW, REPORT_WITHIN, METRICS_PORT, METRICS_HOST, STATE_MEMORY, TOPIC_PARTITIONS);
+            SUPPRESSION_WINDOW, REPORT_WITHIN, REORDER_HORIZON, TOPIC_PROGRESS, METRICS_PORT, METRICS_HOST, STATE_MEMORY,
+            TOPIC_PARTITIONS);
 
     /** Every setting: the core's and each detection family's. */
     public static final List<ConfigKey<?>> ALL = Stream.of(CORE, TuningSettings.ALL, RuntimeSettings.ALL,

@@ -54,6 +54,16 @@ public final class ProgressMonitor implements AutoCloseable {
     private volatile long lastProgress;
     private volatile long lastThreadFailure = Long.MIN_VALUE;
     private volatile long lag;
+    private volatile CaughtUpListener caughtUp;
+
+    /** Told which owned input partitions had nothing left to read at a probe. */
+    public interface CaughtUpListener {
+
+        /** Taken before each probe asks the brokers; handed back with each partition found caught up. */
+        long before();
+
+        void caughtUp(TopicPartition partition, long before);
+    }
 
     ProgressMonitor(Admin admin, String groupId, Supplier<Set<TopicPartition>> owned, Duration stallTimeout,
                     LongSupplier clock) {
@@ -91,6 +101,11 @@ public final class ProgressMonitor implements AutoCloseable {
         monitor.scheduler.scheduleWithFixedDelay(monitor::probeQuietly, 0, PROBE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         return monitor;
+    }
+
+    /** Tells {@code listener} after each probe which owned partitions were read to their end. */
+    public void onCaughtUp(CaughtUpListener listener) {
+        this.caughtUp = listener;
     }
 
     /** A stream thread failed (and was replaced): not ready until the instance moves forward again. */
@@ -140,6 +155,8 @@ public final class ProgressMonitor implements AutoCloseable {
     /** One look at the committed offsets and the ends of the owned input partitions. */
     void probe() throws Exception {
         Set<TopicPartition> partitions = owned.get();
+        CaughtUpListener listener = caughtUp;
+        long before = listener == null ? 0 : listener.before();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Map.of(groupId,
                         new ListConsumerGroupOffsetsSpec().topicPartitions(partitions)))
                 .partitionsToOffsetAndMetadata(groupId).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -159,6 +176,9 @@ public final class ProgressMonitor implements AutoCloseable {
             ListOffsetsResultInfo end = ends.get(partition);
             // no committed offset yet: count from the partition's start is unknown here, so any record counts once
             total += end == null ? 0 : Math.max(0, end.offset() - Math.max(position, 0));
+            if (listener != null && end != null && Math.max(position, 0) >= end.offset()) {
+                listener.caughtUp(partition, before);
+            }
             advanced |= position > lastCommitted.getOrDefault(partition, Long.MAX_VALUE);
         }
         lastCommitted = positions;

@@ -9,6 +9,7 @@ import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.geoip.GeoIp;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.ProgressMonitor;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -24,16 +25,21 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -131,7 +137,9 @@ public final class DetectorInstance implements AutoCloseable {
         props.put(Quarantine.CONFIG, new Quarantine());
         logTuning(tuning.get(), metrics);
         GeoIp.from(config).logStatus();
-        Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning);
+        InputWatermark watermark = new InputWatermark(config.get(Settings.REORDER_HORIZON), 1);
+        prepareProgress(config, props, watermark);
+        Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning, watermark);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
         DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
@@ -140,6 +148,17 @@ public final class DetectorInstance implements AutoCloseable {
                         config.applicationId() + "-progress")), config.applicationId(),
                 () -> instance.ownedPartitions(input), config.get(RuntimeSettings.READY_STALL_TIMEOUT),
                 metrics.registry());
+        instance.progress.onCaughtUp(new ProgressMonitor.CaughtUpListener() {
+            @Override
+            public long before() {
+                return watermark.latest();
+            }
+
+            @Override
+            public void caughtUp(TopicPartition partition, long before) {
+                watermark.caughtUp(partition.partition(), before);
+            }
+        });
         Gauge.builder("trailwatch.ready", instance, i -> i.ready() ? 1 : 0)
                 .description("1 when /ready answers 200: RUNNING, brokers reachable, making progress or idle")
                 .register(metrics.registry());
@@ -179,6 +198,35 @@ public final class DetectorInstance implements AutoCloseable {
         tuning.exceptions().stream().filter(e -> !e.activeAt(now)).forEach(e -> LOG.warn("tuning: exception {} ({})"
                 + " expired at {}: it still covers alerts whose events came before then (a replay of history), no"
                 + " new ones; remove it or extend it", e.id(), e.source(), e.expires()));
+    }
+
+    /**
+     * Creates the progress topic when it is missing (compacted, one partition, the cluster's default replication) and
+     * tells the watermark how many input partitions there are. When the brokers cannot say, the watermark learns the
+     * partitions as their tasks report, which can release a wait early while a partition has not reported yet.
+     */
+    private static void prepareProgress(DetectorConfig config, Properties props, InputWatermark watermark) {
+        String input = config.get(Settings.TOPIC_EVENTS);
+        String progress = config.get(Settings.TOPIC_PROGRESS);
+        try (Admin admin = Admin.create(new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-setup"))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(progress)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(progress, Optional.of(1), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            watermark.partitions(admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(input).partitions().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("could not prepare the progress topic {} or count the partitions of {}: {}", progress, input,
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
     }
 
     public RulePack rules() {

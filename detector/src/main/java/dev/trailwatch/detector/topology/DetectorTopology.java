@@ -17,6 +17,9 @@ import dev.trailwatch.detector.detect.baseline.BaselineFamily;
 import dev.trailwatch.detector.detect.burst.BurstFamily;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.InputProgress;
+import dev.trailwatch.detector.detect.kit.InputProgressProcessor;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.detect.location.LoginLocationFamily;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
@@ -36,11 +39,13 @@ import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.detector.tuning.TuningStep;
 import dev.trailwatch.detector.rules.TopicRules;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -75,12 +80,26 @@ public final class DetectorTopology {
         return build(config, rules, metrics, flush, TuningSet::empty);
     }
 
+    /** The topology of a single instance reading its input alone, with tuning. */
+    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush, Supplier<TuningSet> tuning) {
+        return build(config, rules, metrics, flush, tuning,
+                InputWatermark.singlePartition(config.get(Settings.REORDER_HORIZON)));
+    }
+
+    /** The topology of an instance whose input watermark is shared with its progress monitor, without tuning. */
+    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush, InputWatermark watermark) {
+        return build(config, rules, metrics, flush, TuningSet::empty, watermark);
+    }
+
     /**
-     * @param tuning the exceptions and overrides in force, read for every alert (a newer set applies from the next
-     *               alert on); the thresholds and windows its overrides set are read once, here
+     * @param tuning    the exceptions and overrides in force, read for every alert (a newer set applies from the next
+     *                  alert on); the thresholds and windows its overrides set are read once, here
+     * @param watermark the input watermark, shared with the instance's progress monitor
      */
     public static Topology build(DetectorConfig configured, RulePack rules, TrailWatchMetrics metrics,
-                                 FlushSignal flush, Supplier<TuningSet> tuning) {
+                                 FlushSignal flush, Supplier<TuningSet> tuning, InputWatermark watermark) {
         DetectorConfig config = tuning.get().applyTo(configured);
         Topics topics = Topics.from(config);
         StreamsBuilder builder = new StreamsBuilder();
@@ -103,8 +122,9 @@ public final class DetectorTopology {
         KnownAccounts accounts = organization(builder, config);
         GeoIp geoIp = GeoIp.from(config);
         Supplier<RulePack> watchList = rulesTopic(builder, config, rules, metrics);
+        shareProgress(builder, events, config, watermark, accounts);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
-                config.get(Settings.REPORT_WITHIN));
+                config.get(Settings.REPORT_WITHIN), watermark);
         List<DetectionFamily> families = List.of(
                 new WatchListDetector(watchList, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
@@ -117,9 +137,7 @@ public final class DetectorTopology {
             detections.alerts().forEach(stream -> writeAlerts(stream, accounts, geoIp, tuned(config, accounts,
                     metrics, tuning), topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
-            detections.learned().forEach(learned -> learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS),
-                    Produced.with(Serdes.String(), new AccountInfoSerde())
-                            .withName(learned.name() + "-write-accounts")));
+            detections.learned().forEach(learned -> writeLearned(learned, config));
         }
         return builder.build();
     }
@@ -168,6 +186,23 @@ public final class DetectorTopology {
     }
 
     /**
+     * The reorder-horizon watermark across instances: every input task publishes how far its partition is complete
+     * to the progress topic, and every instance reads all of it back as a global table.
+     */
+    private static void shareProgress(StreamsBuilder builder, KStream<String, CloudTrailEvent> events,
+                                      DetectorConfig config, InputWatermark watermark, KnownAccounts accounts) {
+        String topic = config.get(Settings.TOPIC_PROGRESS);
+        JacksonSerde<InputProgress> serde = JacksonSerde.json(InputProgress.class);
+        builder.globalTable(topic, Consumed.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-source"),
+                Materialized.<String, InputProgress, KeyValueStore<Bytes, byte[]>>as(InputProgressProcessor.STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(serde));
+        String applicationId = config.applicationId();
+        events.process(() -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark, accounts::learn),
+                        Named.as(InputProgressProcessor.STORE))
+                .to(topic, Produced.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-write"));
+    }
+
+    /**
      * Puts the analyst's context on each alert (account name, OU and tags; the human behind the principal; the source
      * IP's country and network: {@link AlertEnricher}), applies tuning, keys by alert id and writes one alert stream.
      * Each stream gets its own sink rather than one
@@ -188,6 +223,23 @@ public final class DetectorTopology {
                         Named.as(name + "-measure-alerts"));
         named.to(topics.alerts().name(), topics.alerts().produced(name + "-write-alerts"));
         topics.ocsfAlerts().ifPresent(ocsf -> named.to(ocsf.name(), ocsf.produced(name + "-write-ocsf-alerts")));
+    }
+
+    /**
+     * Accounts a detection learned: to the accounts topic (names, operators' view), and to the progress topic, where
+     * they travel in order with the input progress they were learned before (see {@link InputProgress}).
+     */
+    private static void writeLearned(Detections.LearnedAccounts learned, DetectorConfig config) {
+        learned.accounts().to(config.get(Settings.TOPIC_ACCOUNTS), Produced.with(Serdes.String(),
+                new AccountInfoSerde()).withName(learned.name() + "-write-accounts"));
+        String applicationId = config.applicationId();
+        learned.accounts()
+                .filter((account, info) -> info.learnedAt() != null, Named.as(learned.name() + "-dated-accounts"))
+                .map((account, info) -> KeyValue.pair(InputProgress.accountKey(applicationId, account),
+                        new InputProgress(info.learnedAt().toEpochMilli(), InputWatermark.NOTHING)),
+                        Named.as(learned.name() + "-accounts-as-progress"))
+                .to(config.get(Settings.TOPIC_PROGRESS), Produced.with(Serdes.String(),
+                        JacksonSerde.json(InputProgress.class)).withName(learned.name() + "-write-progress"));
     }
 
     /** Events a detection gave up on, to the dead-letter topic with their reason and the step that gave them up. */

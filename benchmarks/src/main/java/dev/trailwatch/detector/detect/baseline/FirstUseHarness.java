@@ -5,7 +5,13 @@ import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.embedded.DataDirs;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Severity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.io.IOException;
@@ -35,6 +41,7 @@ public final class FirstUseHarness implements AutoCloseable {
     private final FirstUseBaseline.Parameters params;
     private final KeyValueStore<String, AccountBaseline> store;
     private final TimestampedKeyValueStore<String, AccountInfo> accounts;
+    private final KeyValueStore<String, PendingUse> pending;
     private final FirstUseProcessor processor;
 
     /** @param cacheSize {@code baseline.cache-size}: baselines kept deserialized; 0 reads the store for every event */
@@ -49,12 +56,18 @@ public final class FirstUseHarness implements AutoCloseable {
         accounts = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(
                 KnownAccounts.STORE), Serdes.String(), new AccountInfoSerde()).withLoggingDisabled()
                 .withCachingDisabled().build();
+        pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FirstUseBaseline.PENDING),
+                Serdes.String(), JacksonSerde.smile(PendingUse.class)).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         accounts.init(context.getStateStoreContext(), accounts);
+        pending.init(context.getStateStoreContext(), pending);
         context.addStateStore(store);
         context.addStateStore(accounts);
+        context.addStateStore(pending);
         KnownAccounts known = new KnownAccounts(Map.of(), KnownAccounts.STORE);
-        params = FirstUseBaseline.Parameters.from(config, known);
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        params = FirstUseBaseline.Parameters.from(config, known, new DetectionKit(
+                new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));
         processor = new FirstUseProcessor(FirstUseBaseline.NAME, params);
         processor.init(context);
     }
@@ -74,6 +87,7 @@ public final class FirstUseHarness implements AutoCloseable {
         processor.close();
         store.close();
         accounts.close();
+        pending.close();
         DataDirs.deleteRecursively(stateDir);
     }
 }

@@ -21,7 +21,7 @@ public final class BaselineFamily implements DetectionFamily {
     private final ForeignAccountDetector foreignAccount;
 
     public BaselineFamily(DetectorConfig config, KnownAccounts accounts, DetectionKit kit) {
-        this.firstUse = FirstUseBaseline.Parameters.from(config, accounts);
+        this.firstUse = FirstUseBaseline.Parameters.from(config, accounts, kit);
         this.severity = kit.severity();
         this.foreignAccount = new ForeignAccountDetector(config, accounts, kit);
     }

@@ -5,6 +5,9 @@ import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.AlertIds;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -34,15 +37,17 @@ import org.apache.kafka.streams.state.Stores;
 final class FirstUseBaseline {
 
     static final String NAME = "first-use-baseline";
+    /** The first uses waiting for the reorder horizon ({@link PendingUse}). */
+    static final String PENDING = "first-use-pending";
 
     private FirstUseBaseline() {
     }
 
     /** What the processor needs, resolved once from configuration. */
     record Parameters(long learningPeriod, long ttl, long resolution, UsePolicy policy, int cacheSize,
-                      KnownAccounts accounts) {
+                      KnownAccounts accounts, InputWatermark watermark, FlushSignal flush) {
 
-        static Parameters from(DetectorConfig config, KnownAccounts accounts) {
+        static Parameters from(DetectorConfig config, KnownAccounts accounts, DetectionKit kit) {
             Duration ttl = config.get(BaselineSettings.TTL);
             long resolution = Math.max(1, Math.min(Duration.ofDays(1).toMillis(), ttl.toMillis() / 10));
             UsePolicy policy = new UsePolicy(config.get(BaselineSettings.COUNT_READ_ONLY),
@@ -50,7 +55,7 @@ final class FirstUseBaseline {
             // An entry's recorded last use lags the real one by less than the resolution: adding it means nothing
             // is forgotten before the configured TTL.
             return new Parameters(config.get(BaselineSettings.LEARNING_PERIOD).toMillis(), ttl.toMillis() + resolution,
-                    resolution, policy, config.get(BaselineSettings.CACHE_SIZE), accounts);
+                    resolution, policy, config.get(BaselineSettings.CACHE_SIZE), accounts, kit.watermark(), kit.flush());
         }
     }
 
@@ -92,7 +97,9 @@ final class FirstUseBaseline {
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAME), Serdes.String(),
-                    JacksonSerde.smile(AccountBaseline.class)).withCachingEnabled());
+                    JacksonSerde.smile(AccountBaseline.class)).withCachingEnabled(),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
+                            JacksonSerde.smile(PendingUse.class)));
         }
     }
 }

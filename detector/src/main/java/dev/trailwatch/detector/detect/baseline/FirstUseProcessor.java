@@ -4,7 +4,13 @@ import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +28,12 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Learns each account's regions and services and emits the first-use alerts of both detections (see
  * {@link FirstUseBaseline}).
  *
+ * <p>A first use is reported once its partition is complete up to its event time ({@link InputWatermark}, one reorder
+ * horizon): until then an earlier use of the same region or service may still arrive and take its place (or cancel
+ * it, when that earlier use falls in the learning period), so the alert names the use that event-time order would
+ * have named. The waiting first uses are few; they sit in a small store and an in-memory index of it, looked at per
+ * event only while one of the event's account waits.
+ *
  * <p>Per event: look the account up in an in-memory LRU of deserialized baselines (the store only on a miss), compare,
  * and write back only when something changed (a first sight, or a last use that moved by the resolution, a day). A
  * stream-time punctuator sweeps the store and forgets regions, services and whole accounts idle longer than the TTL, so
@@ -31,6 +43,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class FirstUseProcessor implements Processor<String, CloudTrailEvent, String, FirstUse> {
 
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
+    private static final Duration RELEASE_EVERY = Duration.ofSeconds(1);
 
     private final String storeName;
     private final FirstUseBaseline.Parameters params;
@@ -38,6 +51,15 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
     private KeyValueStore<String, AccountBaseline> store;
     private KnownAccounts.Table accountTable;
     private Map<String, AccountBaseline> cache;
+    private KeyValueStore<String, PendingUse> pendingStore;
+    /** The waiting first uses by account, then by store key: the store's content, in memory. */
+    private final Map<String, Map<String, PendingUse>> pending = new HashMap<>();
+    private final CloudTrailParser parser = new CloudTrailParser();
+    private InputWatermark watermark;
+    private int partition;
+    /** The earliest event time among the waiting first uses (may lag a cancellation); MAX_VALUE when none. */
+    private long earliestPending = Long.MAX_VALUE;
+    private long observed = InputWatermark.NOTHING;
 
     FirstUseProcessor(String storeName, FirstUseBaseline.Parameters params) {
         this.storeName = storeName;
@@ -52,8 +74,15 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
                 context.getStateStore(params.accounts().storeName());
         this.accountTable = KnownAccounts.table(accounts);
         this.cache = lru(params.cacheSize());
+        this.pendingStore = context.getStateStore(FirstUseBaseline.PENDING);
+        this.watermark = params.watermark();
+        this.partition = context.taskId().partition();
+        loadPending();
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), params.resolution());
-        context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME, this::forgetIdle);
+        context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
+                streamTime -> forgetIdle(streamTime - watermark.horizon()));
+        context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue());
+        params.flush().onRequest(context, () -> release(Long.MAX_VALUE));
     }
 
     @Override
@@ -76,11 +105,126 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
             store.put(account, baseline);
             cache.put(account, baseline);
         }
-        if (!learning && (use & (AccountBaseline.NEW_REGION | AccountBaseline.NEW_SERVICE)) != 0) {
-            for (FirstUse firstUse : firstUses(event, baseline, use, region)) {
-                context.forward(new Record<>(record.key(), firstUse, record.timestamp()));
+        if (!pending.isEmpty()) {
+            Map<String, PendingUse> waiting = pending.get(account);
+            if (waiting != null) {
+                reconsider(waiting, account, FirstUse.Kind.REGION, region, event, learning, record.key());
+                reconsider(waiting, account, FirstUse.Kind.SERVICE, event.eventSource(), event, learning,
+                        record.key());
             }
         }
+        if (!learning && (use & (AccountBaseline.NEW_REGION | AccountBaseline.NEW_SERVICE)) != 0) {
+            for (FirstUse firstUse : firstUses(event, baseline, use, region)) {
+                hold(firstUse, record.key());
+            }
+        }
+        if (!pending.isEmpty()) {
+            releaseDue();
+        }
+    }
+
+    /**
+     * An event of an account with waiting first uses: if it uses one of them earlier than the waiting event, it takes
+     * the waiting one's place, or cancels it when it falls inside the learning period (event-time order would have
+     * learned it there).
+     */
+    private void reconsider(Map<String, PendingUse> waiting, String account, FirstUse.Kind kind, String what,
+                            CloudTrailEvent event, boolean learning, String key) {
+        if (what == null) {
+            return;
+        }
+        String storeKey = PendingUse.storeKey(account, kind, what);
+        PendingUse held = waiting.get(storeKey);
+        if (held == null || held.time() <= event.eventTime()) {
+            return;
+        }
+        if (learning) {
+            forget(account, storeKey);
+        } else {
+            put(account, storeKey, new PendingUse(kind, what, held.known(), held.since(), held.accountName(),
+                    event.json().bytes(), event.eventTime(), key));
+        }
+    }
+
+    private void hold(FirstUse use, String key) {
+        CloudTrailEvent event = use.event();
+        String account = event.recipientAccountId();
+        put(account, PendingUse.storeKey(account, use.kind(), use.what()), new PendingUse(use.kind(), use.what(),
+                List.copyOf(use.known()), use.since(), use.accountName(), event.json().bytes(), event.eventTime(),
+                key));
+    }
+
+    private void put(String account, String storeKey, PendingUse use) {
+        earliestPending = Math.min(earliestPending, use.time());
+        pendingStore.put(storeKey, use);
+        pending.computeIfAbsent(account, a -> new HashMap<>()).put(storeKey, use);
+    }
+
+    private void forget(String account, String storeKey) {
+        pendingStore.delete(storeKey);
+        Map<String, PendingUse> waiting = pending.get(account);
+        if (waiting != null) {
+            waiting.remove(storeKey);
+            if (waiting.isEmpty()) {
+                pending.remove(account);
+            }
+        }
+    }
+
+    /** Cheap unless a waiting first use became due: two comparisons per event while something waits. */
+    private void releaseDue() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime != observed) {
+            watermark.observe(partition, streamTime);
+            observed = streamTime;
+        }
+        long complete = watermark.completeUpTo(partition);
+        if (complete != InputWatermark.NOTHING && complete >= earliestPending) {
+            release(complete);
+        }
+    }
+
+    /** Reports every waiting first use at or before {@code upTo}, in event-time order. */
+    private void release(long upTo) {
+        List<Map.Entry<String, PendingUse>> due = new ArrayList<>();
+        pending.values().forEach(waiting -> waiting.entrySet().stream()
+                .filter(entry -> entry.getValue().time() <= upTo).forEach(due::add));
+        due.sort(Comparator.comparingLong((Map.Entry<String, PendingUse> e) -> e.getValue().time())
+                .thenComparing(Map.Entry::getKey));
+        long earliest = Long.MAX_VALUE;
+        for (Map<String, PendingUse> waiting : pending.values()) {
+            for (PendingUse use : waiting.values()) {
+                if (use.time() > upTo) {
+                    earliest = Math.min(earliest, use.time());
+                }
+            }
+        }
+        earliestPending = earliest;
+        for (Map.Entry<String, PendingUse> entry : due) {
+            PendingUse use = entry.getValue();
+            String account = entry.getKey().substring(0, entry.getKey().indexOf('|'));
+            forget(account, entry.getKey());
+            if (parser.parse(use.raw()) instanceof ParseResult.Parsed parsed) {
+                FirstUse firstUse = new FirstUse(use.kind(), parsed.event(), use.what(), new TreeSet<>(use.known()),
+                        use.since(), use.accountName());
+                context.forward(new Record<>(use.key(), firstUse, use.time()));
+            }
+        }
+    }
+
+    private void loadPending() {
+        pending.clear();
+        earliestPending = Long.MAX_VALUE;
+        observed = InputWatermark.NOTHING;
+        try (KeyValueIterator<String, PendingUse> all = pendingStore.all()) {
+            all.forEachRemaining(entry -> pending.computeIfAbsent(entry.key.substring(0, entry.key.indexOf('|')),
+                    a -> new HashMap<>()).put(entry.key, entry.value));
+        }
+        pending.values().forEach(waiting -> waiting.values()
+                .forEach(use -> earliestPending = Math.min(earliestPending, use.time())));
     }
 
     /** The account's baseline, or null when it has none or was idle so long that it is forgotten. */

@@ -7,9 +7,12 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.suppress.Suppression;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,9 +45,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p><b>False positives:</b> vendors you trust on purpose (monitoring, CSPM, backup: add them to
  * {@code accounts.known} with their name); AWS-owned accounts some services call from; an organization account whose
- * own events this deployment has not seen yet (first minutes after a cold start, or one partition running ahead of
- * another while replaying history): seed {@code accounts.known} or the topic from {@code aws organizations
- * list-accounts} to close that gap.
+ * own events this deployment never sees (its trail is not delivered here): seed {@code accounts.known} or the topic
+ * from {@code aws organizations list-accounts}. An organization account whose own records arrive within the reorder
+ * horizon ({@code reorder.horizon}) is never foreign, whatever partition or instance runs ahead: a call by an account
+ * not known yet waits until every input partition is complete up to its time + the horizon, so its alert comes up to
+ * two horizons of event time after the call (docs/architecture.md, "Order of arrival"). A call by a known account
+ * is settled at once.
  *
  * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up
  * per window. An {@code eventID} flagged once is not flagged again for twice the suppression window, so a duplicate
@@ -56,11 +62,17 @@ public final class ForeignAccountDetector {
     public static final String ID = "foreign-account";
     static final List<String> MITRE = List.of("T1199", "T1078.004");
     private static final String FLAGGED_STORE = ID + "-flagged-events";
+    private static final String PENDING_STORE = ID + "-pending";
 
-    /** What the processor needs, resolved once from configuration. */
-    /** @param flaggedFor how long (stream time) a flagged {@code eventID} is remembered (2 x suppression window). */
+    /**
+     * What the processor needs, resolved once from configuration.
+     *
+     * @param flaggedFor how long (stream time) a flagged {@code eventID} is remembered (2 x suppression window)
+     * @param watermark  how far the input is complete: a call by an account not known yet waits for it
+     */
     record Parameters(KnownAccounts accounts, boolean learnRecipients, boolean learnOrganizations,
-                      String flaggedStore, Duration flaggedFor) {
+                      String flaggedStore, Duration flaggedFor, String pendingStore, InputWatermark watermark,
+                      FlushSignal flush) {
     }
 
     private final Parameters params;
@@ -70,7 +82,7 @@ public final class ForeignAccountDetector {
     ForeignAccountDetector(DetectorConfig config, KnownAccounts accounts, DetectionKit kit) {
         this.params = new Parameters(accounts, config.get(BaselineSettings.LEARN_RECIPIENTS),
                 config.get(BaselineSettings.LEARN_ORGANIZATIONS), FLAGGED_STORE,
-                config.suppressionWindow().multipliedBy(2));
+                config.suppressionWindow().multipliedBy(2), PENDING_STORE, kit.watermark(), kit.flush());
         this.suppressionWindow = config.suppressionWindow();
         this.kit = kit;
     }
@@ -125,7 +137,9 @@ public final class ForeignAccountDetector {
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(params.flaggedStore()),
-                    Serdes.String(), Serdes.Long()));
+                    Serdes.String(), Serdes.Long()),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(params.pendingStore()),
+                            Serdes.String(), JacksonSerde.smile(PendingSuspect.class)));
         }
     }
 }

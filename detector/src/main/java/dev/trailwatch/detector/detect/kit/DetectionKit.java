@@ -5,16 +5,17 @@ import java.time.Duration;
 
 /**
  * What every detection family is built with besides its own settings: the minimum-severity filter, the metrics, the
- * end-of-input signal and the wall-clock bound on reporting folded events. One value, so that adding a shared need
+ * end-of-input signal, the wall-clock bound on reporting folded events and the reorder-horizon watermark. One value, so that adding a shared need
  * does not mean threading a parameter through every detection.
  *
  * @param reportWithin {@code alerts.report-within}: see {@link ReportBound}
+ * @param watermark    how far the input is complete ({@code reorder.horizon}): see {@link InputWatermark}
  */
 public record DetectionKit(SeverityFilter severity, TrailWatchMetrics metrics, FlushSignal flush,
-                           Duration reportWithin) {
+                           Duration reportWithin, InputWatermark watermark) {
 
-    /** The kit with the default report bound. */
+    /** The kit with the default report bound and no reorder horizon (one partition, decisions at once). */
     public DetectionKit(SeverityFilter severity, TrailWatchMetrics metrics, FlushSignal flush) {
-        this(severity, metrics, flush, Duration.ofMinutes(5));
+        this(severity, metrics, flush, Duration.ofMinutes(5), InputWatermark.singlePartition(Duration.ZERO));
     }
 }

@@ -62,7 +62,8 @@ public final class BaselineHarness implements AutoCloseable {
     BaselineHarness(Map<String, String> settings, Path stateDir, FlushSignal flush, TuningSet tuning) {
         this.ownsStateDir = stateDir == null;
         this.stateDir = ownsStateDir ? tempDir() : stateDir;
-        DetectorConfig config = DetectorConfig.defaults().with(settings);
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of(Settings.REORDER_HORIZON.name(), "0s"))
+                .with(settings);
         Topics topics = Topics.from(config);
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, this.stateDir.toString());

@@ -1,0 +1,114 @@
+package dev.trailwatch.detector.detect.kit;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How far (event time) the input is complete, per input partition and over all of them: the reorder-horizon
+ * watermark. Decisions that a record arriving later could change wait for it ({@code reorder.horizon}).
+ *
+ * <p>The contract it rests on: a record arrives no later than the horizon after records with a later
+ * {@code eventTime}. So once a partition's stream time (the latest event time processed on it) is {@code S}, every
+ * record it will still bring is at or after {@code S - horizon}: the partition is complete up to there. A partition
+ * with nothing left to read (its committed offset at its end, asked of the brokers) is complete up to the latest event
+ * time processed anywhere before that look, minus the horizon: whatever it brings later arrived after those records.
+ * That is what lets an empty or quiet partition not hold everyone back. The input is complete up to the least of its
+ * partitions; a partition nobody has reported yet holds it at "nothing".
+ *
+ * <p>One per instance, shared by its stream tasks: each reports the partitions it reads (cheap field writes, never per
+ * event), the {@code input-progress} processor adds what the other instances published to the progress topic. All
+ * values only grow: completeness, once known, stays true.
+ */
+public final class InputWatermark {
+
+    /** Nothing is known complete. */
+    public static final long NOTHING = Long.MIN_VALUE;
+
+    private final long horizon;
+    private final Map<Integer, Long> complete = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> streamTimes = new ConcurrentHashMap<>();
+    private volatile int partitions;
+    private volatile long latest = NOTHING;
+
+    public InputWatermark(Duration horizon, int partitions) {
+        this.horizon = horizon.toMillis();
+        this.partitions = Math.max(1, partitions);
+    }
+
+    /** For a topology tested alone (TopologyTestDriver): one input partition. */
+    public static InputWatermark singlePartition(Duration horizon) {
+        return new InputWatermark(horizon, 1);
+    }
+
+    public long horizon() {
+        return horizon;
+    }
+
+    /** The input topic's partition count, when it is learned after the topology was built. */
+    public void partitions(int count) {
+        partitions = Math.max(partitions, count);
+    }
+
+    /** A partition's stream time as its task sees it: complete up to one horizon before. */
+    public void observe(int partition, long streamTime) {
+        if (streamTime == NOTHING || streamTime < 0) {
+            return;
+        }
+        streamTimes.merge(partition, streamTime, Math::max);
+        complete.merge(partition, streamTime - horizon, Math::max);
+        partitions(partition + 1);
+        if (streamTime > latest) {
+            latest = streamTime;
+        }
+    }
+
+    /**
+     * The brokers say a partition had nothing left to read at a moment when {@code latestBefore} (a value of
+     * {@link #latest()} taken before asking) had already been processed: it is complete up to one horizon before it.
+     */
+    public void caughtUp(int partition, long latestBefore) {
+        if (latestBefore != NOTHING) {
+            complete.merge(partition, latestBefore - horizon, Math::max);
+        }
+        partitions(partition + 1);
+    }
+
+    /** What another instance (or this one, before a restart) published for a partition. */
+    public void reported(int partition, long streamTime, long completeUpTo) {
+        if (streamTime != NOTHING) {
+            streamTimes.merge(partition, streamTime, Math::max);
+            if (streamTime > latest) {
+                latest = streamTime;
+            }
+        }
+        if (completeUpTo != NOTHING) {
+            complete.merge(partition, completeUpTo, Math::max);
+        }
+        partitions(partition + 1);
+    }
+
+    /** The latest event time processed on any partition, as far as this instance knows. */
+    public long latest() {
+        return latest;
+    }
+
+    /** The latest event time processed on one partition, or {@link #NOTHING}. */
+    public long streamTime(int partition) {
+        return streamTimes.getOrDefault(partition, NOTHING);
+    }
+
+    /** Every record of the partition with an event time at or before this has been processed. */
+    public long completeUpTo(int partition) {
+        return complete.getOrDefault(partition, NOTHING);
+    }
+
+    /** Every record of every input partition with an event time at or before this has been processed. */
+    public long completeUpTo() {
+        long least = Long.MAX_VALUE;
+        for (int p = 0; p < partitions; p++) {
+            least = Math.min(least, completeUpTo(p));
+        }
+        return least;
+    }
+}

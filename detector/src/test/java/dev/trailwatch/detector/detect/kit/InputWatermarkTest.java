@@ -1,0 +1,59 @@
+package dev.trailwatch.detector.detect.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class InputWatermarkTest {
+
+    private static final long MINUTE = 60_000;
+    private final InputWatermark watermark = new InputWatermark(Duration.ofMinutes(15), 3);
+
+    @Test
+    void aPartitionIsCompleteOneHorizonBeforeItsStreamTime() {
+        watermark.observe(0, 100 * MINUTE);
+
+        assertThat(watermark.completeUpTo(0)).isEqualTo(85 * MINUTE);
+    }
+
+    @Test
+    void theInputIsCompleteOnlyUpToItsLeastPartitionAndNotAtAllWhileOneHasNotReported() {
+        watermark.observe(0, 100 * MINUTE);
+        watermark.observe(1, 50 * MINUTE);
+        assertThat(watermark.completeUpTo()).isEqualTo(InputWatermark.NOTHING);
+
+        watermark.reported(2, 70 * MINUTE, 55 * MINUTE);
+        assertThat(watermark.completeUpTo()).isEqualTo(35 * MINUTE);
+    }
+
+    @Test
+    void aPartitionReadToItsEndIsCompleteUpToTheLatestTimeProcessedBeforeTheLookMinusTheHorizon() {
+        watermark.observe(0, 100 * MINUTE);
+        watermark.observe(1, 90 * MINUTE);
+        long before = watermark.latest();
+        watermark.caughtUp(2, before);
+
+        assertThat(watermark.completeUpTo(2)).isEqualTo(85 * MINUTE);
+        assertThat(watermark.completeUpTo()).isEqualTo(75 * MINUTE);
+    }
+
+    @Test
+    void completenessNeverMovesBack() {
+        watermark.observe(0, 100 * MINUTE);
+        watermark.observe(0, 60 * MINUTE);
+        watermark.reported(0, 40 * MINUTE, 20 * MINUTE);
+
+        assertThat(watermark.completeUpTo(0)).isEqualTo(85 * MINUTE);
+        assertThat(watermark.streamTime(0)).isEqualTo(100 * MINUTE);
+    }
+
+    @Test
+    void aPartitionBeyondTheKnownCountHoldsTheInputUntilItReports() {
+        InputWatermark one = InputWatermark.singlePartition(Duration.ZERO);
+        one.observe(0, 10 * MINUTE);
+        one.observe(3, 20 * MINUTE);
+
+        assertThat(one.completeUpTo()).isEqualTo(InputWatermark.NOTHING);
+    }
+}

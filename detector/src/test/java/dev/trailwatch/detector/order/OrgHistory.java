@@ -1,0 +1,339 @@
+package dev.trailwatch.detector.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.ingest.reader.CloudTrailFileReader;
+import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.reader.RecordSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One organization's CloudTrail history for the order-invariance suite: the bundled sample organization (three
+ * accounts, five days, its attack story: a failed-login burst then success, an AccessDenied burst, a foreign
+ * principal, first use of a region and of a service, logging stopped) plus what it lacks, written as CloudTrail writes
+ * it: an account created through Organizations mid-history that then works in another account; an organization
+ * account whose own records begin minutes after its role is first used elsewhere (never foreign); a foreign account
+ * whose calls repeat (suppression folds them); a password spray, a cross-account spray, a credential-harvesting
+ * burst and an AccessDenied burst in other accounts; their benign look-alikes (a few typos, an application re-reading
+ * its two secrets, a handful of denials); and a quiet tail hours later on every account, so that every window and
+ * every wait ends by event time, live.
+ *
+ * <p>Then the orders history reaches a live detector in: sorted by event time; as an S3 backfill lists an organization
+ * trail, account after account (each account's 5-minute files in time order, records shuffled inside a file); with
+ * the files of each 10-minute delivery batch in reverse key order; and every record delayed by a random part of the
+ * reorder horizon (shuffled within it).
+ */
+final class OrgHistory {
+
+    static final String A = "111111111111";
+    static final String B = "222222222222";
+    static final String C = "333333333333";
+    /** Created through Organizations (CreateAccount in A) mid-history. */
+    static final String D = "444444444444";
+    /** An organization account whose own records begin five minutes after its role first acts in B. */
+    static final String E = "555555555555";
+    static final String FOREIGN = "777777777777";
+    /** Every account with a trail of its own in the history. */
+    static final List<String> ACCOUNTS = List.of(A, B, C, D, E);
+    private static final Instant END_OF_SAMPLES = Instant.parse("2025-03-11T23:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One record: its JSON and what the orders need. */
+    record Event(byte[] json, String account, String region, long time, String id) {
+    }
+
+    private final List<Event> events = new ArrayList<>();
+    private final Random random = new Random(10);
+
+    OrgHistory() {
+        samples();
+        organizationAccounts();
+        foreignAccount();
+        loginAttacks();
+        harvestingAndDenials();
+        quietTail();
+    }
+
+    List<Event> sorted() {
+        List<Event> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparingLong(Event::time).thenComparing(Event::id));
+        return sorted;
+    }
+
+    /** Account after account; within one, its 5-minute files (all regions) in time order, shuffled inside. */
+    List<Event> s3KeyOrder(long seed) {
+        Random rng = new Random(seed);
+        Map<String, List<List<Event>>> byAccount = new TreeMap<>();
+        files().forEach((key, file) -> byAccount.computeIfAbsent(file.get(0).account(), a -> new ArrayList<>())
+                .add(file));
+        List<Event> order = new ArrayList<>();
+        byAccount.values().forEach(files -> {
+            files.sort(Comparator.comparingLong(file -> period(file.get(0).time())));
+            files.forEach(file -> order.addAll(shuffled(file, rng)));
+        });
+        return order;
+    }
+
+    /** Delivery batches of 10 minutes in time order; inside each, the files in reverse key order, shuffled inside. */
+    List<Event> filesReversedPerBatch(long seed) {
+        Random rng = new Random(seed);
+        Map<Long, List<List<Event>>> batches = new TreeMap<>();
+        TreeMap<String, List<Event>> files = files();
+        for (String key : files.descendingKeySet()) {
+            List<Event> file = files.get(key);
+            batches.computeIfAbsent(file.get(0).time() / Duration.ofMinutes(10).toMillis(), b -> new ArrayList<>())
+                    .add(file);
+        }
+        List<Event> order = new ArrayList<>();
+        batches.values().forEach(batch -> batch.forEach(file -> order.addAll(shuffled(file, rng))));
+        return order;
+    }
+
+    /** Every record arrives a random 0 to {@code horizon} minus a minute after its event time. */
+    List<Event> shuffledWithin(Duration horizon, long seed) {
+        Random rng = new Random(seed);
+        long maxDelay = horizon.minusMinutes(1).toMillis();
+        record Arrival(Event event, long at) {
+        }
+        List<Arrival> arrivals = new ArrayList<>();
+        for (Event event : sorted()) {
+            arrivals.add(new Arrival(event, event.time() + (long) (rng.nextDouble() * maxDelay)));
+        }
+        arrivals.sort(Comparator.comparingLong(Arrival::at));
+        return arrivals.stream().map(Arrival::event).toList();
+    }
+
+    /** Files as an organization trail writes them: one per account, region and 5 minutes, keyed like S3. */
+    private TreeMap<String, List<Event>> files() {
+        TreeMap<String, List<Event>> files = new TreeMap<>();
+        for (Event event : sorted()) {
+            String key = event.account() + "/" + event.region() + "/" + Instant.ofEpochMilli(period(event.time()));
+            files.computeIfAbsent(key, k -> new ArrayList<>()).add(event);
+        }
+        return files;
+    }
+
+    private static long period(long time) {
+        long five = Duration.ofMinutes(5).toMillis();
+        return time - Math.floorMod(time, five);
+    }
+
+    private static List<Event> shuffled(List<Event> file, Random rng) {
+        List<Event> copy = new ArrayList<>(file);
+        Collections.shuffle(copy, rng);
+        return copy;
+    }
+
+    private void samples() {
+        CloudTrailFileReader reader = new CloudTrailFileReader();
+        try (InputStream index = resource("index.txt")) {
+            for (String name : new String(index.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                    .filter(l -> l.endsWith(".json.gz")).toList()) {
+                try (InputStream in = resource(name)) {
+                    reader.read(in, name, new RecordSink() {
+                        @Override
+                        public void record(CloudTrailRecord record) {
+                            add(record.json());
+                        }
+
+                        @Override
+                        public void rejected(String location, String reason) {
+                            throw new IllegalStateException(location + ": " + reason);
+                        }
+                    });
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** D created in A through Organizations, then working in C; E's role acting in B just before E's own records. */
+    private void organizationAccounts() {
+        Instant created = Instant.parse("2025-03-09T09:00:00Z");
+        ObjectNode status = JSON.createObjectNode().put("id", "car-1").put("state", "SUCCEEDED")
+                .put("accountName", "sandbox").put("accountId", D);
+        ObjectNode create = call(A, user(A, "admin"), "organizations.amazonaws.com", "CreateAccount", "us-east-1",
+                created, "198.51.100.14");
+        create.set("responseElements", JSON.createObjectNode().set("createAccountStatus", status));
+        add(create);
+        for (int i = 0; i < 60; i++) {
+            Instant at = created.plus(Duration.ofMinutes(20 + i * 37L));
+            add(call(D, role(D, "OrganizationAccountAccessRole", "setup"), "ec2.amazonaws.com",
+                    "DescribeInstances", "us-east-1", at, "198.51.100.14"));
+        }
+        add(call(C, role(D, "deployer", "ci"), "s3.amazonaws.com", "ListBuckets", "us-east-1",
+                created.plus(Duration.ofMinutes(25)), "198.51.100.14"));
+        Instant eFirst = Instant.parse("2025-03-10T10:05:00Z");
+        add(call(B, role(E, "auditor", "audit"), "ec2.amazonaws.com", "DescribeInstances", "eu-west-1",
+                eFirst.minus(Duration.ofMinutes(5)), "198.51.100.23"));
+        for (int i = 0; i < 40; i++) {
+            add(call(E, role(E, "auditor", "audit"), "ec2.amazonaws.com", "DescribeInstances", "eu-west-1",
+                    eFirst.plus(Duration.ofMinutes(i * 41L)), "198.51.100.23"));
+        }
+    }
+
+    /** A foreign principal's calls in C, three in ten minutes (one alert, repeats folded), then two hours later. */
+    private void foreignAccount() {
+        Instant start = Instant.parse("2025-03-10T16:00:00Z");
+        for (Duration offset : List.of(Duration.ZERO, Duration.ofMinutes(4), Duration.ofMinutes(9),
+                Duration.ofMinutes(130))) {
+            add(call(C, role(FOREIGN, "vendor-scanner", "scan"), "s3.amazonaws.com", "ListBuckets", "us-east-1",
+                    start.plus(offset), "203.0.113.150"));
+        }
+    }
+
+    private void loginAttacks() {
+        Instant spray = Instant.parse("2025-03-10T11:00:00Z");
+        for (int i = 0; i < 6; i++) {
+            add(failedLogin(B, "user" + i, "203.0.113.77", spray.plus(Duration.ofSeconds(30L * i))));
+        }
+        Instant cross = Instant.parse("2025-03-10T12:00:00Z");
+        add(failedLogin(A, "ops", "203.0.113.88", cross));
+        add(failedLogin(A, "ops", "203.0.113.88", cross.plus(Duration.ofMinutes(3))));
+        add(failedLogin(C, "ops", "203.0.113.88", cross.plus(Duration.ofMinutes(7))));
+        add(failedLogin(C, "admin", "203.0.113.88", cross.plus(Duration.ofMinutes(12))));
+        add(failedLogin(C, "ops", "203.0.113.88", cross.plus(Duration.ofMinutes(18))));
+        Instant typo = Instant.parse("2025-03-10T09:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            add(failedLogin(A, "carol", "198.51.100.50", typo.plus(Duration.ofSeconds(20L * i))));
+        }
+        ObjectNode success = call(A, user(A, "carol"), "signin.amazonaws.com", "ConsoleLogin", "us-east-1",
+                typo.plus(Duration.ofMinutes(2)), "198.51.100.50");
+        success.put("eventType", "AwsConsoleSignIn");
+        success.set("responseElements", JSON.createObjectNode().put("ConsoleLogin", "Success"));
+        add(success);
+    }
+
+    private void harvestingAndDenials() {
+        Instant harvest = Instant.parse("2025-03-09T15:00:00Z");
+        for (int i = 0; i < 12; i++) {
+            ObjectNode read = call(C, role(C, "build-runner", "job-7"), "secretsmanager.amazonaws.com",
+                    "GetSecretValue", "us-east-1", harvest.plus(Duration.ofSeconds(35L * i)), "192.0.2.77");
+            read.set("requestParameters", JSON.createObjectNode().put("secretId", "prod/service-" + i + "/key"));
+            add(read);
+        }
+        for (int i = 0; i < 20; i++) {
+            ObjectNode read = call(C, role(C, "app-server-role", "i-0c1"), "secretsmanager.amazonaws.com",
+                    "GetSecretValue", "us-east-1", harvest.plus(Duration.ofSeconds(40L * i + 7)), "192.0.2.78");
+            read.set("requestParameters", JSON.createObjectNode().put("secretId", "prod/app/" + (i % 2)));
+            add(read);
+        }
+        Instant denied = Instant.parse("2025-03-10T13:00:00Z");
+        for (int i = 0; i < 25; i++) {
+            add(deniedCall(B, role(B, "intruder-role", "x"), denied.plus(Duration.ofSeconds(9L * i)),
+                    "203.0.113.99"));
+        }
+        for (int i = 0; i < 10; i++) {
+            add(deniedCall(B, role(B, "lambda-role", "fn"), denied.plus(Duration.ofSeconds(20L * i + 3)),
+                    "192.0.2.90"));
+        }
+    }
+
+    /** Hours after the story, a call on every account in a region and service it uses: every wait ends. */
+    private void quietTail() {
+        Instant tail = END_OF_SAMPLES.plus(Duration.ofHours(4));
+        for (String account : List.of(A, B, C, D, E)) {
+            for (int i = 0; i < 3; i++) {
+                add(call(account, role(account, "OrganizationAccountAccessRole", "tail"), "ec2.amazonaws.com",
+                        "DescribeInstances", "us-east-1", tail.plus(Duration.ofMinutes(40L * i)), "198.51.100.14"));
+            }
+        }
+    }
+
+    private ObjectNode failedLogin(String account, String userName, String ip, Instant at) {
+        ObjectNode login = call(account, user(account, userName), "signin.amazonaws.com", "ConsoleLogin",
+                "us-east-1", at, ip);
+        login.put("eventType", "AwsConsoleSignIn");
+        login.put("errorMessage", "Failed authentication");
+        login.set("responseElements", JSON.createObjectNode().put("ConsoleLogin", "Failure"));
+        return login;
+    }
+
+    private ObjectNode deniedCall(String account, ObjectNode identity, Instant at, String ip) {
+        ObjectNode call = call(account, identity, "ec2.amazonaws.com", "DescribeInstances", "us-east-1", at, ip);
+        call.put("errorCode", "Client.UnauthorizedOperation");
+        call.put("errorMessage", "You are not authorized to perform this operation.");
+        return call;
+    }
+
+    private ObjectNode call(String account, ObjectNode identity, String source, String name, String region,
+                            Instant at, String ip) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("eventVersion", "1.10");
+        event.set("userIdentity", identity);
+        event.put("eventTime", at.toString());
+        event.put("eventSource", source);
+        event.put("eventName", name);
+        event.put("awsRegion", region);
+        event.put("sourceIPAddress", ip);
+        event.put("userAgent", "aws-cli/2.22.0 Python/3.12.6 Linux/6.1 exe/x86_64");
+        event.putNull("requestParameters");
+        event.putNull("responseElements");
+        event.put("requestID", new UUID(random.nextLong(), random.nextLong()).toString());
+        event.put("eventID", new UUID(random.nextLong(), random.nextLong()).toString());
+        event.put("readOnly", name.startsWith("Describe") || name.startsWith("List") || name.startsWith("Get"));
+        event.put("eventType", "AwsApiCall");
+        event.put("managementEvent", true);
+        event.put("recipientAccountId", account);
+        event.put("eventCategory", "Management");
+        return event;
+    }
+
+    private static ObjectNode user(String account, String name) {
+        return JSON.createObjectNode().put("type", "IAMUser").put("principalId", "AIDA" + name.toUpperCase())
+                .put("arn", "arn:aws:iam::" + account + ":user/" + name).put("accountId", account)
+                .put("userName", name);
+    }
+
+    private static ObjectNode role(String account, String role, String session) {
+        ObjectNode issuer = JSON.createObjectNode().put("type", "Role").put("principalId", "AROA" + role.length())
+                .put("arn", "arn:aws:iam::" + account + ":role/" + role).put("accountId", account)
+                .put("userName", role);
+        ObjectNode context = JSON.createObjectNode();
+        context.set("sessionIssuer", issuer);
+        return JSON.createObjectNode().put("type", "AssumedRole").put("principalId", "AROA" + role.length() + ":"
+                        + session).put("arn", "arn:aws:sts::" + account + ":assumed-role/" + role + "/" + session)
+                .put("accountId", account).put("accessKeyId", "ASIA" + account).set("sessionContext", context);
+    }
+
+    private void add(ObjectNode event) {
+        try {
+            add(JSON.writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void add(byte[] json) {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            events.add(new Event(json, tree.path("recipientAccountId").asText(), tree.path("awsRegion").asText(),
+                    Instant.parse(tree.path("eventTime").asText()).toEpochMilli(), tree.path("eventID").asText()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = OrgHistory.class.getResourceAsStream("/samples/" + name);
+        if (in == null) {
+            throw new IOException("missing bundled sample " + name);
+        }
+        return in;
+    }
+}
