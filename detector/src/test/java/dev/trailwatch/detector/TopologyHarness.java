@@ -110,6 +110,13 @@ public final class TopologyHarness implements AutoCloseable {
         return this;
     }
 
+    /** Writes one record to the exceptions topic {@code trailwatch.exceptions} (set {@code topic.exceptions} to it). */
+    public TopologyHarness pipeExceptions(String name, String text) {
+        driver.createInputTopic("trailwatch.exceptions", Serdes.String().serializer(), Serdes.String().serializer())
+                .pipeInput(name, text);
+        return this;
+    }
+
     public TopologyHarness pipeRaw(String value, Instant time) {
         events.pipeInput(new TestRecord<>(TestEvents.ACCOUNT,
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8), time));

@@ -46,6 +46,12 @@ public final class Settings {
     public static final ConfigKey<String> TOPIC_ACCOUNTS = ConfigKey.text("topic.accounts", "trailwatch.accounts",
             "Compacted topic of known organization accounts: key = account id, value = name/OU/tags JSON, "
                     + "tombstone removes.");
+    public static final ConfigKey<String> TOPIC_EXCEPTIONS = ConfigKey.text("topic.exceptions", "",
+            "Compacted topic of tuning documents (exceptions, disabling and severity overrides: the format of a"
+                    + " tuning.dir file), hot reloaded on every instance: key = document name, value = its text,"
+                    + " tombstone removes. An invalid document is rejected and logged, the previous version stays."
+                    + " Threshold and window overrides are refused there (start-up only). Empty = none; e.g."
+                    + " trailwatch.exceptions (docs/tuning.md).");
     public static final ConfigKey<String> TOPIC_RULES = ConfigKey.text("topic.rules", "trailwatch.rules",
             "Compacted topic of watch-list rules, hot reloaded on every instance: key = rule id, value = the text of a "
                     + "TrailWatch rule file (`trailwatch rules publish`), tombstone removes. A topic rule with the id of a "
@@ -71,7 +77,7 @@ public final class Settings {
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
-            TOPIC_ACCOUNTS, TOPIC_RULES, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
+            TOPIC_ACCOUNTS, TOPIC_RULES, TOPIC_EXCEPTIONS, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
             SUPPRESSION_WINDOW, REPORT_WITHIN, REORDER_HORIZON, TOPIC_PROGRESS, METRICS_PORT, METRICS_HOST, STATE_MEMORY,
             TOPIC_PARTITIONS);
 

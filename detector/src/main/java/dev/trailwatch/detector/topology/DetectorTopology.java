@@ -36,12 +36,14 @@ import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.rules.LiveRules;
 import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.tuning.LiveTuning;
 import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.detector.tuning.TuningStep;
 import dev.trailwatch.detector.rules.TopicRules;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -67,6 +69,7 @@ public final class DetectorTopology {
 
     /** The global store of the rules topic: the accepted text of each topic rule. */
     public static final String RULES_STORE = "watchlist-topic-rules";
+    public static final String EXCEPTIONS_STORE = "tuning-topic-exceptions";
 
     private DetectorTopology() {
     }
@@ -122,6 +125,7 @@ public final class DetectorTopology {
         KnownAccounts accounts = organization(builder, config);
         GeoIp geoIp = GeoIp.from(config);
         Supplier<RulePack> watchList = rulesTopic(builder, config, rules, metrics);
+        Supplier<TuningSet> tuningInForce = exceptionsTopic(builder, config, tuning, rules, watchList, metrics);
         shareProgress(builder, events, config, watermark, accounts);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN), watermark);
@@ -135,7 +139,7 @@ public final class DetectorTopology {
         for (DetectionFamily family : families) {
             Detections detections = family.build(events);
             detections.alerts().forEach(stream -> writeAlerts(stream, accounts, geoIp, tuned(config, accounts,
-                    metrics, tuning), topics, metrics));
+                    metrics, tuningInForce), topics, metrics));
             detections.late().forEach(late -> writeLate(late, topics));
             detections.learned().forEach(learned -> writeLearned(learned, config));
         }
@@ -163,6 +167,38 @@ public final class DetectorTopology {
                                                                          Supplier<TuningSet> tuning) {
         return TuningStep.supplier(tuning, accounts, metrics, config.minSeverity(),
                 config.get(TuningSettings.AUDIT_LOG));
+    }
+
+    /**
+     * The tuning in force: {@code tuning.dir}'s files, with the exceptions topic's documents (a global store on every
+     * instance, hot reload) added; without an exceptions topic ({@code topic.exceptions} empty) the files alone. Each
+     * document is validated when it arrives, against the rules known at start and the rules topic's rules in force
+     * then (its global store is added first, so a restart restores the rules before the exceptions); an invalid one
+     * is rejected and the previous version stays.
+     */
+    private static Supplier<TuningSet> exceptionsTopic(StreamsBuilder builder, DetectorConfig config,
+                                                       Supplier<TuningSet> files, RulePack rules,
+                                                       Supplier<RulePack> watchList, TrailWatchMetrics metrics) {
+        String topic = config.get(Settings.TOPIC_EXCEPTIONS).trim();
+        if (topic.isEmpty()) {
+            return files;
+        }
+        LiveTuning live = new LiveTuning(files.get(), metrics);
+        Set<String> atStart = KnownRules.of(config, rules);
+        DocumentCatalog<TuningSet> catalog = new DocumentCatalog<>("exceptions", topic,
+                (name, text) -> LiveTuning.validate(topic, name, text, known(atStart, watchList.get())),
+                live::topicDocuments, metrics.registry());
+        builder.addGlobalStore(CatalogUpdater.store(EXCEPTIONS_STORE), topic,
+                Consumed.with(Serdes.String(), Serdes.String()).withName("tuning-exceptions-update"),
+                CatalogUpdater.supplier(catalog, EXCEPTIONS_STORE));
+        return live;
+    }
+
+    /** The rule ids known at start with those of the watch-list rules in force now (the rules topic's among them). */
+    private static Set<String> known(Set<String> atStart, RulePack inForce) {
+        Set<String> known = new java.util.HashSet<>(atStart);
+        inForce.rules().forEach(rule -> known.add(rule.id()));
+        return known;
     }
 
     /**

@@ -45,13 +45,26 @@ import org.slf4j.LoggerFactory;
  * Hot reload on a real broker with two detector instances sharing the input's two partitions: a rule published with
  * {@code trailwatch rules publish} while they run alerts on every later event of both partitions and on none before;
  * a bad version written behind the CLI's back is rejected on both instances and the good one stays (and a third
- * instance started then replays the topic to the same state); {@code --delete} removes it. No restart anywhere.
+ * instance started then replays the topic to the same state); an exception published to the exceptions topic
+ * then stops the rule's alerts for the principals it names on both instances, and its tombstone lifts it;
+ * {@code --delete} removes the rule. No restart anywhere.
  */
 class RulesHotReloadIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(RulesHotReloadIT.class);
     private static final String APP = "rules-hot-reload-it";
     private static final String RULE = "bucket-tagged";
+    private static final String EXCEPTIONS = "trailwatch.exceptions";
+    /** Excepts the published rule's alerts for the {@code excepted-*} users. */
+    private static final String TAG_AUDIT = """
+            exceptions:
+              - id: tag-audit-job
+                reason: the tag audit job reads every bucket's tags
+                owner: secops
+                rule: bucket-tagged
+                when:
+                  principal: "*:user/excepted-*"
+            """;
 
     @TempDir
     Path work;
@@ -67,8 +80,10 @@ class RulesHotReloadIT {
                      ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
              AlertReader alerts = new AlertReader(kafka.bootstrapServers())) {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
-                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.commit.interval.ms", "200"));
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.commit.interval.ms", "200",
+                    "topic.exceptions", EXCEPTIONS));
             kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
+            kafka.createTopic(EXCEPTIONS, 1, Map.of("cleanup.policy", "compact"));
             TrailWatchMetrics first = new TrailWatchMetrics(new SimpleMeterRegistry());
             TrailWatchMetrics second = new TrailWatchMetrics(new SimpleMeterRegistry());
             TrailWatchMetrics third = new TrailWatchMetrics(new SimpleMeterRegistry());
@@ -114,12 +129,33 @@ class RulesHotReloadIT {
                             .isEqualTo(1);
                 }
 
+                try (KafkaProducer<String, String> raw = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new StringSerializer(), new StringSerializer())) {
+                    raw.send(new ProducerRecord<>(EXCEPTIONS, "tag-audit", TAG_AUDIT)).get();
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> documents(first) == 1 && documents(second) == 1);
+                    phase(events, alerts, accounts, "excepted");
+                    assertThat(alerts.forRule(RULE)).as("the exception holds on both instances")
+                            .filteredOn(alert -> alert.principal().contains("excepted-")).isEmpty();
+                    assertThat(excepted(first) + excepted(second)).as("counted, not silently dropped")
+                            .isEqualTo(accounts.size());
+
+                    raw.send(new ProducerRecord<>(EXCEPTIONS, "tag-audit", null)).get();
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> documents(first) == 0 && documents(second) == 0);
+                    phase(events, alerts, accounts, "lifted");
+                    assertThat(alerts.forRule(RULE)).as("the tombstone lifts it")
+                            .filteredOn(alert -> alert.principal().contains("lifted-"))
+                            .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
+                }
+
                 assertThat(cli("rules", "publish", "--delete", RULE, "--bootstrap-server",
                         kafka.bootstrapServers())).isZero();
                 await().atMost(Duration.ofSeconds(30)).until(() -> active(first) == 0 && active(second) == 0);
                 phase(events, alerts, accounts, "deleted");
                 assertThat(alerts.forRule(RULE)).filteredOn(alert -> alert.principal().contains("deleted-")).isEmpty();
-                assertThat(alerts.forRule(RULE)).hasSize(2 * accounts.size());
+                assertThat(alerts.forRule(RULE)).hasSize(3 * accounts.size());
 
                 assertThat(first.eventsRead()).as("instance one did part of the work").isPositive();
                 assertThat(second.eventsRead()).as("instance two did part of the work").isPositive();
@@ -187,6 +223,17 @@ class RulesHotReloadIT {
     private static double active(TrailWatchMetrics metrics) {
         Gauge gauge = metrics.registry().find("trailwatch.rules.topic.active").gauge();
         return gauge == null ? -1 : gauge.value();
+    }
+
+    private static double documents(TrailWatchMetrics metrics) {
+        Gauge gauge = metrics.registry().find("trailwatch.exceptions.topic.active").gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    private static double excepted(TrailWatchMetrics metrics) {
+        Counter counter = metrics.registry().find("trailwatch.alerts.excepted").tag("exception", "tag-audit-job")
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static double rejected(TrailWatchMetrics metrics, String reason) {
