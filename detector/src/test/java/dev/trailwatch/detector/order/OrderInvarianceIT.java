@@ -194,7 +194,8 @@ class OrderInvarianceIT {
                 Settings.TOPIC_ACCOUNTS.name(), "accounts-" + name,
                 Settings.REORDER_HORIZON.name(), "15m",
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                DetectorConfig.KAFKA_PREFIX + "commit.interval.ms", "200"));
+                DetectorConfig.KAFKA_PREFIX + "commit.interval.ms", "200"))
+                .with(Map.of(Settings.TOPIC_RULES.name(), "")); // the built-in rules only: no rules topic
         FlushSignal flush = FlushSignal.onRequest();
         List<Path> stateDirs = new ArrayList<>();
         List<DetectorInstance> detectors = new ArrayList<>();

@@ -55,7 +55,8 @@ class LoginLocationRestartIT {
             kafka.createTopics(List.of(new NewTopic("cloudtrail.events", 2, (short) 1),
                     new NewTopic("cloudtrail.alerts", 1, (short) 1),
                     new NewTopic("cloudtrail.events.dlq", 1, (short) 1),
-                    new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+                    new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic("trailwatch.rules", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
             Map<String, String> settings = new HashMap<>(ConsoleLoginNewCountryDetectorTest.settings(Map.of()));
             settings.put("application.id", "login-location-restart-it");
             settings.put(DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers());
