@@ -90,12 +90,6 @@ public final class DetectorTopology {
                 InputWatermark.singlePartition(config.get(Settings.REORDER_HORIZON)));
     }
 
-    /** The topology of an instance whose input watermark is shared with its progress monitor, without tuning. */
-    public static Topology build(DetectorConfig config, RulePack rules, TrailWatchMetrics metrics,
-                                 FlushSignal flush, InputWatermark watermark) {
-        return build(config, rules, metrics, flush, TuningSet::empty, watermark);
-    }
-
     /**
      * @param tuning    the exceptions and overrides in force, read for every alert (a newer set applies from the next
      *                  alert on); the thresholds and windows its overrides set are read once, here
