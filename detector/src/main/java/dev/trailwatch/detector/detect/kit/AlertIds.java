@@ -14,4 +14,16 @@ public final class AlertIds {
         String name = ruleId + '|' + entity + '|' + windowStart;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
+
+    /**
+     * The start of the window of this length that holds {@code time}, windows aligned to multiples of their length
+     * since the epoch (UTC). Every instance, partition count and arrival order agrees on it, so an alert id built on
+     * it does not depend on which event of the window arrived first.
+     */
+    public static long windowStart(long time, long windowMillis) {
+        if (windowMillis <= 0) {
+            throw new IllegalArgumentException("window must be positive, got " + windowMillis + " ms");
+        }
+        return Math.floorDiv(time, windowMillis) * windowMillis;
+    }
 }
