@@ -6,15 +6,21 @@ import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.rules.RuleParser;
 import dev.trailwatch.detector.rules.sigma.SigmaRefusal;
 import dev.trailwatch.detector.rules.sigma.SigmaRules;
+import dev.trailwatch.detector.topology.KnownRules;
+import dev.trailwatch.detector.tuning.TuningException;
+import dev.trailwatch.detector.tuning.TuningSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -29,10 +35,37 @@ final class RuleFileCheck {
     /** Where the files go: {@code rules.dir} (a built-in id is a clash) or the rules topic (it is a replacement). */
     enum Target { RULES_DIR, TOPIC }
 
-    /** A rule file as read. */
+    /** A rule file (or a tuning file: {@link #tuning()}) as read. */
     record RuleFile(String location, String text) {
         boolean sigma() {
-            return SigmaRules.isSigma(text);
+            return !tuning() && SigmaRules.isSigma(text);
+        }
+
+        /** A tuning file (exceptions, overrides), checked by {@link TuningFileCheck}. */
+        boolean tuning() {
+            return TuningFileCheck.isTuning(location, text);
+        }
+    }
+
+    /**
+     * Everything a run checked: its rule files and its tuning files, with what the tuning's test cases need (the rules
+     * that alert on single records, by id: the bundled ones with the run's laid over them; the stateful detections'
+     * ids).
+     */
+    record Checks(List<Checked> rules, List<TuningFileCheck.Checked> tuning, Map<String, Rule> watchList,
+                  Set<String> stateful) {
+
+        boolean ok() {
+            return rules.stream().allMatch(Checked::ok) && tuning.stream().allMatch(TuningFileCheck.Checked::ok);
+        }
+
+        /** The run's tuning files as one set, as {@code tuning.dir} combines them; only when every one is ok. */
+        TuningSet tuningSet() {
+            try {
+                return TuningSet.combine(tuning.stream().map(TuningFileCheck.Checked::set).toList());
+            } catch (TuningException e) {
+                throw new IllegalStateException("tuning files that passed their checks do not combine", e);
+            }
         }
     }
 
@@ -58,21 +91,57 @@ final class RuleFileCheck {
     private RuleFileCheck() {
     }
 
-    /** The rule files under these paths, in the order given (folders sorted by path). */
+    /**
+     * Reads and checks the rule files and tuning files under these paths: each rule file as {@link #check} does, each
+     * tuning file as {@link TuningFileCheck#check} does, with the rule ids the tuning names checked against the
+     * bundled rules, the run's rule files, the stateful detections and the run's Sigma correlations.
+     */
+    static Checks checkAll(List<Path> paths, Target target) {
+        List<RuleFile> files = read(paths);
+        List<RuleFile> tuningFiles = files.stream().filter(RuleFile::tuning).toList();
+        List<Checked> rules = check(files, target);
+        Map<String, Rule> watchList = new HashMap<>();
+        RulePack.load(null).rules().forEach(rule -> watchList.put(rule.id(), rule));
+        rules.forEach(file -> file.rules().forEach(rule -> watchList.put(rule.id(), rule)));
+        Set<String> stateful = new TreeSet<>(KnownRules.STATEFUL);
+        List<SigmaRules.Input> sigma = files.stream().filter(RuleFile::sigma)
+                .map(file -> new SigmaRules.Input(file.location(), file.text())).toList();
+        if (!sigma.isEmpty()) {
+            SigmaRules.compile(sigma).correlations().forEach(c -> stateful.add(c.ruleId()));
+        }
+        Set<String> known = new HashSet<>(stateful);
+        known.addAll(watchList.keySet());
+        List<TuningFileCheck.Checked> tuning = tuningFiles.isEmpty() ? List.of()
+                : TuningFileCheck.check(tuningFiles, known, target);
+        return new Checks(rules, tuning, Map.copyOf(watchList), Set.copyOf(stateful));
+    }
+
+    /**
+     * The rule and tuning files under these paths, in the order given (folders sorted by path): {@code *.yml} and
+     * {@code *.yaml}, and {@code *.json} files that are tuning files (other JSON files, such as the CloudTrail records
+     * test cases read, are left out of a folder; a JSON file named alone is taken as tuning).
+     */
     static List<RuleFile> read(List<Path> paths) {
         List<RuleFile> files = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 List<Path> found;
                 try (Stream<Path> walk = Files.walk(path)) {
-                    found = walk.filter(RuleFileCheck::isRuleFile).sorted().toList();
+                    found = walk.filter(RuleFileCheck::isCandidate).sorted().toList();
                 } catch (IOException | RuntimeException e) {
                     throw new Unreadable(path + ": cannot read the folder: " + e.getMessage());
                 }
-                if (found.isEmpty()) {
-                    throw new Unreadable(path + ": no rule files (*.yml, *.yaml) in this folder");
+                int before = files.size();
+                for (Path file : found) {
+                    RuleFile read = readOne(file);
+                    if (!isJson(file) || read.tuning()) {
+                        files.add(read);
+                    }
                 }
-                found.forEach(file -> files.add(readOne(file)));
+                if (files.size() == before) {
+                    throw new Unreadable(path + ": no rule files (*.yml, *.yaml) or tuning files (also *.json) in"
+                            + " this folder");
+                }
             } else if (Files.isRegularFile(path)) {
                 files.add(readOne(path));
             } else {
@@ -82,8 +151,9 @@ final class RuleFileCheck {
         return files;
     }
 
-    /** Checks every file, and the ids across them and against the built-in rules. */
-    static List<Checked> check(List<RuleFile> files, Target target) {
+    /** Checks every rule file (tuning files are left out), and the ids across them and against the built-in rules. */
+    static List<Checked> check(List<RuleFile> all, Target target) {
+        List<RuleFile> files = all.stream().filter(file -> !file.tuning()).toList();
         Map<String, String> builtIn = new HashMap<>();
         RulePack.load(null).rules().forEach(rule -> builtIn.put(rule.id(), rule.source()));
         Map<RuleFile, Checked> out = new LinkedHashMap<>();
@@ -163,8 +233,12 @@ final class RuleFileCheck {
         }
     }
 
-    private static boolean isRuleFile(Path path) {
+    private static boolean isCandidate(Path path) {
         String name = path.getFileName().toString();
-        return Files.isRegularFile(path) && (name.endsWith(".yml") || name.endsWith(".yaml"));
+        return Files.isRegularFile(path) && (name.endsWith(".yml") || name.endsWith(".yaml") || isJson(path));
+    }
+
+    private static boolean isJson(Path path) {
+        return path.getFileName().toString().endsWith(".json");
     }
 }

@@ -28,21 +28,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code trailwatch rules publish PATH... | --delete ID}: checks the rule files as {@code rules test --for-topic} does
- * (nothing is written when one fails), then writes each rule to the rules topic, key = rule id, value = the file's
- * text, or a tombstone for {@code --delete}. The running detectors take the change within seconds (hot reload). Kafka
- * client settings come from {@code --config} / {@code -D kafka.*} / {@code KAFKA_*}, as for {@code run}, so SASL, TLS
- * and MSK IAM work the same.
+ * {@code trailwatch rules publish PATH... | --delete ID | --delete-exceptions NAME}: checks the rule files and tuning
+ * files as {@code rules test --for-topic} does (nothing is written when one fails), then writes each rule to the rules
+ * topic (key = rule id, value = the file's text) and each tuning file to the exceptions topic (key = document name,
+ * the file name without its extension; value = the file's text), or a tombstone for {@code --delete} /
+ * {@code --delete-exceptions}. Rules are written first, so that a detector knows a new rule before an exception that
+ * names it arrives. The running detectors take the change within seconds (hot reload). Kafka client settings come
+ * from {@code --config} / {@code -D kafka.*} / {@code KAFKA_*}, as for {@code run}, so SASL, TLS and MSK IAM work the
+ * same.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Check rule files (lint and inline tests), then write each rule to the rules topic "
-                + "(topic.rules; key = rule id, value = the file's text); --delete ID writes a tombstone. Running "
-                + "detectors apply the change within seconds.",
-                "Exit codes: 0 published, 1 a rule has a problem (nothing written) or Kafka is out of reach, "
-                        + "2 a path cannot be read, the topic is missing, bad settings or credentials."})
+        description = {"Check rule files and tuning files (lint and inline tests), then write each rule to the rules "
+                + "topic (topic.rules; key = rule id, value = the file's text) and each tuning file to the exceptions "
+                + "topic (topic.exceptions; key = the file name without its extension, value = the file's text); "
+                + "--delete ID and --delete-exceptions NAME write tombstones. Running detectors apply the change "
+                + "within seconds.",
+                "Exit codes: 0 published, 1 a file has a problem (nothing written) or Kafka is out of reach, "
+                        + "2 a path cannot be read, a topic is missing or not set, bad settings or credentials."})
 final class RulesPublishCommand implements Callable<Integer> {
 
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern DOCUMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,248}");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,7 +56,8 @@ final class RulesPublishCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Rule files or folders (*.yml, *.yaml).")
+    @Parameters(arity = "0..*", paramLabel = "PATH",
+            description = "Rule files, tuning files or folders (*.yml, *.yaml; tuning files also *.json).")
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]",
@@ -61,40 +68,56 @@ final class RulesPublishCommand implements Callable<Integer> {
             + "tombstone): a built-in rule it replaced comes back (repeatable).")
     List<String> delete = new ArrayList<>();
 
+    @Option(names = "--delete-exceptions", paramLabel = "NAME", description = "Remove this tuning document (the "
+            + "file name it was published from, without extension) from the exceptions topic: a tombstone; its "
+            + "exceptions and overrides stop applying (repeatable).")
+    List<String> deleteExceptions = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "Check and print what would be written; write nothing.")
     boolean dryRun;
+
+    /** What one run writes: records per topic, key to text (null = tombstone), in order. */
+    private record Plan(Map<String, String> rules, Map<String, String> tuning) {
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (paths.isEmpty() && delete.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give rule files (PATH) or --delete ID");
+        if (paths.isEmpty() && delete.isEmpty() && deleteExceptions.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give rule or tuning files (PATH), --delete ID or --delete-exceptions NAME");
         }
         DetectorConfig config = options.load();
         if (bootstrapServer != null) {
             config = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", bootstrapServer));
         }
-        String topic = config.get(Settings.TOPIC_RULES).trim();
-        if (topic.isEmpty()) {
-            throw new IllegalArgumentException(Settings.TOPIC_RULES.name() + " is empty: there is no rules topic");
-        }
-        Map<String, String> records = rulesToWrite(out);
-        if (records == null) {
+        Plan plan = plan(config, out);
+        if (plan == null) {
             out.println("nothing published");
             out.flush();
             return 1;
         }
+        String rulesTopic = config.get(Settings.TOPIC_RULES).trim();
+        String exceptionsTopic = config.get(Settings.TOPIC_EXCEPTIONS).trim();
         if (dryRun) {
-            records.forEach((id, text) -> out.println((text == null ? "would delete " : "would publish ") + id
-                    + " to " + topic));
+            plan.rules().forEach((id, text) -> out.println((text == null ? "would delete " : "would publish ") + id
+                    + " to " + rulesTopic));
+            plan.tuning().forEach((name, text) -> out.println((text == null ? "would delete " : "would publish ")
+                    + "tuning document " + name + " to " + exceptionsTopic));
             out.flush();
             return 0;
         }
         Map<String, Object> client = new HashMap<>(config.kafka());
         client.putIfAbsent("bootstrap.servers", config.streamsProperties().getProperty("bootstrap.servers"));
         KafkaReach.check(client, bootstrapSource(config), KafkaReach.DEFAULT_TIMEOUT);
-        requireTopic(client, topic);
-        write(client, topic, records, out);
+        if (!plan.rules().isEmpty()) {
+            requireTopic(client, rulesTopic, "the rules topic", Settings.TOPIC_RULES.name());
+        }
+        if (!plan.tuning().isEmpty()) {
+            requireTopic(client, exceptionsTopic, "the exceptions topic", Settings.TOPIC_EXCEPTIONS.name());
+        }
+        write(client, rulesTopic, plan.rules(), "", out);
+        write(client, exceptionsTopic, plan.tuning(), "tuning document ", out);
         return 0;
     }
 
@@ -106,40 +129,66 @@ final class RulesPublishCommand implements Callable<Integer> {
                 : "the default; set --bootstrap-server, kafka.bootstrap.servers or KAFKA_BOOTSTRAP_SERVERS";
     }
 
-    /** Rule id to text (null = tombstone), in the order given; null when a file has a problem (reported). */
-    private Map<String, String> rulesToWrite(PrintWriter out) {
-        Map<String, String> records = new LinkedHashMap<>();
-        if (!paths.isEmpty()) {
-            List<Checked> checked = RuleFileCheck.check(RuleFileCheck.read(paths), RuleFileCheck.Target.TOPIC);
+    /**
+     * The records to write, after the checks and tests of every file passed; null when a file has a problem or a
+     * case fails (reported). A topic the records need that is not set is a setting to fix (exit 2), found before
+     * anything is checked or written.
+     */
+    private Plan plan(DetectorConfig config, PrintWriter out) {
+        Map<String, String> rules = new LinkedHashMap<>();
+        Map<String, String> tuning = new LinkedHashMap<>();
+        RuleFileCheck.Checks checks = paths.isEmpty() ? null
+                : RuleFileCheck.checkAll(paths, RuleFileCheck.Target.TOPIC);
+        boolean writesRules = !delete.isEmpty() || (checks != null && !checks.rules().isEmpty());
+        boolean writesTuning = !deleteExceptions.isEmpty() || (checks != null && !checks.tuning().isEmpty());
+        if (writesRules && config.get(Settings.TOPIC_RULES).isBlank()) {
+            throw new IllegalArgumentException(Settings.TOPIC_RULES.name() + " is empty: there is no rules topic");
+        }
+        if (writesTuning && config.get(Settings.TOPIC_EXCEPTIONS).isBlank()) {
+            throw new IllegalArgumentException(Settings.TOPIC_EXCEPTIONS.name() + " is not set: tuning documents go"
+                    + " to the exceptions topic the detectors read; set it as they have it (-D "
+                    + Settings.TOPIC_EXCEPTIONS.name() + "=trailwatch.exceptions, or in the --config file)");
+        }
+        if (checks != null) {
             RulesTestCommand.Tally tally = new RulesTestCommand.Tally();
-            boolean clean = RulesLintCommand.report(checked, out);
-            for (Checked file : checked) {
-                if (file.ok()) {
-                    file.rules().forEach(rule -> RulesTestCommand.run(rule, out, tally));
-                }
-            }
-            if (!clean || tally.failed > 0) {
+            boolean clean = RulesLintCommand.report(checks, out);
+            RulesTestCommand.runAll(checks, out, tally);
+            if (!clean || tally.failed > 0 || tally.broken > 0) {
                 return null;
             }
-            for (Checked file : checked) {
+            for (Checked file : checks.rules()) {
                 for (Rule rule : file.rules()) {
-                    records.put(rule.id(), file.file().text());
+                    rules.put(rule.id(), file.file().text());
                 }
+            }
+            for (TuningFileCheck.Checked file : checks.tuning()) {
+                tuning.put(file.document(), file.file().text());
             }
         }
         for (String id : delete) {
             if (!RULE_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("--delete " + id + ": not a rule id (kebab-case)");
             }
-            if (records.containsKey(id)) {
+            if (rules.containsKey(id)) {
                 throw new IllegalArgumentException("--delete " + id + ": the same run also publishes it");
             }
-            records.put(id, null);
+            rules.put(id, null);
         }
-        return records;
+        for (String name : deleteExceptions) {
+            if (!DOCUMENT.matcher(name).matches()) {
+                throw new IllegalArgumentException("--delete-exceptions " + name + ": not a tuning document name (the"
+                        + " file name it was published from, without extension: letters, digits, '.', '_', '-')");
+            }
+            if (tuning.containsKey(name)) {
+                throw new IllegalArgumentException("--delete-exceptions " + name + ": the same run also publishes it");
+            }
+            tuning.put(name, null);
+        }
+        return new Plan(rules, tuning);
     }
 
-    private static void requireTopic(Map<String, Object> client, String topic) throws Exception {
+    private static void requireTopic(Map<String, Object> client, String topic, String what, String setting)
+            throws Exception {
         Map<String, Object> admin = new HashMap<>();
         client.forEach((key, value) -> {
             if (AdminClientConfig.configNames().contains(key)) {
@@ -148,15 +197,18 @@ final class RulesPublishCommand implements Callable<Integer> {
         });
         try (Admin kafka = Admin.create(admin)) {
             if (!kafka.listTopics().names().get().contains(topic)) {
-                throw new IllegalArgumentException("the rules topic " + topic + " does not exist on "
+                throw new IllegalArgumentException(what + " " + topic + " (" + setting + ") does not exist on "
                         + client.get("bootstrap.servers") + ": create it (compacted, 1 partition) or start a detector "
                         + "once with --create-topics");
             }
         }
     }
 
-    private static void write(Map<String, Object> client, String topic, Map<String, String> records,
+    private static void write(Map<String, Object> client, String topic, Map<String, String> records, String what,
                               PrintWriter out) throws Exception {
+        if (records.isEmpty()) {
+            return;
+        }
         Map<String, Object> producer = new HashMap<>();
         client.forEach((key, value) -> {
             if (ProducerConfig.configNames().contains(key)) {
@@ -171,8 +223,9 @@ final class RulesPublishCommand implements Callable<Integer> {
             for (Map.Entry<String, String> record : records.entrySet()) {
                 RecordMetadata written = kafka.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()))
                         .get();
-                out.println((record.getValue() == null ? "deleted   " : "published ") + record.getKey() + " -> "
-                        + topic + " (partition " + written.partition() + ", offset " + written.offset() + ")");
+                out.println((record.getValue() == null ? "deleted   " : "published ") + what + record.getKey()
+                        + " -> " + topic + " (partition " + written.partition() + ", offset " + written.offset()
+                        + ")");
             }
         }
         out.flush();

@@ -1,11 +1,16 @@
 package dev.trailwatch.detector.command;
 
 import dev.trailwatch.detector.command.RuleFileCheck.Checked;
+import dev.trailwatch.detector.command.RuleFileCheck.Checks;
 import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RuleCase;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.tuning.ExceptionEntry;
+import dev.trailwatch.detector.tuning.ExceptionTests;
+import dev.trailwatch.detector.tuning.TuningSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,39 +21,60 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code trailwatch rules test PATH...}: loads rule files as the detector would and runs each rule's inline test cases,
- * one line per case with the reason of a failure. A file that does not load fails too (its cases cannot run). Without
- * a path, or with {@code --builtin}, the bundled rules are tested as well.
+ * {@code trailwatch rules test PATH...}: loads rule files and tuning files as the detector would and runs each rule's
+ * and each exception's inline test cases, one line per case with the reason of a failure. A file that does not load
+ * fails too (its cases cannot run). Without a path, or with {@code --builtin}, the bundled rules are tested as well.
+ * An exception's cases run through {@link ExceptionTests}: the rule makes the alert, the tuning of the run judges it.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Run the inline tests of rule files (and folders of them): one PASS/FAIL line per case with "
-                + "the reason. Without PATH, or with --builtin, the bundled rules too.",
+        description = {"Run the inline tests of rule files and of the exceptions in tuning files (and folders of "
+                + "them): one PASS/FAIL line per case with the reason. Without PATH, or with --builtin, the bundled "
+                + "rules too.",
                 "Exit codes: 0 every case passed, 1 a case failed or a file does not load, 2 a path cannot be read."})
 final class RulesTestCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Rule files or folders (*.yml, *.yaml).")
+    @Parameters(arity = "0..*", paramLabel = "PATH",
+            description = "Rule files, tuning files or folders (*.yml, *.yaml; tuning files also *.json).")
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--builtin", description = "Test the bundled rules as well (the default without PATH).")
     boolean builtin;
 
     @Option(names = "--for-topic", description = "The files go to the rules topic: a built-in rule's id replaces "
-            + "it instead of clashing (see `rules lint --for-topic`).")
+            + "it instead of clashing (see `rules lint --for-topic`); tuning files are checked as exceptions-topic "
+            + "documents.")
     boolean forTopic;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<Checked> checked = paths.isEmpty() ? List.of() : RuleFileCheck.check(RuleFileCheck.read(paths),
+        Checks checks = paths.isEmpty() ? null : RuleFileCheck.checkAll(paths,
                 forTopic ? RuleFileCheck.Target.TOPIC : RuleFileCheck.Target.RULES_DIR);
         Tally tally = new Tally();
         if (builtin || paths.isEmpty()) {
             RulePack.load(null).rules().forEach(rule -> run(rule, out, tally));
         }
-        for (Checked file : checked) {
+        if (checks != null) {
+            runAll(checks, out, tally);
+        }
+        out.println(tally.passed + tally.failed + " case(s): " + tally.passed + " passed, " + tally.failed + " failed"
+                + (tally.broken == 0 ? "" : "; " + tally.broken + " problem(s) kept files from loading")
+                + (tally.untested == 0 ? "" : "; " + tally.untested + " rule(s) without inline tests (Sigma)")
+                + (tally.untestedExceptions == 0 ? "" : "; " + tally.untestedExceptions
+                        + " exception(s) without inline tests"));
+        out.flush();
+        return tally.failed == 0 && tally.broken == 0 ? 0 : 1;
+    }
+
+    /**
+     * The problems of every file that does not load, the cases of every rule file that does, then the cases of the
+     * exceptions (only when every tuning file loads: their cases are judged by the tuning of the whole run).
+     */
+    static void runAll(Checks checks, PrintWriter out, Tally tally) {
+        for (Checked file : checks.rules()) {
             file.problems().forEach(problem -> {
                 out.println("FAIL  " + problem);
                 tally.broken++;
@@ -57,11 +83,41 @@ final class RulesTestCommand implements Callable<Integer> {
                 file.rules().forEach(rule -> run(rule, out, tally));
             }
         }
-        out.println(tally.passed + tally.failed + " case(s): " + tally.passed + " passed, " + tally.failed + " failed"
-                + (tally.broken == 0 ? "" : "; " + tally.broken + " problem(s) kept files from loading")
-                + (tally.untested == 0 ? "" : "; " + tally.untested + " rule(s) without inline tests (Sigma)"));
-        out.flush();
-        return tally.failed == 0 && tally.broken == 0 ? 0 : 1;
+        boolean tuningOk = true;
+        for (TuningFileCheck.Checked file : checks.tuning()) {
+            for (String problem : file.problems()) {
+                out.println("FAIL  " + problem);
+                tally.broken++;
+                tuningOk = false;
+            }
+        }
+        if (!tuningOk) {
+            if (checks.tuning().stream().anyMatch(file -> file.set() != null && file.set().exceptions().stream()
+                    .anyMatch(e -> !e.tests().isEmpty()))) {
+                out.println("--    the exceptions' cases did not run: they are judged by the tuning of all the files"
+                        + " together, which does not load");
+            }
+            return;
+        }
+        TuningSet tuning = checks.tuningSet();
+        for (ExceptionEntry exception : tuning.exceptions()) {
+            if (exception.tests().isEmpty()) {
+                out.println("--    exception " + exception.id() + ": no inline tests (" + exception.source() + ")");
+                tally.untestedExceptions++;
+            }
+        }
+        for (ExceptionTests.Outcome outcome : new ExceptionTests(tuning, checks.watchList(), checks.stateful(),
+                Instant.now()).run()) {
+            String id = "exception " + outcome.exception().id();
+            if (outcome.passed()) {
+                out.println("PASS  " + id + ": " + outcome.test().name());
+                tally.passed++;
+            } else {
+                out.println("FAIL  " + id + ": " + outcome.failure().get() + " (" + outcome.exception().source()
+                        + ")");
+                tally.failed++;
+            }
+        }
     }
 
     /** Runs every case of one rule; a rule with none (Sigma) is listed as untested. */
@@ -105,5 +161,6 @@ final class RulesTestCommand implements Callable<Integer> {
         int failed;
         int broken;
         int untested;
+        int untestedExceptions;
     }
 }

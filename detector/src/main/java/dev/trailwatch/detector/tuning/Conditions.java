@@ -57,6 +57,52 @@ public record Conditions(List<Glob> principals, List<Glob> roles, Set<String> ac
                 && (pattern == null || pattern.matches(subject.view()));
     }
 
+    /**
+     * The matchers that do not hold for this alert, in words ({@code userAgent 'aws-cli/2' matches none of
+     * [*Terraform/*]}): why an exception does not apply, for {@code rules test}. Empty when {@link #matches} holds.
+     */
+    List<String> unmet(AlertSubject subject) {
+        var alert = subject.alert();
+        List<String> out = new ArrayList<>();
+        if (!accounts.isEmpty() && !accounts.contains(alert.accountId())) {
+            out.add("account " + show(alert.accountId()) + " is not " + list(accounts));
+        }
+        if (!eventNames.isEmpty() && !eventNames.contains(alert.eventName())) {
+            out.add("eventName " + show(alert.eventName()) + " is not " + list(eventNames));
+        }
+        if (!any(principals, alert.principal())) {
+            out.add("principal " + show(alert.principal()) + " matches none of " + principals);
+        }
+        if (!roles.isEmpty() && !any(roles, subject.roleName())) {
+            out.add(subject.roleName() == null ? "principal " + show(alert.principal()) + " is not a role"
+                    : "role " + show(subject.roleName()) + " matches none of " + roles);
+        }
+        if (!any(userAgents, alert.userAgent())) {
+            out.add("userAgent " + show(alert.userAgent()) + " matches none of " + userAgents);
+        }
+        if (!sourceIps.isEmpty() && !inAny(alert.sourceIp())) {
+            out.add("sourceIp " + show(alert.sourceIp()) + " is in none of "
+                    + sourceIps.stream().map(IPAddress::toCanonicalString).toList());
+        }
+        if (!ous.isEmpty() && !any(ous, subject.ou())) {
+            out.add(subject.ou() == null ? "the account has no OU (a test case gives it with 'ou:')"
+                    : "ou " + show(subject.ou()) + " matches none of " + ous);
+        }
+        if (pattern != null && !pattern.matches(subject.view())) {
+            out.add("the pattern " + pattern.text() + " does not match the alert (it reads the fields listed in"
+                    + " docs/tuning.md, 'What a filter pattern reads')");
+        }
+        return out;
+    }
+
+    private static String show(String value) {
+        return value == null ? "(none)" : "'" + value + "'";
+    }
+
+    private static String list(Set<String> values) {
+        return values.size() == 1 ? values.iterator().next() : values.stream().sorted().toList().toString();
+    }
+
     private static boolean any(List<Glob> globs, String value) {
         if (globs.isEmpty()) {
             return true;

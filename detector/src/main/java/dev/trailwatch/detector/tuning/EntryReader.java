@@ -1,9 +1,14 @@
 package dev.trailwatch.detector.tuning;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.config.ConfigException;
 import dev.trailwatch.detector.config.ConfigKey;
+import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.rules.pattern.FilterPattern;
 import dev.trailwatch.detector.rules.pattern.FilterPatternException;
 import inet.ipaddr.IPAddress;
@@ -26,7 +31,14 @@ import java.util.regex.Pattern;
  */
 final class EntryReader {
 
-    static final Set<String> EXCEPTION_KEYS = Set.of("id", "reason", "owner", "expires", "rule", "rules", "when");
+    static final Set<String> EXCEPTION_KEYS = Set.of("id", "reason", "owner", "expires", "rule", "rules", "when",
+            "tests");
+    static final Set<String> TEST_KEYS = Set.of("name", "rule", "excepted", "at", "ou", "event", "eventFile",
+            "alert");
+    static final Set<String> ALERT_KEYS = Set.of("principal", "account", "sourceIp", "userAgent", "eventName",
+            "eventSource", "region", "severity", "evidence");
+    private static final CloudTrailParser RECORDS = new CloudTrailParser();
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> WHEN_KEYS = Set.of("principal", "role", "account", "ou", "sourceIp", "userAgent",
             "eventName", "pattern");
     static final Set<String> OVERRIDE_KEYS = Set.of("id", "reason", "owner", "expires", "rule", "disabled",
@@ -60,8 +72,9 @@ final class EntryReader {
         Instant expires = expires();
         RuleScope scope = scope();
         Conditions when = when();
+        List<ExceptionCase> tests = tests(scope);
         return problems.size() > problemsBefore ? null
-                : new ExceptionEntry(id, reason, owner, expires, scope, when, source);
+                : new ExceptionEntry(id, reason, owner, expires, scope, when, source, tests);
     }
 
     OverrideEntry override() {
@@ -131,22 +144,182 @@ final class EntryReader {
      * ISO-8601 instant with a zone ({@code 2027-06-30T18:00:00Z}, {@code 2027-06-30T18:00:00+02:00}).
      */
     private Instant expires() {
-        JsonNode value = entry.get("expires");
+        return instant(entry.get("expires"), "'expires'", true);
+    }
+
+    /**
+     * A date or an instant with a zone; null when absent.
+     *
+     * @param endOfDay a date means the end of that day (expiry) instead of its start (a test case's time)
+     */
+    private Instant instant(JsonNode value, String key, boolean endOfDay) {
         if (value == null || value.isNull()) {
             return null;
         }
         String text = value.asText().strip();
         try {
-            return LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(text).plusDays(endOfDay ? 1 : 0).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException notADate) {
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e) {
-                problem("'expires' " + show(value) + " is not a date (2027-06-30) or a time with a zone"
+                problem(key + " " + show(value) + " is not a date (2027-06-30) or a time with a zone"
                         + " (2027-06-30T18:00:00Z)");
                 return null;
             }
         }
+    }
+
+    /**
+     * The inline test cases ({@code tests:}): each names its rule (or takes the exception's one rule), the expected
+     * outcome, and exactly one of an inline record, a record file or an alert stub.
+     */
+    private List<ExceptionCase> tests(RuleScope scope) {
+        JsonNode value = entry.get("tests");
+        List<ExceptionCase> cases = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return cases;
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            problem("'tests' must be a list of test cases, found " + kind(value));
+            return cases;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode test = value.get(i);
+            String key = "tests[" + i + "]" + (test.path("name").isTextual() ? " ('" + test.get("name").asText()
+                    + "')" : "");
+            if (!isMapping(test, key)) {
+                continue;
+            }
+            int before = problems.size();
+            unknownKeys(test, TEST_KEYS, key + ".");
+            ExceptionCase read = testCase(test, key, scope);
+            if (read != null && problems.size() == before) {
+                cases.add(read);
+            }
+        }
+        return cases;
+    }
+
+    private ExceptionCase testCase(JsonNode test, String key, RuleScope scope) {
+        JsonNode name = test.get("name");
+        if (name == null || !name.isValueNode() || name.isNull() || name.asText().isBlank()) {
+            problem(key + ": 'name' is missing: say what the case shows (it names the PASS/FAIL line)");
+        }
+        JsonNode excepted = test.get("excepted");
+        if (excepted == null || !excepted.isBoolean()) {
+            problem(key + ": 'excepted' must be true (this exception removes the alert) or false (the alert goes"
+                    + " out)" + (excepted == null ? "" : ", found " + show(excepted)));
+        }
+        String rule;
+        if (test.hasNonNull("rule")) {
+            rule = ruleId(test.get("rule"), key + ".rule");
+        } else if (scope != null && !scope.all() && scope.ids().size() == 1) {
+            rule = scope.ids().iterator().next();
+        } else {
+            rule = null;
+            if (scope != null) {
+                problem(key + ": 'rule' is missing: this exception covers " + (scope.all() ? "every rule"
+                        : "several rules") + ", so name the rule whose alert the case judges");
+            }
+        }
+        if (rule != null && scope != null && !scope.includes(rule) && excepted != null && excepted.asBoolean(false)) {
+            problem(key + ": expects rule " + rule + "'s alert to be excepted, but this exception covers only "
+                    + scope + ": it cannot pass");
+        }
+        Instant at = instant(test.get("at"), key + ".at", false);
+        String ou = null;
+        if (test.hasNonNull("ou")) {
+            if (test.get("ou").isTextual() && !test.get("ou").asText().isBlank()) {
+                ou = test.get("ou").asText().strip();
+            } else {
+                problem(key + ": 'ou' must be the OU id or name the accounts topic gives the account, found "
+                        + show(test.get("ou")));
+            }
+        }
+        int given = (test.has("event") ? 1 : 0) + (test.has("eventFile") ? 1 : 0) + (test.has("alert") ? 1 : 0);
+        if (given != 1) {
+            problem(key + ": give exactly one of 'event' (a CloudTrail record), 'eventFile' (a file holding one,"
+                    + " relative to this file) or 'alert' (the alert's fields, for a stateful detection)");
+            return null;
+        }
+        CloudTrailEvent event = test.has("event") ? record(test.get("event"), key + ".event") : null;
+        String eventFile = null;
+        if (test.has("eventFile")) {
+            JsonNode file = test.get("eventFile");
+            if (file.isTextual() && !file.asText().isBlank()) {
+                eventFile = file.asText().strip();
+            } else {
+                problem(key + ": 'eventFile' must be a path, found " + show(file));
+            }
+        }
+        ExceptionCase.AlertStub alert = test.has("alert") ? stub(test.get("alert"), key + ".alert") : null;
+        if (name == null || excepted == null || rule == null) {
+            return null;
+        }
+        return new ExceptionCase(name.asText().strip(), rule, excepted.asBoolean(), at, ou, event, eventFile, alert);
+    }
+
+    /** A CloudTrail record, as the detector reads one from the input topic. */
+    CloudTrailEvent record(JsonNode value, String key) {
+        if (value == null || !value.isObject()) {
+            problem(key + ": expected a CloudTrail record (a mapping), found " + (value == null ? "nothing"
+                    : kind(value)));
+            return null;
+        }
+        ParseResult parsed = RECORDS.fromTree(value, null);
+        if (parsed instanceof ParseResult.Rejected rejected) {
+            problem(key + ": not a CloudTrail record: " + rejected.detail());
+            return null;
+        }
+        return ((ParseResult.Parsed) parsed).event();
+    }
+
+    private ExceptionCase.AlertStub stub(JsonNode value, String key) {
+        if (!isMapping(value, key)) {
+            return null;
+        }
+        unknownKeys(value, ALERT_KEYS, key + ".");
+        if (value.isEmpty()) {
+            problem(key + ": give the alert's fields (" + String.join(", ", sorted(ALERT_KEYS)) + ")");
+        }
+        Map<String, String> text = new LinkedHashMap<>();
+        for (String field : List.of("principal", "account", "sourceIp", "userAgent", "eventName", "eventSource",
+                "region", "severity")) {
+            JsonNode item = value.get(field);
+            if (item == null || item.isNull()) {
+                continue;
+            }
+            if (!item.isValueNode() || item.asText().isBlank()) {
+                problem(key + "." + field + " must be text, found " + show(item));
+            } else {
+                text.put(field, item.asText().strip());
+            }
+        }
+        String account = text.get("account");
+        if (account != null && !ACCOUNT_ID.matcher(account).matches()) {
+            problem(key + ".account: '" + account + "' is not a 12-digit account id (quote it)");
+        }
+        Severity severity = null;
+        if (text.containsKey("severity")) {
+            try {
+                severity = Severity.parse(text.get("severity"));
+            } catch (IllegalArgumentException e) {
+                problem(key + ".severity: " + e.getMessage());
+            }
+        }
+        Map<String, Object> evidence = null;
+        JsonNode ev = value.get("evidence");
+        if (ev != null && !ev.isNull()) {
+            if (ev.isObject()) {
+                evidence = JSON.convertValue(ev, new TypeReference<LinkedHashMap<String, Object>>() { });
+            } else {
+                problem(key + ".evidence must be a mapping (the alert's evidence fields), found " + kind(ev));
+            }
+        }
+        return new ExceptionCase.AlertStub(text.get("principal"), account, text.get("sourceIp"),
+                text.get("userAgent"), text.get("eventName"), text.get("eventSource"), text.get("region"), severity,
+                evidence);
     }
 
     private RuleScope scope() {

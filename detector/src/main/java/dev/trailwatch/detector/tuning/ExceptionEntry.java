@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.tuning;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One exception: "do not alert for these rules when ...". An alert it applies to is not written; it is counted in
@@ -13,9 +14,20 @@ import java.time.Instant;
  * @param rules   the rules it covers
  * @param when    the conditions, all of which must hold
  * @param source  the file it came from, for messages
+ * @param tests   its inline test cases ({@code trailwatch rules test}); they do not change what it does
  */
 public record ExceptionEntry(String id, String reason, String owner, Instant expires, RuleScope rules,
-                             Conditions when, String source) {
+                             Conditions when, String source, List<ExceptionCase> tests) {
+
+    public ExceptionEntry {
+        tests = tests == null ? List.of() : List.copyOf(tests);
+    }
+
+    /** An exception without inline tests. */
+    public ExceptionEntry(String id, String reason, String owner, Instant expires, RuleScope rules, Conditions when,
+                          String source) {
+        this(id, reason, owner, expires, rules, when, source, List.of());
+    }
 
     /** Whether this exception silences the alert: its rule is covered, it has not expired, its conditions hold. */
     public boolean appliesTo(AlertSubject subject) {

@@ -88,7 +88,7 @@ class RulesCommandTest {
 
         Files.createDirectories(dir.resolve("empty"));
         assertThat(run("rules", "test", dir.resolve("empty").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("no rule files (*.yml, *.yaml) in this folder");
+        assertThat(err.toString()).contains("no rule files (*.yml, *.yaml) or tuning files (also *.json) in this folder");
     }
 
     @Test
@@ -150,7 +150,7 @@ class RulesCommandTest {
     @Test
     void publishNeedsRulesOrADeleteAndAValidId() {
         assertThat(run("rules", "publish")).isEqualTo(2);
-        assertThat(err.toString()).contains("give rule files (PATH) or --delete ID");
+        assertThat(err.toString()).contains("give rule or tuning files (PATH), --delete ID or --delete-exceptions NAME");
         assertThat(run("rules", "publish", "--dry-run", "--delete", "Not An Id")).isEqualTo(2);
         assertThat(err.toString()).contains("--delete Not An Id: not a rule id");
     }

@@ -147,7 +147,7 @@ class TuningParserTest {
 
         assertThat(found).containsExactlyInAnyOrder(
                 "t.yml: exceptions[0] (id sloppy): unknown key 'expire' (known: expires, id, owner, reason, rule,"
-                        + " rules, when)",
+                        + " rules, tests, when)",
                 "t.yml: exceptions[0] (id sloppy): 'reason' is missing: say why it is safe",
                 "t.yml: exceptions[0] (id sloppy): 'owner' is missing: say who answers for it",
                 "t.yml: exceptions[0] (id sloppy): 'when' has no condition: give at least one of account,"
@@ -283,6 +283,102 @@ class TuningParserTest {
                                 + " docs/detections/ for the ids, or your rules.dir)",
                         "t.yml: override logins-off: unknown rule id 'console-logins' (see docs/detections/ for the ids, or"
                                 + " your rules.dir)");
+    }
+
+    @Test
+    void readsAnExceptionsInlineTestCases() throws TuningException {
+        TuningSet set = TuningParser.parse("t.yml", """
+                exceptions:
+                  - id: deploy
+                    reason: the deploy role changes security groups
+                    owner: platform
+                    rule: security-group-changed
+                    when: {role: deploy}
+                    tests:
+                      - name: the deploy role
+                        excepted: true
+                        at: 2027-01-01
+                        ou: ou-prod-1
+                        event: {"eventVersion": "1.09", "eventTime": "2026-05-01T10:00:00Z",
+                                "eventSource": "ec2.amazonaws.com", "eventName": "AuthorizeSecurityGroupIngress",
+                                "awsRegion": "eu-west-1", "eventID": "e1", "recipientAccountId": "111122223333",
+                                "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/bob"}}
+                      - name: from a file
+                        excepted: false
+                        eventFile: events/other.json
+                  - id: sandbox
+                    reason: sandbox regions
+                    owner: cloud
+                    rules: all
+                    when: {account: "444455556666"}
+                    tests:
+                      - name: a stub
+                        rule: first-region-use
+                        excepted: true
+                        alert: {account: "444455556666", principal: "arn:aws:iam::444455556666:user/a",
+                                severity: low, evidence: {newRegion: ap-east-1}}
+                """);
+
+        List<ExceptionCase> deploy = set.exceptions().get(0).tests();
+        assertThat(deploy).extracting(ExceptionCase::name, ExceptionCase::rule, ExceptionCase::excepted)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("the deploy role", "security-group-changed", true),
+                        org.assertj.core.groups.Tuple.tuple("from a file", "security-group-changed", false));
+        assertThat(deploy.get(0).at()).as("a date is the start of that day").isEqualTo(Instant.parse(
+                "2027-01-01T00:00:00Z"));
+        assertThat(deploy.get(0).ou()).isEqualTo("ou-prod-1");
+        assertThat(deploy.get(0).event().eventName()).isEqualTo("AuthorizeSecurityGroupIngress");
+        assertThat(deploy.get(1).eventFile()).isEqualTo("events/other.json");
+        ExceptionCase stub = set.exceptions().get(1).tests().get(0);
+        assertThat(stub.alert().account()).isEqualTo("444455556666");
+        assertThat(stub.alert().severity()).isEqualTo(Severity.LOW);
+        assertThat(stub.alert().evidence()).containsEntry("newRegion", "ap-east-1");
+    }
+
+    @Test
+    void reportsEachBadTestCaseNamingIt() {
+        List<String> found = problems("t.yml", """
+                exceptions:
+                  - id: every
+                    reason: r
+                    owner: o
+                    rules: all
+                    when: {role: deploy}
+                    tests:
+                      - name: no rule
+                        excepted: true
+                        alert: {principal: p}
+                      - name: two inputs
+                        rule: console-login
+                        excepted: maybe
+                        alert: {principal: p}
+                        eventFile: e.json
+                      - name: not a record
+                        rule: console-login
+                        excepted: false
+                        at: tomorrow
+                        event: {"hello": "world"}
+                      - name: bad stub
+                        rule: console-login
+                        excepted: false
+                        alert: {account: 12345, colour: red}
+                """);
+
+        String at = "t.yml: exceptions[0] (id every): ";
+        assertThat(found).contains(
+                at + "tests[0] ('no rule'): 'rule' is missing: this exception covers every rule, so name the rule"
+                        + " whose alert the case judges",
+                at + "tests[1] ('two inputs'): 'excepted' must be true (this exception removes the alert) or false"
+                        + " (the alert goes out), found 'maybe'",
+                at + "tests[1] ('two inputs'): give exactly one of 'event' (a CloudTrail record), 'eventFile' (a file"
+                        + " holding one, relative to this file) or 'alert' (the alert's fields, for a stateful"
+                        + " detection)",
+                at + "tests[2] ('not a record').at 'tomorrow' is not a date (2027-06-30) or a time with a zone"
+                        + " (2027-06-30T18:00:00Z)",
+                at + "unknown key 'tests[3] ('bad stub').alert.colour' (known: account, eventName, eventSource,"
+                        + " evidence, principal, region, severity, sourceIp, userAgent)",
+                at + "tests[3] ('bad stub').alert.account: '12345' is not a 12-digit account id (quote it)");
+        assertThat(found).anyMatch(p -> p.startsWith(at + "tests[2] ('not a record').event: not a CloudTrail"
+                + " record: "));
     }
 
     private static List<String> problems(String source, String text) {
