@@ -111,10 +111,14 @@ final class RulesPublishCommand implements Callable<Integer> {
         client.putIfAbsent("bootstrap.servers", config.streamsProperties().getProperty("bootstrap.servers"));
         KafkaReach.check(client, bootstrapSource(config), KafkaReach.DEFAULT_TIMEOUT);
         if (!plan.rules().isEmpty()) {
-            requireTopic(client, rulesTopic, "the rules topic", Settings.TOPIC_RULES.name());
+            requireTopic(client, rulesTopic, "the rules topic", Settings.TOPIC_RULES.name(),
+                    "create it (compacted, 1 partition) or start a detector once with --create-topics");
         }
         if (!plan.tuning().isEmpty()) {
-            requireTopic(client, exceptionsTopic, "the exceptions topic", Settings.TOPIC_EXCEPTIONS.name());
+            requireTopic(client, exceptionsTopic, "the exceptions topic", Settings.TOPIC_EXCEPTIONS.name(),
+                    "create it compacted with 1 partition (kafka-topics.sh --create --topic " + exceptionsTopic
+                            + " --partitions 1 --config cleanup.policy=compact), or correct "
+                            + Settings.TOPIC_EXCEPTIONS.name());
         }
         write(client, rulesTopic, plan.rules(), "", out);
         write(client, exceptionsTopic, plan.tuning(), "tuning document ", out);
@@ -132,7 +136,7 @@ final class RulesPublishCommand implements Callable<Integer> {
     /**
      * The records to write, after the checks and tests of every file passed; null when a file has a problem or a
      * case fails (reported). A topic the records need that is not set is a setting to fix (exit 2), found before
-     * anything is checked or written.
+     * the files' lines are printed and anything is written.
      */
     private Plan plan(DetectorConfig config, PrintWriter out) {
         Map<String, String> rules = new LinkedHashMap<>();
@@ -152,7 +156,7 @@ final class RulesPublishCommand implements Callable<Integer> {
         if (checks != null) {
             RulesTestCommand.Tally tally = new RulesTestCommand.Tally();
             boolean clean = RulesLintCommand.report(checks, out);
-            RulesTestCommand.runAll(checks, out, tally);
+            RulesTestCommand.runAll(checks, out, tally, false);
             if (!clean || tally.failed > 0 || tally.broken > 0) {
                 return null;
             }
@@ -187,8 +191,8 @@ final class RulesPublishCommand implements Callable<Integer> {
         return new Plan(rules, tuning);
     }
 
-    private static void requireTopic(Map<String, Object> client, String topic, String what, String setting)
-            throws Exception {
+    private static void requireTopic(Map<String, Object> client, String topic, String what, String setting,
+                                     String fix) throws Exception {
         Map<String, Object> admin = new HashMap<>();
         client.forEach((key, value) -> {
             if (AdminClientConfig.configNames().contains(key)) {
@@ -198,8 +202,7 @@ final class RulesPublishCommand implements Callable<Integer> {
         try (Admin kafka = Admin.create(admin)) {
             if (!kafka.listTopics().names().get().contains(topic)) {
                 throw new IllegalArgumentException(what + " " + topic + " (" + setting + ") does not exist on "
-                        + client.get("bootstrap.servers") + ": create it (compacted, 1 partition) or start a detector "
-                        + "once with --create-topics");
+                        + client.get("bootstrap.servers") + ": " + fix);
             }
         }
     }

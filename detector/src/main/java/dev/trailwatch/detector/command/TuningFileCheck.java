@@ -132,10 +132,11 @@ final class TuningFileCheck {
             }
         }
         sets.forEach((file, set) -> {
+            // a case on the exception's own unknown rule is reported once, with the exception
             set.unknownRules(known).forEach(p -> problems.get(file).add(p.toString()));
             for (ExceptionEntry e : set.exceptions()) {
                 for (ExceptionCase test : e.tests()) {
-                    if (!known.contains(test.rule())) {
+                    if (!known.contains(test.rule()) && !e.rules().ids().contains(test.rule())) {
                         problems.get(file).add(file.location() + ": exception " + e.id() + ": test '" + test.name()
                                 + "': unknown rule id '" + test.rule() + "' (see docs/detections/ for the ids, or"
                                 + " give your rule files in the same run)");

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * Hot reload on a real broker with two detector instances sharing the input's two partitions: a rule published with
  * {@code trailwatch rules publish} while they run alerts on every later event of both partitions and on none before;
  * a bad version written behind the CLI's back is rejected on both instances and the good one stays (and a third
- * instance started then replays the topic to the same state); an exception published to the exceptions topic
- * then stops the rule's alerts for the principals it names on both instances, and its tombstone lifts it;
+ * instance started then replays the topic to the same state); an exception (with inline tests) published with
+ * {@code rules publish} to the exceptions topic then stops the rule's alerts for the principals it names on both
+ * instances, and its tombstone ({@code --delete-exceptions}) lifts it;
  * {@code --delete} removes the rule. No restart anywhere.
  */
 class RulesHotReloadIT {
@@ -55,7 +56,10 @@ class RulesHotReloadIT {
     private static final String APP = "rules-hot-reload-it";
     private static final String RULE = "bucket-tagged";
     private static final String EXCEPTIONS = "trailwatch.exceptions";
-    /** Excepts the published rule's alerts for the {@code excepted-*} users. */
+    /**
+     * Excepts the published rule's alerts for the {@code excepted-*} users, with inline tests: {@code rules publish}
+     * runs them, and the detectors take a document that carries them.
+     */
     private static final String TAG_AUDIT = """
             exceptions:
               - id: tag-audit-job
@@ -64,7 +68,16 @@ class RulesHotReloadIT {
                 rule: bucket-tagged
                 when:
                   principal: "*:user/excepted-*"
-            """;
+                tests:
+                  - name: the audit job
+                    excepted: true
+                    event: %s
+                  - name: anyone else
+                    excepted: false
+                    event: %s
+            """.formatted(RuleTexts.tagging("prod-data", Instant.parse("2026-11-03T10:00:00Z")).user("excepted-job")
+                    .eventId("ev-job").json(), RuleTexts.tagging("prod-data", Instant.parse("2026-11-03T10:00:00Z"))
+                    .user("mallory").eventId("ev-mallory").json());
 
     @TempDir
     Path work;
@@ -129,26 +142,33 @@ class RulesHotReloadIT {
                             .isEqualTo(1);
                 }
 
-                try (KafkaProducer<String, String> raw = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                        new StringSerializer(), new StringSerializer())) {
-                    raw.send(new ProducerRecord<>(EXCEPTIONS, "tag-audit", TAG_AUDIT)).get();
-                    await().atMost(Duration.ofSeconds(30))
-                            .until(() -> documents(first) == 1 && documents(second) == 1);
-                    phase(events, alerts, accounts, "excepted");
-                    assertThat(alerts.forRule(RULE)).as("the exception holds on both instances")
-                            .filteredOn(alert -> alert.principal().contains("excepted-")).isEmpty();
-                    assertThat(excepted(first) + excepted(second)).as("counted, not silently dropped")
-                            .isEqualTo(accounts.size());
+                Path tuning = Files.writeString(Files.createDirectories(work.resolve("tuning"))
+                        .resolve("tag-audit.yml"), TAG_AUDIT);
+                assertThat(cli("rules", "publish", tuning.toString(), "--bootstrap-server", kafka.bootstrapServers(),
+                        "-D", "topic.exceptions=" + EXCEPTIONS)).as("its rule is not in the run: an unknown rule id")
+                        .isEqualTo(1);
+                assertThat(cli("rules", "publish", rules.toString(), tuning.toString(), "--bootstrap-server",
+                        kafka.bootstrapServers(), "-D", "topic.exceptions=no.such.topic"))
+                        .as("a missing exceptions topic is a setting to fix").isEqualTo(2);
+                assertThat(cli("rules", "publish", rules.toString(), tuning.toString(), "--bootstrap-server",
+                        kafka.bootstrapServers(), "-D", "topic.exceptions=" + EXCEPTIONS)).isZero();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> documents(first) == 1 && documents(second) == 1);
+                assertThat(active(first)).as("republishing the same rule text changes nothing").isEqualTo(1);
+                phase(events, alerts, accounts, "excepted");
+                assertThat(alerts.forRule(RULE)).as("the exception holds on both instances")
+                        .filteredOn(alert -> alert.principal().contains("excepted-")).isEmpty();
+                assertThat(excepted(first) + excepted(second)).as("counted, not silently dropped")
+                        .isEqualTo(accounts.size());
 
-                    raw.send(new ProducerRecord<>(EXCEPTIONS, "tag-audit", null)).get();
-                    await().atMost(Duration.ofSeconds(30))
-                            .until(() -> documents(first) == 0 && documents(second) == 0);
-                    phase(events, alerts, accounts, "lifted");
-                    assertThat(alerts.forRule(RULE)).as("the tombstone lifts it")
-                            .filteredOn(alert -> alert.principal().contains("lifted-"))
-                            .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
-                }
+                assertThat(cli("rules", "publish", "--delete-exceptions", "tag-audit", "--bootstrap-server",
+                        kafka.bootstrapServers(), "-D", "topic.exceptions=" + EXCEPTIONS)).isZero();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> documents(first) == 0 && documents(second) == 0);
+                phase(events, alerts, accounts, "lifted");
+                assertThat(alerts.forRule(RULE)).as("the tombstone lifts it")
+                        .filteredOn(alert -> alert.principal().contains("lifted-"))
+                        .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
 
                 assertThat(cli("rules", "publish", "--delete", RULE, "--bootstrap-server",
                         kafka.bootstrapServers())).isZero();

@@ -41,6 +41,20 @@ class RulesTuningCommandTest {
     }
 
     @Test
+    void theDocumentedExampleRepositoryPassesLintForTheTopicAndItsTests() {
+        Path example = Path.of("..", "docs", "examples", "detection-repo");
+
+        assertThat(run("rules", "lint", "--for-topic", example.toString())).isZero();
+        assertThat(run("rules", "test", "--for-topic", example.toString())).isZero();
+        assertThat(out.toString())
+                .contains("PASS  exception terraform-trail-migration: the pipeline deletes the old trail")
+                .contains("PASS  exception terraform-trail-migration: the same role used from the internet still"
+                        + " alerts")
+                .contains("PASS  exception sandbox-region-trials: the sandbox tries ap-southeast-2")
+                .contains("5 case(s): 5 passed, 0 failed");
+    }
+
+    @Test
     void lintRecognisesTuningFilesNextToRuleFilesAndLeavesRecordFilesAlone() throws IOException {
         write("trail-migration.yml", migration);
         write("bucket-tagged.yml", RuleTexts.bucketTagged("bucket-tagged", "MEDIUM"));
