@@ -119,7 +119,7 @@ final class RuleFileCheck {
     /**
      * The rule and tuning files under these paths, in the order given (folders sorted by path): {@code *.yml} and
      * {@code *.yaml}, and {@code *.json} files that are tuning files (other JSON files, such as the CloudTrail records
-     * test cases read, are left out of a folder; a JSON file named alone is taken as tuning).
+     * test cases read, are left out of a folder; a JSON file named alone is checked as what its content is).
      */
     static List<RuleFile> read(List<Path> paths) {
         List<RuleFile> files = new ArrayList<>();

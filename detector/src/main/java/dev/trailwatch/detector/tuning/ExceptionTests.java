@@ -180,6 +180,9 @@ public final class ExceptionTests {
     private static CloudTrailEvent eventFile(ExceptionEntry exception, ExceptionCase test) {
         Path base = Path.of(exception.source()).toAbsolutePath().getParent();
         Path file = base == null ? Path.of(test.eventFile()) : base.resolve(test.eventFile());
+        if (!Files.isRegularFile(file)) {
+            throw new CaseProblem("eventFile " + file + ": no such file (paths are relative to the tuning file)");
+        }
         JsonNode tree;
         try {
             tree = JSON.readTree(Files.readString(file));

@@ -149,6 +149,44 @@ class RulesTuningCommandTest {
     }
 
     @Test
+    void aSigmaCorrelationOfTheRunIsAStatefulRuleItsCasesGiveAsAnAlert() throws IOException {
+        Files.copy(Path.of("src/test/resources/rules-sigma-correlations/console_failures.yml"),
+                Files.createDirectories(dir.resolve("sigma")).resolve("console_failures.yml"));
+        Path tuning = write("tuning/scanner.yml", """
+                exceptions:
+                  - id: scanner-console-probes
+                    reason: the external scanner fails console logins on purpose (contract 2026-114)
+                    owner: vuln-management
+                    rule: sigma-console-failures-console-failures-by-ip
+                    when: {sourceIp: 64.39.96.0/20}
+                    tests:
+                      - name: the scanner's burst
+                        excepted: true
+                        alert: {sourceIp: 64.39.100.7, account: "111122223333", eventName: ConsoleLogin}
+                      - name: a burst from elsewhere
+                        excepted: false
+                        alert: {sourceIp: 198.51.100.9, account: "111122223333", eventName: ConsoleLogin}
+                """);
+        assertThat(run("rules", "lint", tuning.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("unknown rule id 'sigma-console-failures-console-failures-by-ip'");
+
+        assertThat(run("rules", "test", dir.resolve("sigma").toString(), tuning.toString())).isZero();
+        assertThat(out.toString()).contains("PASS  exception scanner-console-probes: the scanner's burst")
+                .contains("PASS  exception scanner-console-probes: a burst from elsewhere");
+    }
+
+    @Test
+    void aMissingEventFileFailsItsCaseNamingTheFile() throws IOException {
+        write("trail-migration.yml", migration.replace("events/stolen-session-stoplogging.json",
+                "events/missing.json"));
+
+        assertThat(run("rules", "test", dir.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL  exception terraform-trail-migration: test 'the same role used from"
+                + " the internet still alerts': eventFile " + dir.resolve("events/missing.json").toAbsolutePath()
+                + ": no such file (paths are relative to the tuning file)");
+    }
+
+    @Test
     void lintForTheTopicRefusesThresholdsAndTwoFilesWithOneDocumentName() throws IOException {
         write("a/office.yml", """
                 overrides:
