@@ -6,8 +6,8 @@ import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RuleCase;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.tuning.ExceptionEntry;
-import dev.trailwatch.detector.tuning.ExceptionTests;
 import dev.trailwatch.detector.tuning.TuningSet;
+import dev.trailwatch.detector.tuning.TuningTests;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
  * {@code trailwatch rules test PATH...}: loads rule files and tuning files as the detector would and runs each rule's
  * and each exception's inline test cases, one line per case with the reason of a failure. A file that does not load
  * fails too (its cases cannot run). Without a path, or with {@code --builtin}, the bundled rules are tested as well.
- * An exception's cases run through {@link ExceptionTests}: the rule makes the alert, the tuning of the run judges it.
+ * The cases of exceptions and overrides run through {@link TuningTests}: the rule makes the alert, the tuning of the
+ * run judges it.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Run the inline tests of rule files and of the exceptions in tuning files (and folders of "
@@ -98,9 +99,10 @@ final class RulesTestCommand implements Callable<Integer> {
             }
         }
         if (!tuningOk) {
-            if (checks.tuning().stream().anyMatch(file -> file.set() != null && file.set().exceptions().stream()
-                    .anyMatch(e -> !e.tests().isEmpty()))) {
-                out.println("--    the exceptions' cases did not run: they are judged by the tuning of all the files"
+            if (checks.tuning().stream().anyMatch(file -> file.set() != null && (file.set().exceptions().stream()
+                    .anyMatch(e -> !e.tests().isEmpty()) || file.set().overrides().stream()
+                    .anyMatch(o -> !o.tests().isEmpty())))) {
+                out.println("--    the tuning files' cases did not run: they are judged by the tuning of all the files"
                         + " together, which does not load");
             }
             return;
@@ -112,14 +114,13 @@ final class RulesTestCommand implements Callable<Integer> {
                 tally.untestedExceptions++;
             }
         }
-        for (ExceptionTests.Outcome outcome : new ExceptionTests(tuning, checks.watchList(), checks.stateful(),
+        for (TuningTests.Outcome outcome : new TuningTests(tuning, checks.watchList(), checks.stateful(),
                 Instant.now()).run()) {
-            String id = "exception " + outcome.exception().id();
             if (outcome.passed()) {
-                out.println("PASS  " + id + ": " + outcome.test().name());
+                out.println("PASS  " + outcome.entry() + ": " + outcome.test().name());
                 tally.passed++;
             } else {
-                out.println("FAIL  " + id + ": " + outcome.failure().get() + " (" + outcome.exception().source()
+                out.println("FAIL  " + outcome.entry() + ": " + outcome.failure().get() + " (" + outcome.source()
                         + ")");
                 tally.failed++;
             }

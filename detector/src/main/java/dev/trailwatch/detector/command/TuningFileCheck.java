@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.command.RuleFileCheck.RuleFile;
 import dev.trailwatch.detector.command.RuleFileCheck.Target;
-import dev.trailwatch.detector.tuning.ExceptionCase;
 import dev.trailwatch.detector.tuning.ExceptionEntry;
+import dev.trailwatch.detector.tuning.OverrideEntry;
+import dev.trailwatch.detector.tuning.TuningCase;
 import dev.trailwatch.detector.tuning.TuningException;
 import dev.trailwatch.detector.tuning.TuningParser;
 import dev.trailwatch.detector.tuning.TuningProblem;
@@ -135,13 +136,10 @@ final class TuningFileCheck {
             // a case on the exception's own unknown rule is reported once, with the exception
             set.unknownRules(known).forEach(p -> problems.get(file).add(p.toString()));
             for (ExceptionEntry e : set.exceptions()) {
-                for (ExceptionCase test : e.tests()) {
-                    if (!known.contains(test.rule()) && !e.rules().ids().contains(test.rule())) {
-                        problems.get(file).add(file.location() + ": exception " + e.id() + ": test '" + test.name()
-                                + "': unknown rule id '" + test.rule() + "' (see docs/detections/ for the ids, or"
-                                + " give your rule files in the same run)");
-                    }
-                }
+                unknownCaseRules(file, "exception " + e.id(), e.tests(), e.rules().ids(), known, problems.get(file));
+            }
+            for (OverrideEntry o : set.overrides()) {
+                unknownCaseRules(file, "override " + o.id(), o.tests(), Set.of(o.rule()), known, problems.get(file));
             }
         });
         List<Checked> out = new ArrayList<>();
@@ -149,6 +147,17 @@ final class TuningFileCheck {
             out.add(new Checked(file, sets.get(file), List.copyOf(problems.get(file)), List.copyOf(notes.get(file))));
         }
         return out;
+    }
+
+    private static void unknownCaseRules(RuleFile file, String entry, List<TuningCase> tests, Set<String> own,
+                                         Set<String> known, List<String> problems) {
+        for (TuningCase test : tests) {
+            if (!known.contains(test.rule()) && !own.contains(test.rule())) {
+                problems.add(file.location() + ": " + entry + ": test '" + test.name() + "': unknown rule id '"
+                        + test.rule() + "' (see docs/detections/ for the ids, or give your rule files in the same"
+                        + " run)");
+            }
+        }
     }
 
     /** What the exceptions topic refuses, and the document name (the record key) each file is published under. */

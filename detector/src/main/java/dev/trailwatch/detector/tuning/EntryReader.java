@@ -42,7 +42,9 @@ final class EntryReader {
     static final Set<String> WHEN_KEYS = Set.of("principal", "role", "account", "ou", "sourceIp", "userAgent",
             "eventName", "pattern");
     static final Set<String> OVERRIDE_KEYS = Set.of("id", "reason", "owner", "expires", "rule", "disabled",
-            "severity", "accounts", "ous", "settings");
+            "severity", "accounts", "ous", "settings", "tests");
+    static final Set<String> OVERRIDE_TEST_KEYS = Set.of("name", "rule", "written", "severity", "at", "ou", "event",
+            "eventFile", "alert");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -72,7 +74,7 @@ final class EntryReader {
         Instant expires = expires();
         RuleScope scope = scope();
         Conditions when = when();
-        List<ExceptionCase> tests = tests(scope);
+        List<TuningCase> tests = tests(scope, true);
         return problems.size() > problemsBefore ? null
                 : new ExceptionEntry(id, reason, owner, expires, scope, when, source, tests);
     }
@@ -107,8 +109,13 @@ final class EntryReader {
             problem("'settings' are applied at start and cannot expire: remove 'expires' or put them in an"
                     + " override of their own");
         }
+        List<TuningCase> tests = tests(rule == null ? null : RuleScope.of(Set.of(rule)), false);
+        if (!tests.isEmpty() && !disabled && severity == null) {
+            problem("'tests' judge what an override does to an alert (disabled, severity); thresholds and windows"
+                    + " change which alerts are raised, which a case cannot show: test them with trailwatch scan");
+        }
         return problems.size() > problemsBefore ? null : new OverrideEntry(id, reason, owner, expires, rule,
-                disabled, severity, accounts, ous, settings, source);
+                disabled, severity, accounts, ous, settings, source, tests);
     }
 
     private String id() {
@@ -171,12 +178,13 @@ final class EntryReader {
     }
 
     /**
-     * The inline test cases ({@code tests:}): each names its rule (or takes the exception's one rule), the expected
-     * outcome, and exactly one of an inline record, a record file or an alert stub.
+     * The inline test cases ({@code tests:}): each names its rule (or takes the entry's one rule), the expected
+     * outcome ({@code excepted} for an exception; {@code written} and/or {@code severity} for an override), and
+     * exactly one of an inline record, a record file or an alert stub.
      */
-    private List<ExceptionCase> tests(RuleScope scope) {
+    private List<TuningCase> tests(RuleScope scope, boolean exception) {
         JsonNode value = entry.get("tests");
-        List<ExceptionCase> cases = new ArrayList<>();
+        List<TuningCase> cases = new ArrayList<>();
         if (value == null || value.isNull()) {
             return cases;
         }
@@ -192,8 +200,8 @@ final class EntryReader {
                 continue;
             }
             int before = problems.size();
-            unknownKeys(test, TEST_KEYS, key + ".");
-            ExceptionCase read = testCase(test, key, scope);
+            unknownKeys(test, exception ? TEST_KEYS : OVERRIDE_TEST_KEYS, key + ".");
+            TuningCase read = testCase(test, key, scope, exception);
             if (read != null && problems.size() == before) {
                 cases.add(read);
             }
@@ -201,16 +209,12 @@ final class EntryReader {
         return cases;
     }
 
-    private ExceptionCase testCase(JsonNode test, String key, RuleScope scope) {
+    private TuningCase testCase(JsonNode test, String key, RuleScope scope, boolean exception) {
         JsonNode name = test.get("name");
         if (name == null || !name.isValueNode() || name.isNull() || name.asText().isBlank()) {
             problem(key + ": 'name' is missing: say what the case shows (it names the PASS/FAIL line)");
         }
-        JsonNode excepted = test.get("excepted");
-        if (excepted == null || !excepted.isBoolean()) {
-            problem(key + ": 'excepted' must be true (this exception removes the alert) or false (the alert goes"
-                    + " out)" + (excepted == null ? "" : ", found " + show(excepted)));
-        }
+        TuningCase.Expect expect = exception ? excepted(test, key) : written(test, key);
         String rule;
         if (test.hasNonNull("rule")) {
             rule = ruleId(test.get("rule"), key + ".rule");
@@ -223,7 +227,8 @@ final class EntryReader {
                         : "several rules") + ", so name the rule whose alert the case judges");
             }
         }
-        if (rule != null && scope != null && !scope.includes(rule) && excepted != null && excepted.asBoolean(false)) {
+        if (rule != null && scope != null && !scope.includes(rule) && expect instanceof TuningCase.Excepted e
+                && e.excepted()) {
             problem(key + ": expects rule " + rule + "'s alert to be excepted, but this exception covers only "
                     + scope + ": it cannot pass");
         }
@@ -253,11 +258,51 @@ final class EntryReader {
                 problem(key + ": 'eventFile' must be a path, found " + show(file));
             }
         }
-        ExceptionCase.AlertStub alert = test.has("alert") ? stub(test.get("alert"), key + ".alert") : null;
-        if (name == null || excepted == null || rule == null) {
+        TuningCase.AlertStub alert = test.has("alert") ? stub(test.get("alert"), key + ".alert") : null;
+        if (name == null || expect == null || rule == null) {
             return null;
         }
-        return new ExceptionCase(name.asText().strip(), rule, excepted.asBoolean(), at, ou, event, eventFile, alert);
+        return new TuningCase(name.asText().strip(), rule, expect, at, ou, event, eventFile, alert);
+    }
+
+    private TuningCase.Expect excepted(JsonNode test, String key) {
+        JsonNode excepted = test.get("excepted");
+        if (excepted == null || !excepted.isBoolean()) {
+            problem(key + ": 'excepted' must be true (this exception removes the alert) or false (the alert goes"
+                    + " out)" + (excepted == null ? "" : ", found " + show(excepted)));
+            return null;
+        }
+        return new TuningCase.Excepted(excepted.booleanValue());
+    }
+
+    /** An override's case: {@code written: false} (disabled), and/or the {@code severity} the written alert has. */
+    private TuningCase.Expect written(JsonNode test, String key) {
+        JsonNode written = test.get("written");
+        JsonNode severity = test.get("severity");
+        if (written != null && !written.isBoolean()) {
+            problem(key + ": 'written' must be true or false, found " + show(written));
+            return null;
+        }
+        if (written == null && (severity == null || severity.isNull())) {
+            problem(key + ": give what the alert must become: 'written: false' (the rule is off for it) or"
+                    + " 'severity: <level>' (the severity it is written with)");
+            return null;
+        }
+        boolean isWritten = written == null || written.booleanValue();
+        Severity expected = null;
+        if (severity != null && !severity.isNull()) {
+            if (!isWritten) {
+                problem(key + ": an alert that is not written has no severity: remove 'severity' or 'written: false'");
+                return null;
+            }
+            try {
+                expected = Severity.parse(severity.asText());
+            } catch (IllegalArgumentException e) {
+                problem(key + ".severity: " + e.getMessage());
+                return null;
+            }
+        }
+        return new TuningCase.Written(isWritten, expected);
     }
 
     /** A CloudTrail record, as the detector reads one from the input topic. */
@@ -275,7 +320,7 @@ final class EntryReader {
         return ((ParseResult.Parsed) parsed).event();
     }
 
-    private ExceptionCase.AlertStub stub(JsonNode value, String key) {
+    private TuningCase.AlertStub stub(JsonNode value, String key) {
         if (!isMapping(value, key)) {
             return null;
         }
@@ -317,7 +362,7 @@ final class EntryReader {
                 problem(key + ".evidence must be a mapping (the alert's evidence fields), found " + kind(ev));
             }
         }
-        return new ExceptionCase.AlertStub(text.get("principal"), account, text.get("sourceIp"),
+        return new TuningCase.AlertStub(text.get("principal"), account, text.get("sourceIp"),
                 text.get("userAgent"), text.get("eventName"), text.get("eventSource"), text.get("region"), severity,
                 evidence);
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param tests   its inline test cases ({@code trailwatch rules test}); they do not change what it does
  */
 public record ExceptionEntry(String id, String reason, String owner, Instant expires, RuleScope rules,
-                             Conditions when, String source, List<ExceptionCase> tests) {
+                             Conditions when, String source, List<TuningCase> tests) {
 
     public ExceptionEntry {
         tests = tests == null ? List.of() : List.copyOf(tests);

@@ -13,10 +13,11 @@ import java.util.Set;
  *
  * @param settings detector setting name ({@code burst.failed-login.threshold}) to value, checked at load
  * @param source   the file it came from, for messages
+ * @param tests    its inline test cases ({@code trailwatch rules test}); they do not change what it does
  */
 public record OverrideEntry(String id, String reason, String owner, Instant expires, String rule, boolean disabled,
                             Severity severity, Set<String> accounts, List<Glob> ous, Map<String, String> settings,
-                            String source) {
+                            String source, List<TuningCase> tests) {
 
     /** How specific a matching scope is: accounts beat OUs beat the whole organization. */
     static final int NOT_IN_SCOPE = -1;
@@ -25,6 +26,14 @@ public record OverrideEntry(String id, String reason, String owner, Instant expi
         accounts = Set.copyOf(accounts);
         ous = List.copyOf(ous);
         settings = Map.copyOf(settings);
+        tests = tests == null ? List.of() : List.copyOf(tests);
+    }
+
+    /** An override without inline tests. */
+    public OverrideEntry(String id, String reason, String owner, Instant expires, String rule, boolean disabled,
+                         Severity severity, Set<String> accounts, List<Glob> ous, Map<String, String> settings,
+                         String source) {
+        this(id, reason, owner, expires, rule, disabled, severity, accounts, ous, settings, source, List.of());
     }
 
     boolean scoped() {

@@ -51,7 +51,33 @@ class RulesTuningCommandTest {
                 .contains("PASS  exception terraform-trail-migration: the same role used from the internet still"
                         + " alerts")
                 .contains("PASS  exception sandbox-region-trials: the sandbox tries ap-southeast-2")
-                .contains("5 case(s): 5 passed, 0 failed");
+                .contains("PASS  override sandbox-regions-low: a sandbox account's first use of sa-east-1 is LOW")
+                .contains("PASS  override build-account-console-logins-off: a console login in the build account is"
+                        + " not written")
+                .contains("9 case(s): 9 passed, 0 failed");
+    }
+
+    @Test
+    void anOverridesCasesSayWhatTheTuningDidInstead() throws IOException {
+        Path example = Path.of("..", "docs", "examples", "detection-repo", "tuning", "sandbox-severity.yml");
+        write("sandbox-severity.yml", Files.readString(example).replace("ou-sand-*", "ou-sandbox-*")
+                .replace("accounts: [\"777788889999\"]", "accounts: [\"111122223333\"]"));
+
+        assertThat(run("rules", "test", dir.toString())).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("FAIL  override sandbox-regions-low: test 'a sandbox account's first use of sa-east-1 is"
+                        + " LOW': expected rule first-region-use's alert (principal"
+                        + " arn:aws:sts::444455556666:assumed-role/sandbox-admin/alice, account 444455556666, at ")
+                .contains(") to be written at LOW, but it is written at MEDIUM (the rule's own); this override is for"
+                        + " OUs [ou-sandbox-*], not account 444455556666 in OU ou-sand-4f2kq1x9")
+                .contains("FAIL  override build-account-console-logins-off: test 'a console login in the build account"
+                        + " is not written': expected rule console-login's alert")
+                .contains("FAIL  override build-account-console-logins-off: test 'a console login in production still"
+                        + " is': expected rule console-login's alert")
+                .contains("to be written, but override build-account-console-logins-off (" + dir.resolve(
+                        "sandbox-severity.yml") + ") disables rule console-login (accounts [111122223333])")
+                .contains("PASS  override sandbox-regions-low: a production account's first use of sa-east-1 stays"
+                        + " MEDIUM");
     }
 
     @Test

@@ -319,16 +319,18 @@ class TuningParserTest {
                                 severity: low, evidence: {newRegion: ap-east-1}}
                 """);
 
-        List<ExceptionCase> deploy = set.exceptions().get(0).tests();
-        assertThat(deploy).extracting(ExceptionCase::name, ExceptionCase::rule, ExceptionCase::excepted)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("the deploy role", "security-group-changed", true),
-                        org.assertj.core.groups.Tuple.tuple("from a file", "security-group-changed", false));
+        List<TuningCase> deploy = set.exceptions().get(0).tests();
+        assertThat(deploy).extracting(TuningCase::name, TuningCase::rule, TuningCase::expect)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("the deploy role", "security-group-changed",
+                                new TuningCase.Excepted(true)),
+                        org.assertj.core.groups.Tuple.tuple("from a file", "security-group-changed",
+                                new TuningCase.Excepted(false)));
         assertThat(deploy.get(0).at()).as("a date is the start of that day").isEqualTo(Instant.parse(
                 "2027-01-01T00:00:00Z"));
         assertThat(deploy.get(0).ou()).isEqualTo("ou-prod-1");
         assertThat(deploy.get(0).event().eventName()).isEqualTo("AuthorizeSecurityGroupIngress");
         assertThat(deploy.get(1).eventFile()).isEqualTo("events/other.json");
-        ExceptionCase stub = set.exceptions().get(1).tests().get(0);
+        TuningCase stub = set.exceptions().get(1).tests().get(0);
         assertThat(stub.alert().account()).isEqualTo("444455556666");
         assertThat(stub.alert().severity()).isEqualTo(Severity.LOW);
         assertThat(stub.alert().evidence()).containsEntry("newRegion", "ap-east-1");
@@ -379,6 +381,60 @@ class TuningParserTest {
                 at + "tests[3] ('bad stub').alert.account: '12345' is not a 12-digit account id (quote it)");
         assertThat(found).anyMatch(p -> p.startsWith(at + "tests[2] ('not a record').event: not a CloudTrail"
                 + " record: "));
+    }
+
+    @Test
+    void readsAnOverridesCasesAndRefusesCasesOnThresholds() throws TuningException {
+        TuningSet set = TuningParser.parse("o.yml", """
+                overrides:
+                  - id: sandbox-regions
+                    reason: sandboxes try regions all the time
+                    owner: cloud-team
+                    rule: first-region-use
+                    severity: low
+                    ous: ["ou-sand-*"]
+                    tests:
+                      - name: sandbox
+                        ou: ou-sand-1
+                        severity: LOW
+                        alert: {account: "444455556666"}
+                      - name: off elsewhere
+                        written: false
+                        alert: {account: "444455556666"}
+                """);
+        assertThat(set.overrides().get(0).tests()).extracting(TuningCase::rule, TuningCase::expect).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("first-region-use", new TuningCase.Written(true, Severity.LOW)),
+                org.assertj.core.groups.Tuple.tuple("first-region-use", new TuningCase.Written(false, null)));
+
+        assertThat(problems("o.yml", """
+                overrides:
+                  - id: office
+                    reason: NAT
+                    owner: soc
+                    rule: failed-console-login-burst
+                    settings: {threshold: 20}
+                    tests:
+                      - {name: a, written: true, alert: {account: "111122223333"}}
+                  - id: quiet
+                    reason: r
+                    owner: soc
+                    rule: console-login
+                    disabled: true
+                    tests:
+                      - {name: nothing expected, alert: {account: "111122223333"}}
+                      - {name: both, written: false, severity: LOW, alert: {account: "111122223333"}}
+                      - {name: excepted is for exceptions, excepted: true, alert: {account: "111122223333"}}
+                """)).contains(
+                "o.yml: overrides[0] (id office): 'tests' judge what an override does to an alert (disabled, severity);"
+                        + " thresholds and windows change which alerts are raised, which a case cannot show: test them"
+                        + " with trailwatch scan",
+                "o.yml: overrides[1] (id quiet): tests[0] ('nothing expected'): give what the alert must become:"
+                        + " 'written: false' (the rule is off for it) or 'severity: <level>' (the severity it is"
+                        + " written with)",
+                "o.yml: overrides[1] (id quiet): tests[1] ('both'): an alert that is not written has no severity:"
+                        + " remove 'severity' or 'written: false'",
+                "o.yml: overrides[1] (id quiet): unknown key 'tests[2] ('excepted is for exceptions').excepted' (known:"
+                        + " alert, at, event, eventFile, name, ou, rule, severity, written)");
     }
 
     private static List<String> problems(String source, String text) {

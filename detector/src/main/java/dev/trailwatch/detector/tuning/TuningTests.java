@@ -20,18 +20,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the inline test cases of exceptions ({@code tests:} in tuning files) through the code the detector runs: the
- * case's rule makes its alert from the record, as the watch-list does ({@link Alerts#draft}), or the case gives the
- * alert of a stateful detection as a stub; then {@link TuningSet#judge} decides it, as the tuning step in front of the
- * alerts topic does, with the whole tuning of the run (all files together: an alert another exception or a disabling
- * override removes does not go out either).
+ * Runs the inline test cases of exceptions and overrides ({@code tests:} in tuning files) through the code the
+ * detector runs: the case's rule makes its alert from the record, as the watch-list does ({@link Alerts#draft}), or
+ * the case gives the alert of a stateful detection as a stub; then {@link TuningSet#judge} decides it, as the tuning
+ * step in front of the alerts topic does, with the whole tuning of the run (all files together: an alert another
+ * exception or a disabling override removes does not go out either).
  *
- * <p>{@code excepted: true} passes when the case's own exception applies to the alert and the alert is not written;
- * {@code excepted: false} passes when the alert is written (maybe at another severity). A failure says why: the rule
- * raises no alert for the record, the exception does not cover the rule, it had expired at the alert's event time,
- * which of its matchers do not hold, or which other entry removes the alert.
+ * <p>An exception's {@code excepted: true} passes when the case's own exception applies to the alert and the alert
+ * is not written; {@code excepted: false} passes when the alert is written (maybe at another severity). A failure
+ * says why: the rule raises no alert for the record, the exception does not cover the rule, it had expired at the
+ * alert's event time, which of its matchers do not hold, or which other entry removes the alert. An override's
+ * {@code written: false} passes when the alert is not written because a rule is disabled; {@code severity: X} when
+ * it is written with severity X.
  */
-public final class ExceptionTests {
+public final class TuningTests {
 
     private static final CloudTrailParser RECORDS = new CloudTrailParser();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,9 +41,11 @@ public final class ExceptionTests {
     /**
      * One case's outcome.
      *
+     * @param entry   {@code exception ID} or {@code override ID}
+     * @param source  the file of the entry
      * @param failure what is wrong, or empty when the case passed
      */
-    public record Outcome(ExceptionEntry exception, ExceptionCase test, Optional<String> failure) {
+    public record Outcome(String entry, String source, TuningCase test, Optional<String> failure) {
         public boolean passed() {
             return failure.isEmpty();
         }
@@ -58,37 +62,104 @@ public final class ExceptionTests {
      * @param stateful  the ids of detections no single record alerts on (bursts, first use, Sigma correlations)
      * @param now       the time of a stub without {@code at:}
      */
-    public ExceptionTests(TuningSet tuning, Map<String, Rule> watchList, Set<String> stateful, Instant now) {
+    public TuningTests(TuningSet tuning, Map<String, Rule> watchList, Set<String> stateful, Instant now) {
         this.tuning = tuning;
         this.watchList = Map.copyOf(watchList);
         this.stateful = Set.copyOf(stateful);
         this.now = now;
     }
 
-    /** Every case of every exception, by exception id. */
+    /** Every case of every exception, by exception id, then of every override, by override id. */
     public List<Outcome> run() {
         List<Outcome> out = new ArrayList<>();
         for (ExceptionEntry exception : tuning.exceptions()) {
-            for (ExceptionCase test : exception.tests()) {
-                out.add(new Outcome(exception, test, check(exception, test)));
+            for (TuningCase test : exception.tests()) {
+                out.add(new Outcome("exception " + exception.id(), exception.source(), test,
+                        check(exception, test)));
+            }
+        }
+        for (OverrideEntry override : tuning.overrides()) {
+            for (TuningCase test : override.tests()) {
+                out.add(new Outcome("override " + override.id(), override.source(), test, check(override, test)));
             }
         }
         return out;
     }
 
-    private Optional<String> check(ExceptionEntry exception, ExceptionCase test) {
+    private Optional<String> check(OverrideEntry override, TuningCase test) {
         String prefix = "test '" + test.name() + "': ";
         Alert alert;
         try {
-            alert = alert(exception, test);
+            alert = alert(override.source(), test);
         } catch (CaseProblem e) {
             return Optional.of(prefix + e.getMessage());
         }
         AlertSubject subject = new AlertSubject(alert, account -> test.ou());
         Verdict verdict = tuning.judge(subject);
-        String what = "rule " + test.rule() + "'s alert (principal " + alert.principal() + ", account "
+        TuningCase.Written expect = (TuningCase.Written) test.expect();
+        String what = describe(test, alert, subject);
+        if (!expect.written()) {
+            if (verdict instanceof Verdict.Disabled) {
+                return Optional.empty();
+            }
+            return Optional.of(prefix + "expected " + what + " not to be written (rule disabled), but "
+                    + outcome(verdict, alert) + inScope(override, subject));
+        }
+        if (!(verdict instanceof Verdict.Keep keep)) {
+            return Optional.of(prefix + "expected " + what + " to be written, but " + outcome(verdict, alert));
+        }
+        if (expect.severity() != null && keep.alert().severity() != expect.severity()) {
+            return Optional.of(prefix + "expected " + what + " to be written at " + expect.severity() + ", but "
+                    + outcome(verdict, alert) + inScope(override, subject));
+        }
+        return Optional.empty();
+    }
+
+    /** What the tuning does with the alert, in words. */
+    private static String outcome(Verdict verdict, Alert alert) {
+        if (verdict instanceof Verdict.Disabled disabled) {
+            return "override " + disabled.override().id() + " (" + disabled.override().source() + ") disables rule "
+                    + alert.ruleId() + " (" + disabled.override().scope() + ")";
+        }
+        if (verdict instanceof Verdict.Excepted excepted) {
+            return "exception " + excepted.exception().id() + " (" + excepted.exception().source() + ") excepts it";
+        }
+        Verdict.Keep keep = (Verdict.Keep) verdict;
+        return "it is written at " + keep.alert().severity() + (keep.severityBy() == null ? " (the rule's own)"
+                : " (set by override " + keep.severityBy().id() + ")");
+    }
+
+    private static String inScope(OverrideEntry override, AlertSubject subject) {
+        if (override.specificityFor(subject) != OverrideEntry.NOT_IN_SCOPE) {
+            return "";
+        }
+        if (!override.rule().equals(subject.alert().ruleId())) {
+            return "; this override is for rule " + override.rule();
+        }
+        if (override.expires() != null && subject.time() != null && !subject.time().isBefore(override.expires())) {
+            return "; this override expired at " + override.expires();
+        }
+        return "; this override is for " + override.scope() + ", not account " + subject.alert().accountId()
+                + (subject.ou() == null ? " (no OU: a case gives it with 'ou:')" : " in OU " + subject.ou());
+    }
+
+    private static String describe(TuningCase test, Alert alert, AlertSubject subject) {
+        return "rule " + test.rule() + "'s alert (principal " + alert.principal() + ", account "
                 + alert.accountId() + ", at " + subject.time() + ")";
-        if (test.excepted()) {
+    }
+
+    private Optional<String> check(ExceptionEntry exception, TuningCase test) {
+        String prefix = "test '" + test.name() + "': ";
+        Alert alert;
+        try {
+            alert = alert(exception.source(), test);
+        } catch (CaseProblem e) {
+            return Optional.of(prefix + e.getMessage());
+        }
+        AlertSubject subject = new AlertSubject(alert, account -> test.ou());
+        Verdict verdict = tuning.judge(subject);
+        String what = describe(test, alert, subject);
+        if (test.expectsExcepted()) {
             if (!exception.appliesTo(subject)) {
                 return Optional.of(prefix + "expected " + what + " to be excepted, but this exception does not apply: "
                         + whyNot(exception, subject) + verdictNote(verdict));
@@ -133,7 +204,7 @@ public final class ExceptionTests {
     }
 
     /** The alert the case's rule raises: from its record by a watch-list rule, or the stub's fields. */
-    private Alert alert(ExceptionEntry exception, ExceptionCase test) {
+    private Alert alert(String source, TuningCase test) {
         Rule rule = watchList.get(test.rule());
         if (rule == null && !stateful.contains(test.rule())) {
             throw new CaseProblem("unknown rule id '" + test.rule() + "' (see docs/detections/ for the ids, or give"
@@ -146,7 +217,7 @@ public final class ExceptionTests {
             throw new CaseProblem(test.rule() + " is a stateful detection: no single record raises its alert;"
                     + " give the alert's fields with 'alert:' (principal, account, sourceIp, userAgent, eventName)");
         }
-        CloudTrailEvent event = test.event() != null ? test.event() : eventFile(exception, test);
+        CloudTrailEvent event = test.event() != null ? test.event() : eventFile(source, test);
         if (!rule.matches(event)) {
             throw new CaseProblem("rule " + rule.id() + " raises no alert for this record (its condition does not"
                     + " match it), so the case shows nothing about the exception");
@@ -162,8 +233,8 @@ public final class ExceptionTests {
                 .build();
     }
 
-    private Alert stubAlert(ExceptionCase test) {
-        ExceptionCase.AlertStub stub = test.alert();
+    private Alert stubAlert(TuningCase test) {
+        TuningCase.AlertStub stub = test.alert();
         Instant time = test.at() != null ? test.at() : now;
         return Alert.builder().schemaVersion(Alert.SCHEMA_VERSION).ruleId(test.rule()).title(test.rule())
                 .description(test.name()).severity(stub.severity() == null ? Severity.MEDIUM : stub.severity())
@@ -177,8 +248,8 @@ public final class ExceptionTests {
      * The record in {@code eventFile}, relative to the tuning file: one CloudTrail record, or a CloudTrail log file
      * ({@code {"Records": [...]}}) holding exactly one.
      */
-    private static CloudTrailEvent eventFile(ExceptionEntry exception, ExceptionCase test) {
-        Path base = Path.of(exception.source()).toAbsolutePath().getParent();
+    private static CloudTrailEvent eventFile(String source, TuningCase test) {
+        Path base = Path.of(source).toAbsolutePath().getParent();
         Path file = base == null ? Path.of(test.eventFile()) : base.resolve(test.eventFile());
         if (!Files.isRegularFile(file)) {
             throw new CaseProblem("eventFile " + file + ": no such file (paths are relative to the tuning file)");
