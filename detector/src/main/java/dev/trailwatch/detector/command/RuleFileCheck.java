@@ -99,9 +99,10 @@ final class RuleFileCheck {
     static Checks checkAll(List<Path> paths, Target target) {
         List<RuleFile> files = read(paths);
         List<RuleFile> tuningFiles = files.stream().filter(RuleFile::tuning).toList();
-        List<Checked> rules = check(files, target);
+        RulePack bundled = RulePack.load(null);
+        List<Checked> rules = check(files, target, bundled);
         Map<String, Rule> watchList = new HashMap<>();
-        RulePack.load(null).rules().forEach(rule -> watchList.put(rule.id(), rule));
+        bundled.rules().forEach(rule -> watchList.put(rule.id(), rule));
         rules.forEach(file -> file.rules().forEach(rule -> watchList.put(rule.id(), rule)));
         Set<String> stateful = new TreeSet<>(KnownRules.STATEFUL);
         List<SigmaRules.Input> sigma = files.stream().filter(RuleFile::sigma)
@@ -153,9 +154,13 @@ final class RuleFileCheck {
 
     /** Checks every rule file (tuning files are left out), and the ids across them and against the built-in rules. */
     static List<Checked> check(List<RuleFile> all, Target target) {
+        return check(all, target, RulePack.load(null));
+    }
+
+    private static List<Checked> check(List<RuleFile> all, Target target, RulePack bundled) {
         List<RuleFile> files = all.stream().filter(file -> !file.tuning()).toList();
         Map<String, String> builtIn = new HashMap<>();
-        RulePack.load(null).rules().forEach(rule -> builtIn.put(rule.id(), rule.source()));
+        bundled.rules().forEach(rule -> builtIn.put(rule.id(), rule.source()));
         Map<RuleFile, Checked> out = new LinkedHashMap<>();
         List<RuleFile> sigma = files.stream().filter(RuleFile::sigma).toList();
         for (RuleFile file : files) {

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * Reads tuning files: YAML ({@code .yml}, {@code .yaml}) or JSON ({@code .json}, or any text starting with
  * <code>{</code>), with a list of {@code exceptions} and a list of {@code overrides} (docs/tuning.md). Every problem
  * in a file is reported, not only the first, each naming the file, the entry ({@code exceptions[2] (id
- * terraform-deploy)}) and what is wrong.
+ * terraform-deploy)}) and what is wrong. An entry's inline test cases ({@code tests:}, {@link TuningCase}) are read and
+ * checked for shape here (a case's record must be a CloudTrail record); {@code trailwatch rules test} runs them
+ * ({@link TuningTests}), the detector does not.
  *
  * <p>Rule ids are checked for shape here and against the detector's rules by {@link TuningSet#unknownRules}: the
  * parser does not know which rules exist (a rules topic may add some).
