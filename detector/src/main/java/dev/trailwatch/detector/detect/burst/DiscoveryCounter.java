@@ -7,7 +7,6 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -152,10 +151,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         DiscoveryState state = loaded;
         Optional<DiscoveryState.Fired> fired = state.fired(start);
         if (fired.isEmpty()) {
-            Alert alert = BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding.get(), Anchor.of(event),
-                    pair.eventIds(), pair.calls().size(), pair.first(), pair.last());
-            emit(alert, event.eventTime());
-            state = state.withFired(new DiscoveryState.Fired(start, alert, pair.digest(), 0));
+            Anchor anchor = Anchor.of(event);
+            emit(alert(entity, start, finding.get(), anchor, pair), event.eventTime());
+            state = state.withFired(new DiscoveryState.Fired(start, anchor, pair.digest(), 0));
         } else if (fired.get().reported() != pair.digest()) {
             folded(ruleId);
             state = state.withFired(fired.get().pendingFrom(wallClock()));
@@ -246,7 +244,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         for (DiscoveryState.Fired fired : state.fired()) {
             if (ReportBound.due(fired.pendingSince(), now, bound)) {
                 CallPair pair = pair(key, fired.start());
-                update(fired, pair);
+                update(key, fired, pair);
                 reported = reported.withFired(fired.reportedAs(pair.digest()));
                 pending.remove(key + '|' + fired.start());
             }
@@ -259,15 +257,22 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         pending.remove(key + '|' + fired.start());
         CallPair pair = pair(key, fired.start());
         if (pair.digest() != fired.reported()) {
-            update(fired, pair);
+            update(key, fired, pair);
         }
     }
 
     /** The pair's alert again (same id), with every call the pair holds now, at the severity they make. */
-    private void update(DiscoveryState.Fired fired, CallPair pair) {
-        wording.apply(pair).ifPresent(finding -> emit(BurstAlerts.followUp(fired.alert(), finding,
-                pair.eventIds(), pair.calls().size(), pair.last()).toBuilder().severity(finding.severity())
-                .firstEventTime(Instant.ofEpochMilli(pair.first())).build(), pair.last()));
+    private void update(String entity, DiscoveryState.Fired fired, CallPair pair) {
+        Anchor anchor = fired.anchor() != null ? fired.anchor()
+                : new Anchor(entity.substring(0, entity.indexOf('|')), null, pair.principal(), null, null, null, null);
+        wording.apply(pair).ifPresent(finding -> emit(alert(entity, fired.start(), finding, anchor, pair),
+                pair.last()));
+    }
+
+    /** The alert on a pair, first or update: its id is the rule, the principal and the pair's aligned start. */
+    private Alert alert(String entity, long start, Alerts.Finding finding, Anchor anchor, CallPair pair) {
+        return BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding, anchor, pair.eventIds(),
+                pair.calls().size(), pair.first(), pair.last());
     }
 
     /** One principal's buckets as the store holds them, for every bucket start from {@link #from} on. */

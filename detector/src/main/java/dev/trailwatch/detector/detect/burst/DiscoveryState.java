@@ -2,7 +2,6 @@ package dev.trailwatch.detector.detect.burst;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.trailwatch.detector.model.Alert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,20 +20,23 @@ record DiscoveryState(List<Fired> fired, long dueAt) implements WindowState<Disc
     static final DiscoveryState EMPTY = new DiscoveryState(List.of(), Long.MIN_VALUE);
 
     /**
-     * A pair of buckets whose alert went out.
+     * A pair of buckets whose alert went out. Its updates are rebuilt from the pair's calls and the anchor (the
+     * context of the event that raised it), so the alert itself is not kept: state is read and written for every call
+     * an alerted principal adds.
      *
+     * @param anchor       where, who, from where: the fields the first alert took from its event
      * @param reported     {@link CallPair#digest()} of what the alert (or its last update) said
      * @param pendingSince wall-clock millis since which calls wait unreported, 0 when none do ({@code ReportBound})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Fired(long start, Alert alert, long reported, long pendingSince) {
+    record Fired(long start, Anchor anchor, long reported, long pendingSince) {
 
         Fired reportedAs(long digest) {
-            return new Fired(start, alert, digest, 0);
+            return new Fired(start, anchor, digest, 0);
         }
 
         Fired pendingFrom(long wallClock) {
-            return pendingSince > 0 ? this : new Fired(start, alert, reported, wallClock);
+            return pendingSince > 0 ? this : new Fired(start, anchor, reported, wallClock);
         }
     }
 
