@@ -93,7 +93,8 @@ record CallBucket(List<Call> calls) {
                 return new CallBucket(sorted(all));
             }
         }
-        Call added = new Call(source, name, probe, event.eventTime(), event.eventId());
+        // API names repeat across principals and buckets: one copy of each, not one per principal held in memory
+        Call added = new Call(source.intern(), name.intern(), probe, event.eventTime(), event.eventId());
         if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(added, calls.get(calls.size() - 1)) > 0) {
             return this;
         }
@@ -142,8 +143,8 @@ record CallBucket(List<Call> calls) {
         int n = in.getShort();
         List<Call> calls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String source = string(in);
-            String name = string(in);
+            String source = string(in).intern();
+            String name = string(in).intern();
             String eventId = string(in);
             boolean denied = in.get() == DENIED;
             calls.add(new Call(source, name, denied, in.getLong(), eventId));
