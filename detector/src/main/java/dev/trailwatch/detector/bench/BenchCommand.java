@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration ALERT_WAIT = Duration.ofSeconds(30);
     private static final String INPUT = "bench.events";
+    /** Settings each round sets itself (its own topics, group and state); --detector-config may not change them. */
+    private static final Set<String> BENCH_OWNED = Set.of("application.id", "topic.events",
+            "topic.alerts", "topic.dlq", "topic.accounts", DetectorConfig.KAFKA_PREFIX + "bootstrap.servers",
+            DetectorConfig.KAFKA_PREFIX + "state.dir");
 
     @Spec
     CommandSpec spec;
@@ -97,6 +103,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    /**
+     * Detector settings for the measured app (and the baseline, which reads its Kafka settings from the same config),
+     * e.g. {@code --detector-config geoip.country-db=/path/db.mmdb}. The bench's children ignore the environment, so
+     * this is the one way to measure a non-default configuration.
+     */
+    @Option(names = "--detector-config", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A detector setting for this run (repeatable), as in the --config file: e.g. "
+                    + "geoip.country-db=FILE, burst.discovery.enabled=false. The bench's own topics, application id, "
+                    + "bootstrap servers and state directory cannot be set.")
+    Map<String, String> detectorSettings = new LinkedHashMap<>();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
     Path out;
 
@@ -106,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BenchReport report = new BenchReport(events, accounts, principalsPerAccount() * (long) accounts, partitions,
                 warmup, detectorJvm, rounds);
+        report.detectorSettings(detectorSettings);
         Path work = Files.createTempDirectory("trailwatch-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
              KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -117,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
             progress(err, "ceiling %,d ev/s", report.ceiling());
             List<String> jvm = Arrays.asList(detectorJvm.trim().split("\\s+"));
             for (int round = 1; round <= rounds; round++) {
-                DetectorConfig config = detectorConfig(bootstrap, work, round);
+                DetectorConfig config = detectorConfig(bootstrap, work, round, detectorSettings);
                 kafka.createTopics(TopicSetup.required(config, partitions, (short) 1));
                 Throughput.Rate baseline = BaselineStage.run(config, bootstrap, jvm, work.resolve("baseline-" + round),
                         events, warmup, STAGE_TIMEOUT);
@@ -195,6 +213,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (principals != null && principals < accounts) {
             throw new IllegalArgumentException("--principals must be at least --accounts (one per account)");
         }
+        for (String key : detectorSettings.keySet()) {
+            if (BENCH_OWNED.contains(key)) {
+                throw new IllegalArgumentException("--detector-config " + key + ": the bench sets it for each run");
+            }
+        }
+        // unknown keys and bad values fail here, before minutes of pre-loading
+        DetectorConfig.defaults().with(detectorSettings);
     }
 
     private int principalsPerAccount() {
@@ -220,9 +245,13 @@ public final class BenchCommand implements Callable<Integer> {
         return attacks;
     }
 
-    /** Round {@code round}'s detector (and baseline) config: the shared input, its own outputs, group and state. */
-    private static DetectorConfig detectorConfig(String bootstrap, Path work, int round) throws IOException {
-        return DetectorConfig.defaults().with(Map.of(
+    /**
+     * Round {@code round}'s detector (and baseline) config: the user's {@code --detector-config} settings, then the
+     * shared input, its own outputs, group and state.
+     */
+    static DetectorConfig detectorConfig(String bootstrap, Path work, int round, Map<String, String> settings)
+            throws IOException {
+        return DetectorConfig.defaults().with(settings).with(Map.of(
                 "application.id", "trailwatch-bench-" + Long.toHexString(System.nanoTime()) + "-r" + round,
                 "topic.events", INPUT,
                 "topic.alerts", "bench.alerts.r" + round,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -39,6 +40,11 @@ final class BenchReport {
         result.put("rounds", rounds);
         result.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version")));
+    }
+
+    /** The {@code --detector-config} settings the run used (none: the detector's defaults). */
+    void detectorSettings(Map<String, String> settings) {
+        result.put("detector_config", new TreeMap<>(settings));
     }
 
     void preload(long avgBytes, long eventsPerSecond, int attacks) {

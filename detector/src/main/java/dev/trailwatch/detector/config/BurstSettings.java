@@ -63,10 +63,12 @@ public final class BurstSettings {
             "Event-time span in which burst.harvest.resources distinct reads must fall.").positive();
 
     public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
-            "Run discovery-burst. Off by default because of its cost: it keeps per-principal state for most read"
-                    + " calls, which took the bench detector from ~100,000 to ~15,000 events/s with 5,000 active"
-                    + " principals (see docs/performance.md). Turn it on where principals are few or on an instance"
-                    + " sized for it.");
+            "Run discovery-burst. Off by default because of its cost where many principals each call many different"
+                    + " read APIs: every call new in a principal's 5-minute bucket is a store write (a repeat costs"
+                    + " none), and on trailwatch bench traffic (5,000 principals calling APIs at random) it more than"
+                    + " doubles the stream thread's work per event (see docs/performance.md). Turn it on where"
+                    + " principals mostly repeat their own calls, after checking trailwatch bench --detector-config"
+                    + " burst.discovery.enabled=true or your lag metrics.");
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
             "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
                     + " within burst.discovery.window, across at least burst.discovery.services services, to make one"

@@ -110,6 +110,15 @@ public record CloudTrailEvent(
         return record().path("requestParameters");
     }
 
+    /**
+     * Only the named members of {@code requestParameters}, read without building the record's tree when it has not
+     * been built ({@link EventJson#requestMembers}): {@code requestParameters(SECRET_ID).path("secretId")} equals
+     * {@code requestParameters().path("secretId")}. For detections that read a field or two of their candidate calls.
+     */
+    public JsonNode requestParameters(Set<String> names) {
+        return json.requestMembers(names);
+    }
+
     public JsonNode responseElements() {
         return record().path("responseElements");
     }

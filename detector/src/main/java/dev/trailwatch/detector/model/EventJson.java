@@ -2,12 +2,18 @@ package dev.trailwatch.detector.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * A CloudTrail record's whole JSON: its source bytes, parsed into a tree only when something asks for a field the
@@ -82,6 +88,54 @@ public final class EventJson {
             tree = parsed;
         }
         return parsed;
+    }
+
+    /**
+     * The named members of the record's top-level {@code requestParameters} object, each as
+     * {@code tree().path("requestParameters").path(name)} gives it; other members are absent. While the tree has not
+     * been built, one streaming pass over the bytes reads them, stepping over everything else: a detection that needs
+     * two or three request fields of a few candidate calls does not pay for the whole tree. A member given twice reads
+     * as the later, as in the tree.
+     */
+    public JsonNode requestMembers(Set<String> names) {
+        JsonNode whole = tree;
+        if (whole != null || source == null) {
+            return tree().path("requestParameters");
+        }
+        try (JsonParser parser = MAPPER.getFactory().createParser(source)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return MissingNode.getInstance();
+            }
+            JsonNode request = MissingNode.getInstance();
+            String field;
+            while ((field = parser.nextFieldName()) != null) {
+                JsonToken value = parser.nextToken();
+                if ("requestParameters".equals(field)) {
+                    request = value == JsonToken.START_OBJECT ? members(parser, names) : MAPPER.readTree(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return request == null ? MissingNode.getInstance() : request;
+        } catch (IOException e) {
+            throw new UncheckedIOException("event JSON was checked when read, yet does not parse", e);
+        }
+    }
+
+    /** Reads the object the parser is at (START_OBJECT read) through its end, keeping the named members. */
+    private static ObjectNode members(JsonParser parser, Set<String> names) throws IOException {
+        ObjectNode kept = MAPPER.createObjectNode();
+        String member;
+        while ((member = parser.nextFieldName()) != null) {
+            parser.nextToken();
+            if (names.contains(member)) {
+                JsonNode node = MAPPER.readTree(parser);
+                kept.set(member, node == null ? NullNode.getInstance() : node);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return kept;
     }
 
     /** True once the tree has been built (tests and benchmarks use it to see which events needed one). */

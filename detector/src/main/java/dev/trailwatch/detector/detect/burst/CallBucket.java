@@ -1,53 +1,161 @@
 package dev.trailwatch.detector.detect.burst;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The distinct calls ({@code eventSource:eventName}) one principal made within one aligned time bucket, each listed
- * once whatever the order of arrival; the first occurrence's event id is kept for the alert.
+ * The distinct calls ({@code eventSource} + {@code eventName}) one principal made within one aligned time bucket, each
+ * once, with its earliest occurrence by (event time, event id) and whether IAM refused it at least once. What it holds
+ * is a function of the events, never of their order: a repeat changes it only when it is earlier than the occurrence
+ * kept, or the call's first denial; and when more than {@link #MAX_CALLS} distinct calls come, the ones kept are those
+ * that occurred first.
  *
- * @param start    bucket start, epoch millis, a multiple of the bucket length
- * @param calls    distinct calls, at most {@link #MAX_CALLS}
- * @param denied   the calls among them that IAM refused at least once
- * @param eventIds one event id per call, in the order of {@code calls}
- * @param first    earliest event time of a listed call
- * @param last     latest event time of a listed call
+ * <p>Stored in a window store (the bucket start is the window's), in a compact binary form ({@link #SERDE}): it is
+ * written for every new call a principal makes, which on busy accounts is a large share of all events.
+ *
+ * @param calls sorted by occurrence (time, event id)
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-record CallBucket(long start, List<String> calls, List<String> denied, List<String> eventIds, long first, long last) {
+record CallBucket(List<Call> calls) {
 
-    /** Enumeration tools make hundreds of distinct calls; the evidence lists this many per bucket. */
+    /** Enumeration tools make hundreds of distinct calls; the bucket keeps this many, the earliest. */
     static final int MAX_CALLS = 200;
+
+    static final CallBucket EMPTY = new CallBucket(List.of());
+
+    static final Serde<CallBucket> SERDE = Serdes.serdeFrom((topic, bucket) -> bucket == null ? null : bucket.bytes(),
+            (topic, bytes) -> bytes == null ? null : read(bytes));
+
+    private static final byte DENIED = 1;
+    private static final int VERSION = 1;
+
+    /**
+     * One distinct call and its earliest occurrence.
+     *
+     * @param denied whether any occurrence was refused to a program ({@link DiscoveryBurstDetector#isProbe})
+     */
+    record Call(String source, String name, boolean denied, long time, String eventId) {
+
+        static final Comparator<Call> OCCURRENCE = Comparator.comparingLong(Call::time).thenComparing(Call::eventId);
+
+        boolean is(String callSource, String callName) {
+            return name.equals(callName) && source.equals(callSource);
+        }
+
+        /** {@code eventSource:eventName}, as the alert lists it. */
+        String label() {
+            return source + ':' + name;
+        }
+    }
 
     CallBucket {
         calls = List.copyOf(calls);
-        denied = List.copyOf(denied);
-        eventIds = List.copyOf(eventIds);
     }
 
-    static CallBucket empty(long start) {
-        return new CallBucket(start, List.of(), List.of(), List.of(), Long.MAX_VALUE, Long.MIN_VALUE);
+    int size() {
+        return calls.size();
     }
 
-    /** This bucket with the call in it (and in {@code denied} when refused); itself when nothing changes. */
-    CallBucket with(String call, boolean refused, String eventId, long time) {
-        boolean known = calls.contains(call);
-        boolean newlyDenied = refused && !denied.contains(call);
-        if ((known || calls.size() >= MAX_CALLS) && !newlyDenied) {
+    boolean isEmpty() {
+        return calls.isEmpty();
+    }
+
+    boolean contains(Call call) {
+        for (Call c : calls) {
+            if (c.is(call.source(), call.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This bucket with the event's call in it; itself (the same instance) when that changes nothing. */
+    CallBucket with(CloudTrailEvent event, boolean probe) {
+        String source = event.eventSource();
+        String name = event.eventName();
+        for (int i = 0; i < calls.size(); i++) {
+            Call known = calls.get(i);
+            if (known.is(source, name)) {
+                boolean earlier = event.eventTime() < known.time()
+                        || event.eventTime() == known.time() && event.eventId().compareTo(known.eventId()) < 0;
+                if (!earlier && (known.denied() || !probe)) {
+                    return this;
+                }
+                List<Call> all = new ArrayList<>(calls);
+                all.set(i, earlier ? new Call(source, name, known.denied() || probe, event.eventTime(), event.eventId())
+                        : new Call(source, name, true, known.time(), known.eventId()));
+                return new CallBucket(sorted(all));
+            }
+        }
+        // API names repeat across principals and buckets: one copy of each, not one per principal held in memory
+        Call added = new Call(source.intern(), name.intern(), probe, event.eventTime(), event.eventId());
+        if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(added, calls.get(calls.size() - 1)) > 0) {
             return this;
         }
-        List<String> allCalls = new ArrayList<>(calls);
-        List<String> ids = new ArrayList<>(eventIds);
-        if (!known && calls.size() < MAX_CALLS) {
-            allCalls.add(call);
-            ids.add(eventId);
+        List<Call> all = new ArrayList<>(calls.size() + 1);
+        all.addAll(calls);
+        all.add(added);
+        all = sorted(all);
+        return new CallBucket(all.size() > MAX_CALLS ? all.subList(0, MAX_CALLS) : all);
+    }
+
+    private static List<Call> sorted(List<Call> all) {
+        all.sort(Call.OCCURRENCE);
+        return all;
+    }
+
+    byte[] bytes() {
+        List<byte[]> strings = new ArrayList<>(calls.size() * 3);
+        int size = 2 + 2;
+        for (Call c : calls) {
+            for (String s : new String[] {c.source(), c.name(), c.eventId()}) {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                strings.add(utf8);
+                size += 4 + utf8.length;
+            }
+            size += 1 + 8;
         }
-        List<String> allDenied = new ArrayList<>(denied);
-        if (newlyDenied) {
-            allDenied.add(call);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.putShort((short) VERSION).putShort((short) calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            for (int s = 0; s < 3; s++) {
+                byte[] utf8 = strings.get(3 * i + s);
+                out.putInt(utf8.length).put(utf8);
+            }
+            out.put(c.denied() ? DENIED : 0).putLong(c.time());
         }
-        return new CallBucket(start, allCalls, allDenied, ids, Math.min(first, time), Math.max(last, time));
+        return out.array();
+    }
+
+    static CallBucket read(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int version = in.getShort();
+        if (version != VERSION) {
+            throw new SerializationException("discovery call bucket of unknown version " + version);
+        }
+        int n = in.getShort();
+        List<Call> calls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String source = string(in).intern();
+            String name = string(in).intern();
+            String eventId = string(in);
+            boolean denied = in.get() == DENIED;
+            calls.add(new Call(source, name, denied, in.getLong(), eventId));
+        }
+        return new CallBucket(calls);
+    }
+
+    private static String string(ByteBuffer in) {
+        int length = in.getInt();
+        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
     }
 }

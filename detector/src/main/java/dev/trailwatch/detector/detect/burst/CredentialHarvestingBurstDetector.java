@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
@@ -54,36 +55,39 @@ public final class CredentialHarvestingBurstDetector {
         Duration window = config.get(BurstSettings.HARVEST_WINDOW);
         this.kit = kit;
         this.spec = new BurstSpec(ID, "by-principal", window, config.get(BurstSettings.GRACE), resources, resources,
-                e -> e.recipientAccountId() + '|' + e.principal(), CredentialHarvestingBurstDetector::resource,
+                e -> e.recipientAccountId() + '|' + e.principal(), CredentialHarvestingBurstDetector::lastResource,
                 tally -> finding(tally, resources, window));
     }
 
-    /** A read of a stored credential: its kind and name ({@code secret:prod/db}), or null for any other call. */
+    /** The request fields {@link #resource} reads: the only ones taken from the record, without its whole tree. */
+    private static final Set<String> REQUEST_FIELDS = Set.of("secretId", "withDecryption", "names", "name",
+            "attribute", "instanceId");
+
+    /**
+     * A read of a stored credential: its kind and name ({@code secret:prod/db}), or null for any other call. The
+     * typed fields decide first; only a candidate call's request is read, and only the few fields named above
+     * ({@link CloudTrailEvent#requestParameters(Set)}: a streaming pass, not the record's tree).
+     */
     static String resource(CloudTrailEvent event) {
-        if (event.isAwsServiceCall() || event.principal() == null) {
+        if (!isCandidate(event) || event.isAwsServiceCall() || event.principal() == null) {
             return null;
         }
         String name = event.eventName();
-        String source = event.eventSource();
-        if ("secretsmanager.amazonaws.com".equals(source) && "GetSecretValue".equals(name)) {
-            return named("secret:", event.requestParameters().path("secretId"), event);
-        }
-        if ("ssm.amazonaws.com".equals(source) && ("GetParameter".equals(name) || "GetParameters".equals(name))) {
-            JsonNode request = event.requestParameters();
-            if (!request.path("withDecryption").asBoolean(false) && !event.isDenied()) {
-                return null;
+        JsonNode request = event.requestParameters(REQUEST_FIELDS);
+        return switch (name) {
+            case "GetSecretValue" -> named("secret:", request.path("secretId"), event);
+            case "GetParameter", "GetParameters" -> {
+                if (!request.path("withDecryption").asBoolean(false) && !event.isDenied()) {
+                    yield null;
+                }
+                JsonNode names = request.path("names");
+                yield named("parameter:", names.isArray() ? names.path(0) : request.path("name"), event);
             }
-            JsonNode names = request.path("names");
-            return named("parameter:", names.isArray() ? names.path(0) : request.path("name"), event);
-        }
-        if ("ec2.amazonaws.com".equals(source) && "DescribeInstanceAttribute".equals(name)
-                && "userData".equals(event.requestParameters().path("attribute").asText())) {
-            return named("userData:", event.requestParameters().path("instanceId"), event);
-        }
-        if ("ec2.amazonaws.com".equals(source) && "GetPasswordData".equals(name)) {
-            return named("passwordData:", event.requestParameters().path("instanceId"), event);
-        }
-        return null;
+            case "DescribeInstanceAttribute" -> "userData".equals(request.path("attribute").asText())
+                    ? named("userData:", request.path("instanceId"), event) : null;
+            case "GetPasswordData" -> named("passwordData:", request.path("instanceId"), event);
+            default -> null;
+        };
     }
 
     /** The resource's name; a call whose request CloudTrail left out is counted as its own resource. */
@@ -92,16 +96,41 @@ public final class CredentialHarvestingBurstDetector {
                 + ")");
     }
 
-    private static boolean isCandidate(CloudTrailEvent event) {
+    /**
+     * The filter's answer for the event the counter sees next, on the same stream thread: the counter's token needs
+     * the same request fields, and reading them is the costly part.
+     */
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
+    private static String filtered(CloudTrailEvent event) {
+        String found = resource(event);
+        Object[] last = LAST.get();
+        last[0] = event;
+        last[1] = found;
+        return found;
+    }
+
+    private static String lastResource(CloudTrailEvent event) {
+        Object[] last = LAST.get();
+        return last[0] == event ? (String) last[1] : resource(event);
+    }
+
+    /** The calls that can read a stored credential, by their typed fields alone. */
+    static boolean isCandidate(CloudTrailEvent event) {
         String name = event.eventName();
-        return "GetSecretValue".equals(name) || "GetParameter".equals(name) || "GetParameters".equals(name)
-                || "DescribeInstanceAttribute".equals(name) || "GetPasswordData".equals(name);
+        String source = event.eventSource();
+        return switch (name) {
+            case "GetSecretValue" -> "secretsmanager.amazonaws.com".equals(source);
+            case "GetParameter", "GetParameters" -> "ssm.amazonaws.com".equals(source);
+            case "DescribeInstanceAttribute", "GetPasswordData" -> "ec2.amazonaws.com".equals(source);
+            default -> false;
+        };
     }
 
     Detections detect(KStream<String, CloudTrailEvent> events) {
         // Per account and principal needs no repartition: the input is keyed by account. The event name is a typed
         // field, so the request is read only for the few candidate calls.
-        KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> isCandidate(e) && resource(e) != null,
+        KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> filtered(e) != null,
                 Named.as(spec.name() + "-filter"));
         return Bursts.count(reads, spec, kit);
     }

@@ -10,6 +10,7 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class DiscoveryBurstDetector {
     /** A read call a principal made itself, outside the console: List*, Describe*, Get*. Typed fields only. */
     static boolean isDiscoveryCall(CloudTrailEvent event) {
         String name = event.eventName();
-        if (name == null || event.eventSource() == null
+        if (name == null || event.eventSource() == null || event.userIdentity().arn() == null
                 || !(name.startsWith("List") || name.startsWith("Describe") || name.startsWith("Get"))) {
             return false;
         }
@@ -86,8 +87,7 @@ public final class DiscoveryBurstDetector {
                 || agent.contains("console.amazonaws.com"))) {
             return false;
         }
-        return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy())
-                && event.userIdentity().arn() != null;
+        return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy());
     }
 
     /**
@@ -107,6 +107,11 @@ public final class DiscoveryBurstDetector {
         KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> isDiscoveryCall(e),
                 Named.as(name + "-filter"));
         return Bursts.split(reads.process(new Supplier(name), Named.as(name)), name);
+    }
+
+    /** Half the window: a burst within half a window always falls into one pair of adjacent buckets. */
+    private long bucket() {
+        return Math.max(1, window.toMillis() / 2);
     }
 
     private Optional<Alerts.Finding> finding(CallPair pair) {
@@ -147,13 +152,15 @@ public final class DiscoveryBurstDetector {
 
         @Override
         public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
-            return new DiscoveryCounter(name, ID, window.toMillis() / 2, grace.toMillis(),
+            return new DiscoveryCounter(name, ID, bucket(), grace.toMillis(), calls,
                     e -> e.recipientAccountId() + '|' + e.principal(), DiscoveryBurstDetector.this::finding, kit);
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(name).builders(DiscoveryState.class);
+            Set<StoreBuilder<?>> stores = new HashSet<>(BurstStores.named(name).builders(DiscoveryState.class));
+            stores.add(DiscoveryCounter.callsStoreBuilder(name, bucket(), grace.toMillis()));
+            return stores;
         }
     }
 }

@@ -7,150 +7,205 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Counts each principal's distinct read calls in aligned event-time buckets and alerts once per pair of adjacent
- * buckets that holds enough distinct calls across enough services.
+ * Counts each principal's distinct read calls in epoch-aligned event-time buckets ({@link AlertIds#windowStart}) and
+ * alerts once per pair of adjacent buckets that holds enough distinct calls across enough services.
  *
- * <p>Order of arrival does not matter: a bucket is a set of calls, a pair qualifies or not by its sets, and its
- * alert id is rule + principal + pair start. The alert goes out when the pair first qualifies; when the pair closes
- * (stream time past its end plus grace) an update with the same id lists everything the pair collected, if it grew.
+ * <p>Alerts are a function of the input. A bucket is a set of calls with their earliest occurrences
+ * ({@link CallBucket}); a pair alerts when it qualifies and its second bucket holds a call, both of which only ever
+ * turn true as calls arrive, so the set of alert ids (rule + principal + pair start) does not depend on arrival order.
+ * The pair's last word, sent when it closes (stream time past its end plus grace) if its content changed since the
+ * alert, lists its calls, the event ids of their first {@link Alert#MAX_EVENT_IDS} occurrences by (event time, event
+ * id), their count and the severity they make.
  *
- * <p>Cost: reads are most of CloudTrail and a principal repeats the same few calls. A call already recorded in its
- * bucket changes nothing, so a bounded in-memory mirror of "recorded" facts answers repeats without touching the
- * store. The mirror only ever holds facts the store holds (it is filled after a write and emptied on every
- * {@code init}, so after a restart or a task move it simply starts cold); it changes how often the store is read,
- * never what is reported.
+ * <p>Cost. Reads are most of CloudTrail, so this runs for most events. The calls live in a window store (one entry
+ * per principal and bucket, dropped a segment at a time as event time passes: no deletes, no timers); the key-value
+ * store of the windowed processor holds only the pairs that alerted, so only their principals get a timer. A
+ * per-task mirror holds, for the principals seen lately, exactly what the window store holds for their recent
+ * buckets: filled by one range read when a principal is first seen, updated by every write, emptied on every
+ * {@code init} (a task re-initialised after a failure starts cold). A repeat of a known call is answered by the mirror
+ * and costs no store access at all; a new call costs one cached write. The mirror changes how often the store is
+ * read, never what is reported.
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
-    private static final int MIRROR_SIZE = 50_000;
+    /** Principals the mirror keeps; beyond that the least recently seen is read back from the store when it returns. */
+    static final int MIRROR_PRINCIPALS = 20_000;
 
     private final String ruleId;
+    private final String callsStore;
     private final long bucket;
     private final long grace;
+    private final int minCalls;
     private final Function<CloudTrailEvent, String> key;
     private final Function<CallPair, Optional<Alerts.Finding>> wording;
-    private final Map<String, Boolean> recorded = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<String, Known> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MIRROR_SIZE;
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > MIRROR_PRINCIPALS;
         }
     };
+    /**
+     * Pairs ({@code entity|start}) whose alert went out and whose new calls already wait for an update: a further call
+     * changes nothing stored. Kept with the fired pairs' state (every change to it passes through this class), emptied
+     * on {@code init}.
+     */
+    private final Set<String> pending = new HashSet<>();
+    private WindowStore<String, CallBucket> calls;
+    /** Set when {@link #closeExpired} closed a pair of the state just loaded: that state must be saved. */
+    private boolean closedOnLoad;
 
-    /** @param wording the alert for a pair, or empty while the pair does not qualify */
-    DiscoveryCounter(String name, String ruleId, long bucket, long grace, Function<CloudTrailEvent, String> key,
-                     Function<CallPair, Optional<Alerts.Finding>> wording, DetectionKit kit) {
+    /**
+     * @param minCalls the fewest distinct calls that can make a pair qualify (pairs with fewer are not worded)
+     * @param wording  the alert for a pair, or empty while the pair does not qualify
+     */
+    DiscoveryCounter(String name, String ruleId, long bucket, long grace, int minCalls,
+                     Function<CloudTrailEvent, String> key, Function<CallPair, Optional<Alerts.Finding>> wording,
+                     DetectionKit kit) {
         super(name, 2 * bucket + grace, kit);
         this.ruleId = ruleId;
+        this.callsStore = callsStore(name);
         this.bucket = bucket;
         this.grace = grace;
+        this.minCalls = minCalls;
         this.key = key;
         this.wording = wording;
     }
 
-    /** {@code eventSource:eventName}, the distinct unit of a discovery burst. */
-    static String call(CloudTrailEvent event) {
-        return event.eventSource() + ':' + event.eventName();
+    static String callsStore(String processorName) {
+        return processorName + "-calls";
+    }
+
+    /**
+     * The window store of the calls: one entry per principal and bucket, kept until the last pair holding the bucket
+     * has closed (two buckets and the grace), with a bucket to spare for a close that runs a little late.
+     */
+    static StoreBuilder<WindowStore<String, CallBucket>> callsStoreBuilder(String processorName, long bucket,
+                                                                         long grace) {
+        Duration retention = Duration.ofMillis(4 * bucket + grace);
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(callsStore(processorName), retention,
+                Duration.ofMillis(bucket), false), Serdes.String(), CallBucket.SERDE).withCachingEnabled();
     }
 
     @Override
     public void init(ProcessorContext<String, BurstOutcome> context) {
         super.init(context);
-        recorded.clear();
+        calls = context.getStateStore(callsStore);
+        mirror.clear();
+        pending.clear();
     }
 
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
         long now = observe(record);
-        long start = Math.floorDiv(event.eventTime(), bucket) * bucket;
+        long start = AlertIds.windowStart(event.eventTime(), bucket);
         if (closesAt(start) < now) {
             late(record);
             return;
         }
         String entity = key.apply(event);
-        String call = call(event);
-        boolean probe = DiscoveryBurstDetector.isProbe(event);
-        String fact = entity + '|' + start + '|' + call + (probe ? "|denied" : "");
-        if (recorded.get(fact) != null) {
+        Known known = known(entity, start - bucket, now);
+        CallBucket before = known.get(start);
+        CallBucket after = before.with(event, DiscoveryBurstDetector.isProbe(event));
+        if (after == before) {
             return;
         }
-        DiscoveryState state = load(entity, now);
-        CallBucket before = state.bucket(start).orElse(CallBucket.empty(start));
-        CallBucket after = before.with(call, probe, event.eventId(), event.eventTime());
-        if (after != before) {
-            state = state.with(after);
-            state = evaluate(entity, state, start - bucket, event);
-            state = evaluate(entity, state, start, event);
-            state = markGrown(entity, state, start - bucket);
-            state = markGrown(entity, state, start);
+        known.put(start, after);
+        calls.put(entity, after, start);
+        grown(entity, known, start - bucket, now, event);
+        grown(entity, known, start, now, event);
+    }
+
+    /** The pair starting at {@code start} holds a new call: its alert if it now qualifies, else a pending update. */
+    private void grown(String entity, Known known, long start, long now, CloudTrailEvent event) {
+        CallBucket first = known.get(start);
+        CallBucket second = known.get(start + bucket);
+        if (closesAt(start) < now || second.isEmpty() || CallPair.atMost(first, second) < minCalls
+                || pending.contains(entity + '|' + start)) {
+            return;
+        }
+        CallPair pair = CallPair.of(entity, start, bucket, first, second);
+        Optional<Alerts.Finding> finding = wording.apply(pair);
+        if (finding.isEmpty()) {
+            return;
+        }
+        closedOnLoad = false;
+        DiscoveryState loaded = load(entity, now);
+        DiscoveryState state = loaded;
+        Optional<DiscoveryState.Fired> fired = state.fired(start);
+        if (fired.isEmpty()) {
+            Anchor anchor = Anchor.of(event);
+            emit(alert(entity, start, finding.get(), anchor, pair), event.eventTime());
+            state = state.withFired(new DiscoveryState.Fired(start, anchor, pair.digest(), 0));
+        } else if (fired.get().reported() != pair.digest()) {
+            folded(ruleId);
+            state = state.withFired(fired.get().pendingFrom(wallClock()));
+            pending.add(entity + '|' + start);
+        }
+        if (state != loaded || closedOnLoad) {
             save(entity, state, now);
         }
-        recorded.put(fact, Boolean.TRUE);
-    }
-
-    /** The pair starting at {@code start}: its alert now if it qualifies for the first time. */
-    private DiscoveryState evaluate(String entity, DiscoveryState state, long start, CloudTrailEvent event) {
-        if (state.fired(start).isPresent() || state.bucket(start).isEmpty() && state.bucket(start + bucket).isEmpty()) {
-            return state;
-        }
-        CallPair pair = pair(entity, state, start);
-        Optional<Alerts.Finding> finding = wording.apply(pair);
-        if (finding.isEmpty() || firstBucketQualifiesAlone(entity, state, start)) {
-            return state;
-        }
-        Alert alert = BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding.get(), Anchor.of(event),
-                pair.eventIds(), pair.calls().size(), pair.first(), pair.last());
-        emit(alert, event.eventTime());
-        return state.withFired(new DiscoveryState.Fired(start, alert, pair.calls().size(), 0));
-    }
-
-    /** An alerted pair that now holds calls its alert did not list waits for an update ({@code ReportBound}). */
-    private DiscoveryState markGrown(String entity, DiscoveryState state, long start) {
-        Optional<DiscoveryState.Fired> fired = state.fired(start);
-        if (fired.isEmpty() || fired.get().pendingSince() > 0 || !outdated(fired.get(), pair(entity, state, start))) {
-            return state;
-        }
-        return state.withFired(fired.get().pendingFrom(wallClock()));
-    }
-
-    @Override
-    DiscoveryState reportDue(String key, DiscoveryState state, long now, Duration bound) {
-        DiscoveryState reported = state;
-        for (DiscoveryState.Fired fired : state.fired()) {
-            if (ReportBound.due(fired.pendingSince(), now, bound)) {
-                CallPair pair = pair(key, reported, fired.start());
-                update(fired, pair);
-                reported = reported.withFired(fired.reportedAs(pair.calls().size()));
-            }
-        }
-        return reported;
     }
 
     /**
-     * A burst inside one bucket qualifies in both pairs that hold the bucket; it is reported once, by the pair that
-     * ends with it. (When a burst straddles two buckets and the first bucket's calls arrive after the second's, the
-     * first bucket can come to qualify alone after the straddling pair alerted: then both alert.)
+     * The principal's mirrored buckets, knowing every bucket from {@code from} on: a principal not in the mirror, or
+     * needing an older bucket than it knows, is read from the store once, all its buckets from there on in one range.
      */
-    private boolean firstBucketQualifiesAlone(String entity, DiscoveryState state, long start) {
-        return state.bucket(start).isPresent()
-                && wording.apply(CallPair.of(entity, start, bucket, state.bucket(start), Optional.empty())).isPresent();
+    private Known known(String entity, long from, long now) {
+        Known known = mirror.get(entity);
+        if (known == null) {
+            known = new Known(from);
+            readInto(known, entity, from, Long.MAX_VALUE);
+            mirror.put(entity, known);
+        } else if (from < known.from) {
+            readInto(known, entity, from, known.from - 1);
+            known.from = from;
+        }
+        known.forgetBefore(now - 2 * bucket - grace - bucket);
+        return known;
     }
 
-    private CallPair pair(String entity, DiscoveryState state, long start) {
-        return CallPair.of(entity, start, bucket, state.bucket(start), state.bucket(start + bucket));
+    private void readInto(Known known, String entity, long from, long to) {
+        try (WindowStoreIterator<CallBucket> stored = calls.fetch(entity, from, to)) {
+            while (stored.hasNext()) {
+                KeyValue<Long, CallBucket> next = stored.next();
+                known.put(next.key, next.value);
+            }
+        }
     }
 
-    /** When the pair starting at this bucket closes; the bucket is kept until then. */
+    /** A bucket's content, from the mirror when it knows the principal, else from the store. */
+    private CallBucket bucketAt(String entity, long start) {
+        Known known = mirror.get(entity);
+        if (known != null && start >= known.from) {
+            return known.get(start);
+        }
+        CallBucket stored = calls.fetch(entity, start);
+        return stored == null ? CallBucket.EMPTY : stored;
+    }
+
+    private CallPair pair(String entity, long start) {
+        return CallPair.of(entity, start, bucket, bucketAt(entity, start), bucketAt(entity, start + bucket));
+    }
+
+    /** When the pair starting at this bucket closes. */
     private long closesAt(long start) {
         return start + 2 * bucket + grace;
     }
@@ -163,10 +218,11 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     @Override
     DiscoveryState closeExpired(String key, DiscoveryState state, long now) {
         DiscoveryState open = state;
-        for (long start : starts(state)) {
-            if (closesAt(start) < now) {
-                close(key, open, start);
-                open = open.without(start);
+        for (DiscoveryState.Fired fired : state.fired()) {
+            if (closesAt(fired.start()) < now) {
+                close(key, fired);
+                open = open.without(fired.start());
+                closedOnLoad = true;
             }
         }
         return open;
@@ -174,47 +230,77 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     @Override
     void closeAll(String key, DiscoveryState state) {
-        state.fired().forEach(f -> close(key, state, f.start()));
+        state.fired().forEach(f -> close(key, f));
     }
 
     @Override
     long nextDue(DiscoveryState state) {
-        return closesAt(starts(state).stream().mapToLong(Long::longValue).min().orElseThrow()) + 1;
+        return state.fired().stream().mapToLong(f -> closesAt(f.start())).min().orElseThrow() + 1;
     }
 
-    /** Starts of the buckets and of the alerted pairs (a pair may start at a bucket that holds nothing). */
-    private static SortedSet<Long> starts(DiscoveryState state) {
-        SortedSet<Long> starts = new TreeSet<>();
-        state.buckets().forEach(b -> starts.add(b.start()));
-        state.fired().forEach(f -> starts.add(f.start()));
-        return starts;
-    }
-
-    /** The update of a pair's alert, when calls joined it after the alert went out. */
-    private void close(String key, DiscoveryState state, long start) {
-        Optional<DiscoveryState.Fired> fired = state.fired(start);
-        if (fired.isEmpty()) {
-            return;
+    @Override
+    DiscoveryState reportDue(String key, DiscoveryState state, long now, Duration bound) {
+        DiscoveryState reported = state;
+        for (DiscoveryState.Fired fired : state.fired()) {
+            if (ReportBound.due(fired.pendingSince(), now, bound)) {
+                CallPair pair = pair(key, fired.start());
+                update(key, fired, pair);
+                reported = reported.withFired(fired.reportedAs(pair.digest()));
+                pending.remove(key + '|' + fired.start());
+            }
         }
-        CallPair pair = pair(key, state, start);
-        if (outdated(fired.get(), pair)) {
-            update(fired.get(), pair);
+        return reported;
+    }
+
+    /** The pair's last word, when its content changed since its alert or last update. */
+    private void close(String key, DiscoveryState.Fired fired) {
+        pending.remove(key + '|' + fired.start());
+        CallPair pair = pair(key, fired.start());
+        if (pair.digest() != fired.reported()) {
+            update(key, fired, pair);
         }
     }
 
-    /**
-     * Whether the pair holds more than its alert (or last update) said: more calls, or enough denials for another
-     * severity. Which call crossed the threshold depends on arrival order; the last word does not.
-     */
-    private boolean outdated(DiscoveryState.Fired fired, CallPair pair) {
-        return pair.calls().size() > fired.reported() || wording.apply(pair)
-                .map(finding -> finding.severity() != fired.alert().severity()).orElse(false);
-    }
-
-    /** The pair's alert again (same id), listing every call the pair holds now, at the severity they make. */
-    private void update(DiscoveryState.Fired fired, CallPair pair) {
-        wording.apply(pair).ifPresent(finding -> emit(BurstAlerts.followUp(fired.alert(), finding,
-                pair.eventIds(), pair.calls().size(), pair.last()).toBuilder().severity(finding.severity()).build(),
+    /** The pair's alert again (same id), with every call the pair holds now, at the severity they make. */
+    private void update(String entity, DiscoveryState.Fired fired, CallPair pair) {
+        Anchor anchor = fired.anchor() != null ? fired.anchor()
+                : new Anchor(entity.substring(0, entity.indexOf('|')), null, pair.principal(), null, null, null, null);
+        wording.apply(pair).ifPresent(finding -> emit(alert(entity, fired.start(), finding, anchor, pair),
                 pair.last()));
+    }
+
+    /** The alert on a pair, first or update: its id is the rule, the principal and the pair's aligned start. */
+    private Alert alert(String entity, long start, Alerts.Finding finding, Anchor anchor, CallPair pair) {
+        return BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding, anchor, pair.eventIds(),
+                pair.calls().size(), pair.first(), pair.last());
+    }
+
+    /** One principal's buckets as the store holds them, for every bucket start from {@link #from} on. */
+    private static final class Known {
+
+        private final Map<Long, CallBucket> buckets = new HashMap<>(4);
+        private long from;
+
+        Known(long from) {
+            this.from = from;
+        }
+
+        CallBucket get(long start) {
+            return buckets.getOrDefault(start, CallBucket.EMPTY);
+        }
+
+        void put(long start, CallBucket calls) {
+            buckets.put(start, calls);
+        }
+
+        /**
+         * Drops buckets no open pair holds any more (their events are late); older ones are then read from the store
+         * again, should a late close ask for them.
+         */
+        void forgetBefore(long oldest) {
+            if (buckets.size() > 3 && buckets.keySet().removeIf(start -> start < oldest)) {
+                from = Math.max(from, oldest);
+            }
+        }
     }
 }

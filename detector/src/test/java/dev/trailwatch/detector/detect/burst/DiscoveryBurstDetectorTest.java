@@ -29,7 +29,7 @@ class DiscoveryBurstDetectorTest {
     private static final String ID = DiscoveryBurstDetector.ID;
     private static final String ENABLED = "burst.discovery.enabled";
 
-    /** The detection is off by default (its cost): every test here turns it on. */
+    /** The detection is off by default (its cost, docs/performance.md): every test here turns it on. */
     private static TopologyHarness harness() {
         return new TopologyHarness(Map.of(ENABLED, "true"), FlushSignal.never());
     }
@@ -199,6 +199,11 @@ class DiscoveryBurstDetectorTest {
             TestEvents call = byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(330 + i));
             events.add(i % 3 == 0 ? call.error("AccessDenied", "not authorized") : call);
         }
+        // Repeats of the sweep's calls in the same second: which one's id the alert lists is decided by the id.
+        for (int i = 0; i < STRATUS_CALLS.length; i++) {
+            events.add(byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(330 + i))
+                    .eventId(String.format("00000000-0000-0000-0000-%012d", i)));
+        }
         TestEvents later = byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1)));
         Set<String> reference = null;
         for (long seed = 1; seed <= 4; seed++) {
@@ -211,7 +216,8 @@ class DiscoveryBurstDetectorTest {
                 // The last word on each alert id: its calls and severity.
                 Set<String> outcome = alertsOf(topology, ID).stream()
                         .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
-                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls"))
+                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls")
+                                + a.eventIds() + a.firstEventTime() + a.lastEventTime())
                         .collect(Collectors.toSet());
                 if (reference == null) {
                     reference = outcome;
@@ -240,6 +246,24 @@ class DiscoveryBurstDetectorTest {
             });
             topology.pipe(byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
             assertThat(alertsOf(topology, ID)).as("nothing new to report when the window closes").isEmpty();
+        }
+    }
+
+    @Test
+    void aSweepWithinOneBucketAlertsOnceAndListsItsFirstOccurrences() {
+        try (TopologyHarness topology = harness()) {
+            List<TestEvents> sweep = stratusEnumeration(0);
+            sweep.forEach(topology::pipe);
+            stratusEnumeration(60).forEach(topology::pipe);
+            topology.pipe(byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1))));
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).extracting(Alert::alertId).containsOnly(alerts.get(0).alertId());
+            Alert last = alerts.get(alerts.size() - 1);
+            assertThat(last.eventCount()).isEqualTo(9);
+            assertThat(last.eventIds()).containsExactlyElementsOf(sweep.stream().map(TestEvents::eventId).toList());
+            assertThat(last.firstEventTime()).isEqualTo(atSeconds(0));
+            assertThat(last.lastEventTime()).isEqualTo(atSeconds(16));
         }
     }
 

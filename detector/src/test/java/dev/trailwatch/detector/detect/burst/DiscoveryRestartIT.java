@@ -1,0 +1,141 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.embedded.EmbeddedKafka;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.pipeline.TopicSetup;
+import dev.trailwatch.detector.serde.JacksonSerde;
+import dev.trailwatch.detector.topology.DetectorInstance;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A discovery sweep that spans a restart on a real broker: the first detector records five of its calls and stops;
+ * the second starts on an empty state directory, so the calls can only come from the window store's changelog (and its
+ * in-memory mirror starts cold), and three more calls complete the burst with all eight listed and its denials from
+ * both sides of the restart making it MEDIUM.
+ */
+class DiscoveryRestartIT {
+
+    private static final String APP = "discovery-restart-it";
+    private static final String CHANGELOG = APP + "-discovery-burst-by-principal-calls-changelog";
+    private static final String[][] CALLS = {
+        {"sts.amazonaws.com", "GetCallerIdentity"}, {"s3.amazonaws.com", "ListBuckets"},
+        {"iam.amazonaws.com", "GetAccountSummary"}, {"iam.amazonaws.com", "ListRoles"},
+        {"iam.amazonaws.com", "ListUsers"}, {"iam.amazonaws.com", "GetAccountAuthorizationDetails"},
+        {"ec2.amazonaws.com", "DescribeSnapshots"}, {"cloudtrail.amazonaws.com", "DescribeTrails"},
+        {"guardduty.amazonaws.com", "ListDetectors"}};
+
+    @TempDir
+    Path first;
+    @TempDir
+    Path second;
+
+    @Test
+    void alertsWhenASweepSpansARestartWithItsCallsRestoredFromTheChangelog() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "burst.discovery.enabled", "true"));
+            kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
+            List<TestEvents> sweep = new ArrayList<>();
+            for (int i = 0; i < CALLS.length; i++) {
+                TestEvents call = TestEvents.event(CALLS[i][0], CALLS[i][1], atSeconds(5L * i)).user("mallory");
+                sweep.add(i % 3 == 1 ? call.error("AccessDenied", "not authorized") : call);
+            }
+
+            try (DetectorInstance detector = start(config, first)) {
+                for (TestEvents call : sweep.subList(0, 5)) {
+                    send(producer, call);
+                }
+                awaitRecordedCalls(kafka.bootstrapServers(), 5);
+            }
+            try (DetectorInstance detector = start(config, second)) {
+                for (TestEvents call : sweep.subList(5, sweep.size())) {
+                    send(producer, call);
+                }
+
+                List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
+                        JacksonSerde.json(Alert.class).deserializer(),
+                        a -> a.ruleId().equals(DiscoveryBurstDetector.ID));
+                // The eighth call completes the burst: five of its calls (and one of its three denials) came before
+                // the restart. Without them the second detector would have seen four calls, not a burst.
+                assertThat(alerts.get(0)).satisfies(alert -> {
+                    assertThat(alert.eventCount()).isEqualTo(8L);
+                    assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                    assertThat(alert.eventIds()).containsExactlyElementsOf(
+                            sweep.subList(0, 8).stream().map(TestEvents::eventId).toList());
+                });
+            }
+        }
+    }
+
+    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
+        DetectorInstance detector = DetectorInstance.start(config.with(Map.of("kafka.state.dir", stateDir.toString())),
+                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
+        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
+        return detector;
+    }
+
+    /** Waits until the committed changelog holds the principal's bucket with this many calls. */
+    private static void awaitRecordedCalls(String bootstrap, int count) {
+        read(bootstrap, CHANGELOG, CallBucket.SERDE.deserializer(), calls -> calls != null && calls.size() == count);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
+        Instant time = Instant.parse(event.json().get("eventTime").asText());
+        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), TestEvents.ACCOUNT,
+                event.bytes())).get();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Reads committed records from the start until one matches; returns the matching ones seen so far. */
+    private static <V> List<V> read(String bootstrap, String topic, Deserializer<V> values,
+                                    java.util.function.Predicate<V> wanted) {
+        List<V> matching = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic + "-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r.value())) {
+                        matching.add(r.value());
+                    }
+                });
+                return !matching.isEmpty();
+            });
+        }
+        return matching;
+    }
+}
