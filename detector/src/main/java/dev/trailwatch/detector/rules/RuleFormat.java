@@ -21,4 +21,18 @@ public interface RuleFormat {
      * compiled is refused and reported (logged with its reason) by the format; it never stops the others.
      */
     List<Rule> compile(List<Input> inputs);
+
+    /**
+     * What keeps this one file from being used, judged alone (a file of {@code rules.dir} changed while the detector
+     * runs): broken YAML, a document that breaks the format's specification or uses what TrailWatch does not run.
+     * References to rules in other files are not judged here; they are resolved when all files compile together.
+     * Empty when the file can be taken.
+     */
+    List<String> problemsAlone(Input input);
+
+    /**
+     * Whether this file holds something that is wired into the topology at start (Sigma correlations: stateful
+     * processors) and so changes only with a restart.
+     */
+    boolean needsRestart(Input input);
 }

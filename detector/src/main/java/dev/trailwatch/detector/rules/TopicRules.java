@@ -29,7 +29,14 @@ public final class TopicRules {
             throw new DocumentRejected("format", "a rule in another language (Sigma): the rules topic takes TrailWatch"
                     + " rule files (docs/rules.md); put Sigma rules in rules.dir");
         }
-        String source = topic + "/" + id;
+        return verified(topic + "/" + id, text);
+    }
+
+    /**
+     * A TrailWatch rule file parsed and its inline tests passed (a record of the topic, a file of {@code rules.dir}
+     * re-read), or the rejection with its category.
+     */
+    static Rule verified(String source, String text) {
         Rule rule;
         try {
             rule = RuleParser.parse(source, text);
@@ -50,7 +57,7 @@ public final class TopicRules {
                 .anyMatch(format -> format.get().recognizes(text));
     }
 
-    private static String category(RuleLoadException e) {
+    static String category(RuleLoadException e) {
         Throwable cause = e.getCause();
         if (cause instanceof UnrecognizedPropertyException) {
             return "unknown-key";

@@ -5,6 +5,7 @@ import dev.trailwatch.detector.rules.RuleFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class SigmaFormat implements RuleFormat {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigmaFormat.class);
+    private static final Pattern CORRELATION = Pattern.compile("(?m)^correlation[ \\t]*:");
 
     @Override
     public boolean recognizes(String text) {
@@ -41,5 +43,24 @@ public final class SigmaFormat implements RuleFormat {
         loaded.rules().forEach(rule -> rule.warnings().forEach(w -> LOG.warn("Sigma rule {}: {}", rule.source(), w)));
         LOG.info("loaded {} Sigma rules ({} refused)", loaded.rules().size(), loaded.refusals().size());
         return loaded.watchListRules();
+    }
+
+    /**
+     * Invalid or unsupported documents of this file; rules for other log sources, deprecated rules and rules that
+     * only feed correlations are not problems (they load as they do at start: not at all, with a note). A global
+     * filter's or a correlation's reference to a rule in another file is not judged alone.
+     */
+    @Override
+    public List<String> problemsAlone(Input input) {
+        SigmaRules.Loaded alone = SigmaRules.compile(List.of(new SigmaRules.Input(input.location(), input.text())));
+        return alone.refusals().stream()
+                .filter(r -> r.kind() == SigmaRefusal.Kind.INVALID || r.kind() == SigmaRefusal.Kind.UNSUPPORTED)
+                .filter(r -> !r.path().startsWith("filter.rules[") && !r.path().startsWith("correlation.rules["))
+                .map(SigmaRefusal::message).toList();
+    }
+
+    @Override
+    public boolean needsRestart(Input input) {
+        return CORRELATION.matcher(input.text()).find();
     }
 }
