@@ -3,10 +3,12 @@ package dev.trailwatch.detector.rules;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,6 +51,27 @@ public final class LiveRules implements Supplier<RulePack> {
     public synchronized void topicRules(Map<String, Rule> topicRules) {
         topic = Map.copyOf(topicRules);
         publish("the rules topic");
+    }
+
+    /**
+     * Puts the topic's current documents (key to the rules each holds: one for a TrailWatch rule file, one or more
+     * for a Sigma file) in force over the files. Two documents with a rule of the same id (a multi-rule Sigma file's
+     * {@code sigma-x-y} and a record keyed {@code sigma-x-y}): the first key in sorted order wins, on every instance,
+     * and the other is named in a WARN line.
+     */
+    public synchronized void topicDocuments(Map<String, List<Rule>> documents) {
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        Map<String, String> keyOf = new TreeMap<>();
+        new TreeMap<>(documents).forEach((key, rules) -> rules.forEach(rule -> {
+            String first = keyOf.putIfAbsent(rule.id(), key);
+            if (first == null) {
+                byId.put(rule.id(), rule);
+            } else {
+                LOG.warn("rules topic: rule '{}' of record '{}' is not in force: record '{}' has a rule of that id",
+                        rule.id(), key, first);
+            }
+        }));
+        topicRules(byId);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class RuleDirectory {
         }
         List<String> problems = format.problemsAlone(new RuleFormat.Input(location, text));
         if (!problems.isEmpty()) {
-            throw new DocumentRejected("format", String.join("; ", problems));
+            throw new DocumentRejected("sigma", String.join("; ", problems));
         }
         return new RuleFile(text, null, format);
     }

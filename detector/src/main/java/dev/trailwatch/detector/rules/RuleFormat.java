@@ -35,4 +35,14 @@ public interface RuleFormat {
      * processors) and so changes only with a restart.
      */
     boolean needsRestart(Input input);
+
+    /**
+     * Compiles one record of the rules topic in this format, on its own (a topic record refers to no other), strictly:
+     * what would only be logged for a file of {@code rules.dir} (a refused rule, another log source, nothing to run)
+     * rejects the record, so that the previous version stays in force.
+     *
+     * @param key the record's key: the id the rule's alerts carry
+     * @throws dev.trailwatch.detector.catalog.DocumentRejected with the reason category and the problem in words
+     */
+    List<Rule> compileForTopic(String topic, String key, String text);
 }

@@ -241,8 +241,8 @@ public final class DetectorTopology {
         if (topic.isEmpty()) {
             return live;
         }
-        DocumentCatalog<Rule> catalog = new DocumentCatalog<>("rules", topic,
-                (id, text) -> TopicRules.validate(topic, id, text), live::topicRules, metrics.registry());
+        DocumentCatalog<List<Rule>> catalog = new DocumentCatalog<>("rules", topic,
+                (key, text) -> TopicRules.document(topic, key, text), live::topicDocuments, metrics.registry());
         builder.addGlobalStore(CatalogUpdater.store(RULES_STORE), topic,
                 Consumed.with(Serdes.String(), Serdes.String()).withName("watchlist-rules-update"),
                 CatalogUpdater.supplier(catalog, RULES_STORE));

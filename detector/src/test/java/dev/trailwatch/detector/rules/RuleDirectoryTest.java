@@ -97,7 +97,7 @@ class RuleDirectoryTest {
         reload.pollNow();
 
         assertThat(live.get().rule("sigma-bucket-policy-read")).isPresent();
-        assertThat(registry.get("trailwatch.rules.rejected").tags("source", "file", "reason", "format").counter()
+        assertThat(registry.get("trailwatch.rules.rejected").tags("source", "file", "reason", "sigma").counter()
                 .count()).isEqualTo(1);
     }
 
