@@ -45,4 +45,7 @@ public interface RuleFormat {
      * @throws dev.trailwatch.detector.catalog.DocumentRejected with the reason category and the problem in words
      */
     List<Rule> compileForTopic(String topic, String key, String text);
+
+    /** The key a file of this format is published under on the rules topic (the id its alerts carry). */
+    String topicKey(String location);
 }

@@ -40,6 +40,24 @@ public final class TopicRules {
     }
 
     /**
+     * The key a rule file is published under: its rule id for a TrailWatch rule file, the id another format gives the
+     * file for the others ({@code sigma-<file name in kebab-case>}); empty when the TrailWatch file has no readable id.
+     * With {@link #document}, what {@code rules lint --for-topic} and {@code rules publish} need to treat a file as the
+     * detector will.
+     */
+    public static Optional<String> key(String location, String text) {
+        Optional<RuleFormat> format = FORMATS.stream().filter(f -> f.recognizes(text)).findFirst();
+        if (format.isPresent()) {
+            return Optional.of(format.get().topicKey(location));
+        }
+        try {
+            return Optional.of(RuleParser.parse(location, text).id());
+        } catch (RuleLoadException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Validates one record of {@code topic} that must be a TrailWatch rule file; the rule's source reads
      * {@code <topic>/<id>} in alerts' docs and logs.
      */

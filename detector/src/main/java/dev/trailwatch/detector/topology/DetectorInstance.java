@@ -338,9 +338,9 @@ public final class DetectorInstance implements AutoCloseable {
         } finally {
             write.unlock();
         }
+        reload.close();
         // Unbind the Kafka client meters first: while the clients close, some of their metrics throw (Kafka Streams
         // 4.2's StreamsProducer.totalBlockedTime, an NPE), which would fail a /metrics scrape during shutdown.
-        reload.close();
         streamsMetrics.close();
         progress.close();
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)

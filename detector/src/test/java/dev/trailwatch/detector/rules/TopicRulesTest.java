@@ -152,6 +152,16 @@ class TopicRulesTest {
     }
 
     @Test
+    void aRuleFileIsPublishedUnderTheIdItsAlertsCarry() {
+        assertThat(TopicRules.key("detections/bucket-tagged.yml", RuleTexts.bucketTagged("bucket-tagged", "LOW")))
+                .contains("bucket-tagged");
+        assertThat(TopicRules.key("sigma/aws_bucket_policy_read.yml", SIGMA)).contains("sigma-aws-bucket-policy-read");
+        assertThat(TopicRules.document("trailwatch.rules", "sigma-aws-bucket-policy-read", SIGMA))
+                .extracting(Rule::id).containsExactly("sigma-aws-bucket-policy-read");
+        assertThat(TopicRules.key("broken.yml", RuleTexts.notYaml())).isEmpty();
+    }
+
+    @Test
     void aTombstoneRemovesATopicRule() {
         try (TopologyHarness harness = new TopologyHarness()) {
             harness.pipeRule("bucket-tagged", RuleTexts.bucketTagged("bucket-tagged", "MEDIUM"));

@@ -100,4 +100,10 @@ public final class SigmaFormat implements RuleFormat {
         loaded.rules().forEach(rule -> rule.warnings().forEach(w -> LOG.warn("Sigma rule {}: {}", rule.source(), w)));
         return loaded.watchListRules();
     }
+
+    /** {@code sigma-} and the file name in kebab-case: the id the file's (first) rule gets in {@code rules.dir}. */
+    @Override
+    public String topicKey(String location) {
+        return SigmaRules.ruleId(location, 1, 1, "");
+    }
 }
