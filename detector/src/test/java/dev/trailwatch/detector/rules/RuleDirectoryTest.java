@@ -114,6 +114,17 @@ class RuleDirectoryTest {
     }
 
     @Test
+    void aConfigMapMountLoadsEachRuleOnceAtStart(@TempDir Path mount) throws IOException {
+        Path data = Files.createDirectories(mount.resolve("..2026_12_05_09_30_00.1"));
+        Files.writeString(data.resolve("bucket-tagged.yml"), RuleTexts.bucketTagged("bucket-tagged", "LOW"));
+        Files.createSymbolicLink(mount.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(mount.resolve("bucket-tagged.yml"), Path.of("..data/bucket-tagged.yml"));
+
+        assertThat(RulePack.load(mount).rule("bucket-tagged")).get().extracting(Rule::source)
+                .isEqualTo(mount.resolve("bucket-tagged.yml").toString());
+    }
+
+    @Test
     void theRulesTopicStillReplacesAReloadedFileRule() throws IOException {
         live.topicRules(java.util.Map.of("bucket-tagged",
                 RuleParser.parse("topic/bucket-tagged", RuleTexts.bucketTagged("bucket-tagged", "LOW"))));

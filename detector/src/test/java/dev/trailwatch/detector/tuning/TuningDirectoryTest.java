@@ -84,6 +84,17 @@ class TuningDirectoryTest {
         assertThat(live.get().exceptions()).extracting(ExceptionEntry::id).containsExactly("alice-rotates-trails");
     }
 
+    @Test
+    void aConfigMapMountLoadsEachFileOnceAtStart(@TempDir Path mount) throws IOException, TuningException {
+        Path data = Files.createDirectories(mount.resolve("..2026_12_05_09_30_00.1"));
+        Files.writeString(data.resolve("trails.yml"), exception("alice-rotates-trails", "cloudtrail-logging-stopped"));
+        Files.createSymbolicLink(mount.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(mount.resolve("trails.yml"), Path.of("..data/trails.yml"));
+
+        assertThat(TuningParser.load(mount).exceptions()).extracting(ExceptionEntry::id)
+                .containsExactly("alice-rotates-trails");
+    }
+
     private static String exception(String id, String rule) {
         return """
                 exceptions:
