@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hot reload from files and Sigma on the rules topic, on a real broker, with no restart: a rule file in rules.dir
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileHotReloadIT {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileHotReloadIT.class);
     private static final String ACCOUNT = "111122223333";
     private static final String RULE = "bucket-tagged";
     private static final String SIGMA = """
@@ -98,7 +101,11 @@ class FileHotReloadIT {
                 assertThat(severities(alerts, "before-")).containsExactly(Severity.MEDIUM);
 
                 Files.writeString(rules.resolve(RULE + ".yml"), RuleTexts.bucketTagged(RULE, "HIGH"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> changes(metrics, "rules", "accepted") >= 1);
+                long written = System.nanoTime();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> changes(metrics, "rules", "accepted") >= 1);
+                LOG.info("the edited rule file was in force {} ms after it was written (reload.interval 300 ms)",
+                        (System.nanoTime() - written) / 1_000_000);
                 phase(events, alerts, "changed");
                 assertThat(severities(alerts, "changed-")).as("the edited file, from the next event on")
                         .containsExactly(Severity.HIGH);
