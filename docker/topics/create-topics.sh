@@ -29,6 +29,9 @@ create cloudtrail.events.dlq --config retention.ms=2592000000
 # Watch-list rules published with `trailwatch rules publish` (key = rule id), hot reloaded by every instance.
 "$topics" --bootstrap-server "$bootstrap" --create --if-not-exists --topic trailwatch.rules \
   --partitions 1 --replication-factor "$replication" --config cleanup.policy=compact
+# Tuning documents (exceptions, overrides; docs/tuning.md), key = document name, hot reloaded by every instance.
+"$topics" --bootstrap-server "$bootstrap" --create --if-not-exists --topic trailwatch.exceptions \
+  --partitions 1 --replication-factor "$replication" --config cleanup.policy=compact
 
 "$topics" --bootstrap-server "$bootstrap" --describe \
-  --topic 'cloudtrail.events|cloudtrail.alerts|cloudtrail.events.dlq|trailwatch.accounts|trailwatch.rules'
+  --topic 'cloudtrail.events|cloudtrail.alerts|cloudtrail.events.dlq|trailwatch.accounts|trailwatch.rules|trailwatch.exceptions'

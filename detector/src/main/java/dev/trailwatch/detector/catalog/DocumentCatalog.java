@@ -12,15 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The current, validated content of a compacted topic of named YAML documents (the rules topic; later the exceptions
- * topic): record key = document name, value = its text, a tombstone removes it. Each new version is validated when it
+ * The current, validated content of a set of named YAML documents: a compacted topic (the rules topic, the exceptions
+ * topic; record key = document name, value = its text, a tombstone removes it) or a folder of files (rules.dir,
+ * tuning.dir, through {@link DirectoryWatch}: name = the file's path, a deleted file is removed). Each new version is validated when it
  * arrives; a valid one replaces the previous version, an invalid one is rejected with its reason (a WARN line and
- * {@code trailwatch_<kind>_rejected_total{source,reason}}) and the previous version stays in force. After each change
+ * {@code trailwatch_<kind>_rejected_total{source,reason}}, {@code source} the topic's name or {@code file}) and the
+ * previous version stays in force. After each change
  * the listener gets the whole accepted set, once, to compile what the hot path reads (e.g. a rule index): nothing is
  * compiled per event.
  *
- * <p>Fed by {@link CatalogUpdater} on the global stream thread, in topic order, on every instance, and again from the
- * beginning of the topic after a restart (the global store is in memory), so every instance ends up with the same set.
+ * <p>A topic's catalog is fed by {@link CatalogUpdater} on the global stream thread, in topic order, on every instance,
+ * and again from the beginning of the topic after a restart (the global store is in memory), so every instance ends up
+ * with the same set. A folder's catalog is fed by the file-reload thread; each instance reads its own files.
  *
  * @param <T> the compiled document
  */
@@ -36,6 +39,8 @@ public final class DocumentCatalog<T> {
 
     private final String kind;
     private final String source;
+    private final String medium;
+    private final String label;
     private final DocumentValidator<T> validator;
     private final Consumer<Map<String, T>> listener;
     private final MeterRegistry registry;
@@ -52,14 +57,31 @@ public final class DocumentCatalog<T> {
      */
     public DocumentCatalog(String kind, String source, DocumentValidator<T> validator,
                            Consumer<Map<String, T>> listener, MeterRegistry registry) {
+        this(kind, source, "topic", kind + " topic " + source, validator, listener, registry);
+    }
+
+    private DocumentCatalog(String kind, String source, String medium, String label, DocumentValidator<T> validator,
+                            Consumer<Map<String, T>> listener, MeterRegistry registry) {
         this.kind = kind;
         this.source = source;
+        this.medium = medium;
+        this.label = label;
         this.validator = validator;
         this.listener = listener;
         this.registry = registry;
-        Gauge.builder("trailwatch." + kind + ".topic.active", this, c -> c.size)
-                .description("Documents of the " + kind + " topic in force on this instance")
+        Gauge.builder("trailwatch." + kind + "." + medium + ".active", this, c -> c.size)
+                .description("Documents of the " + kind + " " + medium + " in force on this instance")
                 .tag("source", source).register(registry);
+    }
+
+    /**
+     * The catalog of a folder of files ({@code setting} names it in log lines, e.g. {@code rules.dir}): metrics
+     * {@code trailwatch_<kind>_rejected_total{source="file"}}, {@code trailwatch_<kind>_files_changes_total} and
+     * {@code trailwatch_<kind>_files_active}.
+     */
+    public static <T> DocumentCatalog<T> files(String kind, String setting, String root, DocumentValidator<T> validator,
+                                               Consumer<Map<String, T>> listener, MeterRegistry registry) {
+        return new DocumentCatalog<>(kind, "file", "files", setting + " " + root, validator, listener, registry);
     }
 
     /** One record of the topic: a new version of {@code name}, or its removal when {@code text} is null. */
@@ -72,7 +94,7 @@ public final class DocumentCatalog<T> {
             if (accepted.remove(name) == null) {
                 return Outcome.UNCHANGED;
             }
-            LOG.info("{} topic {}: '{}' removed (tombstone)", kind, source, name);
+            LOG.info("{}: '{}' removed{}", label, name, medium.equals("topic") ? " (tombstone)" : " (deleted)");
             count(Outcome.REMOVED, "removed");
             changed();
             return Outcome.REMOVED;
@@ -86,7 +108,7 @@ public final class DocumentCatalog<T> {
         } catch (DocumentRejected e) {
             return reject(name, e);
         }
-        LOG.info("{} topic {}: '{}' {}", kind, source, name, current == null ? "added" : "updated");
+        LOG.info("{}: '{}' {}", label, name, current == null ? "added" : "updated");
         count(Outcome.ACCEPTED, "accepted");
         changed();
         return Outcome.ACCEPTED;
@@ -111,6 +133,14 @@ public final class DocumentCatalog<T> {
         changed();
     }
 
+    /**
+     * A document source that cannot be read (a folder that vanished, a file without read permission): rejected with
+     * reason {@code unreadable}, what is in force stays.
+     */
+    public synchronized void unreadable(String name, String problem) {
+        reject(name, new DocumentRejected("unreadable", problem));
+    }
+
     /** The accepted documents, name to compiled value, sorted by name. */
     public synchronized Map<String, T> documents() {
         Map<String, T> out = new TreeMap<>();
@@ -128,25 +158,25 @@ public final class DocumentCatalog<T> {
         } catch (DocumentRejected e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
-            LOG.warn("{} topic {}: checking '{}' failed unexpectedly", kind, source, name, e);
+            LOG.warn("{}: checking '{}' failed unexpectedly", label, name, e);
             throw new DocumentRejected("error", "could not be checked: " + e, e);
         }
     }
 
     private Outcome reject(String name, DocumentRejected e) {
         boolean kept = accepted.containsKey(name);
-        LOG.warn("{} topic {}: rejected '{}' ({}), {}: {}", kind, source, name, e.reason(),
+        LOG.warn("{}: rejected '{}' ({}), {}: {}", label, name, e.reason(),
                 kept ? "the previous version stays in force" : "nothing of that name is in force", e.getMessage());
         rejected.computeIfAbsent(e.reason(), reason -> Counter.builder("trailwatch." + kind + ".rejected")
-                .description("Records of the " + kind + " topic rejected as invalid (previous version kept)")
+                .description("Documents of the " + kind + " topics and files rejected as invalid (previous version kept)")
                 .tag("source", source).tag("reason", reason).register(registry)).increment();
         return Outcome.REJECTED;
     }
 
     /** Changes applied on this instance: the operator's proof that a publish reached it. */
     private void count(Outcome outcome, String tag) {
-        applied.computeIfAbsent(outcome, o -> Counter.builder("trailwatch." + kind + ".topic.changes")
-                .description("Records of the " + kind + " topic applied on this instance (accepted or removed)")
+        applied.computeIfAbsent(outcome, o -> Counter.builder("trailwatch." + kind + "." + medium + ".changes")
+                .description("Changes of the " + kind + " " + medium + " applied on this instance (accepted or removed)")
                 .tag("source", source).tag("outcome", tag).register(registry)).increment();
     }
 

@@ -105,10 +105,8 @@ public final class RunCommand implements Callable<Integer> {
             List<String> missing = TopicSetup.missing(kafka, config);
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("missing topics " + missing + " on "
-                        + client.get("bootstrap.servers") + ": create them (events, alerts and dead letters with "
-                        + "the same partition count; " + config.get(Settings.TOPIC_ACCOUNTS) + " and the rules topic "
-                        + "compacted, one partition) or "
-                        + "start with --create-topics");
+                        + client.get("bootstrap.servers") + ": create them (" + TopicSetup.howToCreate(config)
+                        + ") or start with --create-topics");
             }
         }
     }

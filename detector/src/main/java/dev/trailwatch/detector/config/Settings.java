@@ -20,7 +20,13 @@ public final class Settings {
             "Dead-letter topic: records the detector cannot read, original bytes, reason in headers.");
     public static final ConfigKey<String> RULES_DIR = ConfigKey.text("rules.dir", "",
             "A directory of extra watch-list rule files (*.yml, *.yaml): TrailWatch rule files and Sigma rules for"
-                    + " AWS CloudTrail (docs/sigma.md), loaded at start next to the bundled ones.");
+                    + " AWS CloudTrail (docs/sigma.md), loaded at start next to the bundled ones and re-read every"
+                    + " reload.interval (docs/rules.md, hot reload).");
+    public static final ConfigKey<Duration> RELOAD_INTERVAL = ConfigKey.duration("reload.interval", "5s",
+            "How often rules.dir and tuning.dir are re-read while the detector runs: a changed, added or deleted file"
+                    + " applies on this instance from the next event on; a bad one is rejected and logged, the"
+                    + " previous version stays. Each instance reads its own files; the rules and exceptions topics"
+                    + " change all instances at once. 0s = read at start only.");
     public static final ConfigKey<Severity> ALERTS_MIN_SEVERITY = new ConfigKey<>("alerts.min.severity", "LOW",
             "Lowest severity written to the alerts topic; lower ones are only counted in metrics.",
             Severity::parse);
@@ -77,7 +83,7 @@ public final class Settings {
 
     /** The settings of the detector core. */
     public static final List<ConfigKey<?>> CORE = List.of(APPLICATION_ID, TOPIC_EVENTS, TOPIC_ALERTS, TOPIC_DLQ,
-            TOPIC_ACCOUNTS, TOPIC_RULES, TOPIC_EXCEPTIONS, RULES_DIR, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
+            TOPIC_ACCOUNTS, TOPIC_RULES, TOPIC_EXCEPTIONS, RULES_DIR, RELOAD_INTERVAL, ALERTS_MIN_SEVERITY, ALERTS_FORMAT, TOPIC_ALERTS_OCSF,
             SUPPRESSION_WINDOW, REPORT_WITHIN, REORDER_HORIZON, TOPIC_PROGRESS, METRICS_PORT, METRICS_HOST, STATE_MEMORY,
             TOPIC_PARTITIONS);
 

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.pipeline;
 
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
@@ -47,7 +48,9 @@ public final class LocalPipeline implements AutoCloseable {
         Path stateDir = Files.createTempDirectory("trailwatch-state-");
         DetectorConfig config = base.with(Map.of(
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
+                DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString(),
+                // The files are read once: a change while a replay runs would make its alerts depend on timing.
+                Settings.RELOAD_INTERVAL.name(), "0s"));
         kafka.createTopics(TopicSetup.required(config, REPLAY_PARTITIONS, (short) 1));
         DetectorInstance detector = DetectorInstance.start(config, metrics, flush);
         LocalPipeline pipeline = new LocalPipeline(kafka, config, detector, stateDir);

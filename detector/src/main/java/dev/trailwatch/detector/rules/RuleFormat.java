@@ -21,4 +21,31 @@ public interface RuleFormat {
      * compiled is refused and reported (logged with its reason) by the format; it never stops the others.
      */
     List<Rule> compile(List<Input> inputs);
+
+    /**
+     * What keeps this one file from being used, judged alone (a file of {@code rules.dir} changed while the detector
+     * runs): broken YAML, a document that breaks the format's specification or uses what TrailWatch does not run.
+     * References to rules in other files are not judged here; they are resolved when all files compile together.
+     * Empty when the file can be taken.
+     */
+    List<String> problemsAlone(Input input);
+
+    /**
+     * Whether this file holds something that is wired into the topology at start (Sigma correlations: stateful
+     * processors) and so changes only with a restart.
+     */
+    boolean needsRestart(Input input);
+
+    /**
+     * Compiles one record of the rules topic in this format, on its own (a topic record refers to no other), strictly:
+     * what would only be logged for a file of {@code rules.dir} (a refused rule, another log source, nothing to run)
+     * rejects the record, so that the previous version stays in force.
+     *
+     * @param key the record's key: the id the rule's alerts carry
+     * @throws dev.trailwatch.detector.catalog.DocumentRejected with the reason category and the problem in words
+     */
+    List<Rule> compileForTopic(String topic, String key, String text);
+
+    /** The key a file of this format is published under on the rules topic (the id its alerts carry). */
+    String topicKey(String location);
 }

@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.rules;
 
+import dev.trailwatch.detector.catalog.DocumentFiles;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +77,11 @@ public final class RulePack {
         }
         otherFormats.forEach((format, inputs) -> rules.addAll(format.compile(inputs)));
         return new RulePack(rules);
+    }
+
+    /** The rule files of a folder as {@link #load} and the reload read them ({@code *.yml}, {@code *.yaml}). */
+    public static DocumentFiles directoryFiles(Path dir) {
+        return RuleSources.ruleFiles(dir);
     }
 
     /** A pack of already parsed rules (e.g. from the rules topic); duplicate ids fail. */

@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.rules;
 
+import dev.trailwatch.detector.catalog.DocumentFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * Finds rule files: the built-in ones on the classpath and a user's own in a directory.
@@ -46,25 +47,26 @@ final class RuleSources {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
-    /** Every {@code *.yml} / {@code *.yaml} file under {@code dir} (sub-folders too), sorted by path. */
+    /**
+     * Every {@code *.yml} / {@code *.yaml} file under {@code dir} (sub-folders too, links followed, hidden entries
+     * skipped: {@link DocumentFiles}, as the reload reads it), sorted by path.
+     */
     static List<Source> directory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new RuleLoadException(dir + ": the rules directory does not exist or is not a directory");
         }
-        try (Stream<Path> files = Files.walk(dir)) {
+        try {
             List<Source> out = new ArrayList<>();
-            for (Path file : files.filter(RuleSources::isRuleFile).sorted().toList()) {
-                out.add(new Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
-            }
+            ruleFiles(dir).read().forEach((location, text) -> out.add(new Source(location, text)));
             return out;
         } catch (IOException | UncheckedIOException e) {
             throw new RuleLoadException(dir + ": cannot read the rules directory: " + e.getMessage(), e);
         }
     }
 
-    private static boolean isRuleFile(Path path) {
-        String name = path.getFileName().toString();
-        return Files.isRegularFile(path) && (name.endsWith(".yml") || name.endsWith(".yaml"));
+    /** The rule files of a folder: {@code *.yml} and {@code *.yaml}. */
+    static DocumentFiles ruleFiles(Path dir) {
+        return new DocumentFiles(dir, Set.of(".yml", ".yaml"));
     }
 
     private static String read(ClassLoader loader, String resource) {

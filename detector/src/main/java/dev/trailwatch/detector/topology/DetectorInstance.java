@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.topology;
 
+import dev.trailwatch.detector.catalog.FileReload;
 import dev.trailwatch.detector.config.ConfigException;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.TuningSettings;
@@ -71,6 +72,7 @@ public final class DetectorInstance implements AutoCloseable {
     private final KafkaStreamsMeters streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RulePack rules;
+    private final FileReload reload;
     private ProgressMonitor progress;
     /**
      * Store-size gauges hold the read side while they query; {@link #close()} takes the write side before the stores
@@ -81,10 +83,12 @@ public final class DetectorInstance implements AutoCloseable {
     private final ReadWriteLock storeQueries = new ReentrantReadWriteLock();
     private boolean closing;
 
-    private DetectorInstance(KafkaStreams streams, KafkaStreamsMeters streamsMetrics, RulePack rules) {
+    private DetectorInstance(KafkaStreams streams, KafkaStreamsMeters streamsMetrics, RulePack rules,
+                             FileReload reload) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.rules = rules;
+        this.reload = reload;
     }
 
     public static DetectorInstance start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush) {
@@ -139,10 +143,11 @@ public final class DetectorInstance implements AutoCloseable {
         GeoIp.from(config).logStatus();
         InputWatermark watermark = new InputWatermark(config.get(Settings.REORDER_HORIZON), 1);
         prepareProgress(config, props, watermark);
-        Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning, watermark);
+        FileReload reload = FileReload.every(config.get(Settings.RELOAD_INTERVAL));
+        Topology topology = DetectorTopology.build(config, rules, metrics, flush, tuning, watermark, reload);
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMeters streamsMetrics = KafkaStreamsMeters.bindTo(metrics.registry(), streams);
-        DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules);
+        DetectorInstance instance = new DetectorInstance(streams, streamsMetrics, rules, reload);
         String input = config.get(Settings.TOPIC_EVENTS);
         instance.progress = ProgressMonitor.start(Admin.create(new StreamsConfig(props).getAdminConfigs(
                         config.applicationId() + "-progress")), config.applicationId(),
@@ -181,6 +186,7 @@ public final class DetectorInstance implements AutoCloseable {
         LOG.info("starting detector '{}' with {} watch-list rules, reading {}", config.applicationId(),
                 rules.rules().size(), config.get(Settings.TOPIC_EVENTS));
         streams.start();
+        reload.start();
         return instance;
     }
 
@@ -332,6 +338,7 @@ public final class DetectorInstance implements AutoCloseable {
         } finally {
             write.unlock();
         }
+        reload.close();
         // Unbind the Kafka client meters first: while the clients close, some of their metrics throw (Kafka Streams
         // 4.2's StreamsProducer.totalBlockedTime, an NPE), which would fail a /metrics scrape during shutdown.
         streamsMetrics.close();

@@ -4,6 +4,7 @@ import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.catalog.CatalogUpdater;
+import dev.trailwatch.detector.catalog.FileReload;
 import dev.trailwatch.detector.catalog.DocumentCatalog;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -35,12 +36,16 @@ import dev.trailwatch.detector.parse.ParseProcessor;
 import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.rules.LiveRules;
 import dev.trailwatch.detector.rules.Rule;
+import dev.trailwatch.detector.rules.RuleDirectory;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.tuning.LiveTuning;
+import dev.trailwatch.detector.tuning.TuningDirectory;
 import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.detector.tuning.TuningStep;
 import dev.trailwatch.detector.rules.TopicRules;
 import dev.trailwatch.detector.serde.JacksonSerde;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,6 +102,16 @@ public final class DetectorTopology {
      */
     public static Topology build(DetectorConfig configured, RulePack rules, TrailWatchMetrics metrics,
                                  FlushSignal flush, Supplier<TuningSet> tuning, InputWatermark watermark) {
+        return build(configured, rules, metrics, flush, tuning, watermark, FileReload.off());
+    }
+
+    /**
+     * @param reload re-reads {@code rules.dir} and {@code tuning.dir} while the detector runs: the topology registers
+     *               its folders, the caller starts and closes it ({@link FileReload#off()}: the files of the start)
+     */
+    public static Topology build(DetectorConfig configured, RulePack rules, TrailWatchMetrics metrics,
+                                 FlushSignal flush, Supplier<TuningSet> tuning, InputWatermark watermark,
+                                 FileReload reload) {
         DetectorConfig config = tuning.get().applyTo(configured);
         Topics topics = Topics.from(config);
         StreamsBuilder builder = new StreamsBuilder();
@@ -118,8 +133,8 @@ public final class DetectorTopology {
 
         KnownAccounts accounts = organization(builder, config);
         GeoIp geoIp = GeoIp.from(config);
-        Supplier<RulePack> watchList = rulesTopic(builder, config, rules, metrics);
-        Supplier<TuningSet> tuningInForce = exceptionsTopic(builder, config, tuning, rules, watchList, metrics);
+        Supplier<RulePack> watchList = watchList(builder, config, rules, metrics, reload);
+        Supplier<TuningSet> tuningInForce = tuningInForce(builder, config, tuning, rules, watchList, metrics, reload);
         shareProgress(builder, events, config, watermark, accounts);
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN), watermark);
@@ -164,21 +179,31 @@ public final class DetectorTopology {
     }
 
     /**
-     * The tuning in force: {@code tuning.dir}'s files, with the exceptions topic's documents (a global store on every
-     * instance, hot reload) added; without an exceptions topic ({@code topic.exceptions} empty) the files alone. Each
-     * document is validated when it arrives, against the rules known at start and the rules topic's rules in force
-     * then (its global store is added first, so a restart restores the rules before the exceptions); an invalid one
-     * is rejected and the previous version stays.
+     * The tuning in force: {@code tuning.dir}'s files (re-read while {@code reload} runs), with the exceptions topic's
+     * documents (a global store on every instance, hot reload) added; without either, the files of the start. Each
+     * document is validated when it arrives, against the rules known at start and the watch-list rules in force then
+     * (the rules topic's global store is added first, so a restart restores the rules before the exceptions); an
+     * invalid one is rejected and the previous version stays.
      */
-    private static Supplier<TuningSet> exceptionsTopic(StreamsBuilder builder, DetectorConfig config,
-                                                       Supplier<TuningSet> files, RulePack rules,
-                                                       Supplier<RulePack> watchList, TrailWatchMetrics metrics) {
+    private static Supplier<TuningSet> tuningInForce(StreamsBuilder builder, DetectorConfig config,
+                                                     Supplier<TuningSet> files, RulePack rules,
+                                                     Supplier<RulePack> watchList, TrailWatchMetrics metrics,
+                                                     FileReload reload) {
         String topic = config.get(Settings.TOPIC_EXCEPTIONS).trim();
-        if (topic.isEmpty()) {
+        String dir = config.get(TuningSettings.DIR).trim();
+        boolean watched = reload.enabled() && !dir.isEmpty();
+        if (topic.isEmpty() && !watched) {
             return files;
         }
         LiveTuning live = new LiveTuning(files.get(), metrics);
         Set<String> atStart = KnownRules.of(config, rules);
+        if (watched) {
+            TuningDirectory.watch(reload, Path.of(dir), live, () -> known(atStart, watchList.get()),
+                    metrics.registry());
+        }
+        if (topic.isEmpty()) {
+            return live;
+        }
         DocumentCatalog<TuningSet> catalog = new DocumentCatalog<>("exceptions", topic,
                 (name, text) -> LiveTuning.validate(topic, name, text, known(atStart, watchList.get())),
                 live::topicDocuments, metrics.registry());
@@ -190,25 +215,34 @@ public final class DetectorTopology {
 
     /** The rule ids known at start with those of the watch-list rules in force now (the rules topic's among them). */
     private static Set<String> known(Set<String> atStart, RulePack inForce) {
-        Set<String> known = new java.util.HashSet<>(atStart);
+        Set<String> known = new HashSet<>(atStart);
         inForce.rules().forEach(rule -> known.add(rule.id()));
         return known;
     }
 
     /**
-     * The watch-list rules: the rule files, with the rules topic (a global store on every instance, hot reload) laid
-     * over them by id. Each record of the topic is validated when it arrives; the invalid ones are rejected and the
-     * previous version stays. Without a rules topic ({@code topic.rules} empty) the rule files alone.
+     * The watch-list rules: the rule files ({@code rules.dir} re-read while {@code reload} runs), with the rules topic
+     * (a global store on every instance, hot reload) laid over them by id. Each file and record is validated when it
+     * arrives; the invalid ones are rejected and the previous version stays. Without a rules topic
+     * ({@code topic.rules} empty) and without reload, the rule files of the start.
      */
-    private static Supplier<RulePack> rulesTopic(StreamsBuilder builder, DetectorConfig config, RulePack files,
-                                                 TrailWatchMetrics metrics) {
+    private static Supplier<RulePack> watchList(StreamsBuilder builder, DetectorConfig config, RulePack files,
+                                                TrailWatchMetrics metrics, FileReload reload) {
         String topic = config.get(Settings.TOPIC_RULES).trim();
-        if (topic.isEmpty()) {
+        String dir = config.get(Settings.RULES_DIR).trim();
+        boolean watched = reload.enabled() && !dir.isEmpty();
+        if (topic.isEmpty() && !watched) {
             return () -> files;
         }
         LiveRules live = new LiveRules(files);
-        DocumentCatalog<Rule> catalog = new DocumentCatalog<>("rules", topic,
-                (id, text) -> TopicRules.validate(topic, id, text), live::topicRules, metrics.registry());
+        if (watched) {
+            RuleDirectory.watch(reload, Path.of(dir), live, metrics.registry());
+        }
+        if (topic.isEmpty()) {
+            return live;
+        }
+        DocumentCatalog<List<Rule>> catalog = new DocumentCatalog<>("rules", topic,
+                (key, text) -> TopicRules.document(topic, key, text), live::topicDocuments, metrics.registry());
         builder.addGlobalStore(CatalogUpdater.store(RULES_STORE), topic,
                 Consumed.with(Serdes.String(), Serdes.String()).withName("watchlist-rules-update"),
                 CatalogUpdater.supplier(catalog, RULES_STORE));

@@ -114,11 +114,26 @@ public final class TuningParser {
             return List.of();
         }
         try (Stream<Path> all = Files.walk(path)) {
-            return all.filter(Files::isRegularFile).filter(TuningParser::isTuningFile).sorted().toList();
+            return all.filter(file -> !hidden(path.relativize(file))).filter(Files::isRegularFile)
+                    .filter(TuningParser::isTuningFile).sorted().toList();
         } catch (IOException e) {
             problems.add(new TuningProblem(path.toString(), "", "cannot list: " + e));
             return List.of();
         }
+    }
+
+    /**
+     * A path with a hidden element ({@code .git}, an editor's {@code .x.yml.swp}, a Kubernetes ConfigMap's
+     * {@code ..2026_12_05_09_30_00.123} folder, whose files are also linked from the mount itself): skipped, as
+     * {@code DocumentFiles} skips it on reload.
+     */
+    private static boolean hidden(Path relative) {
+        for (Path element : relative) {
+            if (element.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTuningFile(Path file) {

@@ -18,6 +18,20 @@ import org.junit.jupiter.api.Test;
 class TopicRulesTest {
 
     private static final Instant T0 = Instant.parse("2024-05-14T10:00:00Z");
+    private static final String SIGMA = """
+            title: Bucket policy read
+            id: 8e3b1c55-3c1e-4d4a-9d1f-4b5d6f7a8b9c
+            status: test
+            level: medium
+            logsource:
+              product: aws
+              service: cloudtrail
+            detection:
+              selection:
+                eventSource: s3.amazonaws.com
+                eventName: GetBucketPolicy
+              condition: selection
+            """;
 
     @Test
     void alertsOnATopicRuleFromTheNextEventOn() {
@@ -86,8 +100,65 @@ class TopicRulesTest {
                     .isEqualTo(3);
             assertThat(rejected(harness, "error")).as("no check failed unexpectedly").isZero();
             assertThat(rejected(harness, "key")).isEqualTo(1);
-            assertThat(rejected(harness, "format")).isEqualTo(1);
+            assertThat(rejected(harness, "sigma")).as("a Sigma rule for no CloudTrail service").isEqualTo(1);
         }
+    }
+
+    @Test
+    void alertsOnASingleEventSigmaRulePublishedUnderItsRuleId() {
+        try (TopologyHarness harness = new TopologyHarness()) {
+            harness.pipeRule("sigma-bucket-policy-read", SIGMA);
+            harness.pipe(TestEvents.event("s3.amazonaws.com", "GetBucketPolicy", T0));
+
+            assertThat(harness.alertValues()).filteredOn(alert -> alert.ruleId().startsWith("sigma-"))
+                    .singleElement().satisfies(alert -> {
+                        assertThat(alert.ruleId()).isEqualTo("sigma-bucket-policy-read");
+                        assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                        assertThat(alert.title()).contains("Bucket policy read");
+                    });
+
+            harness.pipeRule("sigma-bucket-policy-read", null);
+            harness.pipe(TestEvents.event("s3.amazonaws.com", "GetBucketPolicy", T0.plusSeconds(5)).user("carol"));
+            assertThat(harness.alertValues()).as("removed by its tombstone")
+                    .noneMatch(alert -> alert.ruleId().startsWith("sigma-"));
+        }
+    }
+
+    @Test
+    void refusesSigmaCorrelationsBadSigmaAndKeysThatAreNotTheRuleId() {
+        try (TopologyHarness harness = new TopologyHarness()) {
+            harness.pipeRule("sigma-bucket-policy-read", SIGMA);
+            harness.pipeRule("bucket-policy-read", SIGMA);
+            harness.pipeRule("sigma-bucket-policy-read", SIGMA.replace("eventName:", "eventName|containz:"));
+            harness.pipeRule("sigma-many-reads", SIGMA + """
+                    ---
+                    title: Many policy reads
+                    correlation:
+                      type: event_count
+                      rules: [8e3b1c55-3c1e-4d4a-9d1f-4b5d6f7a8b9c]
+                      group-by: [sourceIPAddress]
+                      timespan: 5m
+                      condition: {gte: 10}
+                    """);
+            harness.pipe(TestEvents.event("s3.amazonaws.com", "GetBucketPolicy", T0));
+
+            assertThat(harness.alertValues()).filteredOn(alert -> alert.ruleId().startsWith("sigma-"))
+                    .singleElement().satisfies(alert -> assertThat(alert.severity())
+                            .as("the first, valid version").isEqualTo(Severity.MEDIUM));
+            assertThat(rejected(harness, "key")).isEqualTo(1);
+            assertThat(rejected(harness, "sigma")).isEqualTo(1);
+            assertThat(rejected(harness, "correlation")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRuleFileIsPublishedUnderTheIdItsAlertsCarry() {
+        assertThat(TopicRules.key("detections/bucket-tagged.yml", RuleTexts.bucketTagged("bucket-tagged", "LOW")))
+                .contains("bucket-tagged");
+        assertThat(TopicRules.key("sigma/aws_bucket_policy_read.yml", SIGMA)).contains("sigma-aws-bucket-policy-read");
+        assertThat(TopicRules.document("trailwatch.rules", "sigma-aws-bucket-policy-read", SIGMA))
+                .extracting(Rule::id).containsExactly("sigma-aws-bucket-policy-read");
+        assertThat(TopicRules.key("broken.yml", RuleTexts.notYaml())).isEmpty();
     }
 
     @Test

@@ -1,16 +1,16 @@
 package dev.trailwatch.detector.rules.sigma;
 
+import dev.trailwatch.detector.catalog.DocumentFiles;
 import dev.trailwatch.detector.rules.Rule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The entry point for Sigma rules: recognizes Sigma files, compiles a collection of them (single-event rules, global
@@ -76,13 +76,12 @@ public final class SigmaRules {
             throw new IllegalArgumentException(dir + ": not a directory");
         }
         List<Input> inputs = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(SigmaRules::isYaml).sorted().toList()) {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            new DocumentFiles(dir, Set.of(".yml", ".yaml")).read().forEach((location, text) -> {
                 if (isSigma(text)) {
-                    inputs.add(new Input(file.toString(), text));
+                    inputs.add(new Input(location, text));
                 }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot read: " + e.getMessage(), e);
         }
@@ -92,11 +91,6 @@ public final class SigmaRules {
     /** Compiles files together: correlations and global filters refer to rules across files. */
     public static Loaded compile(List<Input> inputs) {
         return new SigmaCollection().compile(inputs);
-    }
-
-    private static boolean isYaml(Path path) {
-        String name = path.getFileName().toString();
-        return Files.isRegularFile(path) && (name.endsWith(".yml") || name.endsWith(".yaml"));
     }
 
     /** The kebab-case id a document gets: {@code sigma-<file>} and, in a multi-document file, its name or index. */
