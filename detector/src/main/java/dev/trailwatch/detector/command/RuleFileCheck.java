@@ -1,9 +1,11 @@
 package dev.trailwatch.detector.command;
 
+import dev.trailwatch.detector.catalog.DocumentRejected;
 import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RuleLoadException;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.rules.RuleParser;
+import dev.trailwatch.detector.rules.TopicRules;
 import dev.trailwatch.detector.rules.sigma.SigmaRefusal;
 import dev.trailwatch.detector.rules.sigma.SigmaRules;
 import dev.trailwatch.detector.topology.KnownRules;
@@ -196,9 +198,15 @@ final class RuleFileCheck {
                     (refusal.kind() == SigmaRefusal.Kind.CORRELATION_NOT_RUN ? notes : problems).add(refusal.message());
                 }
             }
-            if (target == Target.TOPIC) {
-                problems.add(file.location() + ": a Sigma rule: the rules topic takes TrailWatch rule files only; "
-                        + "put Sigma rules in rules.dir");
+            if (target == Target.TOPIC && problems.isEmpty()) {
+                // What the detector runs on the record: the file compiles alone, correlations are refused.
+                try {
+                    String key = TopicRules.key(file.location(), file.text()).orElseThrow();
+                    rules = TopicRules.document("rules topic", key, file.text());
+                    notes.clear();
+                } catch (DocumentRejected e) {
+                    problems.add(file.location() + ": on the rules topic: " + e.getMessage());
+                }
             }
             out.put(file, new Checked(file, rules, problems, notes));
         }

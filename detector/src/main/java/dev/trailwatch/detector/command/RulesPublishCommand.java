@@ -4,6 +4,7 @@ import dev.trailwatch.detector.command.RuleFileCheck.Checked;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.rules.Rule;
+import dev.trailwatch.detector.rules.TopicRules;
 import dev.trailwatch.ingest.launch.KafkaReach;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -161,9 +162,10 @@ final class RulesPublishCommand implements Callable<Integer> {
                 return null;
             }
             for (Checked file : checks.rules()) {
-                for (Rule rule : file.rules()) {
-                    rules.put(rule.id(), file.file().text());
-                }
+                // The key the detector expects: the rule id, or for a Sigma file the id of the file (it may hold
+                // several rules).
+                TopicRules.key(file.file().location(), file.file().text())
+                        .ifPresent(key -> rules.put(key, file.file().text()));
             }
             for (TuningFileCheck.Checked file : checks.tuning()) {
                 tuning.put(file.document(), file.file().text());

@@ -70,15 +70,32 @@ class RulesCommandTest {
     }
 
     @Test
-    void lintForTheTopicTakesABuiltInIdAsAReplacementAndRefusesSigma() throws IOException {
+    void lintForTheTopicTakesABuiltInIdAsAReplacementAndSigmaAsTheDetectorDoes() throws IOException {
         write("cloudtrail-logging-stopped.yml", RuleTexts.bucketTagged("cloudtrail-logging-stopped", "LOW"));
         assertThat(run("rules", "lint", "--for-topic", dir.toString())).isZero();
         assertThat(out.toString()).contains("note  " + dir.resolve("cloudtrail-logging-stopped.yml")
                 + ": replaces the built-in rule 'cloudtrail-logging-stopped'");
 
         write("bucket-tags-read.yml", SIGMA);
+        assertThat(run("rules", "lint", "--for-topic", dir.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("ok    " + dir.resolve("bucket-tags-read.yml"));
+
+        write("bucket-tags-sweep.yml", """
+                title: Bucket tags read again and again
+                id: 0a7d2c1e-5b9f-4e63-8d2a-1f4c3b5e6a70
+                correlation:
+                  type: event_count
+                  rules:
+                    - 6f1e0a52-3c4b-4c8e-9a55-0d5b1d0e2a11
+                  group-by:
+                    - userIdentity.arn
+                  timespan: 10m
+                  condition:
+                    gte: 5
+                level: medium
+                """);
         assertThat(run("rules", "lint", "--for-topic", dir.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains("the rules topic takes TrailWatch rule files only");
+        assertThat(out.toString()).contains("on the rules topic: key 'sigma-bucket-tags-sweep': a Sigma correlation");
     }
 
     @Test
