@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class DocumentCatalog<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentCatalog.class);
+    /** The rejection reason that a later change of the rules can lift. */
+    private static final String WAITS = "unknown-rule";
 
     /** The outcome of one record, in words: what an operator reads in the log. */
     public enum Outcome { ACCEPTED, UNCHANGED, REMOVED, REJECTED }
@@ -45,6 +47,8 @@ public final class DocumentCatalog<T> {
     private final Consumer<Map<String, T>> listener;
     private final MeterRegistry registry;
     private final Map<String, Entry<T>> accepted = new TreeMap<>();
+    /** Rejected only because a rule they name is not in force yet: checked again by {@link #retryWaiting}. */
+    private final Map<String, String> waiting = new TreeMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<Outcome, Counter> applied = new ConcurrentHashMap<>();
     private volatile int size;
@@ -91,6 +95,7 @@ public final class DocumentCatalog<T> {
                     + "the document's name (for a rule, its id)"));
         }
         if (text == null) {
+            waiting.remove(name);
             if (accepted.remove(name) == null) {
                 return Outcome.UNCHANGED;
             }
@@ -106,12 +111,41 @@ public final class DocumentCatalog<T> {
         try {
             accepted.put(name, new Entry<>(text, compile(name, text)));
         } catch (DocumentRejected e) {
+            if (WAITS.equals(e.reason())) {
+                waiting.put(name, text);
+            } else {
+                waiting.remove(name);
+            }
             return reject(name, e);
         }
+        waiting.remove(name);
         LOG.info("{}: '{}' {}", label, name, current == null ? "added" : "updated");
         count(Outcome.ACCEPTED, "accepted");
         changed();
         return Outcome.ACCEPTED;
+    }
+
+    /**
+     * Checks again the documents rejected because a rule they name was not in force (reason {@code unknown-rule}),
+     * once the rules in force change: an exception published right after its new rule may reach this instance first
+     * (the two topics are read side by side). Each is taken if it passes now; otherwise it keeps waiting, without
+     * another rejection counted.
+     */
+    public synchronized void retryWaiting() {
+        for (Map.Entry<String, String> doc : new TreeMap<>(waiting).entrySet()) {
+            try {
+                accepted.put(doc.getKey(), new Entry<>(doc.getValue(), compile(doc.getKey(), doc.getValue())));
+            } catch (DocumentRejected e) {
+                if (!WAITS.equals(e.reason())) {
+                    waiting.remove(doc.getKey());
+                }
+                continue;
+            }
+            waiting.remove(doc.getKey());
+            LOG.info("{}: '{}' accepted now that the rules it names are in force", label, doc.getKey());
+            count(Outcome.ACCEPTED, "accepted");
+            changed();
+        }
     }
 
     /** Replaces the whole set with these accepted texts (a global store's content at start); one change at the end. */
@@ -127,6 +161,9 @@ public final class DocumentCatalog<T> {
             try {
                 accepted.put(name, new Entry<>(text, compile(name, text)));
             } catch (DocumentRejected e) {
+                if (WAITS.equals(e.reason())) {
+                    waiting.put(name, text);
+                }
                 reject(name, e);
             }
         });

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class LiveRules implements Supplier<RulePack> {
     private RulePack base;
     private Map<String, Rule> topic = Map.of();
     private volatile RulePack current;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public LiveRules(RulePack files) {
         this.files = files;
@@ -40,6 +42,14 @@ public final class LiveRules implements Supplier<RulePack> {
     @Override
     public RulePack get() {
         return current;
+    }
+
+    /**
+     * Runs {@code listener} after each change of the rules in force, on the thread that brought it: e.g. to check
+     * again the tuning documents that named a rule not in force yet.
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     /** The rule files as loaded at start, without the topic's rules. */
@@ -100,6 +110,7 @@ public final class LiveRules implements Supplier<RulePack> {
         current = next;
         LOG.info("watch-list rules in force after a change of {}: {} ({} from the rules topic{})", cause,
                 next.rules().size(), topic.size(), replaced.isEmpty() ? "" : ", replacing the rule files' " + replaced);
+        listeners.forEach(Runnable::run);
     }
 
     /** Whether a rule's source (a file path, as the loaders name it) is {@code dir} or a file under it. */

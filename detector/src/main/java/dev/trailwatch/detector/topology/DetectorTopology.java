@@ -207,6 +207,9 @@ public final class DetectorTopology {
         DocumentCatalog<TuningSet> catalog = new DocumentCatalog<>("exceptions", topic,
                 (name, text) -> LiveTuning.validate(topic, name, text, known(atStart, watchList.get())),
                 live::topicDocuments, metrics.registry());
+        if (watchList instanceof LiveRules rulesInForce) {
+            rulesInForce.onChange(catalog::retryWaiting);
+        }
         builder.addGlobalStore(CatalogUpdater.store(EXCEPTIONS_STORE), topic,
                 Consumed.with(Serdes.String(), Serdes.String()).withName("tuning-exceptions-update"),
                 CatalogUpdater.supplier(catalog, EXCEPTIONS_STORE));

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,5 +86,34 @@ class DocumentCatalogTest {
         assertThat(catalog.documents()).containsExactly(Map.entry("a", 1), Map.entry("c", 5));
         assertThat(compiled).containsExactly("c");
         assertThat(published.get(published.size() - 1)).isEqualTo(Map.of("a", 1, "c", 5));
+    }
+
+    @Test
+    void aDocumentNamingARuleNotInForceYetWaitsAndIsTakenWhenTheRuleArrives() {
+        Set<String> rules = new HashSet<>(List.of("known"));
+        List<Map<String, String>> inForce = new ArrayList<>();
+        DocumentCatalog<String> exceptions = new DocumentCatalog<>("exceptions", "exceptions.topic", (name, text) -> {
+            if (!rules.contains(text)) {
+                throw new DocumentRejected("unknown-rule", "unknown rule id '" + text + "'");
+            }
+            return text;
+        }, inForce::add, registry);
+
+        assertThat(exceptions.offer("for-new", "new-rule")).isEqualTo(DocumentCatalog.Outcome.REJECTED);
+        assertThat(exceptions.offer("for-other", "other-rule")).isEqualTo(DocumentCatalog.Outcome.REJECTED);
+        exceptions.retryWaiting();
+        assertThat(exceptions.documents()).as("nothing changed in the rules").isEmpty();
+
+        rules.add("new-rule");
+        exceptions.retryWaiting();
+        assertThat(exceptions.documents()).containsExactly(Map.entry("for-new", "new-rule"));
+        assertThat(inForce).containsExactly(Map.of("for-new", "new-rule"));
+
+        exceptions.offer("for-other", null);
+        rules.add("other-rule");
+        exceptions.retryWaiting();
+        assertThat(exceptions.documents()).as("a tombstone ends the wait").containsOnlyKeys("for-new");
+        assertThat(registry.get("trailwatch.exceptions.rejected").tag("reason", "unknown-rule").counter().count())
+                .as("each rejection counted once, not again on every retry").isEqualTo(2);
     }
 }
