@@ -44,6 +44,7 @@ public final class EventTimeSorter implements AutoCloseable {
     private long sequence;
     private long released = Long.MIN_VALUE;
     private long behindWatermark;
+    private long worstBehindMillis;
     private long spilledRuns;
 
     public EventTimeSorter(long memoryBytes, Path spillDir, Consumer<Entry> out) {
@@ -57,6 +58,7 @@ public final class EventTimeSorter implements AutoCloseable {
         Entry entry = new Entry(time, sequence++, source, record);
         if (time < released) {
             behindWatermark++; // arrived after its place was passed: the watermark's assumption did not hold for it
+            worstBehindMillis = Math.max(worstBehindMillis, released - time);
             out.accept(entry);
             return;
         }
@@ -90,6 +92,14 @@ public final class EventTimeSorter implements AutoCloseable {
     /** Records that arrived after the watermark had passed their time (emitted at once, out of order). */
     public long behindWatermark() {
         return behindWatermark;
+    }
+
+    /**
+     * How far before the watermark the most out-of-order of those records was: no record was sent after records more
+     * than this much later than itself (0 when none arrived behind the watermark).
+     */
+    public long worstBehindMillis() {
+        return worstBehindMillis;
     }
 
     public long spilledRuns() {

@@ -3,6 +3,7 @@ package dev.trailwatch.detector.pipeline;
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
+import dev.trailwatch.detector.config.Durations;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Predicate;
@@ -11,10 +12,10 @@ import java.util.function.Predicate;
  * Reads CloudTrail objects in {@link TrailObject#ORDER} and hands their records to the sorter, so that the detector
  * receives them in event-time order whatever the order of files, keys and records inside files.
  *
- * <p>With a {@code window}, records are released as the delivery times in the file names pass: a file delivered at T
- * holds events from T - window on (CloudTrail delivers within minutes), so once the next file to read was delivered at
- * T, everything before T - window is final. Without one, nothing is released before the end of the input (an exact
- * sort of any input; memory stays bounded by spilling sorted runs to disk).
+ * <p>When records are released before the end of the input is set by the {@link SortWindow}: by the delivery times
+ * in the file names (a file delivered at T holds events from T - window on), or, for the exact sort, never. The
+ * adaptive window checks what it assumed: a record that arrives more than the window's tolerance behind records
+ * already sent stops the feed ({@link OrderNotKept}), since only a scan with an exact sort could give the same alerts.
  *
  * <p>Objects are decoded and scanned on reader threads ahead of the sorter ({@link ReadAhead}); the sorter, the
  * releases and the counts stay on the caller's thread and see the objects' records in the same order as one reader.
@@ -27,14 +28,26 @@ public final class ScanFeed {
     }
 
     private final EventTimeSorter sorter;
-    private final Duration window;
+    private final SortWindow window;
     private final Predicate<TrailObject> objectFilter;
     private final Predicate<CloudTrailRecord> recordFilter;
     private final CloudTrailFileReader reader = new CloudTrailFileReader();
     private long objects;
     private long filtered;
+    private long largestLagMillis;
+    private long oldestInObject;
 
-    public ScanFeed(EventTimeSorter sorter, Duration window, Predicate<TrailObject> objectFilter,
+    /**
+     * The adaptive window's assumption did not hold: a record arrived further behind records already sent than the
+     * reorder horizon tolerates. Nothing of this feed can be trusted to give the exact sort's alerts.
+     */
+    public static final class OrderNotKept extends RuntimeException {
+        public OrderNotKept(String message) {
+            super(message);
+        }
+    }
+
+    public ScanFeed(EventTimeSorter sorter, SortWindow window, Predicate<TrailObject> objectFilter,
                     Predicate<CloudTrailRecord> recordFilter) {
         this.sorter = sorter;
         this.window = window;
@@ -77,15 +90,38 @@ public final class ScanFeed {
             while (ahead.hasNext()) {
                 ReadAhead.Reading reading = ahead.next();
                 TrailObject object = reading.object();
-                if (window != null && object.deliveredAt() != null) {
-                    sorter.release(object.deliveredAt().minus(window).toEpochMilli());
+                boolean named = window.window() != null && object.deliveredAt() != null;
+                if (named && !window.adaptive()) {
+                    sorter.release(object.deliveredAt().minus(window.window()).toEpochMilli());
                 }
+                oldestInObject = Long.MAX_VALUE;
                 long read = reading.drainTo(toSorter(object, rejected));
+                if (named && window.adaptive()) {
+                    releaseAfter(object);
+                }
                 objects++;
                 progress.objectDone(object, read);
             }
         }
         sorter.finish();
+    }
+
+    /**
+     * The adaptive window, once {@code object} is read: the order held so far (or the feed stops), the window widened
+     * to twice the largest delivery lag seen, and everything before the object's delivery time minus the window sent.
+     */
+    private void releaseAfter(TrailObject object) {
+        if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
+            throw new OrderNotKept(object.location() + " holds events " + Durations.format(
+                    Duration.ofMinutes(Math.max(1, (object.deliveredAt().toEpochMilli() - oldestInObject) / 60_000)))
+                    + " older than the delivery time in its name, which arrived after events more than "
+                    + Durations.format(window.tolerance()) + " later had been sent on");
+        }
+        long delivered = object.deliveredAt().toEpochMilli();
+        if (oldestInObject != Long.MAX_VALUE) {
+            largestLagMillis = Math.max(largestLagMillis, delivered - oldestInObject);
+        }
+        sorter.release(delivered - window.widthMillis(largestLagMillis));
     }
 
     /** Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan. */
@@ -94,6 +130,9 @@ public final class ScanFeed {
             @Override
             public void record(CloudTrailRecord record) {
                 if (recordFilter.test(record)) {
+                    if (record.eventTimeMillis() >= 0) {
+                        oldestInObject = Math.min(oldestInObject, record.eventTimeMillis());
+                    }
                     sorter.add(record, object.source());
                 } else {
                     filtered++;
