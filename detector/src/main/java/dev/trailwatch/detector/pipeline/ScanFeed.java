@@ -28,6 +28,8 @@ public final class ScanFeed {
     }
 
     private final EventTimeSorter sorter;
+    private static final int RELEASE_EVERY = 1024;
+
     private final SortWindow window;
     private final Predicate<TrailObject> objectFilter;
     private final Predicate<CloudTrailRecord> recordFilter;
@@ -94,8 +96,13 @@ public final class ScanFeed {
                 if (named && !window.adaptive()) {
                     sorter.release(object.deliveredAt().minus(window.window()).toEpochMilli());
                 }
+                // one unnamed file and nothing else (an export): released by the event times it has shown so far
+                boolean byEventTime = window.adaptive() && !named && objects == 0 && !ahead.hasNext();
                 oldestInObject = Long.MAX_VALUE;
-                long read = reading.drainTo(toSorter(object, rejected));
+                long read = reading.drainTo(toSorter(object, rejected, byEventTime));
+                if (byEventTime) {
+                    checkOrder(object, " holds events out of order by more than the sort window");
+                }
                 if (named && window.adaptive()) {
                     releaseAfter(object);
                 }
@@ -111,12 +118,9 @@ public final class ScanFeed {
      * to twice the largest delivery lag seen, and everything before the object's delivery time minus the window sent.
      */
     private void releaseAfter(TrailObject object) {
-        if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
-            throw new OrderNotKept(object.location() + " holds events " + Durations.format(
-                    Duration.ofMinutes(Math.max(1, (object.deliveredAt().toEpochMilli() - oldestInObject) / 60_000)))
-                    + " older than the delivery time in its name, which arrived after events more than "
-                    + Durations.format(window.tolerance()) + " later had been sent on");
-        }
+        checkOrder(object, " holds events " + Durations.format(
+                Duration.ofMinutes(Math.max(1, (object.deliveredAt().toEpochMilli() - oldestInObject) / 60_000)))
+                + " older than the delivery time in its name");
         long delivered = object.deliveredAt().toEpochMilli();
         if (oldestInObject != Long.MAX_VALUE) {
             largestLagMillis = Math.max(largestLagMillis, delivered - oldestInObject);
@@ -124,16 +128,44 @@ public final class ScanFeed {
         sorter.release(delivered - window.widthMillis(largestLagMillis));
     }
 
-    /** Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan. */
-    private RecordSink toSorter(TrailObject object, RecordSink rejected) {
+    /** Stops the feed when a record arrived further behind records already sent than the window tolerates. */
+    private void checkOrder(TrailObject object, String what) {
+        if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
+            throw new OrderNotKept(object.location() + what + ", which arrived after events "
+                    + Durations.format(Duration.ofSeconds(sorter.worstBehindMillis() / 1000)) + " later had been "
+                    + "sent on (more than reorder.horizon, " + Durations.format(window.tolerance()) + ")");
+        }
+    }
+
+    /**
+     * Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan.
+     * With {@code byEventTime} (an export read alone), every {@value #RELEASE_EVERY} records everything before the
+     * latest event time seen minus the window (at least an hour, twice the largest step back in time seen so far) is
+     * sent on: a sorted export streams through with an hour held, one newest-first or shuffled is held whole.
+     */
+    private RecordSink toSorter(TrailObject object, RecordSink rejected, boolean byEventTime) {
         return new RecordSink() {
+            private long latest = Long.MIN_VALUE;
+            private long largestStepBack;
+            private int sinceRelease;
+
             @Override
             public void record(CloudTrailRecord record) {
                 if (recordFilter.test(record)) {
-                    if (record.eventTimeMillis() >= 0) {
-                        oldestInObject = Math.min(oldestInObject, record.eventTimeMillis());
+                    long time = record.eventTimeMillis();
+                    if (time >= 0) {
+                        oldestInObject = Math.min(oldestInObject, time);
+                        if (byEventTime) {
+                            latest = Math.max(latest, time);
+                            largestStepBack = Math.max(largestStepBack, latest - time);
+                        }
                     }
                     sorter.add(record, object.source());
+                    if (byEventTime && ++sinceRelease == RELEASE_EVERY && latest != Long.MIN_VALUE) {
+                        sinceRelease = 0;
+                        checkOrder(object, " holds events out of order by more than the sort window");
+                        sorter.release(latest - window.widthMillis(largestStepBack));
+                    }
                 } else {
                     filtered++;
                 }

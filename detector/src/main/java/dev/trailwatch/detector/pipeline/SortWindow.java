@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * When the scan's sorter may send records on before the whole input is read ({@code --sort-window}). Releases are
- * judged by the delivery times in CloudTrail file names, so an input without such names (JSON lines, exports) is always
- * sorted whole.
+ * judged by the delivery times in CloudTrail file names, or, for an input that is a single file without such a name
+ * (a JSON-lines export), by the event times read so far; several unnamed files are sorted whole.
  *
  * <ul>
  *   <li>{@link #exact()} ({@code none}): nothing before the end of the input.</li>
@@ -19,7 +19,9 @@ import java.util.Locale;
  *       files that each hold days (the bundled samples) widen the window to days. Should a record still arrive more
  *       than {@code tolerance} (the reorder horizon) behind records already sent, the feed stops with
  *       {@link ScanFeed.OrderNotKept} and the caller scans again with an exact sort: the output is always the one the
- *       exact sort gives.</li>
+ *       exact sort gives. A single export is released the same way by its event times: everything before the latest
+ *       seen minus max(window, twice the largest step back in time seen so far), so a sorted export streams through,
+ *       and a newest-first or shuffled one (whose steps back soon span it all) is held whole.</li>
  * </ul>
  *
  * @param window    the (least) window; null for the exact sort
