@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The default {@code --sort-window auto} sends sorted events on while CloudTrail-named files are still being read,
  * and writes exactly what an exact sort of the whole input writes: on the bundled samples (files that each hold days)
- * with their records shuffled and their folders laid out differently, and on a tree where one file holds events far
- * older than its name says (the scan notices and scans again with an exact sort).
+ * with their records shuffled and their folders laid out differently; on a tree where one file holds an event far
+ * older than its name says (the scan notices and scans again with an exact sort); and where one event goes on less
+ * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it).
  */
 class ScanSortWindowIT {
 
@@ -55,13 +56,7 @@ class ScanSortWindowIT {
 
     @Test
     void aFileFarOlderThanItsNameIsCaughtAndTheWholeInputScannedAgainWithAnExactSort() throws IOException {
-        Path logs = Files.createDirectories(dir.resolve("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20"));
-        for (int hour = 0; hour < 4; hour++) {
-            Instant t = T0.plusSeconds(hour * 3_600L);
-            writeGzip(logs.resolve(name(t.plusSeconds(300), "hourly" + hour)),
-                    TestEvents.event("iam.amazonaws.com", "ListUsers", t),
-                    TestEvents.event("ec2.amazonaws.com", "DescribeInstances", t.plusSeconds(60)));
-        }
+        Path logs = hourlyFiles();
         // delivered at 13:10 with an event of 10:30: 2h40m late, beyond the adaptive window and the horizon
         TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(1_800)).user("mallory");
         writeGzip(logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "delayed0")), stopped);
@@ -76,6 +71,36 @@ class ScanSortWindowIT {
         assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert)
                 .contains("cloudtrail-logging-stopped").contains(stopped.eventId()));
         assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("9 events, ").endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aRecordSentOnLessThanTheHorizonLateIsCountedAndChangesNoAlert() throws IOException {
+        Path logs = hourlyFiles();
+        // delivered at 13:10 with an event of 11:54: sent on after events up to 12:01, 7 minutes later
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(3_600 + 54 * 60)).user("mallory");
+        writeGzip(logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "delayed1")), stopped);
+
+        ScanRun auto = ScanRun.of(dir, dir.resolve("AWSLogs").toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).doesNotContain("scanning again")
+                .contains("1 events arrived after events up to 7m later had been sent on (within reorder.horizon");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).endsWith(" 0 rejected");
+    }
+
+    /** One account's file each hour from T0, delivered 5 minutes after its two events. */
+    private Path hourlyFiles() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20"));
+        for (int hour = 0; hour < 4; hour++) {
+            Instant t = T0.plusSeconds(hour * 3_600L);
+            writeGzip(logs.resolve(name(t.plusSeconds(300), "hourly" + hour)),
+                    TestEvents.event("iam.amazonaws.com", "ListUsers", t),
+                    TestEvents.event("ec2.amazonaws.com", "DescribeInstances", t.plusSeconds(60)));
+        }
+        return logs;
     }
 
     /** The last summary line: events, alerts, rejected and why. */
