@@ -65,6 +65,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final int S3_READ_THREADS = 8;
+    private static final int WIDER_PASSES = 2;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
             .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)
             .thenComparing(Alert::lastEventTime);
@@ -107,9 +108,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--sort-window", paramLabel = "auto|none|DURATION", defaultValue = "auto",
             description = "When sorted events may go on before the whole input is read, by the delivery times in "
                     + "CloudTrail file names. auto (default): an hour behind them, or twice the largest delivery lag "
-                    + "seen; scans again with an exact sort if the input turns out to be out of order beyond "
+                    + "seen; scans again with a wider window if the input turns out to be out of order beyond "
                     + "reorder.horizon. none: an exact sort of the whole input. A duration (e.g. 1h): that far "
-                    + "behind, with no check. Inputs without such names (JSON lines) are always sorted whole.")
+                    + "behind, with no check. A single file without such a name (a JSON-lines export) goes by its "
+                    + "own event times the same way; several are sorted whole.")
     String sortWindow;
 
     @Option(names = "--sort-memory", paramLabel = "SIZE",
@@ -135,14 +137,20 @@ public final class ScanCommand implements Callable<Integer> {
         // a bad file in rules.dir or tuning.dir fails here, before a broker starts
         DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         PrintWriter err = spec.commandLine().getErr();
-        Outcome outcome;
-        try {
-            outcome = attempt(config, filter, window, err);
-        } catch (ScanFeed.OrderNotKept e) {
-            err.println("scan: " + e.getMessage() + "; scanning again from the start with an exact sort of the "
-                    + "whole input (--sort-window none does so at once)");
-            err.flush();
-            outcome = attempt(config, filter, SortWindow.exact(), err);
+        Outcome outcome = null;
+        SortWindow current = window;
+        for (int pass = 1; outcome == null; pass++) {
+            try {
+                outcome = attempt(config, filter, current, err);
+            } catch (ScanFeed.OrderNotKept e) {
+                // wide enough for what broke the order, which keeps memory bounded on months of history; after
+                // WIDER_PASSES such passes, the exact sort, which cannot fail this way
+                current = pass <= WIDER_PASSES ? e.wider() : SortWindow.exact();
+                err.println("scan: " + e.getMessage() + "; scanning again from the start with " + (current.window()
+                        == null ? "an exact sort of the whole input" : "a sort window of at least "
+                        + Durations.format(current.window())) + " (--sort-window none sorts the whole input at once)");
+                err.flush();
+            }
         }
         TrailWatchMetrics metrics = outcome.metrics();
         List<Alert> sorted = new ArrayList<>(outcome.alerts());

@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>When records are released before the end of the input is set by the {@link SortWindow}: by the delivery times
  * in the file names (a file delivered at T holds events from T - window on), or, for the exact sort, never. The
  * adaptive window checks what it assumed: a record that arrives more than the window's tolerance behind records
- * already sent stops the feed ({@link OrderNotKept}), since only a scan with an exact sort could give the same alerts.
+ * already sent stops the feed ({@link OrderNotKept}): only a new pass, with a window wide enough, gives the exact
+ * sort's alerts.
  *
  * <p>Objects are decoded and scanned on reader threads ahead of the sorter ({@link ReadAhead}); the sorter, the
  * releases and the counts stay on the caller's thread and see the objects' records in the same order as one reader.
@@ -37,6 +38,7 @@ public final class ScanFeed {
     private long objects;
     private long filtered;
     private long largestLagMillis;
+    private long largestStepBack;
     private long oldestInObject;
 
     /**
@@ -44,8 +46,16 @@ public final class ScanFeed {
      * reorder horizon tolerates. Nothing of this feed can be trusted to give the exact sort's alerts.
      */
     public static final class OrderNotKept extends RuntimeException {
-        public OrderNotKept(String message) {
+        private final transient SortWindow wider;
+
+        public OrderNotKept(String message, SortWindow wider) {
             super(message);
+            this.wider = wider;
+        }
+
+        /** A window wide enough for what was seen: twice the lag (or step back) of the record that broke the order. */
+        public SortWindow wider() {
+            return wider;
         }
     }
 
@@ -101,7 +111,7 @@ public final class ScanFeed {
                 oldestInObject = Long.MAX_VALUE;
                 long read = reading.drainTo(toSorter(object, rejected, byEventTime));
                 if (byEventTime) {
-                    checkOrder(object, " holds events out of order by more than the sort window");
+                    checkOrder(object, " holds events out of order by more than the sort window", largestStepBack);
                 }
                 if (named && window.adaptive()) {
                     releaseAfter(object);
@@ -118,9 +128,9 @@ public final class ScanFeed {
      * to twice the largest delivery lag seen, and everything before the object's delivery time minus the window sent.
      */
     private void releaseAfter(TrailObject object) {
-        checkOrder(object, " holds events " + Durations.format(
-                Duration.ofMinutes(Math.max(1, (object.deliveredAt().toEpochMilli() - oldestInObject) / 60_000)))
-                + " older than the delivery time in its name");
+        long lag = object.deliveredAt().toEpochMilli() - oldestInObject;
+        checkOrder(object, " holds events " + Durations.format(Duration.ofMinutes(Math.max(1, lag / 60_000)))
+                + " older than the delivery time in its name", lag);
         long delivered = object.deliveredAt().toEpochMilli();
         if (oldestInObject != Long.MAX_VALUE) {
             largestLagMillis = Math.max(largestLagMillis, delivered - oldestInObject);
@@ -129,11 +139,12 @@ public final class ScanFeed {
     }
 
     /** Stops the feed when a record arrived further behind records already sent than the window tolerates. */
-    private void checkOrder(TrailObject object, String what) {
+    private void checkOrder(TrailObject object, String what, long lagMillis) {
         if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
             throw new OrderNotKept(object.location() + what + ", which arrived after events "
                     + Durations.format(Duration.ofSeconds(sorter.worstBehindMillis() / 1000)) + " later had been "
-                    + "sent on (more than reorder.horizon, " + Durations.format(window.tolerance()) + ")");
+                    + "sent on (more than reorder.horizon, " + Durations.format(window.tolerance()) + ")",
+                    window.widenedTo(Duration.ofMinutes(2 * lagMillis / 60_000 + 1)));
         }
     }
 
@@ -146,7 +157,6 @@ public final class ScanFeed {
     private RecordSink toSorter(TrailObject object, RecordSink rejected, boolean byEventTime) {
         return new RecordSink() {
             private long latest = Long.MIN_VALUE;
-            private long largestStepBack;
             private int sinceRelease;
 
             @Override
@@ -163,7 +173,8 @@ public final class ScanFeed {
                     sorter.add(record, object.source());
                     if (byEventTime && ++sinceRelease == RELEASE_EVERY && latest != Long.MIN_VALUE) {
                         sinceRelease = 0;
-                        checkOrder(object, " holds events out of order by more than the sort window");
+                        checkOrder(object, " holds events out of order by more than the sort window",
+                                largestStepBack);
                         sorter.release(latest - window.widthMillis(largestStepBack));
                     }
                 } else {

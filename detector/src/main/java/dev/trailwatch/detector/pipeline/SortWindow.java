@@ -18,8 +18,9 @@ import java.util.Locale;
  *       record is before its delivery time. CloudTrail's own files (minutes of lag) are released an hour behind;
  *       files that each hold days (the bundled samples) widen the window to days. Should a record still arrive more
  *       than {@code tolerance} (the reorder horizon) behind records already sent, the feed stops with
- *       {@link ScanFeed.OrderNotKept} and the caller scans again with an exact sort: the output is always the one the
- *       exact sort gives. A single export is released the same way by its event times: everything before the latest
+ *       {@link ScanFeed.OrderNotKept} and the caller scans again from the start with a window wide enough for what it
+ *       found ({@link ScanFeed.OrderNotKept#wider()}; after a few such passes, the exact sort): the alerts are always
+ *       those of the exact sort. A single export is released the same way by its event times: everything before the latest
  *       seen minus max(window, twice the largest step back in time seen so far), so a sorted export streams through,
  *       and a newest-first or shuffled one (whose steps back soon span it all) is held whole.</li>
  * </ul>
@@ -65,6 +66,14 @@ public record SortWindow(Duration window, boolean adaptive, Duration tolerance) 
                     + "such as 1h");
         }
         return fixed(window);
+    }
+
+    /** This window with at least {@code least} as its least width (the exact sort stays exact). */
+    public SortWindow widenedTo(Duration least) {
+        if (window == null || window.compareTo(least) >= 0) {
+            return this;
+        }
+        return new SortWindow(least, adaptive, tolerance);
     }
 
     /** The window that releases after a file whose lag is the largest seen so far is {@code largestLagMillis}. */

@@ -71,9 +71,12 @@ class ScanFeedTest {
         Path export = lines("concatenated.jsonl", concatenated);
 
         assertThatThrownBy(() -> feed(AUTO, export)).isInstanceOf(ScanFeed.OrderNotKept.class)
-                .hasMessageContaining("concatenated.jsonl").hasMessageContaining("reorder.horizon");
-        Fed exact = feed(SortWindow.exact(), export);
-        assertThat(exact.times()).hasSize(3_100).isSorted();
+                .hasMessageContaining("concatenated.jsonl").hasMessageContaining("reorder.horizon")
+                .satisfies(e -> assertThat(((ScanFeed.OrderNotKept) e).wider().window())
+                        .as("twice the step back of 2,999 minutes, and one").isEqualTo(Duration.ofMinutes(5_999)));
+        SortWindow wider = AUTO.widenedTo(Duration.ofMinutes(5_999));
+        assertThat(feed(wider, export).times()).hasSize(3_100).isSorted();
+        assertThat(feed(SortWindow.exact(), export).times()).hasSize(3_100).isSorted();
     }
 
     private record Fed(int sentBeforeTheEnd, List<Long> times) {
