@@ -102,8 +102,9 @@ final class BenchReport {
     @SuppressWarnings("unchecked")
     String scanLine() {
         return ((List<Map<String, Object>>) scan.get("runs")).stream()
-                .map(r -> String.format(Locale.ROOT, "%s: %,d ev/s, %s MB RSS, late %s", r.get("input"),
-                        (Long) r.get("events_per_s"), r.get("peak_rss_mb"), r.get("late")))
+                .map(r -> String.format(Locale.ROOT, "%s: %,d ev/s, %s s CPU, %s MB RSS, late %s%s", r.get("input"),
+                        (Long) r.get("events_per_s"), r.get("cpu_s"), r.get("peak_rss_mb"), r.get("late"),
+                        Boolean.TRUE.equals(r.get("rescanned")) ? ", scanned twice" : ""))
                 .collect(Collectors.joining("; "));
     }
 

@@ -26,6 +26,7 @@ final class ScanStage {
     static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC";
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) events, (\\d+) alerts, (\\d+) rejected(.*)");
+    private static final Pattern COST = Pattern.compile("scan took [0-9.]+ s, ([0-9.]+) s CPU.*");
 
     private ScanStage() {
     }
@@ -81,6 +82,12 @@ final class ScanStage {
         run.put("peak_rss_mb", rss);
         run.put("summary", summary);
         run.put("late", m.matches() && m.group(4).contains("late") ? lateCount(m.group(4)) : 0);
+        List<String> lines = Files.readAllLines(log);
+        // the scan process's own CPU time (all its threads): comparable where wall-clock rates are not
+        run.put("cpu_s", lines.stream().map(COST::matcher).filter(Matcher::matches)
+                .map(c -> Double.parseDouble(c.group(1))).findFirst().orElse(-1.0));
+        // --sort-window auto found the input out of order beyond the horizon and scanned it again, sorted whole
+        run.put("rescanned", lines.stream().anyMatch(l -> l.contains("scanning again")));
         return run;
     }
 

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.command;
 
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
+import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.Sizes;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.DataDirs;
@@ -12,6 +13,7 @@ import dev.trailwatch.detector.pipeline.EventTimeSorter;
 import dev.trailwatch.detector.pipeline.BackgroundStart;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanFeed;
+import dev.trailwatch.detector.pipeline.SortWindow;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +37,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +65,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final int S3_READ_THREADS = 8;
+    private static final int WIDER_PASSES = 2;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
             .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)
             .thenComparing(Alert::lastEventTime);
@@ -100,10 +105,13 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Exit 1 when an alert at or above SEVERITY (INFO, LOW, MEDIUM, HIGH, CRITICAL) is found.")
     String failOn;
 
-    @Option(names = "--sort-window", paramLabel = "DURATION",
-            description = "Release events once the delivery times in CloudTrail file names are this far past them "
-                    + "(e.g. 1h), bounding temporary disk for months of S3 history. Default: none, an exact sort of "
-                    + "the whole input.")
+    @Option(names = "--sort-window", paramLabel = "auto|none|DURATION", defaultValue = "auto",
+            description = "When sorted events may go on before the whole input is read, by the delivery times in "
+                    + "CloudTrail file names. auto (default): an hour behind them, or twice the largest delivery lag "
+                    + "seen; scans again with a wider window if the input turns out to be out of order beyond "
+                    + "reorder.horizon. none: an exact sort of the whole input. A duration (e.g. 1h): that far "
+                    + "behind, with no check. A single file without such a name (a JSON-lines export) goes by its "
+                    + "own event times the same way; several are sorted whole.")
     String sortWindow;
 
     @Option(names = "--sort-memory", paramLabel = "SIZE",
@@ -118,15 +126,81 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         Severity threshold = failOn == null ? null : Severity.parse(failOn);
-        Duration window = sortWindow == null ? null : Durations.parse(sortWindow);
-        ScanFilter filter = new ScanFilter(instant("--since", since), instant("--until", until),
-                new HashSet<>(accounts), new HashSet<>(regions), window == null ? Duration.ofHours(1) : window);
-        OutputFile.check("--out", out);
         DetectorConfig config = ReplaySettings.under(options.load().with(Map.of("application.id", "trailwatch-scan")));
+        SortWindow window = SortWindow.parse(sortWindow, config.get(Settings.REORDER_HORIZON));
+        ScanFilter filter = new ScanFilter(instant("--since", since), instant("--until", until),
+                new HashSet<>(accounts), new HashSet<>(regions),
+                window.window() == null ? SortWindow.AUTO_WINDOW : window.window());
+        OutputFile.check("--out", out);
         // a bad file in rules.dir or tuning.dir fails here, before a broker starts
         DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
         PrintWriter err = spec.commandLine().getErr();
+        Outcome outcome = null;
+        SortWindow current = window;
+        for (int pass = 1; outcome == null; pass++) {
+            try {
+                outcome = attempt(config, filter, current, err);
+            } catch (ScanFeed.OrderNotKept e) {
+                // wide enough for what broke the order, which keeps memory bounded on months of history; after
+                // WIDER_PASSES such passes, the exact sort, which cannot fail this way
+                current = pass <= WIDER_PASSES ? e.wider() : SortWindow.exact();
+                err.println("scan: " + e.getMessage() + "; scanning again from the start with " + (current.window()
+                        == null ? "an exact sort of the whole input" : "a sort window of at least "
+                        + Durations.format(current.window())) + " (--sort-window none sorts the whole input at once)");
+                err.flush();
+            }
+        }
+        TrailWatchMetrics metrics = outcome.metrics();
+        List<Alert> sorted = new ArrayList<>(outcome.alerts());
+        sorted.sort(OUTPUT_ORDER);
+        write(sorted, Topics.from(config).alerts());
+        err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), sorted.size(),
+                outcome.readerRejected() + metrics.eventsRejected(),
+                Summary.breakdown(outcome.readerRejected(), metrics));
+        if (metrics.alertsExcepted() + metrics.alertsDisabled() > 0) {
+            err.printf("%d alerts kept out by tuning.dir: %d excepted, %d of disabled rules%n",
+                    metrics.alertsExcepted() + metrics.alertsDisabled(), metrics.alertsExcepted(),
+                    metrics.alertsDisabled());
+        }
+        if (outcome.behind() > 0) {
+            err.printf("%d events arrived after events up to %s later had been sent on%s%n", outcome.behind(),
+                    Durations.format(Duration.ofMillis(outcome.worstBehindMillis())), window.adaptive()
+                            ? " (within reorder.horizon: the same alerts as an exact sort)"
+                            : " (more than --sort-window after later ones)");
+        }
+        printCost(err, started, metrics.eventsRead());
+        err.flush();
+        return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
+    }
+
+    /**
+     * What the scan cost: wall time, and the CPU time of this process (every thread: reading, sorting, the broker,
+     * the detector), which says more than a rate when the machine is shared.
+     */
+    private static void printCost(PrintWriter err, long started, long events) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String cpu = "";
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            cpu = String.format(Locale.ROOT, ", %.1f s CPU", os.getProcessCpuTime() / 1e9);
+        }
+        err.printf(Locale.ROOT, "scan took %.1f s%s, %,.0f events/s%n", seconds, cpu, events / seconds);
+    }
+
+    /** What one pass over the input found. */
+    private record Outcome(List<Alert> alerts, TrailWatchMetrics metrics, long readerRejected, long behind,
+                           long worstBehindMillis) {
+    }
+
+    /**
+     * One pass: a fresh broker and detector, the input read in scan order, sorted within {@code window}, detected,
+     * drained. Throws {@link ScanFeed.OrderNotKept} when an adaptive window finds the input out of order beyond the
+     * reorder horizon (after closing everything it started).
+     */
+    private Outcome attempt(DetectorConfig config, ScanFilter filter, SortWindow window, PrintWriter err)
+            throws Exception {
         List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -134,6 +208,7 @@ public final class ScanCommand implements Callable<Integer> {
         AtomicLong unreadable = new AtomicLong();
         long sendFailures;
         long behind;
+        long worstBehind;
         try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
             var objects = inputs.objects(); // S3 is listed before the broker starts: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
@@ -155,27 +230,12 @@ public final class ScanCommand implements Callable<Integer> {
                 ScanPipeline.checkNoThreadFailed(running.pipeline().config(), metrics);
                 sendFailures = running.feeder().rejected();
                 behind = sorter.behindWatermark();
+                worstBehind = sorter.worstBehindMillis();
             }
         } finally {
             DataDirs.deleteRecursively(spill);
         }
-        long readerRejected = unreadable.get() + sendFailures;
-        List<Alert> sorted = new ArrayList<>(alerts);
-        sorted.sort(OUTPUT_ORDER);
-        write(sorted, Topics.from(config).alerts());
-        err.printf("%d events, %d alerts, %d rejected%s%n", metrics.eventsRead(), sorted.size(),
-                readerRejected + metrics.eventsRejected(), Summary.breakdown(readerRejected, metrics));
-        if (metrics.alertsExcepted() + metrics.alertsDisabled() > 0) {
-            err.printf("%d alerts kept out by tuning.dir: %d excepted, %d of disabled rules%n",
-                    metrics.alertsExcepted() + metrics.alertsDisabled(), metrics.alertsExcepted(),
-                    metrics.alertsDisabled());
-        }
-        if (behind > 0) {
-            err.printf("%d events arrived more than --sort-window after later ones and were sent out of order%n",
-                    behind);
-        }
-        err.flush();
-        return threshold != null && sorted.stream().anyMatch(a -> a.severity().atLeast(threshold)) ? 1 : 0;
+        return new Outcome(alerts, metrics, unreadable.get() + sendFailures, behind, worstBehind);
     }
 
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */

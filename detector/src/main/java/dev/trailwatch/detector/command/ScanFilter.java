@@ -11,8 +11,9 @@ import java.util.Set;
  * named the CloudTrail way are skipped by name (and, in S3, never listed); records are checked one by one.
  *
  * @param deliveryLag how long after an event CloudTrail may deliver the file that holds it: a file delivered before
- *                    {@code since} holds nothing at or after it, one delivered after {@code until + deliveryLag}
- *                    holds nothing before it
+ *                    {@code since} holds nothing at or after it, an S3 object delivered after
+ *                    {@code until + deliveryLag} nothing before it (local files are read whatever their name's time:
+ *                    a local tree may hold exports re-packed by day under CloudTrail's names)
  */
 record ScanFilter(Instant since, Instant until, Set<String> accounts, Set<String> regions, Duration deliveryLag) {
 
@@ -33,8 +34,11 @@ record ScanFilter(Instant since, Instant until, Set<String> accounts, Set<String
                 || !regions.isEmpty() && !regions.contains(name.region())) {
             return false;
         }
+        // Past --until only S3 objects are skipped by name: CloudTrail writes those within minutes of their events,
+        // while local files named the same way may be exports re-packed by day (the bundled samples hold days each)
         return (since == null || !name.deliveredAt().isBefore(since))
-                && (until == null || !name.deliveredAt().isAfter(until.plus(deliveryLag)));
+                && (until == null || !"s3".equals(object.source())
+                        || !name.deliveredAt().isAfter(until.plus(deliveryLag)));
     }
 
     boolean accepts(CloudTrailRecord record) {

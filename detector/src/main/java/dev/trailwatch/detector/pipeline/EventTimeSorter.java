@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * Puts CloudTrail records into event-time order with bounded memory: records are held in a heap; when the heap holds
  * more than {@code memoryBytes} of records it is written to disk as one sorted run, and the output is a merge of the
  * heap and the runs. {@link #release(long)} emits everything before a watermark (what the caller knows no later input
- * can precede); {@link #finish()} emits the rest. Ties keep input order, so the output is a function of the input.
+ * can precede; a record that arrives below it all the same waits for the next release, and is counted as out of order
+ * only if something later than it was already sent); {@link #finish()} emits the rest. Ties keep input order, so the output is a function of the input.
  * Records without an event time sort last (the detector dead-letters them; first, their send-time timestamp would move
  * stream time to now). Single-threaded.
  */
@@ -42,8 +43,9 @@ public final class EventTimeSorter implements AutoCloseable {
     private final PriorityQueue<Run> runs = new PriorityQueue<>(Comparator.comparing(Run::head, ORDER));
     private long heapBytes;
     private long sequence;
-    private long released = Long.MIN_VALUE;
+    private long latestSent = Long.MIN_VALUE;
     private long behindWatermark;
+    private long worstBehindMillis;
     private long spilledRuns;
 
     public EventTimeSorter(long memoryBytes, Path spillDir, Consumer<Entry> out) {
@@ -55,10 +57,11 @@ public final class EventTimeSorter implements AutoCloseable {
     public void add(CloudTrailRecord record, String source) {
         long time = record.eventTimeMillis() < 0 ? Long.MAX_VALUE : record.eventTimeMillis();
         Entry entry = new Entry(time, sequence++, source, record);
-        if (time < released) {
-            behindWatermark++; // arrived after its place was passed: the watermark's assumption did not hold for it
-            out.accept(entry);
-            return;
+        if (time < latestSent) {
+            // something later was already sent: the watermark's assumption did not hold for this one; it goes on
+            // with the next release, out of order
+            behindWatermark++;
+            worstBehindMillis = Math.max(worstBehindMillis, latestSent - time);
         }
         heap.add(entry);
         heapBytes += size(entry);
@@ -67,12 +70,14 @@ public final class EventTimeSorter implements AutoCloseable {
         }
     }
 
-    /** Emits, in order, every record with an event time before {@code watermark}. */
+    /**
+     * Emits, in order, every record held with an event time before {@code watermark}. A watermark lower than an
+     * earlier one (the caller has learnt that its input steps back further than it thought) emits nothing.
+     */
     public void release(long watermark) {
-        released = Math.max(released, watermark);
         while (true) {
             Entry next = peek();
-            if (next == null || next.sortTime() >= released) {
+            if (next == null || next.sortTime() >= watermark) {
                 return;
             }
             take();
@@ -81,15 +86,22 @@ public final class EventTimeSorter implements AutoCloseable {
 
     /** End of input: emits everything left, in order. */
     public void finish() {
-        released = Long.MAX_VALUE;
         while (peek() != null) {
             take();
         }
     }
 
-    /** Records that arrived after the watermark had passed their time (emitted at once, out of order). */
+    /** Records that arrived after records later than themselves had been sent (sent on out of order). */
     public long behindWatermark() {
         return behindWatermark;
+    }
+
+    /**
+     * How far behind records already sent the most out-of-order of those records was: no record was sent after records
+     * more than this much later than itself (0 when none was).
+     */
+    public long worstBehindMillis() {
+        return worstBehindMillis;
     }
 
     public long spilledRuns() {
@@ -110,7 +122,7 @@ public final class EventTimeSorter implements AutoCloseable {
         Run run = runs.peek();
         if (run != null && (fromHeap == null || ORDER.compare(run.head(), fromHeap) < 0)) {
             runs.poll();
-            out.accept(run.head());
+            send(run.head());
             if (run.advance()) {
                 runs.add(run);
             } else {
@@ -119,8 +131,13 @@ public final class EventTimeSorter implements AutoCloseable {
         } else {
             heap.poll();
             heapBytes -= size(fromHeap);
-            out.accept(fromHeap);
+            send(fromHeap);
         }
+    }
+
+    private void send(Entry entry) {
+        latestSent = Math.max(latestSent, entry.sortTime());
+        out.accept(entry);
     }
 
     private void spill() {

@@ -3,6 +3,7 @@ package dev.trailwatch.detector.pipeline;
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
+import dev.trailwatch.detector.config.Durations;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Predicate;
@@ -11,10 +12,11 @@ import java.util.function.Predicate;
  * Reads CloudTrail objects in {@link TrailObject#ORDER} and hands their records to the sorter, so that the detector
  * receives them in event-time order whatever the order of files, keys and records inside files.
  *
- * <p>With a {@code window}, records are released as the delivery times in the file names pass: a file delivered at T
- * holds events from T - window on (CloudTrail delivers within minutes), so once the next file to read was delivered at
- * T, everything before T - window is final. Without one, nothing is released before the end of the input (an exact
- * sort of any input; memory stays bounded by spilling sorted runs to disk).
+ * <p>When records are released before the end of the input is set by the {@link SortWindow}: by the delivery times
+ * in the file names (a file delivered at T holds events from T - window on), or, for the exact sort, never. The
+ * adaptive window checks what it assumed: a record that arrives more than the window's tolerance behind records
+ * already sent stops the feed ({@link OrderNotKept}): only a new pass, with a window wide enough, gives the exact
+ * sort's alerts.
  *
  * <p>Objects are decoded and scanned on reader threads ahead of the sorter ({@link ReadAhead}); the sorter, the
  * releases and the counts stay on the caller's thread and see the objects' records in the same order as one reader.
@@ -27,14 +29,37 @@ public final class ScanFeed {
     }
 
     private final EventTimeSorter sorter;
-    private final Duration window;
+    private static final int RELEASE_EVERY = 1024;
+
+    private final SortWindow window;
     private final Predicate<TrailObject> objectFilter;
     private final Predicate<CloudTrailRecord> recordFilter;
     private final CloudTrailFileReader reader = new CloudTrailFileReader();
     private long objects;
     private long filtered;
+    private long largestLagMillis;
+    private long largestStepBack;
+    private long oldestInObject;
 
-    public ScanFeed(EventTimeSorter sorter, Duration window, Predicate<TrailObject> objectFilter,
+    /**
+     * The adaptive window's assumption did not hold: a record arrived further behind records already sent than the
+     * reorder horizon tolerates. Nothing of this feed can be trusted to give the exact sort's alerts.
+     */
+    public static final class OrderNotKept extends RuntimeException {
+        private final transient SortWindow wider;
+
+        public OrderNotKept(String message, SortWindow wider) {
+            super(message);
+            this.wider = wider;
+        }
+
+        /** A window wide enough for what was seen: twice the lag (or step back) of the record that broke the order. */
+        public SortWindow wider() {
+            return wider;
+        }
+    }
+
+    public ScanFeed(EventTimeSorter sorter, SortWindow window, Predicate<TrailObject> objectFilter,
                     Predicate<CloudTrailRecord> recordFilter) {
         this.sorter = sorter;
         this.window = window;
@@ -77,10 +102,20 @@ public final class ScanFeed {
             while (ahead.hasNext()) {
                 ReadAhead.Reading reading = ahead.next();
                 TrailObject object = reading.object();
-                if (window != null && object.deliveredAt() != null) {
-                    sorter.release(object.deliveredAt().minus(window).toEpochMilli());
+                boolean named = window.window() != null && object.deliveredAt() != null;
+                if (named && !window.adaptive()) {
+                    sorter.release(object.deliveredAt().minus(window.window()).toEpochMilli());
                 }
-                long read = reading.drainTo(toSorter(object, rejected));
+                // one unnamed file and nothing else (an export): released by the event times it has shown so far
+                boolean byEventTime = window.adaptive() && !named && objects == 0 && !ahead.hasNext();
+                oldestInObject = Long.MAX_VALUE;
+                long read = reading.drainTo(toSorter(object, rejected, byEventTime));
+                if (byEventTime) {
+                    checkOrder(object, " holds events out of order by more than the sort window", largestStepBack);
+                }
+                if (named && window.adaptive()) {
+                    releaseAfter(object);
+                }
                 objects++;
                 progress.objectDone(object, read);
             }
@@ -88,13 +123,60 @@ public final class ScanFeed {
         sorter.finish();
     }
 
-    /** Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan. */
-    private RecordSink toSorter(TrailObject object, RecordSink rejected) {
+    /**
+     * The adaptive window, once {@code object} is read: the order held so far (or the feed stops), the window widened
+     * to twice the largest delivery lag seen, and everything before the object's delivery time minus the window sent.
+     */
+    private void releaseAfter(TrailObject object) {
+        long lag = object.deliveredAt().toEpochMilli() - oldestInObject;
+        checkOrder(object, " holds events " + Durations.format(Duration.ofMinutes(Math.max(1, lag / 60_000)))
+                + " older than the delivery time in its name", lag);
+        long delivered = object.deliveredAt().toEpochMilli();
+        if (oldestInObject != Long.MAX_VALUE) {
+            largestLagMillis = Math.max(largestLagMillis, delivered - oldestInObject);
+        }
+        sorter.release(delivered - window.widthMillis(largestLagMillis));
+    }
+
+    /** Stops the feed when a record arrived further behind records already sent than the window tolerates. */
+    private void checkOrder(TrailObject object, String what, long lagMillis) {
+        if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
+            throw new OrderNotKept(object.location() + what + ", which arrived after events "
+                    + Durations.format(Duration.ofSeconds(sorter.worstBehindMillis() / 1000)) + " later had been "
+                    + "sent on (more than reorder.horizon, " + Durations.format(window.tolerance()) + ")",
+                    window.widenedTo(Duration.ofMinutes(2 * lagMillis / 60_000 + 1)));
+        }
+    }
+
+    /**
+     * Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan.
+     * With {@code byEventTime} (an export read alone), every {@value #RELEASE_EVERY} records everything before the
+     * latest event time seen minus the window (at least an hour, twice the largest step back in time seen so far) is
+     * sent on: a sorted export streams through with an hour held, one newest-first or shuffled is held whole.
+     */
+    private RecordSink toSorter(TrailObject object, RecordSink rejected, boolean byEventTime) {
         return new RecordSink() {
+            private long latest = Long.MIN_VALUE;
+            private int sinceRelease;
+
             @Override
             public void record(CloudTrailRecord record) {
                 if (recordFilter.test(record)) {
+                    long time = record.eventTimeMillis();
+                    if (time >= 0) {
+                        oldestInObject = Math.min(oldestInObject, time);
+                        if (byEventTime) {
+                            latest = Math.max(latest, time);
+                            largestStepBack = Math.max(largestStepBack, latest - time);
+                        }
+                    }
                     sorter.add(record, object.source());
+                    if (byEventTime && ++sinceRelease == RELEASE_EVERY && latest != Long.MIN_VALUE) {
+                        sinceRelease = 0;
+                        checkOrder(object, " holds events out of order by more than the sort window",
+                                largestStepBack);
+                        sorter.release(latest - window.widthMillis(largestStepBack));
+                    }
                 } else {
                     filtered++;
                 }

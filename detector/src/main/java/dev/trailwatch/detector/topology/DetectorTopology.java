@@ -114,7 +114,7 @@ public final class DetectorTopology {
                                  FileReload reload) {
         DetectorConfig config = tuning.get().applyTo(configured);
         Topics topics = Topics.from(config);
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = ChangelogFreeStores.streamsBuilder(config); // scan's switch; live: plain builder
 
         KStream<String, ParseResult> parsed = builder
                 .stream(topics.events().name(), topics.events().consumed("read-events"))

@@ -63,13 +63,15 @@ class EventTimeSorterTest {
             sorter.add(record(2_000, "b"), "file");
             sorter.release(2_000);
             assertThat(out).containsExactly("a");
-            sorter.add(record(1_500, "late"), "file");
+            sorter.add(record(500, "late"), "file");
+            sorter.add(record(1_500, "after-a"), "file");
             sorter.add(record(-1, "no-time"), "file");
             sorter.add(record(2_500, "b2"), "file");
             sorter.finish();
-            assertThat(sorter.behindWatermark()).isEqualTo(1);
+            assertThat(sorter.behindWatermark()).as("only 'late' came after a later record").isEqualTo(1);
+            assertThat(sorter.worstBehindMillis()).isEqualTo(500);
         }
-        assertThat(out).containsExactly("a", "late", "b", "b2", "c", "no-time");
+        assertThat(out).containsExactly("a", "late", "after-a", "b", "b2", "c", "no-time");
     }
 
     private List<String> sortAll(List<CloudTrailRecord> records, long memory) {

@@ -1,0 +1,154 @@
+package dev.trailwatch.detector.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.trailwatch.detector.TestEvents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default {@code --sort-window auto} sends sorted events on while CloudTrail-named files are still being read,
+ * and writes exactly what an exact sort of the whole input writes: on the bundled samples (files that each hold days)
+ * with their records shuffled and their folders laid out differently; on a tree where one file holds an event far
+ * older than its name says (the scan notices and scans again with a window wide enough for it); and where one event goes on less
+ * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it).
+ */
+class ScanSortWindowIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Path SAMPLES = Path.of("src/main/resources/samples");
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSamplesShuffledWithinTheirFilesGiveTheExactSortsAlertsByDefault() throws IOException {
+        Path shuffled = shuffledCopy(SAMPLES, dir.resolve("shuffled"));
+
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", SAMPLES.toString());
+        ScanRun merged = ScanRun.of(dir, shuffled.toString());
+
+        assertThat(exact.exit()).as(exact.err()).isZero();
+        assertThat(merged.exit()).as(merged.err()).isZero();
+        assertThat(merged.err()).doesNotContain("scanning again").doesNotContainPattern("\\blate \\d");
+        assertThat(exact.lines()).hasSizeGreaterThan(20);
+        assertThat(merged.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(summary(merged)).isEqualTo(summary(exact));
+    }
+
+    @Test
+    void aFileFarOlderThanItsNameIsCaughtAndTheWholeInputScannedAgainWithAWideEnoughWindow() throws IOException {
+        Path logs = hourlyFiles();
+        // delivered at 13:10 with an event of 10:30: 2h40m late, beyond the adaptive window and the horizon
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(1_800)).user("mallory");
+        writeGzip(logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "delayed0")), stopped);
+
+        ScanRun auto = ScanRun.of(dir, dir.resolve("AWSLogs").toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("scanning again from the start with a sort window of at least 321m")
+                .contains("delayed0").doesNotContainPattern("\\blate \\d");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert)
+                .contains("cloudtrail-logging-stopped").contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("9 events, ").endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aRecordSentOnLessThanTheHorizonLateIsCountedAndChangesNoAlert() throws IOException {
+        Path logs = hourlyFiles();
+        // delivered at 13:10 with an event of 11:54: sent on after events up to 12:01, 7 minutes later
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(3_600 + 54 * 60)).user("mallory");
+        writeGzip(logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "delayed1")), stopped);
+
+        ScanRun auto = ScanRun.of(dir, dir.resolve("AWSLogs").toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).doesNotContain("scanning again")
+                .contains("1 events arrived after events up to 7m later had been sent on (within reorder.horizon");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).endsWith(" 0 rejected");
+    }
+
+    /** One account's file each hour from T0, delivered 5 minutes after its two events. */
+    private Path hourlyFiles() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20"));
+        for (int hour = 0; hour < 4; hour++) {
+            Instant t = T0.plusSeconds(hour * 3_600L);
+            writeGzip(logs.resolve(name(t.plusSeconds(300), "hourly" + hour)),
+                    TestEvents.event("iam.amazonaws.com", "ListUsers", t),
+                    TestEvents.event("ec2.amazonaws.com", "DescribeInstances", t.plusSeconds(60)));
+        }
+        return logs;
+    }
+
+    /** The last summary line: events, alerts, rejected and why. */
+    private static String summary(ScanRun run) {
+        return run.err().lines().filter(l -> l.matches("\\d+ events, \\d+ alerts, .*")).reduce((a, b) -> b)
+                .orElse("no summary in: " + run.err());
+    }
+
+    private static String name(Instant delivered, String id) {
+        String time = delivered.toString().replace("-", "").replace(":", "").substring(0, 13) + "Z";
+        return "111122223333_CloudTrail_us-east-1_" + time + "_" + (id + "0000000000000000").substring(0, 16)
+                + ".json.gz";
+    }
+
+    /** Every sample file, its records in a seeded random order, each in a folder of its own. */
+    private static Path shuffledCopy(Path samples, Path target) throws IOException {
+        Random random = new Random(7);
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(samples)) {
+            files = listed.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList();
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            JsonNode envelope;
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                envelope = MAPPER.readTree(in);
+            }
+            List<JsonNode> records = new ArrayList<>();
+            envelope.get("Records").forEach(records::add);
+            Collections.shuffle(records, random);
+            ArrayNode shuffled = MAPPER.createArrayNode().addAll(records);
+            Path folder = Files.createDirectories(target.resolve("part" + (files.size() - i)));
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(folder.resolve(file.getFileName())))) {
+                out.write(MAPPER.createObjectNode().set("Records", shuffled).toString()
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return target;
+    }
+
+    private static void writeGzip(Path file, TestEvents... events) throws IOException {
+        StringBuilder body = new StringBuilder("{\"Records\":[");
+        for (int i = 0; i < events.length; i++) {
+            body.append(i == 0 ? "" : ",").append(events[i].json());
+        }
+        body.append("]}");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
