@@ -260,9 +260,10 @@ class FailedConsoleLoginBurstDetectorTest {
         try (TopologyHarness topology = new TopologyHarness(settings, FlushSignal.never())) {
             topology.pipe(failedLogin(ATTACKER, "alice", T0));
             topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(30)));
+            // T0+60s opens the next one-minute window: two failures in [T0, T0+1m) and one in the next are no burst.
             topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(60)));
             assertThat(alertsOf(topology, ID)).isEmpty();
-            topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(80)));
+            topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(50)));
 
             assertThat(alertsOf(topology, ID)).extracting(Alert::eventCount).containsExactly(3L);
         }
