@@ -121,8 +121,8 @@ public final class AccessDeniedBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("principal", "errors", tally, threshold, window);
         evidence.put("deniedActions", tally.tokens());
         return new Alerts.Finding(ID, "AccessDenied burst by " + tally.entity(),
-                tally.entity() + " was denied " + tally.count() + " calls within " + Durations.format(window)
-                        + " of " + Instant.ofEpochMilli(tally.start()) + ", " + tally.tokens().size()
+                tally.entity() + " was denied " + tally.count() + " calls in the " + Durations.format(window)
+                        + " window from " + Instant.ofEpochMilli(tally.start()) + ", " + tally.tokens().size()
                         + " different actions: " + BurstEvidence.head(tally.tokens()),
                 Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }
@@ -131,8 +131,8 @@ public final class AccessDeniedBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("sourceIp", "errors", tally, threshold, window);
         evidence.put("principals", tally.tokens());
         return new Alerts.Finding(ID, "AccessDenied burst from " + tally.entity(),
-                tally.count() + " calls from " + tally.entity() + " were denied within " + Durations.format(window)
-                        + " of " + Instant.ofEpochMilli(tally.start()) + ", made by " + tally.tokens().size()
+                tally.count() + " calls from " + tally.entity() + " were denied in the " + Durations.format(window)
+                        + " window from " + Instant.ofEpochMilli(tally.start()) + ", made by " + tally.tokens().size()
                         + " principals: " + BurstEvidence.head(tally.tokens()),
                 Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }

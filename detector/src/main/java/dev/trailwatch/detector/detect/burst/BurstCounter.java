@@ -29,8 +29,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code minEvents} split 6 + 4 across two windows raises nothing, where a span sliding from the first event would.
  * In exchange every order of arrival, partitioning and instance agrees on the windows, the ids and the content.
  *
- * <p>An event whose window ended more than the grace before stream time (of its origin) is late: counted and emitted
- * as such, for the dead-letter topic.
+ * <p>An event whose window ended more than the grace ({@code burst.grace}, at least {@code reorder.horizon}) before
+ * stream time (of its origin) is late: counted and emitted as such, for the dead-letter topic.
  */
 final class BurstCounter extends WindowedProcessor<BurstState> {
 
@@ -39,10 +39,18 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     private final long grace;
 
     BurstCounter(BurstSpec spec, DetectionKit kit) {
-        super(spec.name(), spec.reach(), kit);
+        super(spec.name(), spec.window().toMillis() + grace(spec, kit), kit);
         this.spec = spec;
         this.window = spec.window().toMillis();
-        this.grace = spec.grace().toMillis();
+        this.grace = grace(spec, kit);
+    }
+
+    /**
+     * The spec's grace, at least the reorder horizon: a record that arrives within the horizon after records with a
+     * later event time must still find its window open.
+     */
+    private static long grace(BurstSpec spec, DetectionKit kit) {
+        return Math.max(spec.grace().toMillis(), kit.watermark().horizon());
     }
 
     @Override

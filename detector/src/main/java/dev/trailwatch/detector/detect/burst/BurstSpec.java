@@ -76,7 +76,7 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
         return order.isEmpty() ? Alert.MAX_EVENT_IDS : MAX_ORDERED;
     }
 
-    /** How many of a window's distinct tokens it keeps (those that appeared first): enough to judge {@code minDistinct}. */
+    /** How many of a window's distinct tokens it keeps (those seen first): enough to judge {@code minDistinct}. */
     int keptTokens() {
         return Math.max(OpenBurst.MAX_TOKENS, minDistinct);
     }

@@ -68,7 +68,7 @@ public final class ConsoleCrossAccountSprayDetector {
         return new Alerts.Finding(ID, "Console logins failing across " + tally.tokens().size() + " accounts from "
                 + tally.entity(), tally.entity() + " failed " + tally.count() + " console logins across "
                 + tally.tokens().size() + " accounts of the organization (" + BurstEvidence.head(tally.tokens())
-                + ") within " + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ".",
+                + ") in the " + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ".",
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
 }

@@ -70,7 +70,7 @@ public final class ConsolePasswordSprayDetector {
         evidence.put("users", tally.tokens());
         return new Alerts.Finding(ID, "Console password spray from " + tally.entity(),
                 tally.entity() + " failed to log in to the console as " + tally.tokens().size()
-                        + " different users within " + Durations.format(window) + " of "
+                        + " different users in the " + Durations.format(window) + " window from "
                         + Instant.ofEpochMilli(tally.start()) + " (" + tally.count() + " failures): "
                         + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);

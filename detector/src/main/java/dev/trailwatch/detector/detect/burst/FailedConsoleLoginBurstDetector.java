@@ -76,8 +76,8 @@ public final class FailedConsoleLoginBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("sourceIp", "failures", tally, threshold, window);
         evidence.put("targetUsers", tally.tokens());
         return new Alerts.Finding(ID, "Failed console login burst from " + tally.entity(),
-                tally.count() + " failed console logins from " + tally.entity() + " within "
-                        + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ", for "
+                tally.count() + " failed console logins from " + tally.entity() + " in the "
+                        + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ", for "
                         + tally.tokens().size() + " user name(s): " + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
@@ -86,8 +86,8 @@ public final class FailedConsoleLoginBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("userName", "failures", tally, threshold, window);
         evidence.put("sourceIps", tally.tokens());
         return new Alerts.Finding(ID, "Failed console login burst for " + tally.entity(),
-                tally.count() + " failed console logins for user " + tally.entity() + " within "
-                        + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ", from "
+                tally.count() + " failed console logins for user " + tally.entity() + " in the "
+                        + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ", from "
                         + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }

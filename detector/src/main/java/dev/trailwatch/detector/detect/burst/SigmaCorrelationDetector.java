@@ -174,8 +174,8 @@ final class SigmaCorrelationDetector {
         evidence.put("sigma", sigma);
         String description = correlation.type().sigmaName() + " correlation of " + correlation.rules() + " for "
                 + String.join(", ", correlation.groupBy()) + " = " + tally.entity() + ": " + tally.count()
-                + " events (" + BurstEvidence.head(tally.tokens()) + ") within " + Durations.format(
-                correlation.timespan()) + " of " + Instant.ofEpochMilli(tally.start())
+                + " events (" + BurstEvidence.head(tally.tokens()) + ") in the " + Durations.format(
+                correlation.timespan()) + " window from " + Instant.ofEpochMilli(tally.start())
                 + (meta.description().isBlank() ? "." : ". " + meta.description().strip());
         String runbook = "Review the correlated events of " + tally.entity() + " (their event ids are listed) and what"
                 + " the principal did around them; the rule's false positives: "
