@@ -22,8 +22,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 /**
  * AccessDenied burst: at least {@code burst.access-denied.threshold} (20) {@code AccessDenied*} /
  * {@code *UnauthorizedOperation} errors (the CIS 4.1 filter) within {@code burst.access-denied.window} (5 minutes)
- * of event time from one principal make one MEDIUM alert listing the denied actions; errors arriving later in the
- * same window fold into one follow-up with the same alert id. A second key space counts per source IP and alerts when
+ * of event time (windows aligned to the epoch, see {@link BurstCounter}) from one principal make one MEDIUM alert
+ * listing the denied actions; errors arriving later in the same window fold into a follow-up with the same alert id. A second key space counts per source IP and alerts when
  * the errors come from two or more principals: one host cycling through several stolen credentials. (A single
  * principal is already the per-principal alert; requiring a second keeps one burst from raising two alerts.)
  *

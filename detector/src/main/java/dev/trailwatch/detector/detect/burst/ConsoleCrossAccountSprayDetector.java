@@ -19,7 +19,8 @@ import org.apache.kafka.streams.kstream.Named;
  * Cross-account console spray: one source IP fails console logins against at least
  * {@code burst.cross-account-spray.accounts} (2) accounts of the organization, with at least
  * {@code burst.cross-account-spray.failures} (4) failures in all, within {@code burst.cross-account-spray.window}
- * (30 minutes) of event time: one HIGH alert listing the accounts. Each account's CloudTrail records only its own
+ * (30 minutes) of event time, windows aligned to the epoch ({@link BurstCounter}): one HIGH alert listing the
+ * accounts. Each account's CloudTrail records only its own
  * failures, so no per-account view shows this; the per-IP repartition of console logins the other console detections
  * share puts the accounts side by side.
  *

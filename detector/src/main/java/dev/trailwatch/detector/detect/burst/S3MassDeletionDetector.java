@@ -27,6 +27,8 @@ import org.apache.kafka.streams.kstream.Named;
  *   {@code DeleteObjects} call deleted (up to 1,000); listing the versions first is how every version gets deleted.</li>
  * </ul>
  *
+ * <p>Windows are aligned to the epoch ({@link BurstCounter}).
+ *
  * <p>Why: S3 ransomware empties buckets after copying them out, versions included, then leaves a note (Stratus
  * s3-ransomware-individual-deletion, s3-ransomware-batch-deletion; the 2022-2025 extortion campaigns Unit 42 and
  * Invictus describe). Lifecycle rules that expire everything are the watch-list's
