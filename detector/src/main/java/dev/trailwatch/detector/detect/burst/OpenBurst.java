@@ -16,9 +16,9 @@ import java.util.function.Supplier;
  *
  * @param start          the window's start, a multiple of its length since the epoch; with the key it names the alert
  * @param count          distinct events of the window so far (each {@code eventID} counts once)
- * @param earliest       the window's earliest events by (event time, event id), at most {@link BurstSpec#kept()}:
- *                       the alert's {@code eventIds}; with their tokens when the spec has an {@code order}, which is
- *                       judged on them
+ * @param earliest       the window's earliest events by (event time, event id), at most {@link BurstSpec#kept()}
+ *                       ({@link Alert#MAX_EVENT_IDS} once alerted): the alert's {@code eventIds}; with their tokens
+ *                       when the spec has an {@code order}, which is judged on them
  * @param firsts         each distinct token's first event by (event time, event id), in that order, at most
  *                       {@link BurstSpec#keptTokens()}: the tokens that appeared first (see {@link #withFirst})
  * @param firstEventTime the earliest event time in the window
@@ -51,7 +51,9 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
      */
     OpenBurst plus(Entry entry, BurstSpec spec, Supplier<Anchor> anchor) {
         Entry kept = spec.order().isEmpty() ? new Entry(entry.time(), entry.eventId(), null) : entry;
-        List<Entry> first = inserted(earliest, kept, Entry.ORDER, spec.kept());
+        // Once the alert is out, the order is judged no more: the window keeps just the events the alert lists (the
+        // earliest of any longer list are the same events, so what it lists does not depend on when that was).
+        List<Entry> first = inserted(earliest, kept, Entry.ORDER, alerted ? Alert.MAX_EVENT_IDS : spec.kept());
         boolean newEarliest = !first.isEmpty() && first.get(0) == kept;
         List<Entry> seen = entry.token() == null ? firsts : withFirst(firsts, entry, spec.keptTokens());
         return new OpenBurst(start, count + 1, first, seen, Math.min(firstEventTime, entry.time()),
@@ -106,7 +108,9 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
 
     /** This window with its alert sent, or updated, covering everything so far. */
     OpenBurst reportedAll() {
-        return new OpenBurst(start, count, earliest, firsts, firstEventTime, lastEventTime, anchor, true, count, 0);
+        List<Entry> listed = earliest.size() <= Alert.MAX_EVENT_IDS ? earliest
+                : earliest.subList(0, Alert.MAX_EVENT_IDS);
+        return new OpenBurst(start, count, listed, firsts, firstEventTime, lastEventTime, anchor, true, count, 0);
     }
 
     /** This window with events waiting unreported since wall-clock {@code now}, unless some already were. */

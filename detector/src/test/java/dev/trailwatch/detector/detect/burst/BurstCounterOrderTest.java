@@ -71,6 +71,12 @@ class BurstCounterOrderTest {
         assertOrderInvariant(spec(10, 1, List.of()), 400, 4);
     }
 
+    @Test
+    void anOrderedWindowOfMoreEventsThanAnAlertListsNamesItsEarliestInAnyOrder() {
+        assertOrderInvariant(spec(3, 3, List.of("111122223333/alice", "111122223333/bob", "111122223333/carol")),
+                400, 5);
+    }
+
     private static void assertOrderInvariant(BurstSpec spec, int events, long seed) {
         Random random = new Random(seed);
         List<TestEvents> history = history(random, events);
