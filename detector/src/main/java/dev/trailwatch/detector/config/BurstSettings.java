@@ -11,9 +11,10 @@ public final class BurstSettings {
 
     public static final ConfigKey<Duration> GRACE = ConfigKey.duration("burst.grace", "15m",
             "How long after a burst window ends (event time) its events are still accepted: CloudTrail delivers files"
-                    + " about 5 minutes late and out of order. An event older than stream time minus window minus"
-                    + " grace is late: counted in trailwatch_events_rejected_total{reason=\"late\"} and written to the"
-                    + " dead-letter topic. A burst's follow-up alert is sent when its window plus grace has passed.")
+                    + " about 5 minutes late and out of order. An event whose window ended more than the grace before"
+                    + " stream time is late: counted in trailwatch_events_rejected_total{reason=\"late\"} and written"
+                    + " to the dead-letter topic. A burst's last update is sent when its window plus grace has passed."
+                    + " Bursts take the larger of this and reorder.horizon, so every record within the horizon counts.")
             .positive();
     public static final ConfigKey<Integer> FAILED_LOGIN_THRESHOLD = ConfigKey.integer(
             "burst.failed-login.threshold", "10",
@@ -22,14 +23,16 @@ public final class BurstSettings {
                     + " IPs, makes the per-user alert. Also what console-bruteforce-success calls a burst.").positive();
     public static final ConfigKey<Duration> FAILED_LOGIN_WINDOW = ConfigKey.duration(
             "burst.failed-login.window", "5m",
-            "Event-time span in which burst.failed-login.threshold failed console logins must fall.").positive();
+            "Length of the event-time windows, aligned to the epoch (UTC), in which burst.failed-login.threshold"
+                    + " failed console logins must fall.").positive();
     public static final ConfigKey<Integer> PASSWORD_SPRAY_USERS = ConfigKey.integer(
             "burst.password-spray.users", "5",
             "Distinct user names (per account) that one source IP fails to log in as within"
                     + " burst.password-spray.window to make one HIGH console-password-spray alert.").positive();
     public static final ConfigKey<Duration> PASSWORD_SPRAY_WINDOW = ConfigKey.duration(
             "burst.password-spray.window", "10m",
-            "Event-time span in which burst.password-spray.users distinct user names must be tried.").positive();
+            "Length of the event-time windows, aligned to the epoch (UTC), in which burst.password-spray.users"
+                    + " distinct user names must be tried.").positive();
     public static final ConfigKey<Integer> ACCESS_DENIED_THRESHOLD = ConfigKey.integer(
             "burst.access-denied.threshold", "20",
             "AccessDenied* / *UnauthorizedOperation errors from one principal (or, spread over two or more"
@@ -37,7 +40,8 @@ public final class BurstSettings {
                     + " access-denied-burst alert.").positive();
     public static final ConfigKey<Duration> ACCESS_DENIED_WINDOW = ConfigKey.duration(
             "burst.access-denied.window", "5m",
-            "Event-time span in which burst.access-denied.threshold errors must fall.").positive();
+            "Length of the event-time windows, aligned to the epoch (UTC), in which"
+                    + " burst.access-denied.threshold errors must fall.").positive();
     public static final ConfigKey<Duration> BRUTEFORCE_SUCCESS_WITHIN = ConfigKey.duration(
             "burst.bruteforce-success.within", "1h",
             "How long after a failed-login burst's window ends a successful console login from the same source IP"
@@ -54,13 +58,15 @@ public final class BurstSettings {
                     + " two accounts is not an attack.").positive();
     public static final ConfigKey<Duration> CROSS_ACCOUNT_SPRAY_WINDOW = ConfigKey.duration(
             "burst.cross-account-spray.window", "30m",
-            "Event-time span in which a cross-account spray's failures must fall.").positive();
+            "Length of the event-time windows, aligned to the epoch (UTC), in which a cross-account spray's"
+                    + " failures must fall.").positive();
     public static final ConfigKey<Integer> HARVEST_RESOURCES = ConfigKey.integer("burst.harvest.resources", "10",
             "Distinct secrets, SecureString parameters or instances (user data, Windows password data) one principal"
                     + " must read, allowed or denied, within burst.harvest.window to make one MEDIUM"
                     + " credential-harvesting-burst alert.").positive();
     public static final ConfigKey<Duration> HARVEST_WINDOW = ConfigKey.duration("burst.harvest.window", "10m",
-            "Event-time span in which burst.harvest.resources distinct reads must fall.").positive();
+            "Length of the event-time windows, aligned to the epoch (UTC), in which burst.harvest.resources distinct"
+                    + " reads must fall.").positive();
 
     public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
             "Run discovery-burst. Off by default because of its cost where many principals each call many different"
@@ -107,7 +113,7 @@ public final class BurstSettings {
                     + " within burst.s3-deletion.window to make one s3-mass-deletion alert: MEDIUM, HIGH when versions"
                     + " were deleted for good (versionId given).").positive();
     public static final ConfigKey<Duration> S3_DELETION_WINDOW = ConfigKey.duration("burst.s3-deletion.window", "10m",
-            "Event-time span of an S3 mass deletion, and in which a ListObjectVersions and a DeleteObjects on one"
+            "Length of the event-time windows (aligned to the epoch, UTC) of an S3 mass deletion, and in which a ListObjectVersions and a DeleteObjects on one"
                     + " bucket by one principal make one MEDIUM s3-mass-deletion alert (a versioned bucket wiped in"
                     + " batches).").positive();
 

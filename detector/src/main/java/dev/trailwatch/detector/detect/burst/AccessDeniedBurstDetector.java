@@ -22,8 +22,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 /**
  * AccessDenied burst: at least {@code burst.access-denied.threshold} (20) {@code AccessDenied*} /
  * {@code *UnauthorizedOperation} errors (the CIS 4.1 filter) within {@code burst.access-denied.window} (5 minutes)
- * of event time from one principal make one MEDIUM alert listing the denied actions; errors arriving later in the
- * same window fold into one follow-up with the same alert id. A second key space counts per source IP and alerts when
+ * of event time (windows aligned to the epoch, see {@link BurstCounter}) from one principal make one MEDIUM alert
+ * listing the denied actions; errors arriving later in the same window fold into a follow-up with the same alert id. A second key space counts per source IP and alerts when
  * the errors come from two or more principals: one host cycling through several stolen credentials. (A single
  * principal is already the per-principal alert; requiring a second keeps one burst from raising two alerts.)
  *
@@ -121,8 +121,8 @@ public final class AccessDeniedBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("principal", "errors", tally, threshold, window);
         evidence.put("deniedActions", tally.tokens());
         return new Alerts.Finding(ID, "AccessDenied burst by " + tally.entity(),
-                tally.entity() + " was denied " + tally.count() + " calls within " + Durations.format(window)
-                        + " of " + Instant.ofEpochMilli(tally.start()) + ", " + tally.tokens().size()
+                tally.entity() + " was denied " + tally.count() + " calls in the " + Durations.format(window)
+                        + " window from " + Instant.ofEpochMilli(tally.start()) + ", " + tally.tokens().size()
                         + " different actions: " + BurstEvidence.head(tally.tokens()),
                 Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }
@@ -131,8 +131,8 @@ public final class AccessDeniedBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("sourceIp", "errors", tally, threshold, window);
         evidence.put("principals", tally.tokens());
         return new Alerts.Finding(ID, "AccessDenied burst from " + tally.entity(),
-                tally.count() + " calls from " + tally.entity() + " were denied within " + Durations.format(window)
-                        + " of " + Instant.ofEpochMilli(tally.start()) + ", made by " + tally.tokens().size()
+                tally.count() + " calls from " + tally.entity() + " were denied in the " + Durations.format(window)
+                        + " window from " + Instant.ofEpochMilli(tally.start()) + ", made by " + tally.tokens().size()
                         + " principals: " + BurstEvidence.head(tally.tokens()),
                 Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.AlertContext;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,11 +12,17 @@ final class BurstAlerts {
     private BurstAlerts() {
     }
 
+    /**
+     * An alert anchored on one event: its account, region, principal, address, user agent and call, and in
+     * {@code context.actor} the human behind a role session ({@code sourceIdentity}) when the event names one.
+     */
     static Alert first(String alertId, Alerts.Finding finding, Anchor anchor, List<String> eventIds, long count,
                        long firstEventTime, long lastEventTime) {
         return Alerts.of(finding).alertId(alertId).accountId(anchor.accountId()).region(anchor.region())
                 .principal(anchor.principal()).sourceIp(anchor.sourceIp()).userAgent(anchor.userAgent())
-                .eventName(anchor.eventName()).eventSource(anchor.eventSource()).eventIds(eventIds).eventCount(count)
+                .eventName(anchor.eventName()).eventSource(anchor.eventSource())
+                .context(anchor.actor() == null ? null : new AlertContext(null, anchor.actor(), null))
+                .eventIds(eventIds).eventCount(count)
                 .firstEventTime(Instant.ofEpochMilli(firstEventTime)).lastEventTime(Instant.ofEpochMilli(lastEventTime))
                 .detectedAt(Instant.now()).build();
     }

@@ -11,29 +11,54 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Counts one key space's events in event-time windows and alerts once per burst.
+ * Counts one key space's events in event-time windows aligned to the epoch and alerts once per window that is a
+ * burst.
  *
- * <p>A burst is a span {@code [start, start + window)} holding the spec's minimum of events (and of distinct tokens).
- * Its alert goes out the moment the span qualifies, with a deterministic id (rule + key + start). Events that arrive
- * later inside the same span fold into it; when stream time passes {@code end + grace} one follow-up with the same id
- * and the totals goes out, if anything was folded, and the burst is forgotten. Each event counts once (by
- * {@code eventID}) and belongs to at most one burst. An event older than stream time minus window minus grace can no
- * longer join an open window: it is counted as late and emitted as such, for the dead-letter topic.
+ * <p>A rule's window of length {@code W} is {@code [k * W, (k + 1) * W)} UTC ({@link AlertIds#windowStart}: Sigma's
+ * {@code bin _time span=W}). An event belongs to the window holding its event time. A window is a burst when it holds
+ * the spec's minimum of events and of distinct tokens (and, for an ordered spec, the tokens in that order of event
+ * time). Its alert goes out the moment the window qualifies, named by rule, key and window start: which event
+ * arrived first does not change the id. Events of the window that arrive later fold in; an update with the same id
+ * goes out when the window closes (stream time past its end plus grace), or sooner by {@link ReportBound}, whenever
+ * events joined since the last one. Every update describes the window's events as a set: their count, the earliest
+ * {@link Alert#MAX_EVENT_IDS} by (event time, event id), the smallest distinct tokens, first and last event time, the
+ * earliest event's principal and address. So the last update per alertId is the same in any order of arrival within
+ * the grace. Each event counts once (by {@code eventID}).
+ *
+ * <p>The trade-off of fixed windows: a burst that straddles a window boundary counts in each window separately, so
+ * {@code minEvents} split 6 + 4 across two windows raises nothing, where a span sliding from the first event would.
+ * In exchange every order of arrival, partitioning and instance agrees on the windows, the ids and the content.
+ *
+ * <p>An event whose window ended more than the grace ({@code burst.grace}, at least {@code reorder.horizon}) before
+ * stream time (of its origin) is late: counted and emitted as such, for the dead-letter topic.
  */
 final class BurstCounter extends WindowedProcessor<BurstState> {
 
     private final BurstSpec spec;
+    private final long window;
+    private final long grace;
 
     BurstCounter(BurstSpec spec, DetectionKit kit) {
-        super(spec.name(), spec.reach(), kit);
+        super(spec.name(), spec.window().toMillis() + grace(spec, kit), kit);
         this.spec = spec;
+        this.window = spec.window().toMillis();
+        this.grace = grace(spec, kit);
+    }
+
+    /**
+     * The spec's grace, at least the reorder horizon: a record that arrives within the horizon after records with a
+     * later event time must still find its window open.
+     */
+    private static long grace(BurstSpec spec, DetectionKit kit) {
+        return Math.max(spec.grace().toMillis(), kit.watermark().horizon());
     }
 
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
         long now = observe(record);
-        if (event.eventTime() < now - spec.reach()) {
+        long start = AlertIds.windowStart(event.eventTime(), window);
+        if (closed(start, now)) {
             late(record);
             return;
         }
@@ -41,39 +66,23 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
             return;
         }
         String key = spec.key().apply(event);
-        Entry entry = new Entry(event.eventTime(), event.eventId(), spec.token().apply(event));
         BurstState state = load(key, now);
-        int covering = state.burstCovering(entry.time());
-        if (covering >= 0) {
+        OpenBurst before = state.window(start);
+        Entry entry = new Entry(event.eventTime(), event.eventId(), spec.token().apply(event));
+        OpenBurst after = before.plus(entry, spec, () -> Anchor.of(event));
+        if (before.alerted()) {
             folded(spec.ruleId());
-            state = state.withBurst(covering, state.bursts().get(covering).joinedBy(entry, wallClock()));
-        } else {
-            state = added(key, state, entry, event);
+            after = after.waitingSince(wallClock());
+        } else if (after.qualifies(spec)) {
+            emit(alert(key, after), event.eventTime());
+            after = after.reportedAll();
         }
-        save(key, state, now);
+        save(key, state.with(after), now);
     }
 
-    /** The entry joins the waiting ones; if that makes a burst, its alert goes out now. */
-    private BurstState added(String key, BurstState state, Entry entry, CloudTrailEvent event) {
-        List<Entry> pending = state.pendingWith(entry);
-        if (spec.countsDistinctOnly()) {
-            pending = Entry.thinned(pending, entry, spec.window().toMillis());
-        }
-        var span = spec.order().isEmpty()
-                ? SpanFinder.find(pending, entry.time(), spec.window().toMillis(), spec.minEvents(), spec.minDistinct())
-                : SpanFinder.findOrdered(pending, entry.time(), spec.window().toMillis(), spec.order());
-        if (span.isEmpty()) {
-            return state.withPending(pending.size() > spec.maxPending() ? pending.subList(1, pending.size()) : pending);
-        }
-        List<Entry> members = pending.subList(span.get().from(), span.get().to());
-        OpenBurst burst = OpenBurst.of(members, spec.window().toMillis());
-        String alertId = AlertIds.of(spec.ruleId(), spec.space() + '|' + key, burst.start());
-        Alert alert = BurstAlerts.first(alertId, spec.wording().finding(tally(key, burst)), Anchor.of(event),
-                burst.eventIds(), burst.count(), burst.start(), burst.lastEventTime());
-        emit(alert, event.eventTime());
-        List<Entry> rest = new ArrayList<>(pending.subList(0, span.get().from()));
-        rest.addAll(pending.subList(span.get().to(), pending.size()));
-        return state.opened(burst.withAlert(alert), rest);
+    /** True when stream time has passed the window's end plus grace: the window's last update has gone out. */
+    private boolean closed(long start, long now) {
+        return start + window + grace < now;
     }
 
     @Override
@@ -83,58 +92,54 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
 
     @Override
     BurstState closeExpired(String key, BurstState state, long now) {
-        long grace = spec.grace().toMillis();
+        if (state.isEmpty() || !closed(state.windows().get(0).start(), now)) {
+            return state;
+        }
         List<OpenBurst> open = new ArrayList<>();
-        for (OpenBurst burst : state.bursts()) {
-            if (burst.end() + grace < now) {
+        for (OpenBurst burst : state.windows()) {
+            if (closed(burst.start(), now)) {
                 close(key, burst);
             } else {
                 open.add(burst);
             }
         }
-        return state.withBursts(open).prunedBefore(now - spec.reach());
+        return state.withWindows(open);
     }
 
     @Override
     void closeAll(String key, BurstState state) {
-        state.bursts().forEach(burst -> close(key, burst));
+        state.windows().forEach(burst -> close(key, burst));
     }
 
     @Override
     long nextDue(BurstState state) {
-        return state.nextDue(spec.grace().toMillis(), spec.reach());
+        return state.nextDue(window, grace);
     }
 
     @Override
     BurstState reportDue(String key, BurstState state, long now, Duration bound) {
-        List<OpenBurst> bursts = new ArrayList<>(state.bursts());
-        boolean changed = false;
-        for (int i = 0; i < bursts.size(); i++) {
-            OpenBurst burst = bursts.get(i);
-            if (ReportBound.due(burst.pendingSince(), now, bound)) {
-                report(key, burst);
-                bursts.set(i, burst.reportedAll());
-                changed = true;
+        BurstState reported = state;
+        for (OpenBurst burst : state.windows()) {
+            if (burst.unreported() && ReportBound.due(burst.pendingSince(), now, bound)) {
+                emit(alert(key, burst), burst.lastEventTime());
+                reported = reported.with(burst.reportedAll());
             }
         }
-        return changed ? state.withBursts(bursts) : state;
+        return reported;
     }
 
-    /** The follow-up, when events folded into the burst and were not reported yet. */
+    /** The last update, when events folded into the window's alert and were not reported yet. */
     private void close(String key, OpenBurst burst) {
         if (burst.unreported()) {
-            report(key, burst);
+            emit(alert(key, burst), burst.lastEventTime());
         }
     }
 
-    /** An update of the burst's alert (same id) covering every event folded into it so far. */
-    private void report(String key, OpenBurst burst) {
-        Alert update = BurstAlerts.followUp(burst.alert(), spec.wording().finding(tally(key, burst)),
-                burst.eventIds(), burst.count(), burst.lastEventTime());
-        emit(update, burst.lastEventTime());
-    }
-
-    private static BurstSpec.Tally tally(String key, OpenBurst burst) {
-        return new BurstSpec.Tally(key, burst.count(), burst.tokens(), burst.start(), burst.end());
+    /** The window's alert as it stands: the first one, or an update with the same id covering every event so far. */
+    private Alert alert(String key, OpenBurst burst) {
+        String alertId = AlertIds.of(spec.ruleId(), spec.space() + '|' + key, burst.start());
+        var tally = new BurstSpec.Tally(key, burst.count(), burst.tokens(), burst.start(), burst.start() + window);
+        return BurstAlerts.first(alertId, spec.wording().finding(tally), burst.anchor(), burst.eventIds(),
+                burst.count(), burst.firstEventTime(), burst.lastEventTime());
     }
 }

@@ -1,17 +1,20 @@
 package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.detect.Alerts;
+import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * One key space of a burst detection: what it is keyed by, what it counts, when a span of events is a burst, and
- * how the alert reads.
+ * One key space of a burst detection: what it is keyed by, what it counts, when a window of events is a burst, and
+ * how the alert reads. Windows of length {@code window} are aligned to the epoch (see {@link BurstCounter}).
  *
  * @param ruleId      the detection id, the alerts' {@code ruleId}
  * @param space       the key space within the detection, e.g. {@code by-ip}; names the processor and its stores
+ * @param window      the windows' length
+ * @param grace       how long after a window's end its events are still counted
  * @param minEvents   events a window must hold to be a burst
  * @param minDistinct distinct tokens a window must hold to be a burst (1 when only the count matters)
  * @param key         the entity the events are counted for (the stream is already keyed so one entity's events
@@ -24,8 +27,14 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
                  Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
                  List<String> order) {
 
+    /** The most events an ordered spec's window keeps to judge the order on. */
+    static final int MAX_ORDERED = 500;
+
     BurstSpec {
         order = List.copyOf(order);
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException(ruleId + ": a burst window must be positive, got " + window);
+        }
     }
 
     /** A burst whose tokens may come in any order. */
@@ -44,18 +53,13 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
      * A burst as its alert describes it.
      *
      * @param entity the key, e.g. the source IP
-     * @param tokens distinct tokens in order of arrival (at most {@link OpenBurst#MAX_TOKENS})
+     * @param count  distinct events in the window
+     * @param tokens distinct tokens in order of first appearance by (event time, event id), the first
+     *               {@link BurstSpec#keptTokens()} when there are more
+     * @param start  the window's start (aligned to the epoch)
+     * @param end    the window's end, exclusive
      */
     record Tally(String entity, long count, List<String> tokens, long start, long end) {
-    }
-
-    /**
-     * True when a burst is defined by its distinct tokens alone (at least as many distinct tokens as events are
-     * required, in any order): repeats of a token then only matter as far as they change which windows hold it, and
-     * the pending list keeps just those ({@link Entry#thinned}).
-     */
-    boolean countsDistinctOnly() {
-        return minDistinct > 1 && minEvents <= minDistinct && order.isEmpty();
     }
 
     /** The processor's name, prefix of its stores' names. */
@@ -64,12 +68,17 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
     }
 
     /**
-     * The most events a key keeps while no burst has formed. Counting alone never gets there (each window holds
-     * fewer than {@code minEvents}); a flood of repeats of a few tokens can, when distinct tokens are what count, and
-     * then the oldest go first.
+     * How many of a window's earliest events it keeps: the alert's {@code eventIds}; for an ordered spec, the events
+     * whose order of event time is judged (a sequence completed only by later events of a busier window is missed,
+     * the same way in every order of arrival).
      */
-    int maxPending() {
-        return Math.max(500, minEvents * (int) Math.min(1000, reach() / window.toMillis() + 2));
+    int kept() {
+        return order.isEmpty() ? Alert.MAX_EVENT_IDS : MAX_ORDERED;
+    }
+
+    /** How many of a window's distinct tokens it keeps (those seen first): enough to judge {@code minDistinct}. */
+    int keptTokens() {
+        return Math.max(OpenBurst.MAX_TOKENS, minDistinct);
     }
 
     /** How far behind stream time an event may be and still be counted: window plus grace. */

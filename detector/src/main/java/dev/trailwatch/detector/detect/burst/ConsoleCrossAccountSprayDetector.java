@@ -19,7 +19,8 @@ import org.apache.kafka.streams.kstream.Named;
  * Cross-account console spray: one source IP fails console logins against at least
  * {@code burst.cross-account-spray.accounts} (2) accounts of the organization, with at least
  * {@code burst.cross-account-spray.failures} (4) failures in all, within {@code burst.cross-account-spray.window}
- * (30 minutes) of event time: one HIGH alert listing the accounts. Each account's CloudTrail records only its own
+ * (30 minutes) of event time, windows aligned to the epoch ({@link BurstCounter}): one HIGH alert listing the
+ * accounts. Each account's CloudTrail records only its own
  * failures, so no per-account view shows this; the per-IP repartition of console logins the other console detections
  * share puts the accounts side by side.
  *
@@ -68,7 +69,7 @@ public final class ConsoleCrossAccountSprayDetector {
         return new Alerts.Finding(ID, "Console logins failing across " + tally.tokens().size() + " accounts from "
                 + tally.entity(), tally.entity() + " failed " + tally.count() + " console logins across "
                 + tally.tokens().size() + " accounts of the organization (" + BurstEvidence.head(tally.tokens())
-                + ") within " + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ".",
+                + ") in the " + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ".",
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
 }

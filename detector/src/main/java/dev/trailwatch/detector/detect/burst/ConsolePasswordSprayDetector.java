@@ -18,8 +18,8 @@ import org.apache.kafka.streams.kstream.Named;
 /**
  * Console password spray: one source IP fails to log in to the console as at least
  * {@code burst.password-spray.users} (5) distinct users within {@code burst.password-spray.window} (10 minutes) of
- * event time: one HIGH alert for that burst listing the users; later failures of the same window fold into one
- * follow-up with the same alert id. Users are told apart by account and user name; failures whose user name
+ * event time (windows aligned to the epoch, see {@link BurstCounter}): one HIGH alert for that burst listing the
+ * users; later failures of the same window fold into a follow-up with the same alert id. Users are told apart by account and user name; failures whose user name
  * CloudTrail hid ({@code HIDDEN_DUE_TO_SECURITY_REASONS}: not a user of the account) cannot be told apart and do not
  * count here (the failed-login burst counts them).
  *
@@ -70,7 +70,7 @@ public final class ConsolePasswordSprayDetector {
         evidence.put("users", tally.tokens());
         return new Alerts.Finding(ID, "Console password spray from " + tally.entity(),
                 tally.entity() + " failed to log in to the console as " + tally.tokens().size()
-                        + " different users within " + Durations.format(window) + " of "
+                        + " different users in the " + Durations.format(window) + " window from "
                         + Instant.ofEpochMilli(tally.start()) + " (" + tally.count() + " failures): "
                         + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);

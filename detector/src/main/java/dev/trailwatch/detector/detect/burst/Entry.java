@@ -5,7 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One counted event not yet in a burst.
+ * One counted event: its time, id and what it counts as (a burst window keeps its earliest; the brute-force
+ * correlation its waiting failures).
  *
  * @param time    event time, epoch millis
  * @param token   what a burst counts distinct values of and lists in its evidence (a user name, a source IP, ...)
@@ -24,40 +25,5 @@ record Entry(long time, String eventId, String token) {
         }
         all.add(at, entry);
         return all;
-    }
-
-    /**
-     * The sorted list without the entries that cannot change which tokens any window holds: of the added entry's
-     * token, within its slice {@code [k * window, (k + 1) * window)} of event time, only the first and the last are
-     * kept. A window of that length that holds any entry of the slice holds its first or its last (the two are less
-     * than a window apart), so every window keeps exactly its distinct tokens, and what is kept is a function of the
-     * entries, not of the order they came in. For counts of distinct tokens only: a principal that reads one secret
-     * thousands of times keeps a few entries, not thousands.
-     */
-    static List<Entry> thinned(List<Entry> sorted, Entry added, long window) {
-        long slice = Math.floorDiv(added.time(), window);
-        int first = -1;
-        int last = -1;
-        int same = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            Entry e = sorted.get(i);
-            if (e.token().equals(added.token()) && Math.floorDiv(e.time(), window) == slice) {
-                first = first < 0 ? i : first;
-                last = i;
-                same++;
-            }
-        }
-        if (same <= 2) {
-            return sorted;
-        }
-        List<Entry> kept = new ArrayList<>(sorted.size() - same + 2);
-        for (int i = 0; i < sorted.size(); i++) {
-            Entry e = sorted.get(i);
-            boolean sameSlice = e.token().equals(added.token()) && Math.floorDiv(e.time(), window) == slice;
-            if (!sameSlice || i == first || i == last) {
-                kept.add(e);
-            }
-        }
-        return kept;
     }
 }

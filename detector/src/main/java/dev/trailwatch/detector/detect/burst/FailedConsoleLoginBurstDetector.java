@@ -18,8 +18,9 @@ import org.apache.kafka.streams.kstream.Named;
 /**
  * Failed console login burst: at least {@code burst.failed-login.threshold} (10) failed {@code ConsoleLogin}s within
  * {@code burst.failed-login.window} (5 minutes) of event time from one source IP make one HIGH alert for that burst,
- * listing the user names tried; failures that arrive later in the same window fold into one follow-up with the same
- * alert id. A second key space counts failures per target user (account + user name) across source IPs, and alerts
+ * listing the user names tried; failures that arrive later in the same window fold into a follow-up with the same
+ * alert id. Windows are aligned to the epoch ({@link BurstCounter}): the id and the last update do not depend on which
+ * failure arrives first, and a burst that straddles a window boundary counts in each window separately. A second key space counts failures per target user (account + user name) across source IPs, and alerts
  * when they come from two or more IPs: a distributed guess at one user that no single IP shows. (From one IP the
  * per-IP alert already says it; requiring a second IP keeps one attack from raising two alerts.)
  *
@@ -76,8 +77,8 @@ public final class FailedConsoleLoginBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("sourceIp", "failures", tally, threshold, window);
         evidence.put("targetUsers", tally.tokens());
         return new Alerts.Finding(ID, "Failed console login burst from " + tally.entity(),
-                tally.count() + " failed console logins from " + tally.entity() + " within "
-                        + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ", for "
+                tally.count() + " failed console logins from " + tally.entity() + " in the "
+                        + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ", for "
                         + tally.tokens().size() + " user name(s): " + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
@@ -86,8 +87,8 @@ public final class FailedConsoleLoginBurstDetector {
         Map<String, Object> evidence = BurstEvidence.of("userName", "failures", tally, threshold, window);
         evidence.put("sourceIps", tally.tokens());
         return new Alerts.Finding(ID, "Failed console login burst for " + tally.entity(),
-                tally.count() + " failed console logins for user " + tally.entity() + " within "
-                        + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ", from "
+                tally.count() + " failed console logins for user " + tally.entity() + " in the "
+                        + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start()) + ", from "
                         + BurstEvidence.head(tally.tokens()),
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }

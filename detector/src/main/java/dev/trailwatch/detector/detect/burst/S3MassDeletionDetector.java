@@ -27,6 +27,8 @@ import org.apache.kafka.streams.kstream.Named;
  *   {@code DeleteObjects} call deleted (up to 1,000); listing the versions first is how every version gets deleted.</li>
  * </ul>
  *
+ * <p>Windows are aligned to the epoch ({@link BurstCounter}).
+ *
  * <p>Why: S3 ransomware empties buckets after copying them out, versions included, then leaves a note (Stratus
  * s3-ransomware-individual-deletion, s3-ransomware-batch-deletion; the 2022-2025 extortion campaigns Unit 42 and
  * Invictus describe). Lifecycle rules that expire everything are the watch-list's
@@ -103,7 +105,7 @@ public final class S3MassDeletionDetector {
         String principal = tally.entity().substring(tally.entity().indexOf('|') + 1);
         return new Alerts.Finding(ID, "S3 mass deletion by " + principal, principal + " deleted "
                 + tally.tokens().size() + " distinct S3 objects (" + versions + " of them versions, for good) in "
-                + tally.count() + " DeleteObject calls within " + Durations.format(window) + " of "
+                + tally.count() + " DeleteObject calls in the " + Durations.format(window) + " window from "
                 + Instant.ofEpochMilli(tally.start()) + ": " + BurstEvidence.head(tally.tokens()),
                 versions > 0 ? Severity.HIGH : Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }
@@ -117,8 +119,8 @@ public final class S3MassDeletionDetector {
         evidence.put("bucket", bucket);
         return new Alerts.Finding(ID, "Versioned S3 bucket " + bucket + " wiped in batches by " + principal,
                 principal + " listed every object version of " + bucket + " and batch-deleted objects in it"
-                        + " (ListObjectVersions, DeleteObjects: " + tally.count() + " calls) within "
-                        + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start())
+                        + " (ListObjectVersions, DeleteObjects: " + tally.count() + " calls) in the "
+                        + Durations.format(window) + " window from " + Instant.ofEpochMilli(tally.start())
                         + ". CloudTrail does not record which keys a DeleteObjects call removed.",
                 Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }

@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code temporal}: at least N of the referred rules (all, when no condition) matched by the group;</li>
  *   <li>{@code temporal_ordered}: the referred rules matched in that order of event time.</li>
  * </ul>
- * Windows are in event time with {@code burst.grace} for late events, so arrival order within the grace does not
- * change the result. An event that matches several referred rules counts for the first of them as written.
+ * Windows are in event time, fixed and aligned to the epoch ({@code [k * timespan, (k + 1) * timespan)} UTC, as
+ * Sigma's SIEM backends bin them), with {@code burst.grace} for late events, so arrival order within the grace changes
+ * neither the alert id nor its last update; a correlation that straddles a window boundary counts in each window
+ * separately (see {@link BurstCounter}). An event that matches several referred rules counts for the first of them
+ * as written.
  *
  * <p>What cannot run is logged and skipped, never a failure: conditions with an upper or exact bound ({@code lt},
  * {@code lte}, {@code eq}, {@code neq}), which a window can only judge once it closes, and correlations of
@@ -174,8 +177,8 @@ final class SigmaCorrelationDetector {
         evidence.put("sigma", sigma);
         String description = correlation.type().sigmaName() + " correlation of " + correlation.rules() + " for "
                 + String.join(", ", correlation.groupBy()) + " = " + tally.entity() + ": " + tally.count()
-                + " events (" + BurstEvidence.head(tally.tokens()) + ") within " + Durations.format(
-                correlation.timespan()) + " of " + Instant.ofEpochMilli(tally.start())
+                + " events (" + BurstEvidence.head(tally.tokens()) + ") in the " + Durations.format(
+                correlation.timespan()) + " window from " + Instant.ofEpochMilli(tally.start())
                 + (meta.description().isBlank() ? "." : ". " + meta.description().strip());
         String runbook = "Review the correlated events of " + tally.entity() + " (their event ids are listed) and what"
                 + " the principal did around them; the rule's false positives: "

@@ -41,35 +41,4 @@ final class SpanFinder {
         }
         return Optional.empty();
     }
-
-    /**
-     * Like {@link #find}, for tokens that must appear in the given order of event time: the earliest span
-     * {@code [start, start + window)} that starts with the first token and holds the others after it, in order (other
-     * entries may come between). The span ends at the entry that completes the sequence.
-     */
-    static Optional<Span> findOrdered(List<Entry> sorted, long added, long window, List<String> order) {
-        for (int from = 0; from < sorted.size(); from++) {
-            long start = sorted.get(from).time();
-            if (start > added) {
-                break;
-            }
-            if (added >= start + window || !sorted.get(from).token().equals(order.get(0))) {
-                continue;
-            }
-            int next = 1;
-            for (int to = from + 1; to < sorted.size() && sorted.get(to).time() < start + window
-                    && next < order.size(); to++) {
-                if (sorted.get(to).token().equals(order.get(next))) {
-                    next++;
-                    if (next == order.size()) {
-                        return Optional.of(new Span(from, to + 1));
-                    }
-                }
-            }
-            if (order.size() == 1) {
-                return Optional.of(new Span(from, from + 1));
-            }
-        }
-        return Optional.empty();
-    }
 }

@@ -11,6 +11,7 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.denied;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.lateEventIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
@@ -171,6 +172,33 @@ class AccessDeniedBurstDetectorTest {
             topology.advanceWallClock(Duration.ofSeconds(1));
 
             assertThat(alertsOf(topology, ID)).extracting(Alert::eventCount).containsExactly(22L);
+        }
+    }
+
+    @Test
+    void alertsNameTheHumanBehindARoleSessionWhenCloudTrailRecordsTheSourceIdentity() {
+        String role = "arn:aws:sts::" + TestEvents.ACCOUNT + ":assumed-role/deployer/botocore-session-1";
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 20; i++) {
+                TestEvents call = denied("ignored", ATTACKER, RECON.get(i % RECON.size()), atSeconds(5L * i));
+                ObjectNode id = call.json().putObject("userIdentity");
+                id.put("type", "AssumedRole");
+                id.put("principalId", "AROAEXAMPLEROLE00001:botocore-session-1");
+                id.put("arn", role);
+                id.put("accountId", TestEvents.ACCOUNT);
+                ObjectNode session = id.putObject("sessionContext");
+                session.putObject("sessionIssuer").put("type", "Role")
+                        .put("arn", "arn:aws:iam::" + TestEvents.ACCOUNT + ":role/deployer");
+                session.put("sourceIdentity", "dana@example.com");
+                topology.pipe(call);
+            }
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).principal()).isEqualTo(role);
+            assertThat(alerts.get(0).context().actor().sourceIdentity()).isEqualTo("dana@example.com");
+            assertThat(alerts.get(0).context().actor().human()).isEqualTo("dana@example.com");
+            assertThat(alerts.get(0).context().actor().role()).isEqualTo("deployer");
         }
     }
 

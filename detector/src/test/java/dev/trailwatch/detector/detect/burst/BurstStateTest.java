@@ -13,6 +13,7 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.deadletter.DeadLetterProcessingHandler;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorTopology;
 import dev.trailwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
@@ -84,6 +87,28 @@ class BurstStateTest {
             assertThat(driver.keys(EXPIRY)).filteredOn(key -> key.startsWith("~seen|")).hasSize(1);
             assertThat(driver.keys(EXPIRY)).noneMatch(key -> key.endsWith("|" + ATTACKER));
         }
+    }
+
+    /**
+     * State written before windows were aligned to the epoch (waiting entries and bursts anchored on their first
+     * event) must not stop the application after an upgrade: it reads as no open windows, and the key is dropped when
+     * its timer fires.
+     */
+    @Test
+    void readsStateWrittenBeforeAlignedWindowsAsNoOpenWindows() {
+        Map<String, Object> old = new LinkedHashMap<>();
+        old.put("pending", List.of(Map.of("time", 1_000L, "eventId", "e1", "token", "111122223333/alice")));
+        old.put("bursts", List.of(Map.of("start", 0L, "end", 300_000L, "count", 10L, "eventIds", List.of("e0"),
+                "tokens", List.of("111122223333/alice"), "lastEventTime", 9_000L, "reported", 10L,
+                "pendingSince", 0L)));
+        old.put("dueAt", 1_200_000L);
+        byte[] bytes = JacksonSerde.smile(Map.class).serializer().serialize("t", old);
+
+        BurstState state = JacksonSerde.smile(BurstState.class).deserializer().deserialize("t", bytes);
+
+        assertThat(state.windows()).isEmpty();
+        assertThat(state.isEmpty()).isTrue();
+        assertThat(state.dueAt()).isEqualTo(1_200_000L);
     }
 
     /** The real topology over a given state directory, closed without deleting it. */

@@ -86,6 +86,65 @@ class FailedConsoleLoginBurstDetectorTest {
         }
     }
 
+    /**
+     * The trade-off of windows aligned to the epoch, which make the alert a function of the failures whatever their
+     * order of arrival: a burst that straddles a window boundary counts in each window separately.
+     */
+    @Test
+    void staysQuietWhenTenFailuresStraddleAWindowBoundaryAndAlertsWhenTheNextWindowFills() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 10; i++) {
+                topology.pipe(failedLogin(ATTACKER, "alice", at(Duration.ofMinutes(4)).plusSeconds(10L + 10L * i)));
+            }
+            assertThat(alertsOf(topology, ID)).as("T0+4m10s to T0+5m40s: five in [T0, T0+5m), five in the next")
+                    .isEmpty();
+
+            for (int i = 0; i < 5; i++) {
+                topology.pipe(failedLogin(ATTACKER, "alice", at(Duration.ofMinutes(6)).plusSeconds(10L * i)));
+            }
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).eventCount()).isEqualTo(10);
+            assertThat(alerts.get(0).firstEventTime()).isEqualTo(at(Duration.ofMinutes(5)));
+            assertThat(alerts.get(0).evidence()).containsEntry("windowStart", at(Duration.ofMinutes(5)).toString())
+                    .containsEntry("windowEnd", at(Duration.ofMinutes(10)).toString());
+        }
+    }
+
+    @Test
+    void alertsWithTheSameIdAndTheSameLastUpdateWhateverFailureArrivesFirst() {
+        List<TestEvents> failures = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            failures.add(failedLogin(ATTACKER, i % 3 == 0 ? "alice" : "bob", atSeconds(20L * i))
+                    .set("userAgent", "agent-" + i));
+        }
+        List<TestEvents> reversed = new ArrayList<>(failures);
+        java.util.Collections.reverse(reversed);
+        Alert inOrder = lastAlert(failures);
+        Alert outOfOrder = lastAlert(reversed);
+
+        assertThat(outOfOrder.alertId()).isEqualTo(inOrder.alertId());
+        assertThat(outOfOrder.eventIds()).isEqualTo(inOrder.eventIds())
+                .isEqualTo(failures.stream().map(TestEvents::eventId).toList());
+        assertThat(outOfOrder.eventCount()).isEqualTo(12);
+        assertThat(outOfOrder.userAgent()).isEqualTo(inOrder.userAgent()).isEqualTo("agent-0");
+        assertThat(outOfOrder.firstEventTime()).isEqualTo(T0);
+        assertThat(outOfOrder.evidence()).isEqualTo(inOrder.evidence());
+        assertThat(outOfOrder.evidence()).containsEntry("targetUsers",
+                List.of("111122223333/alice", "111122223333/bob"));
+    }
+
+    /** The last alert (first or update) the failures leave once their window has closed. */
+    private static Alert lastAlert(List<TestEvents> failures) {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            failures.forEach(topology::pipe);
+            topology.pipe(failedLogin(BYSTANDER, "carol", at(Duration.ofHours(1))));
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).isNotEmpty();
+            return alerts.get(alerts.size() - 1);
+        }
+    }
+
     @Test
     void alertsWhenFailuresFoldIntoOneFollowUpWithTheSameIdAsTheWindowCloses() {
         try (TopologyHarness topology = new TopologyHarness()) {
@@ -260,9 +319,10 @@ class FailedConsoleLoginBurstDetectorTest {
         try (TopologyHarness topology = new TopologyHarness(settings, FlushSignal.never())) {
             topology.pipe(failedLogin(ATTACKER, "alice", T0));
             topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(30)));
+            // T0+60s opens the next one-minute window: two failures in [T0, T0+1m) and one in the next are no burst.
             topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(60)));
             assertThat(alertsOf(topology, ID)).isEmpty();
-            topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(80)));
+            topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(50)));
 
             assertThat(alertsOf(topology, ID)).extracting(Alert::eventCount).containsExactly(3L);
         }
