@@ -264,7 +264,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /** The pair's alert again (same id), with every call the pair holds now, at the severity they make. */
     private void update(String entity, DiscoveryState.Fired fired, CallPair pair) {
         Anchor anchor = fired.anchor() != null ? fired.anchor()
-                : new Anchor(entity.substring(0, entity.indexOf('|')), null, pair.principal(), null, null, null, null);
+                : new Anchor(entity.substring(0, entity.indexOf('|')), null, pair.principal(), null, null, null, null,
+                        null);
         wording.apply(pair).ifPresent(finding -> emit(alert(entity, fired.start(), finding, anchor, pair),
                 pair.last()));
     }
