@@ -38,7 +38,8 @@ public final class Settings {
             "A second output topic that receives every alert as an OCSF Detection Finding as well (key = alertId), "
                     + "whatever `alerts.format` is; empty = none.");
     public static final ConfigKey<Duration> SUPPRESSION_WINDOW = ConfigKey.duration("suppression.window", "1h",
-            "Repeats of a rule for the same principal and account within this window fold into one alert.");
+            "Repeats of a rule for the same principal and account in one window of this length"
+                    + " (aligned to the epoch, UTC: 1h windows start on the hour) fold into one alert.");
     public static final ConfigKey<Duration> REPORT_WITHIN = ConfigKey.duration("alerts.report-within", "5m",
             "Longest wall-clock time an event folded into an alert already sent (a suppressed repeat, an event"
                     + " joining an open burst) waits before an update of that alert (same alertId) reports it, even"

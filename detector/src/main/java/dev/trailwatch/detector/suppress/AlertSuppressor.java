@@ -2,6 +2,7 @@ package dev.trailwatch.detector.suppress;
 
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
@@ -18,32 +19,46 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds repeats of one rule for one entity (rule + account + principal). The first match is sent at once with a
- * fresh deterministic id; later matches within the suppression window only grow a count, and when the window closes
- * (event time) one follow-up with the same {@code alertId}, the total {@code eventCount} and the last event time is
- * sent. Folded events never wait longer than {@code alerts.report-within} of wall-clock time ({@link ReportBound}):
- * an update with the same id reports them even if event time stops, and the close then sends one more only for events
- * folded after that. A repeated {@code eventID} (CloudTrail delivers some events twice) is never counted again.
+ * Folds repeats of one rule for one entity (rule + account + principal) into one alert per suppression window, the
+ * windows aligned to the epoch ({@link AlertIds#windowStart}): a match belongs to the window holding its event time,
+ * whatever order matches arrive in, and the alert id is the rule, the entity and that window's start.
+ *
+ * <p>The first match of a window to arrive is sent at once. Later matches of the window fold in; once event time is
+ * one reorder horizon past the window's end (no match of it can still arrive within the contract) the window closes
+ * with one update (same id) if the alert as it stands differs from what was sent: its events are the first
+ * {@link Alert#MAX_EVENT_IDS} by (event time, event id), its count every distinct match, its wording, severity and
+ * first event those of the earliest match, its last event time the latest. So the last record of every alert id is a
+ * function of the matches. Folded changes never wait longer than {@code alerts.report-within} of wall-clock time
+ * ({@link ReportBound}). A repeated {@code eventID} among the listed events is never counted again.
+ *
+ * <p>A closed window is kept one more horizon: a match of it that arrives still later (beyond the contract) folds in
+ * and an update goes out at once, so it still carries the window's whole content. Later than that, the match opens
+ * its window again, with the same id and only itself: it is reported, never dropped.
  *
  * <p>Input: draft alerts (no id yet), keyed by account. Windows are found by expiry through a second store whose
- * keys sort by window end (the shared {@link TimerIndex}), so closing them costs a range scan of the due ones, not
- * of every open window.
+ * keys sort by due time (the shared {@link TimerIndex}), so closing them costs a range scan of the due ones.
  */
 final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
 
     private final SuppressionStores names;
-    private final Duration window;
+    private final long window;
+    private final Suppression.Arrival arrival;
     private final DetectionKit kit;
+    private final long horizon;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, SuppressionState> open;
     private TimerIndex byExpiry;
+    /** The latest event time of a match seen by this task since it started. */
+    private long latestMatch = Long.MIN_VALUE;
 
-    AlertSuppressor(SuppressionStores names, Duration window, DetectionKit kit) {
+    AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, DetectionKit kit) {
         this.names = names;
-        this.window = window;
+        this.window = window.toMillis();
+        this.arrival = arrival;
         this.kit = kit;
+        this.horizon = kit.watermark().horizon();
     }
 
     @Override
@@ -52,7 +67,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         this.open = context.getStateStore(names.open());
         this.byExpiry = new TimerIndex(context.getStateStore(names.byExpiry()));
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
-        kit.flush().onRequest(context, () -> closeDue(Long.MAX_VALUE / 2));
+        kit.flush().onRequest(context, this::closeEverything);
         ReportBound.schedule(context, kit, this::reportDue);
     }
 
@@ -60,48 +75,108 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     public void process(Record<String, Alert> record) {
         Alert match = record.value();
         String entity = match.accountId() + '|' + match.principal();
-        String key = match.ruleId() + '|' + entity;
         long time = record.timestamp();
+        latestMatch = Math.max(latestMatch, time);
+        long start = AlertIds.windowStart(time, window);
+        String key = match.ruleId() + '|' + entity + '|' + start;
         SuppressionState state = open.get(key);
-        if (state != null && time >= state.windowEnd()) {
-            close(key, state);
-            state = null;
-        }
-        if (state == null) {
-            Alert alert = match.withAlertId(AlertIds.of(match.ruleId(), entity, time));
+        if (state == null || state.isLegacy()) {
+            Alert alert = match.withAlertId(AlertIds.of(match.ruleId(), entity, start));
             context.forward(record.withValue(alert));
-            remember(key, new SuppressionState(alert, time + window.toMillis()));
-        } else if (!state.hasSeen(match.eventIds().get(0))) {
-            open.put(key, state.plus(match, context.currentSystemTimeMs()));
-            kit.metrics().alertFolded(match.ruleId());
+            SuppressionState opened = SuppressionState.opened(alert, start + window);
+            open.put(key, opened);
+            byExpiry.schedule(closeAt(opened), key);
+            return;
         }
-    }
-
-    private void remember(String key, SuppressionState state) {
+        if (state.hasSeen(match.eventIds().get(0))) {
+            return;
+        }
+        kit.metrics().alertFolded(match.ruleId());
+        state = state.plus(match, context.currentSystemTimeMs());
+        if (state.closed() && state.unreported()) {
+            report(state);
+            state = state.reportedAll();
+        }
         open.put(key, state);
-        byExpiry.schedule(state.windowEnd(), key);
     }
 
-    /** Closes the windows that end at or before {@code streamTime}. */
+    /** Event time at which no match of the window can arrive any more within the reorder horizon. */
+    private long closeAt(SuppressionState state) {
+        return state.windowEnd() + horizon;
+    }
+
+    /** Event time at which a closed window is forgotten. */
+    private long forgetAt(SuppressionState state) {
+        return closeAt(state) + horizon;
+    }
+
+    /**
+     * Closes the windows event time has passed by one horizon and forgets the closed ones one horizon later. Event
+     * time: the task's stream time for matches that come as their events are read; for matches held back until the
+     * whole input is complete up to their time plus the horizon, how far that has been released.
+     */
     private void closeDue(long streamTime) {
-        for (String key : byExpiry.takeDueBefore(streamTime + 1)) {
+        long now = arrival == Suppression.Arrival.WITH_INPUT ? Math.max(streamTime, latestMatch) : released(streamTime);
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
+        for (String key : byExpiry.takeDueBefore(now + 1)) {
             SuppressionState state = open.get(key);
-            if (state != null && state.windowEnd() <= streamTime) {
-                close(key, state);
+            if (state == null) {
+                continue;
+            }
+            if (state.isLegacy() || state.closed() && forgetAt(state) <= now) {
+                open.delete(key);
+            } else if (!state.closed() && closeAt(state) <= now) {
+                close(key, state, now);
+            } else {
+                byExpiry.schedule(state.closed() ? forgetAt(state) : closeAt(state), key);
             }
         }
     }
 
-    /** Ends a window: a follow-up goes out only when something was folded into it and not yet reported. */
-    private void close(String key, SuppressionState state) {
-        open.delete(key);
-        byExpiry.cancel(state.windowEnd(), key);
+    /** How far held matches have been released: the input complete up to it plus the horizon. */
+    private long released(long streamTime) {
+        InputWatermark watermark = kit.watermark();
+        watermark.observe(context.taskId().partition(), streamTime);
+        long complete = watermark.completeUpTo();
+        return complete == InputWatermark.NOTHING ? latestMatch : Math.max(latestMatch, complete - horizon);
+    }
+
+    /** Ends a window: its final content goes out when it differs from what was sent; kept a horizon longer. */
+    private void close(String key, SuppressionState state, long now) {
         if (state.unreported()) {
             report(state);
         }
+        SuppressionState closed = state.closedNow();
+        if (forgetAt(closed) <= now) {
+            open.delete(key);
+        } else {
+            open.put(key, closed);
+            byExpiry.schedule(forgetAt(closed), key);
+        }
     }
 
-    /** Sends an update of the windows whose folded events have waited longer than the report bound. */
+    /** End of input: every window closes as if event time had moved past it (kept, for a match still released). */
+    private void closeEverything() {
+        List<KeyValue<String, SuppressionState>> all = new ArrayList<>();
+        try (KeyValueIterator<String, SuppressionState> it = open.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, SuppressionState> entry : all) {
+            SuppressionState state = entry.value;
+            if (state.isLegacy()) {
+                open.delete(entry.key);
+            } else if (!state.closed()) {
+                if (state.unreported()) {
+                    report(state);
+                }
+                open.put(entry.key, state.closedNow());
+            }
+        }
+    }
+
+    /** Sends an update of the windows whose folded changes have waited longer than the report bound. */
     private void reportDue(long now) {
         List<KeyValue<String, SuppressionState>> due = new ArrayList<>();
         try (KeyValueIterator<String, SuppressionState> it = open.all()) {
@@ -118,6 +193,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     }
 
     private void report(SuppressionState state) {
-        context.forward(new Record<>(state.alert().accountId(), state.update(Instant.now()), state.lastEventTime()));
+        context.forward(new Record<>(state.anchor().accountId(), state.update(Instant.now()),
+                state.lastEventTime()));
     }
 }

@@ -1,62 +1,118 @@
 package dev.trailwatch.detector.suppress;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * An open suppression window: the alert already sent, and what has been folded into it since.
+ * One aligned suppression window of one rule and entity: the matches folded into it, as a function of the matches
+ * (not of the order they came in), and what was last reported of it.
  *
- * @param windowEnd    epoch millis (event time) when the window closes and a follow-up is due if anything was folded
- * @param reported     how many events the alert and its updates have reported so far (0 in state written before
- *                     updates existed: then the alert's own count)
- * @param pendingSince wall-clock millis since which events wait unreported, 0 when none do ({@code ReportBound})
+ * @param anchor       the earliest match by (event time, event id), with the window's alert id: the alert's wording,
+ *                     severity and principal come from it, so the final record is the same in any arrival order
+ * @param windowEnd    epoch millis (event time) where the aligned window ends
+ * @param count        distinct matching events folded in so far
+ * @param members      the first {@link Alert#MAX_EVENT_IDS} matches by (event time, event id)
+ * @param lastEventTime the latest event time of a match
+ * @param reported     {@link #content()} of the alert or update last sent
+ * @param pendingSince wall-clock millis since which changes wait unreported, 0 when none do ({@code ReportBound})
+ * @param closed       event time has passed the window's end plus the horizon: its final content was sent; a match
+ *                     still arriving for it (beyond the contract) is folded in and reported at once
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SuppressionState(Alert alert, long windowEnd, long count, List<String> eventIds, long lastEventTime,
-                               long reported, long pendingSince) {
+public record SuppressionState(Alert anchor, long windowEnd, long count, List<Member> members, long lastEventTime,
+                               String reported, long pendingSince, boolean closed) {
 
-    /** A window just opened by {@code alert}. */
-    public SuppressionState(Alert alert, long windowEnd) {
-        this(alert, windowEnd, alert.eventCount(), alert.eventIds(), alert.lastEventTime().toEpochMilli(),
-                alert.eventCount(), 0);
+    /** A matching event: what orders the members and names them. */
+    public record Member(long time, String eventId) {
+        static final Comparator<Member> ORDER = Comparator.comparingLong(Member::time)
+                .thenComparing(Member::eventId);
+    }
+
+    /** A window just opened by its first match to arrive, already sent as {@code alert}. */
+    static SuppressionState opened(Alert alert, long windowEnd) {
+        long time = alert.firstEventTime().toEpochMilli();
+        List<Member> members = alert.eventIds().stream().limit(Alert.MAX_EVENT_IDS).map(id -> new Member(time, id))
+                .sorted(Member.ORDER).toList();
+        SuppressionState state = new SuppressionState(alert, windowEnd, alert.eventCount(), members,
+                alert.lastEventTime().toEpochMilli(), "", 0, false);
+        return state.reportedAll();
     }
 
     public SuppressionState {
-        eventIds = List.copyOf(eventIds);
+        members = members == null ? List.of() : List.copyOf(members);
+        reported = reported == null ? "" : reported;
     }
 
-    public boolean hasSeen(String eventId) {
-        return eventIds.contains(eventId);
+    /** State written before windows were aligned (no members): dropped at its due time. */
+    @JsonIgnore
+    boolean isLegacy() {
+        return anchor == null || members.isEmpty();
     }
 
-    /** True when events were folded in since the alert or its last update went out. */
-    public boolean unreported() {
-        return count > Math.max(reported, alert.eventCount());
+    boolean hasSeen(String eventId) {
+        return members.stream().anyMatch(m -> m.eventId().equals(eventId));
     }
 
-    /** The alert covering everything folded so far: same id, larger count, later last event. */
-    public Alert update(Instant detectedAt) {
-        return alert.folded(eventIds, count, Instant.ofEpochMilli(lastEventTime), detectedAt);
+    /** True when the alert as it stands now differs from what was last sent. */
+    boolean unreported() {
+        return !content().equals(reported);
     }
 
-    /** This window with everything so far reported. */
-    public SuppressionState reportedAll() {
-        return new SuppressionState(alert, windowEnd, count, eventIds, lastEventTime, count, 0);
+    /** The alert with everything folded so far: the anchor's wording, the window's id, events, count and times. */
+    Alert update(Instant detectedAt) {
+        return anchor.folded(members.stream().map(Member::eventId).toList(), count,
+                Instant.ofEpochMilli(lastEventTime), detectedAt);
     }
 
-    /** This window with one more matching event, which waits unreported from wall-clock {@code now}. */
-    public SuppressionState plus(Alert match, long now) {
-        List<String> ids = eventIds;
-        if (ids.size() < Alert.MAX_EVENT_IDS) {
-            ids = new ArrayList<>(eventIds);
-            ids.addAll(match.eventIds().subList(0, Math.min(match.eventIds().size(), Alert.MAX_EVENT_IDS - ids.size())));
+    SuppressionState reportedAll() {
+        return new SuppressionState(anchor, windowEnd, count, members, lastEventTime, content(), 0, closed);
+    }
+
+    SuppressionState closedNow() {
+        return new SuppressionState(anchor, windowEnd, count, members, lastEventTime, content(), 0, true);
+    }
+
+    /**
+     * This window with one more match: it joins the members in event-time order (the first
+     * {@link Alert#MAX_EVENT_IDS} are kept), becomes the anchor when it is the earliest, and waits unreported from
+     * wall-clock {@code now}.
+     */
+    SuppressionState plus(Alert match, long now) {
+        long time = match.firstEventTime().toEpochMilli();
+        List<Member> all = new ArrayList<>(members);
+        for (String id : match.eventIds()) {
+            all.add(new Member(time, id));
         }
+        all.sort(Member.ORDER);
+        List<Member> kept = all.size() > Alert.MAX_EVENT_IDS ? all.subList(0, Alert.MAX_EVENT_IDS) : all;
+        Member earliest = first(match);
+        Alert newAnchor = Member.ORDER.compare(earliest, first(anchor)) < 0 ? match.withAlertId(anchor.alertId())
+                : anchor;
         long last = Math.max(lastEventTime, match.lastEventTime().toEpochMilli());
-        return new SuppressionState(alert, windowEnd, count + match.eventCount(), ids, last, reported,
-                pendingSince > 0 ? pendingSince : now);
+        SuppressionState next = new SuppressionState(newAnchor, windowEnd, count + match.eventCount(), kept, last,
+                reported, pendingSince, closed);
+        return next.unreported() && pendingSince == 0 ? next.pendingFrom(now) : next;
+    }
+
+    private SuppressionState pendingFrom(long now) {
+        return new SuppressionState(anchor, windowEnd, count, members, lastEventTime, reported, now, closed);
+    }
+
+    private static Member first(Alert alert) {
+        return new Member(alert.firstEventTime().toEpochMilli(), alert.eventIds().get(0));
+    }
+
+    /**
+     * What a reader of the alert compares: the anchor event and severity, the count, the times and the event ids.
+     * {@code List.hashCode} is defined by the list's elements, so this is stable across restarts.
+     */
+    private String content() {
+        return anchor.eventIds().get(0) + '|' + anchor.severity() + '|' + count + '|' + lastEventTime + '|'
+                + members.size() + '|' + members.stream().map(Member::eventId).toList().hashCode();
     }
 }

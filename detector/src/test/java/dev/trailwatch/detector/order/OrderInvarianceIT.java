@@ -57,12 +57,10 @@ import org.slf4j.LoggerFactory;
  * restart after an outage): the case where one partition's week used to be processed before the other accounts were
  * seen. No run may dead-letter a record as late.
  *
- * <p>Not yet invariant, so only logged here (a warning per run that differs): the detections whose alert id is
- * anchored on the first event of a window or of a suppression span <em>to arrive</em> (the bursts and correlations,
- * and watch-list alerts that fold repeats). When an earlier event of the same window arrives second, within the
- * horizon, the alert carries the same events under another id; and on four partitions under load the brute force
- * then success correlation has been seen to miss its alerts altogether. Every other alert, foreign-account and first
- * use included, must be identical, and no run may dead-letter a record as late.
+ * <p>What is compared is the last record of each alert id, as a consumer that upserts by id keeps it: alerts that
+ * fold (suppression, bursts, correlations) send updates, and only the final one must be a function of the records.
+ * Every detection is held to it, except, until the branch that makes bursts order-invariant is merged, the burst
+ * rules in {@link #BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS}: those are only logged.
  *
  * <p>The S3 backfill runs on eight partitions with each account on a partition of its own: account after account is
  * within the horizon on every partition only then. Accounts that share a partition would put one account's whole
@@ -73,9 +71,13 @@ class OrderInvarianceIT {
     private static final Logger LOG = LoggerFactory.getLogger(OrderInvarianceIT.class);
     private static final Duration HORIZON = Duration.ofMinutes(15);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final Set<String> ARRIVAL_ANCHORED = Set.of("failed-console-login-burst",
-            "console-bruteforce-success", "console-password-spray", "console-cross-account-spray",
-            "access-denied-burst", "credential-harvesting-burst");
+    /**
+     * The burst rules whose alert id still depends on which event of a window arrives first on this branch alone:
+     * branch h10-bursts aligns their windows. Delete this set (and its uses) when merging it.
+     */
+    private static final Set<String> BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS = Set.of(
+            "failed-console-login-burst", "console-password-spray", "console-cross-account-spray",
+            "access-denied-burst", "credential-harvesting-burst", "s3-mass-deletion");
 
     private static EmbeddedKafka kafka;
     private static OrgHistory history;
@@ -96,6 +98,9 @@ class OrderInvarianceIT {
                 .contains("foreign-account", "first-region-use", "first-service-use", "failed-console-login-burst",
                         "console-bruteforce-success", "access-denied-burst", "console-password-spray",
                         "console-cross-account-spray", "credential-harvesting-burst");
+        assertThat(reference.values()).filteredOn(a -> a.eventCount() > 1).extracting(AlertRecord::ruleId)
+                .as("alerts that fold several events (suppressed repeats), compared like every other")
+                .contains("foreign-account", "root-account-used");
         assertThat(reference.values()).filteredOn(a -> a.ruleId().equals("foreign-account"))
                 .as("only the foreign account is foreign; D, E and the samples' member accounts are not")
                 .isNotEmpty().allSatisfy(a -> assertThat(a.eventCount()).isPositive());
@@ -146,16 +151,15 @@ class OrderInvarianceIT {
                 describe(extra, got)).isEqualTo(expected);
         Map<String, Long> anchored = anchoredPerRule(run.alerts());
         if (!anchored.equals(anchoredPerRule(reference))) {
-            LOG.warn("{}: arrival-anchored alerts per rule differ (known gap): {} vs reference {}", run.name(),
-                    anchored, anchoredPerRule(reference));
+            LOG.warn("{}: burst alerts per rule differ (until h10-bursts is merged): {} vs reference {}",
+                    run.name(), anchored, anchoredPerRule(reference));
         }
         assertThat(run.late()).as("%s: records dead-lettered as late", run.name()).isZero();
     }
 
-    /** The detections whose alert id still depends on which event of a window arrives first (see the class doc). */
+    /** The burst rules only logged on this branch alone (see {@link #BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS}). */
     private static boolean anchoredOnArrival(AlertRecord alert) {
-        return ARRIVAL_ANCHORED.contains(alert.ruleId()) || alert.eventCount() > 1
-                && !alert.ruleId().equals("foreign-account");
+        return BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS.contains(alert.ruleId());
     }
 
     private static Map<String, AlertRecord> exact(Map<String, AlertRecord> alerts) {
@@ -262,7 +266,7 @@ class OrderInvarianceIT {
         }
     }
 
-    /** Every committed alert record; an alert updated in place (same id) keeps its latest, fullest version. */
+    /** Every committed alert record; an alert updated in place (same id) keeps its last version. */
     private static Map<String, AlertRecord> alerts(String topic) {
         Map<String, AlertRecord> alerts = new TreeMap<>();
         try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(consumerConfig(),
@@ -270,9 +274,8 @@ class OrderInvarianceIT {
             for (ConsumerRecord<String, Alert> record : readAll(consumer, topic)) {
                 Alert a = record.value();
                 AlertRecord seen = new AlertRecord(a.alertId(), a.ruleId(), a.severity().name(),
-                        a.eventIds().stream().sorted().toList(), a.eventCount());
-                alerts.merge(a.alertId(), seen, (before, now) -> now.eventCount() >= before.eventCount() ? now
-                        : before);
+                        a.eventIds(), a.eventCount());
+                alerts.put(a.alertId(), seen);
             }
         }
         return alerts;

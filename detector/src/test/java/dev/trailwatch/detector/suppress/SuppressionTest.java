@@ -8,11 +8,14 @@ import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Repeats of one rule for one principal fold into one alert and at most one follow-up per window. */
+/** Repeats of one rule for one principal fold into one alert and at most one follow-up per aligned window. */
 class SuppressionTest {
 
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
@@ -87,16 +90,99 @@ class SuppressionTest {
     }
 
     @Test
-    void honoursAConfiguredWindow() {
+    void honoursAConfiguredWindowAlignedToTheEpoch() {
         try (TopologyHarness topology = new TopologyHarness(Map.of("suppression.window", "10m"),
                 FlushSignal.never())) {
+            // Windows [10:00, 10:10) and [10:10, 10:20): 10:09 folds into the first, 10:11 opens the second.
             topology.pipe(TestEvents.stopLogging(T0).user("mallory"));
             topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(9))).user("mallory"));
             topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(11))).user("mallory"));
 
             List<Alert> alerts = topology.alertValues();
-            assertThat(alerts).extracting(Alert::eventCount).containsExactly(1L, 2L, 1L);
-            assertThat(alerts.get(1).alertId()).isEqualTo(alerts.get(0).alertId());
+            assertThat(alerts).extracting(Alert::eventCount).containsExactly(1L, 1L, 2L);
+            assertThat(alerts.get(2).alertId()).isEqualTo(alerts.get(0).alertId());
+            assertThat(alerts.get(1).alertId()).isNotEqualTo(alerts.get(0).alertId());
+        }
+    }
+
+    @Test
+    void foldsRepeatsStraddlingAWindowBoundaryIntoOneAlertPerWindow() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            // Ten minutes apart, but on both sides of 11:00: the aligned windows' one trade-off.
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(55))).user("mallory"));
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(65))).user("mallory"));
+
+            List<Alert> alerts = topology.alertValues();
+            assertThat(alerts).hasSize(2);
+            assertThat(alerts.get(0).alertId()).isNotEqualTo(alerts.get(1).alertId());
+        }
+    }
+
+    @Test
+    void givesTheSameFinalAlertWhateverOrderTheRepeatsArriveInBeforeTheWindowCloses() {
+        List<TestEvents> repeats = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            repeats.add(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(5L + 9 * i))).user("mallory"));
+        }
+        // 10:05 .. 10:50, all in the window [10:00, 11:00), which closes at 11:15 (end + horizon).
+        List<List<Integer>> orders = List.of(List.of(0, 1, 2, 3, 4, 5), List.of(5, 4, 3, 2, 1, 0),
+                List.of(2, 0, 5, 1, 3, 4), List.of(1, 2, 3, 4, 5, 0));
+        Set<List<Object>> finals = new HashSet<>();
+        for (List<Integer> order : orders) {
+            try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                    FlushSignal.never())) {
+                order.forEach(i -> topology.pipe(repeats.get(i)));
+                topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(76))));
+                List<Alert> alerts = topology.alertValues();
+                Alert last = alerts.get(alerts.size() - 1);
+                assertThat(alerts).extracting(Alert::alertId).containsOnly(last.alertId());
+                finals.add(List.of(last.alertId(), last.severity(), last.eventIds(), last.eventCount(),
+                        last.firstEventTime(), last.lastEventTime()));
+            }
+        }
+        assertThat(finals).hasSize(1);
+        List<Object> only = finals.iterator().next();
+        assertThat(only.get(2)).isEqualTo(repeats.stream().map(TestEvents::eventId).toList());
+        assertThat(only.get(3)).isEqualTo(6L);
+        assertThat(only.get(4)).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        assertThat(only.get(5)).isEqualTo(T0.plus(Duration.ofMinutes(50)));
+    }
+
+    @Test
+    void waitsOneHorizonPastTheWindowBeforeItsFinalUpdate() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                FlushSignal.never())) {
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(50))).user("mallory"));
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(70))));
+            TestEvents earlier = TestEvents.stopLogging(T0.plus(Duration.ofMinutes(10))).user("mallory");
+            topology.pipe(earlier);
+            assertThat(topology.alertValues()).extracting(Alert::eventCount).containsExactly(1L);
+
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(76))));
+            List<Alert> closed = topology.alertValues();
+            assertThat(closed).hasSize(1);
+            assertThat(closed.get(0).eventCount()).isEqualTo(2);
+            assertThat(closed.get(0).eventIds().get(0)).isEqualTo(earlier.eventId());
+            assertThat(closed.get(0).firstEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        }
+    }
+
+    @Test
+    void foldsAMatchOfAClosedWindowThatArrivesBeyondTheHorizonIntoItsAlertAtOnce() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                FlushSignal.never())) {
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(50))).user("mallory"));
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(55))).user("mallory"));
+            topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(76))));
+            List<Alert> sofar = topology.alertValues();
+            assertThat(sofar).extracting(Alert::eventCount).containsExactly(1L, 2L);
+
+            // 30 minutes behind event time: beyond the horizon, but the closed window is still kept.
+            topology.pipe(TestEvents.stopLogging(T0.plus(Duration.ofMinutes(46))).user("mallory"));
+            List<Alert> update = topology.alertValues();
+            assertThat(update).hasSize(1);
+            assertThat(update.get(0).alertId()).isEqualTo(sofar.get(0).alertId());
+            assertThat(update.get(0).eventCount()).isEqualTo(3);
         }
     }
 

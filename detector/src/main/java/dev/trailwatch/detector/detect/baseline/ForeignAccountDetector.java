@@ -53,9 +53,10 @@ import org.apache.kafka.streams.state.Stores;
  * is settled at once.
  *
  * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up
- * per window. An {@code eventID} flagged once is not flagged again for twice the suppression window, so a duplicate
- * CloudTrail delivers after the window closed does not alert again; one delivered even later re-emits the same
- * {@code alertId} (rule + entity + event time), which consumers upsert.
+ * per suppression window, the windows aligned to the epoch; its matches are held back until the input is complete
+ * ({@code Suppression.Arrival.HELD}). An {@code eventID} flagged once is not flagged again for twice the suppression
+ * window, so a duplicate CloudTrail delivers after the window closed does not alert again; one delivered even later
+ * re-emits the same {@code alertId} (rule + entity + window start), which consumers upsert.
  */
 public final class ForeignAccountDetector {
 
@@ -99,7 +100,8 @@ public final class ForeignAccountDetector {
         KStream<String, Alert> drafts = out.get(ID + "-suspects")
                 .mapValues(value -> ((ForeignAccountOutput.Suspect) value).draft(), Named.as(ID + "-drafts"))
                 .filter((account, draft) -> kit.severity().passes(draft), Named.as(ID + "-min-severity"));
-        return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, kit)).learning(ID, learned);
+        return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, Suppression.Arrival.HELD, kit))
+                .learning(ID, learned);
     }
 
     static Alerts.Finding finding(CloudTrailEvent event, String foreignAccount) {

@@ -12,14 +12,25 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Per source IP: finds failed-login bursts exactly as the failed-login burst does, and pairs each with the successful
- * console logins from the same IP between its start and {@code within} after its window. The first login of each
- * identity after a burst alerts at once; its further logins fold into one follow-up (same id) when the burst's
- * correlation window plus grace has passed. Logins are kept a while unclaimed, since the failures of one delivery
- * may be read after the login that ended them.
+ * Per source IP: counts failed console logins in windows aligned to the epoch, as failed-console-login-burst does
+ * (a window holding the threshold is a burst), and pairs each burst with the successful console logins from the same
+ * IP from its start to {@code within} after its end. One alert per burst and identity that got in, at once, with the
+ * id {@code AlertIds.of(rule, ip|identity, windowStart)}; the identity's further logins fold into it, and once no
+ * login of it can still arrive (the burst's end + within + grace) an update goes out if the alert as it stands
+ * differs from what was sent. A login may follow more than one burst (failures that run over several windows): it
+ * is reported for each.
  *
- * <p>Input: failed and successful console logins keyed by source IP. A failure is late like in the burst (older than
- * stream time minus window minus grace); a login is late once no burst it could follow can still be open.
+ * <p>Order does not matter: a login read before the failures that preceded it is kept until every window it could
+ * follow has stopped taking failures; a burst that forms then claims it. What the alert carries is a function of the
+ * failures and logins: the earliest login anchors it, its events are the first logins by (event time, event id).
+ *
+ * <p>Windows close only as the watermark of the whole input passes them ({@link WindowedProcessor}), never by the
+ * time of the record at hand: failures and logins of one IP come from several input partitions (one per account),
+ * and a partition read ahead must not close what another is still filling.
+ *
+ * <p>Input: failed and successful console logins keyed by source IP. A failure is late once its window takes no more
+ * failures, a login once no burst it could follow takes logins, judged by event time on the input partition it came
+ * from.
  */
 final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
 
@@ -34,7 +45,7 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
     private final Wording wording;
 
     BruteforceCorrelator(String ruleId, CorrelationLimits limits, Wording wording, DetectionKit kit) {
-        super(ruleId, limits.loginReach(), kit);
+        super(ruleId, limits.seenReach(), kit);
         this.ruleId = ruleId;
         this.limits = limits;
         this.wording = wording;
@@ -45,7 +56,8 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
         CloudTrailEvent event = record.value();
         boolean failure = ConsoleLogins.isFailed(event);
         long now = observe(record);
-        if (event.eventTime() < now - (failure ? limits.failureReach() : limits.loginReach())) {
+        long time = event.eventTime();
+        if ((failure ? limits.failureLateAt(time) : limits.loginLateAt(time)) <= now) {
             late(record);
             return;
         }
@@ -53,58 +65,55 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
             return;
         }
         String ip = event.sourceIpAddress();
-        LoginState state = load(ip, now);
-        state = failure
-                ? failed(ip, state, new Entry(event.eventTime(), event.eventId(), ConsoleLogins.target(event)))
-                : loggedIn(ip, state, Login.of(event), now);
+        LoginState stored = stored(ip);
+        // Not load(ip, now): windows close by the watermark of every input, not by this record's partition.
+        LoginState state = stored == null ? LoginState.EMPTY : stored;
+        state = failure ? failed(ip, state, time, ConsoleLogins.target(event)) : loggedIn(ip, state, Login.of(event));
         save(ip, state, now);
     }
 
-    private LoginState failed(String ip, LoginState state, Entry failure) {
-        int covering = state.burstWhere(b -> b.covers(failure.time()));
-        if (covering >= 0) {
-            return state.withBurst(covering, state.bursts().get(covering).plus(failure));
+    private LoginState failed(String ip, LoginState state, long time, String target) {
+        FailureBurst before = state.window(limits.windowStart(time), limits.window());
+        FailureBurst burst = before.plus(target);
+        if (burst.isBurst(limits.threshold()) && !before.isBurst(limits.threshold())) {
+            for (Login login : state.logins()) {
+                if (burst.isFollowedBy(login.time(), limits.within())) {
+                    burst = correlated(ip, burst, login);
+                }
+            }
+        } else if (before.isBurst(limits.threshold())) {
+            // Its alerts name the failure count: they are due an update.
+            FailureBurst grown = burst;
+            burst = burst.withEach(c -> changed(ip, grown, c));
         }
-        List<Entry> pending = Entry.insert(state.failures(), failure);
-        var span = SpanFinder.find(pending, failure.time(), limits.window(), limits.threshold(), 1);
-        if (span.isEmpty()) {
-            return state.withFailures(pending);
-        }
-        FailureBurst burst = FailureBurst.of(pending.subList(span.get().from(), span.get().to()), limits.window());
-        List<Entry> rest = new ArrayList<>(pending.subList(0, span.get().from()));
-        rest.addAll(pending.subList(span.get().to(), pending.size()));
-        List<Login> unclaimed = new ArrayList<>();
-        for (Login login : state.logins()) {
-            if (burst.isFollowedBy(login.time(), limits.within())) {
-                burst = correlated(ip, burst, login);
-            } else {
-                unclaimed.add(login);
+        return state.with(burst);
+    }
+
+    private LoginState loggedIn(String ip, LoginState state, Login login) {
+        LoginState next = state.withLogin(login);
+        for (FailureBurst burst : state.bursts()) {
+            if (burst.isBurst(limits.threshold()) && burst.isFollowedBy(login.time(), limits.within())) {
+                next = next.with(correlated(ip, burst, login));
             }
         }
-        return state.opened(burst, rest, unclaimed);
+        return next;
     }
 
-    private LoginState loggedIn(String ip, LoginState state, Login login, long now) {
-        int followed = state.burstWhere(b -> b.isFollowedBy(login.time(), limits.within()));
-        if (followed >= 0) {
-            return state.withBurst(followed, correlated(ip, state.bursts().get(followed), login));
-        }
-        // A burst that begins at or before this login may still form while its failures are not late.
-        return login.time() >= now - limits.failureReach() ? state.withLogin(login) : state;
-    }
-
-    /** The first login of an identity after a burst alerts now; later ones fold into its follow-up. */
+    /** The identity's first login after the burst alerts now; a later one folds into its alert. */
     private FailureBurst correlated(String ip, FailureBurst burst, Login login) {
         Correlation existing = burst.correlationOf(login.identity());
-        if (existing != null) {
-            folded(ruleId);
-            return burst.with(existing.plus(login, wallClock()));
+        if (existing == null) {
+            Correlation c = Correlation.of(AlertIds.of(ruleId, ip + '|' + login.identity(), burst.start()), login);
+            emit(alert(ip, burst, c), login.time());
+            return burst.with(c.sent(content(burst, c)));
         }
-        String alertId = AlertIds.of(ruleId, ip + '|' + login.identity(), burst.start());
-        Alert alert = BurstAlerts.first(alertId, wording.finding(ip, burst, login, 1), login.anchor(),
-                List.of(login.eventId()), 1, login.time(), login.time());
-        emit(alert, login.time());
-        return burst.with(new Correlation(login, alert));
+        folded(ruleId);
+        return burst.with(changed(ip, burst, existing.plus(login)));
+    }
+
+    /** The correlation waiting unreported when its alert as it stands differs from what was sent. */
+    private Correlation changed(String ip, FailureBurst burst, Correlation c) {
+        return content(burst, c).equals(c.sent()) ? c : c.pendingFrom(wallClock());
     }
 
     @Override
@@ -116,13 +125,14 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
     LoginState closeExpired(String ip, LoginState state, long now) {
         List<FailureBurst> open = new ArrayList<>();
         for (FailureBurst burst : state.bursts()) {
-            if (burst.end() + limits.within() + limits.grace() < now) {
+            if (limits.loginsUntil(burst.start()) <= now) {
                 closeBurst(ip, burst);
-            } else {
+            } else if (burst.isBurst(limits.threshold()) || limits.failuresUntil(burst.start()) > now) {
                 open.add(burst);
             }
         }
-        return state.withBursts(open).prunedBefore(now - limits.failureReach());
+        List<Login> needed = state.logins().stream().filter(l -> limits.loginKeptUntil(l.time()) > now).toList();
+        return state.withBursts(open).withLogins(needed);
     }
 
     @Override
@@ -132,40 +142,54 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
 
     @Override
     long nextDue(LoginState state) {
-        return state.nextDue(limits.within() + limits.grace(), limits.failureReach());
+        long due = Long.MAX_VALUE;
+        for (FailureBurst burst : state.bursts()) {
+            due = Math.min(due, burst.isBurst(limits.threshold()) ? limits.loginsUntil(burst.start())
+                    : limits.failuresUntil(burst.start()));
+        }
+        for (Login login : state.logins()) {
+            due = Math.min(due, limits.loginKeptUntil(login.time()));
+        }
+        return due;
     }
 
     @Override
     LoginState reportDue(String ip, LoginState state, long now, Duration bound) {
-        List<FailureBurst> bursts = new ArrayList<>(state.bursts());
-        boolean changed = false;
-        for (int i = 0; i < bursts.size(); i++) {
-            FailureBurst burst = bursts.get(i);
+        LoginState next = state;
+        for (FailureBurst burst : state.bursts()) {
             for (Correlation c : burst.correlations()) {
                 if (ReportBound.due(c.pendingSince(), now, bound)) {
                     report(ip, burst, c);
-                    burst = burst.with(c.reportedAll());
-                    changed = true;
+                    next = next.with(next.window(burst.start(), limits.window()).with(c.sent(content(burst, c))));
                 }
             }
-            bursts.set(i, burst);
         }
-        return changed ? state.withBursts(bursts) : state;
+        return next;
     }
 
-    /** A follow-up for each identity that logged in again after its alert, unless already reported. */
+    /** The burst's last word: an update of each alert that differs from what was sent. */
     private void closeBurst(String ip, FailureBurst burst) {
         for (Correlation c : burst.correlations()) {
-            if (c.unreported()) {
+            if (!content(burst, c).equals(c.sent())) {
                 report(ip, burst, c);
             }
         }
     }
 
-    /** An update of the identity's alert (same id) covering every login so far. */
     private void report(String ip, FailureBurst burst, Correlation c) {
-        Alert update = BurstAlerts.followUp(c.alert(), wording.finding(ip, burst, c.first(), c.count()),
-                c.eventIds(), c.count(), c.lastEventTime());
-        emit(update, c.lastEventTime());
+        emit(alert(ip, burst, c), c.lastEventTime());
+    }
+
+    /** The alert of one identity after one burst, as it stands: anchored on its earliest login. */
+    private Alert alert(String ip, FailureBurst burst, Correlation c) {
+        Login first = c.first();
+        return BurstAlerts.first(c.alertId(), wording.finding(ip, burst, first, c.count()), first.anchor(),
+                c.eventIds(), c.count(), first.time(), c.lastEventTime());
+    }
+
+    /** What a reader compares between two versions of the alert: anchor, logins, and the burst it names. */
+    private static String content(FailureBurst burst, Correlation c) {
+        return c.first().eventId() + '|' + c.count() + '|' + c.lastEventTime() + '|' + c.eventIds().hashCode() + '|'
+                + burst.count() + '|' + burst.targets().hashCode();
     }
 }

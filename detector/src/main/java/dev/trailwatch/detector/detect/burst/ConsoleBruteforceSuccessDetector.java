@@ -23,12 +23,17 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Console brute force then success: a failed-login burst from a source IP (as {@code failed-console-login-burst}
- * defines it: {@code burst.failed-login.threshold} failures within {@code burst.failed-login.window}) followed, from
- * the start of the burst to {@code burst.bruteforce-success.within} (1 hour) after its window, by a successful
- * {@code ConsoleLogin} from the same IP. One CRITICAL alert per identity that got in (account and user or role), at
- * once; its further logins in that time fold into one follow-up with the same alert id. The evidence says whether
- * that user was among the ones the failures tried (guessed) or not (sprayed, or someone else behind the same
- * address), and links the burst's own alert.
+ * defines it: {@code burst.failed-login.threshold} failures in one window of {@code burst.failed-login.window},
+ * windows aligned to the epoch) followed, from the start of the burst's window to
+ * {@code burst.bruteforce-success.within} (1 hour) after its end, by a successful {@code ConsoleLogin} from the same
+ * IP. One CRITICAL alert per burst and identity that got in (account and user or role), at once; its further logins
+ * in that time fold into one follow-up with the same alert id. The evidence says whether that user was among the ones
+ * the failures tried (guessed) or not (sprayed, or someone else behind the same address), and links the burst's own
+ * alert. Failures that run over a window boundary make a burst in each window that holds the threshold, and a login
+ * after them is reported for each.
+ *
+ * <p>Same failures and logins, same alerts: a login read before its failures still correlates, and each alert's
+ * final record (its logins, count, anchor) does not depend on arrival order ({@link BruteforceCorrelator}).
  *
  * <p>Why: the failures alone are an attempt; a login after them from the same address is probably a guessed password
  * in use. Everything that identity did afterwards is suspect until proven otherwise.

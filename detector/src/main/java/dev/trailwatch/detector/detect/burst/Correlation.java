@@ -1,51 +1,64 @@
 package dev.trailwatch.detector.detect.burst;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The logins of one identity that followed one burst: the first, the alert sent for it, the count since.
+ * The logins of one identity that followed one failed-login burst, as a function of those logins: the earliest (by
+ * event time, then event id) anchors the alert, {@code logins} are the first {@link Alert#MAX_EVENT_IDS} in that
+ * order, {@code count} all of them.
  *
- * @param reported     logins the alert and its updates have reported (0 in state written before updates existed)
- * @param pendingSince wall-clock millis since which logins wait unreported, 0 when none do ({@code ReportBound})
+ * @param alertId      rule, IP and identity, and the burst window's start
+ * @param sent         what the alert or update last sent carried ({@code BruteforceCorrelator#content})
+ * @param pendingSince wall-clock millis since which changes wait unreported, 0 when none do ({@code ReportBound})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record Correlation(Login first, Alert alert, long count, List<String> eventIds, long lastEventTime, long reported,
+record Correlation(String alertId, Login first, long count, List<Entry> logins, long lastEventTime, String sent,
                    long pendingSince) {
 
-    /** The first login after the burst, and the alert that went out for it. */
-    Correlation(Login first, Alert alert) {
-        this(first, alert, 1, List.of(first.eventId()), first.time(), 1, 0);
+    Correlation {
+        logins = logins == null ? List.of() : List.copyOf(logins);
+        sent = sent == null ? "" : sent;
     }
 
-    Correlation {
-        eventIds = List.copyOf(eventIds);
+    /** The first login of the identity to arrive for the burst. */
+    static Correlation of(String alertId, Login login) {
+        return new Correlation(alertId, login, 1, List.of(entry(login)), login.time(), "", 0);
     }
 
     String identity() {
         return first.identity();
     }
 
-    /** True when logins joined since the alert or its last update went out. */
-    boolean unreported() {
-        return count > Math.max(reported, alert.eventCount());
+    List<String> eventIds() {
+        return logins.stream().map(Entry::eventId).toList();
     }
 
-    Correlation reportedAll() {
-        return new Correlation(first, alert, count, eventIds, lastEventTime, count, 0);
+    Correlation sent(String content) {
+        return new Correlation(alertId, first, count, logins, lastEventTime, content, 0);
     }
 
-    /** One more login of the identity, which waits unreported from wall-clock {@code now}. */
-    Correlation plus(Login login, long now) {
-        List<String> ids = eventIds;
-        if (ids.size() < Alert.MAX_EVENT_IDS) {
-            ids = new ArrayList<>(eventIds);
-            ids.add(login.eventId());
+    /** Waits unreported from wall-clock {@code now}, unless it already does. */
+    Correlation pendingFrom(long now) {
+        return pendingSince > 0 ? this
+                : new Correlation(alertId, first, count, logins, lastEventTime, sent, now);
+    }
+
+    /** One more login of the identity: it becomes the anchor when it is the earliest. */
+    Correlation plus(Login login) {
+        Entry added = entry(login);
+        List<Entry> all = Entry.insert(logins, added);
+        if (all.size() > Alert.MAX_EVENT_IDS) {
+            all = new ArrayList<>(all.subList(0, Alert.MAX_EVENT_IDS));
         }
-        return new Correlation(first, alert, count + 1, ids, Math.max(lastEventTime, login.time()), reported,
-                pendingSince > 0 ? pendingSince : now);
+        Login earliest = Entry.ORDER.compare(added, entry(first)) < 0 ? login : first;
+        return new Correlation(alertId, earliest, count + 1, all, Math.max(lastEventTime, login.time()), sent,
+                pendingSince);
+    }
+
+    private static Entry entry(Login login) {
+        return new Entry(login.time(), login.eventId(), "");
     }
 }

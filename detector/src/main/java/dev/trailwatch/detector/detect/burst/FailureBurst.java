@@ -2,34 +2,40 @@ package dev.trailwatch.detector.detect.burst;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * A failed-login burst from one IP, kept until its correlation window has closed, with the successful logins that
- * followed it (one {@link Correlation} per identity that got in).
+ * The failed console logins from one IP in one window of {@code burst.failed-login.window}, aligned to the epoch as
+ * failed-console-login-burst aligns its windows ({@code AlertIds.windowStart}): a burst once it holds the threshold.
+ * Kept while failures of it can still arrive and, once a burst, until its correlation window has closed, with the
+ * successful logins that followed it (one {@link Correlation} per identity that got in). Everything in it is a
+ * function of the failures and logins, not of the order they arrived in.
  *
- * @param end     {@code start + window}: later failures belong to the next burst
- * @param targets distinct {@code account/user} names the failures were for, at most {@link OpenBurst#MAX_TOKENS}
+ * @param start   the aligned window's start: with the IP it names the failed-console-login-burst alert
+ * @param end     {@code start + window}
+ * @param count   distinct failures in the window
+ * @param targets distinct {@code account/user} names the failures were for, sorted, the first
+ *                {@link OpenBurst#MAX_TOKENS}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record FailureBurst(long start, long end, long count, List<String> targets, List<Correlation> correlations) {
 
     FailureBurst {
-        targets = List.copyOf(targets);
-        correlations = List.copyOf(correlations);
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        // State written before windows were aligned has correlations without an alert id: they cannot be updated.
+        correlations = correlations == null ? List.of()
+                : correlations.stream().filter(c -> c.alertId() != null).toList();
     }
 
-    static FailureBurst of(List<Entry> members, long window) {
-        FailureBurst burst = new FailureBurst(members.get(0).time(), members.get(0).time() + window, 0, List.of(),
-                List.of());
-        for (Entry member : members) {
-            burst = burst.plus(member);
-        }
-        return burst;
+    /** The window of {@code window} millis starting at {@code start}, no failure in it yet. */
+    static FailureBurst open(long start, long window) {
+        return new FailureBurst(start, start + window, 0, List.of(), List.of());
     }
 
-    boolean covers(long time) {
-        return time >= start && time < end;
+    boolean isBurst(int threshold) {
+        return count >= threshold;
     }
 
     /** True when a login at this time followed the burst closely enough: from its start to {@code within} after. */
@@ -37,11 +43,16 @@ record FailureBurst(long start, long end, long count, List<String> targets, List
         return loginTime >= start && loginTime < end + within;
     }
 
-    FailureBurst plus(Entry failure) {
+    /** One more failure, for this {@code account/user}. */
+    FailureBurst plus(String target) {
         List<String> all = targets;
-        if (all.size() < OpenBurst.MAX_TOKENS && !all.contains(failure.token())) {
+        int at = Collections.binarySearch(targets, target);
+        if (at < 0 && -at - 1 < OpenBurst.MAX_TOKENS) {
             all = new ArrayList<>(targets);
-            all.add(failure.token());
+            all.add(-at - 1, target);
+            if (all.size() > OpenBurst.MAX_TOKENS) {
+                all.remove(all.size() - 1);
+            }
         }
         return new FailureBurst(start, end, count + 1, all, correlations);
     }
@@ -59,5 +70,9 @@ record FailureBurst(long start, long end, long count, List<String> targets, List
             all.add(correlation);
         }
         return new FailureBurst(start, end, count, targets, all);
+    }
+
+    FailureBurst withEach(UnaryOperator<Correlation> change) {
+        return new FailureBurst(start, end, count, targets, correlations.stream().map(change).toList());
     }
 }

@@ -17,7 +17,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * their instance (see {@link InstanceCredentialExfiltrationDetector}).
  *
  * <p>Two kinds of key share one store (see {@link OriginState}). The decision waits in event time, so events
- * reordered within {@code confirm} give the same answer. Repeated calls from a known address change nothing; a bounded
+ * reordered within {@code confirm} (at least the reorder horizon) give the same instance address, the same reset and
+ * the same alert id (the earliest call from the other address, by event time then event id). Whether the address is
+ * shared egress is judged from the instances seen using it when the decision is made: another instance's call from
+ * it that arrives after that (within the horizon) does not change a decision already taken. Repeated calls from a known address change nothing; a bounded
  * in-memory mirror of facts already stored answers them without touching the store (emptied on every {@code init},
  * and on every instance restart seen; it changes how often the store is read, never what is reported).
  */
@@ -51,11 +54,15 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         }
     };
 
+    /**
+     * @param confirm how long after an address first appears it is decided; at least the reorder horizon, so that an
+     *                earlier call or restart of the instance that is still on its way is taken into account
+     */
     InstanceOriginProcessor(String name, String ruleId, long confirm, long retention, int shared, Policy policy,
                             DetectionKit kit) {
-        super(name, confirm, kit);
+        super(name, Math.max(confirm, kit.watermark().horizon()), kit);
         this.ruleId = ruleId;
-        this.confirm = confirm;
+        this.confirm = Math.max(confirm, kit.watermark().horizon());
         this.retention = retention;
         this.shared = shared;
         this.policy = policy;
@@ -107,7 +114,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             state = state.withAnchor(call);
         } else if (own != null && own.name().equals(call.name())) {
             state = state.withAnchor(own.earlier(time, call.eventId(), call.call()));
-        } else if (own != null && time < own.first() && time >= state.resetAt()) {
+        } else if (own != null && isBefore(call, own) && time >= state.resetAt()) {
             // An earlier call from elsewhere arrived late: that address is the instance's own, the other waits.
             state = state.withAnchor(call).withoutOther(call.name()).withOther(own.undecided());
             String previous = addressKey(account, own.name());
@@ -122,6 +129,11 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         save(key, state.seen(time), now);
         String addressKey = addressKey(account, call.name());
         save(addressKey, load(addressKey, now).usedBy(instance, isOwn, shared).seen(time), now);
+    }
+
+    /** Event time, then event id: two calls in the same millisecond from two addresses still have one first. */
+    private static boolean isBefore(Origin call, Origin own) {
+        return call.first() < own.first() || call.first() == own.first() && call.eventId().compareTo(own.eventId()) < 0;
     }
 
     @Override

@@ -5,88 +5,64 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.stream.LongStream;
 
 /**
- * What console-bruteforce-success holds for one source IP: failures not in a burst yet, bursts whose correlation
- * window is open, and recent successful logins no burst has claimed yet.
+ * What console-bruteforce-success holds for one source IP: its failure windows (each a burst or not yet), and the
+ * successful logins that a window not yet a burst could still claim.
  *
- * @param failures time-sorted pending failures, as the failed-login burst keeps them
- * @param dueAt    see {@link WindowState#dueAt()}
+ * @param bursts failure windows by start
+ * @param logins successful logins by (event time, event id)
+ * @param dueAt  see {@link WindowState#dueAt()}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record LoginState(List<Entry> failures, List<FailureBurst> bursts, List<Login> logins, long dueAt)
-        implements WindowState<LoginState> {
+record LoginState(List<FailureBurst> bursts, List<Login> logins, long dueAt) implements WindowState<LoginState> {
 
-    static final LoginState EMPTY = new LoginState(List.of(), List.of(), List.of(), Long.MIN_VALUE);
+    static final LoginState EMPTY = new LoginState(List.of(), List.of(), Long.MIN_VALUE);
+    static final Comparator<Login> ORDER = Comparator.comparingLong(Login::time).thenComparing(Login::eventId);
 
     LoginState {
-        failures = List.copyOf(failures);
-        bursts = List.copyOf(bursts);
-        logins = List.copyOf(logins);
+        bursts = bursts == null ? List.of() : List.copyOf(bursts);
+        logins = logins == null ? List.of() : List.copyOf(logins);
     }
 
     @Override
     @JsonIgnore
     public boolean isEmpty() {
-        return failures.isEmpty() && bursts.isEmpty() && logins.isEmpty();
+        return bursts.isEmpty() && logins.isEmpty();
     }
 
-    /** The index of the earliest burst matching, or -1. */
-    int burstWhere(Predicate<FailureBurst> test) {
-        for (int i = 0; i < bursts.size(); i++) {
-            if (test.test(bursts.get(i))) {
-                return i;
-            }
-        }
-        return -1;
+    /** The window starting there, or a new empty one. */
+    FailureBurst window(long start, long length) {
+        return bursts.stream().filter(b -> b.start() == start).findFirst()
+                .orElseGet(() -> FailureBurst.open(start, length));
     }
 
-    LoginState withBurst(int index, FailureBurst burst) {
+    /** With this window, replacing the one with the same start. */
+    LoginState with(FailureBurst burst) {
         List<FailureBurst> all = new ArrayList<>(bursts);
-        all.set(index, burst);
-        return new LoginState(failures, all, logins, dueAt);
-    }
-
-    LoginState withBursts(List<FailureBurst> open) {
-        return new LoginState(failures, open, logins, dueAt);
-    }
-
-    LoginState opened(FailureBurst burst, List<Entry> stillPending, List<Login> unclaimed) {
-        List<FailureBurst> all = new ArrayList<>(bursts);
+        all.removeIf(b -> b.start() == burst.start());
         all.add(burst);
         all.sort(Comparator.comparingLong(FailureBurst::start));
-        return new LoginState(stillPending, all, unclaimed, dueAt);
+        return new LoginState(all, logins, dueAt);
     }
 
-    LoginState withFailures(List<Entry> pending) {
-        return new LoginState(pending, bursts, logins, dueAt);
+    LoginState withBursts(List<FailureBurst> kept) {
+        return new LoginState(kept, logins, dueAt);
     }
 
     LoginState withLogin(Login login) {
         List<Login> all = new ArrayList<>(logins);
         all.add(login);
-        return new LoginState(failures, bursts, all, dueAt);
+        all.sort(ORDER);
+        return new LoginState(bursts, all, dueAt);
+    }
+
+    LoginState withLogins(List<Login> kept) {
+        return new LoginState(bursts, kept, dueAt);
     }
 
     @Override
     public LoginState withDueAt(long time) {
-        return new LoginState(failures, bursts, logins, time);
-    }
-
-    /** Failures and unclaimed logins from {@code oldest} on: older ones can no longer meet a new burst. */
-    LoginState prunedBefore(long oldest) {
-        return new LoginState(failures.stream().filter(f -> f.time() >= oldest).toList(), bursts,
-                logins.stream().filter(l -> l.time() >= oldest).toList(), dueAt);
-    }
-
-    /** The earliest burst's close (its follow-ups), else when the newest failure or login expires. */
-    long nextDue(long close, long reach) {
-        if (!bursts.isEmpty()) {
-            return bursts.stream().mapToLong(b -> b.end() + close).min().getAsLong();
-        }
-        return LongStream.concat(failures.stream().mapToLong(Entry::time), logins.stream().mapToLong(Login::time))
-                .max().getAsLong() + reach;
+        return new LoginState(bursts, logins, time);
     }
 }

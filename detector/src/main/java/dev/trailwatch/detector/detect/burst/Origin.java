@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *
  * @param name    a public IP address, or {@code vpce-...@account} for a VPC endpoint of another account
  * @param first   earliest event time of a call from it
- * @param eventId that call's event id
+ * @param eventId that call's event id (the least, among calls at that same time)
  * @param call    that call, for the alert
  * @param decided whether the alert decision for it has been made
  */
@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 record Origin(String name, long first, String eventId, Anchor call, boolean decided) {
 
     Origin earlier(long time, String id, Anchor at) {
-        return time < first ? new Origin(name, time, id, at, decided) : this;
+        return time < first || time == first && id.compareTo(eventId) < 0 ? new Origin(name, time, id, at, decided)
+                : this;
     }
 
     Origin asDecided() {

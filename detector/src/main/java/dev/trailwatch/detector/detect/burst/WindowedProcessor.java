@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
@@ -122,7 +123,22 @@ abstract class WindowedProcessor<S extends WindowState<S>>
                 watermark = Math.min(watermark, origin[0]);
             }
         }
-        return watermark;
+        return Math.min(watermark, inputRead());
+    }
+
+    /**
+     * How far every input partition has been read ({@link InputWatermark}: the least partition's event time), whether
+     * or not it sent this processor anything lately or at all: a partition read from far behind, quiet for a minute
+     * or not heard from yet, still holds windows open that its records may join. With no reorder horizon (arrival
+     * order trusted) no bound.
+     */
+    private long inputRead() {
+        InputWatermark input = kit.watermark();
+        if (input.horizon() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long complete = input.completeUpTo();
+        return complete == InputWatermark.NOTHING ? Long.MIN_VALUE / 2 : complete + input.horizon();
     }
 
     /** Counted as late and passed on for the dead-letter topic. */

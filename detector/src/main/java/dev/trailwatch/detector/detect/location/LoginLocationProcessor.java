@@ -26,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * console-login-new-asn (see {@link LoginLocationFamily}). Reads only successful console logins, a tiny share of
  * events: per login one GeoIP lookup and one baseline read (an LRU of deserialized baselines in front of the store).
  *
- * <p>Alerts are a function of the input within the reorder horizon ({@code burst.grace}): a sign-in from a new place
+ * <p>Alerts are a function of the input within the reorder horizon (the larger of {@code reorder.horizon} and
+ * {@code burst.grace}): a sign-in from a new place
  * is held (in the baseline, so it survives restarts) until event time passes its time plus the horizon. An earlier
  * sign-in from the same place arriving meanwhile takes its place (or cancels it, when it fell in the learning period),
  * so the alert is always about the first sign-in from the place, whatever the arrival order. A wall-clock bound

@@ -20,8 +20,14 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** A successful console login from an IP that just had a failed-login burst: one CRITICAL per identity that got in. */
@@ -179,6 +185,74 @@ class ConsoleBruteforceSuccessDetectorTest {
             topology.pipe(successfulLogin(ATTACKER, "bob", BURST_END.plus(Duration.ofMinutes(9))));
 
             assertThat(alertsOf(topology, ID)).extracting(Alert::principal).containsExactly(arn("bob"));
+        }
+    }
+
+    @Test
+    void givesTheSameFinalAlertsWhateverOrderTheFailuresAndLoginsArriveIn() {
+        List<TestEvents> events = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            events.add(failedLogin(ATTACKER, i % 3 == 0 ? "bob" : "alice", atSeconds(20L * i)));
+        }
+        events.add(successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(2))));
+        events.add(successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(12))));
+        events.add(successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(9))));
+        events.add(successfulLogin(ATTACKER, "bob", at(Duration.ofMinutes(14))));
+        Set<Map<String, List<Object>>> finals = new HashSet<>();
+        Random random = new Random(10);
+        for (int run = 0; run < 5; run++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            if (run == 1) {
+                Collections.reverse(order);
+            } else if (run > 1) {
+                Collections.shuffle(order, random);
+            }
+            try (TopologyHarness topology = new TopologyHarness()) {
+                order.forEach(topology::pipe);
+                topology.pipe(failedLogin(BYSTANDER, "carol", at(Duration.ofHours(2))));
+                Map<String, List<Object>> last = new TreeMap<>();
+                for (Alert a : alertsOf(topology, ID)) {
+                    last.put(a.alertId(), List.of(a.principal(), a.severity(), a.eventIds(), a.eventCount(),
+                            a.firstEventTime(), a.lastEventTime(), a.evidence().get("failures")));
+                }
+                finals.add(last);
+            }
+        }
+        assertThat(finals).hasSize(1);
+        Map<String, List<Object>> only = finals.iterator().next();
+        assertThat(only.values()).extracting(v -> v.get(0)).containsExactlyInAnyOrder(arn("alice"), arn("bob"));
+        List<Object> alice = only.values().stream().filter(v -> v.get(0).equals(arn("alice"))).findFirst().get();
+        assertThat(alice.get(2)).isEqualTo(List.of(events.get(12).eventId(), events.get(14).eventId(),
+                events.get(13).eventId()));
+        assertThat(alice.get(3)).isEqualTo(3L);
+        assertThat(alice.get(4)).isEqualTo(at(Duration.ofMinutes(2)));
+        assertThat(alice.get(6)).isEqualTo(12);
+    }
+
+    @Test
+    void countsFailuresStraddlingAWindowBoundaryInEachWindowSeparately() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            // Ten failures within two minutes, but five on each side of 10:05: neither aligned window is a burst.
+            for (int i = 0; i < 10; i++) {
+                topology.pipe(failedLogin(ATTACKER, "alice", at(Duration.ofMinutes(4)).plusSeconds(12L * i)));
+            }
+            topology.pipe(successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(7))));
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void reportsALoginAfterFailuresFillingTwoWindowsOncePerBurst() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 20; i++) {
+                topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(30L * i)));
+            }
+            topology.pipe(successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(9))));
+
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(2);
+            assertThat(alerts).extracting(a -> a.evidence().get("burstStart"))
+                    .containsExactlyInAnyOrder(T0.toString(), at(Duration.ofMinutes(5)).toString());
         }
     }
 

@@ -161,6 +161,35 @@ class InstanceCredentialExfiltrationDetectorTest {
     }
 
     @Test
+    void waitsForTheReorderHorizonWhenItIsLongerThanTheConfirmDelay() {
+        assertThat(afterARestartReadLate(false)).as("no restart: the new address is someone else's").hasSize(1);
+        assertThat(afterARestartReadLate(true)).as("a restart read 20 minutes late, within the 30-minute horizon")
+                .isEmpty();
+    }
+
+    /** A new address 6 minutes after the instance's own; maybe a restart at 5 minutes, read after 25 minutes. */
+    private static List<Alert> afterARestartReadLate(boolean restart) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "30m"), FlushSignal.never())) {
+            topology.pipe(agent(WEB, "54.1.2.3", at(Duration.ZERO)));
+            topology.pipe(agent(WEB, "54.9.8.7", at(Duration.ofMinutes(6))));
+            topology.pipe(agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(25))));
+            topology.advanceWallClock(Duration.ofSeconds(2));
+            topology.pipe(agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(26))));
+            assertThat(alertsOf(topology, ID)).as("confirm (15 min) is over, the horizon is not").isEmpty();
+            if (restart) {
+                TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofMinutes(5)));
+                start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                        .put("instanceId", WEB);
+                topology.pipe(start);
+            }
+            topology.pipe(agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(70))));
+            topology.advanceWallClock(Duration.ofSeconds(2));
+            topology.pipe(agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(72))));
+            return alertsOf(topology, ID);
+        }
+    }
+
+    @Test
     void raisesTheSameAlertWhateverTheOrderOfArrivalWithinTheConfirmDelay() {
         List<TestEvents> events = new ArrayList<>();
         events.add(agent(WEB, NAT, at(Duration.ofMinutes(10))));
