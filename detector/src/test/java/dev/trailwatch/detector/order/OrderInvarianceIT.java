@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is compared is the last record of each alert id, as a consumer that upserts by id keeps it: alerts that
  * fold (suppression, bursts, correlations) send updates, and only the final one must be a function of the records.
- * Every detection is held to it, except, until the branch that makes bursts order-invariant is merged, the burst
- * rules in {@link #BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS}: those are only logged.
+ * Every detection is held to it: watch-list rules, suppressed repeats, foreign-account, first use, bursts and
+ * correlations.
  *
  * <p>The S3 backfill runs on eight partitions with each account on a partition of its own: account after account is
  * within the horizon on every partition only then. Accounts that share a partition would put one account's whole
@@ -71,14 +71,6 @@ class OrderInvarianceIT {
     private static final Logger LOG = LoggerFactory.getLogger(OrderInvarianceIT.class);
     private static final Duration HORIZON = Duration.ofMinutes(15);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    /**
-     * The burst rules whose alert id still depends on which event of a window arrives first on this branch alone:
-     * branch h10-bursts aligns their windows. Delete this set (and its uses) when merging it.
-     */
-    private static final Set<String> BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS = Set.of(
-            "failed-console-login-burst", "console-password-spray", "console-cross-account-spray",
-            "access-denied-burst", "credential-harvesting-burst", "s3-mass-deletion");
-
     private static EmbeddedKafka kafka;
     private static OrgHistory history;
     private static Map<String, AlertRecord> reference;
@@ -141,35 +133,15 @@ class OrderInvarianceIT {
     }
 
     private static void assertSameAlerts(Run run) {
-        Map<String, AlertRecord> expected = exact(reference);
-        Map<String, AlertRecord> got = exact(run.alerts());
+        Map<String, AlertRecord> expected = new TreeMap<>(reference);
+        Map<String, AlertRecord> got = new TreeMap<>(run.alerts());
         Set<String> missing = new TreeSet<>(expected.keySet());
         missing.removeAll(got.keySet());
         Set<String> extra = new TreeSet<>(got.keySet());
         extra.removeAll(expected.keySet());
         assertThat(got).as("%s: alerts by id (missing %s, extra %s)", run.name(), describe(missing, expected),
                 describe(extra, got)).isEqualTo(expected);
-        Map<String, Long> anchored = anchoredPerRule(run.alerts());
-        if (!anchored.equals(anchoredPerRule(reference))) {
-            LOG.warn("{}: burst alerts per rule differ (until h10-bursts is merged): {} vs reference {}",
-                    run.name(), anchored, anchoredPerRule(reference));
-        }
         assertThat(run.late()).as("%s: records dead-lettered as late", run.name()).isZero();
-    }
-
-    /** The burst rules only logged on this branch alone (see {@link #BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS}). */
-    private static boolean anchoredOnArrival(AlertRecord alert) {
-        return BURSTS_ANCHORED_ON_ARRIVAL_UNTIL_H10_BURSTS.contains(alert.ruleId());
-    }
-
-    private static Map<String, AlertRecord> exact(Map<String, AlertRecord> alerts) {
-        return alerts.entrySet().stream().filter(e -> !anchoredOnArrival(e.getValue()))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
-    }
-
-    private static Map<String, Long> anchoredPerRule(Map<String, AlertRecord> alerts) {
-        return alerts.values().stream().filter(OrderInvarianceIT::anchoredOnArrival)
-                .collect(Collectors.groupingBy(AlertRecord::ruleId, TreeMap::new, Collectors.counting()));
     }
 
     private static List<String> describe(Set<String> ids, Map<String, AlertRecord> alerts) {

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One counted event: its time, id and what it counts as (a burst window keeps its earliest; the brute-force
- * correlation its waiting failures).
+ * One counted event: its time, id and what it counts as (a burst window keeps its earliest; a brute-force
+ * correlation the logins that followed its failures, in event-time order).
  *
  * @param time    event time, epoch millis
  * @param token   what a burst counts distinct values of and lists in its evidence (a user name, a source IP, ...)
