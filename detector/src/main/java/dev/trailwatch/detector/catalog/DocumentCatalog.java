@@ -132,6 +132,7 @@ public final class DocumentCatalog<T> {
      * another rejection counted.
      */
     public synchronized void retryWaiting() {
+        boolean taken = false;
         for (Map.Entry<String, String> doc : new TreeMap<>(waiting).entrySet()) {
             try {
                 accepted.put(doc.getKey(), new Entry<>(doc.getValue(), compile(doc.getKey(), doc.getValue())));
@@ -144,6 +145,9 @@ public final class DocumentCatalog<T> {
             waiting.remove(doc.getKey());
             LOG.info("{}: '{}' accepted now that the rules it names are in force", label, doc.getKey());
             count(Outcome.ACCEPTED, "accepted");
+            taken = true;
+        }
+        if (taken) {
             changed();
         }
     }
@@ -152,6 +156,7 @@ public final class DocumentCatalog<T> {
     public synchronized void load(Map<String, String> texts) {
         Map<String, Entry<T>> before = new TreeMap<>(accepted);
         accepted.clear();
+        waiting.clear();
         texts.forEach((name, text) -> {
             Entry<T> known = before.get(name);
             if (known != null && known.text().equals(text)) {

@@ -57,19 +57,6 @@ public final class TopicRules {
         }
     }
 
-    /**
-     * Validates one record of {@code topic} that must be a TrailWatch rule file; the rule's source reads
-     * {@code <topic>/<id>} in alerts' docs and logs.
-     */
-    public static Rule validate(String topic, String id, String text) {
-        checkKey(id);
-        if (FORMATS.stream().anyMatch(f -> f.recognizes(text))) {
-            throw new DocumentRejected("format", "a rule in another language (Sigma), where a TrailWatch rule file"
-                    + " (docs/rules.md) is expected");
-        }
-        return verified(topic + "/" + id, text);
-    }
-
     private static void checkKey(String key) {
         if (!RuleChecks.ID.matcher(key).matches()) {
             throw new DocumentRejected("key", "key '" + key + "' is not a rule id (kebab-case: lower-case letters and"

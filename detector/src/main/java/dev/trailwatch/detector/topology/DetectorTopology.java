@@ -198,8 +198,11 @@ public final class DetectorTopology {
         LiveTuning live = new LiveTuning(files.get(), metrics);
         Set<String> atStart = KnownRules.of(config, rules);
         if (watched) {
-            TuningDirectory.watch(reload, Path.of(dir), live, () -> known(atStart, watchList.get()),
-                    metrics.registry());
+            DocumentCatalog<TuningSet> tuningFiles = TuningDirectory.watch(reload, Path.of(dir), live,
+                    () -> known(atStart, watchList.get()), metrics.registry());
+            if (watchList instanceof LiveRules rulesInForce) {
+                rulesInForce.onChange(tuningFiles::retryWaiting);
+            }
         }
         if (topic.isEmpty()) {
             return live;

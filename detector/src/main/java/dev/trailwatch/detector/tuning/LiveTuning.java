@@ -55,22 +55,13 @@ public final class LiveTuning implements Supplier<TuningSet> {
      * files) whose entries name rules that exist.
      */
     public static TuningSet validate(String topic, String name, String text, Set<String> knownRules) {
-        TuningSet set;
-        try {
-            set = TuningParser.parse(topic + "/" + name, text);
-        } catch (TuningException e) {
-            throw new DocumentRejected("invalid", problems(e.problems()));
-        }
+        TuningSet set = parsed(topic + "/" + name, text);
         if (!set.settings().isEmpty()) {
             throw new DocumentRejected("settings", topic + "/" + name + ": threshold and window overrides ("
                     + String.join(", ", set.settings().keySet()) + ") are read at start only: put them in a"
                     + " tuning.dir file and restart");
         }
-        List<TuningProblem> unknown = set.unknownRules(knownRules);
-        if (!unknown.isEmpty()) {
-            throw new DocumentRejected("unknown-rule", problems(unknown));
-        }
-        return set;
+        return withKnownRules(set, knownRules);
     }
 
     /**
@@ -79,12 +70,19 @@ public final class LiveTuning implements Supplier<TuningSet> {
      * restart; {@link #fileDocuments} says so).
      */
     public static TuningSet validateFile(String path, String text, Set<String> knownRules) {
-        TuningSet set;
+        return withKnownRules(parsed(path, text), knownRules);
+    }
+
+    private static TuningSet parsed(String label, String text) {
         try {
-            set = TuningParser.parse(path, text);
+            return TuningParser.parse(label, text);
         } catch (TuningException e) {
             throw new DocumentRejected("invalid", problems(e.problems()));
         }
+    }
+
+    /** The set, when every rule id it names is in force; else rejected as {@code unknown-rule}, which may wait. */
+    private static TuningSet withKnownRules(TuningSet set, Set<String> knownRules) {
         List<TuningProblem> unknown = set.unknownRules(knownRules);
         if (!unknown.isEmpty()) {
             throw new DocumentRejected("unknown-rule", problems(unknown));

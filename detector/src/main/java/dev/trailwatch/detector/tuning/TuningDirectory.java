@@ -28,11 +28,13 @@ public final class TuningDirectory {
      * Re-reads {@code path} (a file or a folder) with {@code reload} (when it is on) into {@code live}.
      *
      * @param knownRules the rule ids in force when a file is checked (files and topics)
+     * @return the catalog of the files, to {@link DocumentCatalog#retryWaiting check again} a file that named a rule
+     *         not in force yet when the rules change; null when reload is off
      */
-    public static void watch(FileReload reload, Path path, LiveTuning live, Supplier<Set<String>> knownRules,
-                             MeterRegistry registry) {
+    public static DocumentCatalog<TuningSet> watch(FileReload reload, Path path, LiveTuning live,
+                                                   Supplier<Set<String>> knownRules, MeterRegistry registry) {
         if (!reload.enabled()) {
-            return;
+            return null;
         }
         Counter refused = Counter.builder("trailwatch.exceptions.rejected")
                 .description("Documents of the exceptions topics and files rejected as invalid (previous version kept)")
@@ -44,5 +46,6 @@ public final class TuningDirectory {
                     }
                 }, registry);
         reload.watch(new DirectoryWatch(new DocumentFiles(path, EXTENSIONS), catalog));
+        return catalog;
     }
 }
