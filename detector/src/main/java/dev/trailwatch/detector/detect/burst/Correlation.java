@@ -2,7 +2,6 @@ package dev.trailwatch.detector.detect.burst;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.trailwatch.detector.model.Alert;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,10 +48,7 @@ record Correlation(String alertId, Login first, long count, List<Entry> logins, 
     /** One more login of the identity: it becomes the anchor when it is the earliest. */
     Correlation plus(Login login) {
         Entry added = entry(login);
-        List<Entry> all = Entry.insert(logins, added);
-        if (all.size() > Alert.MAX_EVENT_IDS) {
-            all = new ArrayList<>(all.subList(0, Alert.MAX_EVENT_IDS));
-        }
+        List<Entry> all = OpenBurst.inserted(logins, added, Entry.ORDER, Alert.MAX_EVENT_IDS);
         Login earliest = Entry.ORDER.compare(added, entry(first)) < 0 ? login : first;
         return new Correlation(alertId, earliest, count + 1, all, Math.max(lastEventTime, login.time()), sent,
                 pendingSince);

@@ -101,8 +101,13 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         origin[0] = Math.max(origin[0], record.timestamp());
         origin[1] = context.currentSystemTimeMs();
         // The stream-time punctuator runs before the record that advanced stream time reaches this processor, so it
-        // sees this origin one record behind; close here instead, at the same one-minute granularity.
-        long watermark = watermark(context.currentStreamTimeMs());
+        // sees this origin one record behind; close here instead, at the same one-minute granularity. The watermark
+        // is at most stream time: until that reaches the next close, there is nothing to look up.
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime < lastClose + PUNCTUATE_EVERY.toMillis()) {
+            return origin[0];
+        }
+        long watermark = watermark(streamTime);
         if (watermark >= lastClose + PUNCTUATE_EVERY.toMillis()) {
             closeDue(watermark);
         }
