@@ -36,6 +36,8 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     private RejectionCounter metrics;
     private Quarantine quarantine;
     private boolean exactlyOnce;
+    /** The error the last refused write failed with: the producer fails the transaction's other writes with it. */
+    private volatile Exception lastFailure;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -57,6 +59,15 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
             origin = DeadLetters.header(record.headers(), DeadLetters.ORIGIN);
         }
         String detail = "writing to " + record.topic() + " failed: " + exception;
+        if (exactlyOnce && (exception == lastFailure || exception.getCause() != null
+                && exception.getCause() == lastFailure)) {
+            // Once one write is refused the producer aborts the transaction's other pending writes with that same
+            // error: they are not at fault, and are processed again, not dead-lettered, after the retry.
+            LOG.warn("writing to {} (origin {}) failed with the error of an earlier write of the same transaction;"
+                    + " not quarantined", record.topic(), origin);
+            return Response.fail();
+        }
+        lastFailure = exception;
         if (record.topic().equals(topic)) {
             LOG.error("cannot write a dead letter (origin {}) to {}; dropped", origin, topic, exception);
             return exactlyOnce ? quarantineAndFail(origin, detail) : Response.resume();
