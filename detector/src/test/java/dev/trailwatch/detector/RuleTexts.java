@@ -37,6 +37,24 @@ public final class RuleTexts {
     }
 
     /** The rule's inline cases with the condition reversed: both cases fail. */
+    /** A single-event Sigma rule (GetBucketPolicy on S3) at this level; its file name gives its id. */
+    public static String sigmaBucketPolicyRead(String level) {
+        return """
+                title: Bucket policy read
+                id: 8e3b1c55-3c1e-4d4a-9d1f-4b5d6f7a8b9c
+                status: test
+                level: %s
+                logsource:
+                  product: aws
+                  service: cloudtrail
+                detection:
+                  selection:
+                    eventSource: s3.amazonaws.com
+                    eventName: GetBucketPolicy
+                  condition: selection
+                """.formatted(level);
+    }
+
     public static String failingTests(String id) {
         return bucketTagged(id, "MEDIUM").replace("\"*prod*\"", "\"*test*\"");
     }

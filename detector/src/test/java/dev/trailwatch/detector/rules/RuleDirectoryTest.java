@@ -22,20 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RuleDirectoryTest {
 
     private static final Instant T0 = Instant.parse("2024-05-14T10:00:00Z");
-    private static final String SIGMA = """
-            title: Bucket policy read
-            id: 8e3b1c55-3c1e-4d4a-9d1f-4b5d6f7a8b9c
-            status: test
-            level: medium
-            logsource:
-              product: aws
-              service: cloudtrail
-            detection:
-              selection:
-                eventSource: s3.amazonaws.com
-                eventName: GetBucketPolicy
-              condition: selection
-            """;
+    private static final String SIGMA = RuleTexts.sigmaBucketPolicyRead("medium");
 
     @TempDir
     Path dir;

@@ -48,20 +48,7 @@ class FileHotReloadIT {
     private static final Logger LOG = LoggerFactory.getLogger(FileHotReloadIT.class);
     private static final String ACCOUNT = "111122223333";
     private static final String RULE = "bucket-tagged";
-    private static final String SIGMA = """
-            title: Bucket policy read
-            id: 8e3b1c55-3c1e-4d4a-9d1f-4b5d6f7a8b9c
-            status: test
-            level: high
-            logsource:
-              product: aws
-              service: cloudtrail
-            detection:
-              selection:
-                eventSource: s3.amazonaws.com
-                eventName: GetBucketPolicy
-              condition: selection
-            """;
+    private static final String SIGMA = RuleTexts.sigmaBucketPolicyRead("high");
     private static final String TAG_AUDIT = """
             exceptions:
               - id: tag-audit-job
