@@ -2,7 +2,9 @@ package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,8 +21,11 @@ class BackgroundStartTest {
             release.await(10, TimeUnit.SECONDS);
             return () -> closed.set(true);
         });
+        Thread closer = Thread.currentThread();
         Thread releaser = new Thread(() -> {
-            sleepQuietly(200);
+            // the start finishes only once close() is waiting for it
+            await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.WAITING
+                    || closer.getState() == Thread.State.TIMED_WAITING);
             release.countDown();
         });
         releaser.start();
@@ -52,14 +57,6 @@ class BackgroundStartTest {
             start.failFast();
             release.countDown();
             assertThat(start.get()).isNotNull();
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
