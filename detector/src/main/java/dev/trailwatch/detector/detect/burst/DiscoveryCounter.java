@@ -7,7 +7,7 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -310,11 +310,16 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private record Pending(String entity, long start) {
     }
 
-    /** One principal's buckets as the store holds them, for every bucket start from {@link #from} on. */
+    /**
+     * One principal's buckets as the store holds them, for every bucket start from {@link #from} on: a handful (the
+     * pairs still open), so in two small arrays rather than a map of boxed starts, looked up five times per new call.
+     */
     private static final class Known {
 
         private final String entity;
-        private final Map<Long, CallBucket> buckets = new HashMap<>(4);
+        private long[] starts = new long[4];
+        private CallBucket[] buckets = new CallBucket[4];
+        private int size;
         private long from;
 
         Known(String entity, long from) {
@@ -323,11 +328,28 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
 
         CallBucket get(long start) {
-            return buckets.getOrDefault(start, CallBucket.EMPTY);
+            for (int i = 0; i < size; i++) {
+                if (starts[i] == start) {
+                    return buckets[i];
+                }
+            }
+            return CallBucket.EMPTY;
         }
 
         void put(long start, CallBucket calls) {
-            buckets.put(start, calls);
+            for (int i = 0; i < size; i++) {
+                if (starts[i] == start) {
+                    buckets[i] = calls;
+                    return;
+                }
+            }
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, 2 * size);
+                buckets = Arrays.copyOf(buckets, 2 * size);
+            }
+            starts[size] = start;
+            buckets[size] = calls;
+            size++;
         }
 
         /**
@@ -336,10 +358,20 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
          * per bucket of event time, not for every event.
          */
         void forgetBefore(long oldest) {
-            if (oldest > from) {
-                buckets.keySet().removeIf(start -> start < oldest);
-                from = oldest;
+            if (oldest <= from) {
+                return;
             }
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (starts[i] >= oldest) {
+                    starts[kept] = starts[i];
+                    buckets[kept] = buckets[i];
+                    kept++;
+                }
+            }
+            Arrays.fill(buckets, kept, size, null);
+            size = kept;
+            from = oldest;
         }
     }
 }
