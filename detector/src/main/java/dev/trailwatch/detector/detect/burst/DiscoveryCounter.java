@@ -42,9 +42,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * per-task mirror holds, for the principals seen lately, exactly what the window store holds for their recent
  * buckets: filled by one range read when a principal is first seen (none when the store cannot hold anything of it:
  * see {@link #unmirrored}), updated by every write, emptied on every {@code init} (a task re-initialised after a
- * failure starts cold). A repeat of a known call is answered by the mirror
- * and costs no store access at all; a new call costs one store write (uncached, see {@link #callsStoreBuilder}). The
- * mirror changes how often the store is read, never what is reported.
+ * failure starts cold). A repeat of a known call is answered by the mirror and costs no store access at all; a new
+ * call costs one store write (uncached, see {@link #callsStoreBuilder}). The mirror changes how often the store is
+ * read, never what is reported.
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
