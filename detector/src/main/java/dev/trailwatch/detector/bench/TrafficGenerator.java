@@ -6,6 +6,9 @@ import dev.trailwatch.ingest.source.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +21,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Realistic CloudTrail traffic for {@code trailwatch bench}: an organization of {@code accounts} accounts, each with
  * IAM users, assumed roles and AWS service principals, a read-heavy mix over ~20 services in 3-5 home regions, records
- * of ~1.5 KB like real ones, keyed by {@code recipientAccountId}, {@code eventTime} increasing. A handful of attacks is
+ * of ~1.5 KB like real ones, keyed by {@code recipientAccountId}, {@code eventTime} increasing.
+ *
+ * <p>Principals behave as real ones do: each IAM user and role session has a stable profile (a handful of calls drawn
+ * from the overall skewed mix, 2-5 for an application, 3-9 for a person; one to three resources; its own address or
+ * subnet, identifiers and client), and an event's call is drawn from the overall mix first, then one of the
+ * principals whose profile holds it, so the mix of calls, record sizes and counts are those of a mix drawn per event.
+ * A principal that called every kind of read API at random would make the bench a scanner's traffic: nearly every
+ * read new for its principal, where in real CloudTrail nearly every read repeats one of the principal's own calls
+ * (docs/performance.md, Traffic). A handful of attacks is
  * injected (StopLogging, a security group opened to 0.0.0.0/0, a burst of failed console logins from one IP), each
  * round in its own account with its own principal and IP (in 198.18.0.0/15, the benchmarking range) so no alert
  * suppresses another. Deterministic for a seed.
@@ -109,6 +120,10 @@ public final class TrafficGenerator {
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
                     + "Chrome/122.0.0.0 Safari/537.36",
     };
+    /** Profile kinds: IAM users, role sessions, and the roles the sessions belong to. */
+    private static final int USER = 0;
+    private static final int SESSION = 1;
+    private static final int ROLE = 2;
     private static final String[] SERVICE_PRINCIPALS = {"lambda.amazonaws.com", "ecs-tasks.amazonaws.com",
             "autoscaling.amazonaws.com", "cloudformation.amazonaws.com", "config.amazonaws.com"};
 
@@ -119,6 +134,8 @@ public final class TrafficGenerator {
     private final long eventsPerRound;
     private final int firstRound;
     private final int principalsPerAccount;
+    /** Per account (built when first used): see {@link #holders(int)}. */
+    private final Map<Integer, Makers[][]> holders = new HashMap<>();
 
     private TrafficGenerator(long seed, int accounts, long startMicros, long stepMicros, long eventsPerRound,
                              int firstRound, int principalsPerAccount) {
@@ -278,41 +295,150 @@ public final class TrafficGenerator {
         return ALL_REGIONS[(account + rng.nextInt(homes)) % ALL_REGIONS.length];
     }
 
+    /** One of the skewed {@link #READS}: the bench's overall mix of calls. */
+    private static int pickCall(Random rng) {
+        return Math.min(READS.length - 1, (int) (READS.length * Math.pow(rng.nextDouble(), 1.3)));
+    }
+
+    /**
+     * Which principals of an account make each call: {@code holders[kind][call]} lists the numbers N of the IAM users
+     * ({@code userN}, kind 0) or role sessions ({@code session-N}, kind 1) whose profile holds the call.
+     */
+    private Makers[][] holders(int account) {
+        Makers[][] known = holders.get(account);
+        if (known == null) {
+            known = new Makers[][] {holdersOf(account, USER), holdersOf(account, SESSION)};
+            holders.put(account, known);
+        }
+        return known;
+    }
+
+    private Makers[] holdersOf(int account, int kind) {
+        List<List<Integer>> byCall = new ArrayList<>();
+        for (int c = 0; c < READS.length; c++) {
+            byCall.add(new ArrayList<>());
+        }
+        for (int n = 0; n < principalsPerAccount; n++) {
+            for (int c : profileCalls(account, kind, n)) {
+                byCall.get(c).add(n);
+            }
+        }
+        Makers[] result = new Makers[READS.length];
+        for (int c = 0; c < READS.length; c++) {
+            List<Integer> list = byCall.get(c);
+            if (list.isEmpty()) {
+                // every call has someone making it, so the overall mix stays the skewed READS distribution
+                list.add((c * 7 + account) % principalsPerAccount);
+            }
+            result[c] = Makers.of(list);
+        }
+        return result;
+    }
+
+    /**
+     * The distinct calls one principal makes, drawn from the same skewed distribution as the overall mix: an
+     * application role a handful (its code calls the same few APIs), a person at the CLI or SDK more.
+     */
+    private static int[] profileCalls(int account, int kind, int n) {
+        Random p = profileRandom(account, kind, n);
+        int want = kind == USER ? 3 + p.nextInt(7) : 2 + p.nextInt(4);
+        Set<Integer> calls = new LinkedHashSet<>();
+        for (int tries = 0; calls.size() < want && tries < 200; tries++) {
+            calls.add(pickCall(p));
+        }
+        return calls.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * A principal's stable traits come from a generator of their own, seeded by who they are (account, kind,
+     * number) and not by the traffic's seed: the live stage's principals behave as the pre-loaded history's did.
+     */
+    private static Random profileRandom(int account, int kind, int n) {
+        return new Random(0x5DEECE66DL * (account + 1) ^ 0x9E3779B97F4A7C15L * (3L * n + kind + 1));
+    }
+
+    /**
+     * One of the principals making a call. Activity is heavy-tailed, as in real CloudTrail (a few automation roles
+     * make most of the calls, most principals few): principal N weighs 1 / (N + 1).
+     */
+    private static int busiest(Makers makers, Random rng) {
+        double u = rng.nextDouble() * makers.cumulative()[makers.cumulative().length - 1];
+        int at = Arrays.binarySearch(makers.cumulative(), u);
+        return makers.numbers()[Math.min(makers.numbers().length - 1, at >= 0 ? at : -at - 1)];
+    }
+
+    /** The numbers of the principals whose profile holds a call, and their cumulative activity weights. */
+    private record Makers(int[] numbers, double[] cumulative) {
+
+        static Makers of(List<Integer> numbers) {
+            int[] n = numbers.stream().mapToInt(Integer::intValue).toArray();
+            double[] cumulative = new double[n.length];
+            double sum = 0;
+            for (int k = 0; k < n.length; k++) {
+                sum += 1.0 / (n[k] + 1);
+                cumulative[k] = sum;
+            }
+            return new Makers(n, cumulative);
+        }
+    }
+
     private String background(Random rng, int account, String acct, long when, long i) {
-        Call call = READS[Math.min(READS.length - 1, (int) (READS.length * Math.pow(rng.nextDouble(), 1.3)))];
+        int callIndex = pickCall(rng);
+        Call call = READS[callIndex];
         String region = region(account, rng);
         int kind = rng.nextInt(10);
         String identity;
         String ip;
         String agent;
-        if (kind < 3) {
-            String user = "user" + rng.nextInt(principalsPerAccount);
-            identity = "{\"type\":\"IAMUser\",\"principalId\":\"AIDA" + hex(rng, 16) + "\",\"arn\":\"arn:aws:iam::"
-                    + acct + ":user/" + user + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"AKIA"
-                    + hex(rng, 16) + "\",\"userName\":\"" + user + "\"}";
-            ip = "198.51.100." + (1 + rng.nextInt(250));
-            agent = AGENTS[rng.nextInt(AGENTS.length)];
-        } else if (kind < 9) {
-            int n = rng.nextInt(principalsPerAccount);
-            String role = "app-role-" + n % 25;
-            String session = "session-" + n;
-            identity = "{\"type\":\"AssumedRole\",\"principalId\":\"AROA" + hex(rng, 16) + ":" + session
-                    + "\",\"arn\":\"arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session
-                    + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"ASIA" + hex(rng, 16)
-                    + "\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROA"
-                    + hex(rng, 16) + "\",\"arn\":\"arn:aws:iam::" + acct + ":role/" + role + "\",\"accountId\":\""
-                    + acct + "\",\"userName\":\"" + role + "\"},\"attributes\":{\"creationDate\":\""
-                    + time(when - 600_000) + "\",\"mfaAuthenticated\":\"false\"}}}";
-            ip = "10." + rng.nextInt(256) + "." + rng.nextInt(256) + "." + (1 + rng.nextInt(250));
-            agent = AGENTS[rng.nextInt(3)];
+        String resource;
+        if (kind < 9) {
+            // a human or an application: one of the principals whose profile holds this call, with its own stable
+            // identifiers, resources, address (range) and client, as in real CloudTrail
+            int principalKind = kind < 3 ? USER : SESSION;
+            int n = busiest(holders(account)[principalKind][callIndex], rng);
+            Random p = profileRandom(account, principalKind, n);
+            String principalHex = hex(p, 16);
+            String keyHex = hex(p, 16);
+            String[] resources = new String[1 + p.nextInt(3)];
+            for (int r = 0; r < resources.length; r++) {
+                resources[r] = hex(p, 12).toLowerCase(Locale.ROOT);
+            }
+            resource = resources[rng.nextInt(resources.length)];
+            if (principalKind == USER) {
+                String user = "user" + n;
+                identity = "{\"type\":\"IAMUser\",\"principalId\":\"AIDA" + principalHex
+                        + "\",\"arn\":\"arn:aws:iam::" + acct + ":user/" + user + "\",\"accountId\":\"" + acct
+                        + "\",\"accessKeyId\":\"AKIA" + keyHex + "\",\"userName\":\"" + user + "\"}";
+                // an office or VPN egress address, sometimes another (home, travel)
+                int office = 1 + p.nextInt(250);
+                int other = 1 + p.nextInt(250);
+                ip = "198.51.100." + (rng.nextInt(10) == 0 ? other : office);
+                agent = AGENTS[p.nextInt(AGENTS.length)];
+            } else {
+                String role = "app-role-" + n % 25;
+                String session = "session-" + n;
+                Random r = profileRandom(account, ROLE, n % 25);
+                identity = "{\"type\":\"AssumedRole\",\"principalId\":\"AROA" + principalHex + ":" + session
+                        + "\",\"arn\":\"arn:aws:sts::" + acct + ":assumed-role/" + role + "/" + session
+                        + "\",\"accountId\":\"" + acct + "\",\"accessKeyId\":\"ASIA" + keyHex
+                        + "\",\"sessionContext\":{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROA"
+                        + hex(r, 16) + "\",\"arn\":\"arn:aws:iam::" + acct + ":role/" + role
+                        + "\",\"accountId\":\"" + acct + "\",\"userName\":\"" + role
+                        + "\"},\"attributes\":{\"creationDate\":\"" + time(when - 600_000)
+                        + "\",\"mfaAuthenticated\":\"false\"}}}";
+                // its own subnet: the hosts or containers it runs on
+                ip = "10." + p.nextInt(256) + "." + p.nextInt(256) + "." + (1 + rng.nextInt(250));
+                agent = AGENTS[p.nextInt(3)];
+            }
         } else {
             String service = SERVICE_PRINCIPALS[rng.nextInt(SERVICE_PRINCIPALS.length)];
             identity = "{\"type\":\"AWSService\",\"invokedBy\":\"" + service + "\"}";
             ip = service;
             agent = service;
+            resource = hex(rng, 12).toLowerCase(Locale.ROOT);
         }
         String params = "{\"" + call.resourceKind() + "\":\"arn:aws:" + call.source().split("\\.")[0] + ":" + region
-                + ":" + acct + ":resource/" + hex(rng, 12).toLowerCase(Locale.ROOT)
+                + ":" + acct + ":resource/" + resource
                 + "\",\"maxResults\":1000,\"filterSet\":{\"items\":[{\"name\":\"tag:team\",\"valueSet\":{\"items\":"
                 + "[{\"value\":\"platform\"}]}}]},\"includeAllInstances\":false}";
         String response = call.readOnly() ? "null"

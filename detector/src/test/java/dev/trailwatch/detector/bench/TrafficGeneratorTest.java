@@ -59,6 +59,63 @@ class TrafficGeneratorTest {
         assertTrue(attacks.stream().anyMatch(a -> a.ruleId().equals("security-group-changed")));
     }
 
+    /**
+     * Real principals call a small, stable set of APIs from their own address and client; the bench's org must too,
+     * or every read is new for its principal and the bench measures a scanner's traffic (docs/performance.md).
+     */
+    @Test
+    void principalsKeepToTheirOwnFewCallsAddressesAndClients() {
+        CloudTrailParser parser = new CloudTrailParser();
+        Map<String, java.util.Set<String>> calls = new HashMap<>();
+        Map<String, java.util.Set<String>> agents = new HashMap<>();
+        Map<String, java.util.Set<String>> subnets = new HashMap<>();
+        Map<String, java.util.Set<String>> resources = new HashMap<>();
+        Map<String, Long> byName = new HashMap<>();
+        long reads = 0;
+        long repeats = 0;
+        long total = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<TrafficGenerator.Event> events = new ArrayList<>();
+        new TrafficGenerator(7, 5, START).generate(60_000, (i, e) -> events.add(e));
+        for (TrafficGenerator.Event e : events) {
+            CloudTrailEvent event = ((ParseResult.Parsed) parser.parse(e.value())).event();
+            total++;
+            byName.merge(event.eventName(), 1L, Long::sum);
+            if (e.attackEventId() != null || event.isAwsServiceCall()) {
+                continue;
+            }
+            String who = event.principal();
+            String call = event.eventSource() + ":" + event.eventName();
+            calls.computeIfAbsent(who, k -> new java.util.HashSet<>()).add(call);
+            agents.computeIfAbsent(who, k -> new java.util.HashSet<>()).add(event.userAgent());
+            String ip = event.sourceIpAddress();
+            subnets.computeIfAbsent(who, k -> new java.util.HashSet<>()).add(ip.substring(0, ip.lastIndexOf('.')));
+            String resource = event.requestParameters().elements().next().asText();
+            resources.computeIfAbsent(who, k -> new java.util.HashSet<>())
+                    .add(resource.substring(resource.lastIndexOf('/')));
+            if (event.readOnly()) {
+                reads++;
+                if (!seen.add(who + " " + call)) {
+                    repeats++;
+                }
+            }
+        }
+        assertTrue(calls.size() > 500, "principals " + calls.size());
+        for (String who : calls.keySet()) {
+            int most = who.contains(":user/") ? 9 : 5;
+            assertTrue(calls.get(who).size() <= most, who + " calls " + calls.get(who));
+            assertEquals(1, agents.get(who).size(), who + " agents " + agents.get(who));
+            assertEquals(1, subnets.get(who).size(), who + " subnets " + subnets.get(who));
+            assertTrue(resources.get(who).size() <= 3, who + " resources " + resources.get(who));
+        }
+        assertTrue(repeats > 0.8 * reads, "reads repeating a call of their principal: " + repeats + " of " + reads);
+        // the mix of calls is the skewed one drawn per event: the most frequent read ~7%, the least ~2.6%
+        double first = (double) byName.get("DescribeInstances") / total;
+        double last = (double) byName.get("PutObject") / total;
+        assertTrue(first > 0.06 && first < 0.085, "DescribeInstances " + first);
+        assertTrue(last > 0.02 && last < 0.035, "PutObject " + last);
+    }
+
     @Test
     void deterministicForASeed() {
         List<byte[]> a = new ArrayList<>();

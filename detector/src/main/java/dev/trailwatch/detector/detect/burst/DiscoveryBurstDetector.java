@@ -153,7 +153,7 @@ public final class DiscoveryBurstDetector {
         @Override
         public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
             return new DiscoveryCounter(name, ID, bucket(), grace.toMillis(), calls,
-                    e -> e.recipientAccountId() + '|' + e.principal(), DiscoveryBurstDetector.this::finding, kit);
+                    DiscoveryBurstDetector.this::finding, kit);
         }
 
         @Override

@@ -7,7 +7,7 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -38,9 +40,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * per principal and bucket, dropped a segment at a time as event time passes: no deletes, no timers); the key-value
  * store of the windowed processor holds only the pairs that alerted, so only their principals get a timer. A
  * per-task mirror holds, for the principals seen lately, exactly what the window store holds for their recent
- * buckets: filled by one range read when a principal is first seen, updated by every write, emptied on every
- * {@code init} (a task re-initialised after a failure starts cold). A repeat of a known call is answered by the mirror
- * and costs no store access at all; a new call costs one cached write. The mirror changes how often the store is
+ * buckets: filled by one range read when a principal is first seen (none when the store cannot hold anything of it:
+ * see {@link #unmirrored}), updated by every write, emptied on every {@code init} (a task re-initialised after a
+ * failure starts cold). A repeat of a known call is answered by the mirror and costs no store access at all; a new
+ * call costs one store write (uncached, see {@link #callsStoreBuilder}). The mirror changes how often the store is
  * read, never what is reported.
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
@@ -53,20 +56,29 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private final long bucket;
     private final long grace;
     private final int minCalls;
-    private final Function<CloudTrailEvent, String> key;
     private final Function<CallPair, Optional<Alerts.Finding>> wording;
-    private final Map<String, Known> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<Who, Known> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-            return size() > MIRROR_PRINCIPALS;
+        protected boolean removeEldestEntry(Map.Entry<Who, Known> eldest) {
+            if (size() > MIRROR_PRINCIPALS) {
+                unmirrored = true;
+                return true;
+            }
+            return false;
         }
     };
+    /**
+     * Whether the store may hold buckets of a principal the mirror does not know: it held entries when the task was
+     * initialised, or the mirror has dropped a principal since. While false (a task that started with an empty store
+     * and has mirrored every principal it wrote), a principal seen for the first time needs no read of the store.
+     */
+    private boolean unmirrored;
     /**
      * Pairs ({@code entity|start}) whose alert went out and whose new calls already wait for an update: a further call
      * changes nothing stored. Kept with the fired pairs' state (every change to it passes through this class), emptied
      * on {@code init}.
      */
-    private final Set<String> pending = new HashSet<>();
+    private final Set<Pending> pending = new HashSet<>();
     private WindowStore<String, CallBucket> calls;
     /** Set when {@link #closeExpired} closed a pair of the state just loaded: that state must be saved. */
     private boolean closedOnLoad;
@@ -76,15 +88,13 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * @param wording  the alert for a pair, or empty while the pair does not qualify
      */
     DiscoveryCounter(String name, String ruleId, long bucket, long grace, int minCalls,
-                     Function<CloudTrailEvent, String> key, Function<CallPair, Optional<Alerts.Finding>> wording,
-                     DetectionKit kit) {
+                     Function<CallPair, Optional<Alerts.Finding>> wording, DetectionKit kit) {
         super(name, 2 * bucket + grace, kit);
         this.ruleId = ruleId;
         this.callsStore = callsStore(name);
         this.bucket = bucket;
         this.grace = grace;
         this.minCalls = minCalls;
-        this.key = key;
         this.wording = wording;
     }
 
@@ -95,12 +105,18 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /**
      * The window store of the calls: one entry per principal and bucket, kept until the last pair holding the bucket
      * has closed (two buckets and the grace), with a bucket to spare for a close that runs a little late.
+     *
+     * <p>Not cached. The mirror already answers every read the cache would, and a principal adds one or two calls to
+     * a bucket, so the cache had almost no writes to merge: it evicted (wrote through) what it had just taken, and
+     * flushed the rest at each commit, and its entries pushed the other stores' entries out of the thread's shared
+     * cache. Profiled: the cache's own work was about half of this store's 20% of the stream thread
+     * (docs/performance.md).
      */
     static StoreBuilder<WindowStore<String, CallBucket>> callsStoreBuilder(String processorName, long bucket,
                                                                          long grace) {
         Duration retention = Duration.ofMillis(4 * bucket + grace);
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(callsStore(processorName), retention,
-                Duration.ofMillis(bucket), false), Serdes.String(), CallBucket.SERDE).withCachingEnabled();
+                Duration.ofMillis(bucket), false), Serdes.String(), CallBucket.SERDE).withCachingDisabled();
     }
 
     @Override
@@ -109,6 +125,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         calls = context.getStateStore(callsStore);
         mirror.clear();
         pending.clear();
+        try (KeyValueIterator<Windowed<String>, CallBucket> stored = calls.all()) {
+            unmirrored = stored.hasNext();
+        }
     }
 
     @Override
@@ -120,17 +139,21 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             late(record);
             return;
         }
-        String entity = key.apply(event);
-        Known known = known(entity, start - bucket, now);
+        Known known = known(new Who(event.recipientAccountId(), event.principal()), start - bucket, now);
         CallBucket before = known.get(start);
         CallBucket after = before.with(event, DiscoveryBurstDetector.isProbe(event));
         if (after == before) {
             return;
         }
         known.put(start, after);
-        calls.put(entity, after, start);
-        grown(entity, known, start - bucket, now, event);
-        grown(entity, known, start, now, event);
+        calls.put(known.entity, after, start);
+        grown(known.entity, known, start - bucket, now, event);
+        grown(known.entity, known, start, now, event);
+    }
+
+    /** The entity key of a principal: {@code account|principal}, the store's key and part of the alert id. */
+    static String entity(String account, String principal) {
+        return account + '|' + principal;
     }
 
     /** The pair starting at {@code start} holds a new call: its alert if it now qualifies, else a pending update. */
@@ -138,7 +161,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         CallBucket first = known.get(start);
         CallBucket second = known.get(start + bucket);
         if (closesAt(start) < now || second.isEmpty() || CallPair.atMost(first, second) < minCalls
-                || pending.contains(entity + '|' + start)) {
+                || pending.contains(new Pending(entity, start))) {
             return;
         }
         CallPair pair = CallPair.of(entity, start, bucket, first, second);
@@ -157,7 +180,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         } else if (fired.get().reported() != pair.digest()) {
             folded(ruleId);
             state = state.withFired(fired.get().pendingFrom(wallClock()));
-            pending.add(entity + '|' + start);
+            pending.add(new Pending(entity, start));
         }
         if (state != loaded || closedOnLoad) {
             save(entity, state, now);
@@ -168,17 +191,19 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * The principal's mirrored buckets, knowing every bucket from {@code from} on: a principal not in the mirror, or
      * needing an older bucket than it knows, is read from the store once, all its buckets from there on in one range.
      */
-    private Known known(String entity, long from, long now) {
-        Known known = mirror.get(entity);
+    private Known known(Who who, long from, long now) {
+        Known known = mirror.get(who);
         if (known == null) {
-            known = new Known(from);
-            readInto(known, entity, from, Long.MAX_VALUE);
-            mirror.put(entity, known);
+            known = new Known(entity(who.account(), who.principal()), from);
+            if (unmirrored) {
+                readInto(known, known.entity, from, Long.MAX_VALUE);
+            }
+            mirror.put(who, known);
         } else if (from < known.from) {
-            readInto(known, entity, from, known.from - 1);
+            readInto(known, known.entity, from, known.from - 1);
             known.from = from;
         }
-        known.forgetBefore(now - 2 * bucket - grace - bucket);
+        known.forgetBefore(AlertIds.windowStart(now - 2 * bucket - grace - bucket, bucket));
         return known;
     }
 
@@ -193,7 +218,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     /** A bucket's content, from the mirror when it knows the principal, else from the store. */
     private CallBucket bucketAt(String entity, long start) {
-        Known known = mirror.get(entity);
+        int bar = entity.indexOf('|');
+        Known known = mirror.get(new Who(entity.substring(0, bar), entity.substring(bar + 1)));
         if (known != null && start >= known.from) {
             return known.get(start);
         }
@@ -246,7 +272,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 CallPair pair = pair(key, fired.start());
                 update(key, fired, pair);
                 reported = reported.withFired(fired.reportedAs(pair.digest()));
-                pending.remove(key + '|' + fired.start());
+                pending.remove(new Pending(key, fired.start()));
             }
         }
         return reported;
@@ -254,7 +280,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     /** The pair's last word, when its content changed since its alert or last update. */
     private void close(String key, DiscoveryState.Fired fired) {
-        pending.remove(key + '|' + fired.start());
+        pending.remove(new Pending(key, fired.start()));
         CallPair pair = pair(key, fired.start());
         if (pair.digest() != fired.reported()) {
             update(key, fired, pair);
@@ -276,32 +302,76 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 pair.calls().size(), pair.first(), pair.last());
     }
 
-    /** One principal's buckets as the store holds them, for every bucket start from {@link #from} on. */
+    /** The mirror's key: a principal of an account, without building the entity string for every event. */
+    private record Who(String account, String principal) {
+    }
+
+    /** A fired pair whose new calls wait for an update. */
+    private record Pending(String entity, long start) {
+    }
+
+    /**
+     * One principal's buckets as the store holds them, for every bucket start from {@link #from} on: a handful (the
+     * pairs still open), so in two small arrays rather than a map of boxed starts, looked up five times per new call.
+     */
     private static final class Known {
 
-        private final Map<Long, CallBucket> buckets = new HashMap<>(4);
+        private final String entity;
+        private long[] starts = new long[4];
+        private CallBucket[] buckets = new CallBucket[4];
+        private int size;
         private long from;
 
-        Known(long from) {
+        Known(String entity, long from) {
+            this.entity = entity;
             this.from = from;
         }
 
         CallBucket get(long start) {
-            return buckets.getOrDefault(start, CallBucket.EMPTY);
+            for (int i = 0; i < size; i++) {
+                if (starts[i] == start) {
+                    return buckets[i];
+                }
+            }
+            return CallBucket.EMPTY;
         }
 
         void put(long start, CallBucket calls) {
-            buckets.put(start, calls);
+            for (int i = 0; i < size; i++) {
+                if (starts[i] == start) {
+                    buckets[i] = calls;
+                    return;
+                }
+            }
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, 2 * size);
+                buckets = Arrays.copyOf(buckets, 2 * size);
+            }
+            starts[size] = start;
+            buckets[size] = calls;
+            size++;
         }
 
         /**
          * Drops buckets no open pair holds any more (their events are late); older ones are then read from the store
-         * again, should a late close ask for them.
+         * again, should a late close ask for them. {@code oldest} is a bucket start: this looks at the buckets once
+         * per bucket of event time, not for every event.
          */
         void forgetBefore(long oldest) {
-            if (buckets.size() > 3 && buckets.keySet().removeIf(start -> start < oldest)) {
-                from = Math.max(from, oldest);
+            if (oldest <= from) {
+                return;
             }
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (starts[i] >= oldest) {
+                    starts[kept] = starts[i];
+                    buckets[kept] = buckets[i];
+                    kept++;
+                }
+            }
+            Arrays.fill(buckets, kept, size, null);
+            size = kept;
+            from = oldest;
         }
     }
 }

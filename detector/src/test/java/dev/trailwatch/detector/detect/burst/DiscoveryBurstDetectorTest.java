@@ -229,6 +229,66 @@ class DiscoveryBurstDetectorTest {
         }
     }
 
+    /**
+     * Principals active for hours, so that the per-task mirror drops their old buckets (once per bucket of event
+     * time) while sweeps keep coming, some across a bucket boundary: every arrival order within the grace gives the
+     * alerts of event-time order.
+     */
+    @Test
+    void longRunningPrincipalsGetTheSameAlertsWhateverTheOrderOfArrivalWithinTheGrace() {
+        List<TestEvents> events = new ArrayList<>();
+        long[] sweeps = {0, 35 * 60, 59 * 60 - 8, 70 * 60, 105 * 60, 118 * 60 + 55};
+        for (String user : List.of("sweeper", "auditor")) {
+            for (long start : sweeps) {
+                for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                    TestEvents call = byUser(user, STRATUS_CALLS[i][0], STRATUS_CALLS[i][1],
+                            atSeconds(start + 3L * i + (user.equals("auditor") ? 40 : 0)));
+                    events.add(user.equals("auditor") && i % 2 == 0 ? call.error("AccessDenied", "no") : call);
+                }
+            }
+            for (int i = 0; i < 13; i++) {
+                events.add(byUser(user, "dynamodb.amazonaws.com", "GetItem", atSeconds(600L * i + 7)));
+                events.add(byUser("app-" + user, "kms.amazonaws.com", "GetPublicKey", atSeconds(600L * i + 11)));
+            }
+        }
+        events.sort(java.util.Comparator.comparing(DiscoveryBurstDetectorTest::timeOf));
+        TestEvents later = byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(4)));
+        Set<String> reference = null;
+        for (long seed = 0; seed <= 2; seed++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            if (seed > 0) {
+                // each event arrives up to 10 minutes after its event time (the grace is 15)
+                Random random = new Random(seed);
+                Map<TestEvents, Long> arrival = new java.util.IdentityHashMap<>();
+                order.forEach(e -> arrival.put(e, timeOf(e).toEpochMilli() + random.nextInt(600_000)));
+                order.sort(java.util.Comparator.comparing(arrival::get));
+            }
+            try (TopologyHarness topology = harness()) {
+                order.forEach(topology::pipe);
+                topology.pipe(later);
+                assertThat(lateEventIds(topology)).isEmpty();
+                Set<String> outcome = alertsOf(topology, ID).stream()
+                        .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
+                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls")
+                                + a.evidence().get("deniedCalls") + a.eventIds() + a.firstEventTime()
+                                + a.lastEventTime())
+                        .collect(Collectors.toSet());
+                if (reference == null) {
+                    reference = outcome;
+                    // two principals, a sweep each at six times: pairs that qualify, more than one per sweep
+                    // where a sweep crosses a bucket boundary
+                    assertThat(outcome).hasSizeGreaterThanOrEqualTo(2 * sweeps.length);
+                } else {
+                    assertThat(outcome).as("arrival order " + seed).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    private static Instant timeOf(TestEvents event) {
+        return Instant.parse(event.json().get("eventTime").asText());
+    }
+
     @Test
     void callsJoiningAnAlertedBurstAreReportedWithinTheWallClockBound() {
         try (TopologyHarness topology = new TopologyHarness(Map.of(ENABLED, "true", "alerts.report-within", "2m"), FlushSignal.never())) {
