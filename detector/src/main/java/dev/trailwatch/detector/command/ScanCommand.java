@@ -14,9 +14,11 @@ import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanDriver;
 import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.pipeline.SortWindow;
+import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.EventTimes;
 import dev.trailwatch.ingest.reader.RecordSink;
@@ -133,14 +135,15 @@ public final class ScanCommand implements Callable<Integer> {
                 new HashSet<>(accounts), new HashSet<>(regions),
                 window.window() == null ? SortWindow.AUTO_WINDOW : window.window());
         OutputFile.check("--out", out);
-        // a bad file in rules.dir or tuning.dir fails here, before anything is read
-        DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
+        // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
+        RulePack rules = DetectorInstance.loadRules(config);
+        TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
         for (int pass = 1; outcome == null; pass++) {
             try {
-                outcome = attempt(config, filter, current, err);
+                outcome = attempt(config, rules, tuning, filter, current, err);
             } catch (ScanFeed.OrderNotKept e) {
                 // wide enough for what broke the order, which keeps memory bounded on months of history; after
                 // WIDER_PASSES such passes, the exact sort, which cannot fail this way
@@ -198,8 +201,8 @@ public final class ScanCommand implements Callable<Integer> {
      * Throws {@link ScanFeed.OrderNotKept} when an adaptive window finds the input out of order beyond the reorder
      * horizon (after closing everything it started).
      */
-    private Outcome attempt(DetectorConfig config, ScanFilter filter, SortWindow window, PrintWriter err)
-            throws Exception {
+    private Outcome attempt(DetectorConfig config, RulePack rules, TuningSet tuning, ScanFilter filter,
+                            SortWindow window, PrintWriter err) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -212,7 +215,8 @@ public final class ScanCommand implements Callable<Integer> {
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
             // the detector runs on this thread: the sorter hands it each record in event-time order
-            try (ScanDriver detector = ScanDriver.start(config, metrics, flush, alerts::add);
+            try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
+                    alerts::add);
                  EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detector.sink())) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
                 feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone, readThreads(inputs.hasS3()));

@@ -103,19 +103,18 @@ public final class ScanDriver implements AutoCloseable {
     }
 
     /**
-     * Builds the production topology for {@code config} (scan's {@link ReplaySettings} applied by the caller) with the
-     * rules and tuning of the start, and drives it in this thread.
+     * Builds the production topology for {@code config} (scan's {@link ReplaySettings} applied by the caller) with
+     * {@code rules} and {@code tuning} as loaded at the start ({@link DetectorInstance#loadRules},
+     * {@link DetectorInstance#loadTuning}), and drives it in this thread.
      */
-    public static ScanDriver start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush,
-                                   Consumer<Alert> onAlert) {
-        return start(config, metrics, flush, onAlert, true);
+    public static ScanDriver start(DetectorConfig config, RulePack rules, TuningSet tuning, TrailWatchMetrics metrics,
+                                   FlushSignal flush, Consumer<Alert> onAlert) {
+        return start(config, rules, tuning, metrics, flush, onAlert, true);
     }
 
     /** @param direct through {@link TaskLoop} (when this Kafka version allows it), or the driver's public API */
-    static ScanDriver start(DetectorConfig config, TrailWatchMetrics metrics, FlushSignal flush,
-                            Consumer<Alert> onAlert, boolean direct) {
-        RulePack rules = DetectorInstance.loadRules(config);
-        TuningSet tuning = DetectorInstance.loadTuning(config, rules);
+    static ScanDriver start(DetectorConfig config, RulePack rules, TuningSet tuning, TrailWatchMetrics metrics,
+                            FlushSignal flush, Consumer<Alert> onAlert, boolean direct) {
         metrics.rulesDisabled(tuning.disabledRules().keySet());
         GeoIp.from(config).logStatus();
         Path stateDir;
@@ -158,11 +157,17 @@ public final class ScanDriver implements AutoCloseable {
         long timestamp = eventTime == null ? now : eventTime;
         String key = WireFormat.key(record);
         RecordHeaders headers = new RecordHeaders(WireFormat.headers(EventFeeder.sourceHeaders(record, source), now));
-        if (loop != null) {
-            loop.pipe(inputPartition, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    record.json(), headers, clock);
-        } else {
-            input.pipeInput(new TestRecord<>(key, record.json(), headers, timestamp));
+        try {
+            if (loop != null) {
+                loop.pipe(inputPartition, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        record.json(), headers, clock);
+            } else {
+                input.pipeInput(new TestRecord<>(key, record.json(), headers, timestamp));
+            }
+        } catch (RuntimeException e) {
+            // what the dead-letter handlers do not take (a bug, not a bad record): a stream thread would die on it
+            throw new IllegalStateException("the detector failed on " + record.location() + " (" + e
+                    + "); a scan that did not process every record reports no alerts", e);
         }
         sent++;
         if (++sinceDrain >= DRAIN_EVERY) {

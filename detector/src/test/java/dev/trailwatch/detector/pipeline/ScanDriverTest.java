@@ -6,7 +6,9 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.serde.JacksonSerde;
+import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.RecordSink;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class ScanDriverTest {
 
     private static final Path SAMPLES = Path.of("src/main/resources/samples");
+    private static final RulePack RULES = RulePack.load(null);
     private static final DetectorConfig SCAN = ReplaySettings.under(DetectorConfig.defaults()
             .with(Map.of("application.id", "scan-driver-test")));
 
@@ -69,7 +72,8 @@ class ScanDriverTest {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         List<Alert> alerts = new ArrayList<>();
         boolean wasDirect;
-        try (ScanDriver driver = ScanDriver.start(SCAN, metrics, FlushSignal.onRequest(), alerts::add, direct)) {
+        try (ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics,
+                FlushSignal.onRequest(), alerts::add, direct)) {
             wasDirect = driver.direct();
             records.forEach(r -> driver.send(r, "file"));
             driver.finish();
