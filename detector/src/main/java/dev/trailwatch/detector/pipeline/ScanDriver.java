@@ -134,7 +134,12 @@ public final class ScanDriver implements AutoCloseable {
             long now = System.currentTimeMillis();
             TopologyTestDriver driver = new TopologyTestDriver(DetectorTopology.build(config, rules, metrics, flush,
                     () -> tuning, watermark, FileReload.off()), props, Instant.ofEpochMilli(now));
-            return new ScanDriver(driver, config, onAlert, flush, stateDir, now, direct);
+            try {
+                return new ScanDriver(driver, config, onAlert, flush, stateDir, now, direct);
+            } catch (RuntimeException e) {
+                driver.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             DataDirs.deleteRecursively(stateDir);
             throw e;
