@@ -66,7 +66,7 @@ final class AppProcess implements AutoCloseable {
                 0);
     }
 
-    /** Starts {@code trailwatch scan ARGS} (the scan stage: the command as a user runs it, broker and all). */
+    /** Starts {@code trailwatch scan ARGS} (the scan stage: the command as a user runs it, start to end). */
     static AppProcess scan(List<String> args, List<String> jvmOptions, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of("scan"));
         command.addAll(args);

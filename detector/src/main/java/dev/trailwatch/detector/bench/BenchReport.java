@@ -150,7 +150,7 @@ final class BenchReport {
         out.printf("%-34s %s MB peak RSS (%s), state %,d entries, %,d KB on disk%n", "detector process", detectorRss,
                 result.get("detector_jvm"), total, (Long) result.get("state_dir_bytes") / 1024);
         if (scan != null) {
-            out.printf("%-34s %,d events (%s MB JSON lines, %s .json.gz files), end to end incl. JVM + broker start%n",
+            out.printf("%-34s %,d events (%s MB JSON lines, %s .json.gz files), end to end incl. JVM start%n",
                     "5. scan", (Long) scan.get("events"), scan.get("json_mb"), scan.get("gz_files"));
             for (String line : scanLine().split("; ")) {
                 out.printf("%-34s %s%n", "", line);

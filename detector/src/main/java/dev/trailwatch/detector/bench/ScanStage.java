@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stage 5: {@code trailwatch scan} as a user runs it (its own JVM: broker, ordering, detector, end-of-input flush)
- * over the same generated history as JSON lines in order, the same lines unsorted, and a CloudTrail S3-layout tree of
- * {@code .json.gz} files. Events/s is end to end (JVM and broker start included); RSS is the scan process's peak.
+ * Stage 5: {@code trailwatch scan} as a user runs it (its own JVM: ordering, the in-process detector, end-of-input
+ * flush) over the same generated history as JSON lines in order, the same lines unsorted, and a CloudTrail S3-layout
+ * tree of {@code .json.gz} files. Events/s is end to end (JVM and detector start included); RSS is the scan process's
+ * peak.
  */
 final class ScanStage {
 

@@ -10,13 +10,15 @@ import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
-import dev.trailwatch.detector.pipeline.BackgroundStart;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
+import dev.trailwatch.detector.pipeline.ScanDriver;
 import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.pipeline.SortWindow;
+import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.EventTimes;
 import dev.trailwatch.ingest.reader.RecordSink;
@@ -33,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -50,7 +51,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trailwatch scan}: the production topology over CloudTrail history, on an in-process broker. Input is put
+ * {@code trailwatch scan}: the production topology over CloudTrail history, driven in this process without a broker
+ * ({@link ScanDriver}). Input is put
  * into event-time order first (whatever the order of arguments, files, keys or records), so a replay gives the live
  * answer; the scan ends when every record is processed and every window closed, and alerts are written in a
  * deterministic order.
@@ -63,7 +65,6 @@ import picocli.CommandLine.Spec;
                         + "or above that severity was found; 2 for a usage error (a path with no CloudTrail files)."})
 public final class ScanCommand implements Callable<Integer> {
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final int S3_READ_THREADS = 8;
     private static final int WIDER_PASSES = 2;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
@@ -134,14 +135,15 @@ public final class ScanCommand implements Callable<Integer> {
                 new HashSet<>(accounts), new HashSet<>(regions),
                 window.window() == null ? SortWindow.AUTO_WINDOW : window.window());
         OutputFile.check("--out", out);
-        // a bad file in rules.dir or tuning.dir fails here, before a broker starts
-        DetectorInstance.loadTuning(config, DetectorInstance.loadRules(config));
+        // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
+        RulePack rules = DetectorInstance.loadRules(config);
+        TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
         for (int pass = 1; outcome == null; pass++) {
             try {
-                outcome = attempt(config, filter, current, err);
+                outcome = attempt(config, rules, tuning, filter, current, err);
             } catch (ScanFeed.OrderNotKept e) {
                 // wide enough for what broke the order, which keeps memory bounded on months of history; after
                 // WIDER_PASSES such passes, the exact sort, which cannot fail this way
@@ -176,7 +178,7 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /**
-     * What the scan cost: wall time, and the CPU time of this process (every thread: reading, sorting, the broker,
+     * What the scan cost: wall time, and the CPU time of this process (every thread: reading, sorting,
      * the detector), which says more than a rate when the machine is shared.
      */
     private static void printCost(PrintWriter err, long started, long events) {
@@ -195,47 +197,39 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /**
-     * One pass: a fresh broker and detector, the input read in scan order, sorted within {@code window}, detected,
-     * drained. Throws {@link ScanFeed.OrderNotKept} when an adaptive window finds the input out of order beyond the
-     * reorder horizon (after closing everything it started).
+     * One pass: a fresh detector, the input read in scan order, sorted within {@code window}, detected, flushed.
+     * Throws {@link ScanFeed.OrderNotKept} when an adaptive window finds the input out of order beyond the reorder
+     * horizon (after closing everything it started).
      */
-    private Outcome attempt(DetectorConfig config, ScanFilter filter, SortWindow window, PrintWriter err)
-            throws Exception {
-        List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
+    private Outcome attempt(DetectorConfig config, RulePack rules, TuningSet tuning, ScanFilter filter,
+                            SortWindow window, PrintWriter err) throws Exception {
+        List<Alert> alerts = new ArrayList<>();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
         Path spill = Files.createTempDirectory("trailwatch-scan-sort-");
         AtomicLong unreadable = new AtomicLong();
-        long sendFailures;
         long behind;
         long worstBehind;
         try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
-            var objects = inputs.objects(); // S3 is listed before the broker starts: a wrong bucket fails at once
+            var objects = inputs.objects(); // S3 is listed before anything else: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
-            // The broker and the detector start while the input is read and sorted, which needs neither.
-            try (BackgroundStart<ScanPipeline> start = BackgroundStart.begin("trailwatch-scan-start",
-                         () -> ScanPipeline.start(config, metrics, flush, alerts, err));
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, ScanPipeline.produce(start))) {
+            // the detector runs on this thread: the sorter hands it each record in event-time order
+            try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
+                    alerts::add);
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detector.sink())) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
-                feed.feed(objects, rejectedSink(err, unreadable), (object, records) -> {
-                    start.failFast();
-                    progress.objectDone(object, records);
-                }, readThreads(inputs.hasS3()));
-                ScanPipeline running = start.get();
-                running.feeder().flush();
+                feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone, readThreads(inputs.hasS3()));
                 err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
                         ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
-                new Drain(running.pipeline(), TIMEOUT).await(flush, running.collector());
-                ScanPipeline.checkNoThreadFailed(running.pipeline().config(), metrics);
-                sendFailures = running.feeder().rejected();
+                detector.finish();
                 behind = sorter.behindWatermark();
                 worstBehind = sorter.worstBehindMillis();
             }
         } finally {
             DataDirs.deleteRecursively(spill);
         }
-        return new Outcome(alerts, metrics, unreadable.get() + sendFailures, behind, worstBehind);
+        return new Outcome(alerts, metrics, unreadable.get(), behind, worstBehind);
     }
 
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */

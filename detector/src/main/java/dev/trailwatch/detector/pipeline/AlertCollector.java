@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the alerts topic (committed transactions only, as a SOC pipeline would) on its own thread and hands each
- * alert to a callback: JSON lines for {@code scan}, readable lines for {@code demo}.
+ * alert to a callback: {@code demo}'s lines, the benchmark's counts ({@code scan} reads its alerts from
+ * {@link ScanDriver}).
  */
 public final class AlertCollector implements AutoCloseable {
 

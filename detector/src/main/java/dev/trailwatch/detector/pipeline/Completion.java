@@ -20,9 +20,9 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li><b>processed</b>: the detector's consumer group has committed, for every partition it reads (the input topic and
  *       every repartition topic), the partition's end offset. Under exactly-once a committed offset means the records
- *       before it were processed and their output and state committed; under at-least-once (scan's default,
- *       {@link ReplaySettings}) Kafka Streams flushes its producer and stores before it commits the offsets, so the
- *       output of the records before a committed offset is on the broker.</li>
+ *       before it were processed and their output and state committed; under at-least-once Kafka Streams flushes its
+ *       producer and stores before it commits the offsets, so the output of the records before a committed offset
+ *       is on the broker.</li>
  *   <li><b>flushed</b>: a flush is requested; the processors see it on a wall-clock check ({@code checkEvery}). Once
  *       that interval and two commit intervals have passed, and the stream threads have then gone round their loop
  *       {@value #ITERATIONS} more times (each turn runs whatever punctuation and commit is due), every processor has

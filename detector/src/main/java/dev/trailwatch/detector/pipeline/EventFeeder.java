@@ -60,11 +60,8 @@ public final class EventFeeder implements AutoCloseable {
 
     /** Produces one record read from {@code source} ({@code file}, {@code s3}). */
     public void send(CloudTrailRecord record, String source) {
-        String location = record.location();
-        int slot = location.lastIndexOf('#');
-        Map<String, String> headers = Map.of(RecordHeaders.SOURCE, source,
-                RecordHeaders.OBJECT, slot < 0 ? location : location.substring(0, slot));
-        producer.send(WireFormat.producerRecord(topic, record, headers, System.currentTimeMillis()),
+        producer.send(WireFormat.producerRecord(topic, record, sourceHeaders(record, source),
+                        System.currentTimeMillis()),
                 (metadata, error) -> {
                     if (error != null) {
                         failed.incrementAndGet();
@@ -72,6 +69,17 @@ public final class EventFeeder implements AutoCloseable {
                     }
                 });
         sent.incrementAndGet();
+    }
+
+    /**
+     * The source headers of a record read from {@code source} ({@code file}, {@code s3}): the source and the object
+     * it came from (its location without the record's {@code #index}). Also what {@code scan}'s driver sends.
+     */
+    public static Map<String, String> sourceHeaders(CloudTrailRecord record, String source) {
+        String location = record.location();
+        int slot = location.lastIndexOf('#');
+        return Map.of(RecordHeaders.SOURCE, source,
+                RecordHeaders.OBJECT, slot < 0 ? location : location.substring(0, slot));
     }
 
     /** A record or file that could not be read. */

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The whole pipeline on this machine: an in-process KRaft broker in a fresh temp dir, TrailWatch's topics, and the
- * detector connected to it with the same topology as production. {@code demo} and {@code scan} run on it.
+ * detector connected to it with the same topology as production. {@code demo} runs on it ({@code scan}
+ * needs no broker: {@link ScanDriver}).
  */
 public final class LocalPipeline implements AutoCloseable {
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code trailwatch scan} with {@code tuning.dir}: the exception removes exactly the alerts it names, the summary
- * says how many, and a bad tuning file stops the command before a broker starts, with exit 2 naming file and entry.
+ * says how many, and a bad tuning file stops the command before anything is read, with exit 2 naming file and entry.
  */
 class ScanTuningIT {
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scan's state stores write no changelog; the live detector's do, and both run the same graph to the same alerts.
+ * scan's state stores write no changelog and live in memory; the live detector's are persistent and logged, and both
+ * run the same graph to the same alerts.
  */
 class ChangelogFreeStoresTest {
 
@@ -36,7 +38,7 @@ class ChangelogFreeStoresTest {
     Path dir;
 
     @Test
-    void scansStoresWriteNoChangelogWhileTheLiveDetectorsDoAndTheAlertsAreTheSame() {
+    void scansStoresWriteNoChangelogAndLiveInMemoryWhileTheLiveDetectorsDoNotAndTheAlertsAreTheSame() {
         DetectorConfig live = DetectorConfig.defaults().with(Map.of("reorder.horizon", "0s"));
         DetectorConfig scan = ReplaySettings.under(live);
 
@@ -52,6 +54,10 @@ class ChangelogFreeStoresTest {
 
         assertThat(liveRun.changelogs()).as("the live detector's changelogs").isNotEmpty();
         assertThat(scanRun.changelogs()).as("scan's changelogs").isEmpty();
+        assertThat(liveRun.persistentStores()).as("the live detector's persistent stores")
+                .contains("first-use-baseline");
+        assertThat(scanRun.persistentStores()).as("scan's persistent stores").isEmpty();
+        assertThat(scanRun.stores()).isEqualTo(liveRun.stores());
         assertThat(scanRun.alerts()).isNotEmpty().isEqualTo(liveRun.alerts());
         assertThat(build(scan).describe()).isEqualTo(build(live).describe());
     }
@@ -65,7 +71,8 @@ class ChangelogFreeStoresTest {
                 .containsEntry(ChangelogFreeStores.SETTING, ChangelogFreeStores.class.getName());
     }
 
-    private record Run(Set<String> changelogs, List<String> alerts) {
+    private record Run(Set<String> changelogs, List<String> alerts, Set<String> stores,
+                       Set<String> persistentStores) {
     }
 
     private static Topology build(DetectorConfig config) {
@@ -93,7 +100,11 @@ class ChangelogFreeStoresTest {
                             + a.eventCount()).toList();
             Set<String> changelogs = driver.producedTopicNames().stream().filter(t -> t.endsWith("-changelog"))
                     .collect(Collectors.toSet());
-            return new Run(changelogs, alerts);
+            Set<String> stores = new TreeSet<>(driver.getAllStateStores().keySet());
+            Set<String> persistent = driver.getAllStateStores().entrySet().stream()
+                    .filter(store -> store.getValue().persistent()).map(Map.Entry::getKey)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            return new Run(changelogs, alerts, stores, persistent);
         }
     }
 }
