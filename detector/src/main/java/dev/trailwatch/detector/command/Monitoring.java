@@ -4,6 +4,7 @@ import dev.trailwatch.detector.config.ConfigException;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.metrics.JvmMeters;
+import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.MetricsServer;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,6 +21,7 @@ final class Monitoring {
 
     static TrailWatchMetrics metrics() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(KafkaStreamsMeters.storeTags());
         JvmMeters.bindTo(registry);
         return new TrailWatchMetrics(registry);
     }

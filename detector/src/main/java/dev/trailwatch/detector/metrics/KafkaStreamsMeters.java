@@ -1,9 +1,12 @@
 package dev.trailwatch.detector.metrics;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +46,38 @@ public final class KafkaStreamsMeters implements AutoCloseable {
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(tags), scheduler, refresh);
         metrics.bindTo(registry);
         return new KafkaStreamsMeters(metrics, scheduler);
+    }
+
+    /**
+     * Gives every state-store meter the same tag keys, so that Prometheus accepts them all: Kafka Streams names a
+     * store's id tag after its type ({@code rocksdb-state-id}, {@code in-memory-state-id},
+     * {@code rocksdb-window-state-id}, ...), and Prometheus refuses a second meter of one name with other tag keys.
+     * Whichever kind of store registered first (the rules table in memory on the global thread, or the RocksDB stores
+     * on the stream thread) won, and the other's meters were dropped with a warning. Here the tag is {@code state-id}
+     * and the type goes into {@code store-type}. Install on the registry before any meter is registered.
+     */
+    public static MeterFilter storeTags() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith("kafka.stream.state")) {
+                    return id;
+                }
+                List<Tag> tags = new ArrayList<>();
+                boolean renamed = false;
+                for (Tag tag : id.getTagsAsIterable()) {
+                    if (tag.getKey().endsWith("-state-id")) {
+                        tags.add(Tag.of("state-id", tag.getValue()));
+                        tags.add(Tag.of("store-type", tag.getKey().substring(0, tag.getKey().length()
+                                - "-state-id".length())));
+                        renamed = true;
+                    } else {
+                        tags.add(tag);
+                    }
+                }
+                return renamed ? id.replaceTags(tags) : id;
+            }
+        };
     }
 
     /** Removes the meters from the registry and stops the refresh. */
