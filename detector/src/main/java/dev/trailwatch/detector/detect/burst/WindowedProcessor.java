@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
@@ -29,12 +30,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Invariant: every stored key has a timer at or before the moment it next needs attention, so closing windows
  * costs a range scan of the due timers and nothing else.
+ *
+ * <p>Cost. The per-key states of the keys used lately are mirrored on the heap, exactly as the store holds them, a
+ * key the store does not hold as such: filled from the store when a key is read and not mirrored, updated by every
+ * write and delete (all of which go through this class), the least recently used dropped beyond
+ * {@link #MIRROR_KEYS}, and emptied on every {@code init} (a task re-initialised after an exactly-once abort or a
+ * rebalance starts cold, from the committed store). The states are immutable records, so the mirrored object is the
+ * value that was stored. A key used again, with state or without (most keys' windows close and are deleted between
+ * bursts), costs no store read and no deserialization; a write still goes to the (cached, changelogged) store, which
+ * stays the only source of truth.
  */
 abstract class WindowedProcessor<S extends WindowState<S>>
         implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
     private static final Duration ORIGIN_IDLE = Duration.ofMinutes(1);
+    /** Keys whose state the heap mirror keeps; beyond that the least recently used is read back from the store. */
+    static final int MIRROR_KEYS = 10_000;
 
     private final BurstStores names;
     private final long seenReach;
@@ -42,6 +54,16 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private ProcessorContext<String, BurstOutcome> context;
     private KeyValueStore<String, S> states;
     private TimerIndex expiry;
+    /** Marks a mirrored key that the store does not hold. */
+    private static final Object ABSENT = new Object();
+
+    /** The keys used lately: their stored state, or {@link #ABSENT} (see the class comment). */
+    private final Map<String, Object> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+            return size() > MIRROR_KEYS;
+        }
+    };
     /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
     private final Map<String, long[]> origins = new HashMap<>();
     /** The watermark windows were last closed at. */
@@ -80,6 +102,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         this.context = context;
         this.states = context.getStateStore(names.state());
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
+        mirror.clear();
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
         kit.flush().onRequest(context, this::closeEverything);
         ReportBound.schedule(context, kit, this::reportDue);
@@ -175,19 +198,36 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     /** The key's state with its expired windows closed. */
     final S load(String key, long now) {
-        S state = states.get(key);
+        S state = stored(key);
         return closeExpired(key, state == null ? empty() : state, now);
     }
 
     /** Another key's stored state, as it is, or null (for a processor keeping two kinds of key in its store). */
+    @SuppressWarnings("unchecked")
     final S stored(String key) {
-        return states.get(key);
+        Object mirrored = mirror.get(key);
+        if (mirrored == null) {
+            S state = states.get(key);
+            mirror.put(key, state == null ? ABSENT : state);
+            return state;
+        }
+        return mirrored == ABSENT ? null : (S) mirrored;
+    }
+
+    private void put(String key, S state) {
+        states.put(key, state);
+        mirror.put(key, state);
+    }
+
+    private void delete(String key) {
+        states.delete(key);
+        mirror.put(key, ABSENT);
     }
 
     /** Stores the state (or forgets an empty one) and makes sure a timer wakes it in time. */
     final void save(String key, S state, long now) {
         if (state.isEmpty()) {
-            states.delete(key);
+            delete(key);
             return;
         }
         long next = nextDue(state);
@@ -195,7 +235,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             expiry.schedule(next, key);
             state = state.withDueAt(next);
         }
-        states.put(key, state);
+        put(key, state);
     }
 
     private void closeDue(long streamTime) {
@@ -203,7 +243,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         lastClose = Math.max(lastClose, now);
         expiry.forgetSeenBefore(now - seenReach);
         for (String key : expiry.takeDueBefore(now)) {
-            if (states.get(key) != null) {
+            if (stored(key) != null) {
                 save(key, load(key, now), now);
             }
         }
@@ -220,7 +260,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
                 }
             }
         }
-        changed.forEach(entry -> states.put(entry.key, entry.value));
+        changed.forEach(entry -> put(entry.key, entry.value));
     }
 
     /** End of input: every key's open windows close as if event time had moved past them. */
@@ -231,7 +271,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         }
         for (KeyValue<String, S> entry : all) {
             closeAll(entry.key, entry.value);
-            states.delete(entry.key);
+            delete(entry.key);
         }
         expiry.takeDueBefore(Long.MAX_VALUE);
     }
