@@ -9,10 +9,7 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
@@ -20,8 +17,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The plumbing every event-time windowed processor here shares: per-key state in one store, an {@link TimerIndex}
@@ -31,39 +26,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Invariant: every stored key has a timer at or before the moment it next needs attention, so closing windows
  * costs a range scan of the due timers and nothing else.
  *
- * <p>Cost. The per-key states of the keys used lately are mirrored on the heap, exactly as the store holds them, a
- * key the store does not hold as such: filled from the store when a key is read and not mirrored, updated by every
- * write and delete (all of which go through this class), the least recently used dropped beyond
- * {@link #MIRROR_KEYS}, and emptied on every {@code init} (a task re-initialised after an exactly-once abort or a
- * rebalance starts cold, from the committed store). The states are immutable records, so the mirrored object is the
- * value that was stored. A key used again, with state or without (most keys' windows close and are deleted between
- * bursts), costs no store read and no deserialization; a write still goes to the (cached, changelogged) store, which
- * stays the only source of truth.
+ * <p>Cost. The per-key states are read through a {@link StateMirror} (on the heap, exactly as stored) and the
+ * seen ids through {@link TimerIndex}'s mirror: an event costs no store read and no deserialization, only the writes.
  */
 abstract class WindowedProcessor<S extends WindowState<S>>
         implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
     private static final Duration ORIGIN_IDLE = Duration.ofMinutes(1);
-    /** Keys whose state the heap mirror keeps; beyond that the least recently used is read back from the store. */
-    static final int MIRROR_KEYS = 10_000;
 
     private final BurstStores names;
     private final long seenReach;
     private final DetectionKit kit;
     private ProcessorContext<String, BurstOutcome> context;
-    private KeyValueStore<String, S> states;
+    private StateMirror<S> states;
     private TimerIndex expiry;
-    /** Marks a mirrored key that the store does not hold. */
-    private static final Object ABSENT = new Object();
-
-    /** The keys used lately: their stored state, or {@link #ABSENT} (see the class comment). */
-    private final Map<String, Object> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-            return size() > MIRROR_KEYS;
-        }
-    };
     /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
     private final Map<String, long[]> origins = new HashMap<>();
     /** The watermark windows were last closed at. */
@@ -100,9 +77,8 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     @Override
     public void init(ProcessorContext<String, BurstOutcome> context) {
         this.context = context;
-        this.states = context.getStateStore(names.state());
+        this.states = new StateMirror<>(context.getStateStore(names.state()));
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
-        mirror.clear();
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
         kit.flush().onRequest(context, this::closeEverything);
         ReportBound.schedule(context, kit, this::reportDue);
@@ -203,31 +179,14 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     }
 
     /** Another key's stored state, as it is, or null (for a processor keeping two kinds of key in its store). */
-    @SuppressWarnings("unchecked")
     final S stored(String key) {
-        Object mirrored = mirror.get(key);
-        if (mirrored == null) {
-            S state = states.get(key);
-            mirror.put(key, state == null ? ABSENT : state);
-            return state;
-        }
-        return mirrored == ABSENT ? null : (S) mirrored;
-    }
-
-    private void put(String key, S state) {
-        states.put(key, state);
-        mirror.put(key, state);
-    }
-
-    private void delete(String key) {
-        states.delete(key);
-        mirror.put(key, ABSENT);
+        return states.get(key);
     }
 
     /** Stores the state (or forgets an empty one) and makes sure a timer wakes it in time. */
     final void save(String key, S state, long now) {
         if (state.isEmpty()) {
-            delete(key);
+            states.delete(key);
             return;
         }
         long next = nextDue(state);
@@ -235,7 +194,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             expiry.schedule(next, key);
             state = state.withDueAt(next);
         }
-        put(key, state);
+        states.put(key, state);
     }
 
     private void closeDue(long streamTime) {
@@ -250,28 +209,19 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     }
 
     private void reportDue(long now) {
-        List<KeyValue<String, S>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, S> it = states.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, S> entry = it.next();
-                S reported = reportDue(entry.key, entry.value, now, kit.reportWithin());
-                if (reported != entry.value) {
-                    changed.add(KeyValue.pair(entry.key, reported));
-                }
+        for (KeyValue<String, S> entry : states.all()) {
+            S reported = reportDue(entry.key, entry.value, now, kit.reportWithin());
+            if (reported != entry.value) {
+                states.put(entry.key, reported);
             }
         }
-        changed.forEach(entry -> put(entry.key, entry.value));
     }
 
     /** End of input: every key's open windows close as if event time had moved past them. */
     private void closeEverything() {
-        List<KeyValue<String, S>> all = new ArrayList<>();
-        try (KeyValueIterator<String, S> it = states.all()) {
-            it.forEachRemaining(all::add);
-        }
-        for (KeyValue<String, S> entry : all) {
+        for (KeyValue<String, S> entry : states.all()) {
             closeAll(entry.key, entry.value);
-            delete(entry.key);
+            states.delete(entry.key);
         }
         expiry.takeDueBefore(Long.MAX_VALUE);
     }
