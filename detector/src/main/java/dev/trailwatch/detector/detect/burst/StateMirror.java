@@ -79,9 +79,10 @@ final class StateMirror<S> {
         mirror.put(key, state);
     }
 
+    /** Deletes the key (a null put: {@code delete} would read and deserialize the old value to return it). */
     void delete(String key) {
         load();
-        store.delete(key);
+        store.put(key, null);
         if (complete) {
             mirror.remove(key);
         } else {

@@ -72,7 +72,7 @@ public final class TimerIndex {
 
     /** Removes one timer, e.g. for a window that closed before its time because a newer one replaced it. */
     public void cancel(long time, String key) {
-        store.delete(key(time, key));
+        store.put(key(time, key), null);
     }
 
     /** Removes and returns the keys with a timer earlier than {@code streamTime}, each once, earliest first. */
@@ -143,7 +143,8 @@ public final class TimerIndex {
         try (KeyValueIterator<String, String> it = store.range(from, to)) {
             it.forEachRemaining(removed::add);
         }
-        removed.forEach(entry -> store.delete(entry.key));
+        // A null put deletes; delete() would read the old value back to return it.
+        removed.forEach(entry -> store.put(entry.key, null));
         return removed;
     }
 
