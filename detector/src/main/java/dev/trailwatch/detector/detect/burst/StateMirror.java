@@ -99,7 +99,7 @@ final class StateMirror<S> {
         return all;
     }
 
-    /** True while a key the mirror does not hold has no state (for tests and the docs' numbers). */
+    /** True while a key the mirror does not hold has no state. */
     boolean complete() {
         load();
         return complete;

@@ -30,8 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * complete: read once from the store on the first sighting after construction (a processor builds its index in
  * {@code init}, so a task re-initialised after an exactly-once abort or a rebalance starts from the committed store),
  * then every add and forget goes to both. While it is complete a miss means new, with no store read. It holds at most
- * {@link #MIRROR_IDS} ids (about 150 bytes each, so the mirror stays under ~15 MB per processor; the ids of a
- * processor's candidate events within its seen reach, window + grace, are what it would hold); beyond that the ids
+ * {@link #MIRROR_IDS} ids (about 150 bytes each, so the mirror stays under ~8 MB per processor and task; it would
+ * hold the ids of the processor's candidate events within its seen reach, window + grace); beyond that the ids
  * that did not fit are looked up in the store, as before, until they have been forgotten and the mirror is complete
  * again. The store stays the only source of truth: the mirror changes how often it is read, never the answer.
  */
@@ -41,19 +41,18 @@ public final class TimerIndex {
     private static final String ZEROS = "0000000000000000000";
     private static final int PADDED = ZEROS.length();
     /** The most seen ids mirrored on the heap (see the class comment). */
-    static final int MIRROR_IDS = 100_000;
+    static final int MIRROR_IDS = 50_000;
 
     private final KeyValueStore<String, String> store;
+    private final int mirrorIds;
     /** No timer is stored before this time: everything earlier was taken. */
     private long timersFrom;
     /** No seen id is stored before this event time: everything earlier was forgotten. */
     private long seenFrom;
-    /** Store keys of seen ids: all of them while {@code mirrored == stored}, else a subset. Null until first used. */
+    /** Store keys of seen ids: all of them while its size equals {@link #stored}, else a subset. Null until used. */
     private HashSet<String> mirror;
     /** How many seen ids the store holds (known once the mirror has been loaded). */
     private long stored;
-
-    private final int mirrorIds;
 
     public TimerIndex(KeyValueStore<String, String> store) {
         this(store, MIRROR_IDS);
