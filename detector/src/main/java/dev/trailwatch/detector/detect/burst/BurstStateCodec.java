@@ -50,11 +50,11 @@ final class BurstStateCodec implements BinaryCodec<BurstState> {
                 pendingSince);
     }
 
-    private static void writeEntry(Out out, Entry e) {
+    static void writeEntry(Out out, Entry e) {
         out.writeLong(e.time()).writeString(e.eventId()).writeString(e.token());
     }
 
-    private static Entry readEntry(In in) {
+    static Entry readEntry(In in) {
         return new Entry(in.readLong(), in.readString(), in.readString());
     }
 
