@@ -69,11 +69,11 @@ public final class BurstSettings {
                     + " reads must fall.").positive();
 
     public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
-            "Run discovery-burst. Off by default because of its cost where many principals each call many different"
-                    + " read APIs: every call new in a principal's 5-minute bucket is a store write (a repeat costs"
-                    + " none), and on trailwatch bench traffic (5,000 principals calling APIs at random) it more than"
-                    + " doubles the stream thread's work per event (see docs/performance.md). Turn it on where"
-                    + " principals mostly repeat their own calls, after checking trailwatch bench --detector-config"
+            "Run discovery-burst. Off by default because of its cost: it looks at every List/Describe/Get call a"
+                    + " principal makes outside the console (most of CloudTrail), and every call new in a principal's"
+                    + " 5-minute bucket is a store write (a repeat costs none). On trailwatch bench traffic, whose"
+                    + " principals keep to a few calls each, it is still about a quarter of the stream thread's work"
+                    + " (see docs/performance.md). Turn it on after checking trailwatch bench --detector-config"
                     + " burst.discovery.enabled=true or your lag metrics.");
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
             "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
