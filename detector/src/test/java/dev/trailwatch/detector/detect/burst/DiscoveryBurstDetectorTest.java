@@ -213,12 +213,7 @@ class DiscoveryBurstDetectorTest {
                 order.forEach(topology::pipe);
                 topology.pipe(later);
                 assertThat(lateEventIds(topology)).isEmpty();
-                // The last word on each alert id: its calls and severity.
-                Set<String> outcome = alertsOf(topology, ID).stream()
-                        .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
-                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls")
-                                + a.eventIds() + a.firstEventTime() + a.lastEventTime())
-                        .collect(Collectors.toSet());
+                Set<String> outcome = lastWords(topology);
                 if (reference == null) {
                     reference = outcome;
                     assertThat(outcome).isNotEmpty();
@@ -267,12 +262,7 @@ class DiscoveryBurstDetectorTest {
                 order.forEach(topology::pipe);
                 topology.pipe(later);
                 assertThat(lateEventIds(topology)).isEmpty();
-                Set<String> outcome = alertsOf(topology, ID).stream()
-                        .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
-                        .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls")
-                                + a.evidence().get("deniedCalls") + a.eventIds() + a.firstEventTime()
-                                + a.lastEventTime())
-                        .collect(Collectors.toSet());
+                Set<String> outcome = lastWords(topology);
                 if (reference == null) {
                     reference = outcome;
                     // two principals, a sweep each at six times: pairs that qualify, more than one per sweep
@@ -283,6 +273,18 @@ class DiscoveryBurstDetectorTest {
                 }
             }
         }
+    }
+
+    /**
+     * The last word on each alert id, as a reader compares it: calls, denied calls, severity, count, event ids and
+     * times of the last record with that id.
+     */
+    private static Set<String> lastWords(TopologyHarness topology) {
+        return alertsOf(topology, ID).stream()
+                .collect(Collectors.toMap(Alert::alertId, a -> a, (a, b) -> b)).values().stream()
+                .map(a -> a.alertId() + a.severity() + a.eventCount() + a.evidence().get("calls")
+                        + a.evidence().get("deniedCalls") + a.eventIds() + a.firstEventTime() + a.lastEventTime())
+                .collect(Collectors.toSet());
     }
 
     private static Instant timeOf(TestEvents event) {
