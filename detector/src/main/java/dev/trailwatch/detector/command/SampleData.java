@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** The sample CloudTrail logs bundled in the jar under samples/, listed by samples/index.txt. */
-final class SampleData {
+public final class SampleData {
 
     private static final String FOLDER = "/samples/";
 
@@ -34,11 +35,20 @@ final class SampleData {
      * windowed detections would rightly call the Monday events late. The samples are small: merge them in memory.
      */
     static int feed(EventFeeder feeder) throws IOException {
-        List<String> names = names();
-        List<CloudTrailRecord> records = new ArrayList<>();
         RecordSink producer = feeder.sink("file");
+        inEventTimeOrder(producer::rejected).forEach(producer::record);
+        feeder.flush();
+        return names().size();
+    }
+
+    /**
+     * Every sample record, sorted by event time (ties keep file order); what a file cannot give goes to
+     * {@code rejected} (location, reason) as it is read.
+     */
+    public static List<CloudTrailRecord> inEventTimeOrder(BiConsumer<String, String> rejected) throws IOException {
+        List<CloudTrailRecord> records = new ArrayList<>();
         CloudTrailFileReader reader = new CloudTrailFileReader();
-        for (String name : names) {
+        for (String name : names()) {
             try (InputStream in = resource(name)) {
                 reader.read(in, "samples/" + name, new RecordSink() {
                     @Override
@@ -48,15 +58,13 @@ final class SampleData {
 
                     @Override
                     public void rejected(String location, String reason) {
-                        producer.rejected(location, reason);
+                        rejected.accept(location, reason);
                     }
                 });
             }
         }
         records.sort(Comparator.comparingLong(CloudTrailRecord::eventTimeMillis));
-        records.forEach(producer::record);
-        feeder.flush();
-        return names.size();
+        return records;
     }
 
     private static InputStream resource(String name) throws IOException {

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailwatch.detector.command.SampleData;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -9,21 +10,13 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.tuning.TuningSet;
-import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
-import dev.trailwatch.ingest.reader.RecordSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class ScanDriverTest {
 
-    private static final Path SAMPLES = Path.of("src/main/resources/samples");
     private static final RulePack RULES = RulePack.load(null);
     private static final DetectorConfig SCAN = ReplaySettings.under(DetectorConfig.defaults()
             .with(Map.of("application.id", "scan-driver-test")));
@@ -85,26 +77,8 @@ class ScanDriverTest {
     }
 
     private static List<CloudTrailRecord> samplesInEventTimeOrder() throws IOException {
-        List<CloudTrailRecord> records = new ArrayList<>();
-        CloudTrailFileReader reader = new CloudTrailFileReader();
-        try (Stream<Path> files = Files.list(SAMPLES)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList()) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                    reader.read(in, file.toString(), new RecordSink() {
-                        @Override
-                        public void record(CloudTrailRecord record) {
-                            records.add(record);
-                        }
-
-                        @Override
-                        public void rejected(String where, String reason) {
-                            throw new AssertionError(where + ": " + reason);
-                        }
-                    });
-                }
-            }
-        }
-        records.sort(Comparator.comparingLong(CloudTrailRecord::eventTimeMillis)); // stable: ties keep file order
-        return records;
+        return SampleData.inEventTimeOrder((where, reason) -> {
+            throw new AssertionError(where + ": " + reason);
+        });
     }
 }
