@@ -9,12 +9,12 @@ import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TrailWatchApp;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.TopicSetup;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,13 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -91,7 +88,7 @@ class RulesHotReloadIT {
              KafkaProducer<String, byte[]> events = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                      ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-             AlertReader alerts = new AlertReader(kafka.bootstrapServers())) {
+             CommittedReader<Alert> alerts = CommittedReader.alerts(kafka.bootstrapServers(), "cloudtrail.alerts")) {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.commit.interval.ms", "200",
                     "topic.exceptions", EXCEPTIONS));
@@ -109,7 +106,7 @@ class RulesHotReloadIT {
                         "-D", "topic.rules=no.such.topic")).as("a missing rules topic is a setting to fix").isEqualTo(2);
 
                 phase(events, alerts, accounts, "before");
-                assertThat(alerts.forRule(RULE)).as("no rule yet").isEmpty();
+                assertThat(forRule(alerts, RULE)).as("no rule yet").isEmpty();
 
                 assertThat(cli("rules", "publish", rules.toString(), "--bootstrap-server", kafka.bootstrapServers()))
                         .isZero();
@@ -119,7 +116,7 @@ class RulesHotReloadIT {
                 LOG.info("the published rule was in force on both instances {} ms after publish returned",
                         (System.nanoTime() - published) / 1_000_000);
                 phase(events, alerts, accounts, "after");
-                assertThat(alerts.forRule(RULE)).as("one alert per account, production buckets only")
+                assertThat(forRule(alerts, RULE)).as("one alert per account, production buckets only")
                         .extracting(Alert::accountId, Alert::principal, Alert::severity)
                         .containsExactlyInAnyOrderElementsOf(accounts.stream().map(account -> org.assertj.core.groups
                                 .Tuple.tuple(account, arn(account, "after-" + account), Severity.MEDIUM)).toList());
@@ -132,7 +129,7 @@ class RulesHotReloadIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> rejected(first, "test") == 1 && rejected(second, "test") == 1);
                 phase(events, alerts, accounts, "rejected");
-                assertThat(alerts.forRule(RULE)).as("the good version stays in force")
+                assertThat(forRule(alerts, RULE)).as("the good version stays in force")
                         .filteredOn(alert -> alert.principal().contains("rejected-"))
                         .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
 
@@ -156,7 +153,7 @@ class RulesHotReloadIT {
                         .until(() -> documents(first) == 1 && documents(second) == 1);
                 assertThat(active(first)).as("republishing the same rule text changes nothing").isEqualTo(1);
                 phase(events, alerts, accounts, "excepted");
-                assertThat(alerts.forRule(RULE)).as("the exception holds on both instances")
+                assertThat(forRule(alerts, RULE)).as("the exception holds on both instances")
                         .filteredOn(alert -> alert.principal().contains("excepted-")).isEmpty();
                 assertThat(excepted(first) + excepted(second)).as("counted, not silently dropped")
                         .isEqualTo(accounts.size());
@@ -166,7 +163,7 @@ class RulesHotReloadIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> documents(first) == 0 && documents(second) == 0);
                 phase(events, alerts, accounts, "lifted");
-                assertThat(alerts.forRule(RULE)).as("the tombstone lifts it")
+                assertThat(forRule(alerts, RULE)).as("the tombstone lifts it")
                         .filteredOn(alert -> alert.principal().contains("lifted-"))
                         .extracting(Alert::accountId).containsExactlyInAnyOrderElementsOf(accounts);
 
@@ -174,8 +171,8 @@ class RulesHotReloadIT {
                         kafka.bootstrapServers())).isZero();
                 await().atMost(Duration.ofSeconds(30)).until(() -> active(first) == 0 && active(second) == 0);
                 phase(events, alerts, accounts, "deleted");
-                assertThat(alerts.forRule(RULE)).filteredOn(alert -> alert.principal().contains("deleted-")).isEmpty();
-                assertThat(alerts.forRule(RULE)).hasSize(3 * accounts.size());
+                assertThat(forRule(alerts, RULE)).filteredOn(alert -> alert.principal().contains("deleted-")).isEmpty();
+                assertThat(forRule(alerts, RULE)).hasSize(3 * accounts.size());
 
                 assertThat(first.eventsRead()).as("instance one did part of the work").isPositive();
                 assertThat(second.eventsRead()).as("instance two did part of the work").isPositive();
@@ -188,7 +185,7 @@ class RulesHotReloadIT {
      * {@code marker-<phase>-<account>}; returns when every marker's alert is out, so every event before it on its
      * partition has been processed.
      */
-    private static void phase(KafkaProducer<String, byte[]> producer, AlertReader alerts, List<String> accounts,
+    private static void phase(KafkaProducer<String, byte[]> producer, CommittedReader<Alert> alerts, List<String> accounts,
                               String phase) throws Exception {
         Instant now = Instant.now().minusSeconds(30);
         for (String account : accounts) {
@@ -197,7 +194,7 @@ class RulesHotReloadIT {
             send(producer, account, TestEvents.stopLogging(now), "marker-" + phase + "-" + account);
         }
         producer.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> alerts.poll().stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> alerts.values().stream()
                 .filter(alert -> alert.ruleId().equals("cloudtrail-logging-stopped")
                         && alert.principal().contains("marker-" + phase + "-")).count() == accounts.size());
     }
@@ -261,32 +258,8 @@ class RulesHotReloadIT {
         return counter == null ? 0 : counter.count();
     }
 
-    /** Reads the alerts topic (committed records only) into one growing list. */
-    private static final class AlertReader implements AutoCloseable {
-        private final KafkaConsumer<String, Alert> consumer;
-        private final List<Alert> seen = new ArrayList<>();
-
-        AlertReader(String bootstrap) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "rules-hot-reload-reader",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), JacksonSerde.json(Alert.class).deserializer());
-            consumer.subscribe(List.of("cloudtrail.alerts"));
-        }
-
-        synchronized List<Alert> poll() {
-            consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
-            return List.copyOf(seen);
-        }
-
-        List<Alert> forRule(String ruleId) {
-            return poll().stream().filter(alert -> alert.ruleId().equals(ruleId)).toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
+    /** The alerts of one rule read so far, after one more poll. */
+    private static List<Alert> forRule(CommittedReader<Alert> alerts, String ruleId) {
+        return alerts.values().stream().filter(alert -> alert.ruleId().equals(ruleId)).toList();
     }
 }

@@ -1,31 +1,28 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.deadletter.DeadLetters;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -81,21 +78,8 @@ class DetectorIT {
                 .map(ConsumerRecord::value).toList();
     }
 
-    private static <V> List<ConsumerRecord<String, V>> read(String bootstrap, String topic,
-                                                           org.apache.kafka.common.serialization.Deserializer<V> values,
+    private static <V> List<ConsumerRecord<String, V>> read(String bootstrap, String topic, Deserializer<V> values,
                                                            int count) {
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
-            });
-        }
-        return records;
+        return CommittedReader.read(bootstrap, topic, values, count, Duration.ofSeconds(60));
     }
 }

@@ -8,12 +8,12 @@ import dev.trailwatch.detector.RuleTexts;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.TopicSetup;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,16 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +70,7 @@ class FileHotReloadIT {
              KafkaProducer<String, String> ruleTopic = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                      new StringSerializer(), new StringSerializer());
-             AlertReader alerts = new AlertReader(kafka.bootstrapServers())) {
+             CommittedReader<Alert> alerts = CommittedReader.alerts(kafka.bootstrapServers(), "cloudtrail.alerts")) {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", "file-hot-reload-it",
                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "kafka.commit.interval.ms", "200",
                     "kafka.state.dir", Files.createDirectories(work.resolve("state")).toString(),
@@ -117,9 +113,9 @@ class FileHotReloadIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> topicActive(metrics) == 1);
                 send(events, TestEvents.event("s3.amazonaws.com", "GetBucketPolicy", Instant.now()), "sigma-user");
                 events.flush();
-                await().atMost(Duration.ofSeconds(60)).until(() -> alerts.forRule("sigma-bucket-policy-read").size()
+                await().atMost(Duration.ofSeconds(60)).until(() -> forRule(alerts, "sigma-bucket-policy-read").size()
                         == 1);
-                assertThat(alerts.forRule("sigma-bucket-policy-read")).singleElement().satisfies(alert -> {
+                assertThat(forRule(alerts, "sigma-bucket-policy-read")).singleElement().satisfies(alert -> {
                     assertThat(alert.severity()).isEqualTo(Severity.HIGH);
                     assertThat(alert.principal()).endsWith(":user/sigma-user");
                 });
@@ -131,18 +127,18 @@ class FileHotReloadIT {
      * A production bucket's tags read by {@code <phase>-user}, then a StopLogging by {@code marker-<phase>}; returns
      * when the marker's alert is out, so the event before it has been processed.
      */
-    private static void phase(KafkaProducer<String, byte[]> producer, AlertReader alerts, String phase)
+    private static void phase(KafkaProducer<String, byte[]> producer, CommittedReader<Alert> alerts, String phase)
             throws Exception {
         Instant now = Instant.now().minusSeconds(30);
         send(producer, RuleTexts.tagging("prod-data", now), phase + "-user");
         send(producer, TestEvents.stopLogging(now), "marker-" + phase);
         producer.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> alerts.poll().stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> alerts.values().stream()
                 .anyMatch(alert -> alert.principal().endsWith(":user/marker-" + phase)));
     }
 
-    private static List<Severity> severities(AlertReader alerts, String userPrefix) {
-        return alerts.forRule(RULE).stream().filter(alert -> alert.principal().contains(":user/" + userPrefix))
+    private static List<Severity> severities(CommittedReader<Alert> alerts, String userPrefix) {
+        return forRule(alerts, RULE).stream().filter(alert -> alert.principal().contains(":user/" + userPrefix))
                 .map(Alert::severity).toList();
     }
 
@@ -174,32 +170,8 @@ class FileHotReloadIT {
         return gauge == null ? -1 : gauge.value();
     }
 
-    /** Reads the alerts topic (committed records only) into one growing list. */
-    private static final class AlertReader implements AutoCloseable {
-        private final KafkaConsumer<String, Alert> consumer;
-        private final List<Alert> seen = new ArrayList<>();
-
-        AlertReader(String bootstrap) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "file-hot-reload-reader",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), JacksonSerde.json(Alert.class).deserializer());
-            consumer.subscribe(List.of("cloudtrail.alerts"));
-        }
-
-        synchronized List<Alert> poll() {
-            consumer.poll(Duration.ofMillis(200)).forEach(record -> seen.add(record.value()));
-            return List.copyOf(seen);
-        }
-
-        List<Alert> forRule(String ruleId) {
-            return poll().stream().filter(alert -> alert.ruleId().equals(ruleId)).toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
+    /** The alerts of one rule read so far, after one more poll. */
+    private static List<Alert> forRule(CommittedReader<Alert> alerts, String ruleId) {
+        return alerts.values().stream().filter(alert -> alert.ruleId().equals(ruleId)).toList();
     }
 }

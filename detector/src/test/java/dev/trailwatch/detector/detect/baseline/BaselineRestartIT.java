@@ -16,14 +16,13 @@ import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -129,21 +128,10 @@ class BaselineRestartIT {
 
     /** Alerts up to the one {@code last} matches, then everything committed before it. */
     private static List<Alert> readAlertsUntil(String bootstrap, Predicate<Alert> last) {
-        List<Alert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer =
-                     consumer(bootstrap, JacksonSerde.json(Alert.class).deserializer())) {
-            consumer.subscribe(List.of("cloudtrail.alerts"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> alerts.add(r.value()));
-                return alerts.stream().anyMatch(last);
-            });
-            var end = consumer.endOffsets(consumer.assignment());
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> alerts.add(r.value()));
-                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-            });
+        try (CommittedReader<Alert> alerts = CommittedReader.alerts(bootstrap, "cloudtrail.alerts")) {
+            alerts.awaitValue(last, Duration.ofSeconds(60));
+            return alerts.readToEnd(Duration.ofSeconds(30));
         }
-        return alerts;
     }
 
     private static <V> KafkaConsumer<String, V> consumer(String bootstrap, Deserializer<V> values) {

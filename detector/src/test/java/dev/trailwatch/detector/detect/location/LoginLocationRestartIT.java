@@ -5,7 +5,6 @@ import static dev.trailwatch.detector.detect.location.LoginEvents.US_GOOGLE;
 import static dev.trailwatch.detector.detect.location.LoginEvents.login;
 import static dev.trailwatch.detector.detect.location.LoginEvents.tick;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -13,26 +12,22 @@ import dev.trailwatch.detector.detect.baseline.BaselineHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -114,19 +109,8 @@ class LoginLocationRestartIT {
 
     /** Every committed alert, read from the start until one matches {@code last} (read_committed). */
     private static List<Alert> readAlertsUntil(String bootstrap, Predicate<Alert> last) {
-        List<Alert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "login-location-restart-it-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-                JacksonSerde.json(Alert.class).deserializer())) {
-            consumer.subscribe(List.of("cloudtrail.alerts"));
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> alerts.add(r.value()));
-                return alerts.stream().anyMatch(last);
-            });
+        try (CommittedReader<Alert> alerts = CommittedReader.alerts(bootstrap, "cloudtrail.alerts")) {
+            return alerts.awaitValue(last, Duration.ofSeconds(90));
         }
-        return alerts;
     }
 }
