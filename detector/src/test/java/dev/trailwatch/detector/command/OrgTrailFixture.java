@@ -1,11 +1,8 @@
 package dev.trailwatch.detector.command;
 
-import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
-import dev.trailwatch.ingest.reader.RecordSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +28,6 @@ import java.util.zip.GZIPOutputStream;
 final class OrgTrailFixture {
 
     static final String ORG_PREFIX = "AWSLogs/o-exampleorg1/";
-    private static final String SAMPLES = "/samples/";
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd/").withZone(ZoneOffset.UTC);
@@ -39,24 +35,9 @@ final class OrgTrailFixture {
     private final List<CloudTrailRecord> records = new ArrayList<>();
 
     OrgTrailFixture() throws IOException {
-        List<String> names = new String(resource("index.txt").readAllBytes(), StandardCharsets.UTF_8).lines()
-                .map(String::trim).filter(l -> l.endsWith(".json.gz")).toList();
-        CloudTrailFileReader reader = new CloudTrailFileReader();
-        for (String name : names) {
-            try (InputStream in = resource(name)) {
-                reader.read(in, name, new RecordSink() {
-                    @Override
-                    public void record(CloudTrailRecord record) {
-                        records.add(record);
-                    }
-
-                    @Override
-                    public void rejected(String location, String reason) {
-                        throw new IllegalStateException(location + ": " + reason);
-                    }
-                });
-            }
-        }
+        records.addAll(SampleData.inEventTimeOrder((location, reason) -> {
+            throw new IllegalStateException(location + ": " + reason);
+        }));
     }
 
     int size() {
@@ -140,13 +121,5 @@ final class OrgTrailFixture {
             out.write(data);
         }
         return bytes.toByteArray();
-    }
-
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = OrgTrailFixture.class.getResourceAsStream(SAMPLES + name);
-        if (in == null) {
-            throw new IOException("missing bundled sample " + name);
-        }
-        return in;
     }
 }
