@@ -50,7 +50,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, SuppressionState> open;
     private TimerIndex byExpiry;
-    /** The latest event time of a match seen by this task since it started. */
+    /** The latest event time of a match seen by this task since {@link #init} (cleared there). */
     private long latestMatch = Long.MIN_VALUE;
 
     AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, DetectionKit kit) {
@@ -66,6 +66,10 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         this.context = context;
         this.open = context.getStateStore(names.open());
         this.byExpiry = new TimerIndex(context.getStateStore(names.byExpiry()));
+        // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
+        // with the stores restored to the last commit and the records since read again. Kept, the aborted matches'
+        // event time closed and forgot windows before their own replayed repeats came back (AlertSuppressorReviveTest).
+        latestMatch = Long.MIN_VALUE;
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
         kit.flush().onRequest(context, this::closeEverything);
         ReportBound.schedule(context, kit, this::reportDue);
