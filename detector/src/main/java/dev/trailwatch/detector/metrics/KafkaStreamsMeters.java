@@ -53,8 +53,9 @@ public final class KafkaStreamsMeters implements AutoCloseable {
      * store's id tag after its type ({@code rocksdb-state-id}, {@code in-memory-state-id},
      * {@code rocksdb-window-state-id}, ...), and Prometheus refuses a second meter of one name with other tag keys.
      * Whichever kind of store registered first (the rules table in memory on the global thread, or the RocksDB stores
-     * on the stream thread) won, and the other's meters were dropped with a warning. Here the tag is {@code state-id}
-     * and the type goes into {@code store-type}. Install on the registry before any meter is registered.
+     * on the stream thread) won, and the other's meters were dropped with a warning. Here the tag is {@code state.id}
+     * ({@code state_id} in Prometheus) and the type goes into {@code store.type}. Install on the registry before any
+     * meter is registered.
      */
     public static MeterFilter storeTags() {
         return new MeterFilter() {
@@ -66,10 +67,11 @@ public final class KafkaStreamsMeters implements AutoCloseable {
                 List<Tag> tags = new ArrayList<>();
                 boolean renamed = false;
                 for (Tag tag : id.getTagsAsIterable()) {
-                    if (tag.getKey().endsWith("-state-id")) {
-                        tags.add(Tag.of("state-id", tag.getValue()));
-                        tags.add(Tag.of("store-type", tag.getKey().substring(0, tag.getKey().length()
-                                - "-state-id".length())));
+                    String type = storeType(tag.getKey());
+                    if (type != null) {
+                        char separator = tag.getKey().charAt(type.length());
+                        tags.add(Tag.of("state" + separator + "id", tag.getValue()));
+                        tags.add(Tag.of("store" + separator + "type", type.replace('.', '-')));
                         renamed = true;
                     } else {
                         tags.add(tag);
@@ -78,6 +80,19 @@ public final class KafkaStreamsMeters implements AutoCloseable {
                 return renamed ? id.replaceTags(tags) : id;
             }
         };
+    }
+
+    /**
+     * The store type a tag key names ({@code rocksdb} of {@code rocksdb-state-id}, {@code in.memory} of
+     * {@code in.memory.state.id}: Micrometer's Kafka binder writes Kafka's dashes as dots), or null.
+     */
+    private static String storeType(String key) {
+        for (String suffix : List.of("-state-id", ".state.id")) {
+            if (key.endsWith(suffix) && key.length() > suffix.length()) {
+                return key.substring(0, key.length() - suffix.length());
+            }
+        }
+        return null;
     }
 
     /** Removes the meters from the registry and stops the refresh. */

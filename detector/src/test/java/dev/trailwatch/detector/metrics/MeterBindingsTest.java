@@ -60,18 +60,23 @@ class MeterBindingsTest {
         PrometheusMeterRegistry filtered = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         filtered.config().meterFilter(KafkaStreamsMeters.storeTags());
         for (PrometheusMeterRegistry r : new PrometheusMeterRegistry[] {plain, filtered}) {
-            // as Kafka Streams tags them: the rules table in memory (global thread), a burst store in RocksDB
-            r.gauge("kafka.stream.state.put.rate", java.util.List.of(Tag.of("thread-id", "g"),
-                    Tag.of("task-id", "-1_-1"), Tag.of("in-memory-state-id", "watchlist-topic-rules")), 1.0);
-            r.gauge("kafka.stream.state.put.rate", java.util.List.of(Tag.of("thread-id", "s1"),
-                    Tag.of("task-id", "0_0"), Tag.of("rocksdb-state-id", "credential-harvesting-burst-state")), 2.0);
+            // as Micrometer's Kafka binder tags them (Kafka's dashes as dots): the rules table in memory (global
+            // thread), a burst store in RocksDB (stream thread)
+            r.gauge("kafka.stream.state.put.rate", java.util.List.of(Tag.of("thread.id", "g"),
+                    Tag.of("task.id", "-1_-1"), Tag.of("in.memory.state.id", "watchlist-topic-rules")), 1.0);
+            r.gauge("kafka.stream.state.put.rate", java.util.List.of(Tag.of("thread.id", "s1"),
+                    Tag.of("task.id", "0_0"), Tag.of("rocksdb.state.id", "credential-harvesting-burst-state")), 2.0);
+            // and as Kafka names them, should a binder keep the dashes
+            r.gauge("kafka.stream.state.get.rate", java.util.List.of(Tag.of("thread-id", "s1"),
+                    Tag.of("task-id", "0_0"), Tag.of("rocksdb-window-state-id", "discovery-burst-calls")), 3.0);
         }
 
         // Prometheus refuses a second meter of one name with other tag keys: one store type's meters were lost
         assertThat(plain.scrape()).doesNotContain("credential-harvesting-burst-state");
         assertThat(filtered.scrape())
                 .contains("state_id=\"watchlist-topic-rules\"", "store_type=\"in-memory\"")
-                .contains("state_id=\"credential-harvesting-burst-state\"", "store_type=\"rocksdb\"");
+                .contains("state_id=\"credential-harvesting-burst-state\"", "store_type=\"rocksdb\"")
+                .contains("state_id=\"discovery-burst-calls\"", "store_type=\"rocksdb-window\"");
     }
 
     private long kafkaMeterCount() {
