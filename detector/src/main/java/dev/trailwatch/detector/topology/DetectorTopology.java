@@ -21,6 +21,7 @@ import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.InputProgress;
 import dev.trailwatch.detector.detect.kit.InputProgressProcessor;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.detect.kit.ProgressUpdater;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.detect.location.LoginLocationFamily;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
@@ -257,19 +258,20 @@ public final class DetectorTopology {
 
     /**
      * The reorder-horizon watermark across instances: every input task publishes how far its partition is complete
-     * to the progress topic, and every instance reads all of it back as a global table.
+     * to the progress topic, and every instance applies all of it as it arrives (a global store and its processor),
+     * whatever tasks it owns.
      */
     private static void shareProgress(StreamsBuilder builder, KStream<String, CloudTrailEvent> events,
                                       DetectorConfig config, InputWatermark watermark, KnownAccounts accounts) {
         String topic = config.get(Settings.TOPIC_PROGRESS);
-        JacksonSerde<InputProgress> serde = JacksonSerde.json(InputProgress.class);
-        builder.globalTable(topic, Consumed.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-source"),
-                Materialized.<String, InputProgress, KeyValueStore<Bytes, byte[]>>as(InputProgressProcessor.STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(serde));
         String applicationId = config.applicationId();
-        events.process(() -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark, accounts::learn),
+        builder.addGlobalStore(ProgressUpdater.store(), topic, Consumed.with(Serdes.String(), ProgressUpdater.SERDE)
+                        .withName(InputProgressProcessor.STORE + "-source"),
+                ProgressUpdater.supplier(applicationId, watermark, accounts::learn));
+        events.process(() -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark),
                         Named.as(InputProgressProcessor.STORE))
-                .to(topic, Produced.with(Serdes.String(), serde).withName(InputProgressProcessor.STORE + "-write"));
+                .to(topic, Produced.with(Serdes.String(), ProgressUpdater.SERDE)
+                        .withName(InputProgressProcessor.STORE + "-write"));
     }
 
     /**

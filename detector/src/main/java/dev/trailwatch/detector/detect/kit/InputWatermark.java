@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One per instance, shared by its stream tasks: each reports the partitions it reads (cheap field writes, never per
  * event), the {@code input-progress} processor adds what the other instances published to the progress topic. All
- * values only grow: completeness, once known, stays true.
+ * values only grow: completeness, once known, stays true. One exception, {@link #rewind}: what a task observed of its
+ * partition since its last commit is taken back when that work is rolled back.
  */
 public final class InputWatermark {
 
@@ -86,6 +87,26 @@ public final class InputWatermark {
             complete.merge(partition, completeUpTo, Math::max);
         }
         partitions(partition + 1);
+    }
+
+    /**
+     * Sets a partition back to its committed progress ({@code NOTHING} for none): its task was revived after an
+     * exactly-once abort, or left this instance, and the records processed on it since its last commit will be read
+     * again. What those records taught (a stream time, completeness one horizon before it) no longer holds: kept,
+     * it would let windows close and held decisions go out before the replayed records come back.
+     */
+    public void rewind(int partition, long streamTime, long completeUpTo) {
+        set(streamTimes, partition, streamTime);
+        set(complete, partition, completeUpTo);
+        latest = streamTimes.values().stream().mapToLong(Long::longValue).max().orElse(NOTHING);
+    }
+
+    private static void set(Map<Integer, Long> values, int partition, long value) {
+        if (value == NOTHING) {
+            values.remove(partition);
+        } else {
+            values.put(partition, value);
+        }
     }
 
     /** The latest event time processed on any partition, as far as this instance knows. */

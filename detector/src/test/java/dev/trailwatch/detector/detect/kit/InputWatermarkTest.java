@@ -56,4 +56,21 @@ class InputWatermarkTest {
 
         assertThat(one.completeUpTo()).isEqualTo(InputWatermark.NOTHING);
     }
+
+    @Test
+    void aRewoundPartitionIsCompleteOnlyUpToItsCommittedProgressAndHoldsTheInputWithoutAny() {
+        watermark.observe(0, 100 * MINUTE);
+        watermark.observe(1, 300 * MINUTE);
+        watermark.observe(2, 200 * MINUTE);
+
+        watermark.rewind(1, 120 * MINUTE, 105 * MINUTE);
+        assertThat(watermark.completeUpTo(1)).isEqualTo(105 * MINUTE);
+        assertThat(watermark.streamTime(1)).isEqualTo(120 * MINUTE);
+        assertThat(watermark.latest()).as("the rolled-back stream time is no longer the latest").isEqualTo(200 * MINUTE);
+
+        watermark.rewind(0, InputWatermark.NOTHING, InputWatermark.NOTHING);
+        assertThat(watermark.completeUpTo()).isEqualTo(InputWatermark.NOTHING);
+        watermark.reported(0, 90 * MINUTE, 75 * MINUTE);
+        assertThat(watermark.completeUpTo()).isEqualTo(75 * MINUTE);
+    }
 }
