@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trailwatch.detector.command.SampleData;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -74,6 +75,28 @@ class ScanDriverTest {
 
         assertThat(scanned.events()).isEqualTo(200);
         assertThat(scanned.metrics().eventsRejectedByReason()).containsExactly(Map.entry("parse", 1L));
+    }
+
+    @Test
+    void aFailureOfTheDetectorThreadStopsTheFeedWithTheDetectorsErrorInsteadOfHangingIt() throws Exception {
+        List<CloudTrailRecord> samples = samplesInEventTimeOrder();
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics, FlushSignal.onRequest(),
+                alert -> { });
+        driver.close(); // every record now fails in the topology: what a bug the dead-letter handlers miss would do
+
+        try (DetectorThread detecting = new DetectorThread(driver)) {
+            var sink = detecting.sink();
+            assertThatThrownBy(() -> {
+                long sequence = 0;
+                for (int round = 0; round < 100; round++) { // far more than the queue holds
+                    for (CloudTrailRecord r : samples) {
+                        sink.accept(new EventTimeSorter.Entry(r.eventTimeMillis(), sequence++, "file", r));
+                    }
+                }
+                detecting.finish();
+            }).isInstanceOf(IllegalStateException.class).hasMessageContaining("the detector failed on");
+        }
     }
 
     /** The first 200 samples with a truncated record in the middle. */
