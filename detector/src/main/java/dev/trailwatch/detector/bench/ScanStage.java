@@ -22,9 +22,10 @@ final class ScanStage {
 
     /**
      * What the {@code trailwatch} launcher adds for {@code scan} unless {@code TRAILWATCH_SCAN_JAVA_OPTS} says
-     * otherwise: the stage measures scan as the launcher runs it.
+     * otherwise: the stage measures scan as the launcher runs it, except its class-data sharing archive (a scan that
+     * maps it starts ~0.5 s faster; the stage's figures are without it).
      */
-    static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC";
+    static final String LAUNCHER_SCAN_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:MetaspaceSize=256m";
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) events, (\\d+) alerts, (\\d+) rejected(.*)");
     private static final Pattern COST = Pattern.compile("scan took [0-9.]+ s, ([0-9.]+) s CPU.*");

@@ -9,6 +9,7 @@ import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.pipeline.DetectorThread;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanDriver;
@@ -214,14 +215,17 @@ public final class ScanCommand implements Callable<Integer> {
             var objects = inputs.objects(); // S3 is listed before anything else: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
-            // the detector runs on this thread: the sorter hands it each record in event-time order
+            // this thread reads, sorts and parses; the detector runs on a thread of its own and gets each record
+            // in event-time order
             try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
                     alerts::add);
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detector.sink())) {
+                 DetectorThread detecting = new DetectorThread(detector);
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detecting.sink())) {
                 ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
                 feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone, readThreads(inputs.hasS3()));
                 err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
                         ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
+                detecting.finish();
                 detector.finish();
                 behind = sorter.behindWatermark();
                 worstBehind = sorter.worstBehindMillis();

@@ -25,6 +25,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * than {@link #MAX_FUTURE_CONFIG} is rejected ({@code future_event_time}: it would move stream time ahead and make
  * real events late, and its timestamp could be refused by the broker); and a record whose output Kafka refused is
  * rejected ({@code produce_failed}) when the {@link Quarantine} names it, so the retried transaction commits.
+ *
+ * <p>In {@code scan} a record may have been parsed ahead, by this node's parser on another thread
+ * ({@link ParsedAhead}); everything after the parse is the same.
  */
 public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
 
@@ -37,6 +40,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     private final TrailWatchMetrics metrics;
     private long maxFutureMs = DEFAULT_MAX_FUTURE_MS;
     private Quarantine quarantine;
+    private ParsedAhead parsedAhead;
 
     public ParseProcessor(CloudTrailParser parser, TrailWatchMetrics metrics) {
         this.parser = parser;
@@ -54,6 +58,11 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         if (configs.get(Quarantine.CONFIG) instanceof Quarantine q) {
             quarantine = q;
         }
+        if (configs.get(ParsedAhead.CONFIG) instanceof ParsedAhead ahead) {
+            // scan only: records parsed on another thread by this node's parser
+            ahead.bind(parser);
+            parsedAhead = ahead;
+        }
     }
 
     @Override
@@ -61,7 +70,8 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         String origin = quarantine == null ? null : origin();
         ParseResult result = quarantined(origin, record.value());
         if (result == null) {
-            result = checkTime(parser.parse(record.value()), record.value());
+            ParseResult ahead = parsedAhead == null ? null : parsedAhead.take(record.value());
+            result = checkTime(ahead != null ? ahead : parser.parse(record.value()), record.value());
         }
         if (result instanceof ParseResult.Parsed parsed) {
             CloudTrailEvent event = parsed.event();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,13 +18,15 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * Puts CloudTrail records into event-time order with bounded memory: records are held in a heap; when the heap holds
- * more than {@code memoryBytes} of records it is written to disk as one sorted run, and the output is a merge of the
- * heap and the runs. {@link #release(long)} emits everything before a watermark (what the caller knows no later input
- * can precede; a record that arrives below it all the same waits for the next release, and is counted as out of order
- * only if something later than it was already sent); {@link #finish()} emits the rest. Ties keep input order, so the output is a function of the input.
- * Records without an event time sort last (the detector dead-letters them; first, their send-time timestamp would move
- * stream time to now). Single-threaded.
+ * Puts CloudTrail records into event-time order with bounded memory: records are held in memory; when more than
+ * {@code memoryBytes} of records are held they are written to disk as one sorted run, and the output is a merge of
+ * what is held and the runs. A held record later than the last one queued joins a queue (in order by construction: a
+ * sorted export goes through it with no heap operation), any other a heap. {@link #release(long)} emits everything
+ * before a watermark (what the caller knows no later input can precede; a record that arrives below it all the same
+ * waits for the next release, and is counted as out of order only if something later than it was already sent);
+ * {@link #finish()} emits the rest. Ties keep input order, so the output is a function of the input. Records without
+ * an event time sort last (the detector dead-letters them; first, their send-time timestamp would move stream time to
+ * now). Single-threaded.
  */
 public final class EventTimeSorter implements AutoCloseable {
 
@@ -40,8 +43,10 @@ public final class EventTimeSorter implements AutoCloseable {
     private final Path spillDir;
     private final Consumer<Entry> out;
     private final PriorityQueue<Entry> heap = new PriorityQueue<>(ORDER);
+    /** Held records later than every record queued before them: in order. */
+    private final ArrayDeque<Entry> inOrder = new ArrayDeque<>();
     private final PriorityQueue<Run> runs = new PriorityQueue<>(Comparator.comparing(Run::head, ORDER));
-    private long heapBytes;
+    private long heldBytes;
     private long sequence;
     private long latestSent = Long.MIN_VALUE;
     private long behindWatermark;
@@ -63,9 +68,14 @@ public final class EventTimeSorter implements AutoCloseable {
             behindWatermark++;
             worstBehindMillis = Math.max(worstBehindMillis, latestSent - time);
         }
-        heap.add(entry);
-        heapBytes += size(entry);
-        if (heapBytes > memoryBytes) {
+        Entry last = inOrder.peekLast();
+        if (last == null || ORDER.compare(entry, last) > 0) {
+            inOrder.addLast(entry);
+        } else {
+            heap.add(entry);
+        }
+        heldBytes += size(entry);
+        if (heldBytes > memoryBytes) {
             spill();
         }
     }
@@ -109,18 +119,38 @@ public final class EventTimeSorter implements AutoCloseable {
     }
 
     private Entry peek() {
-        Entry fromHeap = heap.peek();
+        Entry held = firstHeld();
         Run run = runs.peek();
         if (run == null) {
+            return held;
+        }
+        return held == null || ORDER.compare(run.head(), held) < 0 ? run.head() : held;
+    }
+
+    /** The first record held in memory: the earlier of the queue's and the heap's first. */
+    private Entry firstHeld() {
+        Entry fromHeap = heap.peek();
+        Entry fromQueue = inOrder.peekFirst();
+        if (fromQueue == null) {
             return fromHeap;
         }
-        return fromHeap == null || ORDER.compare(run.head(), fromHeap) < 0 ? run.head() : fromHeap;
+        return fromHeap == null || ORDER.compare(fromQueue, fromHeap) < 0 ? fromQueue : fromHeap;
+    }
+
+    /** Removes and returns the first record held in memory. */
+    private Entry pollHeld() {
+        Entry fromHeap = heap.peek();
+        Entry fromQueue = inOrder.peekFirst();
+        Entry first = fromQueue != null && (fromHeap == null || ORDER.compare(fromQueue, fromHeap) < 0)
+                ? inOrder.pollFirst() : heap.poll();
+        heldBytes -= size(first);
+        return first;
     }
 
     private void take() {
-        Entry fromHeap = heap.peek();
+        Entry held = firstHeld();
         Run run = runs.peek();
-        if (run != null && (fromHeap == null || ORDER.compare(run.head(), fromHeap) < 0)) {
+        if (run != null && (held == null || ORDER.compare(run.head(), held) < 0)) {
             runs.poll();
             send(run.head());
             if (run.advance()) {
@@ -129,9 +159,7 @@ public final class EventTimeSorter implements AutoCloseable {
                 run.close();
             }
         } else {
-            heap.poll();
-            heapBytes -= size(fromHeap);
-            send(fromHeap);
+            send(pollHeld());
         }
     }
 
@@ -146,11 +174,11 @@ public final class EventTimeSorter implements AutoCloseable {
             try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
                     1 << 16))) {
                 SpillStrings strings = new SpillStrings();
-                while (!heap.isEmpty()) {
-                    write(data, heap.poll(), strings);
+                while (!heap.isEmpty() || !inOrder.isEmpty()) {
+                    write(data, pollHeld(), strings);
                 }
             }
-            heapBytes = 0;
+            heldBytes = 0;
             spilledRuns++;
             Run run = Run.open(file);
             if (run != null) {
@@ -184,6 +212,7 @@ public final class EventTimeSorter implements AutoCloseable {
         runs.forEach(Run::close);
         runs.clear();
         heap.clear();
+        inOrder.clear();
     }
 
     /** One sorted run on disk, read one record ahead; deleted when closed. */

@@ -11,6 +11,8 @@ import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.parse.ParsedAhead;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.DetectorTopology;
@@ -60,7 +62,8 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>Wall-clock time in the driver is mocked; it is moved to the real clock as records go through, so wall-clock
  * punctuators (the input-progress watermark, held first-use and foreign-account alerts, the flush check) run as they
- * would on a stream thread. Single-threaded: call it from one thread only.
+ * would on a stream thread. Single-threaded: call it from one thread at a time ({@link DetectorThread} drives it on a
+ * thread of its own; only {@link #parse} may be called from others).
  */
 public final class ScanDriver implements AutoCloseable {
 
@@ -80,13 +83,15 @@ public final class ScanDriver implements AutoCloseable {
     private final Consumer<Alert> onAlert;
     private final FlushSignal flush;
     private final Path stateDir;
+    private final ParsedAhead parsedAhead;
     private long clock;
     private int sinceDrain;
     private long sent;
 
     private ScanDriver(TopologyTestDriver driver, DetectorConfig config, Consumer<Alert> onAlert, FlushSignal flush,
-                       Path stateDir, long clock, boolean direct) {
+                       Path stateDir, ParsedAhead parsedAhead, long clock, boolean direct) {
         this.driver = driver;
+        this.parsedAhead = parsedAhead;
         this.flush = flush;
         this.onAlert = onAlert;
         this.stateDir = stateDir;
@@ -128,6 +133,8 @@ public final class ScanDriver implements AutoCloseable {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
             props.put(Quarantine.CONFIG, new Quarantine());
+            ParsedAhead parsedAhead = new ParsedAhead();
+            props.put(ParsedAhead.CONFIG, parsedAhead);
             // the files are read once (FileReload.off): a change while a scan runs would make its alerts depend on
             // timing; one input partition, as the sorted input is one stream in event-time order
             InputWatermark watermark = new InputWatermark(config.get(Settings.REORDER_HORIZON), 1);
@@ -135,7 +142,7 @@ public final class ScanDriver implements AutoCloseable {
             TopologyTestDriver driver = new TopologyTestDriver(DetectorTopology.build(config, rules, metrics, flush,
                     () -> tuning, watermark, FileReload.off()), props, Instant.ofEpochMilli(now));
             try {
-                return new ScanDriver(driver, config, onAlert, flush, stateDir, now, direct);
+                return new ScanDriver(driver, config, onAlert, flush, stateDir, parsedAhead, now, direct);
             } catch (RuntimeException e) {
                 driver.close();
                 throw e;
@@ -146,9 +153,18 @@ public final class ScanDriver implements AutoCloseable {
         }
     }
 
-    /** The sorter's output: each record in event-time order into the detector. */
-    public Consumer<EventTimeSorter.Entry> sink() {
-        return entry -> send(entry.record(), entry.source());
+    /**
+     * Parses {@code raw} exactly as the topology's parse node would, with its parser; callable from any thread, so that
+     * records can be parsed ahead of the thread driving the topology ({@link DetectorThread}). Null when the parser
+     * throws (a bug, not a bad record): the parse node then parses the record itself, where the dead-letter handlers
+     * see what it throws.
+     */
+    public ParseResult parse(byte[] raw) {
+        try {
+            return parsedAhead.parse(raw);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -156,12 +172,23 @@ public final class ScanDriver implements AutoCloseable {
      * as the input topic would deliver it.
      */
     public void send(CloudTrailRecord record, String source) {
+        send(record, source, null);
+    }
+
+    /**
+     * {@link #send(CloudTrailRecord, String)} with the record already {@link #parse parsed} (null: not parsed yet):
+     * the parse node takes that result instead of parsing the same bytes again.
+     */
+    public void send(CloudTrailRecord record, String source, ParseResult parsed) {
         long now = System.currentTimeMillis();
         Long eventTime = WireFormat.timestamp(record);
         // without an event time Kafka stamps the time of the send; the parse step dead-letters the record
         long timestamp = eventTime == null ? now : eventTime;
         String key = WireFormat.key(record);
         RecordHeaders headers = new RecordHeaders(WireFormat.headers(EventFeeder.sourceHeaders(record, source), now));
+        if (parsed != null) {
+            parsedAhead.next(record.json(), parsed);
+        }
         try {
             if (loop != null) {
                 loop.pipe(inputPartition, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
@@ -173,6 +200,8 @@ public final class ScanDriver implements AutoCloseable {
             // what the dead-letter handlers do not take (a bug, not a bad record): a stream thread would die on it
             throw new IllegalStateException("the detector failed on " + record.location() + " (" + e
                     + "); a scan that did not process every record reports no alerts", e);
+        } finally {
+            parsedAhead.next(null, null);
         }
         sent++;
         if (++sinceDrain >= DRAIN_EVERY) {
@@ -180,6 +209,11 @@ public final class ScanDriver implements AutoCloseable {
             advanceClockTo(now);
             drain();
         }
+    }
+
+    /** Records the parse node took parsed ahead ({@link #send(CloudTrailRecord, String, ParseResult)}). */
+    long parsedAhead() {
+        return parsedAhead.taken();
     }
 
     /** True when records skip the driver's commit after each one ({@link TaskLoop}). */

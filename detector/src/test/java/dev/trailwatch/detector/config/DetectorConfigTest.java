@@ -92,6 +92,15 @@ class DetectorConfigTest {
     }
 
     @Test
+    void acceptsTheLaunchersOwnVariablesForScan() {
+        // the trailwatch launcher reads these; the JVM it starts sees them in its environment too
+        DetectorConfig config = DetectorConfig.load(null, Map.of("TRAILWATCH_SCAN_JAVA_OPTS", "-Xmx1g",
+                "TRAILWATCH_SCAN_CDS", "off"));
+
+        assertThat(config.kafka()).isEmpty();
+    }
+
+    @Test
     void letsTheUserOverrideKafkaStreamsDefaults() {
         DetectorConfig config = DetectorConfig.fromMap(Map.of("kafka.processing.guarantee", "at_least_once"));
 

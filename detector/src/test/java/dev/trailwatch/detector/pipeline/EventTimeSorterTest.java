@@ -74,6 +74,66 @@ class EventTimeSorterTest {
         assertThat(out).containsExactly("a", "late", "after-a", "b", "b2", "c", "no-time");
     }
 
+    @Test
+    void mostlySortedInputWithStepsBackAndReleasesComesOutAsASimpleModelSaysInMemoryAndSpilled() {
+        for (long seed = 1; seed <= 8; seed++) {
+            Random rng = new Random(seed);
+            List<Object> ops = new ArrayList<>(); // records to add, and Long watermarks to release at
+            long time = 1_700_000_000_000L;
+            for (int i = 0; i < 2_000; i++) {
+                time += rng.nextInt(1_000);
+                // most records in order, some from the past (a file of another account, a late record), some tied
+                long t = rng.nextInt(10) == 0 ? time - rng.nextInt(60_000) : rng.nextInt(20) == 0 ? time - 1 : time;
+                ops.add(record(rng.nextInt(50) == 0 ? -1 : t, "r" + i));
+                if (rng.nextInt(100) == 0) {
+                    ops.add(time - rng.nextInt(30_000));
+                }
+            }
+            List<String> expected = model(ops);
+            assertThat(replay(ops, 1 << 30)).as("held in memory, seed " + seed).isEqualTo(expected);
+            assertThat(replay(ops, 4_096)).as("spilled, seed " + seed).isEqualTo(expected);
+        }
+    }
+
+    /** What the sorter must do: release emits the least (time, arrival) records before the watermark; finish all. */
+    private static List<String> model(List<Object> ops) {
+        List<long[]> held = new ArrayList<>(); // time, arrival, index into names
+        List<String> names = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        Comparator<long[]> order = Comparator.<long[]>comparingLong(h -> h[0]).thenComparingLong(h -> h[1]);
+        for (Object op : ops) {
+            if (op instanceof CloudTrailRecord r) {
+                long t = r.eventTimeMillis() < 0 ? Long.MAX_VALUE : r.eventTimeMillis();
+                held.add(new long[] {t, names.size()});
+                names.add(r.location());
+            } else {
+                long watermark = (Long) op;
+                held.sort(order);
+                while (!held.isEmpty() && held.get(0)[0] < watermark) {
+                    out.add(names.get((int) held.remove(0)[1]));
+                }
+            }
+        }
+        held.sort(order);
+        held.forEach(h -> out.add(names.get((int) h[1])));
+        return out;
+    }
+
+    private List<String> replay(List<Object> ops, long memory) {
+        List<String> out = new ArrayList<>();
+        try (EventTimeSorter sorter = new EventTimeSorter(memory, spill, e -> out.add(e.record().location()))) {
+            for (Object op : ops) {
+                if (op instanceof CloudTrailRecord r) {
+                    sorter.add(r, "file");
+                } else {
+                    sorter.release((Long) op);
+                }
+            }
+            sorter.finish();
+        }
+        return out;
+    }
+
     private List<String> sortAll(List<CloudTrailRecord> records, long memory) {
         List<String> out = new ArrayList<>();
         try (EventTimeSorter sorter = new EventTimeSorter(memory, spill, e -> out.add(e.record().location()))) {

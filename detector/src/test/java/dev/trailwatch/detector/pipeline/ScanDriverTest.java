@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trailwatch.detector.command.SampleData;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * scan's in-process driver: the production topology over the bundled samples, through the driver's loop without its
- * per-record commit and through its public API, gives the same alerts; records it cannot parse are dead-lettered with
- * their reason, as on a broker.
+ * per-record commit and through its public API, gives the same alerts; so does handing records parsed ahead to the
+ * topology on a thread of its own, as scan does ({@link DetectorThread}); records it cannot parse are dead-lettered
+ * with their reason, as on a broker.
  */
 class ScanDriverTest {
 
@@ -44,36 +46,113 @@ class ScanDriverTest {
     }
 
     @Test
-    void aRecordThatCannotBeParsedIsDeadLetteredWithItsReasonAndTheOthersAreDetected() throws IOException {
-        List<CloudTrailRecord> samples = new ArrayList<>(samplesInEventTimeOrder().subList(0, 200));
-        CloudTrailRecord first = samples.get(0);
-        samples.add(100, new CloudTrailRecord("{\"eventVersion\": \"1.08\", \"eventTime\": "
-                .getBytes(StandardCharsets.UTF_8), first.recipientAccountId(), first.eventTimeMillis(), "poison#1",
-                first.awsRegion()));
+    void recordsParsedAheadOnTheSortersThreadGiveTheSameAlertsAsRecordsTheParseNodeParses() throws Exception {
+        List<CloudTrailRecord> samples = samplesInEventTimeOrder();
 
-        Scanned scanned = scan(samples, true);
+        Scanned onThisThread = scan(samples, true);
+        Scanned handedOver = scanOnDetectorThread(samples);
+
+        assertThat(onThisThread.parsedAhead()).isZero();
+        assertThat(handedOver.parsedAhead()).as("every record parsed once, ahead, and taken by the parse node")
+                .isEqualTo(1068);
+        assertThat(handedOver.events()).isEqualTo(1068);
+        assertThat(handedOver.alerts()).hasSizeGreaterThan(40).containsExactlyElementsOf(onThisThread.alerts());
+        assertThat(handedOver.metrics().eventsRejected()).isZero();
+    }
+
+    @Test
+    void aRecordParsedAheadThatCannotBeParsedIsDeadLetteredWithItsReason() throws Exception {
+        Scanned scanned = scanOnDetectorThread(withPoisonRecord());
+
+        assertThat(scanned.parsedAhead()).isEqualTo(201);
+        assertThat(scanned.events()).isEqualTo(200);
+        assertThat(scanned.metrics().eventsRejectedByReason()).containsExactly(Map.entry("parse", 1L));
+    }
+
+    @Test
+    void aRecordThatCannotBeParsedIsDeadLetteredWithItsReasonAndTheOthersAreDetected() throws IOException {
+        Scanned scanned = scan(withPoisonRecord(), true);
 
         assertThat(scanned.events()).isEqualTo(200);
         assertThat(scanned.metrics().eventsRejectedByReason()).containsExactly(Map.entry("parse", 1L));
     }
 
-    private record Scanned(boolean direct, long events, List<String> alerts, TrailWatchMetrics metrics) {
+    @Test
+    void aFailureOfTheDetectorThreadStopsTheFeedWithTheDetectorsErrorInsteadOfHangingIt() throws Exception {
+        List<CloudTrailRecord> samples = samplesInEventTimeOrder();
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics, FlushSignal.onRequest(),
+                alert -> { });
+        driver.close(); // every record now fails in the topology: what a bug the dead-letter handlers miss would do
+
+        try (DetectorThread detecting = new DetectorThread(driver)) {
+            var sink = detecting.sink();
+            assertThatThrownBy(() -> {
+                long sequence = 0;
+                for (int round = 0; round < 100; round++) { // far more than the queue holds
+                    for (CloudTrailRecord r : samples) {
+                        sink.accept(new EventTimeSorter.Entry(r.eventTimeMillis(), sequence++, "file", r));
+                    }
+                }
+                detecting.finish();
+            }).isInstanceOf(IllegalStateException.class).hasMessageContaining("the detector failed on");
+        }
+    }
+
+    /** The first 200 samples with a truncated record in the middle. */
+    private static List<CloudTrailRecord> withPoisonRecord() throws IOException {
+        List<CloudTrailRecord> samples = new ArrayList<>(samplesInEventTimeOrder().subList(0, 200));
+        CloudTrailRecord first = samples.get(0);
+        samples.add(100, new CloudTrailRecord("{\"eventVersion\": \"1.08\", \"eventTime\": "
+                .getBytes(StandardCharsets.UTF_8), first.recipientAccountId(), first.eventTimeMillis(), "poison#1",
+                first.awsRegion()));
+        return samples;
+    }
+
+    private record Scanned(boolean direct, long events, List<String> alerts, TrailWatchMetrics metrics,
+                           long parsedAhead) {
     }
 
     private static Scanned scan(List<CloudTrailRecord> records, boolean direct) {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         List<Alert> alerts = new ArrayList<>();
         boolean wasDirect;
+        long parsedAhead;
         try (ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics,
                 FlushSignal.onRequest(), alerts::add, direct)) {
             wasDirect = driver.direct();
             records.forEach(r -> driver.send(r, "file"));
             driver.finish();
+            parsedAhead = driver.parsedAhead();
         }
+        return scanned(wasDirect, alerts, metrics, parsedAhead);
+    }
+
+    /** As scan does: this thread parses and hands records over in batches; the topology runs on its own thread. */
+    private static Scanned scanOnDetectorThread(List<CloudTrailRecord> records) throws InterruptedException {
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        List<Alert> alerts = new ArrayList<>();
+        long parsedAhead;
+        try (ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics,
+                FlushSignal.onRequest(), alerts::add);
+             DetectorThread detecting = new DetectorThread(driver)) {
+            var sink = detecting.sink();
+            long sequence = 0;
+            for (CloudTrailRecord r : records) {
+                sink.accept(new EventTimeSorter.Entry(r.eventTimeMillis(), sequence++, "file", r));
+            }
+            detecting.finish();
+            driver.finish();
+            parsedAhead = driver.parsedAhead();
+        }
+        return scanned(true, alerts, metrics, parsedAhead);
+    }
+
+    private static Scanned scanned(boolean direct, List<Alert> alerts, TrailWatchMetrics metrics, long parsedAhead) {
         var json = JacksonSerde.json(Alert.class).serializer();
         List<String> lines = alerts.stream().map(a -> new String(json.serialize("alerts", a), StandardCharsets.UTF_8)
                 .replaceAll("\"detectedAt\":\"[^\"]*\",?", "")).toList();
-        return new Scanned(wasDirect, metrics.eventsRead(), lines, metrics);
+        return new Scanned(direct, metrics.eventsRead(), lines, metrics, parsedAhead);
     }
 
     private static List<CloudTrailRecord> samplesInEventTimeOrder() throws IOException {

@@ -1,0 +1,137 @@
+package dev.trailwatch.detector.pipeline;
+
+import dev.trailwatch.detector.parse.ParseResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Drives a {@link ScanDriver} on a thread of its own, fed from the sorter's thread through a bounded queue, so that
+ * the scan's one ordered stream of records is worked on by two cores: the sorter's thread reads, sorts and parses each
+ * record ({@link ScanDriver#parse}), this thread runs the topology on it. Records reach the topology in exactly the
+ * order the sorter releases them, each parsed once (the parse node takes the result parsed ahead, by identity), so
+ * the alerts are those of driving the topology on the sorter's thread.
+ *
+ * <p>Records go across in batches of {@value #BATCH}, at most {@value #BATCHES_IN_FLIGHT} batches ahead of the
+ * topology (bounded memory: the sorter's thread waits). A failure of the topology stops the sorter's thread at its
+ * next hand-over and is rethrown there; {@link #finish()} returns once every record handed over has been processed.
+ * The {@link ScanDriver} is used only by this thread between construction and {@link #finish()}/{@link #close()}.
+ */
+public final class DetectorThread implements AutoCloseable {
+
+    static final int BATCH = 256;
+    static final int BATCHES_IN_FLIGHT = 16;
+    private static final long CHECK_MILLIS = 100;
+
+    /** A record as the sorter released it, with its parse result (null: the parse node parses it). */
+    private record Parsed(EventTimeSorter.Entry entry, ParseResult result) {
+    }
+
+    /** The end of input, after the last batch. */
+    private static final List<Parsed> END = List.of();
+
+    private final ScanDriver driver;
+    private final BlockingQueue<List<Parsed>> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+    private final Thread thread;
+    private volatile Throwable failure;
+    private List<Parsed> batch = new ArrayList<>(BATCH);
+
+    public DetectorThread(ScanDriver driver) {
+        this.driver = driver;
+        this.thread = new Thread(this::run, "trailwatch-scan-detector");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The sorter's output (its thread): each record parsed and handed to the detector, in event-time order. */
+    public Consumer<EventTimeSorter.Entry> sink() {
+        return entry -> {
+            batch.add(new Parsed(entry, driver.parse(entry.record().json())));
+            if (batch.size() == BATCH) {
+                handOver(batch);
+                batch = new ArrayList<>(BATCH);
+            }
+        };
+    }
+
+    /**
+     * End of input: hands over the last records and waits until the detector has processed every record.
+     *
+     * @throws RuntimeException what the detector failed with, as {@link ScanDriver#send} threw it
+     */
+    public void finish() throws InterruptedException {
+        if (!batch.isEmpty()) {
+            handOver(batch);
+            batch = new ArrayList<>(BATCH);
+        }
+        handOver(END);
+        thread.join();
+        rethrowFailure();
+    }
+
+    private void handOver(List<Parsed> records) {
+        try {
+            while (!queue.offer(records, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                rethrowFailure();
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the scan's detector thread stopped");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing records to the detector", e);
+        }
+        rethrowFailure();
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                List<Parsed> records = queue.take();
+                if (records == END) {
+                    return;
+                }
+                for (Parsed record : records) {
+                    driver.send(record.entry().record(), record.entry().source(), record.result());
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed before the end of input (the feed failed or was restarted): nothing more is processed
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    private void rethrowFailure() {
+        Throwable e = failure;
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error r) {
+            throw r;
+        }
+        if (e != null) {
+            throw new IllegalStateException("the scan's detector failed", e);
+        }
+    }
+
+    /** Stops the thread (when the input did not end normally) and waits for it: the driver is free again. */
+    @Override
+    public void close() {
+        thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
