@@ -92,10 +92,9 @@ class DetectorConfigTest {
     }
 
     @Test
-    void acceptsTheLaunchersOwnVariablesForScan() {
-        // the trailwatch launcher reads these; the JVM it starts sees them in its environment too
-        DetectorConfig config = DetectorConfig.load(null, Map.of("TRAILWATCH_SCAN_JAVA_OPTS", "-Xmx1g",
-                "TRAILWATCH_SCAN_CDS", "off"));
+    void acceptsTheLaunchersOwnVariableForScan() {
+        // the trailwatch launcher reads it; the JVM it starts sees it in its environment too
+        DetectorConfig config = DetectorConfig.load(null, Map.of("TRAILWATCH_SCAN_JAVA_OPTS", "-Xmx1g"));
 
         assertThat(config.kafka()).isEmpty();
     }
