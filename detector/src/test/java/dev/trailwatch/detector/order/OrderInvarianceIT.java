@@ -3,6 +3,7 @@ package dev.trailwatch.detector.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.TuningSettings;
@@ -106,7 +107,7 @@ class OrderInvarianceIT {
         assertThat(reference.values()).extracting(AlertRecord::ruleId).as("the reference run's detections")
                 .contains("foreign-account", "first-region-use", "first-service-use", "failed-console-login-burst",
                         "console-bruteforce-success", "access-denied-burst", "console-password-spray",
-                        "console-cross-account-spray", "credential-harvesting-burst");
+                        "console-cross-account-spray", "credential-harvesting-burst", "discovery-burst");
         assertThat(reference.values()).filteredOn(a -> a.eventCount() > 1).extracting(AlertRecord::ruleId)
                 .as("alerts that fold several events (suppressed repeats), compared like every other")
                 .contains("foreign-account", "root-account-used");
@@ -189,6 +190,7 @@ class OrderInvarianceIT {
                 Settings.TOPIC_DLQ.name(), "dlq-" + name,
                 Settings.TOPIC_ACCOUNTS.name(), "accounts-" + name,
                 Settings.REORDER_HORIZON.name(), "15m",
+                BurstSettings.DISCOVERY_ENABLED.name(), "true", // off by default; its mirrors and pairs are checked here
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
                 DetectorConfig.KAFKA_PREFIX + "commit.interval.ms", "200"))
                 .with(Map.of(Settings.TOPIC_RULES.name(), "", // the built-in rules only: no rules topic

@@ -65,6 +65,7 @@ final class OrgHistory {
         foreignAccount();
         loginAttacks();
         harvestingAndDenials();
+        discoverySweep();
         quietTail();
     }
 
@@ -241,6 +242,29 @@ final class OrgHistory {
         for (int i = 0; i < 10; i++) {
             add(deniedCall(B, role(B, "lambda-role", "fn"), denied.plus(Duration.ofSeconds(20L * i + 3)),
                     "192.0.2.90"));
+        }
+    }
+
+    /**
+     * Stolen instance credentials surveying account C (Stratus ec2-enumerate-from-instance): twelve distinct reads
+     * across six services, some denied, straddling a 5-minute bucket boundary (discovery-burst pairs buckets).
+     */
+    private void discoverySweep() {
+        String[][] reads = {{"sts.amazonaws.com", "GetCallerIdentity"}, {"s3.amazonaws.com", "ListBuckets"},
+            {"iam.amazonaws.com", "GetAccountSummary"}, {"iam.amazonaws.com", "ListRoles"},
+            {"iam.amazonaws.com", "ListUsers"}, {"iam.amazonaws.com", "GetAccountAuthorizationDetails"},
+            {"ec2.amazonaws.com", "DescribeSnapshots"}, {"ec2.amazonaws.com", "DescribeInstances"},
+            {"cloudtrail.amazonaws.com", "DescribeTrails"}, {"guardduty.amazonaws.com", "ListDetectors"},
+            {"ec2.amazonaws.com", "DescribeVolumes"}, {"iam.amazonaws.com", "ListPolicies"}};
+        Instant sweep = Instant.parse("2025-03-09T18:03:00Z");
+        for (int i = 0; i < reads.length; i++) {
+            ObjectNode read = call(C, role(C, "web-tier-role", "i-0a1b2c3d4e5f60718"), reads[i][0], reads[i][1],
+                    "us-east-1", sweep.plus(Duration.ofSeconds(25L * i)), "203.0.113.45");
+            if (i % 4 == 3) {
+                read.put("errorCode", "AccessDenied");
+                read.put("errorMessage", "User is not authorized to perform: " + reads[i][1]);
+            }
+            add(read);
         }
     }
 

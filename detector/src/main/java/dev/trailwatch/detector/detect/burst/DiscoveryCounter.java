@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -36,9 +34,18 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * alert, lists its calls, the event ids of their first {@link Alert#MAX_EVENT_IDS} occurrences by (event time, event
  * id), their count and the severity they make.
  *
+ * <p>Two clocks, kept apart. Whether a call is late, and how long the window store and its mirror keep a bucket, run
+ * on this task's stream time (its input partition's event time): a call is taken while its pair is open by that
+ * clock, and the bucket is kept for longer than that. A fired pair's last word waits for more: for every input
+ * partition to be past it (the {@link WindowedProcessor} watermark), which, while another partition or instance is
+ * read from far behind, comes long after this task's stream time has aged the pair's buckets out of the window
+ * store. So a pair keeps its calls in its {@link DiscoveryState.Fired} from the moment it alerts, every call it takes
+ * afterwards is written there too, and its updates and its last word are built from that alone.
+ *
  * <p>Cost. Reads are most of CloudTrail, so this runs for most events. The calls live in a window store (one entry
  * per principal and bucket, dropped a segment at a time as event time passes: no deletes, no timers); the key-value
- * store of the windowed processor holds only the pairs that alerted, so only their principals get a timer. A
+ * store of the windowed processor holds only the pairs that alerted (with their calls: a state write for each new
+ * distinct call an alerted principal makes in an open pair), so only their principals get a timer. A
  * per-task mirror holds, for the principals seen lately, exactly what the window store holds for their recent
  * buckets: filled by one range read when a principal is first seen (none when the store cannot hold anything of it:
  * see {@link #unmirrored}), updated by every write, emptied on every {@code init} (a task re-initialised after a
@@ -73,15 +80,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * and has mirrored every principal it wrote), a principal seen for the first time needs no read of the store.
      */
     private boolean unmirrored;
-    /**
-     * Pairs ({@code entity|start}) whose alert went out and whose new calls already wait for an update: a further call
-     * changes nothing stored. Kept with the fired pairs' state (every change to it passes through this class), emptied
-     * on {@code init}.
-     */
-    private final Set<Pending> pending = new HashSet<>();
     private WindowStore<String, CallBucket> calls;
-    /** Set when {@link #closeExpired} closed a pair of the state just loaded: that state must be saved. */
-    private boolean closedOnLoad;
 
     /**
      * @param minCalls the fewest distinct calls that can make a pair qualify (pairs with fewer are not worded)
@@ -124,7 +123,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         super.init(context);
         calls = context.getStateStore(callsStore);
         mirror.clear();
-        pending.clear();
         try (KeyValueIterator<Windowed<String>, CallBucket> stored = calls.all()) {
             unmirrored = stored.hasNext();
         }
@@ -156,12 +154,14 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         return account + '|' + principal;
     }
 
-    /** The pair starting at {@code start} holds a new call: its alert if it now qualifies, else a pending update. */
+    /**
+     * The pair starting at {@code start} holds a new call: its alert if it now qualifies; if it alerted already, its
+     * calls as they stand now in its fired state, to be reported.
+     */
     private void grown(String entity, Known known, long start, long now, CloudTrailEvent event) {
         CallBucket first = known.get(start);
         CallBucket second = known.get(start + bucket);
-        if (closesAt(start) < now || second.isEmpty() || CallPair.atMost(first, second) < minCalls
-                || pending.contains(new Pending(entity, start))) {
+        if (closesAt(start) < now || second.isEmpty() || CallPair.atMost(first, second) < minCalls) {
             return;
         }
         CallPair pair = CallPair.of(entity, start, bucket, first, second);
@@ -169,22 +169,24 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (finding.isEmpty()) {
             return;
         }
-        closedOnLoad = false;
         DiscoveryState loaded = load(entity, now);
-        DiscoveryState state = loaded;
-        Optional<DiscoveryState.Fired> fired = state.fired(start);
+        DiscoveryState state;
+        Optional<DiscoveryState.Fired> fired = loaded.fired(start);
         if (fired.isEmpty()) {
             Anchor anchor = Anchor.of(event);
             emit(alert(entity, start, finding.get(), anchor, pair), event.eventTime());
-            state = state.withFired(new DiscoveryState.Fired(start, anchor, pair.digest(), 0));
-        } else if (fired.get().reported() != pair.digest()) {
-            folded(ruleId);
-            state = state.withFired(fired.get().pendingFrom(wallClock()));
-            pending.add(new Pending(entity, start));
+            state = loaded.withFired(new DiscoveryState.Fired(start, anchor, pair.digest(), 0, first, second));
+        } else {
+            // the pair is open by this task's clock, so the mirror holds its buckets as they are: they become the
+            // pair's own (also for a pair stored before pairs kept their calls)
+            DiscoveryState.Fired grown = fired.get().withCalls(first, second);
+            if (grown.reported() != pair.digest()) {
+                folded(ruleId);
+                grown = grown.pendingFrom(wallClock());
+            }
+            state = loaded.withFired(grown);
         }
-        if (state != loaded || closedOnLoad) {
-            save(entity, state, now);
-        }
+        save(entity, state, now);
     }
 
     /**
@@ -216,6 +218,19 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
     }
 
+    /**
+     * A fired pair with its calls: as it is; a pair stored before pairs kept their calls takes its buckets as the
+     * mirror or the window store still hold them (what this processor reported from before), once.
+     */
+    private DiscoveryState.Fired own(String entity, DiscoveryState.Fired fired) {
+        return fired.hasCalls() ? fired
+                : fired.withCalls(bucketAt(entity, fired.start()), bucketAt(entity, fired.start() + bucket));
+    }
+
+    private CallPair pair(String entity, DiscoveryState.Fired fired) {
+        return CallPair.of(entity, fired.start(), bucket, fired.first(), fired.second());
+    }
+
     /** A bucket's content, from the mirror when it knows the principal, else from the store. */
     private CallBucket bucketAt(String entity, long start) {
         int bar = entity.indexOf('|');
@@ -225,10 +240,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
         CallBucket stored = calls.fetch(entity, start);
         return stored == null ? CallBucket.EMPTY : stored;
-    }
-
-    private CallPair pair(String entity, long start) {
-        return CallPair.of(entity, start, bucket, bucketAt(entity, start), bucketAt(entity, start + bucket));
     }
 
     /** When the pair starting at this bucket closes. */
@@ -248,7 +259,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             if (closesAt(fired.start()) < now) {
                 close(key, fired);
                 open = open.without(fired.start());
-                closedOnLoad = true;
             }
         }
         return open;
@@ -269,10 +279,10 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         DiscoveryState reported = state;
         for (DiscoveryState.Fired fired : state.fired()) {
             if (ReportBound.due(fired.pendingSince(), now, bound)) {
-                CallPair pair = pair(key, fired.start());
-                update(key, fired, pair);
-                reported = reported.withFired(fired.reportedAs(pair.digest()));
-                pending.remove(new Pending(key, fired.start()));
+                DiscoveryState.Fired own = own(key, fired);
+                CallPair pair = pair(key, own);
+                update(key, own, pair);
+                reported = reported.withFired(own.reportedAs(pair.digest()));
             }
         }
         return reported;
@@ -280,8 +290,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     /** The pair's last word, when its content changed since its alert or last update. */
     private void close(String key, DiscoveryState.Fired fired) {
-        pending.remove(new Pending(key, fired.start()));
-        CallPair pair = pair(key, fired.start());
+        CallPair pair = pair(key, own(key, fired));
         if (pair.digest() != fired.reported()) {
             update(key, fired, pair);
         }
@@ -304,10 +313,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     /** The mirror's key: a principal of an account, without building the entity string for every event. */
     private record Who(String account, String principal) {
-    }
-
-    /** A fired pair whose new calls wait for an update. */
-    private record Pending(String entity, long start) {
     }
 
     /**
