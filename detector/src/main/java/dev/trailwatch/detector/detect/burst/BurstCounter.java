@@ -30,7 +30,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * In exchange every order of arrival, partitioning and instance agrees on the windows, the ids and the content.
  *
  * <p>An event whose window ended more than the grace ({@code burst.grace}, at least {@code reorder.horizon}) before
- * stream time (of its origin) is late: counted and emitted as such, for the dead-letter topic.
+ * stream time (of its origin) is late: counted and emitted as such, for the dead-letter topic. A window closes when
+ * the watermark of every origin passes it, never by one origin's clock.
  */
 final class BurstCounter extends WindowedProcessor<BurstState> {
 
@@ -66,7 +67,10 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
             return;
         }
         String key = spec.key().apply(event);
-        BurstState state = load(key, now);
+        // Not load(key, now): after a repartition, now is this record's partition's clock, and a faster partition's
+        // would close a window a slower one is still filling. Windows close by the watermark (closeDue).
+        BurstState stored = stored(key);
+        BurstState state = stored == null ? BurstState.EMPTY : stored;
         OpenBurst before = state.window(start);
         Entry entry = new Entry(event.eventTime(), event.eventId(), spec.token().apply(event));
         OpenBurst after = before.plus(entry, spec, () -> Anchor.of(event));

@@ -12,6 +12,7 @@ import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.CloudTrailParser;
@@ -73,6 +74,30 @@ class BurstOriginTest {
 
         assertThat(context.forwarded()).hasSize(1);
         assertThat(context.forwarded().get(0).record().value()).isInstanceOf(BurstOutcome.Late.class);
+    }
+
+    @Test
+    void aFasterPartitionDoesNotCloseAWindowASlowerOneIsStillFilling() {
+        MockProcessorContext<String, BurstOutcome> context = context();
+        BurstCounter counter = counter(context);
+
+        for (int i = 0; i < 10; i++) {
+            feed(context, counter, record(failedLogin(ATTACKER, "alice", T0.plusSeconds(10L * i)), SLOW));
+        }
+        // the fast partition, an hour on, brings a failure from the same address: its own clock is past the window
+        feed(context, counter, record(failedLogin(ATTACKER, "bob", T0.plus(Duration.ofHours(1))), FAST));
+        // the slow partition's next failure, in order on it and inside the window
+        feed(context, counter, record(failedLogin(ATTACKER, "alice", T0.plusSeconds(100)), SLOW));
+        // both partitions move on: every window of the attack closes
+        feed(context, counter, record(failedLogin(BYSTANDER, "carol", T0.plus(Duration.ofHours(2))), SLOW));
+        feed(context, counter, record(failedLogin(BYSTANDER, "carol", T0.plus(Duration.ofHours(2))), FAST));
+
+        List<Alert> attack = context.forwarded().stream().map(f -> (BurstOutcome) f.record().value())
+                .filter(o -> o instanceof BurstOutcome.Fired).map(o -> ((BurstOutcome.Fired) o).alert())
+                .filter(a -> a.firstEventTime().equals(T0)).toList();
+        assertThat(attack).as("the window's alert, then its last word when it closed").hasSize(2);
+        assertThat(attack.get(1).alertId()).isEqualTo(attack.get(0).alertId());
+        assertThat(attack.get(1).eventCount()).as("the slow partition's eleventh failure joined it").isEqualTo(11);
     }
 
     /** As a stream task does: its stream time is the highest timestamp over all it has read. */
