@@ -41,7 +41,10 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private ProcessorContext<String, BurstOutcome> context;
     private StateMirror<S> states;
     private TimerIndex expiry;
-    /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
+    /**
+     * Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. Like
+     * {@link #lastClose}, what the records since {@link #init} taught: cleared there.
+     */
     private final Map<String, long[]> origins = new HashMap<>();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
@@ -79,6 +82,12 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         this.context = context;
         this.states = new StateMirror<>(context.getStateStore(names.state()));
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
+        // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
+        // with the stores restored to the last commit and the records since read again: what the aborted records
+        // taught the fields must go with them, as it goes when a rebalance builds a new processor. Kept, an origin's
+        // event time judged its own replayed records late (a burst and its CRITICAL correlation were lost).
+        origins.clear();
+        lastClose = Long.MIN_VALUE / 2;
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
         kit.flush().onRequest(context, this::closeEverything);
         ReportBound.schedule(context, kit, this::reportDue);
