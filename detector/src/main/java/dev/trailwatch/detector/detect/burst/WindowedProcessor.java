@@ -10,9 +10,11 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,6 +48,8 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * {@link #lastClose}, what the records since {@link #init} taught: cleared there.
      */
     private final Map<String, long[]> origins = new HashMap<>();
+    /** What {@link #init} scheduled, cancelled by {@link #close}. */
+    private List<Cancellable> punctuators = List.of();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
 
@@ -88,9 +92,19 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // event time judged its own replayed records late (a burst and its CRITICAL correlation were lost).
         origins.clear();
         lastClose = Long.MIN_VALUE / 2;
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
-        kit.flush().onRequest(context, this::closeEverything);
-        ReportBound.schedule(context, kit, this::reportDue);
+        punctuators = List.of(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
+                kit.flush().onRequest(context, this::closeEverything),
+                ReportBound.schedule(context, kit, this::reportDue));
+    }
+
+    /**
+     * Cancels the punctuators: Kafka Streams keeps a task's punctuators when it closes and revives the task, and
+     * {@link #init} schedules them again (without this, each revive added one more of each).
+     */
+    @Override
+    public void close() {
+        punctuators.forEach(Cancellable::cancel);
+        punctuators = List.of();
     }
 
     /**

@@ -99,6 +99,21 @@ class WindowedProcessorReviveTest {
         assertThat(revived.alerts()).isEqualTo(uninterrupted.alerts());
     }
 
+    /** Kafka Streams keeps a task's punctuators through close and revive; init must not add a second set. */
+    @Test
+    void aRevivedProcessorRunsOneSetOfPunctuators() {
+        MockProcessorContext<String, BurstOutcome> context = new MockProcessorContext<>();
+        WindowedProcessor<?> processor = counter(context);
+        long once = scheduled(context);
+        processor.close();
+        processor.init(context);
+        assertThat(scheduled(context)).isPositive().isEqualTo(once);
+    }
+
+    private static long scheduled(MockProcessorContext<String, BurstOutcome> context) {
+        return context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).count();
+    }
+
     record Outcome(Map<String, Alert> alerts, long late) {
     }
 
@@ -122,8 +137,10 @@ class WindowedProcessorReviveTest {
 
         AFTER_COMMIT.forEach(event -> feed(context, processor, event));
         if (abort) {
+            // the task is closed dirty (its topology closed) and revived
             context.resetForwards();
             restore(context, snapshot);
+            processor.close();
             context.setCurrentStreamTimeMs(committedStreamTime);
             processor.init(context);
             AFTER_COMMIT.forEach(event -> feed(context, processor, event));
