@@ -97,7 +97,7 @@ final class FirstUseBaseline {
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAME), Serdes.String(),
-                    JacksonSerde.smile(AccountBaseline.class)).withCachingEnabled(),
+                    AccountBaselineCodec.SERDE).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
                             JacksonSerde.smile(PendingUse.class)));
         }

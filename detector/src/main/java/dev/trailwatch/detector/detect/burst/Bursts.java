@@ -52,7 +52,7 @@ final class Bursts {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(spec.name()).builders(BurstState.class);
+            return BurstStores.named(spec.name()).builders(BurstStateCodec.SERDE);
         }
     }
 }

@@ -206,7 +206,7 @@ public final class InstanceCredentialExfiltrationDetector {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(name).builders(OriginState.class);
+            return BurstStores.named(name).builders(OriginStateCodec.SERDE);
         }
     }
 }

@@ -9,18 +9,16 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The plumbing every event-time windowed processor here shares: per-key state in one store, an {@link TimerIndex}
@@ -29,6 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Invariant: every stored key has a timer at or before the moment it next needs attention, so closing windows
  * costs a range scan of the due timers and nothing else.
+ *
+ * <p>Cost. The per-key states are read through a {@link StateMirror} (on the heap, exactly as stored) and the
+ * seen ids through {@link TimerIndex}'s mirror: an event costs no store read and no deserialization, only the writes.
  */
 abstract class WindowedProcessor<S extends WindowState<S>>
         implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
@@ -40,10 +41,15 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private final long seenReach;
     private final DetectionKit kit;
     private ProcessorContext<String, BurstOutcome> context;
-    private KeyValueStore<String, S> states;
+    private StateMirror<S> states;
     private TimerIndex expiry;
-    /** Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. */
+    /**
+     * Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. Like
+     * {@link #lastClose}, what the records since {@link #init} taught: cleared there.
+     */
     private final Map<String, long[]> origins = new HashMap<>();
+    /** What {@link #init} scheduled, cancelled by {@link #close}. */
+    private List<Cancellable> punctuators = List.of();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
 
@@ -78,11 +84,27 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     @Override
     public void init(ProcessorContext<String, BurstOutcome> context) {
         this.context = context;
-        this.states = context.getStateStore(names.state());
+        this.states = new StateMirror<>(context.getStateStore(names.state()));
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
-        kit.flush().onRequest(context, this::closeEverything);
-        ReportBound.schedule(context, kit, this::reportDue);
+        // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
+        // with the stores restored to the last commit and the records since read again: what the aborted records
+        // taught the fields must go with them, as it goes when a rebalance builds a new processor. Kept, an origin's
+        // event time judged its own replayed records late (a burst and its CRITICAL correlation were lost).
+        origins.clear();
+        lastClose = Long.MIN_VALUE / 2;
+        punctuators = List.of(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
+                kit.flush().onRequest(context, this::closeEverything),
+                ReportBound.schedule(context, kit, this::reportDue));
+    }
+
+    /**
+     * Cancels the punctuators: Kafka Streams keeps a task's punctuators when it closes and revives the task, and
+     * {@link #init} schedules them again (without this, each revive added one more of each).
+     */
+    @Override
+    public void close() {
+        punctuators.forEach(Cancellable::cancel);
+        punctuators = List.of();
     }
 
     /**
@@ -175,7 +197,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     /** The key's state with its expired windows closed. */
     final S load(String key, long now) {
-        S state = states.get(key);
+        S state = stored(key);
         return closeExpired(key, state == null ? empty() : state, now);
     }
 
@@ -203,33 +225,24 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         lastClose = Math.max(lastClose, now);
         expiry.forgetSeenBefore(now - seenReach);
         for (String key : expiry.takeDueBefore(now)) {
-            if (states.get(key) != null) {
+            if (stored(key) != null) {
                 save(key, load(key, now), now);
             }
         }
     }
 
     private void reportDue(long now) {
-        List<KeyValue<String, S>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, S> it = states.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, S> entry = it.next();
-                S reported = reportDue(entry.key, entry.value, now, kit.reportWithin());
-                if (reported != entry.value) {
-                    changed.add(KeyValue.pair(entry.key, reported));
-                }
+        for (KeyValue<String, S> entry : states.all()) {
+            S reported = reportDue(entry.key, entry.value, now, kit.reportWithin());
+            if (reported != entry.value) {
+                states.put(entry.key, reported);
             }
         }
-        changed.forEach(entry -> states.put(entry.key, entry.value));
     }
 
     /** End of input: every key's open windows close as if event time had moved past them. */
     private void closeEverything() {
-        List<KeyValue<String, S>> all = new ArrayList<>();
-        try (KeyValueIterator<String, S> it = states.all()) {
-            it.forEachRemaining(all::add);
-        }
-        for (KeyValue<String, S> entry : all) {
+        for (KeyValue<String, S> entry : states.all()) {
             closeAll(entry.key, entry.value);
             states.delete(entry.key);
         }

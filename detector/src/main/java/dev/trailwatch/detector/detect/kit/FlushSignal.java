@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.kit;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 
@@ -47,13 +48,16 @@ public final class FlushSignal {
     /**
      * Has {@code flushAll} run on the processor's own thread once per {@link #request()}: a wall-clock punctuator
      * polls the generation. Schedules nothing when the signal is {@link #never()}.
+     *
+     * @return what cancels the check (a processor's {@code close}: Kafka Streams keeps a task's punctuators when it
+     *         revives the task, and {@code init} schedules them again)
      */
-    public void onRequest(ProcessingContext context, Runnable flushAll) {
+    public Cancellable onRequest(ProcessingContext context, Runnable flushAll) {
         if (!enabled) {
-            return;
+            return () -> { };
         }
         long[] flushed = {0};
-        context.schedule(CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+        return context.schedule(CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
             long current = generation.get();
             if (current != flushed[0]) {
                 flushed[0] = current;

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.kit;
 
 import java.time.Duration;
 import java.util.function.LongConsumer;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 
@@ -28,14 +29,16 @@ public final class ReportBound {
     /**
      * Has {@code reportDue} run on the processor's thread every tick (a quarter of the bound, between 1 and 30 s) with
      * the wall-clock time; it reports the windows whose unreported events are older than {@code kit.reportWithin()}.
+     *
+     * @return what cancels the tick (see {@link FlushSignal#onRequest})
      */
-    public static void schedule(ProcessingContext context, DetectionKit kit, LongConsumer reportDue) {
+    public static Cancellable schedule(ProcessingContext context, DetectionKit kit, LongConsumer reportDue) {
         if (kit.flush().enabled()) {
-            return;
+            return () -> { };
         }
         long quarter = kit.reportWithin().toMillis() / 4;
         Duration tick = Duration.ofMillis(Math.max(MIN_TICK.toMillis(), Math.min(MAX_TICK.toMillis(), quarter)));
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, reportDue::accept);
+        return context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, reportDue::accept);
     }
 
     /** True when events waiting since {@code pendingSince} (0: none waiting) are due at wall-clock {@code now}. */

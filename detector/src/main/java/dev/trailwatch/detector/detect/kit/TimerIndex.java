@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.kit;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,29 +24,54 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * every entry deleted since (measured: two thirds of a burst processor's time, and a third of the detector's
  * throughput, went there). The starting points live in memory; after a restart the first scan of each kind starts at
  * 0 once. A timer or an id stored before a starting point moves the point back.
+ *
+ * <p>Seen ids are mirrored on the heap: most offered ids are new, and asking the store about a new one is a RocksDB
+ * miss (through the cache) per event. The mirror holds exactly the store keys of the {@code ~seen|} range while it is
+ * complete: read once from the store on the first sighting after construction (a processor builds its index in
+ * {@code init}, so a task re-initialised after an exactly-once abort or a rebalance starts from the committed store),
+ * then every add and forget goes to both. While it is complete a miss means new, with no store read. It holds at most
+ * {@link #MIRROR_IDS} ids (about 150 bytes each, so the mirror stays under ~8 MB per processor and task; it would
+ * hold the ids of the processor's candidate events within its seen reach, window + grace); beyond that the ids
+ * that did not fit are looked up in the store, as before, until they have been forgotten and the mirror is complete
+ * again. The store stays the only source of truth: the mirror changes how often it is read, never the answer.
  */
 public final class TimerIndex {
 
     private static final String SEEN = "~seen|";
+    private static final String ZEROS = "0000000000000000000";
+    private static final int PADDED = ZEROS.length();
+    /** The most seen ids mirrored on the heap (see the class comment). */
+    static final int MIRROR_IDS = 50_000;
 
     private final KeyValueStore<String, String> store;
+    private final int mirrorIds;
     /** No timer is stored before this time: everything earlier was taken. */
     private long timersFrom;
     /** No seen id is stored before this event time: everything earlier was forgotten. */
     private long seenFrom;
+    /** Store keys of seen ids: all of them while its size equals {@link #stored}, else a subset. Null until used. */
+    private HashSet<String> mirror;
+    /** How many seen ids the store holds (known once the mirror has been loaded). */
+    private long stored;
 
     public TimerIndex(KeyValueStore<String, String> store) {
+        this(store, MIRROR_IDS);
+    }
+
+    /** @param mirrorIds the most seen ids mirrored on the heap */
+    TimerIndex(KeyValueStore<String, String> store, int mirrorIds) {
         this.store = store;
+        this.mirrorIds = mirrorIds;
     }
 
     public void schedule(long time, String key) {
         timersFrom = Math.min(timersFrom, clamp(time));
-        store.put(pad(time) + '|' + key, key);
+        store.put(key(time, key), key);
     }
 
     /** Removes one timer, e.g. for a window that closed before its time because a newer one replaced it. */
     public void cancel(long time, String key) {
-        store.delete(pad(time) + '|' + key);
+        store.put(key(time, key), null);
     }
 
     /** Removes and returns the keys with a timer earlier than {@code streamTime}, each once, earliest first. */
@@ -55,7 +81,8 @@ public final class TimerIndex {
         if (before <= timersFrom) {
             return keys;
         }
-        for (KeyValue<String, String> timer : removeRange(pad(timersFrom), pad(before - 1) + "|\uffff")) {
+        for (KeyValue<String, String> timer : removeRange(pad(new StringBuilder(PADDED), timersFrom).toString(),
+                key(before - 1, "\uffff"))) {
             keys.add(timer.value);
         }
         timersFrom = before;
@@ -64,12 +91,17 @@ public final class TimerIndex {
 
     /** True the first time this event is offered; remembers it. */
     public boolean firstSighting(String eventId, long eventTime) {
-        String key = SEEN + pad(eventTime) + '|' + eventId;
-        if (store.get(key) != null) {
+        String key = seenKey(eventTime, eventId);
+        Set<String> seen = mirror();
+        if (seen.contains(key) || (seen.size() < stored && store.get(key) != null)) {
             return false;
         }
         seenFrom = Math.min(seenFrom, clamp(eventTime));
         store.put(key, "");
+        stored++;
+        if (seen.size() < mirrorIds) {
+            seen.add(key);
+        }
         return true;
     }
 
@@ -79,8 +111,30 @@ public final class TimerIndex {
         if (before <= seenFrom) {
             return;
         }
-        removeRange(SEEN + pad(seenFrom), SEEN + pad(before - 1) + "|\uffff");
+        List<KeyValue<String, String>> removed = removeRange(seenKey(seenFrom, ""), seenKey(before - 1, "\uffff"));
+        if (mirror != null) {
+            removed.forEach(entry -> mirror.remove(entry.key));
+            stored -= removed.size();
+        }
         seenFrom = before;
+    }
+
+    /** The seen-id mirror, read from the store the first time. */
+    private Set<String> mirror() {
+        if (mirror == null) {
+            mirror = new HashSet<>();
+            stored = 0;
+            try (KeyValueIterator<String, String> it = store.range(SEEN, SEEN + '\uffff')) {
+                while (it.hasNext()) {
+                    String key = it.next().key;
+                    stored++;
+                    if (mirror.size() < mirrorIds) {
+                        mirror.add(key);
+                    }
+                }
+            }
+        }
+        return mirror;
     }
 
     private List<KeyValue<String, String>> removeRange(String from, String to) {
@@ -88,13 +142,26 @@ public final class TimerIndex {
         try (KeyValueIterator<String, String> it = store.range(from, to)) {
             it.forEachRemaining(removed::add);
         }
-        removed.forEach(entry -> store.delete(entry.key));
+        // A null put deletes; delete() would read the old value back to return it.
+        removed.forEach(entry -> store.put(entry.key, null));
         return removed;
     }
 
-    /** Zero-padded so that entries sort by time. */
-    private static String pad(long time) {
-        return String.format("%019d", clamp(time));
+    /** A timer's key: {@code <time>|<key>}. */
+    private static String key(long time, String key) {
+        return pad(new StringBuilder(PADDED + 1 + key.length()), time).append('|').append(key).toString();
+    }
+
+    /** A seen id's key: {@code ~seen|<time>|<eventID>}. */
+    private static String seenKey(long time, String eventId) {
+        return pad(new StringBuilder(SEEN.length() + PADDED + 1 + eventId.length()).append(SEEN), time).append('|')
+                .append(eventId).toString();
+    }
+
+    /** Appends the time zero-padded to 19 digits, so that entries sort by time. */
+    static StringBuilder pad(StringBuilder to, long time) {
+        String digits = Long.toString(clamp(time));
+        return to.append(ZEROS, 0, PADDED - digits.length()).append(digits);
     }
 
     /** Times before the epoch share the first slot (the padded format has no sign). */

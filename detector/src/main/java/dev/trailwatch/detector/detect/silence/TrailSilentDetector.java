@@ -8,7 +8,6 @@ import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
@@ -79,7 +78,7 @@ public final class TrailSilentDetector implements DetectionFamily {
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                    JacksonSerde.smile(AccountActivity.class)).withCachingEnabled());
+                    AccountActivityCodec.SERDE).withCachingEnabled());
         }
     }
 }

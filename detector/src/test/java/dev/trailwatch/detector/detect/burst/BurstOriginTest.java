@@ -17,7 +17,6 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,7 +113,7 @@ class BurstOriginTest {
                         Severity.HIGH, List.of(), "runbook", Map.of()));
         BurstStores names = BurstStores.named(spec.name());
         KeyValueStore<String, BurstState> state = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.state()), Serdes.String(), JacksonSerde.smile(BurstState.class))
+                Stores.inMemoryKeyValueStore(names.state()), Serdes.String(), BurstStateCodec.SERDE)
                 .withLoggingDisabled().build();
         KeyValueStore<String, String> expiry = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(names.expiry()), Serdes.String(), Serdes.String())

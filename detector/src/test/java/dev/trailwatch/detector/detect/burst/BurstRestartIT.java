@@ -85,7 +85,7 @@ class BurstRestartIT {
 
     /** Waits until the committed changelog holds the attacker's IP with this many failures waiting. */
     private static void awaitPendingFailures(String bootstrap, int count) {
-        read(bootstrap, CHANGELOG, JacksonSerde.smile(BurstState.class).deserializer(),
+        read(bootstrap, CHANGELOG, BurstStateCodec.SERDE.deserializer(),
                 state -> state != null && state.windows().size() == 1 && state.windows().get(0).count() == count);
     }
 

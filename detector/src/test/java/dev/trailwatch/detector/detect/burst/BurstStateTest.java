@@ -104,7 +104,7 @@ class BurstStateTest {
         old.put("dueAt", 1_200_000L);
         byte[] bytes = JacksonSerde.smile(Map.class).serializer().serialize("t", old);
 
-        BurstState state = JacksonSerde.smile(BurstState.class).deserializer().deserialize("t", bytes);
+        BurstState state = BurstStateCodec.SERDE.deserializer().deserialize("t", bytes);
 
         assertThat(state.windows()).isEmpty();
         assertThat(state.isEmpty()).isTrue();

@@ -2,8 +2,11 @@ package dev.trailwatch.detector.detect.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,5 +94,63 @@ class TimerIndexTest {
 
         assertThat(index.takeDueBefore(Long.MAX_VALUE)).containsExactly("k");
         assertThat(index.firstSighting("e1", 1_000)).isFalse();
+    }
+
+    @Test
+    void keysKeepTheFormatStoresWrittenByEarlierVersionsHold() {
+        TimerIndex index = new TimerIndex(store);
+        index.schedule(1_000, "a");
+        index.schedule(12_345_678_901_234L, "b");
+        index.schedule(-5, "before-epoch");
+        index.firstSighting("e1", 1_000);
+
+        assertThat(keys()).containsExactly("0000000000000000000|before-epoch", "0000000000000001000|a",
+                "0000012345678901234|b", "~seen|0000000000000001000|e1");
+    }
+
+    @Test
+    void anIndexBuiltOnAStoreWithIdsKnowsThemAndForgetsThem() {
+        TimerIndex before = new TimerIndex(store);
+        before.firstSighting("e1", 1_000);
+        before.firstSighting("e2", 5_000);
+
+        // A re-initialised task builds a new index on the committed store.
+        TimerIndex after = new TimerIndex(store);
+        assertThat(after.firstSighting("e1", 1_000)).isFalse();
+        assertThat(after.firstSighting("e2", 5_000)).isFalse();
+        assertThat(after.firstSighting("e3", 5_000)).isTrue();
+
+        after.forgetSeenBefore(2_000);
+        assertThat(keys()).containsExactly("~seen|0000000000000005000|e2", "~seen|0000000000000005000|e3");
+        assertThat(after.firstSighting("e1", 1_000)).isTrue();
+        assertThat(after.firstSighting("e3", 5_000)).isFalse();
+    }
+
+    @Test
+    void staysExactWhenMoreIdsAreSeenThanItsMirrorHolds() {
+        TimerIndex index = new TimerIndex(store, 2);
+        for (int i = 0; i < 5; i++) {
+            assertThat(index.firstSighting("e" + i, 1_000L * i)).as("e%d", i).isTrue();
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(index.firstSighting("e" + i, 1_000L * i)).as("copy of e%d", i).isFalse();
+        }
+
+        // Once the ids that did not fit are forgotten, the mirror holds every id again and new ones still count once.
+        index.forgetSeenBefore(3_500);
+        assertThat(index.firstSighting("e4", 4_000)).isFalse();
+        assertThat(index.firstSighting("e5", 5_000)).isTrue();
+        assertThat(index.firstSighting("e5", 5_000)).isFalse();
+        assertThat(index.firstSighting("e2", 2_000)).isTrue();
+        assertThat(keys()).containsExactly("~seen|0000000000000002000|e2", "~seen|0000000000000004000|e4",
+                "~seen|0000000000000005000|e5");
+    }
+
+    private List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
     }
 }

@@ -1,0 +1,192 @@
+package dev.trailwatch.detector.serde;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * How one state type is written field by field in {@link CompactSerde}'s binary format, and read back. The format is
+ * positional: a codec reads exactly what it wrote, in the same order, so a change of fields is a new version.
+ */
+public interface BinaryCodec<T> {
+
+    void write(Out out, T value);
+
+    T read(In in);
+
+    /** A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists. */
+    final class Out {
+
+        private byte[] buf;
+        private int size;
+
+        public Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void room(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        public Out writeByte(int b) {
+            room(1);
+            buf[size++] = (byte) b;
+            return this;
+        }
+
+        public Out writeBoolean(boolean b) {
+            return writeByte(b ? 1 : 0);
+        }
+
+        /** Eight bytes, big-endian: times and counts, including {@code Long.MIN_VALUE}/{@code MAX_VALUE} markers. */
+        public Out writeLong(long v) {
+            room(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+            return this;
+        }
+
+        /** An unsigned varint (7 bits a byte): sizes and lengths. */
+        public Out writeVarInt(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("negative varint " + v);
+            }
+            room(5);
+            while ((v & ~0x7F) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+            return this;
+        }
+
+        /** A nullable string: its UTF-8 length + 1 as a varint (0 for null), then the bytes. */
+        public Out writeString(String s) {
+            if (s == null) {
+                return writeVarInt(0);
+            }
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            writeVarInt(bytes.length + 1);
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+            return this;
+        }
+
+        /** A list: its size as a varint, then each element. */
+        public <E> Out writeList(List<E> list, BiConsumer<Out, E> element) {
+            writeVarInt(list.size());
+            for (E e : list) {
+                element.accept(this, e);
+            }
+            return this;
+        }
+
+        /** A nullable value: a presence byte, then the value. */
+        public <E> Out writeNullable(E value, BiConsumer<Out, E> writer) {
+            writeBoolean(value != null);
+            if (value != null) {
+                writer.accept(this, value);
+            }
+            return this;
+        }
+
+        public byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Reads what {@link Out} wrote; throws {@link IllegalArgumentException} on a truncated or malformed input. */
+    final class In {
+
+        private final byte[] buf;
+        private int pos;
+
+        public In(byte[] buf, int pos) {
+            this.buf = buf;
+            this.pos = pos;
+        }
+
+        private void need(int n) {
+            if (pos + n > buf.length) {
+                throw new IllegalArgumentException("truncated at byte " + pos + " of " + buf.length);
+            }
+        }
+
+        public int readByte() {
+            need(1);
+            return buf[pos++] & 0xFF;
+        }
+
+        public boolean readBoolean() {
+            int b = readByte();
+            if (b > 1) {
+                throw new IllegalArgumentException("not a boolean at byte " + (pos - 1) + ": " + b);
+            }
+            return b == 1;
+        }
+
+        public long readLong() {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        public int readVarInt() {
+            int v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int b = readByte();
+                v |= (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    if (v < 0) {
+                        break;
+                    }
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("malformed varint before byte " + pos);
+        }
+
+        public String readString() {
+            int length = readVarInt();
+            if (length == 0) {
+                return null;
+            }
+            need(length - 1);
+            String s = new String(buf, pos, length - 1, StandardCharsets.UTF_8);
+            pos += length - 1;
+            return s;
+        }
+
+        public <E> List<E> readList(Function<In, E> element) {
+            int n = readVarInt();
+            if (n > buf.length - pos) {
+                // Every element takes at least one byte: a larger count is corrupt, not a reason to allocate.
+                throw new IllegalArgumentException("list of " + n + " elements in " + (buf.length - pos) + " bytes");
+            }
+            List<E> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(element.apply(this));
+            }
+            return list;
+        }
+
+        public <E> E readNullable(Function<In, E> reader) {
+            return readBoolean() ? reader.apply(this) : null;
+        }
+
+        /** True when every byte has been read. */
+        public boolean done() {
+            return pos == buf.length;
+        }
+    }
+}

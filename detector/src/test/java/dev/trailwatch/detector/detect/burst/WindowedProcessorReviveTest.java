@@ -1,0 +1,263 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.ATTACKER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.BYSTANDER;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.T0;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.successfulLogin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.detect.Alerts;
+import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.SeverityFilter;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an exactly-once abort does to a stream task, and what the windowed processors must survive: Kafka Streams
+ * closes the task dirty (its output since the last commit is aborted, its stores wiped and restored from the committed
+ * changelog) and revives it, calling {@code init} again on the SAME processor objects, which then read the records
+ * after the last commit once more. Under CPU load this happens in live runs (a commit or a send timing out). Whatever
+ * a processor keeps in fields besides its stores must not carry the aborted records' progress into the replay: the
+ * event time per input partition did, so the replayed attack was judged late against the records read (and rolled
+ * back) after it, and console-bruteforce-success lost its CRITICAL alert in OrderInvarianceIT under load.
+ */
+class WindowedProcessorReviveTest {
+
+    private static final CloudTrailParser PARSER = new CloudTrailParser();
+    private static final String ORIGIN = "cloudtrail.events-0";
+    private static final String BRUTEFORCE = ConsoleBruteforceSuccessDetector.ID;
+    private static final String FAILED_BURST = "failed-console-login-burst";
+    /** The burst counter's processor (and store) name: rule id and key space. */
+    private static final String FAILED_BURST_BY_IP = FAILED_BURST + "-by-ip";
+
+    /** Committed before the attack. */
+    private static final List<TestEvents> BEFORE = List.of(failedLogin(BYSTANDER, "carol", T0.minusSeconds(600)));
+
+    /** Read after the last commit: the attack, then records hours later on the same partition. */
+    private static final List<TestEvents> AFTER_COMMIT = afterCommit();
+
+    private static List<TestEvents> afterCommit() {
+        List<TestEvents> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            records.add(failedLogin(ATTACKER, "alice", T0.plusSeconds(10L * i)));
+        }
+        records.add(successfulLogin(ATTACKER, "alice", T0.plusSeconds(120)));
+        records.add(failedLogin(BYSTANDER, "carol", T0.plus(Duration.ofHours(2))));
+        records.add(successfulLogin(BYSTANDER, "carol", T0.plus(Duration.ofHours(2)).plusSeconds(5)));
+        return records;
+    }
+
+    /** Hours later: every window has closed. */
+    private static final List<TestEvents> AFTER = List.of(failedLogin(BYSTANDER, "carol", T0.plus(Duration.ofHours(6))));
+
+    @Test
+    void bruteforceSuccessRevivedAfterAnAbortRaisesTheAlertsOfAnUninterruptedRun() {
+        Function<MockProcessorContext<String, BurstOutcome>, WindowedProcessor<?>> correlator = context ->
+                correlator(context);
+        Outcome uninterrupted = run(correlator, false);
+        assertThat(uninterrupted.alerts().values()).extracting(Alert::ruleId).containsExactly(BRUTEFORCE);
+        assertThat(uninterrupted.late()).isZero();
+
+        Outcome revived = run(correlator, true);
+        assertThat(revived.late()).as("records replayed after the abort judged late").isZero();
+        assertThat(revived.alerts()).isEqualTo(uninterrupted.alerts());
+    }
+
+    @Test
+    void aFailedLoginBurstRevivedAfterAnAbortRaisesTheAlertsOfAnUninterruptedRun() {
+        Function<MockProcessorContext<String, BurstOutcome>, WindowedProcessor<?>> counter = context ->
+                counter(context);
+        Outcome uninterrupted = run(counter, false);
+        assertThat(uninterrupted.alerts().values()).extracting(Alert::ruleId).containsExactly(FAILED_BURST);
+
+        Outcome revived = run(counter, true);
+        assertThat(revived.late()).as("records replayed after the abort judged late").isZero();
+        assertThat(revived.alerts()).isEqualTo(uninterrupted.alerts());
+    }
+
+    /** Kafka Streams keeps a task's punctuators through close and revive; init must not add a second set. */
+    @Test
+    void aRevivedProcessorRunsOneSetOfPunctuators() {
+        MockProcessorContext<String, BurstOutcome> context = new MockProcessorContext<>();
+        WindowedProcessor<?> processor = counter(context);
+        long once = scheduled(context);
+        processor.close();
+        processor.init(context);
+        assertThat(scheduled(context)).isPositive().isEqualTo(once);
+    }
+
+    private static long scheduled(MockProcessorContext<String, BurstOutcome> context) {
+        return context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).count();
+    }
+
+    record Outcome(Map<String, Alert> alerts, long late) {
+    }
+
+    /**
+     * Feeds BEFORE, commits, feeds the records after the commit; with {@code abort}, then aborts as Kafka Streams
+     * does (output since the commit dropped, stores back to the commit, {@code init} again on the same object) and
+     * feeds them again; then AFTER. The committed output: the last version of each alert, and how many were late.
+     */
+    private static Outcome run(Function<MockProcessorContext<String, BurstOutcome>, WindowedProcessor<?>> build,
+                               boolean abort) {
+        MockProcessorContext<String, BurstOutcome> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(System.currentTimeMillis());
+        context.setCurrentStreamTimeMs(0);
+        WindowedProcessor<?> processor = build.apply(context);
+        List<BurstOutcome> committed = new ArrayList<>();
+
+        BEFORE.forEach(event -> feed(context, processor, event));
+        Map<String, List<KeyValue<String, Object>>> snapshot = snapshot(context);
+        long committedStreamTime = context.currentStreamTimeMs();
+        commit(context, committed);
+
+        AFTER_COMMIT.forEach(event -> feed(context, processor, event));
+        if (abort) {
+            // the task is closed dirty (its topology closed) and revived
+            context.resetForwards();
+            restore(context, snapshot);
+            processor.close();
+            context.setCurrentStreamTimeMs(committedStreamTime);
+            processor.init(context);
+            AFTER_COMMIT.forEach(event -> feed(context, processor, event));
+        }
+        AFTER.forEach(event -> feed(context, processor, event));
+        commit(context, committed);
+
+        Map<String, Alert> alerts = new TreeMap<>();
+        long late = 0;
+        for (BurstOutcome outcome : committed) {
+            if (outcome instanceof BurstOutcome.Fired fired) {
+                alerts.put(fired.alert().alertId(), fired.alert().toBuilder().detectedAt(null).build());
+            } else if (outcome instanceof BurstOutcome.Late) {
+                late++;
+            }
+        }
+        return new Outcome(alerts, late);
+    }
+
+    private static void commit(MockProcessorContext<String, BurstOutcome> context, List<BurstOutcome> committed) {
+        context.forwarded().forEach(f -> committed.add(f.record().value()));
+        context.resetForwards();
+    }
+
+    /** As a stream task does: its stream time is the highest timestamp over all it has read. */
+    private static void feed(MockProcessorContext<String, BurstOutcome> context, WindowedProcessor<?> processor,
+                             TestEvents event) {
+        CloudTrailEvent parsed = ((ParseResult.Parsed) PARSER.parse(event.bytes())).event();
+        Record<String, CloudTrailEvent> record = new Record<>(parsed.sourceIpAddress(), parsed, parsed.eventTime());
+        record.headers().add(OriginStamp.HEADER, ORIGIN.getBytes(StandardCharsets.UTF_8));
+        context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), record.timestamp()));
+        processor.process(record);
+    }
+
+    private static final List<String> STORES = List.of(BurstStores.named(BRUTEFORCE).state(),
+            BurstStores.named(BRUTEFORCE).expiry(), BurstStores.named(FAILED_BURST_BY_IP).state(),
+            BurstStores.named(FAILED_BURST_BY_IP).expiry());
+
+    /** What the changelogs hold at a commit. */
+    private static Map<String, List<KeyValue<String, Object>>> snapshot(MockProcessorContext<String, BurstOutcome> c) {
+        Map<String, List<KeyValue<String, Object>>> snapshot = new TreeMap<>();
+        for (String name : STORES) {
+            KeyValueStore<String, Object> store = store(c, name);
+            if (store == null) {
+                continue;
+            }
+            List<KeyValue<String, Object>> entries = new ArrayList<>();
+            try (KeyValueIterator<String, Object> it = store.all()) {
+                it.forEachRemaining(entries::add);
+            }
+            snapshot.put(name, entries);
+        }
+        return snapshot;
+    }
+
+    /** A wiped store restored from its changelog: exactly what was committed. */
+    private static void restore(MockProcessorContext<String, BurstOutcome> c,
+                                Map<String, List<KeyValue<String, Object>>> snapshot) {
+        snapshot.forEach((name, entries) -> {
+            KeyValueStore<String, Object> store = store(c, name);
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, Object> it = store.all()) {
+                it.forEachRemaining(entry -> keys.add(entry.key));
+            }
+            keys.forEach(store::delete);
+            entries.forEach(entry -> store.put(entry.key, entry.value));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<String, Object> store(MockProcessorContext<String, BurstOutcome> c, String name) {
+        try {
+            return (KeyValueStore<String, Object>) c.getStateStore(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static DetectionKit kit() {
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        return new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never());
+    }
+
+    private static BruteforceCorrelator correlator(MockProcessorContext<String, BurstOutcome> context) {
+        addStores(context, BRUTEFORCE, LoginStateCodec.SERDE);
+        CorrelationLimits limits = new CorrelationLimits(10, Duration.ofMinutes(5).toMillis(),
+                Duration.ofHours(1).toMillis(), Duration.ofMinutes(15).toMillis());
+        BruteforceCorrelator correlator = new BruteforceCorrelator(BRUTEFORCE, limits,
+                (ip, burst, login, count) -> new Alerts.Finding(BRUTEFORCE, "login after burst from " + ip,
+                        login.identity() + " after " + burst.count() + " failures", Severity.CRITICAL, List.of(),
+                        "runbook", Map.of("logins", count)), kit());
+        correlator.init(context);
+        return correlator;
+    }
+
+    private static BurstCounter counter(MockProcessorContext<String, BurstOutcome> context) {
+        BurstSpec spec = new BurstSpec(FAILED_BURST, "by-ip", Duration.ofMinutes(5), Duration.ofMinutes(15), 10, 1,
+                CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
+                tally -> new Alerts.Finding(FAILED_BURST, "burst", "burst from " + tally.entity(), Severity.HIGH,
+                        List.of(), "runbook", Map.of("count", tally.count())));
+        addStores(context, spec.name(), BurstStateCodec.SERDE);
+        BurstCounter counter = new BurstCounter(spec, kit());
+        counter.init(context);
+        return counter;
+    }
+
+    private static <S> void addStores(MockProcessorContext<String, BurstOutcome> context, String name,
+                                      Serde<S> serde) {
+        BurstStores names = BurstStores.named(name);
+        KeyValueStore<String, S> state = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.state()),
+                Serdes.String(), serde).withLoggingDisabled().build();
+        KeyValueStore<String, String> expiry = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(names.expiry()), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().build();
+        state.init(context.getStateStoreContext(), state);
+        expiry.init(context.getStateStoreContext(), expiry);
+        context.addStateStore(state);
+        context.addStateStore(expiry);
+    }
+}

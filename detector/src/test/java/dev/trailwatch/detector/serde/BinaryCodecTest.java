@@ -1,0 +1,67 @@
+package dev.trailwatch.detector.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The field encodings every compact state format is built from: what is written is read back, at every boundary. */
+class BinaryCodecTest {
+
+    @Test
+    void readsBackNumbersAtTheirBoundaries() {
+        int[] ints = {0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, Integer.MAX_VALUE};
+        long[] longs = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1_733_400_000_000L};
+        BinaryCodec.Out out = new BinaryCodec.Out(1);
+        for (int v : ints) {
+            out.writeVarInt(v);
+        }
+        for (long v : longs) {
+            out.writeLong(v);
+        }
+        out.writeBoolean(true).writeBoolean(false);
+
+        BinaryCodec.In in = new BinaryCodec.In(out.toByteArray(), 0);
+        for (int v : ints) {
+            assertThat(in.readVarInt()).isEqualTo(v);
+        }
+        for (long v : longs) {
+            assertThat(in.readLong()).isEqualTo(v);
+        }
+        assertThat(in.readBoolean()).isTrue();
+        assertThat(in.readBoolean()).isFalse();
+        assertThat(in.done()).isTrue();
+    }
+
+    @Test
+    void tellsNullFromEmptyAndKeepsLongAndNonAsciiStrings() {
+        String longUserAgent = "Boto3/1.34 ".repeat(8_000);
+        List<String> strings = new ArrayList<>(List.of("", "ü-ß-кey-🔑", longUserAgent));
+        strings.add(1, null);
+        BinaryCodec.Out out = new BinaryCodec.Out(16);
+        out.writeList(strings, BinaryCodec.Out::writeString);
+
+        BinaryCodec.In in = new BinaryCodec.In(out.toByteArray(), 0);
+        assertThat(in.readList(BinaryCodec.In::readString)).containsExactlyElementsOf(strings);
+        assertThat(in.done()).isTrue();
+    }
+
+    @Test
+    void corruptInputIsAnErrorNotAHugeAllocation() {
+        byte[] count = new BinaryCodec.Out(8).writeVarInt(Integer.MAX_VALUE).toByteArray();
+        assertThatThrownBy(() -> new BinaryCodec.In(count, 0).readList(BinaryCodec.In::readString))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("list of");
+
+        byte[] overlong = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01};
+        assertThatThrownBy(() -> new BinaryCodec.In(overlong, 0).readVarInt())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed varint");
+
+        byte[] string = new BinaryCodec.Out(8).writeString("secret:prod/db").toByteArray();
+        assertThatThrownBy(() -> new BinaryCodec.In(java.util.Arrays.copyOf(string, 5), 0).readString())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> new BinaryCodec.In(new byte[] {2}, 0).readBoolean())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a boolean");
+    }
+}
