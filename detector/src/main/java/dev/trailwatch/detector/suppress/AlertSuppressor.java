@@ -3,6 +3,7 @@ package dev.trailwatch.detector.suppress;
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
@@ -52,6 +53,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private TimerIndex byExpiry;
     /** The latest event time of a match seen by this task since {@link #init} (cleared there). */
     private long latestMatch = Long.MIN_VALUE;
+    private final Punctuators punctuators = new Punctuators();
 
     AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, DetectionKit kit) {
         this.names = names;
@@ -70,9 +72,14 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         // with the stores restored to the last commit and the records since read again. Kept, the aborted matches'
         // event time closed and forgot windows before their own replayed repeats came back (AlertSuppressorReviveTest).
         latestMatch = Long.MIN_VALUE;
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue);
-        kit.flush().onRequest(context, this::closeEverything);
-        ReportBound.schedule(context, kit, this::reportDue);
+        punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
+                kit.flush().onRequest(context, this::closeEverything),
+                ReportBound.schedule(context, kit, this::reportDue));
+    }
+
+    @Override
+    public void close() {
+        punctuators.cancel();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trailwatch.detector.detect.baseline;
 
 import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.KnownAccounts;
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
@@ -60,6 +61,7 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
     /** The earliest event time among the waiting first uses (may lag a cancellation); MAX_VALUE when none. */
     private long earliestPending = Long.MAX_VALUE;
     private long observed = InputWatermark.NOTHING;
+    private final Punctuators punctuators = new Punctuators();
 
     FirstUseProcessor(String storeName, FirstUseBaseline.Parameters params) {
         this.storeName = storeName;
@@ -79,10 +81,15 @@ final class FirstUseProcessor implements Processor<String, CloudTrailEvent, Stri
         this.partition = context.taskId().partition();
         loadPending();
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), params.resolution());
-        context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
-                streamTime -> forgetIdle(streamTime - watermark.horizon()));
-        context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue());
-        params.flush().onRequest(context, () -> release(Long.MAX_VALUE));
+        punctuators.replace(context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
+                        streamTime -> forgetIdle(streamTime - watermark.horizon())),
+                context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue()),
+                params.flush().onRequest(context, () -> release(Long.MAX_VALUE)));
+    }
+
+    @Override
+    public void close() {
+        punctuators.cancel();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.accounts.OrganizationAccounts;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.model.Alert;
 import org.apache.kafka.streams.KeyValue;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -63,6 +64,7 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
     /** The earliest event time among the waiting suspects; {@link Long#MAX_VALUE} when none waits. */
     private long earliestPending = Long.MAX_VALUE;
     private long observed = InputWatermark.NOTHING;
+    private final Punctuators punctuators = new Punctuators();
 
     ForeignAccountProcessor(ForeignAccountDetector.Parameters params) {
         this.params = params;
@@ -82,9 +84,14 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
         knownUntil.clear();
         earliestPending = earliestWaiting();
         observed = InputWatermark.NOTHING;
-        context.schedule(PURGE_EVERY, PunctuationType.STREAM_TIME, this::forgetOldFlags);
-        context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue());
-        params.flush().onRequest(context, () -> decide(Long.MAX_VALUE));
+        punctuators.replace(context.schedule(PURGE_EVERY, PunctuationType.STREAM_TIME, this::forgetOldFlags),
+                context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue()),
+                params.flush().onRequest(context, () -> decide(Long.MAX_VALUE)));
+    }
+
+    @Override
+    public void close() {
+        punctuators.cancel();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.trailwatch.detector.detect.burst;
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
@@ -10,11 +11,9 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -48,8 +47,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * {@link #lastClose}, what the records since {@link #init} taught: cleared there.
      */
     private final Map<String, long[]> origins = new HashMap<>();
-    /** What {@link #init} scheduled, cancelled by {@link #close}. */
-    private List<Cancellable> punctuators = List.of();
+    private final Punctuators punctuators = new Punctuators();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
 
@@ -92,7 +90,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // event time judged its own replayed records late (a burst and its CRITICAL correlation were lost).
         origins.clear();
         lastClose = Long.MIN_VALUE / 2;
-        punctuators = List.of(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
+        punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
                 ReportBound.schedule(context, kit, this::reportDue));
     }
@@ -103,8 +101,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      */
     @Override
     public void close() {
-        punctuators.forEach(Cancellable::cancel);
-        punctuators = List.of();
+        punctuators.cancel();
     }
 
     /**

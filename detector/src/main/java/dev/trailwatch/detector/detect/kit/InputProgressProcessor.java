@@ -27,6 +27,7 @@ public final class InputProgressProcessor<V> implements Processor<String, V, Str
     private ReadOnlyKeyValueStore<String, InputProgress> published;
     private int partition;
     private InputProgress last;
+    private final Punctuators punctuators = new Punctuators();
 
     public InputProgressProcessor(String applicationId, InputWatermark watermark) {
         this.applicationId = applicationId;
@@ -40,7 +41,7 @@ public final class InputProgressProcessor<V> implements Processor<String, V, Str
         this.partition = context.taskId().partition();
         this.last = null;
         rewindToCommitted();
-        context.schedule(EVERY, PunctuationType.WALL_CLOCK_TIME, this::publish);
+        punctuators.replace(context.schedule(EVERY, PunctuationType.WALL_CLOCK_TIME, this::publish));
     }
 
     /**
@@ -49,6 +50,7 @@ public final class InputProgressProcessor<V> implements Processor<String, V, Str
      */
     @Override
     public void close() {
+        punctuators.cancel();
         rewindToCommitted();
     }
 

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.location;
 
 import dev.trailwatch.detector.detect.kit.AlertIds;
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
@@ -49,6 +50,7 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     /** The earliest time a held alert is due (event time); Long.MAX_VALUE when none is held. Saves a scan a second. */
     private long nextDue;
     private Map<String, LoginBaseline> cache;
+    private final Punctuators punctuators = new Punctuators();
 
     LoginLocationProcessor(LoginLocationFamily.Parameters params) {
         this.params = params;
@@ -64,10 +66,16 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         heldSince.clear();
         this.nextDue = earliestTimer();
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
-        context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME, this::forgetIdle);
-        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::releaseDue);
-        params.kit().flush().onRequest(context, this::releaseAll);
-        ReportBound.schedule(context, params.kit(), this::releaseOverdue);
+        punctuators.replace(context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
+                        this::forgetIdle),
+                context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::releaseDue),
+                params.kit().flush().onRequest(context, this::releaseAll),
+                ReportBound.schedule(context, params.kit(), this::releaseOverdue));
+    }
+
+    @Override
+    public void close() {
+        punctuators.cancel();
     }
 
     @Override

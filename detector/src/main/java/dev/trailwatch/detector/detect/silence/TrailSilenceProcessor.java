@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.silence;
 
+import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -42,6 +43,7 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
     private final Set<String> dirty = new HashSet<>();
     private long startedAt;
     private long taskLastArrival;
+    private final Punctuators punctuators = new Punctuators();
 
     /** What the processor needs, resolved once from configuration. */
     record Parameters(Duration after, int minEvents, Severity severity, long forgetAfter,
@@ -76,7 +78,12 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
         startedAt = context.currentSystemTimeMs();
         taskLastArrival = 0;
         long every = Math.max(1_000, Math.min(CHECK_EVERY, params.afterMillis() / 2));
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::check);
+        punctuators.replace(context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::check));
+    }
+
+    @Override
+    public void close() {
+        punctuators.cancel();
     }
 
     @Override
