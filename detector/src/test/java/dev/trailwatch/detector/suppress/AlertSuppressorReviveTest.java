@@ -2,6 +2,7 @@ package dev.trailwatch.detector.suppress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailwatch.detector.CommittedStores;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
@@ -19,11 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -79,14 +78,14 @@ class AlertSuppressorReviveTest {
         List<Alert> committed = new ArrayList<>();
 
         BEFORE.forEach(match -> feed(context, suppressor, match));
-        Map<String, List<KeyValue<String, Object>>> snapshot = snapshot(context);
+        CommittedStores committedStores = CommittedStores.at(context, List.of(STORES.open(), STORES.byExpiry()));
         long committedStreamTime = context.currentStreamTimeMs();
         commit(context, committed);
 
         AFTER_COMMIT.forEach(match -> feed(context, suppressor, match));
         if (abort) {
             context.resetForwards();
-            restore(context, snapshot);
+            committedStores.restore(context);
             context.setCurrentStreamTimeMs(committedStreamTime);
             suppressor.init(context);
             AFTER_COMMIT.forEach(match -> feed(context, suppressor, match));
@@ -118,38 +117,6 @@ class AlertSuppressorReviveTest {
     private static void commit(MockProcessorContext<String, Alert> context, List<Alert> committed) {
         context.forwarded().forEach(f -> committed.add(f.record().value()));
         context.resetForwards();
-    }
-
-    /** What the changelogs hold at a commit. */
-    private static Map<String, List<KeyValue<String, Object>>> snapshot(MockProcessorContext<String, Alert> context) {
-        Map<String, List<KeyValue<String, Object>>> snapshot = new TreeMap<>();
-        for (String name : List.of(STORES.open(), STORES.byExpiry())) {
-            List<KeyValue<String, Object>> entries = new ArrayList<>();
-            try (KeyValueIterator<String, Object> it = store(context, name).all()) {
-                it.forEachRemaining(entries::add);
-            }
-            snapshot.put(name, entries);
-        }
-        return snapshot;
-    }
-
-    /** A wiped store restored from its changelog: exactly what was committed. */
-    private static void restore(MockProcessorContext<String, Alert> context,
-                                Map<String, List<KeyValue<String, Object>>> snapshot) {
-        snapshot.forEach((name, entries) -> {
-            KeyValueStore<String, Object> store = store(context, name);
-            List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, Object> it = store.all()) {
-                it.forEachRemaining(entry -> keys.add(entry.key));
-            }
-            keys.forEach(store::delete);
-            entries.forEach(entry -> store.put(entry.key, entry.value));
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static KeyValueStore<String, Object> store(MockProcessorContext<String, Alert> context, String name) {
-        return (KeyValueStore<String, Object>) context.getStateStore(name);
     }
 
     private static <V> void addStore(MockProcessorContext<String, Alert> context, String name, Serde<V> values) {

@@ -7,6 +7,7 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.successfulLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailwatch.detector.CommittedStores;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
@@ -28,10 +29,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -131,7 +130,7 @@ class WindowedProcessorReviveTest {
         List<BurstOutcome> committed = new ArrayList<>();
 
         BEFORE.forEach(event -> feed(context, processor, event));
-        Map<String, List<KeyValue<String, Object>>> snapshot = snapshot(context);
+        CommittedStores committedStores = CommittedStores.at(context, STORES);
         long committedStreamTime = context.currentStreamTimeMs();
         commit(context, committed);
 
@@ -139,7 +138,7 @@ class WindowedProcessorReviveTest {
         if (abort) {
             // the task is closed dirty (its topology closed) and revived
             context.resetForwards();
-            restore(context, snapshot);
+            committedStores.restore(context);
             processor.close();
             context.setCurrentStreamTimeMs(committedStreamTime);
             processor.init(context);
@@ -178,46 +177,6 @@ class WindowedProcessorReviveTest {
     private static final List<String> STORES = List.of(BurstStores.named(BRUTEFORCE).state(),
             BurstStores.named(BRUTEFORCE).expiry(), BurstStores.named(FAILED_BURST_BY_IP).state(),
             BurstStores.named(FAILED_BURST_BY_IP).expiry());
-
-    /** What the changelogs hold at a commit. */
-    private static Map<String, List<KeyValue<String, Object>>> snapshot(MockProcessorContext<String, BurstOutcome> c) {
-        Map<String, List<KeyValue<String, Object>>> snapshot = new TreeMap<>();
-        for (String name : STORES) {
-            KeyValueStore<String, Object> store = store(c, name);
-            if (store == null) {
-                continue;
-            }
-            List<KeyValue<String, Object>> entries = new ArrayList<>();
-            try (KeyValueIterator<String, Object> it = store.all()) {
-                it.forEachRemaining(entries::add);
-            }
-            snapshot.put(name, entries);
-        }
-        return snapshot;
-    }
-
-    /** A wiped store restored from its changelog: exactly what was committed. */
-    private static void restore(MockProcessorContext<String, BurstOutcome> c,
-                                Map<String, List<KeyValue<String, Object>>> snapshot) {
-        snapshot.forEach((name, entries) -> {
-            KeyValueStore<String, Object> store = store(c, name);
-            List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, Object> it = store.all()) {
-                it.forEachRemaining(entry -> keys.add(entry.key));
-            }
-            keys.forEach(store::delete);
-            entries.forEach(entry -> store.put(entry.key, entry.value));
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static KeyValueStore<String, Object> store(MockProcessorContext<String, BurstOutcome> c, String name) {
-        try {
-            return (KeyValueStore<String, Object>) c.getStateStore(name);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return null;
-        }
-    }
 
     private static DetectionKit kit() {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
