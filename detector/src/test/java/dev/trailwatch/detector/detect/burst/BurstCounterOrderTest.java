@@ -26,11 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,17 +177,7 @@ class BurstCounterOrderTest {
     }
 
     private static BurstCounter counter(BurstSpec spec, MockProcessorContext<String, BurstOutcome> context) {
-        BurstStores names = BurstStores.named(spec.name());
-        KeyValueStore<String, BurstState> state = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.state()), Serdes.String(), BurstStateCodec.SERDE)
-                .withLoggingDisabled().build();
-        KeyValueStore<String, String> expiry = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.expiry()), Serdes.String(), Serdes.String())
-                .withLoggingDisabled().build();
-        state.init(context.getStateStoreContext(), state);
-        expiry.init(context.getStateStoreContext(), expiry);
-        context.addStateStore(state);
-        context.addStateStore(expiry);
+        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         BurstCounter counter = new BurstCounter(spec,
                 new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));

@@ -22,11 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,17 +108,7 @@ class BurstOriginTest {
                 Duration.ofMinutes(15), 10, 1, CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
                 tally -> new Alerts.Finding("failed-console-login-burst", "burst", "burst from " + tally.entity(),
                         Severity.HIGH, List.of(), "runbook", Map.of()));
-        BurstStores names = BurstStores.named(spec.name());
-        KeyValueStore<String, BurstState> state = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.state()), Serdes.String(), BurstStateCodec.SERDE)
-                .withLoggingDisabled().build();
-        KeyValueStore<String, String> expiry = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.expiry()), Serdes.String(), Serdes.String())
-                .withLoggingDisabled().build();
-        state.init(context.getStateStoreContext(), state);
-        expiry.init(context.getStateStoreContext(), expiry);
-        context.addStateStore(state);
-        context.addStateStore(expiry);
+        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         BurstCounter counter = new BurstCounter(spec,
                 new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));

@@ -27,12 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,7 +180,7 @@ class WindowedProcessorReviveTest {
     }
 
     private static BruteforceCorrelator correlator(MockProcessorContext<String, BurstOutcome> context) {
-        addStores(context, BRUTEFORCE, LoginStateCodec.SERDE);
+        MockBurstStores.add(context, BRUTEFORCE, LoginStateCodec.SERDE);
         CorrelationLimits limits = new CorrelationLimits(10, Duration.ofMinutes(5).toMillis(),
                 Duration.ofHours(1).toMillis(), Duration.ofMinutes(15).toMillis());
         BruteforceCorrelator correlator = new BruteforceCorrelator(BRUTEFORCE, limits,
@@ -200,23 +196,9 @@ class WindowedProcessorReviveTest {
                 CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
                 tally -> new Alerts.Finding(FAILED_BURST, "burst", "burst from " + tally.entity(), Severity.HIGH,
                         List.of(), "runbook", Map.of("count", tally.count())));
-        addStores(context, spec.name(), BurstStateCodec.SERDE);
+        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
         BurstCounter counter = new BurstCounter(spec, kit());
         counter.init(context);
         return counter;
-    }
-
-    private static <S> void addStores(MockProcessorContext<String, BurstOutcome> context, String name,
-                                      Serde<S> serde) {
-        BurstStores names = BurstStores.named(name);
-        KeyValueStore<String, S> state = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(names.state()),
-                Serdes.String(), serde).withLoggingDisabled().build();
-        KeyValueStore<String, String> expiry = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(names.expiry()), Serdes.String(), Serdes.String())
-                .withLoggingDisabled().build();
-        state.init(context.getStateStoreContext(), state);
-        expiry.init(context.getStateStoreContext(), expiry);
-        context.addStateStore(state);
-        context.addStateStore(expiry);
     }
 }
