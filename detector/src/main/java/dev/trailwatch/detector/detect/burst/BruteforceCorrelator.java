@@ -65,9 +65,7 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
             return;
         }
         String ip = event.sourceIpAddress();
-        LoginState stored = stored(ip);
-        // Not load(ip, now): windows close by the watermark of every input, not by this record's partition.
-        LoginState state = stored == null ? LoginState.EMPTY : stored;
+        LoginState state = current(ip);
         state = failure ? failed(ip, state, time, ConsoleLogins.target(event)) : loggedIn(ip, state, Login.of(event));
         save(ip, state, now);
     }

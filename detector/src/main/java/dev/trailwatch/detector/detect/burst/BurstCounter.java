@@ -67,10 +67,7 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
             return;
         }
         String key = spec.key().apply(event);
-        // Not load(key, now): after a repartition, now is this record's partition's clock, and a faster partition's
-        // would close a window a slower one is still filling. Windows close by the watermark (closeDue).
-        BurstState stored = stored(key);
-        BurstState state = stored == null ? BurstState.EMPTY : stored;
+        BurstState state = current(key);
         OpenBurst before = state.window(start);
         Entry entry = new Entry(event.eventTime(), event.eventId(), spec.token().apply(event));
         OpenBurst after = before.plus(entry, spec, () -> Anchor.of(event));

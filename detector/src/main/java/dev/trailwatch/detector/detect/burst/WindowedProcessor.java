@@ -192,10 +192,19 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         kit.metrics().alertFolded(ruleId);
     }
 
-    /** The key's state with its expired windows closed. */
+    /** The key's state with the windows {@code now} has passed closed. */
     final S load(String key, long now) {
+        return closeExpired(key, current(key), now);
+    }
+
+    /**
+     * The key's state as stored, none of its windows closed, or the empty state. For a processor fed by a
+     * repartition, where {@code now} is the record's own input partition's clock: a faster partition's clock would
+     * close a window a slower one is still filling, so windows close only by the watermark ({@link #closeDue}).
+     */
+    final S current(String key) {
         S state = stored(key);
-        return closeExpired(key, state == null ? empty() : state, now);
+        return state == null ? empty() : state;
     }
 
     /** Another key's stored state, as it is, or null (for a processor keeping two kinds of key in its store). */

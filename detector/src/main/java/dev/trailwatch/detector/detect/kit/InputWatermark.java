@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * partitions; a partition nobody has reported yet holds it at "nothing".
  *
  * <p>One per instance, shared by its stream tasks: each reports the partitions it reads (cheap field writes, never per
- * event), the {@code input-progress} processor adds what the other instances published to the progress topic. All
+ * event), {@link ProgressUpdater} adds what every instance published to the progress topic. All
  * values only grow: completeness, once known, stays true. One exception, {@link #rewind}: what a task observed of its
  * partition since its last commit is taken back when that work is rolled back.
  */
