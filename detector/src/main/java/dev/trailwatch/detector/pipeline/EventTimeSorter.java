@@ -139,10 +139,12 @@ public final class EventTimeSorter implements AutoCloseable {
 
     /** Removes and returns the first record held in memory. */
     private Entry pollHeld() {
-        Entry fromHeap = heap.peek();
-        Entry fromQueue = inOrder.peekFirst();
-        Entry first = fromQueue != null && (fromHeap == null || ORDER.compare(fromQueue, fromHeap) < 0)
-                ? inOrder.pollFirst() : heap.poll();
+        Entry first = firstHeld();
+        if (first == inOrder.peekFirst()) {
+            inOrder.pollFirst();
+        } else {
+            heap.poll();
+        }
         heldBytes -= size(first);
         return first;
     }
