@@ -46,7 +46,7 @@ public final class EventRouter {
     private String rejected;
 
     private EventRouter(KStream<String, ParseResult> parsed) {
-        this.events = parsed.processValues(new Supplier(), Named.as(NAME));
+        this.events = parsed.process(new Supplier(), Named.as(NAME));
     }
 
     /** The router over the parse step's outcomes (keyed by {@code recipientAccountId}, as the input topic). */
@@ -147,7 +147,7 @@ public final class EventRouter {
         return new RoutingProcessor.Routes(to, when, rejected);
     }
 
-    private final class Supplier implements FixedKeyProcessorSupplier<String, ParseResult, CloudTrailEvent> {
+    private final class Supplier implements ProcessorSupplier<String, ParseResult, String, CloudTrailEvent> {
 
         @Override
         public RoutingProcessor get() {

@@ -4,15 +4,19 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.ParseResult;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The {@link EventRouter}'s node at run time: unwraps each parsed event and forwards it, by name, to each step whose
  * predicate passes (a null predicate: every event); a rejected record goes, as it came, to the dead-letter step.
+ *
+ * <p>A plain processor, not a fixed-key one, although it never changes the key: Kafka Streams turns a fixed-key
+ * record into a new {@code Record} (copying its headers) on every {@code forward}, which is once per step here; a
+ * {@code Record} is forwarded as it is. One record is built per event, as the unwrap node before it built one.
  */
-final class RoutingProcessor extends ContextualFixedKeyProcessor<String, ParseResult, CloudTrailEvent> {
+final class RoutingProcessor extends ContextualProcessor<String, ParseResult, String, CloudTrailEvent> {
 
     /**
      * @param to       the steps events go to, in order
@@ -32,7 +36,7 @@ final class RoutingProcessor extends ContextualFixedKeyProcessor<String, ParseRe
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, CloudTrailEvent> context) {
+    public void init(ProcessorContext<String, CloudTrailEvent> context) {
         super.init(context);
         Routes now = routes.get();
         this.to = now.to();
@@ -41,7 +45,7 @@ final class RoutingProcessor extends ContextualFixedKeyProcessor<String, ParseRe
     }
 
     @Override
-    public void process(FixedKeyRecord<String, ParseResult> record) {
+    public void process(Record<String, ParseResult> record) {
         if (record.value() instanceof ParseResult.Parsed parsed) {
             route(record.withValue(parsed.event()));
         } else if (rejected != null) {
@@ -49,7 +53,7 @@ final class RoutingProcessor extends ContextualFixedKeyProcessor<String, ParseRe
         }
     }
 
-    private void route(FixedKeyRecord<String, CloudTrailEvent> record) {
+    private void route(Record<String, CloudTrailEvent> record) {
         CloudTrailEvent event = record.value();
         Predicate<? super CloudTrailEvent> last = null;
         boolean wanted = false;
@@ -70,8 +74,8 @@ final class RoutingProcessor extends ContextualFixedKeyProcessor<String, ParseRe
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void forwardRejected(FixedKeyRecord<String, ParseResult> record) {
+    private void forwardRejected(Record<String, ParseResult> record) {
         // The one child that reads rejections reads this node's stream as ParseResult (see EventRouter#rejected).
-        context().forward((FixedKeyRecord) record, rejected);
+        context().forward((Record) record, rejected);
     }
 }
