@@ -26,7 +26,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  *
  * <p>The node also takes the parse step's outcome as it is: an event goes on as above, a record that could not be
  * read goes to the one step registered with {@link #rejected}, with its reason (the dead letter). So parse and route
- * are two nodes, where a split, a branch and an unwrap made four.
+ * are two nodes, where parse, a split, its branch and an unwrap made four.
  *
  * <p>Steps are forwarded to in the order they were attached (the order the detection families are built in), as
  * Kafka Streams forwards to a node's children; two steps attached one after the other with the same predicate
