@@ -4,8 +4,8 @@ import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.catalog.CatalogUpdater;
-import dev.trailwatch.detector.catalog.FileReload;
 import dev.trailwatch.detector.catalog.DocumentCatalog;
+import dev.trailwatch.detector.catalog.FileReload;
 import dev.trailwatch.detector.config.BaselineSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
@@ -17,6 +17,7 @@ import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.baseline.BaselineFamily;
 import dev.trailwatch.detector.detect.burst.BurstFamily;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.InputProgress;
 import dev.trailwatch.detector.detect.kit.InputProgressProcessor;
@@ -39,16 +40,15 @@ import dev.trailwatch.detector.rules.LiveRules;
 import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RuleDirectory;
 import dev.trailwatch.detector.rules.RulePack;
+import dev.trailwatch.detector.rules.TopicRules;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.tuning.LiveTuning;
 import dev.trailwatch.detector.tuning.TuningDirectory;
 import dev.trailwatch.detector.tuning.TuningSet;
 import dev.trailwatch.detector.tuning.TuningStep;
-import dev.trailwatch.detector.rules.TopicRules;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -56,7 +56,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -117,20 +116,14 @@ public final class DetectorTopology {
         Topics topics = Topics.from(config);
         StreamsBuilder builder = ChangelogFreeStores.streamsBuilder(config); // scan's switch; live: plain builder
 
-        KStream<String, ParseResult> parsed = builder
+        // Two nodes for every record: parse, then route (the event to the detections that want it, a record that
+        // cannot be read to the dead-letter step).
+        EventRouter events = EventRouter.over(builder
                 .stream(topics.events().name(), topics.events().consumed("read-events"))
-                .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse"));
-        Map<String, KStream<String, ParseResult>> outcome = parsed.split(Named.as("parse-"))
-                .branch((account, result) -> result instanceof ParseResult.Rejected, Branched.as("rejected"))
-                .defaultBranch(Branched.as("parsed"));
-
-        outcome.get("parse-rejected")
-                .processValues(() -> new DeadLetterProcessor<ParseResult>(result -> (ParseResult.Rejected) result),
-                        Named.as("dead-letter"))
+                .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
+        events.rejected("dead-letter",
+                        () -> new DeadLetterProcessor<ParseResult>(result -> (ParseResult.Rejected) result))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced("write-dead-letters"));
-
-        KStream<String, CloudTrailEvent> events = outcome.get("parse-parsed")
-                .mapValues(result -> ((ParseResult.Parsed) result).event(), Named.as("events"));
 
         KnownAccounts accounts = organization(builder, config);
         GeoIp geoIp = GeoIp.from(config);
@@ -153,7 +146,9 @@ public final class DetectorTopology {
             detections.late().forEach(late -> writeLate(late, topics));
             detections.learned().forEach(learned -> writeLearned(learned, config));
         }
-        return builder.build();
+        Topology topology = builder.build();
+        events.checkWired(topology.describe());
+        return topology;
     }
 
     /**
@@ -261,15 +256,15 @@ public final class DetectorTopology {
      * to the progress topic, and every instance applies all of it as it arrives (a global store and its processor),
      * whatever tasks it owns.
      */
-    private static void shareProgress(StreamsBuilder builder, KStream<String, CloudTrailEvent> events,
+    private static void shareProgress(StreamsBuilder builder, EventRouter events,
                                       DetectorConfig config, InputWatermark watermark, KnownAccounts accounts) {
         String topic = config.get(Settings.TOPIC_PROGRESS);
         String applicationId = config.applicationId();
         builder.addGlobalStore(ProgressUpdater.store(), topic, Consumed.with(Serdes.String(), ProgressUpdater.SERDE)
                         .withName(InputProgressProcessor.STORE + "-source"),
                 ProgressUpdater.supplier(applicationId, watermark, accounts::learn));
-        events.process(() -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark),
-                        Named.as(InputProgressProcessor.STORE))
+        events.process(InputProgressProcessor.STORE,
+                        () -> new InputProgressProcessor<CloudTrailEvent>(applicationId, watermark))
                 .to(topic, Produced.with(Serdes.String(), ProgressUpdater.SERDE)
                         .withName(InputProgressProcessor.STORE + "-write"));
     }

@@ -5,8 +5,8 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
-import dev.trailwatch.detector.model.CloudTrailEvent;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
@@ -27,7 +27,7 @@ public final class BaselineFamily implements DetectionFamily {
     }
 
     @Override
-    public Detections build(KStream<String, CloudTrailEvent> events) {
+    public Detections build(EventRouter events) {
         KStream<String, FirstUse> firstUses = FirstUseBaseline.firstUses(events, firstUse);
         return Detections.all(
                 Detections.of(FirstRegionUseDetector.ID, FirstRegionUseDetector.alerts(firstUses, severity)),

@@ -6,6 +6,7 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
@@ -60,8 +61,8 @@ final class FirstUseBaseline {
     }
 
     /** The first uses found in the event stream, for both detections to word; build it once. */
-    static KStream<String, FirstUse> firstUses(KStream<String, CloudTrailEvent> events, Parameters parameters) {
-        return events.process(new Supplier(parameters), Named.as(NAME));
+    static KStream<String, FirstUse> firstUses(EventRouter events, Parameters parameters) {
+        return events.process(NAME, new Supplier(parameters));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.model.Alert;
@@ -89,9 +90,9 @@ public final class ForeignAccountDetector {
     }
 
     /** Suspects, suppressed per account and principal, and the accounts it learns, for the accounts topic. */
-    Detections detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(EventRouter events) {
         Map<String, KStream<String, ForeignAccountOutput>> out = events
-                .process(new Supplier(params), Named.as(ID))
+                .process(ID, new Supplier(params))
                 .split(Named.as(ID + "-"))
                 .branch((key, value) -> value instanceof ForeignAccountOutput.Learned, Branched.as("learned"))
                 .defaultBranch(Branched.as("suspects"));

@@ -6,6 +6,7 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.serde.JacksonSerde;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -73,18 +75,18 @@ public final class AccessDeniedBurstDetector {
                 && (agent == null || !agent.startsWith("aws-internal/"));
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
-        KStream<String, CloudTrailEvent> denied = events.filter((account, e) -> countsTowardBurst(e),
-                Named.as(ID + "-filter"));
+    Detections detect(EventRouter events) {
+        // One predicate object for both key spaces: the router evaluates it once per event for the two.
+        Predicate<CloudTrailEvent> denied = AccessDeniedBurstDetector::countsTowardBurst;
         return Detections.all(
-                Bursts.count(repartition(denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, kit),
-                Bursts.count(repartition(denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, kit));
+                Bursts.count(repartition(events, denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, kit),
+                Bursts.count(repartition(events, denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, kit));
     }
 
-    private static KStream<String, CloudTrailEvent> repartition(KStream<String, CloudTrailEvent> denied,
+    private static KStream<String, CloudTrailEvent> repartition(EventRouter events, Predicate<CloudTrailEvent> denied,
                                                                 BurstSpec spec,
                                                                 Function<CloudTrailEvent, String> key) {
-        return denied.processValues(OriginStamp::new, Named.as(spec.name() + "-origin"))
+        return events.processValues(spec.name() + "-origin", denied, OriginStamp::new)
                 .selectKey((account, e) -> key.apply(e), Named.as(spec.name() + "-key"))
                 .repartition(Repartitioned.<String, CloudTrailEvent>as(spec.name())
                         .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));

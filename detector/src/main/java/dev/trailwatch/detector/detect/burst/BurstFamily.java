@@ -5,6 +5,7 @@ import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class BurstFamily implements DetectionFamily {
     }
 
     @Override
-    public Detections build(KStream<String, CloudTrailEvent> events) {
+    public Detections build(EventRouter events) {
         KStream<String, CloudTrailEvent> loginsByIp = ConsoleLogins.byIp(events);
         Detections builtIn = Detections.all(
                 failedLogins.detect(events, loginsByIp),

@@ -2,10 +2,12 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -23,6 +25,12 @@ final class Bursts {
     /** Counts one key space of a burst detection (the stream holds only its events, keyed by its entity). */
     static Detections count(KStream<String, CloudTrailEvent> events, BurstSpec spec, DetectionKit kit) {
         return split(events.process(new CounterSupplier(spec, kit), Named.as(spec.name())), spec.name());
+    }
+
+    /** Counts one key space of a burst on the account-keyed events {@code wanted} passes (no repartition). */
+    static Detections count(EventRouter events, Predicate<? super CloudTrailEvent> wanted, BurstSpec spec,
+                            DetectionKit kit) {
+        return split(events.process(spec.name(), wanted, new CounterSupplier(spec, kit)), spec.name());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,11 +30,10 @@ final class ConsoleLogins {
      * Failed and successful console logins keyed by source IP, through the named repartition topic. Built once, by
      * {@link BurstFamily}, and read by the three console detections.
      */
-    static KStream<String, CloudTrailEvent> byIp(KStream<String, CloudTrailEvent> events) {
+    static KStream<String, CloudTrailEvent> byIp(EventRouter events) {
         return events
-                .filter((account, e) -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
-                        Named.as(BY_IP + "-filter"))
-                .processValues(OriginStamp::new, Named.as(BY_IP + "-origin"))
+                .processValues(BY_IP + "-origin", e -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
+                        OriginStamp::new)
                 .selectKey((account, e) -> e.sourceIpAddress(), Named.as(BY_IP + "-key"))
                 .repartition(Repartitioned.<String, CloudTrailEvent>as(BY_IP)
                         .withKeySerde(Serdes.String())

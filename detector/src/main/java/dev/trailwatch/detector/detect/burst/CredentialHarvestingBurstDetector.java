@@ -7,6 +7,7 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -14,8 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 
 /**
  * Credential harvesting burst: one principal reads at least {@code burst.harvest.resources} (10) distinct stored
@@ -127,12 +126,10 @@ public final class CredentialHarvestingBurstDetector {
         };
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(EventRouter events) {
         // Per account and principal needs no repartition: the input is keyed by account. The event name is a typed
         // field, so the request is read only for the few candidate calls.
-        KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> filtered(e) != null,
-                Named.as(spec.name() + "-filter"));
-        return Bursts.count(reads, spec, kit);
+        return Bursts.count(events, e -> filtered(e) != null, spec, kit);
     }
 
     private static Alerts.Finding finding(BurstSpec.Tally tally, int resources, Duration window) {

@@ -6,6 +6,7 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -102,11 +101,9 @@ public final class DiscoveryBurstDetector {
         return INSTANCE_SESSION.matcher(principal).matches();
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(EventRouter events) {
         String name = ID + "-by-principal";
-        KStream<String, CloudTrailEvent> reads = events.filter((account, e) -> isDiscoveryCall(e),
-                Named.as(name + "-filter"));
-        return Bursts.split(reads.process(new Supplier(name), Named.as(name)), name);
+        return Bursts.split(events.process(name, DiscoveryBurstDetector::isDiscoveryCall, new Supplier(name)), name);
     }
 
     /** Half the window: a burst within half a window always falls into one pair of adjacent buckets. */

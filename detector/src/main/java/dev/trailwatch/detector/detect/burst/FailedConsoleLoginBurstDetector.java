@@ -6,6 +6,7 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -63,14 +64,13 @@ public final class FailedConsoleLoginBurstDetector {
     }
 
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
-    Detections detect(KStream<String, CloudTrailEvent> events, KStream<String, CloudTrailEvent> loginsByIp) {
+    Detections detect(EventRouter events, KStream<String, CloudTrailEvent> loginsByIp) {
         KStream<String, CloudTrailEvent> failuresByIp = loginsByIp
                 .filter((ip, e) -> countsTowardBurst(e), Named.as(byIp.name() + "-filter"));
         // Per user needs no repartition: a user belongs to one account, and the input is keyed by account.
-        KStream<String, CloudTrailEvent> failuresByUser = events
-                .filter((account, e) -> countsTowardBurst(e) && ConsoleLogins.userName(e) != null
-                        && e.sourceIpAddress() != null, Named.as(byUser.name() + "-filter"));
-        return Detections.all(Bursts.count(failuresByIp, byIp, kit), Bursts.count(failuresByUser, byUser, kit));
+        return Detections.all(Bursts.count(failuresByIp, byIp, kit), Bursts.count(events,
+                e -> countsTowardBurst(e) && ConsoleLogins.userName(e) != null && e.sourceIpAddress() != null,
+                byUser, kit));
     }
 
     private static Alerts.Finding perIp(BurstSpec.Tally tally, int threshold, Duration window) {

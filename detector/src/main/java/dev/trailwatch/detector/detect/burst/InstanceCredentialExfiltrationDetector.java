@@ -7,6 +7,7 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -143,11 +142,10 @@ public final class InstanceCredentialExfiltrationDetector {
         return null;
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(EventRouter events) {
         String name = ID + "-by-instance";
-        KStream<String, CloudTrailEvent> candidates = events.filter((account, e) -> isCandidate(e),
-                Named.as(name + "-filter"));
-        return Bursts.split(candidates.process(new Supplier(name), Named.as(name)), name);
+        return Bursts.split(events.process(name, InstanceCredentialExfiltrationDetector::isCandidate,
+                new Supplier(name)), name);
     }
 
     private Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address) {

@@ -7,14 +7,13 @@ import dev.trailwatch.detector.config.Durations;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 
 /**
  * S3 mass deletion, the ransomware pattern on S3 data events (CloudTrail must log S3 data events for the buckets):
@@ -79,15 +78,12 @@ public final class S3MassDeletionDetector {
         return event.requestParameters().path("bucketName").asText("(no bucket)");
     }
 
-    Detections detect(KStream<String, CloudTrailEvent> events) {
-        // One node on the main stream, on typed fields: only DeleteObject(s) and ListObjectVersions calls get past it,
-        // and only they reach the two stores.
-        KStream<String, CloudTrailEvent> s3 = events.filter((account, e) -> isCandidate(e), Named.as(ID + "-filter"));
-        KStream<String, CloudTrailEvent> single = s3.filter((account, e) -> "DeleteObject".equals(e.eventName()),
-                Named.as(objects.name() + "-filter"));
-        KStream<String, CloudTrailEvent> wipes = s3.filter((account, e) -> !"DeleteObject".equals(e.eventName()),
-                Named.as(batches.name() + "-filter"));
-        return Detections.all(Bursts.count(single, objects, kit), Bursts.count(wipes, batches, kit));
+    Detections detect(EventRouter events) {
+        // Typed fields only: DeleteObject calls reach the objects counter, DeleteObjects and ListObjectVersions the
+        // version-wipe counter; no other event reaches either store.
+        return Detections.all(
+                Bursts.count(events, e -> isCandidate(e) && "DeleteObject".equals(e.eventName()), objects, kit),
+                Bursts.count(events, e -> isCandidate(e) && !"DeleteObject".equals(e.eventName()), batches, kit));
     }
 
     private static boolean isCandidate(CloudTrailEvent event) {

@@ -7,6 +7,7 @@ import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.rules.sigma.SigmaCorrelation;
 import dev.trailwatch.detector.rules.sigma.SigmaRule;
@@ -107,12 +108,11 @@ final class SigmaCorrelationDetector {
     }
 
     /** The matching events, repartitioned by group key, through the processor and stores named {@code <id>-by-group}. */
-    Detections detect(KStream<String, CloudTrailEvent> events) {
+    Detections detect(EventRouter events) {
         String name = spec.name();
         KStream<String, CloudTrailEvent> grouped = events
-                .filter((account, e) -> matched(e) >= 0 && groupKey(e) != null && token(e) != null,
-                        Named.as(name + "-filter"))
-                .processValues(OriginStamp::new, Named.as(name + "-origin"))
+                .processValues(name + "-origin", e -> matched(e) >= 0 && groupKey(e) != null && token(e) != null,
+                        OriginStamp::new)
                 .selectKey((account, e) -> groupKey(e), Named.as(name + "-key"))
                 .repartition(Repartitioned.<String, CloudTrailEvent>as(name)
                         .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));

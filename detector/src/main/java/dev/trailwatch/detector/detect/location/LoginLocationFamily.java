@@ -8,6 +8,7 @@ import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -54,13 +55,12 @@ public final class LoginLocationFamily implements DetectionFamily {
     }
 
     @Override
-    public Detections build(KStream<String, CloudTrailEvent> events) {
+    public Detections build(EventRouter events) {
         if (!params.geoIp().enabled()) {
             return new Detections(List.of(), List.of(), List.of());
         }
         KStream<String, Alert> alerts = events
-                .filter((account, event) -> isConsoleLoginCall(event), Named.as(NAME + "-filter"))
-                .process(new Supplier(params), Named.as(NAME))
+                .process(NAME, LoginLocationFamily::isConsoleLoginCall, new Supplier(params))
                 .filter((account, alert) -> params.kit().severity().passes(alert), Named.as(NAME + "-min-severity"));
         return Detections.of(NAME, alerts);
     }

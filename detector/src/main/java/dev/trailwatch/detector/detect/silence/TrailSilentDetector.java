@@ -5,13 +5,12 @@ import dev.trailwatch.detector.config.SilenceSettings;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -63,8 +62,8 @@ public final class TrailSilentDetector implements DetectionFamily {
      * event, by design, and would only blur the pipeline's latency.
      */
     @Override
-    public Detections build(KStream<String, CloudTrailEvent> events) {
-        return Detections.unmeasured(ID, events.process(new Supplier(params), Named.as(ID + "-watch")));
+    public Detections build(EventRouter events) {
+        return Detections.unmeasured(ID, events.process(ID + "-watch", new Supplier(params)));
     }
 
     private record Supplier(TrailSilenceProcessor.Parameters params)

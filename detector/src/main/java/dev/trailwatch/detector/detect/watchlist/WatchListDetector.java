@@ -4,6 +4,7 @@ import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 
 /**
  * Single-event watch-list: every rule file's CloudWatch filter pattern is tried against each event (only the rules
@@ -48,8 +48,8 @@ public final class WatchListDetector implements DetectionFamily {
     }
 
     @Override
-    public Detections build(KStream<String, CloudTrailEvent> events) {
-        KStream<String, Alert> drafts = events.flatMapValues(this::alertsFor, Named.as(ID + "-match"));
+    public Detections build(EventRouter events) {
+        KStream<String, Alert> drafts = events.flatMapValues(ID + "-match", this::alertsFor);
         return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, kit));
     }
 

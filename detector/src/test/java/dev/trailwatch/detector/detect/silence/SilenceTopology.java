@@ -5,10 +5,10 @@ import dev.trailwatch.detector.config.ConfigKey;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.SilenceSettings;
+import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.detector.serde.JacksonSerde;
@@ -70,10 +70,10 @@ final class SilenceTopology implements AutoCloseable {
                 new SeverityFilter(config.minSeverity(), metrics));
         StreamsBuilder builder = new StreamsBuilder();
         CloudTrailParser parser = new CloudTrailParser();
-        KStream<String, CloudTrailEvent> parsed = builder
+        KStream<String, ParseResult> parsed = builder
                 .stream("events", Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .mapValues(raw -> ((ParseResult.Parsed) parser.parse(raw)).event(), Named.as("parse"));
-        new TrailSilentDetector(params).build(parsed).alerts().get(0).alerts()
+                .mapValues(raw -> parser.parse(raw), Named.as("parse"));
+        new TrailSilentDetector(params).build(EventRouter.over(parsed)).alerts().get(0).alerts()
                 .to("alerts", Produced.with(Serdes.String(), JacksonSerde.json(Alert.class)));
         try {
             stateDir = Files.createTempDirectory("trailwatch-silence-test-");
