@@ -215,13 +215,14 @@ public final class ScanCommand implements Callable<Integer> {
             var objects = inputs.objects(); // S3 is listed before anything else: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
-            // this thread reads, sorts and parses; the detector runs on a thread of its own and gets each record
-            // in event-time order
+            // the reader threads read and parse, this thread sorts; the detector runs on a thread of its own and
+            // gets each record in event-time order, parsed
             try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
                     alerts::add);
                  DetectorThread detecting = new DetectorThread(detector);
                  EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detecting.sink())) {
-                ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts);
+                ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts,
+                        detector.readerParser());
                 feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone, readThreads(inputs.hasS3()));
                 err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
                         ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");

@@ -168,6 +168,15 @@ public final class ScanDriver implements AutoCloseable {
     }
 
     /**
+     * The parse node's parser for the scan's file readers (any thread): they cut records out of files by parsing them
+     * ({@link dev.trailwatch.ingest.reader.RecordParser}), so each record is tokenized once and goes to the parse node
+     * with its result ({@link #send(CloudTrailRecord, String, ParseResult)}).
+     */
+    public dev.trailwatch.ingest.reader.RecordParser readerParser() {
+        return parsedAhead.readerParser();
+    }
+
+    /**
      * Processes one record read from {@code source} ({@code file}, {@code s3}), with everything it causes downstream,
      * as the input topic would deliver it.
      */
