@@ -2,8 +2,8 @@ package dev.trailwatch.ingest.reader;
 
 /**
  * A full parser of CloudTrail records that the reader may use to cut records out of a file
- * ({@link CloudTrailFileReader#read(CloudTrailFileReader.Opener, String, RecordSink, RecordParser)}), so that a record's
- * bytes are tokenized once: the parse that finds where the record ends is the one whose result goes on with it
+ * ({@link CloudTrailFileReader#read(CloudTrailFileReader.Opener, String, RecordSink, RecordParser)}), so that a
+ * record's bytes are tokenized once: the parse that finds where the record ends is the one whose result goes on with it
  * ({@code scan} hands the detector's parser in; its result reaches the parse node). The reader uses it only for records
  * it can read the usual way to the same effect (see {@link #parse}); for anything else it reads the file its usual way.
  */
