@@ -143,6 +143,14 @@ public final class EventJson {
         return tree != null;
     }
 
+    /**
+     * Whether every typed field was a string or absent in the source (see {@link #ofBytes}); false for a tree
+     * ({@link #ofTree}).
+     */
+    public boolean typedExact() {
+        return typedExact;
+    }
+
     /** The record as bytes: the source bytes when known, else the tree written back as JSON. */
     public byte[] bytes() {
         if (source != null) {

@@ -2,8 +2,10 @@ package dev.trailwatch.detector.parse;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.deadletter.RejectReason;
@@ -64,6 +66,56 @@ public final class CloudTrailParser {
         }
     }
 
+    /**
+     * {@code scan}'s reader (one JSON pass, {@link dev.trailwatch.ingest.reader.RecordParser}): the JSON object that
+     * starts at {@code buf[offset]}, within {@code buf[offset, offset + length)}, parsed exactly as {@link #parse}
+     * parses a copy of its bytes (the copy is the result's raw bytes).
+     *
+     * @return {@link Located#INCOMPLETE} when the range ends before the object does (or a token is cut at its end);
+     *         {@link Located#MALFORMED} when it is not well-formed JSON
+     */
+    public Located parseAt(byte[] buf, int offset, int length) {
+        try (JsonParser parser = factory.createParser(buf, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Located.MALFORMED;
+            }
+            Fields fields = new Fields();
+            readRecord(parser, fields);
+            long end = parser.currentLocation().getByteOffset();
+            if (end <= 0 || end > length) {
+                return Located.MALFORMED;
+            }
+            byte[] raw = java.util.Arrays.copyOfRange(buf, offset, offset + (int) end);
+            ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+            return new Located(result, raw, fields.typedExact && !fields.readerShaped);
+        } catch (JsonEOFException e) {
+            return Located.INCOMPLETE;
+        } catch (JacksonException e) {
+            // a token cut by the end of the range (a literal, a UTF-8 sequence) reads as an error there
+            JsonLocation at = e.getLocation();
+            return at != null && at.getByteOffset() >= length - CUT_TOKEN_BYTES ? Located.INCOMPLETE
+                    : Located.MALFORMED;
+        } catch (IOException e) {
+            return Located.MALFORMED;
+        }
+    }
+
+    /** Longer than any token Jackson can report as an error at the end of the input because it was cut there. */
+    private static final int CUT_TOKEN_BYTES = 16;
+
+    /**
+     * What {@link #parseAt} found.
+     *
+     * @param result what {@link #parse} gives for {@code raw}
+     * @param raw    the object's exact bytes
+     * @param plain  every optional typed field a string or absent, and no top-level {@code Records} or
+     *               {@code detail-type} key (what only an envelope or an EventBridge event holds)
+     */
+    public record Located(ParseResult result, byte[] raw, boolean plain) {
+        public static final Located INCOMPLETE = new Located(null, null, false);
+        public static final Located MALFORMED = new Located(null, null, false);
+    }
+
     /** Builds the event from an already parsed tree (rule test cases and the peer suites come as trees). */
     public ParseResult fromTree(JsonNode tree, byte[] raw) {
         try (JsonParser parser = mapper.treeAsTokens(tree)) {
@@ -112,6 +164,11 @@ public final class CloudTrailParser {
                 case "errorMessage" -> f.errorMessage = text(p, value, f);
                 case "readOnly" -> f.readOnly = flag(p, value);
                 case "userIdentity" -> f.identity = identity(p, value, f);
+                case "Records", "detail-type" -> {
+                    // what a file reader takes for an envelope or an EventBridge event, not a record
+                    f.readerShaped = true;
+                    p.skipChildren();
+                }
                 default -> p.skipChildren();
             }
         }
@@ -244,6 +301,7 @@ public final class CloudTrailParser {
         String errorMessage;
         boolean readOnly;
         boolean typedExact = true;
+        boolean readerShaped;
         UserIdentity identity = UserIdentity.NONE;
 
         ParseResult toEvent(EventJson json, byte[] raw) {

@@ -10,10 +10,11 @@ import java.util.function.Consumer;
 
 /**
  * Drives a {@link ScanDriver} on a thread of its own, fed from the sorter's thread through a bounded queue, so that
- * the scan's one ordered stream of records is worked on by two cores: the sorter's thread reads, sorts and parses each
- * record ({@link ScanDriver#parse}), this thread runs the topology on it. Records reach the topology in exactly the
- * order the sorter releases them, each parsed once (the parse node takes the result parsed ahead, by identity), so
- * the alerts are those of driving the topology on the sorter's thread.
+ * the scan's one ordered stream of records is worked on by more than one core: the reader threads parse each record as
+ * they cut it out of its file ({@link ScanDriver#readerParser}), the sorter's thread sorts (and parses the records the
+ * sort spilled to disk, which drops their results: {@link ScanDriver#parse}), this thread runs the topology. Records
+ * reach the topology in exactly the order the sorter releases them, each with its parse result (the parse node takes
+ * it, by identity), so the alerts are those of driving the topology on the sorter's thread.
  *
  * <p>Records go across in batches of {@value #BATCH}, at most {@value #BATCHES_IN_FLIGHT} batches ahead of the
  * topology (bounded memory: the sorter's thread waits). A failure of the topology stops the sorter's thread at its
@@ -49,7 +50,10 @@ public final class DetectorThread implements AutoCloseable {
     /** The sorter's output (its thread): each record parsed and handed to the detector, in event-time order. */
     public Consumer<EventTimeSorter.Entry> sink() {
         return entry -> {
-            batch.add(new Parsed(entry, driver.parse(entry.record().json())));
+            // parsed by the reader that cut it out of its file (unless it was spilled by the sort), else here
+            ParseResult result = entry.record().parsed() instanceof ParseResult ahead ? ahead
+                    : driver.parse(entry.record().json());
+            batch.add(new Parsed(entry, result));
             if (batch.size() == BATCH) {
                 handOver(batch);
                 batch = new ArrayList<>(BATCH);

@@ -1,8 +1,6 @@
 package dev.trailwatch.detector.pipeline;
 
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -38,6 +36,12 @@ public final class EventTimeSorter implements AutoCloseable {
     private static final Comparator<Entry> ORDER = (a, b) -> a.sortTime() != b.sortTime()
             ? Long.compare(a.sortTime(), b.sortTime()) : Long.compare(a.sequence(), b.sequence());
     private static final int OVERHEAD_BYTES = 160;
+    /**
+     * What a record's parse result (carried from the reader) holds besides the bytes: the event's typed fields, ~15
+     * short strings and their objects. A spilled record keeps it: its typed fields are written with it
+     * ({@link SpilledEvents}), so the record is not parsed a second time.
+     */
+    private static final int PARSED_BYTES = 1024;
 
     private final long memoryBytes;
     private final Path spillDir;
@@ -173,8 +177,7 @@ public final class EventTimeSorter implements AutoCloseable {
     private void spill() {
         try {
             Path file = Files.createTempFile(spillDir, "scan-run-", ".bin");
-            try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
-                    1 << 16))) {
+            try (DataOutputStream data = new DataOutputStream(new RunBuffers.Out(Files.newOutputStream(file)))) {
                 SpillStrings strings = new SpillStrings();
                 while (!heap.isEmpty() || !inOrder.isEmpty()) {
                     write(data, pollHeld(), strings);
@@ -193,7 +196,8 @@ public final class EventTimeSorter implements AutoCloseable {
 
     private static long size(Entry entry) {
         CloudTrailRecord r = entry.record();
-        return r.json().length + 2L * r.location().length() + OVERHEAD_BYTES;
+        return r.json().length + 2L * r.location().length() + OVERHEAD_BYTES
+                + (r.parsed() == null ? 0 : PARSED_BYTES);
     }
 
     private static void write(DataOutputStream data, Entry e, SpillStrings strings) throws IOException {
@@ -207,6 +211,7 @@ public final class EventTimeSorter implements AutoCloseable {
         data.writeLong(r.eventTimeMillis());
         data.writeInt(r.json().length);
         data.write(r.json());
+        SpilledEvents.write(data, r.parsed(), r.json(), strings);
     }
 
     @Override
@@ -230,7 +235,7 @@ public final class EventTimeSorter implements AutoCloseable {
         }
 
         static Run open(Path file) throws IOException {
-            Run run = new Run(file, new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)));
+            Run run = new Run(file, new DataInputStream(new RunBuffers.In(Files.newInputStream(file))));
             if (!run.advance()) {
                 run.close();
                 return null;
@@ -253,8 +258,9 @@ public final class EventTimeSorter implements AutoCloseable {
                 long eventTime = data.readLong();
                 byte[] json = new byte[data.readInt()];
                 data.readFully(json);
+                Object parsed = SpilledEvents.read(data, json, strings);
                 head = new Entry(sortTime, sequence, source,
-                        new CloudTrailRecord(json, account, eventTime, location, region));
+                        new CloudTrailRecord(json, account, eventTime, location, region, parsed));
                 return true;
             } catch (EOFException e) {
                 head = null;

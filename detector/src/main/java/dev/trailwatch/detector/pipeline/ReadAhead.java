@@ -2,9 +2,9 @@ package dev.trailwatch.detector.pipeline;
 
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.reader.RecordParser;
 import dev.trailwatch.ingest.reader.RecordSink;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Reads the next few objects on worker threads (decompression and the reader's JSON scan; for S3 the network round
- * trips) while the caller consumes the current one, and hands each object's records and rejections back in exactly
+ * Reads the next few objects on worker threads (decompression, and in {@code scan} the parse of each record, which is
+ * how the reader cuts records out of a file; for S3 the network round trips) while the caller consumes the current one, and hands each object's records and rejections back in exactly
  * the order one reader would have produced them: what the caller sees does not depend on the number of threads.
  *
  * <p>Memory stays bounded: each object in flight passes its records through a small bounded queue, so a worker ahead
@@ -46,13 +46,16 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private final CloudTrailFileReader reader;
+    private final RecordParser parser;
     private final Iterator<TrailObject> objects;
     private final ExecutorService workers;
     private final int depth;
     private final ArrayDeque<Reading> inFlight = new ArrayDeque<>();
 
-    ReadAhead(CloudTrailFileReader reader, Iterator<TrailObject> objects, int threads) {
+    /** @param parser parses each record as the reader cuts it out (one JSON pass), or null: the reader's own scan */
+    ReadAhead(CloudTrailFileReader reader, RecordParser parser, Iterator<TrailObject> objects, int threads) {
         this.reader = reader;
+        this.parser = parser;
         this.objects = objects;
         this.depth = Math.max(1, threads);
         AtomicInteger n = new AtomicInteger();
@@ -147,8 +150,8 @@ final class ReadAhead implements AutoCloseable {
                     add(new Rejection(where, reason));
                 }
             };
-            try (InputStream in = object.opener().open()) {
-                reader.read(in, object.location(), sink);
+            try {
+                reader.read(object.opener()::open, object.location(), sink, parser);
             } catch (IOException | SdkException e) {
                 // the object's stream failed: its complete records are in, the rest is reported
                 items.add(new Rejection(object.location(), "cannot read: " + e.getMessage()));

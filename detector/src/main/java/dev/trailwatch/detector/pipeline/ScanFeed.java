@@ -2,6 +2,7 @@ package dev.trailwatch.detector.pipeline;
 
 import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
+import dev.trailwatch.ingest.reader.RecordParser;
 import dev.trailwatch.ingest.reader.RecordSink;
 import dev.trailwatch.detector.config.Durations;
 import java.time.Duration;
@@ -35,6 +36,7 @@ public final class ScanFeed {
     private final Predicate<TrailObject> objectFilter;
     private final Predicate<CloudTrailRecord> recordFilter;
     private final CloudTrailFileReader reader = new CloudTrailFileReader();
+    private final RecordParser parser;
     private long objects;
     private long filtered;
     private long largestLagMillis;
@@ -61,6 +63,17 @@ public final class ScanFeed {
 
     public ScanFeed(EventTimeSorter sorter, SortWindow window, Predicate<TrailObject> objectFilter,
                     Predicate<CloudTrailRecord> recordFilter) {
+        this(sorter, window, objectFilter, recordFilter, null);
+    }
+
+    /**
+     * @param parser the detector's parser ({@link ScanDriver#readerParser()}): the reader threads cut records out of
+     *               files by parsing them, and each record carries its parse result to the detector (one JSON pass);
+     *               null: records are parsed after the sort
+     */
+    public ScanFeed(EventTimeSorter sorter, SortWindow window, Predicate<TrailObject> objectFilter,
+                    Predicate<CloudTrailRecord> recordFilter, RecordParser parser) {
+        this.parser = parser;
         this.sorter = sorter;
         this.window = window;
         this.objectFilter = objectFilter;
@@ -98,7 +111,7 @@ public final class ScanFeed {
                 return object;
             }
         };
-        try (ReadAhead ahead = new ReadAhead(reader, wanted, readThreads)) {
+        try (ReadAhead ahead = new ReadAhead(reader, parser, wanted, readThreads)) {
             while (ahead.hasNext()) {
                 ReadAhead.Reading reading = ahead.next();
                 TrailObject object = reading.object();

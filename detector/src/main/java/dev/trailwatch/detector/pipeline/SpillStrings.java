@@ -22,6 +22,7 @@ final class SpillStrings {
 
     private final Map<String, Integer> written = new HashMap<>();
     private final List<String> read = new ArrayList<>();
+    private byte[] scratch = new byte[256];
 
     void write(DataOutputStream out, String value) throws IOException {
         if (value == null) {
@@ -58,6 +59,31 @@ final class SpillStrings {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
+    }
+
+    /** {@link #writeBytes}, or null. */
+    static void writeNullable(DataOutputStream out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(NULL);
+        } else {
+            writeBytes(out, value);
+        }
+    }
+
+    /** {@link #writeNullable}'s string, decoded from a buffer this instance reuses. */
+    String readNullable(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == NULL) {
+            return null;
+        }
+        if (length < 0) {
+            throw new IOException("corrupt sorted run: a string of " + length + " bytes");
+        }
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        in.readFully(scratch, 0, length);
+        return new String(scratch, 0, length, StandardCharsets.UTF_8);
     }
 
     static String readBytes(DataInputStream in) throws IOException {

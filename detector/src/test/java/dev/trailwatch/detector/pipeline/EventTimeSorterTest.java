@@ -2,6 +2,11 @@ package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trailwatch.detector.bench.TrafficGenerator;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.UserIdentity;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +44,57 @@ class EventTimeSorterTest {
                 records.stream().map(CloudTrailRecord::location).toList());
         try (Stream<Path> left = Files.list(spill)) {
             assertThat(left).as("runs are deleted once merged").isEmpty();
+        }
+    }
+
+    @Test
+    void aSpilledRecordKeepsTheParseResultItCarriedSoItIsNotParsedAgain() throws Exception {
+        CloudTrailParser parser = new CloudTrailParser();
+        List<CloudTrailRecord> records = new ArrayList<>();
+        List<byte[]> lines = new ArrayList<>();
+        TrafficGenerator.endingNow(3, 4, 600).generate(600, (i, e) -> lines.add(e.value()));
+        lines.add(("{\"eventID\":\"no-identity\",\"eventTime\":\"2026-11-01T00:00:00Z\",\"eventName\":\"X\","
+                + "\"eventSource\":\"s\",\"errorMessage\":\"caf\u00e9 \uD83D\uDE00\"}").getBytes(StandardCharsets.UTF_8));
+        lines.add(("{\"eventID\":\"number\",\"eventTime\":\"2026-11-01T00:00:01Z\",\"eventName\":\"X\","
+                + "\"eventSource\":\"s\",\"userAgent\":7,\"userIdentity\":{\"type\":\"Root\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        Collections.shuffle(lines, new Random(5));
+        for (int i = 0; i < lines.size(); i++) {
+            ParseResult parsed = parser.parse(lines.get(i));
+            CloudTrailEvent event = ((ParseResult.Parsed) parsed).event();
+            // every fourth without a result: the sorter keeps that too
+            records.add(new CloudTrailRecord(lines.get(i), event.recipientAccountId(), event.eventTime(), "r" + i,
+                    event.awsRegion(), i % 4 == 0 ? null : parsed));
+        }
+        List<CloudTrailRecord> out = new ArrayList<>();
+        try (EventTimeSorter sorter = new EventTimeSorter(16 * 1024, spill, e -> out.add(e.record()))) {
+            records.forEach(r -> sorter.add(r, "file"));
+            assertThat(sorter.spilledRuns()).isGreaterThan(3);
+            sorter.finish();
+        }
+        assertThat(out).hasSize(records.size());
+        for (CloudTrailRecord r : out) {
+            int i = Integer.parseInt(r.location().substring(1));
+            if (i % 4 == 0) {
+                assertThat(r.parsed()).isNull();
+                continue;
+            }
+            CloudTrailEvent back = ((ParseResult.Parsed) r.parsed()).event();
+            CloudTrailEvent fresh = ((ParseResult.Parsed) parser.parse(r.json())).event();
+            assertThat(back.json().bytes()).isSameAs(r.json());
+            assertThat(back.json().typedExact()).isEqualTo(fresh.json().typedExact());
+            assertThat(back.userIdentity() == UserIdentity.NONE).isEqualTo(fresh.userIdentity() == UserIdentity.NONE);
+            assertThat(back.typedFields().toString()).isEqualTo(fresh.typedFields().toString());
+            assertThat(List.of(back.eventId(), back.eventTime(), back.eventName(), back.eventSource(),
+                    String.valueOf(back.eventType()), String.valueOf(back.awsRegion()),
+                    String.valueOf(back.sourceIpAddress()), String.valueOf(back.userAgent()),
+                    String.valueOf(back.recipientAccountId()), String.valueOf(back.errorCode()),
+                    String.valueOf(back.errorMessage()), back.readOnly(), back.userIdentity()))
+                    .isEqualTo(List.of(fresh.eventId(), fresh.eventTime(), fresh.eventName(), fresh.eventSource(),
+                    String.valueOf(fresh.eventType()), String.valueOf(fresh.awsRegion()),
+                    String.valueOf(fresh.sourceIpAddress()), String.valueOf(fresh.userAgent()),
+                    String.valueOf(fresh.recipientAccountId()), String.valueOf(fresh.errorCode()),
+                    String.valueOf(fresh.errorMessage()), fresh.readOnly(), fresh.userIdentity()));
         }
     }
 

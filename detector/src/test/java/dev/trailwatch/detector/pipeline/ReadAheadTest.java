@@ -58,7 +58,7 @@ class ReadAheadTest {
         for (int i = 0; i < 10; i++) {
             objects.add(object("f" + i, 5_000, false));
         }
-        ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), objects.iterator(), 3);
+        ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), null, objects.iterator(), 3);
         assertThatThrownBy(() -> {
             try (ahead) {
                 ahead.next().drainTo(new RecordSink() {
@@ -90,7 +90,7 @@ class ReadAheadTest {
                 seen.add("REJ " + where + ": " + reason);
             }
         };
-        try (ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), objects.iterator(), threads)) {
+        try (ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), null, objects.iterator(), threads)) {
             while (ahead.hasNext()) {
                 ReadAhead.Reading reading = ahead.next();
                 long before = seen.stream().filter(s -> s.startsWith(reading.object().name() + "#")).count();

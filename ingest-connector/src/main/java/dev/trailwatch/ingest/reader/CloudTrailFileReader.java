@@ -72,6 +72,65 @@ public final class CloudTrailFileReader {
         return scanner.delivered();
     }
 
+    /** Opens a file's bytes (gzip or plain), once more when the reader reads it again its usual way. */
+    public interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * {@link #read(InputStream, String, RecordSink)} in one JSON pass: each record is cut out of the file by
+     * {@code parser} parsing it, and carries its result ({@link CloudTrailRecord#parsed()}). The records and
+     * rejections delivered are those of the usual read: at anything but plain records in the shapes CloudTrail and
+     * exports write ({@link RecordParser#parse}), the file is opened again and read the usual way from there on (its
+     * records before that point are not delivered twice). Without a parser, the usual read.
+     *
+     * @throws IOException only when the stream itself fails (not for truncated or corrupt content)
+     */
+    public long read(Opener opener, String location, RecordSink sink, RecordParser parser) throws IOException {
+        long skip = 0;
+        if (parser != null) {
+            ParsingReader parsing = new ParsingReader(location, sink, parser, maxRecordBytes);
+            try (InputStream in = opener.open()) {
+                SourceStream source = new SourceStream(in);
+                try (InputStream data = decoded(source)) {
+                    if (parsing.read(data)) {
+                        return parsing.delivered();
+                    }
+                } catch (IOException e) {
+                    if (source.failed()) {
+                        throw e;
+                    }
+                    // a decoder error (truncated or corrupt gzip): the usual read reports it as such
+                }
+            }
+            skip = parsing.delivered();
+        }
+        try (InputStream in = opener.open()) {
+            return read(in, location, skip == 0 ? sink : skipping(sink, skip));
+        }
+    }
+
+    /** {@code sink} without the first {@code records} records (already delivered by the one-pass read). */
+    private static RecordSink skipping(RecordSink sink, long records) {
+        return new RecordSink() {
+            private long skipped;
+
+            @Override
+            public void record(CloudTrailRecord record) {
+                if (skipped < records) {
+                    skipped++;
+                } else {
+                    sink.record(record);
+                }
+            }
+
+            @Override
+            public void rejected(String location, String reason) {
+                sink.rejected(location, reason);
+            }
+        };
+    }
+
     private static InputStream decoded(InputStream source) throws IOException {
         PushbackInputStream in = new PushbackInputStream(source, 2);
         byte[] head = in.readNBytes(2);
