@@ -17,6 +17,15 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class JacksonSerde<T> implements Serde<T> {
 
+    /*
+     * One mapper per format for every serde: a mapper builds and caches a (de)serializer per type on first use (bean
+     * introspection, the Java time module), so a mapper per serde did that again for every store and topic of the
+     * same type (the alert type alone went through three) at each start of the topology. A configured mapper is
+     * thread-safe and nothing here reconfigures it.
+     */
+    private static final ObjectMapper JSON = configure(new ObjectMapper());
+    private static final ObjectMapper SMILE = configure(new ObjectMapper(new SmileFactory()));
+
     private final ObjectMapper mapper;
     private final Class<T> type;
 
@@ -26,11 +35,11 @@ public final class JacksonSerde<T> implements Serde<T> {
     }
 
     public static <T> JacksonSerde<T> json(Class<T> type) {
-        return new JacksonSerde<>(configure(new ObjectMapper()), type);
+        return new JacksonSerde<>(JSON, type);
     }
 
     public static <T> JacksonSerde<T> smile(Class<T> type) {
-        return new JacksonSerde<>(configure(new ObjectMapper(new SmileFactory())), type);
+        return new JacksonSerde<>(SMILE, type);
     }
 
     /** The mapper settings every TrailWatch JSON uses: ISO-8601 instants, unknown fields tolerated. */
