@@ -38,6 +38,13 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
 
     private final CloudTrailParser parser;
     private final TrailWatchMetrics metrics;
+    /** The last {@code trailwatch.source} header's bytes and their text: a partition's records mostly share one. */
+    private byte[] lastSourceBytes;
+    private String lastSource = "unknown";
+    /** {@code topic-partition@} of the last origin, as bytes: the origin header of each record is it + the offset. */
+    private String originTopic;
+    private int originPartition = -1;
+    private byte[] originPrefix;
     private long maxFutureMs = DEFAULT_MAX_FUTURE_MS;
     private Quarantine quarantine;
     private ParsedAhead parsedAhead;
@@ -67,7 +74,10 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        String origin = quarantine == null ? null : origin();
+        RecordMetadata meta = quarantine == null ? null : context().recordMetadata().orElse(null);
+        // the quarantine holds entries only after a failed write: only then is the origin's text built and looked up
+        String origin = meta == null || quarantine.size() == 0 ? null
+                : Quarantine.origin(meta.topic(), meta.partition(), meta.offset());
         ParseResult result = quarantined(origin, record.value());
         if (result == null) {
             ParseResult ahead = parsedAhead == null ? null : parsedAhead.take(record.value());
@@ -76,10 +86,10 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         if (result instanceof ParseResult.Parsed parsed) {
             CloudTrailEvent event = parsed.event();
             metrics.eventRead(event.recipientAccountId(), event.awsRegion(), source(record), event.eventTime());
-            if (origin != null) {
+            if (meta != null) {
                 // what this event produces carries it, so a write Kafka refuses can be traced back to this record
                 record.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
-                        .add(DeadLetterProductionHandler.ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
+                        .add(DeadLetterProductionHandler.ORIGIN_HEADER, originBytes(meta));
             }
             context().forward(record.withValue(result).withTimestamp(event.eventTime()));
         } else {
@@ -116,13 +126,50 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         return result;
     }
 
-    private String origin() {
-        RecordMetadata meta = context().recordMetadata().orElse(null);
-        return meta == null ? null : Quarantine.origin(meta.topic(), meta.partition(), meta.offset());
+    /** {@link Quarantine#origin}'s text as UTF-8 bytes, built without the text: the prefix is kept per partition. */
+    private byte[] originBytes(RecordMetadata meta) {
+        if (meta.partition() != originPartition || !meta.topic().equals(originTopic)) {
+            originTopic = meta.topic();
+            originPartition = meta.partition();
+            originPrefix = (originTopic + "-" + originPartition + "@").getBytes(StandardCharsets.UTF_8);
+        }
+        return withDecimal(originPrefix, meta.offset());
     }
 
-    private static String source(FixedKeyRecord<String, byte[]> record) {
+    /** {@code prefix} followed by the decimal digits of {@code value} (as {@link Long#toString(long)} writes them). */
+    static byte[] withDecimal(byte[] prefix, long value) {
+        if (value < 0) {
+            byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+            byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + text.length);
+            System.arraycopy(text, 0, out, prefix.length, text.length);
+            return out;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + digits);
+        long rest = value;
+        for (int i = out.length - 1; i >= prefix.length; i--) {
+            out[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return out;
+    }
+
+    private String source(FixedKeyRecord<String, byte[]> record) {
         Header header = record.headers().lastHeader(RecordHeaders.SOURCE);
-        return header == null ? "unknown" : new String(header.value(), StandardCharsets.UTF_8);
+        if (header == null) {
+            return "unknown";
+        }
+        byte[] value = header.value();
+        if (value == null) {
+            return "unknown";
+        }
+        if (!java.util.Arrays.equals(value, lastSourceBytes)) {
+            lastSource = new String(value, StandardCharsets.UTF_8);
+            lastSourceBytes = value.clone();
+        }
+        return lastSource;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The watch-list rules in force: the built-in rule files plus a user's own, indexed by event name.
@@ -37,6 +38,12 @@ public final class RulePack {
     private final Map<String, Rule> byId;
     private final List<Rule> unindexed;
     private final Map<String, List<Rule>> candidatesByName;
+    /**
+     * The candidates by event name as the event spells it, filled as names are seen: an event costs one lookup, not
+     * a lower-cased copy of its name too. Bounded (the names are the input's); past the bound names are lower-cased.
+     */
+    private final Map<String, List<Rule>> candidatesByExactName = new ConcurrentHashMap<>();
+    private static final int EXACT_NAMES = 8_192;
 
     private RulePack(List<Rule> rules) {
         this.rules = rules.stream().sorted(Comparator.comparing(Rule::id)).toList();
@@ -114,8 +121,7 @@ public final class RulePack {
     /** Every rule whose condition holds for the event, in id order. */
     public List<Rule> matching(CloudTrailEvent event) {
         String name = event.eventName();
-        List<Rule> candidates = name == null ? unindexed
-                : candidatesByName.getOrDefault(name.toLowerCase(Locale.ROOT), unindexed);
+        List<Rule> candidates = name == null ? unindexed : candidatesFor(name);
         List<Rule> matched = null;
         for (int i = 0; i < candidates.size(); i++) {
             Rule rule = candidates.get(i);
@@ -127,6 +133,17 @@ public final class RulePack {
             }
         }
         return matched == null ? List.of() : matched;
+    }
+
+    private List<Rule> candidatesFor(String name) {
+        List<Rule> candidates = candidatesByExactName.get(name);
+        if (candidates == null) {
+            candidates = candidatesByName.getOrDefault(name.toLowerCase(Locale.ROOT), unindexed);
+            if (candidatesByExactName.size() < EXACT_NAMES) {
+                candidatesByExactName.put(name, candidates);
+            }
+        }
+        return candidates;
     }
 
     /** Event name -> the rules indexed under it plus the unindexed ones, each list in id order. */

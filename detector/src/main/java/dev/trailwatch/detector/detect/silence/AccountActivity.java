@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.silence;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.HashMap;
@@ -11,6 +12,9 @@ import java.util.Map;
 final class AccountActivity {
 
     private final Map<String, RegionActivity> regions;
+    /** Changed since it was last written (last-event fields only); the processor's working copy, never stored. */
+    @JsonIgnore
+    transient boolean dirty;
 
     @JsonCreator
     AccountActivity(@JsonProperty("regions") Map<String, RegionActivity> regions) {

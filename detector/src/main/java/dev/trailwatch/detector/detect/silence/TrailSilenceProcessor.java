@@ -7,10 +7,8 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,7 +38,8 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, AccountActivity> store;
     private final Map<String, AccountActivity> accounts = new HashMap<>();
-    private final Set<String> dirty = new HashSet<>();
+    /** Whether any account is {@link AccountActivity#dirty}: a flag on the account, not a set, costs no lookup. */
+    private boolean anyDirty;
     private long startedAt;
     private long taskLastArrival;
     private final Punctuators punctuators = new Punctuators();
@@ -69,7 +68,7 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
         this.context = context;
         this.store = context.getStateStore(storeName);
         accounts.clear();
-        dirty.clear();
+        anyDirty = false;
         try (KeyValueIterator<String, AccountActivity> all = store.all()) {
             all.forEachRemaining(entry -> accounts.put(entry.key, entry.value));
         }
@@ -111,18 +110,24 @@ final class TrailSilenceProcessor implements Processor<String, CloudTrailEvent, 
         changed |= entry.arrive(event, now, params.span(), params.minEvents());
         if (changed) {
             store.put(account, activity);
-            dirty.remove(account);
+            activity.dirty = false;
         } else {
-            dirty.add(account);
+            activity.dirty = true;
+            anyDirty = true;
         }
     }
 
     /** Writes dirty accounts, forgets long-silent regions, and raises the silences that passed the threshold. */
     private void check(long now) {
-        for (String account : dirty) {
-            store.put(account, accounts.get(account));
+        if (anyDirty) {
+            for (Map.Entry<String, AccountActivity> account : accounts.entrySet()) {
+                if (account.getValue().dirty) {
+                    store.put(account.getKey(), account.getValue());
+                    account.getValue().dirty = false;
+                }
+            }
+            anyDirty = false;
         }
-        dirty.clear();
         boolean othersArrive = taskLastArrival > 0 && now - taskLastArrival <= params.afterMillis();
         Iterator<Map.Entry<String, AccountActivity>> all = accounts.entrySet().iterator();
         while (all.hasNext()) {

@@ -133,6 +133,14 @@ final class SilenceTopology implements AutoCloseable {
         return activity == null ? List.of() : activity.regions().keySet().stream().sorted().toList();
     }
 
+    /** The eventID of the last event the store holds for {@code account} x {@code region}, null when none. */
+    String storedLastEventId(String account, String region) {
+        AccountActivity activity = driver.<String, AccountActivity>getKeyValueStore(TrailSilentDetector.STORE)
+                .get(account);
+        RegionActivity entry = activity == null ? null : activity.regions().get(region);
+        return entry == null ? null : entry.lastEventId;
+    }
+
     double counted(String severity) {
         var counter = metrics.registry().find("trailwatch.alerts").tag("rule", TrailSilentDetector.ID)
                 .tag("severity", severity).counter();

@@ -74,6 +74,23 @@ class TrailSilentDetectorTest {
     }
 
     @Test
+    void writesTheLastEventOfABusyRegionByTheNextCheck() {
+        try (SilenceTopology topology = new SilenceTopology()) {
+            warmUp(topology);
+            // past silence.min-events its counts no longer change: only the last-event fields, written a minute later
+            TestEvents[] latest = new TestEvents[2];
+            topology.minutes(1, () -> {
+                for (int i = 0; i < 20; i++) {
+                    latest[0] = topology.arrive(ACCOUNT, QUIET);
+                    latest[1] = topology.arrive(OTHER_ACCOUNT, BUSY);
+                }
+            });
+            assertThat(topology.storedLastEventId(ACCOUNT, QUIET)).isEqualTo(latest[0].eventId());
+            assertThat(topology.storedLastEventId(OTHER_ACCOUNT, BUSY)).isEqualTo(latest[1].eventId());
+        }
+    }
+
+    @Test
     void alertsWhenAnAccountFallsSilentWhileOtherAccountsStillArrive() {
         try (SilenceTopology topology = new SilenceTopology()) {
             topology.minutes(10, () -> {
