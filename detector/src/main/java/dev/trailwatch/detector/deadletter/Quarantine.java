@@ -32,7 +32,12 @@ public final class Quarantine {
 
     /** Origin of a record as the dead letters name it. */
     public static String origin(String topic, int partition, long offset) {
-        return topic + "-" + partition + "@" + offset;
+        return originPrefix(topic, partition) + offset;
+    }
+
+    /** What every origin of a partition starts with: {@link #origin} is it followed by the offset. */
+    public static String originPrefix(String topic, int partition) {
+        return topic + "-" + partition + "@";
     }
 
     /** Notes a failure of what the record at {@code origin} produced; a second one means its dead letter failed too. */

@@ -131,7 +131,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         if (meta.partition() != originPartition || !meta.topic().equals(originTopic)) {
             originTopic = meta.topic();
             originPartition = meta.partition();
-            originPrefix = (originTopic + "-" + originPartition + "@").getBytes(StandardCharsets.UTF_8);
+            originPrefix = Quarantine.originPrefix(originTopic, originPartition).getBytes(StandardCharsets.UTF_8);
         }
         return withDecimal(originPrefix, meta.offset());
     }
