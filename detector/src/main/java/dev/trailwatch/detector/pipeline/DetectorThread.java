@@ -23,8 +23,13 @@ import java.util.function.Consumer;
  */
 public final class DetectorThread implements AutoCloseable {
 
-    static final int BATCH = 256;
-    static final int BATCHES_IN_FLIGHT = 16;
+    /**
+     * Records per hand-over. The queue is full while the topology is the slower side, and each batch it takes wakes the
+     * sorter's thread (a futex call, and on a busy machine a context switch): 1,024 at a time, 4 ahead, keeps the same
+     * 4,096 records in flight as 256 x 16 did with a quarter of the wake-ups.
+     */
+    static final int BATCH = 1024;
+    static final int BATCHES_IN_FLIGHT = 4;
     private static final long CHECK_MILLIS = 100;
 
     /** A record as the sorter released it, with its parse result (null: the parse node parses it). */

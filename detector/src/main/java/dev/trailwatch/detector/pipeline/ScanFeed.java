@@ -165,7 +165,8 @@ public final class ScanFeed {
      * Records (those the filter accepts) to the sorter; a failure of the sorter itself (its spill disk) stops the scan.
      * With {@code byEventTime} (an export read alone), every {@value #RELEASE_EVERY} records everything before the
      * latest event time seen minus the window (at least an hour, twice the largest step back in time seen so far) is
-     * sent on: a sorted export streams through with an hour held, one newest-first or shuffled is held whole.
+     * sent on: an export streams through with an hour held (a sorted one with nothing held while it has not stepped
+     * back: {@link SortWindow#streamWhileSorted()}), one newest-first or shuffled is held whole.
      */
     private RecordSink toSorter(TrailObject object, RecordSink rejected, boolean byEventTime) {
         return new RecordSink() {
@@ -188,7 +189,9 @@ public final class ScanFeed {
                         sinceRelease = 0;
                         checkOrder(object, " holds events out of order by more than the sort window",
                                 largestStepBack);
-                        sorter.release(latest - window.widthMillis(largestStepBack));
+                        // in order so far (and not a pass widened because the order broke): everything read goes on
+                        sorter.release(window.streamWhileSorted() && largestStepBack == 0 ? latest + 1
+                                : latest - window.widthMillis(largestStepBack));
                     }
                 } else {
                     filtered++;

@@ -22,28 +22,34 @@ import java.util.Locale;
  *       found ({@link ScanFeed.OrderNotKept#wider()}; after a few such passes, the exact sort): the alerts are always
  *       those of the exact sort. A single export is released the same way by its event times: everything before the latest
  *       seen minus max(window, twice the largest step back in time seen so far), so a sorted export streams through,
- *       and a newest-first or shuffled one (whose steps back soon span it all) is held whole.</li>
+ *       and a newest-first or shuffled one (whose steps back soon span it all) is held whole. While such an export
+ *       has not stepped back at all, nothing is held for it ({@link #streamWhileSorted()}): an hour held would be
+ *       spilled to disk and read back, or kept in the heap for the collector to copy, for a margin a sorted export
+ *       never uses (a step back within the tolerance still changes no alert; beyond it, the feed stops).</li>
  * </ul>
  *
- * @param window    the (least) window; null for the exact sort
- * @param adaptive  whether the window widens with the lag seen and the order is checked
- * @param tolerance how far behind records already sent a record may arrive without changing the alerts (adaptive)
+ * @param window            the (least) window; null for the exact sort
+ * @param adaptive          whether the window widens with the lag seen and the order is checked
+ * @param tolerance         how far behind records already sent a record may arrive without changing the alerts
+ *                          (adaptive)
+ * @param streamWhileSorted whether an export read in order so far is sent on as it is read, without its least window
+ *                          (the first pass of {@code auto}; a pass widened because the order broke holds it)
  */
-public record SortWindow(Duration window, boolean adaptive, Duration tolerance) {
+public record SortWindow(Duration window, boolean adaptive, Duration tolerance, boolean streamWhileSorted) {
 
     /** The adaptive window's least width: CloudTrail delivers a file within minutes of its events. */
     public static final Duration AUTO_WINDOW = Duration.ofHours(1);
 
     public static SortWindow exact() {
-        return new SortWindow(null, false, Duration.ZERO);
+        return new SortWindow(null, false, Duration.ZERO, false);
     }
 
     public static SortWindow fixed(Duration window) {
-        return new SortWindow(window, false, Duration.ZERO);
+        return new SortWindow(window, false, Duration.ZERO, false);
     }
 
     public static SortWindow auto(Duration window, Duration tolerance) {
-        return new SortWindow(window, true, tolerance);
+        return new SortWindow(window, true, tolerance, true);
     }
 
     /** {@code auto}, {@code none} or a duration ({@code 1h}, {@code 90m}), as {@code --sort-window} takes it. */
@@ -68,12 +74,15 @@ public record SortWindow(Duration window, boolean adaptive, Duration tolerance) 
         return fixed(window);
     }
 
-    /** This window with at least {@code least} as its least width (the exact sort stays exact). */
+    /**
+     * This window with at least {@code least} as its least width (the exact sort stays exact), held whole: the pass
+     * that needs it found the input out of order, so no part of it is a margin to give up.
+     */
     public SortWindow widenedTo(Duration least) {
-        if (window == null || window.compareTo(least) >= 0) {
+        if (window == null) {
             return this;
         }
-        return new SortWindow(least, adaptive, tolerance);
+        return new SortWindow(window.compareTo(least) >= 0 ? window : least, adaptive, tolerance, false);
     }
 
     /** The window that releases after a file whose lag is the largest seen so far is {@code largestLagMillis}. */

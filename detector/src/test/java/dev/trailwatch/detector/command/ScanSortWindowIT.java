@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -89,6 +91,76 @@ class ScanSortWindowIT {
         assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
         assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
         assertThat(summary(auto)).isEqualTo(summary(exact)).endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aSortedExportSentOnAsItIsReadThatThenStepsBackWithinTheHorizonGivesTheExactSortsAlerts() throws IOException {
+        // a second apart from T0, in order: by the 3,001st record everything before second 2,048 has gone on to the
+        // detector, so an event of second 1,719 arrives ~5 minutes behind them
+        // the 20th of a burst of AccessDenied (19 in order before it, all in the 5-minute window of 10:25): only with
+        // it does the burst reach its threshold
+        Map<Integer, TestEvents> inOrder = new HashMap<>();
+        for (int second = 1_700; second < 1_719; second++) {
+            inOrder.put(second, denied(second));
+        }
+        TestEvents late = denied(1_719);
+        Path export = sortedExportWith(inOrder, late);
+
+        ScanRun auto = ScanRun.of(dir, export.toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", export.toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).doesNotContain("scanning again")
+                .contains("1 events arrived after events up to").contains("(within reorder.horizon");
+        assertThat(exact.err()).doesNotContain("arrived after");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert)
+                .contains("access-denied-burst").contains(late.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("6020 events, ").endsWith(" 0 rejected");
+    }
+
+    private static TestEvents denied(int second) {
+        return TestEvents.event("s3.amazonaws.com", "GetObject", T0.plusSeconds(second)).user("mallory")
+                .sourceIp("203.0.113.9").error("AccessDenied", "Access Denied");
+    }
+
+    @Test
+    void aSortedExportSentOnAsItIsReadThatThenStepsBackBeyondTheHorizonIsScannedAgainHoldingTheWiderWindow()
+            throws IOException {
+        // second 60 after second 2,047 had gone on: 33 minutes behind, beyond reorder.horizon
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(60)).user("mallory");
+        Path export = sortedExportWith(Map.of(), stopped);
+
+        ScanRun auto = ScanRun.of(dir, export.toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", export.toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("scanning again from the start with a sort window of at least 98m")
+                .doesNotContain("events arrived after");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("6001 events, ");
+    }
+
+    /**
+     * A JSON-lines export: 6,000 events a second apart from T0 in order, with {@code inOrder} after the event of their
+     * second, and {@code late} after the first 3,000.
+     */
+    private Path sortedExportWith(Map<Integer, TestEvents> inOrder, TestEvents late) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        String[][] calls = {{"iam.amazonaws.com", "ListUsers"}, {"ec2.amazonaws.com", "DescribeInstances"},
+            {"s3.amazonaws.com", "ListBuckets"}};
+        for (int second = 0; second < 6_000; second++) {
+            if (second == 3_000) {
+                lines.append(late.json()).append('\n');
+            }
+            String[] call = calls[second % calls.length];
+            lines.append(TestEvents.event(call[0], call[1], T0.plusSeconds(second)).json()).append('\n');
+            if (inOrder.containsKey(second)) {
+                lines.append(inOrder.get(second).json()).append('\n');
+            }
+        }
+        return Files.writeString(dir.resolve("export.jsonl"), lines);
     }
 
     /** One account's file each hour from T0, delivered 5 minutes after its two events. */

@@ -30,14 +30,70 @@ class ScanFeedTest {
     Path dir;
 
     @Test
-    void aSortedExportStreamsThroughWithAnHourHeld() throws Exception {
+    void aSortedExportIsSentOnAsItIsReadHoldingNothing() throws Exception {
         Path export = lines("sorted.jsonl", minutes(0, 6_000));
 
         Fed fed = feed(AUTO, export);
 
-        assertThat(fed.sentBeforeTheEnd()).as("sent on while the file was read").isGreaterThan(4_000);
-        assertThat(fed.sentBeforeTheEnd()).as("at least an hour held").isLessThanOrEqualTo(5_940);
+        assertThat(fed.sentBeforeTheEnd()).as("all but the last 1,024 records sent on while the file was read")
+                .isEqualTo(5 * 1_024);
         assertThat(fed.times()).hasSize(6_000).isSorted();
+        assertThat(fed.behind()).isZero();
+    }
+
+    @Test
+    void aSortedExportSpillsNothingWhereAnHourHeldWould() throws Exception {
+        // a record a second: an hour is 3,600 records, ~1.6MB held
+        Path export = lines("sorted.jsonl", minutes(0, 6_000), 1);
+
+        Fed streamed = feed(AUTO, 1 << 20, export);
+        Fed held = feed(AUTO.widenedTo(SortWindow.AUTO_WINDOW), 1 << 20, export);
+
+        assertThat(streamed.spilledRuns()).isZero();
+        assertThat(streamed.times()).hasSize(6_000).isSorted();
+        assertThat(held.sentBeforeTheEnd()).as("a pass widened after a step back holds its hour")
+                .isEqualTo(5 * 1_024 - 1 - 3_600);
+        assertThat(held.spilledRuns()).isPositive();
+        assertThat(held.times()).isEqualTo(streamed.times());
+    }
+
+    @Test
+    void anExportThatStepsBackWithinTheHorizonAfterItWasSentOnIsCountedAndThenHoldsItsWindow() throws Exception {
+        List<Integer> late = new ArrayList<>(minutes(0, 3_000));
+        // 20 minutes back, when everything before second 2,048 had gone on: sent ~4 minutes behind
+        late.add(1_800);
+        late.addAll(minutes(3_000, 6_000));
+        Path export = lines("late.jsonl", late, 1);
+
+        Fed fed = feed(AUTO, 1 << 20, export);
+
+        assertThat(fed.behind()).as("sent on behind later ones, within reorder.horizon: no second pass").isEqualTo(1);
+        assertThat(fed.spilledRuns()).as("from the first step back on, the hour is held").isPositive();
+        assertThat(fed.sentBeforeTheEnd()).as("nothing more before the end: the hour is behind second 2,048")
+                .isEqualTo(2 * 1_024);
+        List<Long> times = new ArrayList<>(fed.times());
+        assertThat(times).hasSize(6_001);
+        times.remove(times.lastIndexOf(T0.plusSeconds(1_800).toEpochMilli()));
+        assertThat(times).as("in order but for the one sent late").isSorted();
+    }
+
+    @Test
+    void anExportThatStepsBackBeyondTheHorizonAfterItWasSentOnIsScannedAgainHoldingTheWiderWindow()
+            throws Exception {
+        List<Integer> late = new ArrayList<>(minutes(0, 3_000));
+        // 50 minutes back, when everything before second 2,048 had gone on: 34 minutes behind
+        late.add(0);
+        late.addAll(minutes(3_000, 3_500));
+        Path export = lines("late.jsonl", late, 1);
+
+        assertThatThrownBy(() -> feed(AUTO, export)).isInstanceOf(ScanFeed.OrderNotKept.class)
+                .hasMessageContaining("late.jsonl").hasMessageContaining("2047s later")
+                .satisfies(e -> assertThat(((ScanFeed.OrderNotKept) e).wider())
+                        .isEqualTo(AUTO.widenedTo(Duration.ofMinutes(100)))
+                        .extracting(SortWindow::streamWhileSorted).isEqualTo(false));
+        Fed again = feed(AUTO.widenedTo(Duration.ofMinutes(100)), export);
+        assertThat(again.behind()).isZero();
+        assertThat(again.times()).hasSize(3_501).isSorted();
     }
 
     @Test
@@ -79,10 +135,14 @@ class ScanFeedTest {
         assertThat(feed(SortWindow.exact(), export).times()).hasSize(3_100).isSorted();
     }
 
-    private record Fed(int sentBeforeTheEnd, List<Long> times) {
+    private record Fed(int sentBeforeTheEnd, List<Long> times, long spilledRuns, long behind) {
     }
 
     private Fed feed(SortWindow window, Path... files) throws Exception {
+        return feed(window, 64L << 20, files);
+    }
+
+    private Fed feed(SortWindow window, long memoryBytes, Path... files) throws Exception {
         List<Long> times = new ArrayList<>();
         int[] sentWhenRead = {-1};
         List<TrailObject> objects = new ArrayList<>();
@@ -90,12 +150,12 @@ class ScanFeedTest {
             objects.add(TrailObject.of(file.getFileName().toString(), file.toString(), "file", Files.size(file),
                     () -> Files.newInputStream(file)));
         }
-        try (EventTimeSorter sorter = new EventTimeSorter(64L << 20, dir, e -> times.add(e.sortTime()))) {
+        try (EventTimeSorter sorter = new EventTimeSorter(memoryBytes, dir, e -> times.add(e.sortTime()))) {
             ScanFeed feed = new ScanFeed(sorter, window, o -> true, r -> true);
             feed.feed(objects.iterator(), new FailOnRejection(), (object, records) -> sentWhenRead[0] = times.size(),
                     2);
+            return new Fed(sentWhenRead[0], times, sorter.spilledRuns(), sorter.behindWatermark());
         }
-        return new Fed(sentWhenRead[0], times);
     }
 
     /** Minutes {@code from} (inclusive) to {@code to} (exclusive) after T0, one record each. */
@@ -108,10 +168,15 @@ class ScanFeedTest {
     }
 
     private Path lines(String name, List<Integer> minutes) throws IOException {
+        return lines(name, minutes, 60);
+    }
+
+    /** One record at each of {@code times}, counted in units of {@code unitSeconds} after T0. */
+    private Path lines(String name, List<Integer> times, long unitSeconds) throws IOException {
         StringBuilder text = new StringBuilder();
         int n = 0;
-        for (int minute : minutes) {
-            text.append("{\"eventVersion\":\"1.08\",\"eventTime\":\"").append(T0.plusSeconds(60L * minute))
+        for (int time : times) {
+            text.append("{\"eventVersion\":\"1.08\",\"eventTime\":\"").append(T0.plusSeconds(unitSeconds * time))
                     .append("\",\"eventID\":\"e").append(n++).append("\",\"eventName\":\"ListUsers\",")
                     .append("\"eventSource\":\"iam.amazonaws.com\",\"awsRegion\":\"us-east-1\",")
                     .append("\"recipientAccountId\":\"111122223333\"}\n");
