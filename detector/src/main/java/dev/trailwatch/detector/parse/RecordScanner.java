@@ -770,12 +770,12 @@ final class RecordScanner {
         int p = pos;
         while (p < end) {
             int c = b[p];
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                p++;
-            } else {
+            // most tokens follow the last with no white space: one comparison for them (bytes over 0x7F are < 0)
+            if (c > ' ' || c < 0 || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
                 pos = p;
                 return c & 0xFF;
             }
+            p++;
         }
         throw GIVE_UP;
     }

@@ -24,8 +24,8 @@ class ParserDifferentialTest {
 
     private static final CloudTrailParser FAST = new CloudTrailParser();
     private static final CloudTrailParser JACKSON = new CloudTrailParser(new ObjectMapper(), false);
-    private static final String HEAD = "{\"eventVersion\":\"1.08\",\"eventID\":\"a\",\"eventTime\":\"2026-11-20T10:00:00Z\","
-            + "\"eventName\":\"X\",\"eventSource\":\"s\"";
+    private static final String HEAD = "{\"eventVersion\":\"1.08\",\"eventID\":\"a\","
+            + "\"eventTime\":\"2026-11-20T10:00:00Z\",\"eventName\":\"X\",\"eventSource\":\"s\"";
 
     private static List<byte[]> records() throws IOException {
         return CloudTrailParserTest.everyRecordWeHave().map(ParserDifferentialTest::utf8).toList();
@@ -33,6 +33,11 @@ class ParserDifferentialTest {
 
     @Test
     void everyRecordWeHaveReadsTheSameAndTheFastReadTakesEveryPlainOne() throws IOException {
+        assertThat(FAST.scansFirst()).as("the default parser reads the bytes first").isTrue();
+        assertThat(JACKSON.scansFirst()).isFalse();
+        assertThat(new CloudTrailParser(new ObjectMapper().enable(
+                com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)).scansFirst())
+                .as("a mapper that reads other than Jackson's defaults").isFalse();
         int plain = 0;
         for (byte[] record : records()) {
             assertSame(record);
@@ -63,7 +68,8 @@ class ParserDifferentialTest {
                 ",\"readOnly\":true}", ",\"readOnly\":false}", ",\"readOnly\":\" true \"}", ",\"readOnly\":\"TRUE\"}",
                 ",\"readOnly\":1}", ",\"readOnly\":0}", ",\"readOnly\":1.0}", ",\"readOnly\":null}",
                 ",\"readOnly\":{}}", ",\"readOnly\":[true]}", ",\"eventID\":5}", ",\"eventID\":\"\"}",
-                ",\"eventID\":null}", ",\"eventTime\":\"yesterday\"}", ",\"eventTime\":\"2026-11-20 10:00:00.123+01:00\"}",
+                ",\"eventID\":null}", ",\"eventTime\":\"yesterday\"}",
+                ",\"eventTime\":\"2026-11-20 10:00:00.123+01:00\"}",
                 // duplicate keys, identities in every shape
                 ",\"eventName\":\"Y\",\"eventName\":\"Z\"}",
                 ",\"userIdentity\":{\"type\":\"Root\",\"arn\":\"a\",\"arn\":\"b\"},\"userIdentity\":{\"type\":\"X\"}}",
@@ -84,9 +90,12 @@ class ParserDifferentialTest {
                 ",\"x\":{\"a\" 1}}", ",\"x\":{1:1}}", ",}", ",\"x\":1,}", ",\"x\":1 \"y\":2}", ",\"x\"}", ",\"x\":}",
                 ",\"x\":tru}", ",\"x\":True}", ",\"x\":nulls}", ",\"x\":truefalse}", ",\"x\":nul}", ",\"x\":undefined}",
                 ",\"x\":-}", ",\"x\":01}", ",\"x\":-01}", ",\"x\":1.}", ",\"x\":.5}", ",\"x\":1e}", ",\"x\":1e+}",
-                ",\"x\":+1}", ",\"x\":0x1}", ",\"x\":1.5.3}", ",\"x\":NaN}", ",\"x\":-Infinity}", ",\"x\":1-2}",
+                ",\"x\":+1}", ",\"x\":0x1}", ",\"x\":1.5.3}",
+                ",\"x\":[0e5,-0E-0,0.0,1E5,1e05,1e+5,-1.0e-05,9007199254740993,1e400,-1e-400]}", ",\"x\":NaN}",
+                ",\"x\":-Infinity}", ",\"x\":1-2}",
                 ",\"x\":\"\\x\"}", ",\"x\":\"\\u12\"}", ",\"x\":\"\\u12g4\"}", ",\"x\":\"\\\"}", ",\"x\":\"a\tb\"}",
-                ",\"x\":\"a\nb\"}", ",\"x\":'single'}", ",\"x\":1 // comment\n}", ",\"x\":1 /* c */}", ",\"x\":1 # c\n}",
+                ",\"x\":\"a\nb\"}", ",\"x\":'single'}", ",\"x\":1 // comment\n}", ",\"x\":1 /* c */}",
+                ",\"x\":1 # c\n}",
                 ",\"eventName\":\"Y\"", ",\"eventName\":\"Y", ",\"eventName\"", ",", ""));
         for (String digits : List.of("9".repeat(199), "9".repeat(200), "9".repeat(201), "9".repeat(999),
                 "9".repeat(1000), "9".repeat(1001), "1." + "5".repeat(1200), "1e" + "5".repeat(1200))) {
@@ -118,6 +127,8 @@ class ParserDifferentialTest {
     void bytesThatAreNotStrictUtf8ReadTheSame() {
         int[][] sequences = {
             {0xC3, 0xA9}, {0xE2, 0x82, 0xAC}, {0xF0, 0x9F, 0x98, 0x80}, // well-formed: é € 😀
+            {0xC2, 0x80}, {0xDF, 0xBF}, {0xE0, 0xA0, 0x80}, {0xEF, 0xBF, 0xBF}, {0xEE, 0x80, 0x80}, // and their edges
+            {0xF0, 0x90, 0x80, 0x80}, {0xF3, 0xBF, 0xBF, 0xBF},
             {0xC0, 0xAF}, {0xC1, 0xBF}, {0xE0, 0x80, 0xAF}, {0xF0, 0x80, 0x80, 0xAF}, // overlong
             {0xED, 0xA0, 0x80}, {0xED, 0xBF, 0xBF}, {0xED, 0x9F, 0xBF}, // surrogates, and the last before them
             {0xF4, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80}, {0xF7, 0xBF, 0xBF, 0xBF},
