@@ -3,6 +3,7 @@ package dev.trailwatch.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParserVariants;
 import dev.trailwatch.detector.parse.ParseResult;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ParseBenchmark {
 
     private final CloudTrailParser parser = new CloudTrailParser();
+    private final CloudTrailParser jacksonOnly = ParserVariants.jacksonOnly();
     private final ObjectMapper mapper = new ObjectMapper();
     private Cycle<byte[]> records;
 
@@ -42,6 +44,35 @@ public class ParseBenchmark {
     @Benchmark
     public ParseResult parse() {
         return parser.parse(records.next());
+    }
+
+    /** The same parse by the Jackson streaming read alone (no fast byte read): the parse before it. */
+    @Benchmark
+    public ParseResult parseJacksonOnly() {
+        return jacksonOnly.parse(records.next());
+    }
+
+    /** The parse on the bundled sample logs' records (the demo's), another mix of shapes and sizes. */
+    @Benchmark
+    public ParseResult parseSamples(Samples samples) {
+        return parser.parse(samples.records.next());
+    }
+
+    @Benchmark
+    public ParseResult parseSamplesJacksonOnly(Samples samples) {
+        return jacksonOnly.parse(samples.records.next());
+    }
+
+    /** The records of the sample logs bundled with the detector ({@code samples/index.txt}), cycled through. */
+    @State(Scope.Thread)
+    public static class Samples {
+
+        private Cycle<byte[]> records;
+
+        @Setup
+        public void load() throws IOException {
+            records = new Cycle<>(Traffic.samples());
+        }
     }
 
     /** A whole Jackson tree of the record: what every event cost before the parser streamed. */

@@ -1,12 +1,18 @@
 package dev.trailwatch.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.bench.TrafficGenerator;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The records every benchmark reads: {@link TrafficGenerator}'s organization traffic (~1.5 KB records, a read-heavy
@@ -29,6 +35,29 @@ final class Traffic {
         new TrafficGenerator(SEED, ACCOUNTS, START)
                 .generate(RECORDS, (i, event) -> records.add(event.value()));
         return List.copyOf(records);
+    }
+
+    /** Every record of the sample logs bundled with the detector (the demo's), as compact JSON as CloudTrail writes. */
+    static List<byte[]> samples() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<byte[]> records = new ArrayList<>();
+        String index = new String(resource("samples/index.txt").readAllBytes(), StandardCharsets.UTF_8);
+        for (String file : index.lines().filter(line -> !line.isBlank()).toList()) {
+            try (InputStream in = new GZIPInputStream(resource("samples/" + file))) {
+                for (JsonNode record : json.readTree(in).path("Records")) {
+                    records.add(json.writeValueAsBytes(record));
+                }
+            }
+        }
+        return List.copyOf(records);
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = TrafficGenerator.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("not on the class path: " + name);
+        }
+        return in;
     }
 
     /** The records freshly parsed: no event has built its tree or typed-fields view yet. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingJsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -29,6 +31,11 @@ import java.util.Locale;
  * bytes, and builds the full JSON tree only if a rule asks for a field outside the typed ones (see {@link EventJson}).
  * The result is the same as reading the tree first: a later duplicate key wins, a field that is {@code null} or an
  * object reads as absent, and a number or boolean reads as its text.
+ *
+ * <p>The pass is {@link RecordScanner}'s when it can: a byte-level read that checks the free-form parts against the
+ * JSON grammar without tokenizing them, two to three times as fast as Jackson's parser stepping over them. It accepts
+ * a strict subset of what Jackson accepts and leaves everything else (every malformed record among it) to a Jackson
+ * streaming read, which decides and words the rejection; either way the result is the same.
  */
 public final class CloudTrailParser {
 
@@ -36,19 +43,38 @@ public final class CloudTrailParser {
 
     private final ObjectMapper mapper;
     private final JsonFactory factory;
+    /** Whether the fast byte read ({@link RecordScanner}) is tried first: only on Jackson's default JSON reading. */
+    private final boolean scanFirst;
 
     public CloudTrailParser(ObjectMapper mapper) {
+        this(mapper, readsAsByDefault(mapper.getFactory()));
+    }
+
+    /** Tests: {@code scanFirst} false is the Jackson read alone (the parser as it was before the fast read). */
+    CloudTrailParser(ObjectMapper mapper, boolean scanFirst) {
         this.mapper = mapper;
         this.factory = mapper.getFactory();
+        this.scanFirst = scanFirst && readsAsByDefault(factory);
     }
 
     public CloudTrailParser() {
         this(new ObjectMapper());
     }
 
+    /** Whether this parser tries the fast byte read first (tests). */
+    boolean scansFirst() {
+        return scanFirst;
+    }
+
     public ParseResult parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
             return new ParseResult.Rejected(RejectReason.PARSE, "empty record", raw);
+        }
+        if (scanFirst) {
+            Fields fields = new Fields();
+            if (RecordScanner.scan(raw, 0, raw.length, fields) >= 0) {
+                return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+            }
         }
         try (JsonParser parser = factory.createParser(raw)) {
             JsonToken first = parser.nextToken();
@@ -75,6 +101,15 @@ public final class CloudTrailParser {
      *         {@link Located#MALFORMED} when it is not well-formed JSON
      */
     public Located parseAt(byte[] buf, int offset, int length) {
+        if (scanFirst) {
+            Fields fields = new Fields();
+            int end = RecordScanner.scan(buf, offset, offset + length, fields);
+            if (end >= 0) {
+                byte[] raw = java.util.Arrays.copyOfRange(buf, offset, end);
+                ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+                return new Located(result, raw, fields.typedExact && !fields.readerShaped);
+            }
+        }
         try (JsonParser parser = factory.createParser(buf, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Located.MALFORMED;
@@ -286,8 +321,28 @@ public final class CloudTrailParser {
         }
     }
 
+    /**
+     * Whether {@code factory} reads JSON as a plain {@code new ObjectMapper()} does, which is what
+     * {@link RecordScanner} implements (strict JSON, duplicate keys allowed, limits no tighter than Jackson's
+     * defaults).
+     */
+    private static boolean readsAsByDefault(JsonFactory factory) {
+        if (factory.getClass() != JsonFactory.class && factory.getClass() != MappingJsonFactory.class) {
+            return false;
+        }
+        StreamReadConstraints limits = factory.streamReadConstraints();
+        return factory.getParserFeatures() == new JsonFactory().getParserFeatures()
+                && factory.getInputDecorator() == null
+                && limits.getMaxNestingDepth() >= 100 + RecordScanner.MAX_DEPTH
+                && limits.getMaxNumberLength() >= RecordScanner.MAX_NUMBER
+                && limits.getMaxNameLength() >= RecordScanner.MAX_NAME
+                && limits.getMaxStringLength() >= RecordScanner.MAX_TYPED
+                && !limits.hasMaxDocumentLength()
+                && !limits.hasMaxTokenCount();
+    }
+
     /** The typed fields of one record while it is read. */
-    private static final class Fields {
+    static final class Fields {
         String eventId;
         String eventTime;
         String eventName;
