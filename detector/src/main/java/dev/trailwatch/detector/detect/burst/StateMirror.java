@@ -79,18 +79,13 @@ final class StateMirror<S> {
         mirror.put(key, state);
     }
 
-    /**
-     * Deletes the key (a null put: {@code delete} would read and deserialize the old value to return it); a key the
-     * complete mirror does not hold is not in the store, and writes no tombstone.
-     */
+    /** Deletes the key (a null put: {@code delete} would read and deserialize the old value to return it). */
     void delete(String key) {
         load();
+        store.put(key, null);
         if (complete) {
-            if (mirror.remove(key) != null) {
-                store.put(key, null);
-            }
+            mirror.remove(key);
         } else {
-            store.put(key, null);
             mirror.put(key, ABSENT);
         }
     }
