@@ -43,10 +43,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private StateMirror<S> states;
     private TimerIndex expiry;
     /**
-     * Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. Like
-     * {@link #lastClose}, what the records since {@link #init} taught: cleared there.
+     * Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. The
+     * event times are kept in the expiry store too and read back from it in {@link #init}: an origin this task heard
+     * from before its last commit still holds its windows after a revive or a move (see {@link #observe}).
      */
-    private final Map<String, long[]> origins = new HashMap<>();
+    private final Map<String, Origin> origins = new HashMap<>();
     private final Punctuators punctuators = new Punctuators();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
@@ -85,10 +86,17 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         this.states = new StateMirror<>(context.getStateStore(names.state()));
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
         // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
-        // with the stores restored to the last commit and the records since read again: what the aborted records
-        // taught the fields must go with them, as it goes when a rebalance builds a new processor. Kept, an origin's
-        // event time judged its own replayed records late (a burst and its CRITICAL correlation were lost).
+        // with the stores restored to the last commit and the records since read again: the fields must hold what
+        // the committed records taught, no more (kept, an origin's event time judged its own replayed records late)
+        // and no less (cleared, an origin heard from before the commit no longer held the windows its records still
+        // on their way need: both lost a CRITICAL correlation). So the origins come back from the store, as a task
+        // moved to another thread or instance finds them; each counts as heard from now.
         origins.clear();
+        Map<String, Long> stored = expiry.originTimes();
+        if (!stored.isEmpty()) {
+            long now = context.currentSystemTimeMs();
+            stored.forEach((name, time) -> origins.put(name, new Origin(name, time, now)));
+        }
         lastClose = Long.MIN_VALUE / 2;
         punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
@@ -108,29 +116,34 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * Takes a record's event time into account and returns event time "now" for it: the latest event time seen from
      * the record's origin (the input partition it was read from), so that lateness is judged within one partition,
      * where events are in order; without an origin (the processor reads an input partition itself), the task's
-     * stream time. With an origin, also closes the windows the {@link #watermark} has passed.
+     * stream time. With an origin, also closes the windows the {@link #watermark} has passed. A record that moves its
+     * origin's time on writes it to the expiry store (through the cache: one changelog record per origin and commit),
+     * so that the time is restored with the windows it holds open.
      */
     final long observe(Record<String, CloudTrailEvent> record) {
         Header header = record.headers().lastHeader(OriginStamp.HEADER);
         if (header == null) {
             return context.currentStreamTimeMs();
         }
-        long[] origin = origins.computeIfAbsent(new String(header.value(), StandardCharsets.UTF_8),
-                o -> new long[] {Long.MIN_VALUE, 0});
-        origin[0] = Math.max(origin[0], record.timestamp());
-        origin[1] = context.currentSystemTimeMs();
+        Origin origin = origins.computeIfAbsent(new String(header.value(), StandardCharsets.UTF_8),
+                name -> new Origin(name, Long.MIN_VALUE, 0));
+        if (record.timestamp() > origin.latest) {
+            origin.latest = record.timestamp();
+            expiry.originTime(origin.key, origin.latest);
+        }
+        origin.heardAt = context.currentSystemTimeMs();
         // The stream-time punctuator runs before the record that advanced stream time reaches this processor, so it
         // sees this origin one record behind; close here instead, at the same one-minute granularity. The watermark
         // is at most stream time: until that reaches the next close, there is nothing to look up.
         long streamTime = context.currentStreamTimeMs();
         if (streamTime < lastClose + PUNCTUATE_EVERY.toMillis()) {
-            return origin[0];
+            return origin.latest;
         }
         long watermark = watermark(streamTime);
         if (watermark >= lastClose + PUNCTUATE_EVERY.toMillis()) {
             closeDue(watermark);
         }
-        return origin[0];
+        return origin.latest;
     }
 
     /**
@@ -142,9 +155,9 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private long watermark(long streamTime) {
         long now = context.currentSystemTimeMs();
         long watermark = streamTime;
-        for (long[] origin : origins.values()) {
-            if (now - origin[1] <= ORIGIN_IDLE.toMillis()) {
-                watermark = Math.min(watermark, origin[0]);
+        for (Origin origin : origins.values()) {
+            if (now - origin.heardAt <= ORIGIN_IDLE.toMillis()) {
+                watermark = Math.min(watermark, origin.latest);
             }
         }
         return Math.min(watermark, inputRead());
@@ -253,5 +266,18 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             states.delete(entry.key);
         }
         expiry.takeDueBefore(Long.MAX_VALUE);
+    }
+
+    /** One input partition as this processor knows it: its latest event time, and when (wall clock) it was heard. */
+    private static final class Origin {
+        final String key;
+        long latest;
+        long heardAt;
+
+        Origin(String name, long latest, long heardAt) {
+            this.key = TimerIndex.originKey(name);
+            this.latest = latest;
+            this.heardAt = heardAt;
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.trailwatch.detector.detect.kit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -18,6 +20,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * some events twice, and a copy has the same id and event time, so one exact lookup finds it. ({@code ~} sorts after
  * every digit, so the two ranges never overlap.) A timer may outlive its purpose (its key was forgotten or
  * rescheduled earlier); firing it then costs one lookup that finds nothing to do.
+ *
+ * <p>Origin times: {@code ~origin|<origin>}, the latest event time a processor fed by a repartition has seen from each
+ * input partition ({@link #originTime}). Kept in the store, not only on the heap, because it decides when windows may
+ * close: a task re-initialised after an exactly-once abort, or moved to another thread or instance, must hold its
+ * windows open for exactly the input partitions it had heard from at its last commit ({@link #originTimes}). One
+ * entry per input partition, never forgotten; between the timers and the seen ids in key order, so neither range
+ * scan reaches them.
  *
  * <p>Each range scan starts where the previous one of its kind ended, not at time 0: the entries before that point were
  * deleted, and RocksDB keeps deleted entries as tombstones until a compaction, so a scan from time 0 would step over
@@ -38,6 +47,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class TimerIndex {
 
     private static final String SEEN = "~seen|";
+    private static final String ORIGIN = "~origin|";
     private static final String ZEROS = "0000000000000000000";
     private static final int PADDED = ZEROS.length();
     /** The most seen ids mirrored on the heap (see the class comment). */
@@ -103,6 +113,33 @@ public final class TimerIndex {
             seen.add(key);
         }
         return true;
+    }
+
+    /**
+     * Records the latest event time seen from an input partition (a write to the store's cache; with caching, one
+     * changelog record per origin and commit).
+     *
+     * @param key the origin's key, from {@link #originKey}
+     */
+    public void originTime(String key, long eventTime) {
+        store.put(key, Long.toString(eventTime));
+    }
+
+    /** The store key of an origin's time, made once per origin. */
+    public static String originKey(String origin) {
+        return ORIGIN + origin;
+    }
+
+    /** Every origin's recorded time, by origin, as the store holds them (after a restore: as last committed). */
+    public Map<String, Long> originTimes() {
+        Map<String, Long> times = new HashMap<>();
+        try (KeyValueIterator<String, String> it = store.range(ORIGIN, ORIGIN + '\uffff')) {
+            while (it.hasNext()) {
+                KeyValue<String, String> entry = it.next();
+                times.put(entry.key.substring(ORIGIN.length()), Long.parseLong(entry.value));
+            }
+        }
+        return times;
     }
 
     /** Forgets the ids of events older than {@code oldest}: a copy of one of them would be late anyway. */

@@ -22,6 +22,7 @@ import dev.trailwatch.detector.parse.ParseResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,49 @@ class WindowedProcessorReviveTest {
         assertThat(revived.alerts()).isEqualTo(uninterrupted.alerts());
     }
 
+    /**
+     * The correlation across input partitions (OrderInvarianceIT's lost root login, alert 4cece229): the root login
+     * comes from one account's partition, the failures and the other login from another's, interleaved by the
+     * repartition. The failures' partition had already sent an earlier login, so its event time held the watermark
+     * below the root login's keep-until while its failures were still on their way behind the other partition's
+     * later records. A revive re-initialises the processor with its stores at the commit: that partition's event
+     * time must come back with them, or the replayed later record of the other partition closes the root login out
+     * before the failures arrive (a task moving to another thread or instance is the same: new objects, the committed
+     * stores).
+     */
+    @Test
+    void aRevivedCorrelatorStillWaitsForAnInputPartitionItHeardFromBeforeTheCommit() {
+        String failuresOrigin = "cloudtrail.events-1";
+        String rootOrigin = "cloudtrail.events-3";
+        List<Fed> beforeCommit = List.of(
+                new Fed(failuresOrigin, successfulLogin(BYSTANDER, "bob", T0.minus(Duration.ofHours(6)))),
+                new Fed(rootOrigin, successfulRootLogin(ATTACKER, T0.plus(Duration.ofMinutes(58)))));
+        List<Fed> afterCommit = new ArrayList<>();
+        afterCommit.add(new Fed(rootOrigin, successfulLogin(BYSTANDER, "gina", T0.plus(Duration.ofHours(18)))));
+        for (int i = 0; i < 10; i++) {
+            afterCommit.add(new Fed(failuresOrigin, failedLogin(ATTACKER, "alice", T0.plusSeconds(10L * i))));
+        }
+        afterCommit.add(new Fed(failuresOrigin, successfulLogin(ATTACKER, "bob", T0.plusSeconds(120))));
+
+        Outcome uninterrupted = run(WindowedProcessorReviveTest::correlator, beforeCommit, afterCommit, List.of(),
+                false);
+        assertThat(uninterrupted.alerts().values()).extracting(Alert::principal).as("bob's and the root login")
+                .containsExactlyInAnyOrder(BurstEvents.arn("bob"), "arn:aws:iam::" + BurstEvents.ACCOUNT + ":root");
+        assertThat(uninterrupted.late()).isZero();
+
+        Outcome revived = run(WindowedProcessorReviveTest::correlator, beforeCommit, afterCommit, List.of(), true);
+        assertThat(revived.late()).as("records replayed after the abort judged late").isZero();
+        assertThat(revived.alerts()).isEqualTo(uninterrupted.alerts());
+    }
+
+    /** A successful root sign-in (the sample's attacker getting into another account). */
+    private static TestEvents successfulRootLogin(String ip, Instant time) {
+        TestEvents event = successfulLogin(ip, "root", time);
+        event.json().putObject("userIdentity").put("type", "Root").put("principalId", BurstEvents.ACCOUNT)
+                .put("arn", "arn:aws:iam::" + BurstEvents.ACCOUNT + ":root").put("accountId", BurstEvents.ACCOUNT);
+        return event;
+    }
+
     /** Kafka Streams keeps a task's punctuators through close and revive; init must not add a second set. */
     @Test
     void aRevivedProcessorRunsOneSetOfPunctuators() {
@@ -112,25 +156,40 @@ class WindowedProcessorReviveTest {
     record Outcome(Map<String, Alert> alerts, long late) {
     }
 
-    /**
-     * Feeds BEFORE, commits, feeds the records after the commit; with {@code abort}, then aborts as Kafka Streams
-     * does (output since the commit dropped, stores back to the commit, {@code init} again on the same object) and
-     * feeds them again; then AFTER. The committed output: the last version of each alert, and how many were late.
-     */
+    /** One record as the repartition delivers it: the event and the input partition it was read from. */
+    record Fed(String origin, TestEvents event) {
+    }
+
+    private static List<Fed> fromOrigin(List<TestEvents> events) {
+        return events.stream().map(event -> new Fed(ORIGIN, event)).toList();
+    }
+
+    /** {@link #run(Function, List, List, List, boolean)} with every record from one input partition. */
     private static Outcome run(Function<MockProcessorContext<String, BurstOutcome>, WindowedProcessor<?>> build,
                                boolean abort) {
+        return run(build, fromOrigin(BEFORE), fromOrigin(AFTER_COMMIT), fromOrigin(AFTER), abort);
+    }
+
+    /**
+     * Feeds {@code before}, commits, feeds the records after the commit; with {@code abort}, then aborts as Kafka
+     * Streams does (output since the commit dropped, stores back to the commit, {@code init} again on the same object)
+     * and feeds them again; then {@code after}. The committed output: the last version of each alert, and how many
+     * were late.
+     */
+    private static Outcome run(Function<MockProcessorContext<String, BurstOutcome>, WindowedProcessor<?>> build,
+                               List<Fed> before, List<Fed> afterCommit, List<Fed> after, boolean abort) {
         MockProcessorContext<String, BurstOutcome> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         context.setCurrentStreamTimeMs(0);
         WindowedProcessor<?> processor = build.apply(context);
         List<BurstOutcome> committed = new ArrayList<>();
 
-        BEFORE.forEach(event -> feed(context, processor, event));
+        before.forEach(fed -> feed(context, processor, fed));
         CommittedStores committedStores = CommittedStores.at(context, STORES);
         long committedStreamTime = context.currentStreamTimeMs();
         commit(context, committed);
 
-        AFTER_COMMIT.forEach(event -> feed(context, processor, event));
+        afterCommit.forEach(fed -> feed(context, processor, fed));
         if (abort) {
             // the task is closed dirty (its topology closed) and revived
             context.resetForwards();
@@ -138,9 +197,9 @@ class WindowedProcessorReviveTest {
             processor.close();
             context.setCurrentStreamTimeMs(committedStreamTime);
             processor.init(context);
-            AFTER_COMMIT.forEach(event -> feed(context, processor, event));
+            afterCommit.forEach(fed -> feed(context, processor, fed));
         }
-        AFTER.forEach(event -> feed(context, processor, event));
+        after.forEach(fed -> feed(context, processor, fed));
         commit(context, committed);
 
         Map<String, Alert> alerts = new TreeMap<>();
@@ -162,10 +221,10 @@ class WindowedProcessorReviveTest {
 
     /** As a stream task does: its stream time is the highest timestamp over all it has read. */
     private static void feed(MockProcessorContext<String, BurstOutcome> context, WindowedProcessor<?> processor,
-                             TestEvents event) {
-        CloudTrailEvent parsed = ((ParseResult.Parsed) PARSER.parse(event.bytes())).event();
+                             Fed fed) {
+        CloudTrailEvent parsed = ((ParseResult.Parsed) PARSER.parse(fed.event().bytes())).event();
         Record<String, CloudTrailEvent> record = new Record<>(parsed.sourceIpAddress(), parsed, parsed.eventTime());
-        record.headers().add(OriginStamp.HEADER, ORIGIN.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(OriginStamp.HEADER, fed.origin().getBytes(StandardCharsets.UTF_8));
         context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), record.timestamp()));
         processor.process(record);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -94,6 +95,24 @@ class TimerIndexTest {
 
         assertThat(index.takeDueBefore(Long.MAX_VALUE)).containsExactly("k");
         assertThat(index.firstSighting("e1", 1_000)).isFalse();
+    }
+
+    @Test
+    void originTimesOutliveTimersAndSeenIdsAndComeBackInANewIndex() {
+        TimerIndex index = new TimerIndex(store);
+        index.schedule(1_000, "k");
+        index.firstSighting("e1", 1_000);
+        index.originTime(TimerIndex.originKey("cloudtrail.events-0"), 7_000);
+        index.originTime(TimerIndex.originKey("cloudtrail.events-0"), 9_000);
+        index.originTime(TimerIndex.originKey("cloudtrail.events-3"), 4_000);
+
+        assertThat(index.takeDueBefore(Long.MAX_VALUE)).containsExactly("k");
+        index.forgetSeenBefore(Long.MAX_VALUE);
+        assertThat(keys()).containsExactly("~origin|cloudtrail.events-0", "~origin|cloudtrail.events-3");
+
+        // A re-initialised task (a revive, or the task on another thread or instance) reads them from the store.
+        assertThat(new TimerIndex(store).originTimes())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("cloudtrail.events-0", 9_000L, "cloudtrail.events-3", 4_000L));
     }
 
     @Test
