@@ -300,37 +300,45 @@ final class RecordScanner {
 
     /** {@code userIdentity.sessionContext}: every occurrence starts the issuer afresh, as in the tree. */
     private void sessionContext(int c) {
-        issuerArn = null;
-        issuerAccountId = null;
-        issuerUserName = null;
-        if (c != '{') {
-            skipValue(c);
-            return;
-        }
-        pos++;
-        c = ws();
-        if (c == '}') {
-            pos++;
-            return;
-        }
-        while (true) {
-            int start = name(c);
-            int length = pos - 1 - start;
-            c = valueStart();
-            if (length == SESSION_ISSUER.length && is(start, SESSION_ISSUER)) {
-                sessionIssuer(c);
-            } else {
-                skipValue(c);
-            }
-            if (!next('}')) {
-                pos++;
-                return;
-            }
-            c = ws();
-        }
+        issuerMembers(c, sessionContextMember);
     }
 
+    /** {@code sessionContext.sessionIssuer}: its arn, accountId and userName; a later occurrence starts afresh. */
     private void sessionIssuer(int c) {
+        issuerMembers(c, sessionIssuerMember);
+    }
+
+    /** What to do with one member of an object: its name at {@code [start, start + length)}, its value at {@code c}. */
+    @FunctionalInterface
+    private interface Member {
+        void read(int start, int length, int c);
+    }
+
+    private final Member sessionContextMember = (start, length, c) -> {
+        if (length == SESSION_ISSUER.length && is(start, SESSION_ISSUER)) {
+            sessionIssuer(c);
+        } else {
+            skipValue(c);
+        }
+    };
+
+    private final Member sessionIssuerMember = (start, length, c) -> {
+        if (length == 3 && is(start, ARN)) {
+            issuerArn = text(c);
+        } else if (length == 9 && is(start, ACCOUNT_ID)) {
+            issuerAccountId = text(c);
+        } else if (length == 8 && is(start, USER_NAME)) {
+            issuerUserName = text(c);
+        } else {
+            skipValue(c);
+        }
+    };
+
+    /**
+     * Clears the issuer, then walks an object's members through {@code member} ({@code c} its first byte); a value that
+     * is not an object is skipped and leaves the issuer cleared, as in the tree.
+     */
+    private void issuerMembers(int c, Member member) {
         issuerArn = null;
         issuerAccountId = null;
         issuerUserName = null;
@@ -347,16 +355,7 @@ final class RecordScanner {
         while (true) {
             int start = name(c);
             int length = pos - 1 - start;
-            c = valueStart();
-            if (length == 3 && is(start, ARN)) {
-                issuerArn = text(c);
-            } else if (length == 9 && is(start, ACCOUNT_ID)) {
-                issuerAccountId = text(c);
-            } else if (length == 8 && is(start, USER_NAME)) {
-                issuerUserName = text(c);
-            } else {
-                skipValue(c);
-            }
+            member.read(start, length, valueStart());
             if (!next('}')) {
                 pos++;
                 return;
