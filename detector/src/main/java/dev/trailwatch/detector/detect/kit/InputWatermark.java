@@ -46,6 +46,11 @@ public final class InputWatermark {
         return horizon;
     }
 
+    /** How many input partitions there are, as far as this instance knows. */
+    public int partitionCount() {
+        return partitions;
+    }
+
     /** The input topic's partition count, when it is learned after the topology was built. */
     public void partitions(int count) {
         partitions = Math.max(partitions, count);

@@ -142,6 +142,7 @@ class WindowedProcessorReviveTest {
     @Test
     void aRevivedProcessorRunsOneSetOfPunctuators() {
         MockProcessorContext<String, BurstOutcome> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(System.currentTimeMillis());
         WindowedProcessor<?> processor = counter(context);
         long once = scheduled(context);
         processor.close();
