@@ -47,7 +47,7 @@ public final class CloudTrailParser {
     private final boolean scanFirst;
 
     public CloudTrailParser(ObjectMapper mapper) {
-        this(mapper, readsAsByDefault(mapper.getFactory()));
+        this(mapper, true);
     }
 
     /** Tests: {@code scanFirst} false is the Jackson read alone (the parser as it was before the fast read). */

@@ -93,14 +93,10 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // and no less (cleared, an origin heard from before the commit no longer held the windows its records still
         // on their way need: both lost a CRITICAL correlation). So the origins come back from the store, as a task
         // moved to another thread or instance finds them; each counts as heard from now.
-        origins.clear();
-        Map<String, Long> stored = expiry.originTimes();
-        if (!stored.isEmpty()) {
-            long now = context.currentSystemTimeMs();
-            stored.forEach((name, time) -> origins.put(name, new Origin(name, time, now)));
-        }
-        lastClose = Long.MIN_VALUE / 2;
         initAt = context.currentSystemTimeMs();
+        origins.clear();
+        expiry.originTimes().forEach((name, time) -> origins.put(name, new Origin(name, time, initAt)));
+        lastClose = Long.MIN_VALUE / 2;
         punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
                 ReportBound.schedule(context, kit, this::reportDue));
