@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and writes exactly what an exact sort of the whole input writes: on the bundled samples (files that each hold days)
  * with their records shuffled and their folders laid out differently; on a tree where one file holds an event far
  * older than its name says (the scan notices and scans again with a window wide enough for it); and where one event goes on less
- * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it).
+ * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it). A plain
+ * JSON-lines export out of order is read through its index instead, an exact sort with no second pass, and read again
+ * the usual way when a line is not what its index took it for.
  */
 class ScanSortWindowIT {
 
