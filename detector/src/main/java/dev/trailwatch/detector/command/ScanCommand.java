@@ -11,18 +11,22 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.DetectorThread;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
+import dev.trailwatch.detector.pipeline.ExportIndex;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanDriver;
 import dev.trailwatch.detector.pipeline.ScanFeed;
 import dev.trailwatch.detector.pipeline.SortWindow;
+import dev.trailwatch.detector.pipeline.TrailObject;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import dev.trailwatch.detector.topology.TopicSpec;
 import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.tuning.TuningSet;
+import dev.trailwatch.ingest.reader.CloudTrailFiles;
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.reader.EventTimes;
 import dev.trailwatch.ingest.reader.RecordSink;
+import dev.trailwatch.ingest.s3.S3Uri;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -42,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
@@ -136,15 +141,24 @@ public final class ScanCommand implements Callable<Integer> {
                 new HashSet<>(accounts), new HashSet<>(regions),
                 window.window() == null ? SortWindow.AUTO_WINDOW : window.window());
         OutputFile.check("--out", out);
+        // a single JSON-lines export is indexed while the rules and the detector start (ExportIndex)
+        CompletableFuture<ExportIndex> index = indexInBackground();
         // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
         RulePack rules = DetectorInstance.loadRules(config);
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
+        boolean indexed = true;
         for (int pass = 1; outcome == null; pass++) {
             try {
-                outcome = attempt(config, rules, tuning, filter, current, err);
+                outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, err);
+            } catch (ExportIndex.NotIndexable e) {
+                // the byte scan misjudged a line: read the file the usual way, which also reports what is wrong
+                indexed = false;
+                pass--;
+                err.println("scan: " + e.getMessage() + "; reading the file again its usual way");
+                err.flush();
             } catch (ScanFeed.OrderNotKept e) {
                 // wide enough for what broke the order, which keeps memory bounded on months of history; after
                 // WIDER_PASSES such passes, the exact sort, which cannot fail this way
@@ -203,7 +217,7 @@ public final class ScanCommand implements Callable<Integer> {
      * horizon (after closing everything it started).
      */
     private Outcome attempt(DetectorConfig config, RulePack rules, TuningSet tuning, ScanFilter filter,
-                            SortWindow window, PrintWriter err) throws Exception {
+                            SortWindow window, ExportIndex index, PrintWriter err) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -221,11 +235,26 @@ public final class ScanCommand implements Callable<Integer> {
                     alerts::add);
                  DetectorThread detecting = new DetectorThread(detector);
                  EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detecting.sink())) {
-                ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts,
-                        detector.readerParser());
-                feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone, readThreads(inputs.hasS3()));
-                err.printf("read %d objects%s%n", feed.objects(), filter.narrows()
-                        ? ", " + feed.filtered() + " records outside --since/--until/--accounts/--regions" : "");
+                TrailObject export = index == null ? null : inputs.onlyLocalObject();
+                long objectsRead;
+                long filtered;
+                if (export != null && filter.mayHold(export)) {
+                    // the export's records in event-time order straight from the file: an exact sort, none held
+                    long read = index.feed(detector.readerParser(), export.location(), export.source(),
+                            filter::accepts, detecting.sink());
+                    progress.objectDone(export, read);
+                    objectsRead = 1;
+                    filtered = index.filtered();
+                } else {
+                    ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts,
+                            detector.readerParser());
+                    feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone,
+                            readThreads(inputs.hasS3()));
+                    objectsRead = feed.objects();
+                    filtered = feed.filtered();
+                }
+                err.printf("read %d objects%s%n", objectsRead, filter.narrows()
+                        ? ", " + filtered + " records outside --since/--until/--accounts/--regions" : "");
                 detecting.finish();
                 detector.finish();
                 behind = sorter.behindWatermark();
@@ -235,6 +264,34 @@ public final class ScanCommand implements Callable<Integer> {
             DataDirs.deleteRecursively(spill);
         }
         return new Outcome(alerts, metrics, unreadable.get(), behind, worstBehind);
+    }
+
+    /**
+     * Starts indexing the input on a thread of its own when it is a single local file not named the CloudTrail way (a
+     * JSON-lines export): the index is ready, or nearly, when the detector has started. Completes with null when the
+     * input is anything else or the file is not one {@link ExportIndex} reads (it is then read the usual way).
+     */
+    private CompletableFuture<ExportIndex> indexInBackground() {
+        CompletableFuture<ExportIndex> index = new CompletableFuture<>();
+        Path file = paths.size() == 1 && !S3Uri.isS3Uri(paths.get(0)) ? Path.of(paths.get(0)) : null;
+        if (file == null || !Files.isRegularFile(file) || file.getFileName() == null
+                || CloudTrailFiles.parseName(file.getFileName().toString()) != null) {
+            index.complete(null);
+            return index;
+        }
+        long memory = sortMemoryBytes();
+        Thread thread = new Thread(() -> {
+            try {
+                index.complete(ExportIndex.build(file, memory));
+            } catch (IOException | RuntimeException e) {
+                index.complete(null); // the usual read reports what is wrong with the file
+            } finally {
+                index.complete(null);
+            }
+        }, "trailwatch-scan-index");
+        thread.setDaemon(true);
+        thread.start();
+        return index;
     }
 
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */

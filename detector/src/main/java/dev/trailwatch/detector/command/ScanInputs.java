@@ -75,6 +75,11 @@ final class ScanInputs implements AutoCloseable {
         return local.stream().filter(filter::mayHold).mapToLong(TrailObject::sizeBytes).sum();
     }
 
+    /** The input's one object when it is a single local file and nothing else, else null. */
+    TrailObject onlyLocalObject() {
+        return s3 == null && local.size() == 1 ? local.get(0) : null;
+    }
+
     boolean hasS3() {
         return s3 != null;
     }

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and writes exactly what an exact sort of the whole input writes: on the bundled samples (files that each hold days)
  * with their records shuffled and their folders laid out differently; on a tree where one file holds an event far
  * older than its name says (the scan notices and scans again with a window wide enough for it); and where one event goes on less
- * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it).
+ * than {@code reorder.horizon} behind later ones (counted; the detector's alerts do not depend on it). A plain
+ * JSON-lines export out of order is read through its index instead, an exact sort with no second pass, and read again
+ * the usual way when a line is not what its index took it for.
  */
 class ScanSortWindowIT {
 
@@ -104,7 +106,8 @@ class ScanSortWindowIT {
             inOrder.put(second, denied(second));
         }
         TestEvents late = denied(1_719);
-        Path export = sortedExportWith(inOrder, late);
+        // gzip: read as it streams (a plain file out of order is read through its index, an exact sort)
+        Path export = gzipped(sortedExportWith(inOrder, late));
 
         ScanRun auto = ScanRun.of(dir, export.toString());
         ScanRun exact = ScanRun.of(dir, "--sort-window", "none", export.toString());
@@ -119,6 +122,56 @@ class ScanSortWindowIT {
         assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("6020 events, ").endsWith(" 0 rejected");
     }
 
+    @Test
+    void aPlainExportOutOfOrderIsReadThroughItsIndexInExactEventTimeOrderWithoutASecondPass() throws IOException {
+        // the same export as above, plain: indexed while the detector starts, then read in event-time order
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(60)).user("mallory");
+        Map<Integer, TestEvents> inOrder = new HashMap<>();
+        for (int second = 1_700; second < 1_719; second++) {
+            inOrder.put(second, denied(second));
+        }
+        Path export = sortedExportWith(inOrder, stopped);
+
+        ScanRun indexed = ScanRun.of(dir, export.toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", gzipped(export).toString());
+
+        assertThat(indexed.exit()).as(indexed.err()).isZero();
+        assertThat(indexed.err()).doesNotContain("scanning again").doesNotContain("arrived after")
+                .doesNotContain("its usual way").doesNotContainPattern("\\blate \\d");
+        assertThat(indexed.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(indexed.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(indexed)).isEqualTo(summary(exact)).startsWith("6020 events, ").endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aPlainExportWithALineTheIndexMisjudgesIsReadAgainItsUsualWayAndLosesNothing() throws IOException {
+        // a malformed record that looks like a line of the export: the index takes it, the parse does not
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(60)).user("mallory");
+        Path plain = sortedExportWith(Map.of(), stopped);
+        String broken = "{\"eventTime\":\"" + T0.plusSeconds(30) + "\", \"eventName\": }";
+        Files.writeString(plain, broken + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+        ScanRun indexed = ScanRun.of(dir, plain.toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", gzipped(plain).toString());
+
+        assertThat(indexed.exit()).as(indexed.err()).isZero();
+        assertThat(indexed.err()).contains("export.jsonl#6001 is not one plain record")
+                .contains("reading the file again its usual way");
+        assertThat(indexed.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(indexed.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(indexed)).isEqualTo(summary(exact)).startsWith("6001 events, ")
+                .endsWith(" 1 rejected (unreadable 1)");
+    }
+
+    /** {@code file} gzipped beside it: the same records, read as they stream (no index). */
+    private static Path gzipped(Path file) throws IOException {
+        Path gzip = file.resolveSibling(file.getFileName() + ".gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzip))) {
+            Files.copy(file, out);
+        }
+        return gzip;
+    }
+
     private static TestEvents denied(int second) {
         return TestEvents.event("s3.amazonaws.com", "GetObject", T0.plusSeconds(second)).user("mallory")
                 .sourceIp("203.0.113.9").error("AccessDenied", "Access Denied");
@@ -129,7 +182,7 @@ class ScanSortWindowIT {
             throws IOException {
         // second 60 after second 2,047 had gone on: 33 minutes behind, beyond reorder.horizon
         TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(60)).user("mallory");
-        Path export = sortedExportWith(Map.of(), stopped);
+        Path export = gzipped(sortedExportWith(Map.of(), stopped));
 
         ScanRun auto = ScanRun.of(dir, export.toString());
         ScanRun exact = ScanRun.of(dir, "--sort-window", "none", export.toString());
