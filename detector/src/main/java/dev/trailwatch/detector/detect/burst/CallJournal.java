@@ -27,9 +27,19 @@ final class CallJournal {
 
     private static final int VERSION = 2;
     private static final char KEY = '#';
+    /** Strings per change: account, principal, event source, event name, event id. */
+    private static final int FIELDS = 5;
 
-    /** One change: the call as it now stands in the bucket of this principal ({@code account|principal}). */
-    record Change(String entity, CallBucket.Call call) {
+    /**
+     * One change: the call as it now stands in the bucket of this principal of this account (null when the record
+     * named none), each kept as it came so that a replay finds the principal under the same key.
+     */
+    record Change(String account, String principal, CallBucket.Call call) {
+
+        /** {@code account|principal}: {@link DiscoveryCounter#entity}. */
+        String entity() {
+            return DiscoveryCounter.entity(account, principal);
+        }
     }
 
     private CallJournal() {
@@ -50,23 +60,27 @@ final class CallJournal {
     }
 
     static byte[] bytes(List<Change> changes) {
-        List<byte[]> strings = new ArrayList<>(changes.size() * 4);
+        List<byte[]> strings = new ArrayList<>(changes.size() * FIELDS);
         int size = 2 + 4;
         for (Change c : changes) {
             CallBucket.Call call = c.call();
-            for (String s : new String[] {c.entity(), call.source(), call.name(), call.eventId()}) {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            for (String s : new String[] {c.account(), c.principal(), call.source(), call.name(), call.eventId()}) {
+                byte[] utf8 = s == null ? null : s.getBytes(StandardCharsets.UTF_8);
                 strings.add(utf8);
-                size += 4 + utf8.length;
+                size += 4 + (utf8 == null ? 0 : utf8.length);
             }
             size += 1 + 8;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.putShort((short) VERSION).putInt(changes.size());
         for (int i = 0; i < changes.size(); i++) {
-            for (int s = 0; s < 4; s++) {
-                byte[] utf8 = strings.get(4 * i + s);
-                out.putInt(utf8.length).put(utf8);
+            for (int s = 0; s < FIELDS; s++) {
+                byte[] utf8 = strings.get(FIELDS * i + s);
+                if (utf8 == null) {
+                    out.putInt(-1);
+                } else {
+                    out.putInt(utf8.length).put(utf8);
+                }
             }
             CallBucket.Call call = changes.get(i).call();
             out.put(call.denied() ? (byte) 1 : 0).putLong(call.time());
@@ -83,18 +97,23 @@ final class CallJournal {
         int n = in.getInt();
         List<Change> changes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String entity = string(in);
+            String account = string(in);
+            String principal = string(in);
             String source = CallBucket.canonical(string(in));
             String name = CallBucket.canonical(string(in));
             String eventId = string(in);
             boolean denied = in.get() == 1;
-            changes.add(new Change(entity, new CallBucket.Call(source, name, denied, in.getLong(), eventId)));
+            changes.add(new Change(account, principal,
+                    new CallBucket.Call(source, name, denied, in.getLong(), eventId)));
         }
         return changes;
     }
 
     private static String string(ByteBuffer in) {
         int length = in.getInt();
+        if (length < 0) {
+            return null;
+        }
         String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
         in.position(in.position() + length);
         return s;

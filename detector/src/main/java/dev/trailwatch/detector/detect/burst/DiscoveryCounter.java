@@ -132,7 +132,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         swept = Long.MIN_VALUE;
         sequence = 0;
         try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.all()) {
-            replay(stored, entity -> mirror.computeIfAbsent(who(entity), who -> new Known(entity, Long.MIN_VALUE)));
+            replay(stored, who -> mirror.computeIfAbsent(who,
+                    w -> new Known(entity(w.account(), w.principal()), Long.MIN_VALUE)));
         }
     }
 
@@ -141,7 +142,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * the journal first, then the journal's changes in the order they were made. Moves the next sequence number past
      * the highest read.
      */
-    private void replay(KeyValueIterator<Windowed<String>, byte[]> stored, Function<String, Known> into) {
+    private void replay(KeyValueIterator<Windowed<String>, byte[]> stored, Function<Who, Known> into) {
         List<KeyValue<Windowed<String>, byte[]>> entries = new ArrayList<>();
         while (stored.hasNext()) {
             KeyValue<Windowed<String>, byte[]> next = stored.next();
@@ -150,7 +151,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 sequence = Math.max(sequence, CallJournal.sequence(key) + 1);
                 entries.add(next);
             } else {
-                Known known = into.apply(key);
+                Known known = into.apply(who(key));
                 if (known != null) {
                     known.put(next.key.window().start(), CallBucket.read(next.value));
                 }
@@ -160,7 +161,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         for (KeyValue<Windowed<String>, byte[]> entry : entries) {
             long start = entry.key.window().start();
             for (CallJournal.Change change : CallJournal.read(entry.value)) {
-                Known known = into.apply(change.entity());
+                Known known = into.apply(new Who(change.account(), change.principal()));
                 if (known != null) {
                     known.put(start, known.get(start).withCall(change.call()));
                 }
@@ -168,6 +169,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
     }
 
+    /** The principal a bucket stored before the journal was keyed by ({@code account|principal}). */
     private static Who who(String entity) {
         int bar = entity.indexOf('|');
         return new Who(entity.substring(0, bar), entity.substring(bar + 1));
@@ -184,7 +186,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         Map<Long, List<CallJournal.Change>> byBucket = new TreeMap<>();
         for (Pending change : pending) {
             byBucket.computeIfAbsent(change.start(), start -> new ArrayList<>())
-                    .add(new CallJournal.Change(change.entity(), change.call()));
+                    .add(new CallJournal.Change(change.who().account(), change.who().principal(), change.call()));
         }
         pending.clear();
         byBucket.forEach((start, changes) -> {
@@ -206,14 +208,15 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             return;
         }
         sweep(now);
-        Known known = known(new Who(event.recipientAccountId(), event.principal()), now);
+        Who who = new Who(event.recipientAccountId(), event.principal());
+        Known known = known(who, now);
         CallBucket before = known.get(start);
         CallBucket after = before.with(event, DiscoveryBurstDetector.isProbe(event));
         if (after == before) {
             return;
         }
         known.put(start, after);
-        pending.add(new Pending(known.entity, start, after.call(event.eventSource(), event.eventName())));
+        pending.add(new Pending(who, start, after.call(event.eventSource(), event.eventName())));
         grown(known.entity, known, start - bucket, now, event);
         grown(known.entity, known, start, now, event);
     }
@@ -308,7 +311,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
         Known replayed = new Known(entity, Long.MIN_VALUE);
         try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.fetchAll(start, start)) {
-            replay(stored, e -> e.equals(entity) ? replayed : null);
+            replay(stored, w -> entity(w.account(), w.principal()).equals(entity) ? replayed : null);
         }
         return replayed.get(start);
     }
@@ -387,7 +390,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     }
 
     /** A change made since the last commit: the call as it now stands in the principal's bucket at {@code start}. */
-    private record Pending(String entity, long start, CallBucket.Call call) {
+    private record Pending(Who who, long start, CallBucket.Call call) {
     }
 
     /**

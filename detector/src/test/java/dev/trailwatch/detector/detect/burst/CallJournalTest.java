@@ -88,10 +88,13 @@ class CallJournalTest {
                     live = after;
                 }
             }
-            List<CallJournal.Change> journal = changes.stream().map(c -> new CallJournal.Change("a|p", c)).toList();
+            String account = run % 3 == 0 ? null : TestEvents.ACCOUNT;
+            List<CallJournal.Change> journal = changes.stream()
+                    .map(c -> new CallJournal.Change(account, "arn:aws:iam::1:user/p", c)).toList();
             CallBucket replayed = CallBucket.EMPTY;
             for (CallJournal.Change change : CallJournal.read(CallJournal.bytes(journal))) {
-                assertThat(change.entity()).isEqualTo("a|p");
+                assertThat(change.account()).isEqualTo(account);
+                assertThat(change.principal()).isEqualTo("arn:aws:iam::1:user/p");
                 replayed = replayed.withCall(change.call());
             }
             assertThat(replayed).as("run %d", run).isEqualTo(live);
