@@ -70,10 +70,10 @@ public final class BurstSettings {
 
     public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
             "Run discovery-burst. Off by default because of its cost: it looks at every List/Describe/Get call a"
-                    + " principal makes outside the console (most of CloudTrail), and every call new in a principal's"
-                    + " 5-minute bucket is a store write (a repeat costs none). On trailwatch bench traffic, whose"
-                    + " principals keep to a few calls each, it is still about a quarter of the stream thread's work"
-                    + " (see docs/performance.md). Turn it on after checking trailwatch bench --detector-config"
+                    + " principal makes outside the console (most of CloudTrail) and keeps every principal's calls of"
+                    + " the last 20 minutes on the heap (1-2 KB per principal; the store gets one entry per 5-minute"
+                    + " bucket at each commit). On trailwatch bench traffic it is about a sixth of the stream thread's"
+                    + " work (see docs/performance.md). Turn it on after checking trailwatch bench --detector-config"
                     + " burst.discovery.enabled=true or your lag metrics.");
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
             "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"

@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * kept, or the call's first denial; and when more than {@link #MAX_CALLS} distinct calls come, the ones kept are those
  * that occurred first.
  *
- * <p>Stored in a window store (the bucket start is the window's), in a compact binary form ({@link #SERDE}): it is
- * written for every new call a principal makes, which on busy accounts is a large share of all events.
+ * <p>Kept on the heap by {@link DiscoveryCounter}; what is stored are its changes ({@link CallJournal}). The compact
+ * binary form ({@link #SERDE}) is how buckets were stored before the journal, and is still read.
  *
  * @param calls sorted by occurrence (time, event id)
  */
@@ -105,6 +105,43 @@ record CallBucket(List<Call> calls) {
         List<Call> all = new ArrayList<>(calls.size() + 1);
         all.addAll(calls);
         all.add(added);
+        all = sorted(all);
+        return new CallBucket(all.size() > MAX_CALLS ? all.subList(0, MAX_CALLS) : all);
+    }
+
+    /** The call as this bucket holds it, or null. */
+    Call call(String source, String name) {
+        for (Call c : calls) {
+            if (c.is(source, name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * This bucket with a change {@link #with} made, as {@link CallJournal} replays it: the call replaces the one of
+     * the same API, or joins the calls (the latest dropped past {@link #MAX_CALLS}); itself when that changes nothing.
+     * Applied in the order they were made, the changes give back the bucket they were made to.
+     */
+    CallBucket withCall(Call change) {
+        for (int i = 0; i < calls.size(); i++) {
+            Call known = calls.get(i);
+            if (known.is(change.source(), change.name())) {
+                if (known.equals(change)) {
+                    return this;
+                }
+                List<Call> all = new ArrayList<>(calls);
+                all.set(i, change);
+                return new CallBucket(sorted(all));
+            }
+        }
+        if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(change, calls.get(calls.size() - 1)) > 0) {
+            return this;
+        }
+        List<Call> all = new ArrayList<>(calls.size() + 1);
+        all.addAll(calls);
+        all.add(change);
         all = sorted(all);
         return new CallBucket(all.size() > MAX_CALLS ? all.subList(0, MAX_CALLS) : all);
     }

@@ -157,6 +157,7 @@ public final class DiscoveryBurstDetector {
         public Set<StoreBuilder<?>> stores() {
             Set<StoreBuilder<?>> stores = new HashSet<>(BurstStores.named(name).builders(DiscoveryState.class));
             stores.add(DiscoveryCounter.callsStoreBuilder(name, bucket(), grace.toMillis()));
+            stores.add(DiscoveryCounter.hookStoreBuilder(name));
             return stores;
         }
     }

@@ -7,10 +7,14 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -21,7 +25,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Counts each principal's distinct read calls in epoch-aligned event-time buckets ({@link AlertIds#windowStart}) and
@@ -42,21 +45,22 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * store. So a pair keeps its calls in its {@link DiscoveryState.Fired} from the moment it alerts, every call it takes
  * afterwards is written there too, and its updates and its last word are built from that alone.
  *
- * <p>Cost. Reads are most of CloudTrail, so this runs for most events. The calls live in a window store (one entry
- * per principal and bucket, dropped a segment at a time as event time passes: no deletes, no timers); the key-value
+ * <p>Cost. Reads are most of CloudTrail, so this runs for most events. Every principal's open buckets are on the
+ * heap (the mirror), and the calls' window store holds their changes as a journal ({@link CallJournal}): what changed
+ * since the last commit is written just before the task commits ({@link CommitHook}), one entry per bucket, in the
+ * same transaction as the input offsets it covers; the entries are dropped a segment at a time as event time passes
+ * (no deletes, no timers). The mirror is rebuilt from the journal on every {@code init}, so a task re-initialised
+ * after an exactly-once abort, restored on another instance or restarted holds exactly what its last commit held. A
+ * repeat of a known call costs nothing but the lookup; a new call costs a heap update and its place in the next
+ * commit's entry, where it used to cost a store write of its own (a RocksDB put and a changelog record). The key-value
  * store of the windowed processor holds only the pairs that alerted (with their calls: a state write for each new
- * distinct call an alerted principal makes in an open pair), so only their principals get a timer. A
- * per-task mirror holds, for the principals seen lately, exactly what the window store holds for their recent
- * buckets: filled by one range read when a principal is first seen (none when the store cannot hold anything of it:
- * see {@link #unmirrored}), updated by every write, emptied on every {@code init} (a task re-initialised after a
- * failure starts cold). A repeat of a known call is answered by the mirror and costs no store access at all; a new
- * call costs one store write (uncached, see {@link #callsStoreBuilder}). The mirror changes how often the store is
- * read, never what is reported.
+ * distinct call an alerted principal makes in an open pair), so only their principals get a timer.
+ *
+ * <p>Memory: the mirror holds every principal with a read in its last three buckets and the grace (one to two
+ * kilobytes each: its calls with their event ids), on the heap, not bounded by {@code state.memory}; principals whose
+ * buckets have all aged out are dropped once per bucket of event time.
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
-
-    /** Principals the mirror keeps; beyond that the least recently seen is read back from the store when it returns. */
-    static final int MIRROR_PRINCIPALS = 20_000;
 
     private final String ruleId;
     private final String callsStore;
@@ -64,23 +68,16 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private final long grace;
     private final int minCalls;
     private final Function<CallPair, Optional<Alerts.Finding>> wording;
-    private final Map<Who, Known> mirror = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Who, Known> eldest) {
-            if (size() > MIRROR_PRINCIPALS) {
-                unmirrored = true;
-                return true;
-            }
-            return false;
-        }
-    };
-    /**
-     * Whether the store may hold buckets of a principal the mirror does not know: it held entries when the task was
-     * initialised, or the mirror has dropped a principal since. While false (a task that started with an empty store
-     * and has mirrored every principal it wrote), a principal seen for the first time needs no read of the store.
-     */
-    private boolean unmirrored;
-    private WindowStore<String, CallBucket> calls;
+    private final String hookStore;
+    /** Every principal's buckets that an open pair may still hold, as the journal's entries make them. */
+    private final Map<Who, Known> mirror = new HashMap<>(1024);
+    /** Changes since the last commit, in the order they were made: written by {@link #journal} before the commit. */
+    private final List<Pending> pending = new ArrayList<>();
+    /** The sequence number of the next journal entry. */
+    private long sequence;
+    /** The oldest bucket start the mirror was last swept down to. */
+    private long swept = Long.MIN_VALUE;
+    private WindowStore<String, byte[]> calls;
 
     /**
      * @param minCalls the fewest distinct calls that can make a pair qualify (pairs with fewer are not worded)
@@ -91,6 +88,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         super(name, 2 * bucket + grace, kit);
         this.ruleId = ruleId;
         this.callsStore = callsStore(name);
+        this.hookStore = hookStore(name);
         this.bucket = bucket;
         this.grace = grace;
         this.minCalls = minCalls;
@@ -101,31 +99,103 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         return processorName + "-calls";
     }
 
+    static String hookStore(String processorName) {
+        return processorName + "-commit";
+    }
+
+    /** The store whose flush before each commit writes the changes since the last one: see {@link CommitHook}. */
+    static StoreBuilder<CommitHook> hookStoreBuilder(String processorName) {
+        return CommitHook.builder(hookStore(processorName));
+    }
+
     /**
-     * The window store of the calls: one entry per principal and bucket, kept until the last pair holding the bucket
-     * has closed (two buckets and the grace), with a bucket to spare for a close that runs a little late.
+     * The window store of the calls' journal ({@link CallJournal}): entries stamped with their bucket's start, kept
+     * until the last pair holding the bucket has closed (two buckets and the grace), with a bucket to spare for a
+     * close that runs a little late.
      *
-     * <p>Not cached. The mirror already answers every read the cache would, and a principal adds one or two calls to
-     * a bucket, so the cache had almost no writes to merge: it evicted (wrote through) what it had just taken, and
-     * flushed the rest at each commit, and its entries pushed the other stores' entries out of the thread's shared
-     * cache. Profiled: the cache's own work was about half of this store's 20% of the stream thread
-     * (docs/performance.md).
+     * <p>Not cached: each entry is written once, at the commit (a cache would only copy it once more).
      */
-    static StoreBuilder<WindowStore<String, CallBucket>> callsStoreBuilder(String processorName, long bucket,
-                                                                         long grace) {
+    static StoreBuilder<WindowStore<String, byte[]>> callsStoreBuilder(String processorName, long bucket, long grace) {
         Duration retention = Duration.ofMillis(4 * bucket + grace);
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(callsStore(processorName), retention,
-                Duration.ofMillis(bucket), false), Serdes.String(), CallBucket.SERDE).withCachingDisabled();
+                Duration.ofMillis(bucket), false), Serdes.String(), Serdes.ByteArray()).withCachingDisabled();
     }
 
     @Override
     public void init(ProcessorContext<String, BurstOutcome> context) {
         super.init(context);
         calls = context.getStateStore(callsStore);
+        CommitHook hook = context.getStateStore(hookStore);
+        hook.onCommit(this::journal, pending::clear);
         mirror.clear();
-        try (KeyValueIterator<Windowed<String>, CallBucket> stored = calls.all()) {
-            unmirrored = stored.hasNext();
+        pending.clear();
+        swept = Long.MIN_VALUE;
+        sequence = 0;
+        try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.all()) {
+            replay(stored, who -> mirror.computeIfAbsent(who,
+                    w -> new Known(entity(w.account(), w.principal()), Long.MIN_VALUE)));
         }
+    }
+
+    /**
+     * Applies stored entries to the principals' buckets {@code into} gives (null: not wanted): buckets stored before
+     * the journal first, then the journal's changes in the order they were made. Moves the next sequence number past
+     * the highest read.
+     */
+    private void replay(KeyValueIterator<Windowed<String>, byte[]> stored, Function<Who, Known> into) {
+        List<KeyValue<Windowed<String>, byte[]>> entries = new ArrayList<>();
+        while (stored.hasNext()) {
+            KeyValue<Windowed<String>, byte[]> next = stored.next();
+            String key = next.key.key();
+            if (CallJournal.isEntry(key)) {
+                sequence = Math.max(sequence, CallJournal.sequence(key) + 1);
+                entries.add(next);
+            } else {
+                Known known = into.apply(who(key));
+                if (known != null) {
+                    known.put(next.key.window().start(), CallBucket.read(next.value));
+                }
+            }
+        }
+        entries.sort(Comparator.comparingLong(e -> CallJournal.sequence(e.key.key())));
+        for (KeyValue<Windowed<String>, byte[]> entry : entries) {
+            long start = entry.key.window().start();
+            for (CallJournal.Change change : CallJournal.read(entry.value)) {
+                Known known = into.apply(new Who(change.account(), change.principal()));
+                if (known != null) {
+                    known.put(start, known.get(start).withCall(change.call()));
+                }
+            }
+        }
+    }
+
+    /** The principal a bucket stored before the journal was keyed by ({@code account|principal}). */
+    private static Who who(String entity) {
+        int bar = entity.indexOf('|');
+        return new Who(entity.substring(0, bar), entity.substring(bar + 1));
+    }
+
+    /**
+     * Before each commit: the changes made since the last one, one journal entry per bucket (more past
+     * {@link CallJournal#CHUNK} changes), in the order they were made.
+     */
+    private void journal() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<Long, List<CallJournal.Change>> byBucket = new TreeMap<>();
+        for (Pending change : pending) {
+            byBucket.computeIfAbsent(change.start(), start -> new ArrayList<>())
+                    .add(new CallJournal.Change(change.who().account(), change.who().principal(), change.call()));
+        }
+        pending.clear();
+        byBucket.forEach((start, changes) -> {
+            for (int from = 0; from < changes.size(); from += CallJournal.CHUNK) {
+                List<CallJournal.Change> chunk = changes.subList(from, Math.min(changes.size(),
+                        from + CallJournal.CHUNK));
+                calls.put(CallJournal.key(sequence++), CallJournal.bytes(chunk), start);
+            }
+        });
     }
 
     @Override
@@ -137,14 +207,16 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             late(record);
             return;
         }
-        Known known = known(new Who(event.recipientAccountId(), event.principal()), start - bucket, now);
+        sweep(now);
+        Who who = new Who(event.recipientAccountId(), event.principal());
+        Known known = known(who, now);
         CallBucket before = known.get(start);
         CallBucket after = before.with(event, DiscoveryBurstDetector.isProbe(event));
         if (after == before) {
             return;
         }
         known.put(start, after);
-        calls.put(known.entity, after, start);
+        pending.add(new Pending(who, start, after.call(event.eventSource(), event.eventName())));
         grown(known.entity, known, start - bucket, now, event);
         grown(known.entity, known, start, now, event);
     }
@@ -189,33 +261,30 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         save(entity, state, now);
     }
 
-    /**
-     * The principal's mirrored buckets, knowing every bucket from {@code from} on: a principal not in the mirror, or
-     * needing an older bucket than it knows, is read from the store once, all its buckets from there on in one range.
-     */
-    private Known known(Who who, long from, long now) {
+    /** The principal's mirrored buckets (none yet for a principal not seen in the buckets still open). */
+    private Known known(Who who, long now) {
         Known known = mirror.get(who);
         if (known == null) {
-            known = new Known(entity(who.account(), who.principal()), from);
-            if (unmirrored) {
-                readInto(known, known.entity, from, Long.MAX_VALUE);
-            }
+            known = new Known(entity(who.account(), who.principal()), Long.MIN_VALUE);
             mirror.put(who, known);
-        } else if (from < known.from) {
-            readInto(known, known.entity, from, known.from - 1);
-            known.from = from;
         }
-        known.forgetBefore(AlertIds.windowStart(now - 2 * bucket - grace - bucket, bucket));
+        known.forgetBefore(oldest(now));
         return known;
     }
 
-    private void readInto(Known known, String entity, long from, long to) {
-        try (WindowStoreIterator<CallBucket> stored = calls.fetch(entity, from, to)) {
-            while (stored.hasNext()) {
-                KeyValue<Long, CallBucket> next = stored.next();
-                known.put(next.key, next.value);
-            }
+    /** The oldest bucket an open pair may still hold at stream time {@code now}: older ones take no more calls. */
+    private long oldest(long now) {
+        return AlertIds.windowStart(now - 2 * bucket - grace - bucket, bucket);
+    }
+
+    /** Once per bucket of stream time: forgets the principals whose buckets no open pair holds any more. */
+    private void sweep(long now) {
+        long oldest = oldest(now);
+        if (oldest <= swept) {
+            return;
         }
+        swept = oldest;
+        mirror.values().removeIf(known -> known.forgetBefore(oldest));
     }
 
     /**
@@ -231,15 +300,20 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         return CallPair.of(entity, fired.start(), bucket, fired.first(), fired.second());
     }
 
-    /** A bucket's content, from the mirror when it knows the principal, else from the store. */
+    /**
+     * A bucket's content, from the mirror while it keeps the bucket, else replayed from the entries the store still
+     * holds for it (a pair stored before pairs kept their calls, closing late: once per pair).
+     */
     private CallBucket bucketAt(String entity, long start) {
-        int bar = entity.indexOf('|');
-        Known known = mirror.get(new Who(entity.substring(0, bar), entity.substring(bar + 1)));
+        Known known = mirror.get(who(entity));
         if (known != null && start >= known.from) {
             return known.get(start);
         }
-        CallBucket stored = calls.fetch(entity, start);
-        return stored == null ? CallBucket.EMPTY : stored;
+        Known replayed = new Known(entity, Long.MIN_VALUE);
+        try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.fetchAll(start, start)) {
+            replay(stored, w -> entity(w.account(), w.principal()).equals(entity) ? replayed : null);
+        }
+        return replayed.get(start);
     }
 
     /** When the pair starting at this bucket closes. */
@@ -315,8 +389,12 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private record Who(String account, String principal) {
     }
 
+    /** A change made since the last commit: the call as it now stands in the principal's bucket at {@code start}. */
+    private record Pending(Who who, long start, CallBucket.Call call) {
+    }
+
     /**
-     * One principal's buckets as the store holds them, for every bucket start from {@link #from} on: a handful (the
+     * One principal's buckets as the journal makes them, for every bucket start from {@link #from} on: a handful (the
      * pairs still open), so in two small arrays rather than a map of boxed starts, looked up five times per new call.
      */
     private static final class Known {
@@ -358,13 +436,13 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
 
         /**
-         * Drops buckets no open pair holds any more (their events are late); older ones are then read from the store
-         * again, should a late close ask for them. {@code oldest} is a bucket start: this looks at the buckets once
-         * per bucket of event time, not for every event.
+         * Drops buckets no open pair holds any more (their events are late); should a late close ask for one, it is
+         * replayed from the store. {@code oldest} is a bucket start: this looks at the buckets once per bucket of
+         * event time, not for every event. True when no bucket is left.
          */
-        void forgetBefore(long oldest) {
+        boolean forgetBefore(long oldest) {
             if (oldest <= from) {
-                return;
+                return size == 0;
             }
             int kept = 0;
             for (int i = 0; i < size; i++) {
@@ -377,6 +455,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             Arrays.fill(buckets, kept, size, null);
             size = kept;
             from = oldest;
+            return size == 0;
         }
     }
 }

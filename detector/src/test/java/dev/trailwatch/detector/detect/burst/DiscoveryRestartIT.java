@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,9 +103,17 @@ class DiscoveryRestartIT {
         return detector;
     }
 
-    /** Waits until the committed changelog holds the principal's bucket with this many calls. */
+    /**
+     * Waits until the committed changelog's journal entries hold this many of the principal's calls: they are written
+     * at the detector's commits, while it runs, not only when it stops.
+     */
     private static void awaitRecordedCalls(String bootstrap, int count) {
-        read(bootstrap, CHANGELOG, CallBucket.SERDE.deserializer(), calls -> calls != null && calls.size() == count);
+        Set<String> recorded = new HashSet<>();
+        Deserializer<List<CallJournal.Change>> journal = (topic, bytes) -> CallJournal.read(bytes);
+        read(bootstrap, CHANGELOG, journal, changes -> {
+            changes.forEach(change -> recorded.add(change.call().label()));
+            return recorded.size() == count;
+        });
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {

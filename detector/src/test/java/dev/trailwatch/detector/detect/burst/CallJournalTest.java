@@ -1,0 +1,142 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.Settings;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.kit.InputWatermark;
+import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.topology.DetectorTopology;
+import dev.trailwatch.detector.topology.Topics;
+import dev.trailwatch.detector.tuning.TuningSet;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * discovery-burst's calls store holds its principals' buckets as a journal of changes, written before each commit:
+ * the journal must hold every call of a committed record, and replaying it must give back the buckets exactly.
+ */
+class CallJournalTest {
+
+    private static final String CALLS_STORE = "discovery-burst-by-principal-calls";
+    private static final String[] SOURCES = {"iam.amazonaws.com", "s3.amazonaws.com", "ec2.amazonaws.com",
+        "sts.amazonaws.com"};
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void everyNewCallIsInTheJournalOnceItsRecordIsCommitted() {
+        try (TopologyTestDriver driver = driver()) {
+            TestInputTopic<String, byte[]> events = driver.createInputTopic(
+                    Topics.from(DetectorConfig.defaults()).events().name(), Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            WindowStore<String, byte[]> calls = driver.getWindowStore(CALLS_STORE);
+            String[] names = {"ListRoles", "ListUsers", "GetAccountSummary", "ListBuckets", "ListRoles"};
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < names.length; i++) {
+                TestEvents call = TestEvents.event(SOURCES[i % 2], names[i], atSeconds(10L * i)).user("mallory");
+                events.pipeInput(new TestRecord<>(TestEvents.ACCOUNT, call.bytes(), atSeconds(10L * i)));
+                expected.add(SOURCES[i % 2] + ':' + names[i]);
+
+                // the driver commits after each record: the commit hook has written the record's change by then
+                assertThat(journaled(calls)).as("after record %d", i).isEqualTo(expected);
+            }
+            assertThat(expected).hasSize(4);
+        }
+    }
+
+    @Test
+    void replayingTheChangesInTheirOrderGivesBackTheBucketWhateverItHeld() {
+        Random random = new Random(7);
+        for (int run = 0; run < 200; run++) {
+            CallBucket live = CallBucket.EMPTY;
+            List<CallBucket.Call> changes = new ArrayList<>();
+            int distinct = run % 2 == 0 ? 12 : CallBucket.MAX_CALLS + 40;
+            for (int i = 0; i < 3 * distinct; i++) {
+                CloudTrailEvent event = event(SOURCES[random.nextInt(SOURCES.length)], "List" + random.nextInt(distinct),
+                        random.nextInt(600), "e-" + random.nextInt(1_000_000), random.nextInt(4) == 0);
+                CallBucket after = live.with(event, event.isDenied());
+                if (after != live) {
+                    changes.add(after.call(event.eventSource(), event.eventName()));
+                    live = after;
+                }
+            }
+            String account = run % 3 == 0 ? null : TestEvents.ACCOUNT;
+            List<CallJournal.Change> journal = changes.stream()
+                    .map(c -> new CallJournal.Change(account, "arn:aws:iam::1:user/p", c)).toList();
+            CallBucket replayed = CallBucket.EMPTY;
+            for (CallJournal.Change change : CallJournal.read(CallJournal.bytes(journal))) {
+                assertThat(change.account()).isEqualTo(account);
+                assertThat(change.principal()).isEqualTo("arn:aws:iam::1:user/p");
+                replayed = replayed.withCall(change.call());
+            }
+            assertThat(replayed).as("run %d", run).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void entryKeysSortAsTheirSequenceNumbersAndAreTellableFromBucketsStoredBeforeTheJournal() {
+        assertThat(CallJournal.key(9)).isLessThan(CallJournal.key(10));
+        assertThat(CallJournal.sequence(CallJournal.key(1_234_567_890_123L))).isEqualTo(1_234_567_890_123L);
+        assertThat(CallJournal.isEntry(CallJournal.key(0))).isTrue();
+        assertThat(CallJournal.isEntry(DiscoveryCounter.entity(TestEvents.ACCOUNT, "arn:aws:iam::1:user/a")))
+                .isFalse();
+    }
+
+    private static Set<String> journaled(WindowStore<String, byte[]> calls) {
+        Set<String> labels = new HashSet<>();
+        try (KeyValueIterator<Windowed<String>, byte[]> all = calls.all()) {
+            while (all.hasNext()) {
+                KeyValue<Windowed<String>, byte[]> entry = all.next();
+                assertThat(CallJournal.isEntry(entry.key.key())).isTrue();
+                CallJournal.read(entry.value).forEach(change -> labels.add(change.call().label()));
+            }
+        }
+        return labels;
+    }
+
+    private static CloudTrailEvent event(String source, String name, long second, String id, boolean denied) {
+        TestEvents e = TestEvents.event(source, name, Instant.ofEpochSecond(1_700_000_000L + second)).user("p");
+        e.eventId(id);
+        if (denied) {
+            e.error("AccessDenied", "not authorized");
+        }
+        return ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
+    }
+
+    private TopologyTestDriver driver() {
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of("burst.discovery.enabled", "true"));
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(),
+                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never(), TuningSet::empty,
+                new InputWatermark(config.get(Settings.REORDER_HORIZON), 1)), props);
+    }
+}
