@@ -56,6 +56,9 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
 
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
+        if (progress(record)) {
+            return;
+        }
         CloudTrailEvent event = record.value();
         long now = observe(record);
         long start = AlertIds.windowStart(event.eventTime(), window);

@@ -156,7 +156,7 @@ class BurstCounterOrderTest {
                              TestEvents event) {
         CloudTrailEvent parsed = ((ParseResult.Parsed) PARSER.parse(event.bytes())).event();
         Record<String, CloudTrailEvent> record = new Record<>(parsed.sourceIpAddress(), parsed, parsed.eventTime());
-        record.headers().add(OriginStamp.HEADER, "cloudtrail.events-0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(OriginStamp.HEADER, "0".getBytes(StandardCharsets.UTF_8));
         context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), record.timestamp()));
         counter.process(record);
     }
