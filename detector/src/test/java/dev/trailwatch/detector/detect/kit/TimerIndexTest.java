@@ -72,6 +72,22 @@ class TimerIndexTest {
     }
 
     @Test
+    void staysExactWhenMoreTimersAreSetThanItsMirrorHolds() {
+        TimerIndex index = new TimerIndex(store, TimerIndex.MIRROR_IDS, 2);
+        index.schedule(4_000, "d");
+        index.schedule(1_000, "a");
+        assertThat(index.takeDueBefore(1_500)).containsExactly("a");
+        index.schedule(3_000, "c");
+        index.schedule(2_000, "b");
+        index.schedule(5_000, "e");
+        index.cancel(3_000, "c");
+
+        assertThat(index.takeDueBefore(4_500)).containsExactly("b", "d");
+        assertThat(new TimerIndex(store, TimerIndex.MIRROR_IDS, 2).takeDueBefore(Long.MAX_VALUE))
+                .containsExactly("e");
+    }
+
+    @Test
     void remembersSeenIdsUntilForgotten() {
         TimerIndex index = new TimerIndex(store);
         assertThat(index.firstSighting("e1", 1_000)).isTrue();
@@ -147,7 +163,7 @@ class TimerIndexTest {
 
     @Test
     void staysExactWhenMoreIdsAreSeenThanItsMirrorHolds() {
-        TimerIndex index = new TimerIndex(store, 2);
+        TimerIndex index = new TimerIndex(store, 2, TimerIndex.MIRROR_TIMERS);
         for (int i = 0; i < 5; i++) {
             assertThat(index.firstSighting("e" + i, 1_000L * i)).as("e%d", i).isTrue();
         }
