@@ -264,7 +264,12 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     /** True the first time an event id is offered (CloudTrail delivers some events twice). */
     final boolean firstSighting(CloudTrailEvent event) {
-        return expiry.firstSighting(event.eventId(), event.eventTime());
+        return firstSighting(event.eventId(), event.eventTime());
+    }
+
+    /** True the first time an event id (with its event time) is offered; remembers it until the seen reach. */
+    final boolean firstSighting(String eventId, long eventTime) {
+        return expiry.firstSighting(eventId, eventTime);
     }
 
     final void emit(Alert alert, long timestamp) {
