@@ -88,12 +88,16 @@ public final class TimerIndex {
         this.mirrorTimers = mirrorTimers;
     }
 
+    /** Sets a timer; one already set (the mirror knows) is not written again. */
     public void schedule(long time, String key) {
         load();
         timersFrom = Math.min(timersFrom, clamp(time));
         String timer = key(time, key);
+        if (timers != null && !timers.add(timer)) {
+            return;
+        }
         store.put(timer, key);
-        if (timers != null && timers.add(timer) && timers.size() > mirrorTimers) {
+        if (timers != null && timers.size() > mirrorTimers) {
             timers = null;
         }
     }
@@ -102,9 +106,8 @@ public final class TimerIndex {
     public void cancel(long time, String key) {
         load();
         String timer = key(time, key);
-        store.put(timer, null);
-        if (timers != null) {
-            timers.remove(timer);
+        if (timers == null || timers.remove(timer)) {
+            store.put(timer, null);
         }
     }
 

@@ -71,6 +71,30 @@ class TimerIndexTest {
         assertThat(after.takeDueBefore(10_000)).containsExactly("b");
     }
 
+    /** A timer set twice (a key rescheduled to a time it already had) or cancelled when unset writes nothing more. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void writesATimerOnceAndCancelsOnlyWhatIsSet() {
+        List<String> written = new ArrayList<>();
+        TimerIndex index = new TimerIndex((KeyValueStore<String, String>) java.lang.reflect.Proxy.newProxyInstance(
+                KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put")) {
+                        written.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
+        index.schedule(1_000, "a");
+        index.schedule(1_000, "a");
+        index.cancel(2_000, "a");
+
+        assertThat(written).containsExactly("0000000000000001000|a");
+        assertThat(index.takeDueBefore(5_000)).containsExactly("a");
+    }
+
     @Test
     void staysExactWhenMoreTimersAreSetThanItsMirrorHolds() {
         TimerIndex index = new TimerIndex(store, TimerIndex.MIRROR_IDS, 2);
