@@ -66,10 +66,22 @@ public interface BinaryCodec<T> {
             return this;
         }
 
-        /** A nullable string: its UTF-8 length + 1 as a varint (0 for null), then the bytes. */
+        /**
+         * A nullable string: its UTF-8 length + 1 as a varint (0 for null), then the bytes. ASCII (event ids, ARNs,
+         * names: nearly every string here) is written straight from the chars, without an intermediate array.
+         */
         public Out writeString(String s) {
             if (s == null) {
                 return writeVarInt(0);
+            }
+            if (ascii(s)) {
+                int n = s.length();
+                writeVarInt(n + 1);
+                room(n);
+                for (int i = 0; i < n; i++) {
+                    buf[size++] = (byte) s.charAt(i);
+                }
+                return this;
             }
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             writeVarInt(bytes.length + 1);
@@ -99,6 +111,25 @@ public interface BinaryCodec<T> {
 
         public byte[] toByteArray() {
             return Arrays.copyOf(buf, size);
+        }
+
+        public int capacity() {
+            return buf.length;
+        }
+
+        /** Empties the buffer for the next value, keeping its capacity. */
+        public Out reset() {
+            size = 0;
+            return this;
+        }
+
+        private static boolean ascii(String s) {
+            for (int i = 0, n = s.length(); i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -23,14 +23,20 @@ public final class CompactSerde<T> implements Serde<T> {
     private final Class<T> type;
     private final BinaryCodec<T> codec;
     private final Deserializer<T> smile;
-    private final int sizeHint;
+    /**
+     * Each thread's write buffer, kept between values: a state that outgrows the size hint (a burst window listing a
+     * hundred events) no longer regrows a fresh buffer on every write. Only the result is copied out.
+     */
+    private final ThreadLocal<BinaryCodec.Out> buffer;
+    /** A buffer grown beyond this by one large value is not kept. */
+    private static final int KEPT_CAPACITY = 64 * 1024;
 
     /** @param sizeHint the usual encoded size, for the first buffer */
     public CompactSerde(Class<T> type, BinaryCodec<T> codec, int sizeHint) {
         this.type = type;
         this.codec = codec;
         this.smile = JacksonSerde.smile(type).deserializer();
-        this.sizeHint = sizeHint;
+        this.buffer = ThreadLocal.withInitial(() -> new BinaryCodec.Out(sizeHint));
     }
 
     @Override
@@ -44,10 +50,14 @@ public final class CompactSerde<T> implements Serde<T> {
     }
 
     public byte[] write(T value) {
-        BinaryCodec.Out out = new BinaryCodec.Out(sizeHint);
+        BinaryCodec.Out out = buffer.get().reset();
         out.writeByte(VERSION);
         codec.write(out, value);
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        if (out.capacity() > KEPT_CAPACITY) {
+            buffer.remove();
+        }
+        return bytes;
     }
 
     public T read(String topic, byte[] bytes) {

@@ -65,9 +65,14 @@ public final class StateWrites {
             try (AppProcess detector = AppProcess.detector(config, LoopbackPorts.pick(1)[0], jvm,
                     Files.createDirectories(work.resolve("detector")));
                  CommittedOffsets progress = new CommittedOffsets(bootstrap, app, config.get(Settings.TOPIC_EVENTS))) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
                 while (progress.get() < events) {
                     if (!detector.alive()) {
                         throw new IllegalStateException("detector stopped:\n" + detector.logTail(30));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the detector committed " + progress.get() + " of " + events
+                                + " events in 15 minutes:\n" + detector.logTail(30));
                     }
                     Thread.sleep(200);
                 }

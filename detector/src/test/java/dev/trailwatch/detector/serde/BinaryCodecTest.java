@@ -48,6 +48,38 @@ class BinaryCodecTest {
         assertThat(in.done()).isTrue();
     }
 
+    record Names(List<String> names) {
+    }
+
+    private static final BinaryCodec<Names> NAMES = new BinaryCodec<>() {
+        @Override
+        public void write(Out out, Names value) {
+            out.writeList(value.names(), Out::writeString);
+        }
+
+        @Override
+        public Names read(In in) {
+            return new Names(in.readList(In::readString));
+        }
+    };
+
+    /** The serde keeps its buffer between values: a value written after a larger one carries nothing of it. */
+    @Test
+    void aSerdeWritesEachValueAloneAfterALargerOne() {
+        CompactSerde<Names> serde = new CompactSerde<>(Names.class, NAMES, 16);
+        Names large = new Names(List.of("arn:aws:iam::111122223333:role/".repeat(50), "ü-ß", "x".repeat(100_000)));
+        Names small = new Names(List.of("e1", "кey"));
+
+        byte[] first = serde.write(large);
+        byte[] second = serde.write(small);
+        byte[] third = serde.write(large);
+
+        assertThat(serde.read("t", first)).isEqualTo(large);
+        assertThat(serde.read("t", second)).isEqualTo(small);
+        assertThat(serde.read("t", third)).isEqualTo(large);
+        assertThat(second).hasSize(1 + 1 + 3 + 1 + "кey".getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
     @Test
     void corruptInputIsAnErrorNotAHugeAllocation() {
         byte[] count = new BinaryCodec.Out(8).writeVarInt(Integer.MAX_VALUE).toByteArray();

@@ -9,17 +9,12 @@ import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * AccessDenied burst: at least {@code burst.access-denied.threshold} (20) {@code AccessDenied*} /
@@ -78,18 +73,11 @@ public final class AccessDeniedBurstDetector {
     Detections detect(EventRouter events) {
         // One predicate object for both key spaces: the router evaluates it once per event for the two.
         Predicate<CloudTrailEvent> denied = AccessDeniedBurstDetector::countsTowardBurst;
-        return Detections.all(
-                Bursts.count(repartition(events, denied, byPrincipal, CloudTrailEvent::principal), byPrincipal, kit),
-                Bursts.count(repartition(events, denied, byIp, CloudTrailEvent::sourceIpAddress), byIp, kit));
-    }
-
-    private static KStream<String, CloudTrailEvent> repartition(EventRouter events, Predicate<CloudTrailEvent> denied,
-                                                                BurstSpec spec,
-                                                                Function<CloudTrailEvent, String> key) {
-        return events.processValues(spec.name() + "-origin", denied, OriginStamp::new)
-                .selectKey((account, e) -> key.apply(e), Named.as(spec.name() + "-key"))
-                .repartition(Repartitioned.<String, CloudTrailEvent>as(spec.name())
-                        .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
+        KStream<String, CloudTrailEvent> principals =
+                OriginStamp.repartition(events, byPrincipal.name(), denied, CloudTrailEvent::principal, kit);
+        KStream<String, CloudTrailEvent> ips =
+                OriginStamp.repartition(events, byIp.name(), denied, CloudTrailEvent::sourceIpAddress, kit);
+        return Detections.all(Bursts.count(principals, byPrincipal, kit), Bursts.count(ips, byIp, kit));
     }
 
     /** {@code iam:GetRole}: the service's short name and the call, as IAM policies spell actions. */

@@ -53,6 +53,9 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
 
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
+        if (progress(record)) {
+            return;
+        }
         CloudTrailEvent event = record.value();
         boolean failure = ConsoleLogins.isFailed(event);
         long now = observe(record);

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * events joined since the last one. Every update describes the window's events as a set: their count, the earliest
  * {@link Alert#MAX_EVENT_IDS} by (event time, event id), the smallest distinct tokens, first and last event time, the
  * earliest event's principal and address. So the last update per alertId is the same in any order of arrival within
- * the grace. Each event counts once (by {@code eventID}).
+ * the grace. Each event counts once (by {@code eventID}): see {@link #firstInWindow}.
  *
  * <p>The trade-off of fixed windows: a burst that straddles a window boundary counts in each window separately, so
  * {@code minEvents} split 6 + 4 across two windows raises nothing, where a span sliding from the first event would.
@@ -56,6 +56,9 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
 
     @Override
     public void process(Record<String, CloudTrailEvent> record) {
+        if (progress(record)) {
+            return;
+        }
         CloudTrailEvent event = record.value();
         long now = observe(record);
         long start = AlertIds.windowStart(event.eventTime(), window);
@@ -63,22 +66,53 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
             late(record);
             return;
         }
-        if (!firstSighting(event)) {
-            return;
-        }
         String key = spec.key().apply(event);
         BurstState state = current(key);
         OpenBurst before = state.window(start);
         Entry entry = new Entry(event.eventTime(), event.eventId(), spec.token().apply(event));
+        if (!firstInWindow(before, entry)) {
+            return;
+        }
         OpenBurst after = before.plus(entry, spec, () -> Anchor.of(event));
         if (before.alerted()) {
             folded(spec.ruleId());
             after = after.waitingSince(wallClock());
         } else if (after.qualifies(spec)) {
             emit(alert(key, after), event.eventTime());
+            after.unlisted().forEach(this::remember);
             after = after.reportedAll();
         }
         save(key, state.with(after), now);
+    }
+
+    /**
+     * True the first time an event is offered to its window (CloudTrail delivers some events twice). The window's own
+     * state answers for the events it keeps, its earliest; the seen ids ({@link #firstSighting}) hold the ones it
+     * counted and does not keep, and are asked only about an event that could be one of them. So a window of no more
+     * events than an alert lists writes no seen id at all.
+     */
+    private boolean firstInWindow(OpenBurst window, Entry entry) {
+        switch (window.counted(entry)) {
+            case YES:
+                return false;
+            case ASK_SEEN_IDS:
+                if (!firstSighting(entry.eventId(), entry.time())) {
+                    return false;
+                }
+                break;
+            default:
+                break;
+        }
+        Entry leaving = window.leaving(entry, spec);
+        if (leaving != null) {
+            remember(leaving);
+        }
+        return true;
+    }
+
+    /** Adds a counted event the window no longer keeps to the seen ids. */
+    private void remember(Entry entry) {
+        firstSighting(entry.eventId(), entry.time());
     }
 
     /** True when stream time has passed the window's end plus grace: the window's last update has gone out. */

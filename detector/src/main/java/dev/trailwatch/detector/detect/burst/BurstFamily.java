@@ -29,8 +29,10 @@ public final class BurstFamily implements DetectionFamily {
     private final InstanceCredentialExfiltrationDetector instanceCredentials;
     private final S3MassDeletionDetector s3MassDeletion;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
+    private final DetectionKit kit;
 
     public BurstFamily(DetectorConfig config, DetectionKit kit) {
+        this.kit = kit;
         this.failedLogins = new FailedConsoleLoginBurstDetector(config, kit);
         this.passwordSpray = new ConsolePasswordSprayDetector(config, kit);
         this.bruteforceSuccess = new ConsoleBruteforceSuccessDetector(config, kit);
@@ -45,7 +47,7 @@ public final class BurstFamily implements DetectionFamily {
 
     @Override
     public Detections build(EventRouter events) {
-        KStream<String, CloudTrailEvent> loginsByIp = ConsoleLogins.byIp(events);
+        KStream<String, CloudTrailEvent> loginsByIp = ConsoleLogins.byIp(events, kit);
         Detections builtIn = Detections.all(
                 failedLogins.detect(events, loginsByIp),
                 passwordSpray.detect(loginsByIp),

@@ -57,7 +57,7 @@ public final class ConsoleCrossAccountSprayDetector {
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
     Detections detect(KStream<String, CloudTrailEvent> loginsByIp) {
         KStream<String, CloudTrailEvent> failures = loginsByIp
-                .filter((ip, e) -> ConsoleLogins.isFailed(e) && e.recipientAccountId() != null,
+                .filter(OriginStamp.passing(e -> ConsoleLogins.isFailed(e) && e.recipientAccountId() != null),
                         Named.as(spec.name() + "-filter"));
         return Bursts.count(failures, spec, kit);
     }

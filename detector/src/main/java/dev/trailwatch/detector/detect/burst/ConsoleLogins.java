@@ -1,12 +1,9 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.EventRouter;
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.serde.JacksonSerde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * Console sign-in events as the console detections read them, and the one repartition of them by source IP that
@@ -27,17 +24,13 @@ final class ConsoleLogins {
     }
 
     /**
-     * Failed and successful console logins keyed by source IP, through the named repartition topic. Built once, by
+     * Failed and successful console logins keyed by source IP, through the named repartition topic, with the input
+     * partitions' progress markers ({@link OriginStamp}: a filter after it must let them through). Built once, by
      * {@link BurstFamily}, and read by the three console detections.
      */
-    static KStream<String, CloudTrailEvent> byIp(EventRouter events) {
-        return events
-                .processValues(BY_IP + "-origin", e -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
-                        OriginStamp::new)
-                .selectKey((account, e) -> e.sourceIpAddress(), Named.as(BY_IP + "-key"))
-                .repartition(Repartitioned.<String, CloudTrailEvent>as(BY_IP)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
+    static KStream<String, CloudTrailEvent> byIp(EventRouter events, DetectionKit kit) {
+        return OriginStamp.repartition(events, BY_IP, e -> (isFailed(e) || isSuccess(e)) && e.sourceIpAddress() != null,
+                CloudTrailEvent::sourceIpAddress, kit);
     }
 
     static boolean isConsoleLogin(CloudTrailEvent event) {

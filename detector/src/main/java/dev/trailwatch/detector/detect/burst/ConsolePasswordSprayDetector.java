@@ -60,7 +60,8 @@ public final class ConsolePasswordSprayDetector {
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
     Detections detect(KStream<String, CloudTrailEvent> loginsByIp) {
         KStream<String, CloudTrailEvent> failures = loginsByIp
-                .filter((ip, e) -> countsTowardSpray(e), Named.as(spec.name() + "-filter"));
+                .filter(OriginStamp.passing(ConsolePasswordSprayDetector::countsTowardSpray),
+                        Named.as(spec.name() + "-filter"));
         return Bursts.count(failures, spec, kit);
     }
 

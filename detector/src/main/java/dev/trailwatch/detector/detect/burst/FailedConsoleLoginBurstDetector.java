@@ -66,7 +66,8 @@ public final class FailedConsoleLoginBurstDetector {
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */
     Detections detect(EventRouter events, KStream<String, CloudTrailEvent> loginsByIp) {
         KStream<String, CloudTrailEvent> failuresByIp = loginsByIp
-                .filter((ip, e) -> countsTowardBurst(e), Named.as(byIp.name() + "-filter"));
+                .filter(OriginStamp.passing(FailedConsoleLoginBurstDetector::countsTowardBurst),
+                        Named.as(byIp.name() + "-filter"));
         // Per user needs no repartition: a user belongs to one account, and the input is keyed by account.
         return Detections.all(Bursts.count(failuresByIp, byIp, kit), Bursts.count(events,
                 e -> countsTowardBurst(e) && ConsoleLogins.userName(e) != null && e.sourceIpAddress() != null,

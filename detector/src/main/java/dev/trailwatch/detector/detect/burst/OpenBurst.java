@@ -61,6 +61,45 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
                 pendingSince);
     }
 
+    /** Whether a window already counted an event: from what it keeps alone, or only the seen ids can tell. */
+    enum Counted { YES, NO, ASK_SEEN_IDS }
+
+    /**
+     * Whether the window counted this event (by time and id) already. The window keeps its earliest events, all of
+     * them while it has no more than it keeps ({@code earliest} never shrinks below the smallest of those not kept:
+     * see {@link #plus} and {@link #reportedAll}), so an event it does not keep is new when it sorts before the last
+     * one kept, or when nothing was ever left out. Only an event after every kept one, in a window that left some
+     * out, needs the processor's seen ids, which hold every event a window counted and does not keep ({@link #leaving},
+     * {@link #unlisted}).
+     */
+    Counted counted(Entry entry) {
+        int at = Collections.binarySearch(earliest, entry, Entry.ORDER);
+        if (at >= 0) {
+            return Counted.YES;
+        }
+        return earliest.size() == count || -at - 1 < earliest.size() ? Counted.NO : Counted.ASK_SEEN_IDS;
+    }
+
+    /**
+     * The event {@link #plus} stops keeping when it counts {@code entry} (a new event): the entry itself when it
+     * sorts after every kept event of a full list, else the last kept one when the list is full, else null.
+     */
+    Entry leaving(Entry entry, BurstSpec spec) {
+        int max = alerted ? Alert.MAX_EVENT_IDS : spec.kept();
+        if (earliest.size() < max) {
+            return null;
+        }
+        Entry last = earliest.get(earliest.size() - 1);
+        return Entry.ORDER.compare(entry, last) > 0 ? entry : last;
+    }
+
+    /** The kept events {@link #reportedAll} stops keeping: those beyond what an alert lists. */
+    @JsonIgnore
+    List<Entry> unlisted() {
+        return earliest.size() <= Alert.MAX_EVENT_IDS ? List.of()
+                : earliest.subList(Alert.MAX_EVENT_IDS, earliest.size());
+    }
+
     /**
      * True when the window is a burst: it holds the spec's minimum of events and of distinct tokens, and when the
      * spec has an order, those tokens in that order of event time among its earliest events.

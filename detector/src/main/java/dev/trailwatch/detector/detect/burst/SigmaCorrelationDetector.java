@@ -12,7 +12,6 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.rules.sigma.SigmaCorrelation;
 import dev.trailwatch.detector.rules.sigma.SigmaRule;
 import dev.trailwatch.detector.rules.sigma.SigmaRules;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,12 +106,8 @@ final class SigmaCorrelationDetector {
     /** The matching events, repartitioned by group key, through the processor and stores named {@code <id>-by-group}. */
     Detections detect(EventRouter events) {
         String name = spec.name();
-        KStream<String, CloudTrailEvent> grouped = events
-                .processValues(name + "-origin", e -> matched(e) >= 0 && groupKey(e) != null && token(e) != null,
-                        OriginStamp::new)
-                .selectKey((account, e) -> groupKey(e), Named.as(name + "-key"))
-                .repartition(Repartitioned.<String, CloudTrailEvent>as(name)
-                        .withKeySerde(Serdes.String()).withValueSerde(JacksonSerde.smile(CloudTrailEvent.class)));
+        KStream<String, CloudTrailEvent> grouped = OriginStamp.repartition(events, name,
+                e -> matched(e) >= 0 && groupKey(e) != null && token(e) != null, this::groupKey, kit);
         return Bursts.count(grouped, spec, kit);
     }
 

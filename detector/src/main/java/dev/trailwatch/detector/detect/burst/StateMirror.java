@@ -79,13 +79,18 @@ final class StateMirror<S> {
         mirror.put(key, state);
     }
 
-    /** Deletes the key (a null put: {@code delete} would read and deserialize the old value to return it). */
+    /**
+     * Deletes the key (a null put: {@code delete} would read and deserialize the old value to return it); a key the
+     * complete mirror does not hold is not in the store, and writes no tombstone.
+     */
     void delete(String key) {
         load();
-        store.put(key, null);
         if (complete) {
-            mirror.remove(key);
+            if (mirror.remove(key) != null) {
+                store.put(key, null);
+            }
         } else {
+            store.put(key, null);
             mirror.put(key, ABSENT);
         }
     }

@@ -48,11 +48,18 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * from before its last commit still holds its windows after a revive or a move (see {@link #observe}).
      */
     private final Map<String, Origin> origins = new HashMap<>();
+    /**
+     * Per input partition, how far it is complete as its latest progress marker said ({@link OriginStamp}), or
+     * {@link InputWatermark#NOTHING}: every record of it up to there has reached this processor. On the heap only: a
+     * revive or a move forgets them, and windows wait for the next marker of every partition (within a second or
+     * two: markers are sent when the progress moves, and every {@link OriginStamp#HEARTBEAT} regardless).
+     */
+    private long[] marked = new long[0];
+    /** This processor is fed through a repartition: it has heard from an origin (an event or a marker). */
+    private boolean repartitioned;
     private final Punctuators punctuators = new Punctuators();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
-    /** When (wall clock) {@link #init} last ran: see {@link #watermark}. */
-    private long initAt;
 
     /** @param seenReach how long behind stream time an event id is remembered: as long as a copy would count */
     WindowedProcessor(String name, long seenReach, DetectionKit kit) {
@@ -93,9 +100,17 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // and no less (cleared, an origin heard from before the commit no longer held the windows its records still
         // on their way need: both lost a CRITICAL correlation). So the origins come back from the store, as a task
         // moved to another thread or instance finds them; each counts as heard from now.
-        initAt = context.currentSystemTimeMs();
+        long initAt = context.currentSystemTimeMs();
         origins.clear();
-        expiry.originTimes().forEach((name, time) -> origins.put(name, new Origin(name, time, initAt)));
+        expiry.originTimes().forEach((name, time) -> {
+            // origins stored before they were named by partition number ("<topic>-<partition>") are left out: the
+            // markers now say how far each partition is, and the next record of each names it anew
+            if (isPartitionNumber(name)) {
+                origins.put(name, new Origin(name, time, initAt));
+            }
+        });
+        marked = new long[0];
+        repartitioned = !origins.isEmpty();
         lastClose = Long.MIN_VALUE / 2;
         punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
@@ -124,6 +139,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         if (header == null) {
             return context.currentStreamTimeMs();
         }
+        repartitioned = true;
         Origin origin = origins.computeIfAbsent(new String(header.value(), StandardCharsets.UTF_8),
                 name -> new Origin(name, Long.MIN_VALUE, 0));
         if (record.timestamp() > origin.latest) {
@@ -131,46 +147,98 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             expiry.originTime(origin.key, origin.latest);
         }
         origin.heardAt = context.currentSystemTimeMs();
-        // The stream-time punctuator runs before the record that advanced stream time reaches this processor, so it
-        // sees this origin one record behind; close here instead, at the same one-minute granularity. The watermark
-        // is at most stream time: until that reaches the next close, there is nothing to look up.
+        closeIfDue();
+        return origin.latest;
+    }
+
+    /**
+     * Takes a progress marker ({@link OriginStamp}) into account and returns true; false, and nothing done, for an
+     * event. A processor fed through a repartition calls this first with every record: a marker is no event (it
+     * counts nowhere, is never late) but it moves its input partition's completeness, and so may close windows.
+     */
+    final boolean progress(Record<String, CloudTrailEvent> record) {
+        if (!OriginStamp.isMarker(record)) {
+            return false;
+        }
+        int partition = OriginStamp.origin(record.headers());
+        long complete = OriginStamp.progress(record.headers());
+        if (partition < 0 || complete == InputWatermark.NOTHING) {
+            return true;
+        }
+        repartitioned = true;
+        if (partition >= marked.length) {
+            long[] grown = java.util.Arrays.copyOf(marked, partition + 1);
+            java.util.Arrays.fill(grown, marked.length, grown.length, InputWatermark.NOTHING);
+            marked = grown;
+        }
+        marked[partition] = Math.max(marked[partition], complete);
+        closeIfDue();
+        return true;
+    }
+
+    /**
+     * The stream-time punctuator runs before the record that advanced stream time reaches this processor, so it sees
+     * the record's origin one record behind; close here instead, at the same one-minute granularity. The watermark is
+     * at most stream time: until that reaches the next close, there is nothing to look up.
+     */
+    private void closeIfDue() {
         long streamTime = context.currentStreamTimeMs();
         if (streamTime < lastClose + PUNCTUATE_EVERY.toMillis()) {
-            return origin.latest;
+            return;
         }
         long watermark = watermark(streamTime);
         if (watermark >= lastClose + PUNCTUATE_EVERY.toMillis()) {
             closeDue(watermark);
         }
-        return origin.latest;
+    }
+
+    private static boolean isPartitionNumber(String name) {
+        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**
      * How far windows may be closed: the task's stream time, held back to the slowest origin that sent anything in
-     * the last {@link #ORIGIN_IDLE} of wall-clock time. While partitions are read from far behind at different speeds,
-     * closing by the fastest would drop the slower partitions' open windows; an origin that has gone quiet (no login
-     * or AccessDenied from its accounts lately) does not hold closing back.
-     *
-     * <p>An input partition this task has not heard from at all may still have records on their way: read by its
-     * input task (so {@link #inputRead} does not hold it), but queued in the repartition behind other partitions'
-     * later records. So for {@link #ORIGIN_IDLE} after {@link #init}, a processor fed through a repartition (one that
-     * has heard from any origin) closes nothing until every input partition has been heard from (a task starting over a backlog gets each partition's first records within seconds). This
-     * narrows the gap, it does not close it: a partition whose records take longer than that to come through the
-     * repartition is still not waited for (docs/architecture.md, "Known gap"; {@code QueuedOriginGapTest}).
+     * the last {@link #ORIGIN_IDLE} of wall-clock time, and, for a processor fed through a repartition, to the least
+     * input partition's completeness as its own progress markers carried it here ({@link #inBand}). While partitions
+     * are read from far behind at different speeds, closing by the fastest would drop the slower partitions' open
+     * windows; an origin that has gone quiet (no login or AccessDenied from its accounts lately) does not hold closing
+     * back by its records, only by its markers, which keep coming.
      */
     private long watermark(long streamTime) {
         long now = context.currentSystemTimeMs();
-        if (!origins.isEmpty() && origins.size() < kit.watermark().partitionCount()
-                && now - initAt <= ORIGIN_IDLE.toMillis()) {
-            return Long.MIN_VALUE / 2;
-        }
         long watermark = streamTime;
         for (Origin origin : origins.values()) {
             if (now - origin.heardAt <= ORIGIN_IDLE.toMillis()) {
                 watermark = Math.min(watermark, origin.latest);
             }
         }
-        return Math.min(watermark, inputRead());
+        return Math.min(Math.min(watermark, inBand()), inputRead());
+    }
+
+    /**
+     * How far every input partition is complete here, in this processor's own input: the least completeness the
+     * partitions' progress markers brought, plus the horizon (as {@link #inputRead}); no bound before any marker of a
+     * partition has come. A partition's records and markers travel in one order through the repartition, so this
+     * counts what is still queued there, which {@link #inputRead} (what the input tasks have read) cannot: an input
+     * partition not heard from yet holds every window until its marker comes through, behind its records. Not for a
+     * processor that reads the input itself (it has its own partition's records in order), nor with one input
+     * partition (nothing to interleave), nor without a reorder horizon (arrival order trusted).
+     */
+    private long inBand() {
+        InputWatermark input = kit.watermark();
+        int partitions = input.partitionCount();
+        if (!repartitioned || partitions <= 1 || input.horizon() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long least = Long.MAX_VALUE;
+        for (int p = 0; p < partitions; p++) {
+            long complete = p < marked.length ? marked[p] : InputWatermark.NOTHING;
+            if (complete == InputWatermark.NOTHING) {
+                return Long.MIN_VALUE / 2;
+            }
+            least = Math.min(least, complete);
+        }
+        return least + input.horizon();
     }
 
     /**
@@ -196,7 +264,12 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     /** True the first time an event id is offered (CloudTrail delivers some events twice). */
     final boolean firstSighting(CloudTrailEvent event) {
-        return expiry.firstSighting(event.eventId(), event.eventTime());
+        return firstSighting(event.eventId(), event.eventTime());
+    }
+
+    /** True the first time an event id (with its event time) is offered; remembers it until the seen reach. */
+    final boolean firstSighting(String eventId, long eventTime) {
+        return expiry.firstSighting(eventId, eventTime);
     }
 
     final void emit(Alert alert, long timestamp) {

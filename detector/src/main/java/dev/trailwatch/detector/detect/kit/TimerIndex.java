@@ -2,11 +2,12 @@ package dev.trailwatch.detector.detect.kit;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,11 +35,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * throughput, went there). The starting points live in memory; after a restart the first scan of each kind starts at
  * 0 once. A timer or an id stored before a starting point moves the point back.
  *
- * <p>Seen ids are mirrored on the heap: most offered ids are new, and asking the store about a new one is a RocksDB
- * miss (through the cache) per event. The mirror holds exactly the store keys of the {@code ~seen|} range while it is
- * complete: read once from the store on the first sighting after construction (a processor builds its index in
- * {@code init}, so a task re-initialised after an exactly-once abort or a rebalance starts from the committed store),
- * then every add and forget goes to both. While it is complete a miss means new, with no store read. It holds at most
+ * <p>Both kinds are mirrored on the heap, sorted as the store sorts them. Most offered ids are new, and asking the store
+ * about a new one is a RocksDB miss (through the cache) per event; and a stream-time punctuator asks for due timers and
+ * forgettable ids every minute of event time (a replay of history moves event time thousands of times faster than the
+ * clock), where a range scan opens a RocksDB iterator even when it finds nothing. The mirrors hold exactly the store's
+ * keys while they are complete: read once from the store on first use after construction (a processor builds its
+ * index in {@code init}, so a task re-initialised after an exactly-once abort or a rebalance starts from the committed
+ * store), then every add, take and forget goes to both. While complete, a miss means new, and due timers and
+ * forgettable ids are found without reading the store. At most {@link #MIRROR_TIMERS} timers are mirrored (beyond
+ * that the due ones are found by range scans again, until the next construction); the seen ids' mirror holds at most
  * {@link #MIRROR_IDS} ids (about 150 bytes each, so the mirror stays under ~8 MB per processor and task; it would
  * hold the ids of the processor's candidate events within its seen reach, window + grace); beyond that the ids
  * that did not fit are looked up in the store, as before, until they have been forgotten and the mirror is complete
@@ -52,48 +57,82 @@ public final class TimerIndex {
     private static final int PADDED = ZEROS.length();
     /** The most seen ids mirrored on the heap (see the class comment). */
     static final int MIRROR_IDS = 50_000;
+    /** The most timers mirrored on the heap; beyond that, due timers are found by range scans of the store. */
+    static final int MIRROR_TIMERS = 50_000;
 
     private final KeyValueStore<String, String> store;
     private final int mirrorIds;
+    private final int mirrorTimers;
     /** No timer is stored before this time: everything earlier was taken. */
     private long timersFrom;
     /** No seen id is stored before this event time: everything earlier was forgotten. */
     private long seenFrom;
-    /** Store keys of seen ids: all of them while its size equals {@link #stored}, else a subset. Null until used. */
-    private HashSet<String> mirror;
+    /** Store keys of timers, all of them; null until loaded, and from the moment there are too many to mirror. */
+    private TreeSet<String> timers;
+    /** Store keys of seen ids: all of them while its size equals {@link #stored}, else a subset. Null until loaded. */
+    private TreeSet<String> seen;
     /** How many seen ids the store holds (known once the mirror has been loaded). */
     private long stored;
 
     public TimerIndex(KeyValueStore<String, String> store) {
-        this(store, MIRROR_IDS);
+        this(store, MIRROR_IDS, MIRROR_TIMERS);
     }
 
-    /** @param mirrorIds the most seen ids mirrored on the heap */
-    TimerIndex(KeyValueStore<String, String> store, int mirrorIds) {
+    /**
+     * @param mirrorIds    the most seen ids mirrored on the heap
+     * @param mirrorTimers the most timers mirrored on the heap
+     */
+    TimerIndex(KeyValueStore<String, String> store, int mirrorIds, int mirrorTimers) {
         this.store = store;
         this.mirrorIds = mirrorIds;
+        this.mirrorTimers = mirrorTimers;
     }
 
+    /** Sets a timer; one already set (the mirror knows) is not written again. */
     public void schedule(long time, String key) {
+        load();
         timersFrom = Math.min(timersFrom, clamp(time));
-        store.put(key(time, key), key);
+        String timer = key(time, key);
+        if (timers != null && !timers.add(timer)) {
+            return;
+        }
+        store.put(timer, key);
+        if (timers != null && timers.size() > mirrorTimers) {
+            timers = null;
+        }
     }
 
     /** Removes one timer, e.g. for a window that closed before its time because a newer one replaced it. */
     public void cancel(long time, String key) {
-        store.put(key(time, key), null);
+        load();
+        String timer = key(time, key);
+        if (timers == null || timers.remove(timer)) {
+            store.put(timer, null);
+        }
     }
 
     /** Removes and returns the keys with a timer earlier than {@code streamTime}, each once, earliest first. */
     public Set<String> takeDueBefore(long streamTime) {
-        Set<String> keys = new LinkedHashSet<>();
         long before = clamp(streamTime);
         if (before <= timersFrom) {
-            return keys;
+            return Set.of();
         }
-        for (KeyValue<String, String> timer : removeRange(pad(new StringBuilder(PADDED), timersFrom).toString(),
-                key(before - 1, "\uffff"))) {
-            keys.add(timer.value);
+        load();
+        Set<String> keys = new LinkedHashSet<>();
+        String last = key(before - 1, "\uffff");
+        if (timers != null) {
+            for (Iterator<String> due = timers.headSet(last, true).iterator(); due.hasNext(); ) {
+                String timer = due.next();
+                // A null put deletes; delete() would read the old value back to return it.
+                store.put(timer, null);
+                keys.add(timer.substring(PADDED + 1));
+                due.remove();
+            }
+        } else {
+            for (KeyValue<String, String> timer : removeRange(pad(new StringBuilder(PADDED), timersFrom).toString(),
+                    last)) {
+                keys.add(timer.value);
+            }
         }
         timersFrom = before;
         return keys;
@@ -101,8 +140,8 @@ public final class TimerIndex {
 
     /** True the first time this event is offered; remembers it. */
     public boolean firstSighting(String eventId, long eventTime) {
+        load();
         String key = seenKey(eventTime, eventId);
-        Set<String> seen = mirror();
         if (seen.contains(key) || (seen.size() < stored && store.get(key) != null)) {
             return false;
         }
@@ -148,30 +187,48 @@ public final class TimerIndex {
         if (before <= seenFrom) {
             return;
         }
-        List<KeyValue<String, String>> removed = removeRange(seenKey(seenFrom, ""), seenKey(before - 1, "\uffff"));
-        if (mirror != null) {
-            removed.forEach(entry -> mirror.remove(entry.key));
+        load();
+        String last = seenKey(before - 1, "\uffff");
+        if (seen.size() == stored) {
+            for (Iterator<String> old = seen.headSet(last, true).iterator(); old.hasNext(); ) {
+                store.put(old.next(), null);
+                old.remove();
+                stored--;
+            }
+        } else {
+            List<KeyValue<String, String>> removed = removeRange(seenKey(seenFrom, ""), last);
+            removed.forEach(entry -> seen.remove(entry.key));
             stored -= removed.size();
         }
         seenFrom = before;
     }
 
-    /** The seen-id mirror, read from the store the first time. */
-    private Set<String> mirror() {
-        if (mirror == null) {
-            mirror = new HashSet<>();
-            stored = 0;
-            try (KeyValueIterator<String, String> it = store.range(SEEN, SEEN + '\uffff')) {
-                while (it.hasNext()) {
-                    String key = it.next().key;
+    /**
+     * Reads the store once, on first use after construction (a processor builds its index in {@code init}, so a task
+     * re-initialised after an exactly-once abort or a rebalance starts from the committed store): the timers, and the
+     * seen ids up to {@link #mirrorIds} (the origin times are the processor's: neither).
+     */
+    private void load() {
+        if (seen != null) {
+            return;
+        }
+        seen = new TreeSet<>();
+        timers = new TreeSet<>();
+        stored = 0;
+        try (KeyValueIterator<String, String> it = store.all()) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (key.startsWith(SEEN)) {
                     stored++;
-                    if (mirror.size() < mirrorIds) {
-                        mirror.add(key);
+                    if (seen.size() < mirrorIds) {
+                        seen.add(key);
                     }
+                } else if (timers != null && !key.startsWith(ORIGIN) && timers.add(key)
+                        && timers.size() > mirrorTimers) {
+                    timers = null;
                 }
             }
         }
-        return mirror;
     }
 
     private List<KeyValue<String, String>> removeRange(String from, String to) {

@@ -2,6 +2,9 @@ package dev.trailwatch.detector.detect.burst;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -43,6 +46,36 @@ class StateMirrorTest {
         assertThat(store.get("a")).isEqualTo("3");
         assertThat(store.get("b")).isNull();
         assertThat(states.all()).containsExactly(KeyValue.pair("a", "3"));
+    }
+
+    /** A complete mirror knows the store does not hold a key: deleting it writes no tombstone (no changelog record). */
+    @Test
+    void deletingAKeyTheStoreDoesNotHoldWritesNothing() {
+        List<String> written = new ArrayList<>();
+        StateMirror<String> states = new StateMirror<>(recordingPuts(store, written));
+        states.put("a", "1");
+        states.delete("never-stored");
+        states.delete("a");
+        states.delete("a");
+
+        assertThat(written).containsExactly("a", "a");
+        assertThat(store.get("a")).isNull();
+    }
+
+    /** The store, with the key of every put (deletes are null puts) added to {@code written}. */
+    @SuppressWarnings("unchecked")
+    static KeyValueStore<String, String> recordingPuts(KeyValueStore<String, String> store, List<String> written) {
+        return (KeyValueStore<String, String>) Proxy.newProxyInstance(KeyValueStore.class.getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put")) {
+                        written.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

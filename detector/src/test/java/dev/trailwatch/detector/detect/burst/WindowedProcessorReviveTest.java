@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class WindowedProcessorReviveTest {
 
     private static final CloudTrailParser PARSER = new CloudTrailParser();
-    private static final String ORIGIN = "cloudtrail.events-0";
+    private static final String ORIGIN = "0";
     private static final String BRUTEFORCE = ConsoleBruteforceSuccessDetector.ID;
     private static final String FAILED_BURST = "failed-console-login-burst";
     /** The burst counter's processor (and store) name: rule id and key space. */
@@ -107,8 +107,8 @@ class WindowedProcessorReviveTest {
      */
     @Test
     void aRevivedCorrelatorStillWaitsForAnInputPartitionItHeardFromBeforeTheCommit() {
-        String failuresOrigin = "cloudtrail.events-1";
-        String rootOrigin = "cloudtrail.events-3";
+        String failuresOrigin = "1";
+        String rootOrigin = "3";
         List<Fed> beforeCommit = List.of(
                 new Fed(failuresOrigin, successfulLogin(BYSTANDER, "bob", T0.minus(Duration.ofHours(6)))),
                 new Fed(rootOrigin, successfulRootLogin(ATTACKER, T0.plus(Duration.ofMinutes(58)))));

@@ -71,6 +71,46 @@ class TimerIndexTest {
         assertThat(after.takeDueBefore(10_000)).containsExactly("b");
     }
 
+    /** A timer set twice (a key rescheduled to a time it already had) or cancelled when unset writes nothing more. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void writesATimerOnceAndCancelsOnlyWhatIsSet() {
+        List<String> written = new ArrayList<>();
+        TimerIndex index = new TimerIndex((KeyValueStore<String, String>) java.lang.reflect.Proxy.newProxyInstance(
+                KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put")) {
+                        written.add((String) args[0]);
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
+        index.schedule(1_000, "a");
+        index.schedule(1_000, "a");
+        index.cancel(2_000, "a");
+
+        assertThat(written).containsExactly("0000000000000001000|a");
+        assertThat(index.takeDueBefore(5_000)).containsExactly("a");
+    }
+
+    @Test
+    void staysExactWhenMoreTimersAreSetThanItsMirrorHolds() {
+        TimerIndex index = new TimerIndex(store, TimerIndex.MIRROR_IDS, 2);
+        index.schedule(4_000, "d");
+        index.schedule(1_000, "a");
+        assertThat(index.takeDueBefore(1_500)).containsExactly("a");
+        index.schedule(3_000, "c");
+        index.schedule(2_000, "b");
+        index.schedule(5_000, "e");
+        index.cancel(3_000, "c");
+
+        assertThat(index.takeDueBefore(4_500)).containsExactly("b", "d");
+        assertThat(new TimerIndex(store, TimerIndex.MIRROR_IDS, 2).takeDueBefore(Long.MAX_VALUE))
+                .containsExactly("e");
+    }
+
     @Test
     void remembersSeenIdsUntilForgotten() {
         TimerIndex index = new TimerIndex(store);
@@ -147,7 +187,7 @@ class TimerIndexTest {
 
     @Test
     void staysExactWhenMoreIdsAreSeenThanItsMirrorHolds() {
-        TimerIndex index = new TimerIndex(store, 2);
+        TimerIndex index = new TimerIndex(store, 2, TimerIndex.MIRROR_TIMERS);
         for (int i = 0; i < 5; i++) {
             assertThat(index.firstSighting("e" + i, 1_000L * i)).as("e%d", i).isTrue();
         }
