@@ -73,7 +73,7 @@ public final class CloudTrailParser {
         if (scanFirst) {
             Fields fields = new Fields();
             if (RecordScanner.scan(raw, 0, raw.length, fields) >= 0) {
-                return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+                return fields.toEvent(fields.scanned(raw), raw);
             }
         }
         try (JsonParser parser = factory.createParser(raw)) {
@@ -106,7 +106,7 @@ public final class CloudTrailParser {
             int end = RecordScanner.scan(buf, offset, offset + length, fields);
             if (end >= 0) {
                 byte[] raw = java.util.Arrays.copyOfRange(buf, offset, end);
-                ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+                ParseResult result = fields.toEvent(fields.scanned(raw), raw);
                 return new Located(result, raw, fields.typedExact && !fields.readerShaped);
             }
         }
@@ -358,6 +358,14 @@ public final class CloudTrailParser {
         boolean typedExact = true;
         boolean readerShaped;
         UserIdentity identity = UserIdentity.NONE;
+        /** Where the fast read found {@code requestParameters}' value, from the record's first byte; -1: none. */
+        int requestFrom = -1;
+        int requestTo = -1;
+
+        /** The record's JSON as the fast read ({@link RecordScanner}) left it: the bytes and where the request lies. */
+        EventJson scanned(byte[] raw) {
+            return EventJson.ofBytes(raw, typedExact, requestFrom, requestTo);
+        }
 
         ParseResult toEvent(EventJson json, byte[] raw) {
             String[] required = {eventId, eventTime, eventName, eventSource};

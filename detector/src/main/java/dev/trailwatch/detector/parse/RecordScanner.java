@@ -75,6 +75,7 @@ final class RecordScanner {
     private static final byte[] ERROR_MESSAGE = ascii("errorMessage");
     private static final byte[] READ_ONLY = ascii("readOnly");
     private static final byte[] USER_IDENTITY = ascii("userIdentity");
+    private static final byte[] REQUEST_PARAMETERS = ascii("requestParameters");
     private static final byte[] RECORDS = ascii("Records");
     private static final byte[] DETAIL_TYPE = ascii("detail-type");
     private static final byte[] TYPE = ascii("type");
@@ -91,6 +92,7 @@ final class RecordScanner {
     private static final byte[] NULL = ascii("null");
 
     private final byte[] b;
+    private final int from;
     private final int end;
     private final CloudTrailParser.Fields f;
     private int pos;
@@ -104,6 +106,7 @@ final class RecordScanner {
 
     private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f) {
         this.b = b;
+        this.from = from;
         this.pos = from;
         this.end = to;
         this.f = f;
@@ -212,6 +215,16 @@ final class RecordScanner {
             case 15 -> {
                 if (is(start, SOURCE_IP)) {
                     f.sourceIp = text(c);
+                } else {
+                    skipValue(c);
+                }
+            }
+            case 17 -> {
+                if (is(start, REQUEST_PARAMETERS)) {
+                    // where its value lies, relative to the record's first byte (the later of two, as a tree keeps)
+                    f.requestFrom = pos - from;
+                    skipValue(c);
+                    f.requestTo = pos - from;
                 } else {
                     skipValue(c);
                 }
