@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -170,15 +171,20 @@ public final class EventJson {
         ObjectNode kept = MAPPER.createObjectNode();
         String member;
         while ((member = parser.nextFieldName()) != null) {
-            parser.nextToken();
+            JsonToken token = parser.nextToken();
             if (names.contains(member)) {
-                JsonNode node = MAPPER.readTree(parser);
-                kept.set(member, node == null ? NullNode.getInstance() : node);
+                kept.set(member, token == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText()) : value(parser));
             } else {
                 parser.skipChildren();
             }
         }
         return kept;
+    }
+
+    /** The value the parser is at as a tree node (a String member is read without the mapper, above). */
+    private static JsonNode value(JsonParser parser) throws IOException {
+        JsonNode node = MAPPER.readTree(parser);
+        return node == null ? NullNode.getInstance() : node;
     }
 
     /** True once the tree has been built (tests and benchmarks use it to see which events needed one). */
