@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +31,25 @@ public final class EventJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** {@link #requestFrom} when the record's {@code requestParameters} was not located (read it all to know). */
+    private static final int UNLOCATED = -2;
+    /** {@link #requestFrom} of a record known to have no top-level {@code requestParameters}. */
+    private static final int ABSENT = -1;
+
     private final byte[] source;
     private final boolean typedExact;
+    /** Where {@code requestParameters}' value lies in {@link #source}: {@code [requestFrom, requestTo)}. */
+    private final int requestFrom;
+    private final int requestTo;
     private volatile JsonNode tree;
     private volatile JsonNode typed;
 
-    private EventJson(byte[] source, JsonNode tree, boolean typedExact) {
+    private EventJson(byte[] source, JsonNode tree, boolean typedExact, int requestFrom, int requestTo) {
         this.source = source;
         this.tree = tree;
         this.typedExact = typedExact;
+        this.requestFrom = requestFrom;
+        this.requestTo = requestTo;
     }
 
     /**
@@ -48,17 +59,33 @@ public final class EventJson {
      *                   typed fields answers their selectors exactly as the whole record does
      */
     public static EventJson ofBytes(byte[] source, boolean typedExact) {
-        return new EventJson(source, null, typedExact);
+        return new EventJson(source, null, typedExact, UNLOCATED, UNLOCATED);
+    }
+
+    /**
+     * As {@link #ofBytes(byte[], boolean)}, with where the reader that checked the bytes found the top-level
+     * {@code requestParameters} value (the later one when given twice): {@code source[requestFrom, requestTo)}, or
+     * {@code requestFrom} negative when the record has none. {@link #requestMembers} then reads only those bytes.
+     */
+    public static EventJson ofBytes(byte[] source, boolean typedExact, int requestFrom, int requestTo) {
+        if (requestFrom < 0) {
+            return new EventJson(source, null, typedExact, ABSENT, ABSENT);
+        }
+        if (requestTo <= requestFrom || requestTo > source.length) {
+            throw new IllegalArgumentException("requestParameters at [" + requestFrom + ", " + requestTo
+                    + ") is outside the record's " + source.length + " bytes");
+        }
+        return new EventJson(source, null, typedExact, requestFrom, requestTo);
     }
 
     /** An already parsed record; {@code source} may be null when it did not come from bytes. */
     public static EventJson ofTree(JsonNode tree, byte[] source) {
-        return new EventJson(source, tree, false);
+        return new EventJson(source, tree, false, UNLOCATED, UNLOCATED);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static EventJson fromJson(JsonNode tree) {
-        return new EventJson(null, tree, false);
+        return new EventJson(null, tree, false, UNLOCATED, UNLOCATED);
     }
 
     /** See {@link CloudTrailEvent#typedFields()}: the whole tree when already built or the fields are not exact. */
@@ -95,12 +122,19 @@ public final class EventJson {
      * {@code tree().path("requestParameters").path(name)} gives it; other members are absent. While the tree has not
      * been built, one streaming pass over the bytes reads them, stepping over everything else: a detection that needs
      * two or three request fields of a few candidate calls does not pay for the whole tree. A member given twice reads
-     * as the later, as in the tree.
+     * as the later, as in the tree. When the reader of the bytes located {@code requestParameters}' value
+     * ({@link #ofBytes(byte[], boolean, int, int)}), only that value is read, not the whole record.
      */
     public JsonNode requestMembers(Set<String> names) {
         JsonNode whole = tree;
         if (whole != null || source == null) {
             return tree().path("requestParameters");
+        }
+        if (requestFrom == ABSENT) {
+            return MissingNode.getInstance();
+        }
+        if (requestFrom >= 0) {
+            return locatedRequestMembers(names);
         }
         try (JsonParser parser = MAPPER.getFactory().createParser(source)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -122,20 +156,35 @@ public final class EventJson {
         }
     }
 
+    private JsonNode locatedRequestMembers(Set<String> names) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(source, requestFrom, requestTo - requestFrom)) {
+            JsonToken value = parser.nextToken();
+            JsonNode request = value == JsonToken.START_OBJECT ? members(parser, names) : MAPPER.readTree(parser);
+            return request == null ? MissingNode.getInstance() : request;
+        } catch (IOException e) {
+            throw new UncheckedIOException("event JSON was checked when read, yet does not parse", e);
+        }
+    }
+
     /** Reads the object the parser is at (START_OBJECT read) through its end, keeping the named members. */
     private static ObjectNode members(JsonParser parser, Set<String> names) throws IOException {
         ObjectNode kept = MAPPER.createObjectNode();
         String member;
         while ((member = parser.nextFieldName()) != null) {
-            parser.nextToken();
+            JsonToken token = parser.nextToken();
             if (names.contains(member)) {
-                JsonNode node = MAPPER.readTree(parser);
-                kept.set(member, node == null ? NullNode.getInstance() : node);
+                kept.set(member, token == JsonToken.VALUE_STRING ? TextNode.valueOf(parser.getText()) : value(parser));
             } else {
                 parser.skipChildren();
             }
         }
         return kept;
+    }
+
+    /** The value the parser is at as a tree node (a String member is read without the mapper, above). */
+    private static JsonNode value(JsonParser parser) throws IOException {
+        JsonNode node = MAPPER.readTree(parser);
+        return node == null ? NullNode.getInstance() : node;
     }
 
     /** True once the tree has been built (tests and benchmarks use it to see which events needed one). */

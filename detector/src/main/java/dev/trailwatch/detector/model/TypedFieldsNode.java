@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Collections;
 import java.util.function.Function;
 
 /**
@@ -21,7 +22,9 @@ final class TypedFieldsNode extends ObjectNode {
     private final transient Function<String, Object> lookup;
 
     private TypedFieldsNode(Function<String, Object> lookup) {
-        super(JsonNodeFactory.instance);
+        // no children of its own: the shared empty map, not the LinkedHashMap ObjectNode would make (up to four
+        // nodes per event matched on typed fields, i.e. every event the watch list's unindexed rules see)
+        super(JsonNodeFactory.instance, Collections.emptyMap());
         this.lookup = lookup;
     }
 

@@ -45,6 +45,8 @@ public final class CloudTrailParser {
     private final JsonFactory factory;
     /** Whether the fast byte read ({@link RecordScanner}) is tried first: only on Jackson's default JSON reading. */
     private final boolean scanFirst;
+    /** The typed fields' repeating values, one String each (see {@link SharedStrings}); the fast read's. */
+    private final SharedStrings shared = new SharedStrings();
 
     public CloudTrailParser(ObjectMapper mapper) {
         this(mapper, true);
@@ -72,8 +74,8 @@ public final class CloudTrailParser {
         }
         if (scanFirst) {
             Fields fields = new Fields();
-            if (RecordScanner.scan(raw, 0, raw.length, fields) >= 0) {
-                return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+            if (RecordScanner.scan(raw, 0, raw.length, fields, shared) >= 0) {
+                return fields.toEvent(fields.scanned(raw), raw);
             }
         }
         try (JsonParser parser = factory.createParser(raw)) {
@@ -103,10 +105,10 @@ public final class CloudTrailParser {
     public Located parseAt(byte[] buf, int offset, int length) {
         if (scanFirst) {
             Fields fields = new Fields();
-            int end = RecordScanner.scan(buf, offset, offset + length, fields);
+            int end = RecordScanner.scan(buf, offset, offset + length, fields, shared);
             if (end >= 0) {
                 byte[] raw = java.util.Arrays.copyOfRange(buf, offset, end);
-                ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+                ParseResult result = fields.toEvent(fields.scanned(raw), raw);
                 return new Located(result, raw, fields.typedExact && !fields.readerShaped);
             }
         }
@@ -358,6 +360,14 @@ public final class CloudTrailParser {
         boolean typedExact = true;
         boolean readerShaped;
         UserIdentity identity = UserIdentity.NONE;
+        /** Where the fast read found {@code requestParameters}' value, from the record's first byte; -1: none. */
+        int requestFrom = -1;
+        int requestTo = -1;
+
+        /** The record's JSON as the fast read ({@link RecordScanner}) left it: the bytes and where the request lies. */
+        EventJson scanned(byte[] raw) {
+            return EventJson.ofBytes(raw, typedExact, requestFrom, requestTo);
+        }
 
         ParseResult toEvent(EventJson json, byte[] raw) {
             String[] required = {eventId, eventTime, eventName, eventSource};

@@ -75,6 +75,7 @@ final class RecordScanner {
     private static final byte[] ERROR_MESSAGE = ascii("errorMessage");
     private static final byte[] READ_ONLY = ascii("readOnly");
     private static final byte[] USER_IDENTITY = ascii("userIdentity");
+    private static final byte[] REQUEST_PARAMETERS = ascii("requestParameters");
     private static final byte[] RECORDS = ascii("Records");
     private static final byte[] DETAIL_TYPE = ascii("detail-type");
     private static final byte[] TYPE = ascii("type");
@@ -91,8 +92,10 @@ final class RecordScanner {
     private static final byte[] NULL = ascii("null");
 
     private final byte[] b;
+    private final int from;
     private final int end;
     private final CloudTrailParser.Fields f;
+    private final SharedStrings shared;
     private int pos;
     /** Set by {@link #stringEnd}: the string just scanned holds an escape / a non-ASCII character. */
     private boolean escaped;
@@ -102,8 +105,10 @@ final class RecordScanner {
     private String issuerAccountId;
     private String issuerUserName;
 
-    private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f) {
+    private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f, SharedStrings shared) {
         this.b = b;
+        this.shared = shared;
+        this.from = from;
         this.pos = from;
         this.end = to;
         this.f = f;
@@ -115,9 +120,9 @@ final class RecordScanner {
      * @return the index just past the record's closing brace, with {@code fields} filled; or -1 when this reader
      *         leaves the record to the Jackson read ({@code fields} then holds partial values and must be dropped)
      */
-    static int scan(byte[] b, int from, int to, CloudTrailParser.Fields fields) {
+    static int scan(byte[] b, int from, int to, CloudTrailParser.Fields fields, SharedStrings shared) {
         try {
-            return new RecordScanner(b, from, to, fields).record();
+            return new RecordScanner(b, from, to, fields, shared).record();
         } catch (GiveUp e) {
             return GAVE_UP;
         }
@@ -154,7 +159,7 @@ final class RecordScanner {
         switch (length) {
             case 7 -> {
                 if (is(start, EVENT_ID)) {
-                    f.eventId = required(c);
+                    f.eventId = required(c, false);
                 } else if (is(start, RECORDS)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -172,27 +177,27 @@ final class RecordScanner {
             case 9 -> {
                 if (b[start] == 'e') {
                     if (is(start, EVENT_TIME)) {
-                        f.eventTime = required(c);
+                        f.eventTime = required(c, false);
                     } else if (is(start, EVENT_NAME)) {
-                        f.eventName = required(c);
+                        f.eventName = required(c, true);
                     } else if (is(start, EVENT_TYPE)) {
-                        f.eventType = text(c);
+                        f.eventType = text(c, true);
                     } else if (is(start, ERROR_CODE)) {
-                        f.errorCode = text(c);
+                        f.errorCode = text(c, true);
                     } else {
                         skipValue(c);
                     }
                 } else if (is(start, AWS_REGION)) {
-                    f.awsRegion = text(c);
+                    f.awsRegion = text(c, true);
                 } else if (is(start, USER_AGENT)) {
-                    f.userAgent = text(c);
+                    f.userAgent = text(c, false);
                 } else {
                     skipValue(c);
                 }
             }
             case 11 -> {
                 if (is(start, EVENT_SOURCE)) {
-                    f.eventSource = required(c);
+                    f.eventSource = required(c, true);
                 } else if (is(start, DETAIL_TYPE)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -204,21 +209,31 @@ final class RecordScanner {
                 if (is(start, USER_IDENTITY)) {
                     f.identity = identity(c);
                 } else if (is(start, ERROR_MESSAGE)) {
-                    f.errorMessage = text(c);
+                    f.errorMessage = text(c, false);
                 } else {
                     skipValue(c);
                 }
             }
             case 15 -> {
                 if (is(start, SOURCE_IP)) {
-                    f.sourceIp = text(c);
+                    f.sourceIp = text(c, false);
+                } else {
+                    skipValue(c);
+                }
+            }
+            case 17 -> {
+                if (is(start, REQUEST_PARAMETERS)) {
+                    // where its value lies, relative to the record's first byte (the later of two, as a tree keeps)
+                    f.requestFrom = pos - from;
+                    skipValue(c);
+                    f.requestTo = pos - from;
                 } else {
                     skipValue(c);
                 }
             }
             case 18 -> {
                 if (is(start, RECIPIENT)) {
-                    f.recipientAccountId = text(c);
+                    f.recipientAccountId = text(c, true);
                 } else {
                     skipValue(c);
                 }
@@ -251,23 +266,23 @@ final class RecordScanner {
                 int length = pos - 1 - start;
                 c = valueStart();
                 switch (length) {
-                    case 3 -> arn = is(start, ARN) ? text(c) : skipped(c, arn);
-                    case 4 -> type = is(start, TYPE) ? text(c) : skipped(c, type);
-                    case 8 -> userName = is(start, USER_NAME) ? text(c) : skipped(c, userName);
+                    case 3 -> arn = is(start, ARN) ? text(c, false) : skipped(c, arn);
+                    case 4 -> type = is(start, TYPE) ? text(c, true) : skipped(c, type);
+                    case 8 -> userName = is(start, USER_NAME) ? text(c, false) : skipped(c, userName);
                     case 9 -> {
                         if (is(start, ACCOUNT_ID)) {
-                            accountId = text(c);
+                            accountId = text(c, true);
                         } else if (is(start, INVOKED_BY)) {
-                            invokedBy = text(c);
+                            invokedBy = text(c, true);
                         } else {
                             skipValue(c);
                         }
                     }
                     case 11 -> {
                         if (is(start, PRINCIPAL_ID)) {
-                            principalId = text(c);
+                            principalId = text(c, false);
                         } else if (is(start, ACCESS_KEY_ID)) {
-                            accessKeyId = text(c);
+                            accessKeyId = text(c, false);
                         } else {
                             skipValue(c);
                         }
@@ -324,11 +339,11 @@ final class RecordScanner {
 
     private final Member sessionIssuerMember = (start, length, c) -> {
         if (length == 3 && is(start, ARN)) {
-            issuerArn = text(c);
+            issuerArn = text(c, false);
         } else if (length == 9 && is(start, ACCOUNT_ID)) {
-            issuerAccountId = text(c);
+            issuerAccountId = text(c, true);
         } else if (length == 8 && is(start, USER_NAME)) {
-            issuerUserName = text(c);
+            issuerUserName = text(c, false);
         } else {
             skipValue(c);
         }
@@ -379,10 +394,13 @@ final class RecordScanner {
         throw GIVE_UP;
     }
 
-    /** A required field: a non-empty string, else null (the value still checked and stepped over). */
-    private String required(int c) {
+    /**
+     * A required field: a non-empty string, else null (the value still checked and stepped over); {@code share}: a
+     * field whose values repeat across records ({@link SharedStrings}).
+     */
+    private String required(int c, boolean share) {
         if (c == '"') {
-            String text = string();
+            String text = string(share);
             return text.isEmpty() ? null : text;
         }
         skipValue(c);
@@ -390,9 +408,9 @@ final class RecordScanner {
     }
 
     /** An optional field's text: null for null and containers, which mark the fields not exact. */
-    private String text(int c) {
+    private String text(int c, boolean share) {
         if (c == '"') {
-            return string();
+            return string(share);
         }
         if (c == 'n') {
             literal(NULL);
@@ -416,7 +434,7 @@ final class RecordScanner {
             case 'f' -> literal(FALSE);
             case 'n' -> literal(NULL);
             case '"' -> {
-                return "true".equals(string().trim());
+                return "true".equals(string(false).trim());
             }
             case '{', '[' -> skipValue(c);
             default -> throw GIVE_UP;
@@ -449,8 +467,11 @@ final class RecordScanner {
         return ws();
     }
 
-    /** A string value, {@code pos} at its opening quote, decoded as Jackson decodes it. */
-    private String string() {
+    /**
+     * A string value, {@code pos} at its opening quote, decoded as Jackson decodes it; {@code share}: plain ASCII up to
+     * {@link SharedStrings#MAX_LENGTH} bytes comes from {@link #shared}.
+     */
+    private String string(boolean share) {
         int start = pos + 1;
         pos = stringEnd(start);
         int length = pos - 1 - start;
@@ -459,6 +480,9 @@ final class RecordScanner {
         }
         if (escaped) {
             return unescape(start, pos - 1);
+        }
+        if (share && !nonAscii && length <= SharedStrings.MAX_LENGTH) {
+            return shared.ascii(b, start, length);
         }
         // strictly valid UTF-8 decodes to exactly what Jackson's decoder gives
         return new String(b, start, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);

@@ -34,7 +34,10 @@ class RequestMembersTest {
                         + "{\"name\":\"/later/wins\"}}",
                 HEAD + "\"requestParameters\":null}",
                 HEAD + "\"requestParameters\":[\"not\",\"an\",\"object\"]}",
-                HEAD + "\"responseElements\":{\"secretId\":\"in the response\"}}");
+                HEAD + "\"responseElements\":{\"secretId\":\"in the response\"}}",
+                HEAD + "\"requestParameters\":\"a string\",\"responseElements\":null}",
+                HEAD + "\"requestParameters\" : { \"secretId\" : \"spaced\" } , \"requestParameters\":7}",
+                HEAD + "\"requestParameters\":{\"secretId\":\"kept\"},\"x\":{\"requestParameters\":{\"secretId\":\"no\"}}}");
         ObjectMapper mapper = new ObjectMapper();
         for (String json : records) {
             CloudTrailEvent event = parse(json);

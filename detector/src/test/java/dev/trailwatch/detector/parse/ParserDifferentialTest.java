@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +45,7 @@ class ParserDifferentialTest {
             CloudTrailParser.Located located = JACKSON.parseAt(record, 0, record.length);
             if (located.plain() && located.result() instanceof ParseResult.Parsed) {
                 plain++;
-                assertThat(RecordScanner.scan(record, 0, record.length, new CloudTrailParser.Fields()))
+                assertThat(RecordScanner.scan(record, 0, record.length, new CloudTrailParser.Fields(), new SharedStrings()))
                         .as("the fast read takes a well-formed record itself: %s", text(record))
                         .isEqualTo(record.length);
             }
@@ -254,8 +255,16 @@ class ParserDifferentialTest {
         CloudTrailEvent e = ((ParseResult.Parsed) result).event();
         return Arrays.asList("parsed", e.eventId(), e.eventTime(), e.eventName(), e.eventSource(), e.eventType(),
                 e.awsRegion(), e.sourceIpAddress(), e.userAgent(), e.recipientAccountId(), e.errorCode(),
-                e.errorMessage(), e.readOnly(), e.userIdentity(), e.json().typedExact(), exact(e.json().bytes()));
+                e.errorMessage(), e.readOnly(), e.userIdentity(), e.json().typedExact(), exact(e.json().bytes()),
+                String.valueOf(e.requestParameters(REQUEST_MEMBERS)));
     }
+
+    /**
+     * Request members the detections read: the fast read locates {@code requestParameters} and reads only its value,
+     * the Jackson read's event reads the whole record for them (or its tree), and both must give the same.
+     */
+    private static final Set<String> REQUEST_MEMBERS = Set.of("secretId", "names", "name", "withDecryption",
+            "bucketName", "key", "instanceId", "attribute", "x", "requestParameters");
 
     /** The bytes for comparing: all of them when short, else their length and hash (messages stay readable). */
     private static String exact(byte[] raw) {
