@@ -45,8 +45,6 @@ public final class CloudTrailParser {
     private final JsonFactory factory;
     /** Whether the fast byte read ({@link RecordScanner}) is tried first: only on Jackson's default JSON reading. */
     private final boolean scanFirst;
-    /** The typed fields' repeating values, one String each (see {@link SharedStrings}); the fast read's. */
-    private final SharedStrings shared = new SharedStrings();
 
     public CloudTrailParser(ObjectMapper mapper) {
         this(mapper, true);
@@ -74,7 +72,7 @@ public final class CloudTrailParser {
         }
         if (scanFirst) {
             Fields fields = new Fields();
-            if (RecordScanner.scan(raw, 0, raw.length, fields, shared) >= 0) {
+            if (RecordScanner.scan(raw, 0, raw.length, fields) >= 0) {
                 return fields.toEvent(fields.scanned(raw), raw);
             }
         }
@@ -105,7 +103,7 @@ public final class CloudTrailParser {
     public Located parseAt(byte[] buf, int offset, int length) {
         if (scanFirst) {
             Fields fields = new Fields();
-            int end = RecordScanner.scan(buf, offset, offset + length, fields, shared);
+            int end = RecordScanner.scan(buf, offset, offset + length, fields);
             if (end >= 0) {
                 byte[] raw = java.util.Arrays.copyOfRange(buf, offset, end);
                 ParseResult result = fields.toEvent(fields.scanned(raw), raw);

@@ -95,7 +95,6 @@ final class RecordScanner {
     private final int from;
     private final int end;
     private final CloudTrailParser.Fields f;
-    private final SharedStrings shared;
     private int pos;
     /** Set by {@link #stringEnd}: the string just scanned holds an escape / a non-ASCII character. */
     private boolean escaped;
@@ -105,9 +104,8 @@ final class RecordScanner {
     private String issuerAccountId;
     private String issuerUserName;
 
-    private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f, SharedStrings shared) {
+    private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f) {
         this.b = b;
-        this.shared = shared;
         this.from = from;
         this.pos = from;
         this.end = to;
@@ -120,9 +118,9 @@ final class RecordScanner {
      * @return the index just past the record's closing brace, with {@code fields} filled; or -1 when this reader
      *         leaves the record to the Jackson read ({@code fields} then holds partial values and must be dropped)
      */
-    static int scan(byte[] b, int from, int to, CloudTrailParser.Fields fields, SharedStrings shared) {
+    static int scan(byte[] b, int from, int to, CloudTrailParser.Fields fields) {
         try {
-            return new RecordScanner(b, from, to, fields, shared).record();
+            return new RecordScanner(b, from, to, fields).record();
         } catch (GiveUp e) {
             return GAVE_UP;
         }
@@ -159,7 +157,7 @@ final class RecordScanner {
         switch (length) {
             case 7 -> {
                 if (is(start, EVENT_ID)) {
-                    f.eventId = required(c, false);
+                    f.eventId = required(c);
                 } else if (is(start, RECORDS)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -177,27 +175,27 @@ final class RecordScanner {
             case 9 -> {
                 if (b[start] == 'e') {
                     if (is(start, EVENT_TIME)) {
-                        f.eventTime = required(c, false);
+                        f.eventTime = required(c);
                     } else if (is(start, EVENT_NAME)) {
-                        f.eventName = required(c, true);
+                        f.eventName = required(c);
                     } else if (is(start, EVENT_TYPE)) {
-                        f.eventType = text(c, true);
+                        f.eventType = text(c);
                     } else if (is(start, ERROR_CODE)) {
-                        f.errorCode = text(c, true);
+                        f.errorCode = text(c);
                     } else {
                         skipValue(c);
                     }
                 } else if (is(start, AWS_REGION)) {
-                    f.awsRegion = text(c, true);
+                    f.awsRegion = text(c);
                 } else if (is(start, USER_AGENT)) {
-                    f.userAgent = text(c, false);
+                    f.userAgent = text(c);
                 } else {
                     skipValue(c);
                 }
             }
             case 11 -> {
                 if (is(start, EVENT_SOURCE)) {
-                    f.eventSource = required(c, true);
+                    f.eventSource = required(c);
                 } else if (is(start, DETAIL_TYPE)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -209,14 +207,14 @@ final class RecordScanner {
                 if (is(start, USER_IDENTITY)) {
                     f.identity = identity(c);
                 } else if (is(start, ERROR_MESSAGE)) {
-                    f.errorMessage = text(c, false);
+                    f.errorMessage = text(c);
                 } else {
                     skipValue(c);
                 }
             }
             case 15 -> {
                 if (is(start, SOURCE_IP)) {
-                    f.sourceIp = text(c, false);
+                    f.sourceIp = text(c);
                 } else {
                     skipValue(c);
                 }
@@ -233,7 +231,7 @@ final class RecordScanner {
             }
             case 18 -> {
                 if (is(start, RECIPIENT)) {
-                    f.recipientAccountId = text(c, true);
+                    f.recipientAccountId = text(c);
                 } else {
                     skipValue(c);
                 }
@@ -266,23 +264,23 @@ final class RecordScanner {
                 int length = pos - 1 - start;
                 c = valueStart();
                 switch (length) {
-                    case 3 -> arn = is(start, ARN) ? text(c, false) : skipped(c, arn);
-                    case 4 -> type = is(start, TYPE) ? text(c, true) : skipped(c, type);
-                    case 8 -> userName = is(start, USER_NAME) ? text(c, false) : skipped(c, userName);
+                    case 3 -> arn = is(start, ARN) ? text(c) : skipped(c, arn);
+                    case 4 -> type = is(start, TYPE) ? text(c) : skipped(c, type);
+                    case 8 -> userName = is(start, USER_NAME) ? text(c) : skipped(c, userName);
                     case 9 -> {
                         if (is(start, ACCOUNT_ID)) {
-                            accountId = text(c, true);
+                            accountId = text(c);
                         } else if (is(start, INVOKED_BY)) {
-                            invokedBy = text(c, true);
+                            invokedBy = text(c);
                         } else {
                             skipValue(c);
                         }
                     }
                     case 11 -> {
                         if (is(start, PRINCIPAL_ID)) {
-                            principalId = text(c, false);
+                            principalId = text(c);
                         } else if (is(start, ACCESS_KEY_ID)) {
-                            accessKeyId = text(c, false);
+                            accessKeyId = text(c);
                         } else {
                             skipValue(c);
                         }
@@ -339,11 +337,11 @@ final class RecordScanner {
 
     private final Member sessionIssuerMember = (start, length, c) -> {
         if (length == 3 && is(start, ARN)) {
-            issuerArn = text(c, false);
+            issuerArn = text(c);
         } else if (length == 9 && is(start, ACCOUNT_ID)) {
-            issuerAccountId = text(c, true);
+            issuerAccountId = text(c);
         } else if (length == 8 && is(start, USER_NAME)) {
-            issuerUserName = text(c, false);
+            issuerUserName = text(c);
         } else {
             skipValue(c);
         }
@@ -394,13 +392,10 @@ final class RecordScanner {
         throw GIVE_UP;
     }
 
-    /**
-     * A required field: a non-empty string, else null (the value still checked and stepped over); {@code share}: a
-     * field whose values repeat across records ({@link SharedStrings}).
-     */
-    private String required(int c, boolean share) {
+    /** A required field: a non-empty string, else null (the value still checked and stepped over). */
+    private String required(int c) {
         if (c == '"') {
-            String text = string(share);
+            String text = string();
             return text.isEmpty() ? null : text;
         }
         skipValue(c);
@@ -408,9 +403,9 @@ final class RecordScanner {
     }
 
     /** An optional field's text: null for null and containers, which mark the fields not exact. */
-    private String text(int c, boolean share) {
+    private String text(int c) {
         if (c == '"') {
-            return string(share);
+            return string();
         }
         if (c == 'n') {
             literal(NULL);
@@ -434,7 +429,7 @@ final class RecordScanner {
             case 'f' -> literal(FALSE);
             case 'n' -> literal(NULL);
             case '"' -> {
-                return "true".equals(string(false).trim());
+                return "true".equals(string().trim());
             }
             case '{', '[' -> skipValue(c);
             default -> throw GIVE_UP;
@@ -467,11 +462,8 @@ final class RecordScanner {
         return ws();
     }
 
-    /**
-     * A string value, {@code pos} at its opening quote, decoded as Jackson decodes it; {@code share}: plain ASCII up to
-     * {@link SharedStrings#MAX_LENGTH} bytes comes from {@link #shared}.
-     */
-    private String string(boolean share) {
+    /** A string value, {@code pos} at its opening quote, decoded as Jackson decodes it. */
+    private String string() {
         int start = pos + 1;
         pos = stringEnd(start);
         int length = pos - 1 - start;
@@ -480,9 +472,6 @@ final class RecordScanner {
         }
         if (escaped) {
             return unescape(start, pos - 1);
-        }
-        if (share && !nonAscii && length <= SharedStrings.MAX_LENGTH) {
-            return shared.ascii(b, start, length);
         }
         // strictly valid UTF-8 decodes to exactly what Jackson's decoder gives
         return new String(b, start, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);

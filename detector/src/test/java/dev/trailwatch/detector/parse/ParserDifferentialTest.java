@@ -45,7 +45,7 @@ class ParserDifferentialTest {
             CloudTrailParser.Located located = JACKSON.parseAt(record, 0, record.length);
             if (located.plain() && located.result() instanceof ParseResult.Parsed) {
                 plain++;
-                assertThat(RecordScanner.scan(record, 0, record.length, new CloudTrailParser.Fields(), new SharedStrings()))
+                assertThat(RecordScanner.scan(record, 0, record.length, new CloudTrailParser.Fields()))
                         .as("the fast read takes a well-formed record itself: %s", text(record))
                         .isEqualTo(record.length);
             }
