@@ -98,15 +98,7 @@ record CallBucket(List<Call> calls) {
             }
         }
         // API names repeat across principals and buckets: one copy of each, not one per principal held in memory
-        Call added = new Call(canonical(source), canonical(name), probe, event.eventTime(), event.eventId());
-        if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(added, calls.get(calls.size() - 1)) > 0) {
-            return this;
-        }
-        List<Call> all = new ArrayList<>(calls.size() + 1);
-        all.addAll(calls);
-        all.add(added);
-        all = sorted(all);
-        return new CallBucket(all.size() > MAX_CALLS ? all.subList(0, MAX_CALLS) : all);
+        return joined(new Call(canonical(source), canonical(name), probe, event.eventTime(), event.eventId()));
     }
 
     /** The call as this bucket holds it, or null. */
@@ -136,12 +128,17 @@ record CallBucket(List<Call> calls) {
                 return new CallBucket(sorted(all));
             }
         }
-        if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(change, calls.get(calls.size() - 1)) > 0) {
+        return joined(change);
+    }
+
+    /** This bucket with a call of an API it does not hold yet: in occurrence order, the latest dropped past the cap. */
+    private CallBucket joined(Call added) {
+        if (calls.size() >= MAX_CALLS && Call.OCCURRENCE.compare(added, calls.get(calls.size() - 1)) > 0) {
             return this;
         }
         List<Call> all = new ArrayList<>(calls.size() + 1);
         all.addAll(calls);
-        all.add(change);
+        all.add(added);
         all = sorted(all);
         return new CallBucket(all.size() > MAX_CALLS ? all.subList(0, MAX_CALLS) : all);
     }
