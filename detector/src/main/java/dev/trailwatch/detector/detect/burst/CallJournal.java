@@ -1,8 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.trailwatch.detector.serde.BinaryCodec;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -25,10 +23,9 @@ final class CallJournal {
     /** Changes per entry at most: an entry stays well under a Kafka record's default size limit. */
     static final int CHUNK = 1_000;
 
-    private static final int VERSION = 2;
+    /** 3: written with {@link BinaryCodec}'s nullable strings and varint list size (2 was a hand-rolled layout). */
+    private static final int VERSION = 3;
     private static final char KEY = '#';
-    /** Strings per change: account, principal, event source, event name, event id. */
-    private static final int FIELDS = 5;
 
     /**
      * One change: the call as it now stands in the bucket of this principal of this account (null when the record
@@ -60,62 +57,29 @@ final class CallJournal {
     }
 
     static byte[] bytes(List<Change> changes) {
-        List<byte[]> strings = new ArrayList<>(changes.size() * FIELDS);
-        int size = 2 + 4;
-        for (Change c : changes) {
-            CallBucket.Call call = c.call();
-            for (String s : new String[] {c.account(), c.principal(), call.source(), call.name(), call.eventId()}) {
-                byte[] utf8 = s == null ? null : s.getBytes(StandardCharsets.UTF_8);
-                strings.add(utf8);
-                size += 4 + (utf8 == null ? 0 : utf8.length);
-            }
-            size += 1 + 8;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
-        out.putShort((short) VERSION).putInt(changes.size());
-        for (int i = 0; i < changes.size(); i++) {
-            for (int s = 0; s < FIELDS; s++) {
-                byte[] utf8 = strings.get(FIELDS * i + s);
-                if (utf8 == null) {
-                    out.putInt(-1);
-                } else {
-                    out.putInt(utf8.length).put(utf8);
-                }
-            }
-            CallBucket.Call call = changes.get(i).call();
-            out.put(call.denied() ? (byte) 1 : 0).putLong(call.time());
-        }
-        return out.array();
+        BinaryCodec.Out out = new BinaryCodec.Out(96 * changes.size() + 8).writeByte(VERSION);
+        return out.writeList(changes, (o, change) -> {
+            CallBucket.Call call = change.call();
+            o.writeString(change.account()).writeString(change.principal()).writeString(call.source())
+                    .writeString(call.name()).writeBoolean(call.denied()).writeLong(call.time())
+                    .writeString(call.eventId());
+        }).toByteArray();
     }
 
     static List<Change> read(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        int version = in.getShort();
+        BinaryCodec.In in = new BinaryCodec.In(bytes, 0);
+        int version = in.readByte();
         if (version != VERSION) {
             throw new SerializationException("discovery call journal entry of unknown version " + version);
         }
-        int n = in.getInt();
-        List<Change> changes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String account = string(in);
-            String principal = string(in);
-            String source = CallBucket.canonical(string(in));
-            String name = CallBucket.canonical(string(in));
-            String eventId = string(in);
-            boolean denied = in.get() == 1;
-            changes.add(new Change(account, principal,
-                    new CallBucket.Call(source, name, denied, in.getLong(), eventId)));
-        }
-        return changes;
-    }
-
-    private static String string(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0) {
-            return null;
-        }
-        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
-        in.position(in.position() + length);
-        return s;
+        return in.readList(entry -> {
+            String account = entry.readString();
+            String principal = entry.readString();
+            String source = CallBucket.canonical(entry.readString());
+            String name = CallBucket.canonical(entry.readString());
+            boolean denied = entry.readBoolean();
+            long time = entry.readLong();
+            return new Change(account, principal, new CallBucket.Call(source, name, denied, time, entry.readString()));
+        });
     }
 }
