@@ -100,27 +100,32 @@ final class OriginStamp implements Processor<String, CloudTrailEvent, String, Cl
 
     /** A marker's or an event's input partition, or -1 when it has none (not fed through a repartition). */
     static int origin(Headers headers) {
-        Header header = headers.lastHeader(HEADER);
-        if (header == null) {
-            return -1;
-        }
+        return (int) number(headers, HEADER, -1);
+    }
+
+    /** A marker's completeness, or {@link InputWatermark#NOTHING} when it carries none that can be read. */
+    static long progress(Headers headers) {
+        return number(headers, PROGRESS, InputWatermark.NOTHING);
+    }
+
+    /** The input partition an origin name ({@value #HEADER}'s text) names, or -1 for any other text. */
+    static int partitionOf(String origin) {
         try {
-            return Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8));
+            return Integer.parseInt(origin);
         } catch (NumberFormatException e) {
             return -1;
         }
     }
 
-    /** A marker's completeness, or {@link InputWatermark#NOTHING} when it carries none that can be read. */
-    static long progress(Headers headers) {
-        Header header = headers.lastHeader(PROGRESS);
+    private static long number(Headers headers, String name, long absent) {
+        Header header = headers.lastHeader(name);
         if (header == null) {
-            return InputWatermark.NOTHING;
+            return absent;
         }
         try {
             return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
         } catch (NumberFormatException e) {
-            return InputWatermark.NOTHING;
+            return absent;
         }
     }
 

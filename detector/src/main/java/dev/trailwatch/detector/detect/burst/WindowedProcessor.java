@@ -10,6 +10,7 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
@@ -55,8 +56,6 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * two: markers are sent when the progress moves, and every {@link OriginStamp#HEARTBEAT} regardless).
      */
     private long[] marked = new long[0];
-    /** This processor is fed through a repartition: it has heard from an origin (an event or a marker). */
-    private boolean repartitioned;
     private final Punctuators punctuators = new Punctuators();
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
@@ -105,12 +104,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         expiry.originTimes().forEach((name, time) -> {
             // origins stored before they were named by partition number ("<topic>-<partition>") are left out: the
             // markers now say how far each partition is, and the next record of each names it anew
-            if (isPartitionNumber(name)) {
+            if (OriginStamp.partitionOf(name) >= 0) {
                 origins.put(name, new Origin(name, time, initAt));
             }
         });
         marked = new long[0];
-        repartitioned = !origins.isEmpty();
         lastClose = Long.MIN_VALUE / 2;
         punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
@@ -139,7 +137,6 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         if (header == null) {
             return context.currentStreamTimeMs();
         }
-        repartitioned = true;
         Origin origin = origins.computeIfAbsent(new String(header.value(), StandardCharsets.UTF_8),
                 name -> new Origin(name, Long.MIN_VALUE, 0));
         if (record.timestamp() > origin.latest) {
@@ -165,10 +162,9 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         if (partition < 0 || complete == InputWatermark.NOTHING) {
             return true;
         }
-        repartitioned = true;
         if (partition >= marked.length) {
-            long[] grown = java.util.Arrays.copyOf(marked, partition + 1);
-            java.util.Arrays.fill(grown, marked.length, grown.length, InputWatermark.NOTHING);
+            long[] grown = Arrays.copyOf(marked, partition + 1);
+            Arrays.fill(grown, marked.length, grown.length, InputWatermark.NOTHING);
             marked = grown;
         }
         marked[partition] = Math.max(marked[partition], complete);
@@ -190,10 +186,6 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         if (watermark >= lastClose + PUNCTUATE_EVERY.toMillis()) {
             closeDue(watermark);
         }
-    }
-
-    private static boolean isPartitionNumber(String name) {
-        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**
@@ -227,7 +219,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private long inBand() {
         InputWatermark input = kit.watermark();
         int partitions = input.partitionCount();
-        if (!repartitioned || partitions <= 1 || input.horizon() == 0) {
+        if (!repartitioned() || partitions <= 1 || input.horizon() == 0) {
             return Long.MAX_VALUE;
         }
         long least = Long.MAX_VALUE;
@@ -239,6 +231,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             least = Math.min(least, complete);
         }
         return least + input.horizon();
+    }
+
+    /** Fed through a repartition: it has heard from an origin, by an event (kept across a restart) or a marker. */
+    private boolean repartitioned() {
+        return !origins.isEmpty() || marked.length > 0;
     }
 
     /**
