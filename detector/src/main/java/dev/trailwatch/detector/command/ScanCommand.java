@@ -34,6 +34,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
@@ -145,15 +147,16 @@ public final class ScanCommand implements Callable<Integer> {
         OutputFile.check("--out", out);
         // a single JSON-lines export is indexed while the rules and the detector start (ExportIndex)
         CompletableFuture<ExportIndex> index = indexInBackground();
-        // a local tree (files, folders): each file's least event time is found while the rules and the detector start
-        // (FileTimeBounds), and the files are read in that order with an exact watermark (BoundedFeed)
-        ScanInputs local = paths.stream().anyMatch(S3Uri::isS3Uri) ? null : ScanInputs.of(paths, filter);
-        List<TrailObject> tree = local == null || !window.adaptive() ? null : local.localTree();
-        CompletableFuture<long[]> bounds = tree == null ? null
-                : FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors());
+        // a local tree (files, folders) is listed, and each file's least event time found (FileTimeBounds), while the
+        // rules and the detector start; the files are then read in that order with an exact watermark (BoundedFeed)
+        CompletableFuture<ScanInputs> listing = listInBackground(filter);
+        CompletableFuture<long[]> treeBounds = listing.thenCompose(inputs -> boundsOf(inputs, window));
         // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
         RulePack rules = DetectorInstance.loadRules(config);
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
+        ScanInputs local = joined(listing); // a path that holds no log file fails here, after the rules and tuning
+        CompletableFuture<long[]> bounds = local != null && window.adaptive() && local.localTree() != null
+                ? treeBounds : null;
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
@@ -318,6 +321,49 @@ public final class ScanCommand implements Callable<Integer> {
         thread.setDaemon(true);
         thread.start();
         return index;
+    }
+
+    /**
+     * Lists the input on a thread of its own when it is only local files and folders (S3 is listed by the pass that
+     * reads it): completes with null for an input with S3 locations, exceptionally when a path holds no log file.
+     */
+    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter) {
+        if (paths.stream().anyMatch(S3Uri::isS3Uri)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ScanInputs.of(paths, filter);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> {
+            Thread thread = new Thread(task, "trailwatch-scan-list");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The first pass over a local tree of two or more files under the adaptive window; else completes with null. */
+    private static CompletableFuture<long[]> boundsOf(ScanInputs inputs, SortWindow window) {
+        List<TrailObject> tree = inputs == null || !window.adaptive() ? null : inputs.localTree();
+        return tree == null ? CompletableFuture.completedFuture(null)
+                : FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The listing's result, or what failed it, as listing on this thread would have thrown it. */
+    private static ScanInputs joined(CompletableFuture<ScanInputs> listing) throws IOException {
+        try {
+            return listing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */
