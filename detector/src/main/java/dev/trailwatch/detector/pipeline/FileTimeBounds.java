@@ -48,8 +48,9 @@ public final class FileTimeBounds {
         for (int t = 0; t < Math.max(1, threads); t++) {
             Thread thread = new Thread(() -> {
                 try {
+                    byte[] buffer = new byte[CHUNK + TAIL]; // one a thread: a buffer a file was ~2.6 GB of garbage
                     for (int i = next.getAndIncrement(); i < bounds.length; i = next.getAndIncrement()) {
-                        bounds[i] = of(objects.get(i));
+                        bounds[i] = of(objects.get(i), buffer);
                     }
                     if (running.decrementAndGet() == 0) {
                         done.complete(bounds);
@@ -66,8 +67,14 @@ public final class FileTimeBounds {
 
     /** The least event time in {@code object}: {@link #UNREADABLE} when it cannot be decoded whole. */
     public static long of(TrailObject object) {
-        try (InputStream in = decoded(object.opener().open())) {
-            return leastEventTime(in);
+        return of(object, new byte[CHUNK + TAIL]);
+    }
+
+    private static long of(TrailObject object, byte[] buffer) {
+        // the inflater's input buffer no larger than the file (CloudTrail's are ~10-50 KB compressed)
+        int input = (int) Math.max(512, Math.min(64 * 1024, object.sizeBytes()));
+        try (InputStream in = decoded(object.opener().open(), input)) {
+            return leastEventTime(in, buffer);
         } catch (IOException | RuntimeException e) {
             return UNREADABLE;
         }
@@ -78,7 +85,10 @@ public final class FileTimeBounds {
      * reads as no time (before 1970, unparseable) are left out, as the sorter puts such records last.
      */
     static long leastEventTime(InputStream in) throws IOException {
-        byte[] buf = new byte[CHUNK + TAIL];
+        return leastEventTime(in, new byte[CHUNK + TAIL]);
+    }
+
+    private static long leastEventTime(InputStream in, byte[] buf) throws IOException {
         long least = NONE;
         int end = 0;
         boolean eof = false;
@@ -109,11 +119,11 @@ public final class FileTimeBounds {
     }
 
     /** As the reader decodes: gzip when it starts with the gzip magic bytes, else the bytes as they are. */
-    private static InputStream decoded(InputStream source) throws IOException {
+    private static InputStream decoded(InputStream source, int inputBuffer) throws IOException {
         PushbackInputStream in = new PushbackInputStream(source, 2);
         byte[] head = in.readNBytes(2);
         in.unread(head);
         boolean gzip = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+        return gzip ? new GZIPInputStream(in, inputBuffer) : in;
     }
 }
