@@ -9,9 +9,11 @@ import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.pipeline.BoundedFeed;
 import dev.trailwatch.detector.pipeline.DetectorThread;
 import dev.trailwatch.detector.pipeline.EventTimeSorter;
 import dev.trailwatch.detector.pipeline.ExportIndex;
+import dev.trailwatch.detector.pipeline.FileTimeBounds;
 import dev.trailwatch.detector.pipeline.ReplaySettings;
 import dev.trailwatch.detector.pipeline.ScanDriver;
 import dev.trailwatch.detector.pipeline.ScanFeed;
@@ -32,6 +34,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
@@ -143,16 +147,31 @@ public final class ScanCommand implements Callable<Integer> {
         OutputFile.check("--out", out);
         // a single JSON-lines export is indexed while the rules and the detector start (ExportIndex)
         CompletableFuture<ExportIndex> index = indexInBackground();
+        // a local tree (files, folders) is listed, and each file's least event time found (FileTimeBounds), while the
+        // rules and the detector start; the files are then read in that order with an exact watermark (BoundedFeed)
+        CompletableFuture<ScanInputs> listing = listInBackground(filter);
+        CompletableFuture<long[]> treeBounds = listing.thenCompose(inputs -> boundsOf(inputs, window));
         // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
         RulePack rules = DetectorInstance.loadRules(config);
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
+        ScanInputs local = joined(listing); // a path that holds no log file fails here, after the rules and tuning
+        CompletableFuture<long[]> bounds = local != null && window.adaptive() && local.localTree() != null
+                ? treeBounds : null;
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
         boolean indexed = true;
+        boolean bounded = bounds != null;
         for (int pass = 1; outcome == null; pass++) {
             try {
-                outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, err);
+                outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, local,
+                        bounded ? bounds : null, err);
+            } catch (BoundedFeed.BoundMissed e) {
+                // the first pass misread a file's event times: read the files the usual way
+                bounded = false;
+                pass--;
+                err.println("scan: " + e.getMessage() + "; reading the files again in the order of their names");
+                err.flush();
             } catch (ExportIndex.NotIndexable e) {
                 // the byte scan misjudged a line: read the file the usual way, which also reports what is wrong
                 indexed = false;
@@ -217,7 +236,8 @@ public final class ScanCommand implements Callable<Integer> {
      * horizon (after closing everything it started).
      */
     private Outcome attempt(DetectorConfig config, RulePack rules, TuningSet tuning, ScanFilter filter,
-                            SortWindow window, ExportIndex index, PrintWriter err) throws Exception {
+                            SortWindow window, ExportIndex index, ScanInputs local,
+                            CompletableFuture<long[]> bounds, PrintWriter err) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -225,7 +245,8 @@ public final class ScanCommand implements Callable<Integer> {
         AtomicLong unreadable = new AtomicLong();
         long behind;
         long worstBehind;
-        try (ScanInputs inputs = ScanInputs.of(paths, filter)) {
+        // local inputs are listed once, before the first pass (closing them closes nothing)
+        try (ScanInputs inputs = local != null ? local : ScanInputs.of(paths, filter)) {
             var objects = inputs.objects(); // S3 is listed before anything else: a wrong bucket fails at once
             ScanProgress progress = new ScanProgress(err, inputs.hasS3() ? -1 : inputs.localObjects(),
                     inputs.localBytes());
@@ -234,7 +255,8 @@ public final class ScanCommand implements Callable<Integer> {
             try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
                     alerts::add);
                  DetectorThread detecting = new DetectorThread(detector);
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(), spill, detecting.sink())) {
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(bounds != null), spill,
+                         detecting.sink())) {
                 TrailObject export = index == null ? null : inputs.onlyLocalObject();
                 long objectsRead;
                 long filtered;
@@ -245,6 +267,13 @@ public final class ScanCommand implements Callable<Integer> {
                     progress.objectDone(export, read);
                     objectsRead = 1;
                     filtered = index.filtered();
+                } else if (bounds != null) {
+                    // a local tree in the order of its files' least event times, released exactly behind them
+                    BoundedFeed feed = new BoundedFeed(sorter, filter::accepts, detector.readerParser());
+                    feed.feed(inputs.localTree(), bounds.join(), rejectedSink(err, unreadable), progress::objectDone,
+                            readThreads(false));
+                    objectsRead = feed.objects();
+                    filtered = feed.filtered();
                 } else {
                     ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts,
                             detector.readerParser());
@@ -279,7 +308,7 @@ public final class ScanCommand implements Callable<Integer> {
             index.complete(null);
             return index;
         }
-        long memory = sortMemoryBytes();
+        long memory = sortMemoryBytes(false);
         Thread thread = new Thread(() -> {
             try {
                 index.complete(ExportIndex.build(file, memory));
@@ -292,6 +321,49 @@ public final class ScanCommand implements Callable<Integer> {
         thread.setDaemon(true);
         thread.start();
         return index;
+    }
+
+    /**
+     * Lists the input on a thread of its own when it is only local files and folders (S3 is listed by the pass that
+     * reads it): completes with null for an input with S3 locations, exceptionally when a path holds no log file.
+     */
+    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter) {
+        if (paths.stream().anyMatch(S3Uri::isS3Uri)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ScanInputs.of(paths, filter);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> {
+            Thread thread = new Thread(task, "trailwatch-scan-list");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The first pass over a local tree of two or more files under the adaptive window; else completes with null. */
+    private static CompletableFuture<long[]> boundsOf(ScanInputs inputs, SortWindow window) {
+        List<TrailObject> tree = inputs == null || !window.adaptive() ? null : inputs.localTree();
+        return tree == null ? CompletableFuture.completedFuture(null)
+                : FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The listing's result, or what failed it, as listing on this thread would have thrown it. */
+    private static ScanInputs joined(CompletableFuture<ScanInputs> listing) throws IOException {
+        try {
+            return listing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
     /** Where the reader reports files and records it cannot read: counted, and named on stderr. */
@@ -322,13 +394,16 @@ public final class ScanCommand implements Callable<Integer> {
      * The sort's memory before it spills a run. Records held in the heap are live data every collection copies or
      * marks, and a held hour of a large history spills anyway: with -Xmx512m, 32MB instead of 128MB took 0.1-1.5 s CPU
      * less on each of six 300,000-event scans (sorted, unsorted, S3 tree) and 70-135 MB less RSS
-     * (docs/performance.md#scan).
+     * (docs/performance.md#scan). A tree read in the order of its files' event times ({@code bounded}) holds only
+     * the records of files whose time ranges overlap, records it must hold anyway: twice that, so that an
+     * organization of ~100 events/s (~40MB held) is not written to disk and read back record by record.
      */
-    private long sortMemoryBytes() {
+    private long sortMemoryBytes(boolean bounded) {
         if (sortMemory != null) {
             return Sizes.parse(sortMemory);
         }
-        return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
+        long heap = Runtime.getRuntime().maxMemory();
+        return bounded ? Math.min(128L << 20, heap / 8) : Math.min(64L << 20, heap / 16);
     }
 
     private static Instant instant(String option, String text) {

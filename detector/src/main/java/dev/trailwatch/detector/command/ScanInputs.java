@@ -80,6 +80,18 @@ final class ScanInputs implements AutoCloseable {
         return s3 == null && local.size() == 1 ? local.get(0) : null;
     }
 
+    /**
+     * The local files to read (after the filter), in scan order, when the input is two or more of them and nothing
+     * in S3: a tree {@code scan} may read in the order of its files' event times ({@code BoundedFeed}); else null.
+     */
+    List<TrailObject> localTree() {
+        if (s3 != null) {
+            return null;
+        }
+        List<TrailObject> wanted = local.stream().filter(filter::mayHold).toList();
+        return wanted.size() < 2 ? null : wanted;
+    }
+
     boolean hasS3() {
         return s3 != null;
     }

@@ -64,8 +64,16 @@ public final class EventTimeSorter implements AutoCloseable {
     }
 
     public void add(CloudTrailRecord record, String source) {
+        add(record, source, sequence++);
+    }
+
+    /**
+     * Adds a record whose place among records of the same event time is {@code sequence} (unique; the caller's own
+     * numbering, instead of the order of arrival: {@link BoundedFeed} reads files out of their scan order).
+     */
+    public void add(CloudTrailRecord record, String source, long sequence) {
         long time = record.eventTimeMillis() < 0 ? Long.MAX_VALUE : record.eventTimeMillis();
-        Entry entry = new Entry(time, sequence++, source, record);
+        Entry entry = new Entry(time, sequence, source, record);
         if (time < latestSent) {
             // something later was already sent: the watermark's assumption did not hold for this one; it goes on
             // with the next release, out of order

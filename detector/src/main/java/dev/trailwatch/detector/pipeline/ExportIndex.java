@@ -43,14 +43,14 @@ public final class ExportIndex {
     private static final int CHUNK = 4 << 20;
     private static final byte[] EVENT_TIME = "\"eventTime\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECORDS = "\"Records\"".getBytes(StandardCharsets.US_ASCII);
-    private static final long NOT_INDEXABLE = Long.MIN_VALUE;
+    static final long NOT_INDEXABLE = Long.MIN_VALUE;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long NEWLINES = ONES * '\n';
     private static final long CAPITAL_TS = ONES * 'T';
     /** Where the {@code T} is in {@code "eventTime"}. */
-    private static final int TIME_T = 6;
+    static final int TIME_T = 6;
 
     /** A record the index placed is not what the usual read makes of it: this pass cannot give the usual alerts. */
     public static final class NotIndexable extends RuntimeException {
@@ -232,7 +232,14 @@ public final class ExportIndex {
      * is none, or it is not a plain string the reader reads as a time (the usual read decides those records).
      */
     private static long eventTime(byte[] buf, int from, int to) {
-        int key = eventTimeKey(buf, from, to);
+        return eventTimeAt(buf, eventTimeKey(buf, from, to), to);
+    }
+
+    /**
+     * The value of the {@code "eventTime"} key that starts at {@code key} (-1: none) as epoch millis, looking no further
+     * than {@code to}; NOT_INDEXABLE when it is not a plain string the reader reads as a time.
+     */
+    static long eventTimeAt(byte[] buf, int key, int to) {
         if (key < 0) {
             return NOT_INDEXABLE;
         }
@@ -270,7 +277,7 @@ public final class ExportIndex {
      * Where the first {@code "eventTime"} in {@code buf[from, to)} starts, or -1. Found by its capital {@code T}, a
      * byte far rarer in a record than the quote it starts with (looking at every quote was half of the first pass).
      */
-    private static int eventTimeKey(byte[] buf, int from, int to) {
+    static int eventTimeKey(byte[] buf, int from, int to) {
         int at = TIME_T;
         int i = from + at;
         while (true) {

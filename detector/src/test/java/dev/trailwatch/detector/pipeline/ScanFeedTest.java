@@ -135,6 +135,49 @@ class ScanFeedTest {
         assertThat(feed(SortWindow.exact(), export).times()).hasSize(3_100).isSorted();
     }
 
+    @Test
+    void aCloudTrailFileFarOlderThanItsNameStopsTheFeedWithAWindowWideEnoughForIt() throws Exception {
+        List<Path> files = hourlyFiles();
+        // delivered at 13:10 with an event of 10:30: 2h40m late, beyond the hour and the horizon (S3 reads this way)
+        files.add(named(T0.plusSeconds(3 * 3_600 + 600), "delayed0", T0.plusSeconds(1_800)));
+
+        assertThatThrownBy(() -> feed(AUTO, files.toArray(Path[]::new))).isInstanceOf(ScanFeed.OrderNotKept.class)
+                .hasMessageContaining("delayed0").hasMessageContaining("older than the delivery time in its name")
+                .satisfies(e -> assertThat(((ScanFeed.OrderNotKept) e).wider().window())
+                        .isEqualTo(Duration.ofMinutes(321)));
+        Fed again = feed(AUTO.widenedTo(Duration.ofMinutes(321)), files.toArray(Path[]::new));
+        assertThat(again.behind()).isZero();
+        assertThat(again.times()).hasSize(9).isSorted();
+    }
+
+    @Test
+    void aCloudTrailFileLessThanTheHorizonLateIsSentOnBehindAndCounted() throws Exception {
+        List<Path> files = hourlyFiles();
+        // delivered at 13:10 with an event of 11:54: sent on after events up to 12:01, 7 minutes later
+        files.add(named(T0.plusSeconds(3 * 3_600 + 600), "delayed1", T0.plusSeconds(3_600 + 54 * 60)));
+
+        Fed fed = feed(AUTO, files.toArray(Path[]::new));
+
+        assertThat(fed.behind()).isEqualTo(1);
+        assertThat(fed.times()).hasSize(9);
+    }
+
+    /** One account's file each hour from T0, delivered 5 minutes after its two events. */
+    private List<Path> hourlyFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int hour = 0; hour < 4; hour++) {
+            Instant t = T0.plusSeconds(hour * 3_600L);
+            files.add(named(t.plusSeconds(300), "hourly" + hour, t, t.plusSeconds(60)));
+        }
+        return files;
+    }
+
+    private Path named(Instant delivered, String id, Instant... times) throws IOException {
+        String time = delivered.toString().replace("-", "").replace(":", "").substring(0, 13) + "Z";
+        return Files.write(dir.resolve("111122223333_CloudTrail_us-east-1_" + time + "_" + id + ".json.gz"),
+                FileTimeBoundsTest.gzipped(FileTimeBoundsTest.envelope(times)));
+    }
+
     private record Fed(int sentBeforeTheEnd, List<Long> times, long spilledRuns, long behind) {
     }
 

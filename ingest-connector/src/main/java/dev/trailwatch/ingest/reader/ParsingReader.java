@@ -30,7 +30,14 @@ final class ParsingReader {
     private final int maxRecordBytes;
     private final StringBuilder where = new StringBuilder();
     private final int whereBase;
-    private byte[] buf = new byte[2 * CHUNK];
+    /**
+     * The buffer a reading thread keeps from one file to the next: one of its own for every file was ~0.5 MB of
+     * garbage a file (a CloudTrail tree: ~4 GB for 8,000 files, a young collection every ~300 files). Safe to share
+     * on a thread: a reader is used start to end by one call, and what it delivers is copied out of the buffer.
+     */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[2 * CHUNK]);
+
+    private byte[] buf = BUFFERS.get();
     private int pos;
     private int end;
     private boolean eof;
