@@ -5,6 +5,7 @@ import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.ReadOutcome;
 import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <p>In {@code scan} a record may have been parsed ahead, by this node's parser on another thread
  * ({@link ParsedAhead}); everything after the parse is the same.
  */
-public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
+public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ReadOutcome> {
 
     /** Streams property: how far ahead of the wall clock an eventTime may be, in milliseconds. */
     public static final String MAX_FUTURE_CONFIG = "trailwatch.events.max.future.ms";
@@ -55,7 +56,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, ParseResult> context) {
+    public void init(FixedKeyProcessorContext<String, ReadOutcome> context) {
         super.init(context);
         Map<String, Object> configs = context.appConfigs();
         Object maxFuture = configs.get(MAX_FUTURE_CONFIG);
@@ -91,10 +92,11 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
                 record.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
                         .add(DeadLetterProductionHandler.ORIGIN_HEADER, originBytes(meta));
             }
-            context().forward(record.withValue(result).withTimestamp(event.eventTime()));
+            // the event itself, not its wrapper: the router forwards this record on as it is (see ReadOutcome)
+            context().forward(record.withValue((ReadOutcome) event).withTimestamp(event.eventTime()));
         } else {
             metrics.eventRejected(((ParseResult.Rejected) result).reason());
-            context().forward(record.withValue(result));
+            context().forward(record.withValue((ReadOutcome) result));
         }
     }
 
