@@ -51,7 +51,7 @@ class EventRouterTest {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final EventRouter router = EventRouter.over(builder
             .stream("raw", Consumed.with(Serdes.String(), Serdes.ByteArray()))
-            .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
+            .process(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
     /** Which step saw which event, in the order the steps were called. */
     private final List<String> seen = new ArrayList<>();
     private TopologyTestDriver driver;
