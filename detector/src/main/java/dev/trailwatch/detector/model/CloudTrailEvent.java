@@ -31,7 +31,7 @@ public record CloudTrailEvent(
         String errorMessage,
         boolean readOnly,
         UserIdentity userIdentity,
-        EventJson json) {
+        EventJson json) implements ReadOutcome {
 
     /** The selectors whose values the typed fields hold exactly: a pattern reading only these needs no tree. */
     public static final Set<String> TYPED_PATHS = Set.of("$.eventID", "$.eventName", "$.eventSource",

@@ -5,15 +5,16 @@ import dev.trailwatch.detector.deadletter.Quarantine;
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.ReadOutcome;
 import dev.trailwatch.ingest.source.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
@@ -28,8 +29,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *
  * <p>In {@code scan} a record may have been parsed ahead, by this node's parser on another thread
  * ({@link ParsedAhead}); everything after the parse is the same.
+ *
+ * <p>A plain processor, although it never changes the key: Kafka Streams copies a record's headers each time a
+ * fixed-key record is made (on the way in, by {@code withValue}, by {@code withTimestamp}, and again on the way out),
+ * four copies per event; this node makes the one record it forwards, with one copy of the input's headers. The router
+ * after it, a plain processor too, already marks the stream as keyed anew, so the graph downstream is the same.
  */
-public final class ParseProcessor extends ContextualFixedKeyProcessor<String, byte[], ParseResult> {
+public final class ParseProcessor extends ContextualProcessor<String, byte[], String, ReadOutcome> {
 
     /** Streams property: how far ahead of the wall clock an eventTime may be, in milliseconds. */
     public static final String MAX_FUTURE_CONFIG = "trailwatch.events.max.future.ms";
@@ -55,7 +61,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, ParseResult> context) {
+    public void init(ProcessorContext<String, ReadOutcome> context) {
         super.init(context);
         Map<String, Object> configs = context.appConfigs();
         Object maxFuture = configs.get(MAX_FUTURE_CONFIG);
@@ -73,7 +79,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
     }
 
     @Override
-    public void process(FixedKeyRecord<String, byte[]> record) {
+    public void process(Record<String, byte[]> record) {
         RecordMetadata meta = quarantine == null ? null : context().recordMetadata().orElse(null);
         // the quarantine holds entries only after a failed write: only then is the origin's text built and looked up
         String origin = meta == null || quarantine.size() == 0 ? null
@@ -86,15 +92,18 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         if (result instanceof ParseResult.Parsed parsed) {
             CloudTrailEvent event = parsed.event();
             metrics.eventRead(event.recipientAccountId(), event.awsRegion(), source(record), event.eventTime());
+            // the event itself, not its wrapper: the router forwards this record on as it is (see ReadOutcome)
+            Record<String, ReadOutcome> out = new Record<>(record.key(), event, event.eventTime(), record.headers());
             if (meta != null) {
                 // what this event produces carries it, so a write Kafka refuses can be traced back to this record
-                record.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
+                // (on the copy: the input's own headers are the source's record context's)
+                out.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
                         .add(DeadLetterProductionHandler.ORIGIN_HEADER, originBytes(meta));
             }
-            context().forward(record.withValue(result).withTimestamp(event.eventTime()));
+            context().forward(out);
         } else {
             metrics.eventRejected(((ParseResult.Rejected) result).reason());
-            context().forward(record.withValue(result));
+            context().forward(record.withValue((ReadOutcome) result));
         }
     }
 
@@ -157,7 +166,7 @@ public final class ParseProcessor extends ContextualFixedKeyProcessor<String, by
         return out;
     }
 
-    private String source(FixedKeyRecord<String, byte[]> record) {
+    private String source(Record<String, byte[]> record) {
         Header header = record.headers().lastHeader(RecordHeaders.SOURCE);
         if (header == null) {
             return "unknown";

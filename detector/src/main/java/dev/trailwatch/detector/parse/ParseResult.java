@@ -3,9 +3,13 @@ package dev.trailwatch.detector.parse;
 import dev.trailwatch.detector.deadletter.RejectReason;
 import dev.trailwatch.detector.deadletter.Rejection;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.ReadOutcome;
 
-/** What parsing one raw input record gives: an event, or the reason it cannot be read. */
-public sealed interface ParseResult {
+/**
+ * What parsing one raw input record gives: an event, or the reason it cannot be read. The parse node forwards a
+ * {@link Parsed} event unwrapped (see {@link ReadOutcome}) and a {@link Rejected} record as it is.
+ */
+public sealed interface ParseResult extends ReadOutcome {
 
     record Parsed(CloudTrailEvent event) implements ParseResult {
     }

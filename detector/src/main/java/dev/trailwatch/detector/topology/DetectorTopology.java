@@ -120,7 +120,7 @@ public final class DetectorTopology {
         // cannot be read to the dead-letter step).
         EventRouter events = EventRouter.over(builder
                 .stream(topics.events().name(), topics.events().consumed("read-events"))
-                .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
+                .process(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
         events.rejected("dead-letter",
                         () -> new DeadLetterProcessor<ParseResult>(result -> (ParseResult.Rejected) result))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced("write-dead-letters"));

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.kit;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.ReadOutcome;
 import dev.trailwatch.detector.parse.ParseResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +46,15 @@ public final class EventRouter {
     private final List<Predicate<? super CloudTrailEvent>> wants = new ArrayList<>();
     private String rejected;
 
-    private EventRouter(KStream<String, ParseResult> parsed) {
+    private EventRouter(KStream<String, ? extends ReadOutcome> parsed) {
         this.events = parsed.process(new Supplier(), Named.as(NAME));
     }
 
-    /** The router over the parse step's outcomes (keyed by {@code recipientAccountId}, as the input topic). */
-    public static EventRouter over(KStream<String, ParseResult> parsed) {
+    /**
+     * The router over the parse step's outcomes (keyed by {@code recipientAccountId}, as the input topic): events as
+     * the parse node forwards them, or {@link ParseResult}s (a {@link ParseResult.Parsed} event is unwrapped here).
+     */
+    public static EventRouter over(KStream<String, ? extends ReadOutcome> parsed) {
         return new EventRouter(parsed);
     }
 
@@ -147,7 +151,7 @@ public final class EventRouter {
         return new RoutingProcessor.Routes(to, when, rejected);
     }
 
-    private final class Supplier implements ProcessorSupplier<String, ParseResult, String, CloudTrailEvent> {
+    private final class Supplier implements ProcessorSupplier<String, ReadOutcome, String, CloudTrailEvent> {
 
         @Override
         public RoutingProcessor get() {

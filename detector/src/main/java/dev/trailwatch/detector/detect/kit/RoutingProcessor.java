@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.kit;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.ReadOutcome;
 import dev.trailwatch.detector.parse.ParseResult;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -9,14 +10,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The {@link EventRouter}'s node at run time: unwraps each parsed event and forwards it, by name, to each step whose
- * predicate passes (a null predicate: every event); a rejected record goes, as it came, to the dead-letter step.
+ * The {@link EventRouter}'s node at run time: forwards each parsed event, by name, to each step whose predicate
+ * passes (a null predicate: every event); a rejected record goes, as it came, to the dead-letter step.
  *
  * <p>A plain processor, not a fixed-key one, although it never changes the key: Kafka Streams turns a fixed-key
  * record into a new {@code Record} (copying its headers) on every {@code forward}, which is once per step here; a
- * {@code Record} is forwarded as it is. One record is built per event, as the unwrap node before it built one.
+ * {@code Record} is forwarded as it is. And the record it forwards is the one it received, when the parse node sent
+ * the event itself ({@link ReadOutcome}): its headers are then the record context's, so Kafka Streams forwards it to
+ * each step in that context, where a new record (even one made by {@code withValue}, which copies the headers) would
+ * make it build a context for every step.
  */
-final class RoutingProcessor extends ContextualProcessor<String, ParseResult, String, CloudTrailEvent> {
+final class RoutingProcessor extends ContextualProcessor<String, ReadOutcome, String, CloudTrailEvent> {
 
     /**
      * @param to       the steps events go to, in order
@@ -45,8 +49,12 @@ final class RoutingProcessor extends ContextualProcessor<String, ParseResult, St
     }
 
     @Override
-    public void process(Record<String, ParseResult> record) {
-        if (record.value() instanceof ParseResult.Parsed parsed) {
+    @SuppressWarnings("unchecked")
+    public void process(Record<String, ReadOutcome> record) {
+        ReadOutcome value = record.value();
+        if (value instanceof CloudTrailEvent) {
+            route((Record<String, CloudTrailEvent>) (Record<String, ?>) record);
+        } else if (value instanceof ParseResult.Parsed parsed) {
             route(record.withValue(parsed.event()));
         } else if (rejected != null) {
             forwardRejected(record);
@@ -74,7 +82,7 @@ final class RoutingProcessor extends ContextualProcessor<String, ParseResult, St
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void forwardRejected(Record<String, ParseResult> record) {
+    private void forwardRejected(Record<String, ReadOutcome> record) {
         // The one child that reads rejections reads this node's stream as ParseResult (see EventRouter#rejected).
         context().forward((Record) record, rejected);
     }

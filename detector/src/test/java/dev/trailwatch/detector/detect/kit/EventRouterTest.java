@@ -51,7 +51,7 @@ class EventRouterTest {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final EventRouter router = EventRouter.over(builder
             .stream("raw", Consumed.with(Serdes.String(), Serdes.ByteArray()))
-            .processValues(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
+            .process(() -> new ParseProcessor(new CloudTrailParser(), metrics), Named.as("parse")));
     /** Which step saw which event, in the order the steps were called. */
     private final List<String> seen = new ArrayList<>();
     private TopologyTestDriver driver;
@@ -99,6 +99,33 @@ class EventRouterTest {
         assertThat(new String(deadLetters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json");
         assertThat(deadLetters.get(0).headers().lastHeader("trailwatch.dlq.reason")).isNotNull();
         assertThat(seen).containsExactly("every:stop");
+    }
+
+    /**
+     * The router forwards the record the parse node made (the event itself, its headers those of the record context)
+     * to every step: each step sees the input's headers and the event's time, as when it forwarded a copy.
+     */
+    @Test
+    void everyStepSeesTheInputsHeadersAndTheEventsTime() {
+        List<String> stamped = new ArrayList<>();
+        ProcessorSupplier<String, CloudTrailEvent, String, String> reading = () -> new ContextualProcessor<>() {
+            @Override
+            public void process(Record<String, CloudTrailEvent> record) {
+                var header = record.headers().lastHeader("trailwatch.source");
+                stamped.add(record.value().eventId() + "@" + Instant.ofEpochMilli(record.timestamp()) + " from "
+                        + (header == null ? null : new String(header.value(), StandardCharsets.UTF_8)));
+            }
+        };
+        router.process("every", reading);
+        router.process("logging", e -> "cloudtrail.amazonaws.com".equals(e.eventSource()), reading);
+        start();
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add("trailwatch.source", "s3://trail/AWSLogs".getBytes(StandardCharsets.UTF_8));
+        input().pipeInput(new org.apache.kafka.streams.test.TestRecord<>(TestEvents.ACCOUNT,
+                TestEvents.stopLogging(T0).eventId("stop").bytes(), headers, T0.plusSeconds(3_600)));
+
+        assertThat(stamped).containsExactly("stop@" + T0 + " from s3://trail/AWSLogs",
+                "stop@" + T0 + " from s3://trail/AWSLogs");
     }
 
     @Test
