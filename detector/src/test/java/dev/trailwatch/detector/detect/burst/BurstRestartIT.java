@@ -83,10 +83,16 @@ class BurstRestartIT {
         return detector;
     }
 
-    /** Waits until the committed changelog holds the attacker's IP with this many failures waiting. */
+    /**
+     * Waits until the committed changelog's journal entries hold the attacker's IP with this many failures waiting:
+     * they are written at the detector's commits, while it runs.
+     */
     private static void awaitPendingFailures(String bootstrap, int count) {
-        read(bootstrap, CHANGELOG, BurstStateCodec.SERDE.deserializer(),
-                state -> state != null && state.windows().size() == 1 && state.windows().get(0).count() == count);
+        Deserializer<List<BurstState>> entry = (topic, bytes) -> bytes == null ? List.of()
+                : StateJournal.read(bytes).stream().filter(state -> state.value != null)
+                        .map(state -> BurstStateCodec.SERDE.deserializer().deserialize(topic, state.value)).toList();
+        read(bootstrap, CHANGELOG, entry, states -> states.stream().anyMatch(state -> state.windows().size() == 1
+                && state.windows().get(0).count() == count));
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
