@@ -100,6 +100,15 @@ public interface BinaryCodec<T> {
             return this;
         }
 
+        /** A byte array: its length as a varint, then the bytes. */
+        public Out writeBytes(byte[] bytes) {
+            writeVarInt(bytes.length);
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+            return this;
+        }
+
         /** A nullable value: a presence byte, then the value. */
         public <E> Out writeNullable(E value, BiConsumer<Out, E> writer) {
             writeBoolean(value != null);
@@ -196,6 +205,17 @@ public interface BinaryCodec<T> {
             String s = new String(buf, pos, length - 1, StandardCharsets.UTF_8);
             pos += length - 1;
             return s;
+        }
+
+        /** A byte array {@link Out#writeBytes} wrote. */
+        public byte[] readBytes() {
+            int length = readVarInt();
+            if (length > buf.length - pos) {
+                throw new IllegalArgumentException(length + " bytes announced, " + (buf.length - pos) + " left");
+            }
+            byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
+            pos += length;
+            return bytes;
         }
 
         public <E> List<E> readList(Function<In, E> element) {

@@ -45,7 +45,7 @@ final class BruteforceCorrelator extends WindowedProcessor<LoginState> {
     private final Wording wording;
 
     BruteforceCorrelator(String ruleId, CorrelationLimits limits, Wording wording, DetectionKit kit) {
-        super(ruleId, limits.seenReach(), kit);
+        super(ruleId, limits.seenReach(), LoginStateCodec.SERDE, kit);
         this.ruleId = ruleId;
         this.limits = limits;
         this.wording = wording;

@@ -40,7 +40,7 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     private final long grace;
 
     BurstCounter(BurstSpec spec, DetectionKit kit) {
-        super(spec.name(), spec.window().toMillis() + grace(spec, kit), kit);
+        super(spec.name(), spec.window().toMillis() + grace(spec, kit), BurstStateCodec.SERDE, kit);
         this.spec = spec;
         this.window = spec.window().toMillis();
         this.grace = grace(spec, kit);

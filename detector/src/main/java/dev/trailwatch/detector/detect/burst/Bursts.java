@@ -60,7 +60,7 @@ final class Bursts {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(spec.name()).builders(BurstStateCodec.SERDE);
+            return BurstStores.named(spec.name()).builders();
         }
     }
 }

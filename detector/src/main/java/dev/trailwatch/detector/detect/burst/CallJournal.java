@@ -25,7 +25,6 @@ final class CallJournal {
 
     /** 3: written with {@link BinaryCodec}'s nullable strings and varint list size (2 was a hand-rolled layout). */
     private static final int VERSION = 3;
-    private static final char KEY = '#';
 
     /**
      * One change: the call as it now stands in the bucket of this principal of this account (null when the record
@@ -42,18 +41,18 @@ final class CallJournal {
     private CallJournal() {
     }
 
-    /** The key of the entry with this sequence number: ordered as the numbers are. */
+    /** The key of the entry with this sequence number ({@link Journal#key}): ordered as the numbers are. */
     static String key(long sequence) {
-        return KEY + String.format("%019d", sequence);
+        return Journal.key(sequence);
     }
 
     /** Whether a key is a journal entry's, rather than a whole bucket written before the journal. */
     static boolean isEntry(String key) {
-        return !key.isEmpty() && key.charAt(0) == KEY;
+        return Journal.isEntry(key);
     }
 
     static long sequence(String key) {
-        return Long.parseLong(key, 1, key.length(), 10);
+        return Journal.sequence(key);
     }
 
     static byte[] bytes(List<Change> changes) {

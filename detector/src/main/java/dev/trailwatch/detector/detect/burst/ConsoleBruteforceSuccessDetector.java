@@ -106,7 +106,7 @@ public final class ConsoleBruteforceSuccessDetector {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(ID).builders(LoginStateCodec.SERDE);
+            return BurstStores.named(ID).builders();
         }
     }
 }

@@ -155,9 +155,8 @@ public final class DiscoveryBurstDetector {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            Set<StoreBuilder<?>> stores = new HashSet<>(BurstStores.named(name).builders(DiscoveryState.class));
+            Set<StoreBuilder<?>> stores = new HashSet<>(BurstStores.named(name).builders());
             stores.add(DiscoveryCounter.callsStoreBuilder(name, bucket(), grace.toMillis()));
-            stores.add(DiscoveryCounter.hookStoreBuilder(name));
             return stores;
         }
     }

@@ -68,7 +68,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private final long grace;
     private final int minCalls;
     private final Function<CallPair, Optional<Alerts.Finding>> wording;
-    private final String hookStore;
     /** Every principal's buckets that an open pair may still hold, as the journal's entries make them. */
     private final Map<Who, Known> mirror = new HashMap<>(1024);
     /** Changes since the last commit, in the order they were made: written by {@link #journal} before the commit. */
@@ -85,10 +84,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      */
     DiscoveryCounter(String name, String ruleId, long bucket, long grace, int minCalls,
                      Function<CallPair, Optional<Alerts.Finding>> wording, DetectionKit kit) {
-        super(name, 2 * bucket + grace, kit);
+        super(name, 2 * bucket + grace, DiscoveryState.SERDE, kit);
         this.ruleId = ruleId;
         this.callsStore = callsStore(name);
-        this.hookStore = hookStore(name);
         this.bucket = bucket;
         this.grace = grace;
         this.minCalls = minCalls;
@@ -97,15 +95,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     static String callsStore(String processorName) {
         return processorName + "-calls";
-    }
-
-    static String hookStore(String processorName) {
-        return processorName + "-commit";
-    }
-
-    /** The store whose flush before each commit writes the changes since the last one: see {@link CommitHook}. */
-    static StoreBuilder<CommitHook> hookStoreBuilder(String processorName) {
-        return CommitHook.builder(hookStore(processorName));
     }
 
     /**
@@ -125,8 +114,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     public void init(ProcessorContext<String, BurstOutcome> context) {
         super.init(context);
         calls = context.getStateStore(callsStore);
-        CommitHook hook = context.getStateStore(hookStore);
-        hook.onCommit(this::journal, pending::clear);
         mirror.clear();
         pending.clear();
         swept = Long.MIN_VALUE;
@@ -173,6 +160,18 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private static Who who(String entity) {
         int bar = entity.indexOf('|');
         return new Who(entity.substring(0, bar), entity.substring(bar + 1));
+    }
+
+    @Override
+    void beforeCommit() {
+        journal();
+        super.beforeCommit();
+    }
+
+    @Override
+    void dropUncommitted() {
+        pending.clear();
+        super.dropUncommitted();
     }
 
     /**

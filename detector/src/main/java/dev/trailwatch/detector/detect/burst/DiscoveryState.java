@@ -2,9 +2,11 @@ package dev.trailwatch.detector.detect.burst;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.trailwatch.detector.serde.JacksonSerde;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * What the discovery-burst processor keeps per principal in its key-value store: only the bucket pairs whose alert has
@@ -18,6 +20,8 @@ import java.util.Optional;
 record DiscoveryState(List<Fired> fired, long dueAt) implements WindowState<DiscoveryState> {
 
     static final DiscoveryState EMPTY = new DiscoveryState(List.of(), Long.MIN_VALUE);
+    /** Smile through Jackson: one state per principal that alerted, written at most once per commit. */
+    static final Serde<DiscoveryState> SERDE = JacksonSerde.smile(DiscoveryState.class);
 
     /**
      * A pair of buckets whose alert went out, with its calls from then on. Its updates and its last word are built

@@ -204,7 +204,7 @@ public final class InstanceCredentialExfiltrationDetector {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return BurstStores.named(name).builders(OriginStateCodec.SERDE);
+            return BurstStores.named(name).builders();
         }
     }
 }

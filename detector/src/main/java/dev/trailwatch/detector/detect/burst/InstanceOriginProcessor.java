@@ -60,7 +60,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      */
     InstanceOriginProcessor(String name, String ruleId, long confirm, long retention, int shared, Policy policy,
                             DetectionKit kit) {
-        super(name, Math.max(confirm, kit.watermark().horizon()), kit);
+        super(name, Math.max(confirm, kit.watermark().horizon()), OriginStateCodec.SERDE, kit);
         this.ruleId = ruleId;
         this.confirm = Math.max(confirm, kit.watermark().horizon());
         this.retention = retention;

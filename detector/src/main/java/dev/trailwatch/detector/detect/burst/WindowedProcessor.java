@@ -12,7 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,8 +34,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>Invariant: every stored key has a timer at or before the moment it next needs attention, so closing windows
  * costs a range scan of the due timers and nothing else.
  *
- * <p>Cost. The per-key states are read through a {@link StateMirror} (on the heap, exactly as stored) and the
- * seen ids through {@link TimerIndex}'s mirror: an event costs no store read and no deserialization, only the writes.
+ * <p>Cost. The per-key states are on the heap ({@link StateJournal}) and written to their store once per commit, as
+ * one journal entry for every key changed since the last ({@link CommitHook} runs the write just before the task
+ * commits, in the same transaction); the timers are on the heap only, made again from the states' {@link
+ * WindowState#dueAt} on {@code init}; the seen ids are read through {@link TimerIndex}'s mirror. An event costs no
+ * store read, no deserialization and no store write of its state.
  */
 abstract class WindowedProcessor<S extends WindowState<S>>
         implements Processor<String, CloudTrailEvent, String, BurstOutcome> {
@@ -39,10 +48,16 @@ abstract class WindowedProcessor<S extends WindowState<S>>
 
     private final BurstStores names;
     private final long seenReach;
+    private final Serde<S> serde;
     private final DetectionKit kit;
     private ProcessorContext<String, BurstOutcome> context;
-    private StateMirror<S> states;
+    private StateJournal<S> states;
     private TimerIndex expiry;
+    /**
+     * When each key needs attention (a window closes, the key expires), earliest first. On the heap only: every stored
+     * state carries the time of its timer ({@link WindowState#dueAt}), so {@link #init} makes them again.
+     */
+    private final NavigableMap<Long, Set<String>> timers = new TreeMap<>();
     /**
      * Per input partition (see {@link OriginStamp}): the latest event time seen, and when (wall clock) it came. The
      * event times are kept in the expiry store too and read back from it in {@link #init}: an origin this task heard
@@ -60,10 +75,14 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     /** The watermark windows were last closed at. */
     private long lastClose = Long.MIN_VALUE / 2;
 
-    /** @param seenReach how long behind stream time an event id is remembered: as long as a copy would count */
-    WindowedProcessor(String name, long seenReach, DetectionKit kit) {
+    /**
+     * @param seenReach how long behind stream time an event id is remembered: as long as a copy would count
+     * @param serde     how a key's state is written in the journal (and was stored before it)
+     */
+    WindowedProcessor(String name, long seenReach, Serde<S> serde, DetectionKit kit) {
         this.names = BurstStores.named(name);
         this.seenReach = seenReach;
+        this.serde = serde;
         this.kit = kit;
     }
 
@@ -91,8 +110,19 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     @Override
     public void init(ProcessorContext<String, BurstOutcome> context) {
         this.context = context;
-        this.states = new StateMirror<>(context.getStateStore(names.state()));
+        this.states = new StateJournal<>(context.getStateStore(names.state()), serde);
+        states.load();
+        CommitHook hook = context.getStateStore(names.commit());
+        hook.onCommit(this::beforeCommit, this::dropUncommitted);
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
+        // timers stored before they were kept on the heap only: each state names its own, below
+        expiry.takeDueBefore(Long.MAX_VALUE);
+        timers.clear();
+        for (KeyValue<String, S> entry : states.all()) {
+            if (entry.value.dueAt() != Long.MIN_VALUE) {
+                schedule(entry.value.dueAt(), entry.key);
+            }
+        }
         // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
         // with the stores restored to the last commit and the records since read again: the fields must hold what
         // the committed records taught, no more (kept, an origin's event time judged its own replayed records late)
@@ -113,6 +143,16 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         punctuators.replace(context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::closeDue),
                 kit.flush().onRequest(context, this::closeEverything),
                 ReportBound.schedule(context, kit, this::reportDue));
+    }
+
+    /** Just before the task commits: the states changed since the last commit go to the store, one journal entry. */
+    void beforeCommit() {
+        states.commit();
+    }
+
+    /** The task's work since its last commit is thrown away (it is re-initialised before it runs again). */
+    void dropUncommitted() {
+        states.drop();
     }
 
     /**
@@ -313,17 +353,33 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         }
         long next = nextDue(state);
         if (state.dueAt() <= now || next < state.dueAt()) {
-            expiry.schedule(next, key);
+            schedule(next, key);
             state = state.withDueAt(next);
         }
         states.put(key, state);
+    }
+
+    private void schedule(long time, String key) {
+        timers.computeIfAbsent(time, t -> new TreeSet<>()).add(key);
+    }
+
+    /** Removes and returns the keys with a timer earlier than {@code now}, each once, earliest first. */
+    private Set<String> takeDueBefore(long now) {
+        if (timers.isEmpty() || timers.firstKey() >= now) {
+            return Set.of();
+        }
+        Set<String> due = new LinkedHashSet<>();
+        while (!timers.isEmpty() && timers.firstKey() < now) {
+            due.addAll(timers.pollFirstEntry().getValue());
+        }
+        return due;
     }
 
     private void closeDue(long streamTime) {
         long now = watermark(streamTime);
         lastClose = Math.max(lastClose, now);
         expiry.forgetSeenBefore(now - seenReach);
-        for (String key : expiry.takeDueBefore(now)) {
+        for (String key : takeDueBefore(now)) {
             if (stored(key) != null) {
                 save(key, load(key, now), now);
             }
@@ -345,7 +401,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
             closeAll(entry.key, entry.value);
             states.delete(entry.key);
         }
-        expiry.takeDueBefore(Long.MAX_VALUE);
+        timers.clear();
     }
 
     /** One input partition as this processor knows it: its latest event time, and when (wall clock) it was heard. */

@@ -202,7 +202,7 @@ class BurstCounterOrderTest {
     }
 
     private static BurstCounter counter(BurstSpec spec, MockProcessorContext<String, BurstOutcome> context) {
-        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
+        MockBurstStores.add(context, spec.name());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         BurstCounter counter = new BurstCounter(spec,
                 new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));

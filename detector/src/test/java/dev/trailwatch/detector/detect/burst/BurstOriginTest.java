@@ -108,7 +108,7 @@ class BurstOriginTest {
                 Duration.ofMinutes(15), 10, 1, CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
                 tally -> new Alerts.Finding("failed-console-login-burst", "burst", "burst from " + tally.entity(),
                         Severity.HIGH, List.of(), "runbook", Map.of()));
-        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
+        MockBurstStores.add(context, spec.name());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         BurstCounter counter = new BurstCounter(spec,
                 new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never()));

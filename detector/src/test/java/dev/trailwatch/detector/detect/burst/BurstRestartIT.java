@@ -37,12 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A burst that spans a restart on a real broker: the first detector counts six failures and stops; the second starts
  * on an empty state directory, so its state can only come from the changelog, and four more failures complete the
- * burst with all ten counted.
+ * burst with all ten counted. The same for a credential harvest (the bench's busiest burst): its states reach the
+ * changelog only as the journal entries written at each commit.
  */
 class BurstRestartIT {
 
     private static final String APP = "burst-restart-it";
     private static final String CHANGELOG = APP + "-failed-console-login-burst-by-ip-state-changelog";
+    private static final String HARVEST_CHANGELOG = APP + "-credential-harvesting-burst-by-principal-state-changelog";
 
     @TempDir
     Path first;
@@ -76,6 +78,47 @@ class BurstRestartIT {
         }
     }
 
+    /**
+     * The harvest's per-principal state, written as journal entries at the commits, restored from its changelog on an
+     * empty state directory: six secrets read before the restart and four after make one alert of ten.
+     */
+    @Test
+    void alertsWhenAHarvestSpansARestartWithItsStateRestoredFromTheChangelog() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
+                    "kafka.bootstrap.servers", kafka.bootstrapServers()));
+            kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
+
+            try (DetectorInstance detector = start(config, first)) {
+                for (int i = 0; i < 6; i++) {
+                    send(producer, secret("prod/db-" + i, atSeconds(20L * i)));
+                }
+                awaitCounted(kafka.bootstrapServers(), HARVEST_CHANGELOG, 6);
+            }
+            try (DetectorInstance detector = start(config, second)) {
+                for (int i = 6; i < 10; i++) {
+                    send(producer, secret("prod/db-" + i, atSeconds(20L * i)));
+                }
+
+                List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
+                        JacksonSerde.json(Alert.class).deserializer(),
+                        a -> a.ruleId().equals(CredentialHarvestingBurstDetector.ID));
+                assertThat(alerts).singleElement().satisfies(alert -> {
+                    assertThat(alert.eventCount()).isEqualTo(10L);
+                    assertThat(((Number) alert.evidence().get("distinctResources")).intValue()).isEqualTo(10);
+                });
+            }
+        }
+    }
+
+    private static TestEvents secret(String secretId, Instant time) {
+        TestEvents e = TestEvents.event("secretsmanager.amazonaws.com", "GetSecretValue", time).user("mallory")
+                .sourceIp(ATTACKER);
+        e.json().with("requestParameters").put("secretId", secretId);
+        return e;
+    }
+
     private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
         DetectorInstance detector = DetectorInstance.start(config.with(Map.of("kafka.state.dir", stateDir.toString())),
                 new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
@@ -83,10 +126,21 @@ class BurstRestartIT {
         return detector;
     }
 
-    /** Waits until the committed changelog holds the attacker's IP with this many failures waiting. */
+    /**
+     * Waits until the committed changelog's journal entries hold the attacker's IP with this many failures waiting:
+     * they are written at the detector's commits, while it runs.
+     */
     private static void awaitPendingFailures(String bootstrap, int count) {
-        read(bootstrap, CHANGELOG, BurstStateCodec.SERDE.deserializer(),
-                state -> state != null && state.windows().size() == 1 && state.windows().get(0).count() == count);
+        awaitCounted(bootstrap, CHANGELOG, count);
+    }
+
+    /** Waits until a burst's committed changelog holds a key whose one open window has counted this many events. */
+    private static void awaitCounted(String bootstrap, String changelog, int count) {
+        Deserializer<List<BurstState>> entry = (topic, bytes) -> bytes == null ? List.of()
+                : StateJournal.read(bytes).stream().filter(state -> state.value != null)
+                        .map(state -> BurstStateCodec.SERDE.deserializer().deserialize(topic, state.value)).toList();
+        read(bootstrap, changelog, entry, states -> states.stream().anyMatch(state -> state.windows().size() == 1
+                && state.windows().get(0).count() == count));
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {

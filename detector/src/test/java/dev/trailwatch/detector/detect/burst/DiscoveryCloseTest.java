@@ -101,31 +101,6 @@ class DiscoveryCloseTest {
     }
 
     @Test
-    void aPairStoredBeforePairsKeptTheirCallsTakesThemFromTheWindowStoreOnce() {
-        InputWatermark watermark = start(1);
-        List<TestEvents> sweep = sweep();
-        sweep.subList(0, 8).forEach(this::pipe);
-        assertThat(lastWords()).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(8));
-        // what the state store held before fired pairs kept their calls
-        KeyValueStore<String, DiscoveryState> state = driver.getKeyValueStore(STATE_STORE);
-        String entity = DiscoveryCounter.entity(TestEvents.ACCOUNT, INSTANCE_ARN);
-        DiscoveryState stored = state.get(entity);
-        DiscoveryState.Fired fired = stored.fired().get(0);
-        state.put(entity, stored.withFired(new DiscoveryState.Fired(fired.start(), fired.anchor(), fired.reported(),
-                fired.pendingSince(), null, null)));
-
-        sweep.subList(8, SWEEP.length).forEach(this::pipe);
-        assertThat(state.get(entity).fired()).singleElement().satisfies(f -> {
-            assertThat(f.hasCalls()).isTrue();
-            assertThat(f.first().size() + f.second().size()).isEqualTo(SWEEP.length);
-        });
-        readUpTo(watermark, at(Duration.ofHours(1)));
-        pipe(fromInstance("ec2.amazonaws.com", "DescribeTags", at(Duration.ofHours(1))));
-
-        assertThat(lastWords()).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(SWEEP.length));
-    }
-
-    @Test
     void readsStateWrittenBeforeFiredPairsKeptTheirCalls() throws Exception {
         ObjectMapper smile = new ObjectMapper(new SmileFactory());
         ObjectNode old = smile.createObjectNode().put("dueAt", 1_000L);
@@ -149,8 +124,10 @@ class DiscoveryCloseTest {
         start(1);
         List<TestEvents> sweep = sweep();
         sweep.forEach(this::pipe);
-        KeyValueStore<String, DiscoveryState> state = driver.getKeyValueStore(STATE_STORE);
-        DiscoveryState stored = state.get(DiscoveryCounter.entity(TestEvents.ACCOUNT, INSTANCE_ARN));
+        KeyValueStore<String, byte[]> state = driver.getKeyValueStore(STATE_STORE);
+        StateJournal<DiscoveryState> journal = new StateJournal<>(state, DiscoveryState.SERDE);
+        journal.load();
+        DiscoveryState stored = journal.get(DiscoveryCounter.entity(TestEvents.ACCOUNT, INSTANCE_ARN));
         var serde = JacksonSerde.smile(DiscoveryState.class);
 
         DiscoveryState read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", stored));

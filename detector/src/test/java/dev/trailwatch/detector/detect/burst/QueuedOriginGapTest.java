@@ -130,7 +130,7 @@ class QueuedOriginGapTest {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         DetectionKit kit = new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
                 Duration.ofMinutes(5), watermark);
-        MockBurstStores.add(context, "console-bruteforce-success", LoginStateCodec.SERDE);
+        MockBurstStores.add(context, "console-bruteforce-success");
         CorrelationLimits limits = new CorrelationLimits(10, Duration.ofMinutes(5).toMillis(),
                 Duration.ofHours(1).toMillis(), Duration.ofMinutes(15).toMillis());
         BruteforceCorrelator correlator = new BruteforceCorrelator("console-bruteforce-success", limits,

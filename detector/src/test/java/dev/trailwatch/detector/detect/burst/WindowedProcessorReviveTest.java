@@ -186,6 +186,7 @@ class WindowedProcessorReviveTest {
         List<BurstOutcome> committed = new ArrayList<>();
 
         before.forEach(fed -> feed(context, processor, fed));
+        List.of(BRUTEFORCE, FAILED_BURST_BY_IP).forEach(name -> MockBurstStores.commit(context, name));
         CommittedStores committedStores = CommittedStores.at(context, STORES);
         long committedStreamTime = context.currentStreamTimeMs();
         commit(context, committed);
@@ -240,7 +241,7 @@ class WindowedProcessorReviveTest {
     }
 
     private static BruteforceCorrelator correlator(MockProcessorContext<String, BurstOutcome> context) {
-        MockBurstStores.add(context, BRUTEFORCE, LoginStateCodec.SERDE);
+        MockBurstStores.add(context, BRUTEFORCE);
         CorrelationLimits limits = new CorrelationLimits(10, Duration.ofMinutes(5).toMillis(),
                 Duration.ofHours(1).toMillis(), Duration.ofMinutes(15).toMillis());
         BruteforceCorrelator correlator = new BruteforceCorrelator(BRUTEFORCE, limits,
@@ -256,7 +257,7 @@ class WindowedProcessorReviveTest {
                 CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
                 tally -> new Alerts.Finding(FAILED_BURST, "burst", "burst from " + tally.entity(), Severity.HIGH,
                         List.of(), "runbook", Map.of("count", tally.count())));
-        MockBurstStores.add(context, spec.name(), BurstStateCodec.SERDE);
+        MockBurstStores.add(context, spec.name());
         BurstCounter counter = new BurstCounter(spec, kit());
         counter.init(context);
         return counter;
