@@ -36,7 +36,10 @@ public final class ConfigDocs {
                 `kafka.bootstrap.servers`, `kafka.security.protocol`, `kafka.sasl.jaas.config`, `kafka.num.standby.replicas`)
                 or `KAFKA_<SETTING>` in the environment (`KAFKA_BOOTSTRAP_SERVERS`). TrailWatch's Kafka defaults, which
                 yours override: `processing.guarantee=exactly_once_v2`, lz4 producer compression,
-                `auto.offset.reset=earliest`, dead-letter exception handlers. Without `kafka.bootstrap.servers` the
+                `auto.offset.reset=earliest`, dead-letter exception handlers, `max.task.idle.ms=-1` (no task
+                idling: every task of the detector reads one partition of one topic, so idling would order
+                nothing; windows wait for every input partition through the detector's own watermark,
+                [architecture.md](architecture.md)). Without `kafka.bootstrap.servers` the
                 detector connects to `localhost:9092`. `trailwatch run` keeps its state in `kafka.state.dir`, by default
                 `$XDG_STATE_HOME/trailwatch` or `~/.local/state/trailwatch` (never the OS temp directory). SASL, TLS and
                 Amazon MSK IAM settings: [security.md](security.md). An unknown TrailWatch setting is an error, not a
