@@ -35,6 +35,8 @@ public final class EventJson {
     private static final int UNLOCATED = -2;
     /** {@link #requestFrom} of a record known to have no top-level {@code requestParameters}. */
     private static final int ABSENT = -1;
+    /** {@code \\u}: how JSON spells a character by its code. */
+    private static final byte[] UNICODE_ESCAPE = {'\\', 'u'};
 
     private final byte[] source;
     private final boolean typedExact;
@@ -185,6 +187,41 @@ public final class EventJson {
     private static JsonNode value(JsonParser parser) throws IOException {
         JsonNode node = MAPPER.readTree(parser);
         return node == null ? NullNode.getInstance() : node;
+    }
+
+    /**
+     * False only when the record cannot hold a member named {@code name} anywhere: the tree is not built, and the
+     * source bytes hold neither that name's UTF-8 spelling nor a {@code \\u} escape (the one way JSON can spell a
+     * name's letters otherwise). True when it might, and always once the tree is built or without source bytes. Lets a
+     * caller that wants a rare member skip building the tree of every record that lacks it.
+     *
+     * @param name plain ASCII
+     */
+    public boolean mayHold(String name) {
+        byte[] bytes = source;
+        if (tree != null || bytes == null) {
+            return true;
+        }
+        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+        return indexOf(bytes, wanted) >= 0 || indexOf(bytes, UNICODE_ESCAPE) >= 0;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] wanted) {
+        byte first = wanted[0];
+        int last = bytes.length - wanted.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (bytes[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < wanted.length; j++) {
+                if (bytes[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** True once the tree has been built (tests and benchmarks use it to see which events needed one). */
