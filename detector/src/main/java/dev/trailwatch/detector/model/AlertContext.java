@@ -58,7 +58,7 @@ public record AlertContext(Account account, Actor actor, IpLocation source) {
             if (!"AssumedRole".equals(type) && !"IdentityCenterUser".equals(type) && !"FederatedUser".equals(type)) {
                 return null;
             }
-            if (!event.json().mayHold("sourceIdentity") && !event.json().mayHold("onBehalfOf")) {
+            if (!event.json().mayHold("sourceIdentity", "onBehalfOf")) {
                 return null; // most role sessions: no tree of the whole record for a field it does not have
             }
             JsonNode identity = event.record().path("userIdentity");

@@ -190,20 +190,24 @@ public final class EventJson {
     }
 
     /**
-     * False only when the record cannot hold a member named {@code name} anywhere: the tree is not built, and the
-     * source bytes hold neither that name's UTF-8 spelling nor a {@code \\u} escape (the one way JSON can spell a
+     * False only when the record cannot hold a member named any of {@code names} anywhere: the tree is not built, and
+     * the source bytes hold none of those names' UTF-8 spellings nor a {@code \\u} escape (the one way JSON can spell a
      * name's letters otherwise). True when it might, and always once the tree is built or without source bytes. Lets a
-     * caller that wants a rare member skip building the tree of every record that lacks it.
+     * caller that wants rare members skip building the tree of every record that lacks them.
      *
-     * @param name plain ASCII
+     * @param names plain ASCII
      */
-    public boolean mayHold(String name) {
+    public boolean mayHold(String... names) {
         byte[] bytes = source;
-        if (tree != null || bytes == null) {
+        if (tree != null || bytes == null || indexOf(bytes, UNICODE_ESCAPE) >= 0) {
             return true;
         }
-        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
-        return indexOf(bytes, wanted) >= 0 || indexOf(bytes, UNICODE_ESCAPE) >= 0;
+        for (String name : names) {
+            if (indexOf(bytes, name.getBytes(StandardCharsets.US_ASCII)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOf(byte[] bytes, byte[] wanted) {
