@@ -41,20 +41,6 @@ final class CallJournal {
     private CallJournal() {
     }
 
-    /** The key of the entry with this sequence number ({@link Journal#key}): ordered as the numbers are. */
-    static String key(long sequence) {
-        return Journal.key(sequence);
-    }
-
-    /** Whether a key is a journal entry's, rather than a whole bucket written before the journal. */
-    static boolean isEntry(String key) {
-        return Journal.isEntry(key);
-    }
-
-    static long sequence(String key) {
-        return Journal.sequence(key);
-    }
-
     static byte[] bytes(List<Change> changes) {
         BinaryCodec.Out out = new BinaryCodec.Out(96 * changes.size() + 8).writeByte(VERSION);
         return out.writeList(changes, (o, change) -> {

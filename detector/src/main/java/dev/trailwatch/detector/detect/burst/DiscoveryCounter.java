@@ -134,8 +134,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         while (stored.hasNext()) {
             KeyValue<Windowed<String>, byte[]> next = stored.next();
             String key = next.key.key();
-            if (CallJournal.isEntry(key)) {
-                sequence = Math.max(sequence, CallJournal.sequence(key) + 1);
+            if (Journal.isEntry(key)) {
+                sequence = Math.max(sequence, Journal.sequence(key) + 1);
                 entries.add(next);
             } else {
                 Known known = into.apply(who(key));
@@ -144,7 +144,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 }
             }
         }
-        entries.sort(Comparator.comparingLong(e -> CallJournal.sequence(e.key.key())));
+        entries.sort(Comparator.comparingLong(e -> Journal.sequence(e.key.key())));
         for (KeyValue<Windowed<String>, byte[]> entry : entries) {
             long start = entry.key.window().start();
             for (CallJournal.Change change : CallJournal.read(entry.value)) {
@@ -192,7 +192,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             for (int from = 0; from < changes.size(); from += CallJournal.CHUNK) {
                 List<CallJournal.Change> chunk = changes.subList(from, Math.min(changes.size(),
                         from + CallJournal.CHUNK));
-                calls.put(CallJournal.key(sequence++), CallJournal.bytes(chunk), start);
+                calls.put(Journal.key(sequence++), CallJournal.bytes(chunk), start);
             }
         });
     }

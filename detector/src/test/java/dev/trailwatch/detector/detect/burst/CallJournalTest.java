@@ -103,10 +103,10 @@ class CallJournalTest {
 
     @Test
     void entryKeysSortAsTheirSequenceNumbersAndAreTellableFromBucketsStoredBeforeTheJournal() {
-        assertThat(CallJournal.key(9)).isLessThan(CallJournal.key(10));
-        assertThat(CallJournal.sequence(CallJournal.key(1_234_567_890_123L))).isEqualTo(1_234_567_890_123L);
-        assertThat(CallJournal.isEntry(CallJournal.key(0))).isTrue();
-        assertThat(CallJournal.isEntry(DiscoveryCounter.entity(TestEvents.ACCOUNT, "arn:aws:iam::1:user/a")))
+        assertThat(Journal.key(9)).isLessThan(Journal.key(10));
+        assertThat(Journal.sequence(Journal.key(1_234_567_890_123L))).isEqualTo(1_234_567_890_123L);
+        assertThat(Journal.isEntry(Journal.key(0))).isTrue();
+        assertThat(Journal.isEntry(DiscoveryCounter.entity(TestEvents.ACCOUNT, "arn:aws:iam::1:user/a")))
                 .isFalse();
     }
 
@@ -115,7 +115,7 @@ class CallJournalTest {
         try (KeyValueIterator<Windowed<String>, byte[]> all = calls.all()) {
             while (all.hasNext()) {
                 KeyValue<Windowed<String>, byte[]> entry = all.next();
-                assertThat(CallJournal.isEntry(entry.key.key())).isTrue();
+                assertThat(Journal.isEntry(entry.key.key())).isTrue();
                 CallJournal.read(entry.value).forEach(change -> labels.add(change.call().label()));
             }
         }
