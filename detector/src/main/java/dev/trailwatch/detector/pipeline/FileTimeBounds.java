@@ -1,12 +1,11 @@
 package dev.trailwatch.detector.pipeline;
 
+import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The first pass over a local tree for {@link BoundedFeed}: for each file, a lower bound of its records' event times,
@@ -73,7 +72,7 @@ public final class FileTimeBounds {
     private static long of(TrailObject object, byte[] buffer) {
         // the inflater's input buffer no larger than the file (CloudTrail's are ~10-50 KB compressed)
         int input = (int) Math.max(512, Math.min(64 * 1024, object.sizeBytes()));
-        try (InputStream in = decoded(object.opener().open(), input)) {
+        try (InputStream in = CloudTrailFileReader.decoded(object.opener().open(), input)) {
             return leastEventTime(in, buffer);
         } catch (IOException | RuntimeException e) {
             return UNREADABLE;
@@ -116,14 +115,5 @@ public final class FileTimeBounds {
             System.arraycopy(buf, limit, buf, 0, end - limit);
             end -= limit;
         }
-    }
-
-    /** As the reader decodes: gzip when it starts with the gzip magic bytes, else the bytes as they are. */
-    private static InputStream decoded(InputStream source, int inputBuffer) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(source, 2);
-        byte[] head = in.readNBytes(2);
-        in.unread(head);
-        boolean gzip = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        return gzip ? new GZIPInputStream(in, inputBuffer) : in;
     }
 }

@@ -132,11 +132,21 @@ public final class CloudTrailFileReader {
     }
 
     private static InputStream decoded(InputStream source) throws IOException {
+        return decoded(source, ByteWindow.CHUNK);
+    }
+
+    /**
+     * The bytes as this reader decodes them: gunzipped when they start with gzip's magic bytes (whatever the file's
+     * name), else as they are.
+     *
+     * @param inflaterInput the inflater's input buffer, in bytes
+     */
+    public static InputStream decoded(InputStream source, int inflaterInput) throws IOException {
         PushbackInputStream in = new PushbackInputStream(source, 2);
         byte[] head = in.readNBytes(2);
         in.unread(head);
         boolean gzip = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        return gzip ? new GZIPInputStream(in, ByteWindow.CHUNK) : in;
+        return gzip ? new GZIPInputStream(in, inflaterInput) : in;
     }
 
     private static String decoderProblem(IOException e) {
