@@ -72,8 +72,12 @@ public final class ScanDriver implements AutoCloseable {
     /** Longer than every wall-clock punctuator's interval that a flush round must see run (the flush check: 200 ms). */
     static final Duration FLUSH_ROUND = Duration.ofSeconds(1);
     private static final int MAX_FLUSH_ROUNDS = 50;
-    /** Records between reads of the output topics (and looks at the real clock). */
+    /**
+     * Records between reads of the output topics: the driver keeps every record the topology writes (repartition
+     * copies too) until it is read, so they are read often.
+     */
     private static final int DRAIN_EVERY = 1024;
+
 
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> input;
@@ -87,15 +91,20 @@ public final class ScanDriver implements AutoCloseable {
     private final Path stateDir;
     private final ParsedAhead parsedAhead;
     private long clock;
-    private List<Header> headersCached;
-    private String headersObject = "";
-    private String headersSource;
-    private long headersNow = Long.MIN_VALUE;
+    /** For {@link #send(CloudTrailRecord, String, ParseResult)}: callers that build no headers of their own. */
+    private final SourceHeaders sourceHeaders = new SourceHeaders();
     private int sinceDrain;
+    /**
+     * Reads of the output topics between moves of the driver's wall clock to the real one, so once every commit
+     * interval ({@link TaskLoop#COMMIT_EVERY}): a move runs the due wall-clock punctuators and commits too, and each
+     * commit writes the burst detectors' journals of every key changed since the last one.
+     */
+    private final int clockEvery;
+    private int sinceClock;
     private long sent;
 
     private ScanDriver(TopologyTestDriver driver, DetectorConfig config, Consumer<Alert> onAlert, FlushSignal flush,
-                       Path stateDir, ParsedAhead parsedAhead, long clock, boolean direct) {
+                       Path stateDir, ParsedAhead parsedAhead, long clock, boolean direct, int commitEvery) {
         this.driver = driver;
         this.parsedAhead = parsedAhead;
         this.flush = flush;
@@ -106,7 +115,8 @@ public final class ScanDriver implements AutoCloseable {
         String inputTopic = topics.events().name();
         this.input = driver.createInputTopic(inputTopic, new StringSerializer(), new ByteArraySerializer());
         this.inputPartition = new TopicPartition(inputTopic, 0); // the driver's single partition of every topic
-        this.loop = direct ? TaskLoop.of(driver) : null;
+        this.loop = direct ? TaskLoop.of(driver, commitEvery) : null;
+        this.clockEvery = Math.max(1, commitEvery / DRAIN_EVERY);
         TopicSpec<String, Alert> alertSpec = topics.alerts();
         this.alertsTopic = alertSpec.name();
         this.alerts = driver.createOutputTopic(alertsTopic, new StringDeserializer(),
@@ -126,6 +136,12 @@ public final class ScanDriver implements AutoCloseable {
     /** @param direct through {@link TaskLoop} (when this Kafka version allows it), or the driver's public API */
     static ScanDriver start(DetectorConfig config, RulePack rules, TuningSet tuning, TrailWatchMetrics metrics,
                             FlushSignal flush, Consumer<Alert> onAlert, boolean direct) {
+        return start(config, rules, tuning, metrics, flush, onAlert, direct, TaskLoop.COMMIT_EVERY);
+    }
+
+    /** @param commitEvery records between commits of the direct loop (and moves of the wall clock) */
+    static ScanDriver start(DetectorConfig config, RulePack rules, TuningSet tuning, TrailWatchMetrics metrics,
+                            FlushSignal flush, Consumer<Alert> onAlert, boolean direct, int commitEvery) {
         metrics.rulesDisabled(tuning.disabledRules().keySet());
         GeoIp.from(config).logStatus();
         Path stateDir;
@@ -148,7 +164,8 @@ public final class ScanDriver implements AutoCloseable {
             TopologyTestDriver driver = new TopologyTestDriver(DetectorTopology.build(config, rules, metrics, flush,
                     () -> tuning, watermark, FileReload.off()), props, Instant.ofEpochMilli(now));
             try {
-                return new ScanDriver(driver, config, onAlert, flush, stateDir, parsedAhead, now, direct);
+                return new ScanDriver(driver, config, onAlert, flush, stateDir, parsedAhead, now, direct,
+                        commitEvery);
             } catch (RuntimeException e) {
                 driver.close();
                 throw e;
@@ -195,12 +212,20 @@ public final class ScanDriver implements AutoCloseable {
      * the parse node takes that result instead of parsing the same bytes again.
      */
     public void send(CloudTrailRecord record, String source, ParseResult parsed) {
+        send(record, parsed, sourceHeaders.of(record, source, System.currentTimeMillis()));
+    }
+
+    /**
+     * {@link #send(CloudTrailRecord, String, ParseResult)} with the record's source headers already built
+     * ({@link SourceHeaders}, on the thread that hands records over: {@link DetectorThread}); the list is copied.
+     */
+    void send(CloudTrailRecord record, ParseResult parsed, List<Header> sourceHeaders) {
         long now = System.currentTimeMillis();
         Long eventTime = WireFormat.timestamp(record);
         // without an event time Kafka stamps the time of the send; the parse step dead-letters the record
         long timestamp = eventTime == null ? now : eventTime;
         String key = WireFormat.key(record);
-        RecordHeaders headers = new RecordHeaders(headers(record, source, now));
+        RecordHeaders headers = new RecordHeaders(sourceHeaders);
         if (parsed != null) {
             parsedAhead.next(record.json(), parsed);
         }
@@ -221,29 +246,12 @@ public final class ScanDriver implements AutoCloseable {
         sent++;
         if (++sinceDrain >= DRAIN_EVERY) {
             sinceDrain = 0;
-            advanceClockTo(now);
+            if (++sinceClock >= clockEvery) {
+                sinceClock = 0;
+                advanceClockTo(now);
+            }
             drain();
         }
-    }
-
-    /**
-     * The source headers for {@code record} ({@link WireFormat#headers}), the same objects as for the record before it
-     * when it comes from the same object with the same source in the same millisecond (the usual case: a record's
-     * building them was ~8% of the thread driving the topology). Each record still gets a
-     * {@link RecordHeaders} of its own, which copies the list; {@code RecordHeader}s are not changed once built.
-     */
-    private List<Header> headers(CloudTrailRecord record, String source, long now) {
-        String location = record.location();
-        int slot = location.lastIndexOf('#');
-        int objectLength = slot < 0 ? location.length() : slot;
-        if (now != headersNow || !java.util.Objects.equals(source, headersSource)
-                || headersObject.length() != objectLength || !location.startsWith(headersObject)) {
-            headersCached = WireFormat.headers(EventFeeder.sourceHeaders(record, source), now);
-            headersObject = location.substring(0, objectLength);
-            headersSource = source;
-            headersNow = now;
-        }
-        return headersCached;
     }
 
     /** Records the parse node took parsed ahead ({@link #send(CloudTrailRecord, String, ParseResult)}). */

@@ -46,6 +46,19 @@ class ScanDriverTest {
     }
 
     @Test
+    void theAlertsDoNotDependOnHowOftenTheDirectLoopCommitsAndMovesTheWallClock() throws IOException {
+        List<CloudTrailRecord> samples = samplesInEventTimeOrder();
+
+        Scanned everyRecord = scan(samples, true, 1);
+        Scanned asScanDoes = scan(samples, true, TaskLoop.COMMIT_EVERY);
+        Scanned everyFewHundred = scan(samples, true, 300);
+
+        assertThat(asScanDoes.events()).isEqualTo(1068);
+        assertThat(asScanDoes.alerts()).hasSizeGreaterThan(40).containsExactlyElementsOf(everyRecord.alerts())
+                .containsExactlyElementsOf(everyFewHundred.alerts());
+    }
+
+    @Test
     void recordsParsedAheadOnTheSortersThreadGiveTheSameAlertsAsRecordsTheParseNodeParses() throws Exception {
         List<CloudTrailRecord> samples = samplesInEventTimeOrder();
 
@@ -114,12 +127,16 @@ class ScanDriverTest {
     }
 
     private static Scanned scan(List<CloudTrailRecord> records, boolean direct) {
+        return scan(records, direct, TaskLoop.COMMIT_EVERY);
+    }
+
+    private static Scanned scan(List<CloudTrailRecord> records, boolean direct, int commitEvery) {
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         List<Alert> alerts = new ArrayList<>();
         boolean wasDirect;
         long parsedAhead;
         try (ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(), metrics,
-                FlushSignal.onRequest(), alerts::add, direct)) {
+                FlushSignal.onRequest(), alerts::add, direct, commitEvery)) {
             wasDirect = driver.direct();
             records.forEach(r -> driver.send(r, "file"));
             driver.finish();
