@@ -30,16 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TrailWatchMetrics implements RejectionCounter {
 
     private final MeterRegistry registry;
-    /** account -> source -> counter: two lookups, no key built per event. */
-    private final Map<String, Map<String, Counter>> read = new ConcurrentHashMap<>();
+    /** account -> its read counters and last event times: one lookup per event for the account (see {@link Reads}). */
+    private final Map<String, Reads> read = new ConcurrentHashMap<>();
     private final Map<RejectReason, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> folded = new ConcurrentHashMap<>();
     private final Map<String, Counter> excepted = new ConcurrentHashMap<>();
     private final Map<String, Counter> disabled = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ruleDisabled = new ConcurrentHashMap<>();
-    /** account -> region -> last event time. */
-    private final Map<String, Map<String, AtomicLong>> lastEvent = new ConcurrentHashMap<>();
     private final Map<String, Counter> produceFailures = new ConcurrentHashMap<>();
     private final Timer eventTimeLatency;
     private final Timer ingestLatency;
@@ -62,19 +60,12 @@ public final class TrailWatchMetrics implements RejectionCounter {
 
     public void eventRead(String account, String region, String source, long eventTime) {
         String acct = account == null ? "unknown" : account;
-        String src = source == null ? "unknown" : source;
-        Map<String, Counter> bySource = read.get(acct);
-        if (bySource == null) {
-            bySource = read.computeIfAbsent(acct, a -> new ConcurrentHashMap<>());
+        Reads reads = read.get(acct);
+        if (reads == null) {
+            reads = read.computeIfAbsent(acct, a -> new Reads(a, registry));
         }
-        Counter counter = bySource.get(src);
-        if (counter == null) {
-            counter = bySource.computeIfAbsent(src, s -> Counter.builder("trailwatch.events.read")
-                    .description("CloudTrail records read from the input topic")
-                    .tag("account", acct).tag("source", src).register(registry));
-        }
-        counter.increment();
-        AtomicLong last = lastEventTime(acct, region == null ? "unknown" : region);
+        reads.counter(source == null ? "unknown" : source).increment();
+        AtomicLong last = reads.lastEventTime(region == null ? "unknown" : region);
         if (last.get() < eventTime) {
             last.accumulateAndGet(eventTime, Math::max);
         }
@@ -86,24 +77,6 @@ public final class TrailWatchMetrics implements RejectionCounter {
         if (ingestedAt > 0) {
             ingestLatency.record(Math.max(0, now - ingestedAt), TimeUnit.MILLISECONDS);
         }
-    }
-
-    private AtomicLong lastEventTime(String account, String region) {
-        Map<String, AtomicLong> byRegion = lastEvent.get(account);
-        if (byRegion == null) {
-            byRegion = lastEvent.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
-        }
-        AtomicLong known = byRegion.get(region);
-        if (known != null) {
-            return known;
-        }
-        return byRegion.computeIfAbsent(region, k -> {
-            AtomicLong millis = new AtomicLong();
-            Gauge.builder("trailwatch.account.last.event.timestamp", millis, m -> m.get() / 1000.0)
-                    .description("Event time of the last event seen for the account and region (epoch seconds)")
-                    .baseUnit("seconds").tag("account", account).tag("region", region).register(registry);
-            return millis;
-        });
     }
 
     @Override
@@ -182,7 +155,7 @@ public final class TrailWatchMetrics implements RejectionCounter {
 
     /** Records parsed into events so far, over all accounts and sources. */
     public long eventsRead() {
-        return (long) read.values().stream().flatMap(bySource -> bySource.values().stream())
+        return (long) read.values().stream().flatMap(reads -> reads.bySource.values().stream())
                 .mapToDouble(Counter::count).sum();
     }
 
@@ -213,5 +186,55 @@ public final class TrailWatchMetrics implements RejectionCounter {
         return rejected.computeIfAbsent(reason, r -> Counter.builder("trailwatch.events.rejected")
                 .description("Records sent to the dead-letter topic, by reason")
                 .tag("reason", r.tag()).register(registry));
+    }
+
+    /**
+     * One account's read meters: its counter by source and its last event time by region. An event costs the account
+     * lookup plus one comparison for the source (a partition's records mostly share one, and the parse node hands the
+     * same String object on while they do) and one lookup of its region in the account's own small map, where four
+     * lookups in shared maps were.
+     */
+    private static final class Reads {
+
+        private final String account;
+        private final MeterRegistry registry;
+        private final Map<String, Counter> bySource = new ConcurrentHashMap<>();
+        private final Map<String, AtomicLong> lastByRegion = new ConcurrentHashMap<>();
+        /** The source counter used last (immutable, so a stream thread reading another's is safe). */
+        private volatile SourceCounter lastSource;
+
+        Reads(String account, MeterRegistry registry) {
+            this.account = account;
+            this.registry = registry;
+        }
+
+        Counter counter(String source) {
+            SourceCounter last = lastSource;
+            if (last != null && (last.source() == source || last.source().equals(source))) {
+                return last.counter();
+            }
+            Counter counter = bySource.computeIfAbsent(source, s -> Counter.builder("trailwatch.events.read")
+                    .description("CloudTrail records read from the input topic")
+                    .tag("account", account).tag("source", s).register(registry));
+            lastSource = new SourceCounter(source, counter);
+            return counter;
+        }
+
+        AtomicLong lastEventTime(String region) {
+            AtomicLong known = lastByRegion.get(region);
+            if (known != null) {
+                return known;
+            }
+            return lastByRegion.computeIfAbsent(region, r -> {
+                AtomicLong millis = new AtomicLong();
+                Gauge.builder("trailwatch.account.last.event.timestamp", millis, m -> m.get() / 1000.0)
+                        .description("Event time of the last event seen for the account and region (epoch seconds)")
+                        .baseUnit("seconds").tag("account", account).tag("region", r).register(registry);
+                return millis;
+            });
+        }
+    }
+
+    private record SourceCounter(String source, Counter counter) {
     }
 }

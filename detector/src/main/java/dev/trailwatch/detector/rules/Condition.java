@@ -11,13 +11,16 @@ import java.util.Optional;
  *
  * <p>A pattern that reads only the event's typed fields ({@link CloudTrailEvent#TYPED_PATHS}, e.g. the root-use and
  * AccessDenied rules, which are tried on every event) is matched against {@link CloudTrailEvent#typedFields()}, so
- * the record's whole tree is not built for it.
+ * the record's whole tree is not built for it. Before either, a {@link TypedGuard} checks what the pattern needs of the
+ * typed fields on the event's own fields (a value it pins down, a field it compares), which rules out most events.
  */
 public final class Condition {
 
     private final FilterPattern pattern;
     private final RequestMatcher matcher;
     private final boolean typedOnly;
+    /** What the pattern needs of the typed fields, checked on the event's fields first; null when nothing. */
+    private final TypedGuard guard;
 
     public Condition(FilterPattern pattern, RequestMatcher matcher) {
         if (pattern == null && matcher == null) {
@@ -26,10 +29,12 @@ public final class Condition {
         this.pattern = pattern;
         this.matcher = matcher;
         this.typedOnly = pattern != null && CloudTrailEvent.TYPED_PATHS.containsAll(pattern.selectors());
+        this.guard = pattern == null ? null : TypedGuard.of(pattern);
     }
 
     public boolean matches(CloudTrailEvent event) {
-        return (pattern == null || pattern.matches(typedOnly ? event.typedFields() : event.record()))
+        return (pattern == null || (guard == null || guard.admits(event))
+                && pattern.matches(typedOnly ? event.typedFields() : event.record()))
                 && (matcher == null || matcher.matches(event));
     }
 

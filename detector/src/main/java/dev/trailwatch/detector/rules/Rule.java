@@ -122,6 +122,11 @@ public final class Rule {
         return eventNames;
     }
 
+    /** The rule's condition as compiled (package tests compare it with its pattern on the whole record). */
+    Condition compiledCondition() {
+        return condition;
+    }
+
     public boolean matches(CloudTrailEvent event) {
         return condition.matches(event);
     }

@@ -37,4 +37,10 @@ record Check(Selector selector, Kind kind) implements Expr {
     public Optional<Set<String>> requiredValues(Selector wanted) {
         return Optional.empty();
     }
+
+    /** Every check but {@code NOT EXISTS} needs the path to exist. */
+    @Override
+    public boolean requiresPresent(Selector wanted) {
+        return kind != Kind.NOT_EXISTS && selector.equals(wanted);
+    }
 }

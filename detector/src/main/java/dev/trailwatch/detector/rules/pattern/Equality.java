@@ -34,4 +34,10 @@ record Equality(Selector selector, boolean negated, Operand operand) implements 
         }
         return Optional.empty();
     }
+
+    /** {@code =} and {@code !=} alike match only a present scalar. */
+    @Override
+    public boolean requiresPresent(Selector wanted) {
+        return selector.equals(wanted);
+    }
 }

@@ -18,6 +18,12 @@ sealed interface Expr permits Expr.AllOf, Expr.AnyOf, Equality, InSet, NumericCo
      */
     Optional<Set<String>> requiredValues(Selector selector);
 
+    /**
+     * Whether {@code selector} must land on a present value (resolve to a node, JSON {@code null} included) in every
+     * event this expression matches; false when that is not known.
+     */
+    boolean requiresPresent(Selector selector);
+
     /** {@code a && b && ...}: every part must match; parts are tried in written order and stop at the first miss. */
     record AllOf(List<Expr> parts) implements Expr {
         public AllOf {
@@ -50,6 +56,17 @@ sealed interface Expr permits Expr.AllOf, Expr.AnyOf, Equality, InSet, NumericCo
             }
             return values == null ? Optional.empty() : Optional.of(Collections.unmodifiableSet(values));
         }
+
+        /** One part that needs it is enough. */
+        @Override
+        public boolean requiresPresent(Selector selector) {
+            for (Expr part : parts) {
+                if (part.requiresPresent(selector)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** {@code a || b || ...}: some part must match; parts are tried in written order and stop at the first hit. */
@@ -80,6 +97,17 @@ sealed interface Expr permits Expr.AllOf, Expr.AnyOf, Equality, InSet, NumericCo
                 values.addAll(required.get());
             }
             return Optional.of(Collections.unmodifiableSet(values));
+        }
+
+        /** Only when every alternative needs it. */
+        @Override
+        public boolean requiresPresent(Selector selector) {
+            for (Expr part : parts) {
+                if (!part.requiresPresent(selector)) {
+                    return false;
+                }
+            }
+            return !parts.isEmpty();
         }
     }
 }

@@ -91,6 +91,18 @@ public final class FilterPattern {
     }
 
     /**
+     * Whether {@code selector} must exist (resolve to a value, JSON {@code null} included) in every event this pattern
+     * matches: it is compared with {@code =}, {@code !=}, a number or a set, or checked with {@code IS TRUE/FALSE/NULL},
+     * on every path through the pattern's {@code ||}s. False when the pattern does not say (or allows its absence).
+     *
+     * @throws FilterPatternException if {@code selector} is not a valid selector
+     */
+    public boolean requiresPresent(String selector) {
+        Objects.requireNonNull(selector, "selector");
+        return expr.requiresPresent(Selector.parse(selector));
+    }
+
+    /**
      * Every selector the pattern reads, as written ({@code $.userIdentity.type}), in order of first use. The detector
      * uses it to match a pattern that reads only the typed fields without building the record's whole tree.
      */

@@ -35,6 +35,11 @@ record InSet(Selector selector, Set<String> values) implements Expr {
         return selector.equals(wanted) ? Optional.of(values) : Optional.empty();
     }
 
+    @Override
+    public boolean requiresPresent(Selector wanted) {
+        return selector.equals(wanted);
+    }
+
     /**
      * The parts of an {@code ||} with exact {@code =} branches on the same selector merged into one {@link InSet};
      * merged sets come first, then the other parts in written order.

@@ -54,4 +54,9 @@ record NumericComparison(Selector selector, Relation relation, NumberLiteral num
     public Optional<Set<String>> requiredValues(Selector wanted) {
         return Optional.empty();
     }
+
+    @Override
+    public boolean requiresPresent(Selector wanted) {
+        return selector.equals(wanted);
+    }
 }

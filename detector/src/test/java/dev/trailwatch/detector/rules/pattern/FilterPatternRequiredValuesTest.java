@@ -77,4 +77,24 @@ class FilterPatternRequiredValuesTest {
 
         assertThatThrownBy(() -> names.add("C")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void aComparedFieldMustBePresentOnEveryPathThroughThePattern() {
+        assertThat(FilterPattern.parse("{ $.errorCode = \"AccessDenied*\" }").requiresPresent("$.errorCode")).isTrue();
+        assertThat(FilterPattern.parse("{ $.errorCode != \"Throttling\" }").requiresPresent("$.errorCode"))
+                .as("!= matches only a present value").isTrue();
+        assertThat(FilterPattern.parse("{ ($.eventName = X) && ($.errorCode >= 400) }").requiresPresent("$.errorCode"))
+                .isTrue();
+        assertThat(FilterPattern.parse("{ ($.errorCode = \"A*\") || ($.errorCode = \"*B\") }")
+                .requiresPresent("$.errorCode")).isTrue();
+        assertThat(FilterPattern.parse("{ $.errorCode IS NULL }").requiresPresent("$.errorCode")).isTrue();
+    }
+
+    @Test
+    void aFieldIsNotRequiredWhereThePatternAllowsItsAbsence() {
+        assertThat(FilterPattern.parse("{ $.errorCode NOT EXISTS }").requiresPresent("$.errorCode")).isFalse();
+        assertThat(FilterPattern.parse("{ ($.errorCode = \"A*\") || ($.eventName = X) }")
+                .requiresPresent("$.errorCode")).as("one || branch does not compare it").isFalse();
+        assertThat(FilterPattern.parse("{ $.eventName = X }").requiresPresent("$.errorCode")).isFalse();
+    }
 }
