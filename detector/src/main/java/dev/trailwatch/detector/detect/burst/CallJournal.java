@@ -55,26 +55,31 @@ final class CallJournal {
     }
 
     static byte[] bytes(List<Change> changes) {
-        Writer writer = new Writer();
+        DiscoveryCalls names = new DiscoveryCalls();
+        Map<String, DiscoveryPrincipal> principals = new HashMap<>();
+        Writer writer = new Writer(names);
         for (Change change : changes) {
             CallBucket.Call call = change.call();
-            writer.add(change.account(), change.principal(), call.source(), call.name(), call.denied(), call.time(),
-                    call.eventId());
+            DiscoveryPrincipal who = principals.computeIfAbsent(change.entity(),
+                    e -> new DiscoveryPrincipal(change.account(), change.principal()));
+            writer.add(who, names.id(call.source(), call.name()), call.denied(), call.time(), call.eventId());
         }
         return writer.bytes();
     }
 
-    /** Builds one version-4 entry: the changes in the order they were made. */
+    /**
+     * Builds one version-4 entry: the changes in the order they were made. A principal's and a call's place in the
+     * entry's tables is found without hashing: a mark on the principal ({@link DiscoveryPrincipal#entryMark}), and per
+     * call number.
+     */
     static final class Writer {
 
-        private record Who(String account, String principal) {
-        }
-
-        private record Api(String source, String name) {
-        }
-
-        private final Map<Who, Integer> principals = new HashMap<>();
-        private final Map<Api, Integer> calls = new HashMap<>();
+        private final DiscoveryCalls names;
+        /** Marks the principals this entry lists (an object of its own: a principal keeps only this alive). */
+        private final Object mark = new Object();
+        private final List<DiscoveryPrincipal> principals = new ArrayList<>();
+        private final List<Integer> calls = new ArrayList<>();
+        private int[] callIndex;
         private int[] who = new int[64];
         private int[] api = new int[64];
         private long[] times = new long[64];
@@ -82,8 +87,14 @@ final class CallJournal {
         private boolean[] denied = new boolean[64];
         private int size;
 
-        void add(String account, String principal, String source, String name, boolean isDenied, long time,
-                 String eventId) {
+        /** @param names the dictionary the calls' numbers are from */
+        Writer(DiscoveryCalls names) {
+            this.names = names;
+            this.callIndex = new int[Math.max(16, names.size())];
+            Arrays.fill(callIndex, -1);
+        }
+
+        void add(DiscoveryPrincipal principal, int call, boolean isDenied, long time, String eventId) {
             if (size == who.length) {
                 int n = 2 * size;
                 who = Arrays.copyOf(who, n);
@@ -92,8 +103,22 @@ final class CallJournal {
                 eventIds = Arrays.copyOf(eventIds, n);
                 denied = Arrays.copyOf(denied, n);
             }
-            who[size] = principals.computeIfAbsent(new Who(account, principal), w -> principals.size());
-            api[size] = calls.computeIfAbsent(new Api(source, name), a -> calls.size());
+            if (principal.entryMark != mark) {
+                principal.entryMark = mark;
+                principal.entryIndex = principals.size();
+                principals.add(principal);
+            }
+            if (call >= callIndex.length) {
+                int old = callIndex.length;
+                callIndex = Arrays.copyOf(callIndex, Math.max(call + 1, 2 * old));
+                Arrays.fill(callIndex, old, callIndex.length, -1);
+            }
+            if (callIndex[call] < 0) {
+                callIndex[call] = calls.size();
+                calls.add(call);
+            }
+            who[size] = principal.entryIndex;
+            api[size] = callIndex[call];
             times[size] = time;
             eventIds[size] = eventId;
             denied[size] = isDenied;
@@ -107,28 +132,24 @@ final class CallJournal {
         byte[] bytes() {
             BinaryCodec.Out out = new BinaryCodec.Out(96 * principals.size() + 40 * calls.size() + 28 * size + 16)
                     .writeByte(VERSION);
-            Who[] whoAt = new Who[principals.size()];
-            principals.forEach((w, i) -> whoAt[i] = w);
-            out.writeVarInt(whoAt.length);
-            for (Who w : whoAt) {
-                out.writeString(w.account()).writeString(w.principal());
+            out.writeVarInt(principals.size());
+            for (DiscoveryPrincipal p : principals) {
+                out.writeString(p.account).writeString(p.principal);
             }
-            Api[] apiAt = new Api[calls.size()];
-            calls.forEach((a, i) -> apiAt[i] = a);
-            out.writeVarInt(apiAt.length);
-            for (Api a : apiAt) {
-                out.writeString(a.source()).writeString(a.name());
+            out.writeVarInt(calls.size());
+            for (int call : calls) {
+                out.writeString(names.source(call)).writeString(names.name(call));
             }
             long base = size == 0 ? 0 : times[0];
             out.writeLong(base).writeVarInt(size);
+            long[] uuid = new long[2];
             for (int i = 0; i < size; i++) {
                 out.writeVarInt(who[i]).writeVarInt(api[i]);
-                boolean uuid = isUuid(eventIds[i]);
-                out.writeByte((denied[i] ? DENIED : 0) | (uuid ? UUID_ID : 0));
+                boolean isUuid = uuid(eventIds[i], uuid);
+                out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
                 writeSigned(out, times[i] - base);
-                if (uuid) {
-                    UUID id = UUID.fromString(eventIds[i]);
-                    out.writeLong(id.getMostSignificantBits()).writeLong(id.getLeastSignificantBits());
+                if (isUuid) {
+                    out.writeLong(uuid[0]).writeLong(uuid[1]);
                 } else {
                     out.writeString(eventIds[i]);
                 }
@@ -184,20 +205,35 @@ final class CallJournal {
 
     /**
      * CloudTrail's event ids are lowercase UUIDs: those (and only those, so that one is read back exactly as it came)
-     * are written as 16 bytes.
+     * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
      */
-    static boolean isUuid(String id) {
+    static boolean uuid(String id, long[] bits) {
         if (id == null || id.length() != 36) {
             return false;
         }
+        long high = 0;
+        long low = 0;
+        int digits = 0;
         for (int i = 0; i < 36; i++) {
             char c = id.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
-                    : c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
-            if (!ok) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+                continue;
+            }
+            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (v < 0) {
                 return false;
             }
+            if (digits++ < 16) {
+                high = high << 4 | v;
+            } else {
+                low = low << 4 | v;
+            }
         }
+        bits[0] = high;
+        bits[1] = low;
         return true;
     }
 

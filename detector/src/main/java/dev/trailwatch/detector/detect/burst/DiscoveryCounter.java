@@ -79,6 +79,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private final Map<String, DiscoveryPrincipal> mirror = new HashMap<>(1024);
     /** Per bucket start, the principals that opened a bucket there: who to look at when the start ages out. */
     private final TreeMap<Long, List<DiscoveryPrincipal>> opened = new TreeMap<>();
+    /** The last start a bucket was opened at, and its list in {@link #opened} (most buckets open at the latest). */
+    private long openedAt = Long.MIN_VALUE;
+    private List<DiscoveryPrincipal> openedThere;
     /** Changes since the last commit, in the order they were made: written by {@link #journal} before the commit. */
     private final List<Pending> pending = new ArrayList<>();
     private DiscoveryCalls names = new DiscoveryCalls();
@@ -132,6 +135,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         calls = context.getStateStore(callsStore);
         mirror.clear();
         opened.clear();
+        openedAt = Long.MIN_VALUE;
         pending.clear();
         names = new DiscoveryCalls();
         swept = Long.MIN_VALUE;
@@ -188,7 +192,11 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (b == null) {
             b = known.open(start);
             if (indexed) {
-                opened.computeIfAbsent(start, s -> new ArrayList<>()).add(known);
+                if (start != openedAt) {
+                    openedAt = start;
+                    openedThere = opened.computeIfAbsent(start, s -> new ArrayList<>());
+                }
+                openedThere.add(known);
             }
         }
         return b;
@@ -221,11 +229,10 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 if (writer != null) {
                     calls.put(Journal.key(sequence++), writer.bytes(), change.start());
                 }
-                writer = new CallJournal.Writer();
+                writer = new CallJournal.Writer(names);
                 byBucket.put(change.start(), writer);
             }
-            writer.add(change.who().account, change.who().principal, names.source(change.call()),
-                    names.name(change.call()), change.denied(), change.time(), change.eventId());
+            writer.add(change.who(), change.call(), change.denied(), change.time(), change.eventId());
         }
         pending.clear();
         byBucket.forEach((start, writer) -> calls.put(Journal.key(sequence++), writer.bytes(), start));
@@ -248,7 +255,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (changed < 0) {
             return;
         }
-        pending.add(new Pending(known, start, calls.ids[changed], calls.denied[changed], calls.times[changed],
+        pending.add(new Pending(known, start, calls.id(changed), calls.denied[changed], calls.time(changed),
                 calls.eventIds[changed]));
         grown(known, start - bucket, now, event);
         grown(known, start, now, event);
@@ -270,7 +277,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 || !mayQualify(a, b)) {
             return;
         }
-        String entity = known.entity;
+        String entity = known.entity();
         CallBucket first = DiscoveryPrincipal.bucket(a, names);
         CallBucket second = DiscoveryPrincipal.bucket(b, names);
         CallPair pair = CallPair.of(entity, start, bucket, first, second);
@@ -330,7 +337,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         long distinct = counts >>> 32;
         long services = counts & 0xFFFFFFFFL;
         for (int i = 0; i < part.size; i++) {
-            int id = part.ids[i];
+            int id = part.id(i);
             if (callMarks[id] != mark) {
                 callMarks[id] = mark;
                 distinct++;
@@ -410,6 +417,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             return;
         }
         swept = oldest;
+        if (openedAt < oldest) {
+            openedAt = Long.MIN_VALUE;
+        }
         while (!opened.isEmpty() && opened.firstKey() < oldest) {
             for (DiscoveryPrincipal known : opened.pollFirstEntry().getValue()) {
                 if (known.forgetBefore(oldest)) {

@@ -18,20 +18,33 @@ final class DiscoveryPrincipal {
 
     final String account;
     final String principal;
-    /** {@code account|principal}: the state store's key and part of the alert id; built once per principal. */
-    final String entity;
+    /** {@code account|principal}: the state store's key and part of the alert id; built when a pair is. */
+    private String entity;
     /** Another account's principal of the same name (the mirror is keyed by the name alone). */
     DiscoveryPrincipal other;
+    /** The journal entry being written that lists this principal, and its place there ({@link CallJournal.Writer}). */
+    Object entryMark;
+    int entryIndex;
     /** Buckets before this start have been dropped ({@link #forgetBefore}). */
     long from = Long.MIN_VALUE;
-    private long[] starts = new long[4];
-    private Bucket[] buckets = new Bucket[4];
+    private long[] starts = new long[2];
+    private Bucket[] buckets = new Bucket[2];
     private int size;
+    /** The bucket with the latest start (most calls go there), or null: found without reading the arrays above. */
+    private Bucket newest;
+    private long newestStart = Long.MIN_VALUE;
 
     DiscoveryPrincipal(String account, String principal) {
         this.account = account;
         this.principal = principal;
-        this.entity = DiscoveryCounter.entity(account, principal);
+    }
+
+    /** {@code account|principal} ({@link DiscoveryCounter#entity}), built on first use: few principals use it. */
+    String entity() {
+        if (entity == null) {
+            entity = DiscoveryCounter.entity(account, principal);
+        }
+        return entity;
     }
 
     boolean is(String otherAccount) {
@@ -40,6 +53,9 @@ final class DiscoveryPrincipal {
 
     /** The bucket at this start, or null. */
     Bucket at(long start) {
+        if (start == newestStart) {
+            return newest;
+        }
         for (int i = 0; i < size; i++) {
             if (starts[i] == start) {
                 return buckets[i];
@@ -58,6 +74,10 @@ final class DiscoveryPrincipal {
         starts[size] = start;
         buckets[size] = bucket;
         size++;
+        if (newest == null || start > newestStart) {
+            newest = bucket;
+            newestStart = start;
+        }
         return bucket;
     }
 
@@ -80,6 +100,11 @@ final class DiscoveryPrincipal {
         Arrays.fill(buckets, kept, size, null);
         size = kept;
         from = oldest;
+        if (newestStart < oldest) {
+            // the latest start went, so did every other
+            newest = null;
+            newestStart = Long.MIN_VALUE;
+        }
         return size == 0;
     }
 
@@ -88,7 +113,7 @@ final class DiscoveryPrincipal {
         for (int i = 0; i < size; i++) {
             Bucket b = buckets[i];
             for (int c = 0; c < b.size; c++) {
-                b.ids[c] = fresh.id(old.source(b.ids[c]), old.name(b.ids[c]));
+                b.slots[2 * c] = fresh.id(old.source(b.id(c)), old.name(b.id(c)));
             }
         }
     }
@@ -96,14 +121,25 @@ final class DiscoveryPrincipal {
     /** One bucket's distinct calls; unordered (read in occurrence order through {@link #bucket}). */
     static final class Bucket {
         int size;
-        int[] ids = new int[4];
-        long[] times = new long[4];
-        String[] eventIds = new String[4];
-        boolean[] denied = new boolean[4];
+        /**
+         * Call i's number at {@code 2i} and its earliest time at {@code 2i + 1}: a repeat reads one array. Most
+         * principals make one to three distinct calls a bucket.
+         */
+        long[] slots = new long[4];
+        String[] eventIds = new String[2];
+        boolean[] denied = new boolean[2];
+
+        int id(int i) {
+            return (int) slots[2 * i];
+        }
+
+        long time(int i) {
+            return slots[2 * i + 1];
+        }
 
         int indexOf(int id) {
             for (int i = 0; i < size; i++) {
-                if (ids[i] == id) {
+                if (slots[2 * i] == id) {
                     return i;
                 }
             }
@@ -118,12 +154,13 @@ final class DiscoveryPrincipal {
         int with(int id, long time, String eventId, boolean probe) {
             int i = indexOf(id);
             if (i >= 0) {
-                boolean earlier = time < times[i] || time == times[i] && eventId.compareTo(eventIds[i]) < 0;
-                if (!earlier && (denied[i] || !probe)) {
+                long known = slots[2 * i + 1];
+                boolean earlier = time < known || time == known && eventId.compareTo(eventIds[i]) < 0;
+                if (!earlier && (!probe || denied[i])) {
                     return -1;
                 }
                 if (earlier) {
-                    times[i] = time;
+                    slots[2 * i + 1] = time;
                     eventIds[i] = eventId;
                 }
                 denied[i] |= probe;
@@ -142,7 +179,7 @@ final class DiscoveryPrincipal {
                 join(id, time, eventId, isDenied);
                 return;
             }
-            times[i] = time;
+            slots[2 * i + 1] = time;
             eventIds[i] = eventId;
             denied[i] = isDenied;
         }
@@ -152,21 +189,20 @@ final class DiscoveryPrincipal {
             int at;
             if (size >= CallBucket.MAX_CALLS) {
                 at = latest();
-                if (time > times[at] || time == times[at] && eventId.compareTo(eventIds[at]) >= 0) {
+                if (time > time(at) || time == time(at) && eventId.compareTo(eventIds[at]) >= 0) {
                     return -1;
                 }
             } else {
-                if (size == ids.length) {
+                if (size == eventIds.length) {
                     int n = 2 * size;
-                    ids = Arrays.copyOf(ids, n);
-                    times = Arrays.copyOf(times, n);
+                    slots = Arrays.copyOf(slots, 2 * n);
                     eventIds = Arrays.copyOf(eventIds, n);
                     denied = Arrays.copyOf(denied, n);
                 }
                 at = size++;
             }
-            ids[at] = id;
-            times[at] = time;
+            slots[2 * at] = id;
+            slots[2 * at + 1] = time;
             eventIds[at] = eventId;
             denied[at] = isDenied;
             return at;
@@ -176,7 +212,7 @@ final class DiscoveryPrincipal {
         private int latest() {
             int last = 0;
             for (int i = 1; i < size; i++) {
-                if (times[i] > times[last] || times[i] == times[last] && eventIds[i].compareTo(eventIds[last]) > 0) {
+                if (time(i) > time(last) || time(i) == time(last) && eventIds[i].compareTo(eventIds[last]) > 0) {
                     last = i;
                 }
             }
@@ -185,7 +221,7 @@ final class DiscoveryPrincipal {
 
         /** The call at this index as {@link CallBucket} holds it. */
         CallBucket.Call call(int i, DiscoveryCalls calls) {
-            return new CallBucket.Call(calls.source(ids[i]), calls.name(ids[i]), denied[i], times[i], eventIds[i]);
+            return new CallBucket.Call(calls.source(id(i)), calls.name(id(i)), denied[i], time(i), eventIds[i]);
         }
 
         /** Replaces what this holds with a bucket's calls (a bucket stored whole, before the journal). */

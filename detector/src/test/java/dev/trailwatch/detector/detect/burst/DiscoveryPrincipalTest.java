@@ -44,7 +44,8 @@ class DiscoveryPrincipalTest {
             int events = run % 3 == 0 ? 3 * distinct : 40;
             for (int i = 0; i < events; i++) {
                 // event ids are unique (CloudTrail's are); both shapes, in an order unrelated to arrival
-                String id = random.nextBoolean() ? UUID.randomUUID().toString() : "e-" + random.nextInt(1_000) + "-" + i;
+                String id = random.nextBoolean() ? UUID.randomUUID().toString()
+                        : "e-" + random.nextInt(1_000) + "-" + i;
                 CloudTrailEvent event = call(SOURCES[random.nextInt(SOURCES.length)], "List" + random.nextInt(distinct),
                         random.nextInt(300), id, random.nextInt(5) == 0);
                 boolean probe = DiscoveryBurstDetector.isProbe(event);
@@ -58,7 +59,7 @@ class DiscoveryPrincipalTest {
                 assertThat(changed).as("run %d event %d", run, i).isNotNegative();
                 CallBucket.Call change = compact.call(changed, names);
                 assertThat(change).isEqualTo(after.call(event.eventSource(), event.eventName()));
-                replayed.set(compact.ids[changed], change.time(), change.eventId(), change.denied());
+                replayed.set(compact.id(changed), change.time(), change.eventId(), change.denied());
                 reference = after;
                 assertThat(DiscoveryPrincipal.bucket(compact, names)).as("run %d event %d", run, i)
                         .isEqualTo(reference);
@@ -91,6 +92,10 @@ class DiscoveryPrincipalTest {
         assertThat(principal.at(0)).isNull();
         assertThat(principal.at(300_000).size).isEqualTo(1);
         assertThat(principal.forgetBefore(600_000)).isTrue();
-        assertThat(principal.entity).isEqualTo("111122223333|arn:aws:iam::111122223333:user/a");
+        assertThat(principal.at(300_000)).isNull();
+        principal.open(600_000).set(2, 600_010, "c", true);
+        assertThat(principal.at(600_000).indexOf(2)).isZero();
+        assertThat(principal.at(300_000)).isNull();
+        assertThat(principal.entity()).isEqualTo("111122223333|arn:aws:iam::111122223333:user/a");
     }
 }
