@@ -84,6 +84,25 @@ class DiscoveryPrincipalTest {
     }
 
     @Test
+    void aNewDictionaryRenumbersTheCallsHeldAndTheBucketsReadTheSame() {
+        DiscoveryCalls old = new DiscoveryCalls();
+        for (int i = 0; i < 1_000; i++) {
+            old.id("junk.amazonaws.com", "GetNothing" + i);
+        }
+        DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
+        principal.open(0).set(old.id(SOURCES[0], "ListRoles"), 10, "a", false);
+        principal.at(0).set(old.id(SOURCES[1], "ListBuckets"), 5, "b", true);
+        principal.open(300_000).set(old.id(SOURCES[0], "ListRoles"), 300_010, "c", false);
+        CallBucket first = DiscoveryPrincipal.bucket(principal.at(0), old);
+        CallBucket second = DiscoveryPrincipal.bucket(principal.at(300_000), old);
+        DiscoveryCalls fresh = new DiscoveryCalls();
+        principal.renumber(old, fresh);
+        assertThat(fresh.size()).isEqualTo(2);
+        assertThat(DiscoveryPrincipal.bucket(principal.at(0), fresh)).isEqualTo(first);
+        assertThat(DiscoveryPrincipal.bucket(principal.at(300_000), fresh)).isEqualTo(second);
+    }
+
+    @Test
     void principalsForgetTheBucketsNoOpenPairHolds() {
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
         principal.open(0).set(1, 10, "a", false);
