@@ -1,7 +1,12 @@
 package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.serde.BinaryCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -15,8 +20,12 @@ import org.apache.kafka.common.errors.SerializationException;
  * commit's changes to a bucket are one write. Replaying the entries of a bucket in sequence order rebuilds every
  * principal's bucket exactly as it stood, because each change is applied the way it was made.
  *
- * <p>Entries written before the journal (key {@code account|principal}, value a {@link CallBucket}) are read as that
- * principal's whole bucket, before any journaled change.
+ * <p>Version 4 (written since session 12) names each principal and each call once per entry, in two tables at its
+ * head, and a change points into them: (principal, call, denied, event time as an offset from the entry's first
+ * change, event id; a lowercase UUID, as CloudTrail's are, in 16 bytes). A change took ~170 bytes in version 3 (every
+ * string in full each time); the principal's name once per entry is most of what is left. Version 3 entries are still
+ * read, and so are entries written before the journal (key {@code account|principal}, value a {@link CallBucket}):
+ * read as that principal's whole bucket, before any journaled change.
  */
 final class CallJournal {
 
@@ -24,7 +33,11 @@ final class CallJournal {
     static final int CHUNK = 1_000;
 
     /** 3: written with {@link BinaryCodec}'s nullable strings and varint list size (2 was a hand-rolled layout). */
-    private static final int VERSION = 3;
+    private static final int VERSION_3 = 3;
+    /** 4: tables of the entry's principals and calls, changes pointing into them (see the class comment). */
+    private static final int VERSION = 4;
+    private static final int DENIED = 1;
+    private static final int UUID_ID = 2;
 
     /**
      * One change: the call as it now stands in the bucket of this principal of this account (null when the record
@@ -42,29 +55,207 @@ final class CallJournal {
     }
 
     static byte[] bytes(List<Change> changes) {
-        BinaryCodec.Out out = new BinaryCodec.Out(96 * changes.size() + 8).writeByte(VERSION);
-        return out.writeList(changes, (o, change) -> {
+        DiscoveryCalls names = new DiscoveryCalls();
+        Map<String, DiscoveryPrincipal> principals = new HashMap<>();
+        Writer writer = new Writer(names);
+        for (Change change : changes) {
             CallBucket.Call call = change.call();
-            o.writeString(change.account()).writeString(change.principal()).writeString(call.source())
-                    .writeString(call.name()).writeBoolean(call.denied()).writeLong(call.time())
-                    .writeString(call.eventId());
-        }).toByteArray();
+            DiscoveryPrincipal who = principals.computeIfAbsent(change.entity(),
+                    e -> new DiscoveryPrincipal(change.account(), change.principal()));
+            writer.add(who, names.id(call.source(), call.name()), call.denied(), call.time(), call.eventId());
+        }
+        return writer.bytes();
+    }
+
+    /**
+     * Builds one version-4 entry: the changes in the order they were made. A principal's and a call's place in the
+     * entry's tables is found without hashing: a mark on the principal ({@link DiscoveryPrincipal#entryMark}), and per
+     * call number.
+     */
+    static final class Writer {
+
+        private final DiscoveryCalls names;
+        /** Marks the principals this entry lists (an object of its own: a principal keeps only this alive). */
+        private final Object mark = new Object();
+        private final List<DiscoveryPrincipal> principals = new ArrayList<>();
+        private final List<Integer> calls = new ArrayList<>();
+        private int[] callIndex;
+        private int[] who = new int[64];
+        private int[] api = new int[64];
+        private long[] times = new long[64];
+        private String[] eventIds = new String[64];
+        private boolean[] denied = new boolean[64];
+        private int size;
+
+        /** @param names the dictionary the calls' numbers are from */
+        Writer(DiscoveryCalls names) {
+            this.names = names;
+            this.callIndex = new int[Math.max(16, names.size())];
+            Arrays.fill(callIndex, -1);
+        }
+
+        void add(DiscoveryPrincipal principal, int call, boolean isDenied, long time, String eventId) {
+            if (size == who.length) {
+                int n = 2 * size;
+                who = Arrays.copyOf(who, n);
+                api = Arrays.copyOf(api, n);
+                times = Arrays.copyOf(times, n);
+                eventIds = Arrays.copyOf(eventIds, n);
+                denied = Arrays.copyOf(denied, n);
+            }
+            if (principal.entryMark != mark) {
+                principal.entryMark = mark;
+                principal.entryIndex = principals.size();
+                principals.add(principal);
+            }
+            if (call >= callIndex.length) {
+                int old = callIndex.length;
+                callIndex = Arrays.copyOf(callIndex, Math.max(call + 1, 2 * old));
+                Arrays.fill(callIndex, old, callIndex.length, -1);
+            }
+            if (callIndex[call] < 0) {
+                callIndex[call] = calls.size();
+                calls.add(call);
+            }
+            who[size] = principal.entryIndex;
+            api[size] = callIndex[call];
+            times[size] = time;
+            eventIds[size] = eventId;
+            denied[size] = isDenied;
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] bytes() {
+            BinaryCodec.Out out = new BinaryCodec.Out(96 * principals.size() + 40 * calls.size() + 28 * size + 16)
+                    .writeByte(VERSION);
+            out.writeVarInt(principals.size());
+            for (DiscoveryPrincipal p : principals) {
+                out.writeString(p.account).writeString(p.principal);
+            }
+            out.writeVarInt(calls.size());
+            for (int call : calls) {
+                out.writeString(names.source(call)).writeString(names.name(call));
+            }
+            long base = size == 0 ? 0 : times[0];
+            out.writeLong(base).writeVarInt(size);
+            long[] uuid = new long[2];
+            for (int i = 0; i < size; i++) {
+                out.writeVarInt(who[i]).writeVarInt(api[i]);
+                boolean isUuid = uuid(eventIds[i], uuid);
+                out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
+                writeSigned(out, times[i] - base);
+                if (isUuid) {
+                    out.writeLong(uuid[0]).writeLong(uuid[1]);
+                } else {
+                    out.writeString(eventIds[i]);
+                }
+            }
+            return out.toByteArray();
+        }
     }
 
     static List<Change> read(byte[] bytes) {
         BinaryCodec.In in = new BinaryCodec.In(bytes, 0);
         int version = in.readByte();
+        if (version == VERSION_3) {
+            return in.readList(entry -> {
+                String account = entry.readString();
+                String principal = entry.readString();
+                String source = CallBucket.canonical(entry.readString());
+                String name = CallBucket.canonical(entry.readString());
+                boolean denied = entry.readBoolean();
+                long time = entry.readLong();
+                return new Change(account, principal, new CallBucket.Call(source, name, denied, time,
+                        entry.readString()));
+            });
+        }
         if (version != VERSION) {
             throw new SerializationException("discovery call journal entry of unknown version " + version);
         }
-        return in.readList(entry -> {
-            String account = entry.readString();
-            String principal = entry.readString();
-            String source = CallBucket.canonical(entry.readString());
-            String name = CallBucket.canonical(entry.readString());
-            boolean denied = entry.readBoolean();
-            long time = entry.readLong();
-            return new Change(account, principal, new CallBucket.Call(source, name, denied, time, entry.readString()));
-        });
+        List<String[]> principals = in.readList(entry -> new String[] {entry.readString(), entry.readString()});
+        List<String[]> calls = in.readList(entry -> new String[] {CallBucket.canonical(entry.readString()),
+                CallBucket.canonical(entry.readString())});
+        long base = in.readLong();
+        int n = in.readVarInt();
+        if (n > bytes.length) {
+            throw new SerializationException("discovery call journal entry of " + n + " changes in " + bytes.length
+                    + " bytes");
+        }
+        List<Change> changes = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                String[] who = principals.get(in.readVarInt());
+                String[] api = calls.get(in.readVarInt());
+                int flags = in.readByte();
+                long time = base + readSigned(in);
+                String eventId = (flags & UUID_ID) != 0 ? new UUID(in.readLong(), in.readLong()).toString()
+                        : in.readString();
+                changes.add(new Change(who[0], who[1], new CallBucket.Call(api[0], api[1], (flags & DENIED) != 0,
+                        time, eventId)));
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw new SerializationException("discovery call journal entry points past its tables", e);
+        }
+        return changes;
+    }
+
+    /**
+     * CloudTrail's event ids are lowercase UUIDs: those (and only those, so that one is read back exactly as it came)
+     * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
+     */
+    static boolean uuid(String id, long[] bits) {
+        if (id == null || id.length() != 36) {
+            return false;
+        }
+        long high = 0;
+        long low = 0;
+        int digits = 0;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+                continue;
+            }
+            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (v < 0) {
+                return false;
+            }
+            if (digits++ < 16) {
+                high = high << 4 | v;
+            } else {
+                low = low << 4 | v;
+            }
+        }
+        bits[0] = high;
+        bits[1] = low;
+        return true;
+    }
+
+    /** A zigzag varint of a long (an event time's offset from the entry's first: small either side). */
+    private static void writeSigned(BinaryCodec.Out out, long v) {
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.writeByte((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.writeByte((int) z);
+    }
+
+    private static long readSigned(BinaryCodec.In in) {
+        long z = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            int b = in.readByte();
+            z |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
+        }
+        throw new SerializationException("malformed varint in a discovery call journal entry");
     }
 }

@@ -149,7 +149,7 @@ public final class DiscoveryBurstDetector {
 
         @Override
         public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
-            return new DiscoveryCounter(name, ID, bucket(), grace.toMillis(), calls,
+            return new DiscoveryCounter(name, ID, bucket(), grace.toMillis(), calls, services,
                     DiscoveryBurstDetector.this::finding, kit);
         }
 

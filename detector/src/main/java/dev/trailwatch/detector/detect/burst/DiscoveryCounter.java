@@ -51,14 +51,17 @@ import org.apache.kafka.streams.state.WindowStore;
  * same transaction as the input offsets it covers; the entries are dropped a segment at a time as event time passes
  * (no deletes, no timers). The mirror is rebuilt from the journal on every {@code init}, so a task re-initialised
  * after an exactly-once abort, restored on another instance or restarted holds exactly what its last commit held. A
- * repeat of a known call costs nothing but the lookup; a new call costs a heap update and its place in the next
- * commit's entry, where it used to cost a store write of its own (a RocksDB put and a changelog record). The key-value
- * store of the windowed processor holds only the pairs that alerted (with their calls: a state write for each new
- * distinct call an alerted principal makes in an open pair), so only their principals get a timer.
+ * repeat of a known call costs one lookup of the principal (by name) and of the call (in the task's
+ * {@link DiscoveryCalls}), then a scan of a few ints ({@link DiscoveryPrincipal}); nothing is allocated. A new call
+ * costs a heap update and its place in the next commit's entry. A pair is built only when its two buckets hold enough
+ * distinct calls across enough services (counted on the calls' numbers). The key-value store of the windowed
+ * processor holds only the pairs that alerted (with their calls: a state write for each new distinct call an alerted
+ * principal makes in an open pair), so only their principals get a timer.
  *
- * <p>Memory: the mirror holds every principal with a read in its last three buckets and the grace (one to two
- * kilobytes each: its calls with their event ids), on the heap, not bounded by {@code state.memory}; principals whose
- * buckets have all aged out are dropped once per bucket of event time.
+ * <p>Memory: the mirror holds every principal with a read in its last three buckets and the grace (a few hundred
+ * bytes each, most of it its calls' event ids), on the heap, not bounded by {@code state.memory}; principals whose
+ * buckets have all aged out are dropped once per bucket of event time, found through an index of the buckets by start
+ * (not by a scan of every principal).
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
@@ -67,11 +70,25 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private final long bucket;
     private final long grace;
     private final int minCalls;
+    private final int minServices;
     private final Function<CallPair, Optional<Alerts.Finding>> wording;
-    /** Every principal's buckets that an open pair may still hold, as the journal's entries make them. */
-    private final Map<Who, Known> mirror = new HashMap<>(1024);
+    /**
+     * Every principal's buckets that an open pair may still hold, as the journal's entries make them: by principal
+     * name, another account's principal of the same name chained on ({@link DiscoveryPrincipal#other}).
+     */
+    private final Map<String, DiscoveryPrincipal> mirror = new HashMap<>(1024);
+    /** Per bucket start, the principals that opened a bucket there: who to look at when the start ages out. */
+    private final TreeMap<Long, List<DiscoveryPrincipal>> opened = new TreeMap<>();
+    /** The last start a bucket was opened at, and its list in {@link #opened} (most buckets open at the latest). */
+    private long openedAt = Long.MIN_VALUE;
+    private List<DiscoveryPrincipal> openedThere;
     /** Changes since the last commit, in the order they were made: written by {@link #journal} before the commit. */
     private final List<Pending> pending = new ArrayList<>();
+    private DiscoveryCalls names = new DiscoveryCalls();
+    /** Marks for counting a pair's distinct calls and services: call (service) number i was seen when = mark. */
+    private int[] callMarks = new int[0];
+    private int[] serviceMarks = new int[0];
+    private int mark;
     /** The sequence number of the next journal entry. */
     private long sequence;
     /** The oldest bucket start the mirror was last swept down to. */
@@ -79,10 +96,11 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private WindowStore<String, byte[]> calls;
 
     /**
-     * @param minCalls the fewest distinct calls that can make a pair qualify (pairs with fewer are not worded)
-     * @param wording  the alert for a pair, or empty while the pair does not qualify
+     * @param minCalls    the fewest distinct calls that can make a pair qualify (pairs with fewer are not worded)
+     * @param minServices the fewest services that can make a pair qualify, likewise
+     * @param wording     the alert for a pair, or empty while the pair does not qualify
      */
-    DiscoveryCounter(String name, String ruleId, long bucket, long grace, int minCalls,
+    DiscoveryCounter(String name, String ruleId, long bucket, long grace, int minCalls, int minServices,
                      Function<CallPair, Optional<Alerts.Finding>> wording, DetectionKit kit) {
         super(name, 2 * bucket + grace, DiscoveryState.SERDE, kit);
         this.ruleId = ruleId;
@@ -90,6 +108,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         this.bucket = bucket;
         this.grace = grace;
         this.minCalls = minCalls;
+        this.minServices = minServices;
         this.wording = wording;
     }
 
@@ -115,21 +134,29 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         super.init(context);
         calls = context.getStateStore(callsStore);
         mirror.clear();
+        opened.clear();
+        openedAt = Long.MIN_VALUE;
         pending.clear();
+        names = new DiscoveryCalls();
         swept = Long.MIN_VALUE;
         sequence = 0;
         try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.all()) {
-            replay(stored, who -> mirror.computeIfAbsent(who,
-                    w -> new Known(entity(w.account(), w.principal()), Long.MIN_VALUE)));
+            replay(stored, (account, principal) -> principal(account, principal), true);
         }
     }
 
+    /** Where a replay puts a principal's changes: its buckets, or null when they are not wanted. */
+    private interface Into {
+        DiscoveryPrincipal of(String account, String principal);
+    }
+
     /**
-     * Applies stored entries to the principals' buckets {@code into} gives (null: not wanted): buckets stored before
-     * the journal first, then the journal's changes in the order they were made. Moves the next sequence number past
-     * the highest read.
+     * Applies stored entries to the principals {@code into} gives: buckets stored before the journal first, then the
+     * journal's changes in the order they were made. Moves the next sequence number past the highest read.
+     *
+     * @param indexed whether the buckets opened are the mirror's (indexed for the sweep)
      */
-    private void replay(KeyValueIterator<Windowed<String>, byte[]> stored, Function<Who, Known> into) {
+    private void replay(KeyValueIterator<Windowed<String>, byte[]> stored, Into into, boolean indexed) {
         List<KeyValue<Windowed<String>, byte[]>> entries = new ArrayList<>();
         while (stored.hasNext()) {
             KeyValue<Windowed<String>, byte[]> next = stored.next();
@@ -138,9 +165,10 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 sequence = Math.max(sequence, Journal.sequence(key) + 1);
                 entries.add(next);
             } else {
-                Known known = into.apply(who(key));
+                int bar = key.indexOf('|');
+                DiscoveryPrincipal known = into.of(key.substring(0, bar), key.substring(bar + 1));
                 if (known != null) {
-                    known.put(next.key.window().start(), CallBucket.read(next.value));
+                    bucketOf(known, next.key.window().start(), indexed).setAll(CallBucket.read(next.value), names);
                 }
             }
         }
@@ -148,18 +176,30 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         for (KeyValue<Windowed<String>, byte[]> entry : entries) {
             long start = entry.key.window().start();
             for (CallJournal.Change change : CallJournal.read(entry.value)) {
-                Known known = into.apply(new Who(change.account(), change.principal()));
+                DiscoveryPrincipal known = into.of(change.account(), change.principal());
                 if (known != null) {
-                    known.put(start, known.get(start).withCall(change.call()));
+                    CallBucket.Call call = change.call();
+                    bucketOf(known, start, indexed).set(names.id(call.source(), call.name()), call.time(),
+                            call.eventId(), call.denied());
                 }
             }
         }
     }
 
-    /** The principal a bucket stored before the journal was keyed by ({@code account|principal}). */
-    private static Who who(String entity) {
-        int bar = entity.indexOf('|');
-        return new Who(entity.substring(0, bar), entity.substring(bar + 1));
+    /** The principal's bucket at this start, opened (and, for the mirror's, indexed) when it has none. */
+    private DiscoveryPrincipal.Bucket bucketOf(DiscoveryPrincipal known, long start, boolean indexed) {
+        DiscoveryPrincipal.Bucket b = known.at(start);
+        if (b == null) {
+            b = known.open(start);
+            if (indexed) {
+                if (start != openedAt) {
+                    openedAt = start;
+                    openedThere = opened.computeIfAbsent(start, s -> new ArrayList<>());
+                }
+                openedThere.add(known);
+            }
+        }
+        return b;
     }
 
     @Override
@@ -182,19 +222,20 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (pending.isEmpty()) {
             return;
         }
-        Map<Long, List<CallJournal.Change>> byBucket = new TreeMap<>();
+        Map<Long, CallJournal.Writer> byBucket = new TreeMap<>();
         for (Pending change : pending) {
-            byBucket.computeIfAbsent(change.start(), start -> new ArrayList<>())
-                    .add(new CallJournal.Change(change.who().account(), change.who().principal(), change.call()));
+            CallJournal.Writer writer = byBucket.get(change.start());
+            if (writer == null || writer.size() >= CallJournal.CHUNK) {
+                if (writer != null) {
+                    calls.put(Journal.key(sequence++), writer.bytes(), change.start());
+                }
+                writer = new CallJournal.Writer(names);
+                byBucket.put(change.start(), writer);
+            }
+            writer.add(change.who(), change.call(), change.denied(), change.time(), change.eventId());
         }
         pending.clear();
-        byBucket.forEach((start, changes) -> {
-            for (int from = 0; from < changes.size(); from += CallJournal.CHUNK) {
-                List<CallJournal.Change> chunk = changes.subList(from, Math.min(changes.size(),
-                        from + CallJournal.CHUNK));
-                calls.put(Journal.key(sequence++), CallJournal.bytes(chunk), start);
-            }
-        });
+        byBucket.forEach((start, writer) -> calls.put(Journal.key(sequence++), writer.bytes(), start));
     }
 
     @Override
@@ -207,17 +248,17 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             return;
         }
         sweep(now);
-        Who who = new Who(event.recipientAccountId(), event.principal());
-        Known known = known(who, now);
-        CallBucket before = known.get(start);
-        CallBucket after = before.with(event, DiscoveryBurstDetector.isProbe(event));
-        if (after == before) {
+        DiscoveryPrincipal known = known(event.recipientAccountId(), event.principal(), now);
+        int call = names.id(event.eventSource(), event.eventName());
+        DiscoveryPrincipal.Bucket calls = bucketOf(known, start, true);
+        int changed = calls.with(call, event.eventTime(), event.eventId(), DiscoveryBurstDetector.isProbe(event));
+        if (changed < 0) {
             return;
         }
-        known.put(start, after);
-        pending.add(new Pending(who, start, after.call(event.eventSource(), event.eventName())));
-        grown(known.entity, known, start - bucket, now, event);
-        grown(known.entity, known, start, now, event);
+        pending.add(new Pending(known, start, calls.id(changed), calls.denied[changed], calls.time(changed),
+                calls.eventIds[changed]));
+        grown(known, start - bucket, now, event);
+        grown(known, start, now, event);
     }
 
     /** The entity key of a principal: {@code account|principal}, the store's key and part of the alert id. */
@@ -229,12 +270,16 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * The pair starting at {@code start} holds a new call: its alert if it now qualifies; if it alerted already, its
      * calls as they stand now in its fired state, to be reported.
      */
-    private void grown(String entity, Known known, long start, long now, CloudTrailEvent event) {
-        CallBucket first = known.get(start);
-        CallBucket second = known.get(start + bucket);
-        if (closesAt(start) < now || second.isEmpty() || CallPair.atMost(first, second) < minCalls) {
+    private void grown(DiscoveryPrincipal known, long start, long now, CloudTrailEvent event) {
+        DiscoveryPrincipal.Bucket a = known.at(start);
+        DiscoveryPrincipal.Bucket b = known.at(start + bucket);
+        if (closesAt(start) < now || b == null || b.size == 0 || (a == null ? 0 : a.size) + b.size < minCalls
+                || !mayQualify(a, b)) {
             return;
         }
+        String entity = known.entity();
+        CallBucket first = DiscoveryPrincipal.bucket(a, names);
+        CallBucket second = DiscoveryPrincipal.bucket(b, names);
         CallPair pair = CallPair.of(entity, start, bucket, first, second);
         Optional<Alerts.Finding> finding = wording.apply(pair);
         if (finding.isEmpty()) {
@@ -260,15 +305,100 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         save(entity, state, now);
     }
 
-    /** The principal's mirrored buckets (none yet for a principal not seen in the buckets still open). */
-    private Known known(Who who, long now) {
-        Known known = mirror.get(who);
-        if (known == null) {
-            known = new Known(entity(who.account(), who.principal()), Long.MIN_VALUE);
-            mirror.put(who, known);
+    /**
+     * Whether two buckets together hold at least {@code minCalls} distinct calls across {@code minServices} services,
+     * counted on the calls' numbers: a pair that cannot qualify is not built. (The pair counts calls by their label,
+     * {@code source:name}; two calls are never fewer labels than numbers, so this rules out only pairs the wording
+     * would.)
+     */
+    private boolean mayQualify(DiscoveryPrincipal.Bucket a, DiscoveryPrincipal.Bucket b) {
+        if (callMarks.length < names.size()) {
+            callMarks = new int[Math.max(names.size(), 2 * callMarks.length)];
         }
+        if (serviceMarks.length < names.services()) {
+            serviceMarks = new int[Math.max(names.services(), 2 * serviceMarks.length)];
+        }
+        if (++mark == Integer.MAX_VALUE) {
+            Arrays.fill(callMarks, 0);
+            Arrays.fill(serviceMarks, 0);
+            mark = 1;
+        }
+        long counts = count(b, count(a, 0));
+        int distinct = (int) (counts >>> 32);
+        int services = (int) counts;
+        return distinct >= minCalls && services >= minServices;
+    }
+
+    /** Adds a bucket's calls and services not marked yet to the counts (distinct calls << 32 | services). */
+    private long count(DiscoveryPrincipal.Bucket part, long counts) {
+        if (part == null) {
+            return counts;
+        }
+        long distinct = counts >>> 32;
+        long services = counts & 0xFFFFFFFFL;
+        for (int i = 0; i < part.size; i++) {
+            int id = part.id(i);
+            if (callMarks[id] != mark) {
+                callMarks[id] = mark;
+                distinct++;
+                int service = names.service(id);
+                if (serviceMarks[service] != mark) {
+                    serviceMarks[service] = mark;
+                    services++;
+                }
+            }
+        }
+        return distinct << 32 | services;
+    }
+
+    /** The principal's mirrored buckets (none yet for a principal not seen in the buckets still open). */
+    private DiscoveryPrincipal known(String account, String principal, long now) {
+        DiscoveryPrincipal known = principal(account, principal);
         known.forgetBefore(oldest(now));
         return known;
+    }
+
+    /** The mirror's principal of this name and account, added when it has none. */
+    private DiscoveryPrincipal principal(String account, String principal) {
+        DiscoveryPrincipal head = mirror.get(principal);
+        for (DiscoveryPrincipal p = head; p != null; p = p.other) {
+            if (p.is(account)) {
+                return p;
+            }
+        }
+        DiscoveryPrincipal added = new DiscoveryPrincipal(account, principal);
+        added.other = head;
+        mirror.put(principal, added);
+        return added;
+    }
+
+    /** The mirror's principal of this name and account, or null. */
+    private DiscoveryPrincipal mirrored(String account, String principal) {
+        for (DiscoveryPrincipal p = mirror.get(principal); p != null; p = p.other) {
+            if (p.is(account)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Takes a principal out of the mirror (nothing when it is not there: a later one took its place). */
+    private void forget(DiscoveryPrincipal gone) {
+        DiscoveryPrincipal head = mirror.get(gone.principal);
+        if (head == gone) {
+            if (gone.other == null) {
+                mirror.remove(gone.principal);
+            } else {
+                mirror.put(gone.principal, gone.other);
+            }
+            return;
+        }
+        for (DiscoveryPrincipal p = head; p != null; p = p.other) {
+            if (p.other == gone) {
+                p.other = gone.other;
+                return;
+            }
+        }
     }
 
     /** The oldest bucket an open pair may still hold at stream time {@code now}: older ones take no more calls. */
@@ -276,14 +406,39 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         return AlertIds.windowStart(now - 2 * bucket - grace - bucket, bucket);
     }
 
-    /** Once per bucket of stream time: forgets the principals whose buckets no open pair holds any more. */
+    /**
+     * Once per bucket of stream time: forgets the principals whose buckets no open pair holds any more, looking only
+     * at those that opened a bucket in the starts that just aged out. Then, should the call dictionary have grown past
+     * its bound (input with made-up API names), starts a new one with just the calls the mirror holds.
+     */
     private void sweep(long now) {
         long oldest = oldest(now);
         if (oldest <= swept) {
             return;
         }
         swept = oldest;
-        mirror.values().removeIf(known -> known.forgetBefore(oldest));
+        if (openedAt < oldest) {
+            openedAt = Long.MIN_VALUE;
+        }
+        while (!opened.isEmpty() && opened.firstKey() < oldest) {
+            for (DiscoveryPrincipal known : opened.pollFirstEntry().getValue()) {
+                if (known.forgetBefore(oldest)) {
+                    forget(known);
+                }
+            }
+        }
+        if (names.size() > DiscoveryCalls.COMPACT_AT) {
+            DiscoveryCalls fresh = new DiscoveryCalls();
+            for (DiscoveryPrincipal head : mirror.values()) {
+                for (DiscoveryPrincipal p = head; p != null; p = p.other) {
+                    p.renumber(names, fresh);
+                }
+            }
+            for (Pending change : pending) {
+                change.renumber(names, fresh);
+            }
+            names = fresh;
+        }
     }
 
     /**
@@ -304,15 +459,18 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * holds for it (a pair stored before pairs kept their calls, closing late: once per pair).
      */
     private CallBucket bucketAt(String entity, long start) {
-        Known known = mirror.get(who(entity));
+        int bar = entity.indexOf('|');
+        String account = entity.substring(0, bar);
+        String principal = entity.substring(bar + 1);
+        DiscoveryPrincipal known = mirrored(account, principal);
         if (known != null && start >= known.from) {
-            return known.get(start);
+            return DiscoveryPrincipal.bucket(known.at(start), names);
         }
-        Known replayed = new Known(entity, Long.MIN_VALUE);
+        DiscoveryPrincipal replayed = new DiscoveryPrincipal(account, principal);
         try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.fetchAll(start, start)) {
-            replay(stored, w -> entity(w.account(), w.principal()).equals(entity) ? replayed : null);
+            replay(stored, (a, p) -> entity(a, p).equals(entity) ? replayed : null, false);
         }
-        return replayed.get(start);
+        return DiscoveryPrincipal.bucket(replayed.at(start), names);
     }
 
     /** When the pair starting at this bucket closes. */
@@ -384,77 +542,53 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 pair.calls().size(), pair.first(), pair.last());
     }
 
-    /** The mirror's key: a principal of an account, without building the entity string for every event. */
-    private record Who(String account, String principal) {
-    }
-
-    /** A change made since the last commit: the call as it now stands in the principal's bucket at {@code start}. */
-    private record Pending(Who who, long start, CallBucket.Call call) {
-    }
-
     /**
-     * One principal's buckets as the journal makes them, for every bucket start from {@link #from} on: a handful (the
-     * pairs still open), so in two small arrays rather than a map of boxed starts, looked up five times per new call.
+     * A change made since the last commit: the call (its number in the dictionary) as it now stands in the
+     * principal's bucket at {@code start}.
      */
-    private static final class Known {
+    private static final class Pending {
+        private final DiscoveryPrincipal who;
+        private final long start;
+        private int call;
+        private final boolean denied;
+        private final long time;
+        private final String eventId;
 
-        private final String entity;
-        private long[] starts = new long[4];
-        private CallBucket[] buckets = new CallBucket[4];
-        private int size;
-        private long from;
-
-        Known(String entity, long from) {
-            this.entity = entity;
-            this.from = from;
+        Pending(DiscoveryPrincipal who, long start, int call, boolean denied, long time, String eventId) {
+            this.who = who;
+            this.start = start;
+            this.call = call;
+            this.denied = denied;
+            this.time = time;
+            this.eventId = eventId;
         }
 
-        CallBucket get(long start) {
-            for (int i = 0; i < size; i++) {
-                if (starts[i] == start) {
-                    return buckets[i];
-                }
-            }
-            return CallBucket.EMPTY;
+        DiscoveryPrincipal who() {
+            return who;
         }
 
-        void put(long start, CallBucket calls) {
-            for (int i = 0; i < size; i++) {
-                if (starts[i] == start) {
-                    buckets[i] = calls;
-                    return;
-                }
-            }
-            if (size == starts.length) {
-                starts = Arrays.copyOf(starts, 2 * size);
-                buckets = Arrays.copyOf(buckets, 2 * size);
-            }
-            starts[size] = start;
-            buckets[size] = calls;
-            size++;
+        long start() {
+            return start;
         }
 
-        /**
-         * Drops buckets no open pair holds any more (their events are late); should a late close ask for one, it is
-         * replayed from the store. {@code oldest} is a bucket start: this looks at the buckets once per bucket of
-         * event time, not for every event. True when no bucket is left.
-         */
-        boolean forgetBefore(long oldest) {
-            if (oldest <= from) {
-                return size == 0;
-            }
-            int kept = 0;
-            for (int i = 0; i < size; i++) {
-                if (starts[i] >= oldest) {
-                    starts[kept] = starts[i];
-                    buckets[kept] = buckets[i];
-                    kept++;
-                }
-            }
-            Arrays.fill(buckets, kept, size, null);
-            size = kept;
-            from = oldest;
-            return size == 0;
+        int call() {
+            return call;
+        }
+
+        boolean denied() {
+            return denied;
+        }
+
+        long time() {
+            return time;
+        }
+
+        String eventId() {
+            return eventId;
+        }
+
+        void renumber(DiscoveryCalls old, DiscoveryCalls fresh) {
+            call = fresh.id(old.source(call), old.name(call));
         }
     }
 }

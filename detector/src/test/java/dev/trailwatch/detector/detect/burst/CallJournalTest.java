@@ -13,6 +13,7 @@ import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.serde.BinaryCodec;
 import dev.trailwatch.detector.topology.DetectorTopology;
 import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.tuning.TuningSet;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -99,6 +101,45 @@ class CallJournalTest {
             }
             assertThat(replayed).as("run %d", run).isEqualTo(live);
         }
+    }
+
+    @Test
+    void entriesOfVersion3AreStillRead() {
+        List<CallJournal.Change> changes = List.of(
+                new CallJournal.Change(TestEvents.ACCOUNT, "arn:aws:iam::1:user/p",
+                        new CallBucket.Call("iam.amazonaws.com", "ListRoles", true, 1_700_000_000_000L, "e-1")),
+                new CallJournal.Change(null, "AWSAccount",
+                        new CallBucket.Call("s3.amazonaws.com", "ListBuckets", false, 1_700_000_001_000L, null)));
+        BinaryCodec.Out out = new BinaryCodec.Out(64).writeByte(3);
+        byte[] version3 = out.writeList(changes, (o, change) -> {
+            CallBucket.Call call = change.call();
+            o.writeString(change.account()).writeString(change.principal()).writeString(call.source())
+                    .writeString(call.name()).writeBoolean(call.denied()).writeLong(call.time())
+                    .writeString(call.eventId());
+        }).toByteArray();
+        assertThat(CallJournal.read(version3)).isEqualTo(changes);
+    }
+
+    @Test
+    void namesEachPrincipalAndCallOncePerEntryAndGivesBackEveryEventIdAsItCame() {
+        List<CallJournal.Change> changes = new ArrayList<>();
+        long v3Bytes = 1;
+        Random random = new Random(3);
+        String[] odd = {"E0C2B2B6-7D4A-4C1F-9A0B-1C2D3E4F5A6B", "e0c2b2b6-7d4a-4c1f-9a0b-1c2d3e4f5a6", "",
+            "00000000-0000-0000-0000-000000000000", "e0c2b2b6+7d4a-4c1f-9a0b-1c2d3e4f5a6b"};
+        for (int i = 0; i < 600; i++) {
+            String principal = "arn:aws:sts::111122223333:assumed-role/app-" + (i % 300) + "/session-" + (i % 300);
+            String id = i < odd.length ? odd[i] : UUID.randomUUID().toString();
+            CallBucket.Call call = new CallBucket.Call(SOURCES[i % SOURCES.length], "Describe" + random.nextInt(20),
+                    i % 7 == 0, 1_700_000_000_000L + random.nextInt(300_000) - 150_000, id);
+            changes.add(new CallJournal.Change("111122223333", principal, call));
+            v3Bytes += 2 + 12 + 1 + principal.length() + 1 + call.source().length() + 1 + call.name().length() + 1
+                    + 8 + 1 + id.length();
+        }
+        byte[] entry = CallJournal.bytes(changes);
+        assertThat(CallJournal.read(entry)).isEqualTo(changes);
+        // each principal twice, 20 calls: the second mention of a principal and every call name cost a few bytes
+        assertThat(entry.length).isLessThan((int) (v3Bytes * 6 / 10));
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.trailwatch.detector.detect.burst;
+
+import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trailwatch.detector.TestEvents;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.parse.CloudTrailParser;
+import dev.trailwatch.detector.parse.ParseResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task's compact buckets (call numbers in small arrays) must hold exactly what {@link CallBucket} holds for the
+ * same events, whatever their order: alerts are made from them.
+ */
+class DiscoveryPrincipalTest {
+
+    private static final CloudTrailParser PARSER = new CloudTrailParser();
+    private static final String[] SOURCES = {"iam.amazonaws.com", "s3.amazonaws.com", "ec2.amazonaws.com",
+        "sts.amazonaws.com"};
+
+    private static CloudTrailEvent call(String source, String name, long second, String eventId, boolean denied) {
+        TestEvents e = TestEvents.event(source, name, atSeconds(second)).user("mallory").eventId(eventId);
+        if (denied) {
+            e.error("AccessDenied", "not authorized");
+        }
+        return ((ParseResult.Parsed) PARSER.parse(e.bytes())).event();
+    }
+
+    @Test
+    void holdsWhatACallBucketHoldsAndReportsTheSameChanges() {
+        Random random = new Random(11);
+        for (int run = 0; run < 120; run++) {
+            DiscoveryCalls names = new DiscoveryCalls();
+            DiscoveryPrincipal.Bucket compact = new DiscoveryPrincipal.Bucket();
+            DiscoveryPrincipal.Bucket replayed = new DiscoveryPrincipal.Bucket();
+            CallBucket reference = CallBucket.EMPTY;
+            // small buckets, and ones far past the cap; whole-second times so that ties go to the event id
+            int distinct = run % 3 == 0 ? CallBucket.MAX_CALLS + 60 : 3 + random.nextInt(12);
+            int events = run % 3 == 0 ? 3 * distinct : 40;
+            for (int i = 0; i < events; i++) {
+                // event ids are unique (CloudTrail's are); both shapes, in an order unrelated to arrival
+                String id = random.nextBoolean() ? UUID.randomUUID().toString()
+                        : "e-" + random.nextInt(1_000) + "-" + i;
+                CloudTrailEvent event = call(SOURCES[random.nextInt(SOURCES.length)], "List" + random.nextInt(distinct),
+                        random.nextInt(300), id, random.nextInt(5) == 0);
+                boolean probe = DiscoveryBurstDetector.isProbe(event);
+                CallBucket after = reference.with(event, probe);
+                int changed = compact.with(names.id(event.eventSource(), event.eventName()), event.eventTime(),
+                        event.eventId(), probe);
+                if (after == reference) {
+                    assertThat(changed).as("run %d event %d changes nothing", run, i).isEqualTo(-1);
+                    continue;
+                }
+                assertThat(changed).as("run %d event %d", run, i).isNotNegative();
+                CallBucket.Call change = compact.call(changed, names);
+                assertThat(change).isEqualTo(after.call(event.eventSource(), event.eventName()));
+                replayed.set(compact.id(changed), change.time(), change.eventId(), change.denied());
+                reference = after;
+                assertThat(DiscoveryPrincipal.bucket(compact, names)).as("run %d event %d", run, i)
+                        .isEqualTo(reference);
+            }
+            assertThat(DiscoveryPrincipal.bucket(replayed, names)).as("run %d replayed", run).isEqualTo(reference);
+        }
+    }
+
+    @Test
+    void aBucketStoredWholeIsReadAsItWas() {
+        List<CallBucket.Call> calls = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            calls.add(new CallBucket.Call(SOURCES[i % 4], "Get" + i, i % 5 == 0, 1_000L * (12 - i), "id-" + i));
+        }
+        calls.sort(CallBucket.Call.OCCURRENCE);
+        CallBucket stored = new CallBucket(calls);
+        DiscoveryCalls names = new DiscoveryCalls();
+        DiscoveryPrincipal.Bucket bucket = new DiscoveryPrincipal.Bucket();
+        bucket.set(names.id("x.amazonaws.com", "ListX"), 5, "stale", false);
+        bucket.setAll(stored, names);
+        assertThat(DiscoveryPrincipal.bucket(bucket, names)).isEqualTo(stored);
+    }
+
+    @Test
+    void aNewDictionaryRenumbersTheCallsHeldAndTheBucketsReadTheSame() {
+        DiscoveryCalls old = new DiscoveryCalls();
+        for (int i = 0; i < 1_000; i++) {
+            old.id("junk.amazonaws.com", "GetNothing" + i);
+        }
+        DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
+        principal.open(0).set(old.id(SOURCES[0], "ListRoles"), 10, "a", false);
+        principal.at(0).set(old.id(SOURCES[1], "ListBuckets"), 5, "b", true);
+        principal.open(300_000).set(old.id(SOURCES[0], "ListRoles"), 300_010, "c", false);
+        CallBucket first = DiscoveryPrincipal.bucket(principal.at(0), old);
+        CallBucket second = DiscoveryPrincipal.bucket(principal.at(300_000), old);
+        DiscoveryCalls fresh = new DiscoveryCalls();
+        principal.renumber(old, fresh);
+        assertThat(fresh.size()).isEqualTo(2);
+        assertThat(DiscoveryPrincipal.bucket(principal.at(0), fresh)).isEqualTo(first);
+        assertThat(DiscoveryPrincipal.bucket(principal.at(300_000), fresh)).isEqualTo(second);
+    }
+
+    @Test
+    void principalsForgetTheBucketsNoOpenPairHolds() {
+        DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
+        principal.open(0).set(1, 10, "a", false);
+        principal.open(300_000).set(1, 300_010, "b", false);
+        assertThat(principal.forgetBefore(300_000)).isFalse();
+        assertThat(principal.at(0)).isNull();
+        assertThat(principal.at(300_000).size).isEqualTo(1);
+        assertThat(principal.forgetBefore(600_000)).isTrue();
+        assertThat(principal.at(300_000)).isNull();
+        principal.open(600_000).set(2, 600_010, "c", true);
+        assertThat(principal.at(600_000).indexOf(2)).isZero();
+        assertThat(principal.at(300_000)).isNull();
+        assertThat(principal.entity()).isEqualTo("111122223333|arn:aws:iam::111122223333:user/a");
+    }
+}
