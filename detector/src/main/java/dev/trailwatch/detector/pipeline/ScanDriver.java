@@ -78,7 +78,6 @@ public final class ScanDriver implements AutoCloseable {
      */
     private static final int DRAIN_EVERY = 1024;
 
-
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> input;
     private final TopicPartition inputPartition;
