@@ -165,8 +165,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 sequence = Math.max(sequence, Journal.sequence(key) + 1);
                 entries.add(next);
             } else {
-                int bar = key.indexOf('|');
-                DiscoveryPrincipal known = into.of(key.substring(0, bar), key.substring(bar + 1));
+                DiscoveryPrincipal known = ofEntity(key, into);
                 if (known != null) {
                     bucketOf(known, next.key.window().start(), indexed).setAll(CallBucket.read(next.value), names);
                 }
@@ -184,6 +183,12 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 }
             }
         }
+    }
+
+    /** {@code into}'s principal for an entity key ({@code account|principal}, {@link #entity}). */
+    private static DiscoveryPrincipal ofEntity(String entity, Into into) {
+        int bar = entity.indexOf('|');
+        return into.of(entity.substring(0, bar), entity.substring(bar + 1));
     }
 
     /** The principal's bucket at this start, opened (and, for the mirror's, indexed) when it has none. */
@@ -360,14 +365,12 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     /** The mirror's principal of this name and account, added when it has none. */
     private DiscoveryPrincipal principal(String account, String principal) {
-        DiscoveryPrincipal head = mirror.get(principal);
-        for (DiscoveryPrincipal p = head; p != null; p = p.other) {
-            if (p.is(account)) {
-                return p;
-            }
+        DiscoveryPrincipal known = mirrored(account, principal);
+        if (known != null) {
+            return known;
         }
         DiscoveryPrincipal added = new DiscoveryPrincipal(account, principal);
-        added.other = head;
+        added.other = mirror.get(principal);
         mirror.put(principal, added);
         return added;
     }
@@ -459,14 +462,11 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * holds for it (a pair stored before pairs kept their calls, closing late: once per pair).
      */
     private CallBucket bucketAt(String entity, long start) {
-        int bar = entity.indexOf('|');
-        String account = entity.substring(0, bar);
-        String principal = entity.substring(bar + 1);
-        DiscoveryPrincipal known = mirrored(account, principal);
+        DiscoveryPrincipal known = ofEntity(entity, this::mirrored);
         if (known != null && start >= known.from) {
             return DiscoveryPrincipal.bucket(known.at(start), names);
         }
-        DiscoveryPrincipal replayed = new DiscoveryPrincipal(account, principal);
+        DiscoveryPrincipal replayed = ofEntity(entity, DiscoveryPrincipal::new);
         try (KeyValueIterator<Windowed<String>, byte[]> stored = calls.fetchAll(start, start)) {
             replay(stored, (a, p) -> entity(a, p).equals(entity) ? replayed : null, false);
         }
