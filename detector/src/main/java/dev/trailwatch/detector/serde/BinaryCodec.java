@@ -66,6 +66,18 @@ public interface BinaryCodec<T> {
             return this;
         }
 
+        /** A signed long as a zigzag varint (7 bits a byte): small values either side of 0 take a byte or two. */
+        public Out writeSignedVarLong(long v) {
+            room(10);
+            long z = (v << 1) ^ (v >> 63);
+            while ((z & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            buf[size++] = (byte) z;
+            return this;
+        }
+
         /**
          * A nullable string: its UTF-8 length + 1 as a varint (0 for null), then the bytes. ASCII (event ids, ARNs,
          * names: nearly every string here) is written straight from the chars, without an intermediate array.
@@ -191,6 +203,19 @@ public interface BinaryCodec<T> {
                         break;
                     }
                     return v;
+                }
+            }
+            throw new IllegalArgumentException("malformed varint before byte " + pos);
+        }
+
+        /** What {@link Out#writeSignedVarLong} wrote. */
+        public long readSignedVarLong() {
+            long z = 0;
+            for (int shift = 0; shift < 70; shift += 7) {
+                int b = readByte();
+                z |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return (z >>> 1) ^ -(z & 1);
                 }
             }
             throw new IllegalArgumentException("malformed varint before byte " + pos);

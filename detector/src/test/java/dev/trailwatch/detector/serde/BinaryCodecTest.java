@@ -36,6 +36,28 @@ class BinaryCodecTest {
     }
 
     @Test
+    void readsBackSignedVarLongsAndKeepsSmallOnesShort() {
+        long[] longs = {0, 1, -1, 63, -64, 64, -65, 59_000, -59_000, Integer.MAX_VALUE, Long.MIN_VALUE,
+                Long.MAX_VALUE};
+        BinaryCodec.Out out = new BinaryCodec.Out(1);
+        for (long v : longs) {
+            out.writeSignedVarLong(v);
+        }
+        BinaryCodec.In in = new BinaryCodec.In(out.toByteArray(), 0);
+        for (long v : longs) {
+            assertThat(in.readSignedVarLong()).isEqualTo(v);
+        }
+        assertThat(in.done()).isTrue();
+        assertThat(new BinaryCodec.Out(1).writeSignedVarLong(-64).toByteArray()).hasSize(1);
+        assertThat(new BinaryCodec.Out(1).writeSignedVarLong(59_000).toByteArray()).hasSize(3);
+
+        byte[] overlong = new byte[11];
+        java.util.Arrays.fill(overlong, (byte) 0xFF);
+        assertThatThrownBy(() -> new BinaryCodec.In(overlong, 0).readSignedVarLong())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed varint");
+    }
+
+    @Test
     void tellsNullFromEmptyAndKeepsLongAndNonAsciiStrings() {
         String longUserAgent = "Boto3/1.34 ".repeat(8_000);
         List<String> strings = new ArrayList<>(List.of("", "ü-ß-кey-🔑", longUserAgent));

@@ -147,7 +147,7 @@ final class CallJournal {
                 out.writeVarInt(who[i]).writeVarInt(api[i]);
                 boolean isUuid = uuid(eventIds[i], uuid);
                 out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
-                writeSigned(out, times[i] - base);
+                out.writeSignedVarLong(times[i] - base);
                 if (isUuid) {
                     out.writeLong(uuid[0]).writeLong(uuid[1]);
                 } else {
@@ -191,7 +191,7 @@ final class CallJournal {
                 String[] who = principals.get(in.readVarInt());
                 String[] api = calls.get(in.readVarInt());
                 int flags = in.readByte();
-                long time = base + readSigned(in);
+                long time = base + in.readSignedVarLong();
                 String eventId = (flags & UUID_ID) != 0 ? new UUID(in.readLong(), in.readLong()).toString()
                         : in.readString();
                 changes.add(new Change(who[0], who[1], new CallBucket.Call(api[0], api[1], (flags & DENIED) != 0,
@@ -235,27 +235,5 @@ final class CallJournal {
         bits[0] = high;
         bits[1] = low;
         return true;
-    }
-
-    /** A zigzag varint of a long (an event time's offset from the entry's first: small either side). */
-    private static void writeSigned(BinaryCodec.Out out, long v) {
-        long z = (v << 1) ^ (v >> 63);
-        while ((z & ~0x7FL) != 0) {
-            out.writeByte((int) ((z & 0x7F) | 0x80));
-            z >>>= 7;
-        }
-        out.writeByte((int) z);
-    }
-
-    private static long readSigned(BinaryCodec.In in) {
-        long z = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
-            int b = in.readByte();
-            z |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return (z >>> 1) ^ -(z & 1);
-            }
-        }
-        throw new SerializationException("malformed varint in a discovery call journal entry");
     }
 }
