@@ -3,7 +3,9 @@ package dev.trailwatch.detector.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One CloudTrail record, parsed exactly once from the input topic.
@@ -34,13 +36,8 @@ public record CloudTrailEvent(
         EventJson json) implements ReadOutcome {
 
     /** The selectors whose values the typed fields hold exactly: a pattern reading only these needs no tree. */
-    public static final Set<String> TYPED_PATHS = Set.of("$.eventID", "$.eventName", "$.eventSource",
-            "$.eventType", "$.awsRegion", "$.sourceIPAddress", "$.userAgent", "$.recipientAccountId", "$.errorCode",
-            "$.errorMessage", "$.userIdentity.type", "$.userIdentity.principalId", "$.userIdentity.arn",
-            "$.userIdentity.accountId", "$.userIdentity.accessKeyId", "$.userIdentity.userName",
-            "$.userIdentity.invokedBy", "$.userIdentity.sessionContext.sessionIssuer.arn",
-            "$.userIdentity.sessionContext.sessionIssuer.accountId",
-            "$.userIdentity.sessionContext.sessionIssuer.userName");
+    public static final Set<String> TYPED_PATHS = Arrays.stream(TypedField.values()).map(TypedField::path)
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * A small tree of just the {@link #TYPED_PATHS} (built once per event), which answers a selector among them as the

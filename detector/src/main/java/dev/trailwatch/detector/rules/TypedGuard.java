@@ -1,7 +1,7 @@
 package dev.trailwatch.detector.rules;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
-import dev.trailwatch.detector.model.UserIdentity;
+import dev.trailwatch.detector.model.TypedField;
 import dev.trailwatch.detector.rules.pattern.FilterPattern;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,62 +22,8 @@ import java.util.Set;
  */
 final class TypedGuard {
 
-    /** A typed path the guard reads, and how it reads it from an event. */
-    enum Field {
-        EVENT_ID("$.eventID"), EVENT_NAME("$.eventName"), EVENT_SOURCE("$.eventSource"), EVENT_TYPE("$.eventType"),
-        AWS_REGION("$.awsRegion"), SOURCE_IP("$.sourceIPAddress"), USER_AGENT("$.userAgent"),
-        RECIPIENT_ACCOUNT("$.recipientAccountId"), ERROR_CODE("$.errorCode"), ERROR_MESSAGE("$.errorMessage"),
-        IDENTITY_TYPE("$.userIdentity.type"), PRINCIPAL_ID("$.userIdentity.principalId"),
-        IDENTITY_ARN("$.userIdentity.arn"), IDENTITY_ACCOUNT("$.userIdentity.accountId"),
-        ACCESS_KEY("$.userIdentity.accessKeyId"), USER_NAME("$.userIdentity.userName"),
-        INVOKED_BY("$.userIdentity.invokedBy"), ISSUER_ARN("$.userIdentity.sessionContext.sessionIssuer.arn"),
-        ISSUER_ACCOUNT("$.userIdentity.sessionContext.sessionIssuer.accountId"),
-        ISSUER_USER_NAME("$.userIdentity.sessionContext.sessionIssuer.userName");
-
-        final String path;
-
-        Field(String path) {
-            this.path = path;
-        }
-
-        String of(CloudTrailEvent e) {
-            UserIdentity id = e.userIdentity() == null ? UserIdentity.NONE : e.userIdentity();
-            return switch (this) {
-                case EVENT_ID -> e.eventId();
-                case EVENT_NAME -> e.eventName();
-                case EVENT_SOURCE -> e.eventSource();
-                case EVENT_TYPE -> e.eventType();
-                case AWS_REGION -> e.awsRegion();
-                case SOURCE_IP -> e.sourceIpAddress();
-                case USER_AGENT -> e.userAgent();
-                case RECIPIENT_ACCOUNT -> e.recipientAccountId();
-                case ERROR_CODE -> e.errorCode();
-                case ERROR_MESSAGE -> e.errorMessage();
-                case IDENTITY_TYPE -> id.type();
-                case PRINCIPAL_ID -> id.principalId();
-                case IDENTITY_ARN -> id.arn();
-                case IDENTITY_ACCOUNT -> id.accountId();
-                case ACCESS_KEY -> id.accessKeyId();
-                case USER_NAME -> id.userName();
-                case INVOKED_BY -> id.invokedBy();
-                case ISSUER_ARN -> id.sessionIssuerArn();
-                case ISSUER_ACCOUNT -> id.sessionIssuerAccountId();
-                case ISSUER_USER_NAME -> id.sessionIssuerUserName();
-            };
-        }
-
-        static Optional<Field> at(String path) {
-            for (Field field : values()) {
-                if (field.path.equals(path)) {
-                    return Optional.of(field);
-                }
-            }
-            return Optional.empty();
-        }
-    }
-
     /** One field's need: one of {@code values}, or (values null) any value at all. */
-    private record Need(Field field, Set<String> values) {
+    private record Need(TypedField field, Set<String> values) {
     }
 
     private final Need[] needs;
@@ -90,7 +36,7 @@ final class TypedGuard {
     static TypedGuard of(FilterPattern pattern) {
         List<Need> needs = new ArrayList<>();
         for (String selector : pattern.selectors()) {
-            Field field = Field.at(selector).orElse(null);
+            TypedField field = TypedField.at(selector).orElse(null);
             if (field == null) {
                 continue;
             }
