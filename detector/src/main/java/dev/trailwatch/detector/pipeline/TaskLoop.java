@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>This loop does per record exactly what the driver's does (enqueue the record, then until nothing is processable:
  * process the next record by timestamp, punctuate by stream time, capture the outputs and put those for repartition
  * topics and global tables back in), so records are processed in the same order, and commits every
- * {@value #COMMIT_EVERY} records (by default) and before the driver is used otherwise ({@link #commit()}). It reaches the driver's
- * task and three of its private methods; when a Kafka version changes them, {@link #of} returns null and the scan
- * pipes records through the driver's public API (the same alerts, slower), saying so in the log.
+ * {@value #COMMIT_EVERY} records (by default) and before the driver is used otherwise ({@link #commit()}). It reaches
+ * the driver's task and three of its private methods; when a Kafka version changes them, {@link #of} returns null and
+ * the scan pipes records through the driver's public API (the same alerts, slower), saying so in the log.
  */
 final class TaskLoop {
 
@@ -48,12 +48,12 @@ final class TaskLoop {
 
     private TaskLoop(TopologyTestDriver driver, StreamTask task, MethodHandle enqueue, MethodHandle capture,
                      MethodHandle commit, int commitEvery) {
-        this.commitEvery = commitEvery;
         this.driver = driver;
         this.task = task;
         this.enqueue = enqueue;
         this.capture = capture;
         this.commit = commit;
+        this.commitEvery = commitEvery;
     }
 
     /** The loop over {@code driver}'s task, or null when this Kafka version's driver is not built as expected. */
