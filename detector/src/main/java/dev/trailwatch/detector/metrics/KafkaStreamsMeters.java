@@ -3,13 +3,19 @@ package dev.trailwatch.detector.metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.kafka.SuppliedKafkaMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -19,15 +25,24 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Bind before {@link KafkaStreams#start()}: Micrometer discovers new Kafka metrics only on its refresh, and with
  * the default one-minute refresh the thread and task metrics of a starting client appear a minute late. Here the
  * refresh is {@link #DEFAULT_REFRESH} on a daemon thread of its own.
+ *
+ * <p>Except the RocksDB stores' property gauges ({@code estimate-num-keys}, {@code size-all-mem-tables},
+ * {@code block-cache-usage}, ... of KIP-607): each read calls into the store's native RocksDB, and Kafka Streams 4.2
+ * does not keep that read from racing the store's close (KAFKA-10025, open). A read from the refresh thread or a
+ * Prometheus scrape while a task closes its stores (a rebalance, an exactly-once task fenced and closed) touched
+ * freed native memory: a detector died in {@code RocksDB.getAggregatedLongProperty} (SIGSEGV) during
+ * {@code OrderInvarianceIT}. Micrometer's binder reads every metric's value at each refresh to decide how to bind
+ * it, so the gauges are taken out of the map it is given, not filtered after binding. Every other store, thread,
+ * task and client metric is bound as before.
  */
 public final class KafkaStreamsMeters implements AutoCloseable {
 
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(5);
 
-    private final KafkaStreamsMetrics metrics;
+    private final SuppliedKafkaMetrics metrics;
     private final ScheduledExecutorService scheduler;
 
-    private KafkaStreamsMeters(KafkaStreamsMetrics metrics, ScheduledExecutorService scheduler) {
+    private KafkaStreamsMeters(SuppliedKafkaMetrics metrics, ScheduledExecutorService scheduler) {
         this.metrics = metrics;
         this.scheduler = scheduler;
     }
@@ -43,9 +58,42 @@ public final class KafkaStreamsMeters implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(tags), scheduler, refresh);
-        metrics.bindTo(registry);
+        SuppliedKafkaMetrics metrics = bindTo(registry, () -> withoutNativeGauges(streams.metrics()), scheduler,
+                refresh, tags);
         return new KafkaStreamsMeters(metrics, scheduler);
+    }
+
+    private static SuppliedKafkaMetrics bindTo(MeterRegistry registry,
+                                               Supplier<Map<MetricName, ? extends Metric>> metrics,
+                                               ScheduledExecutorService scheduler, Duration refresh, Tag... tags) {
+        SuppliedKafkaMetrics binder = new SuppliedKafkaMetrics(metrics, List.of(tags), scheduler, refresh);
+        binder.bindTo(registry);
+        return binder;
+    }
+
+    /**
+     * {@code metrics} without the gauges of RocksDB stores: the metrics tagged with a RocksDB store's id
+     * ({@code rocksdb-state-id}, {@code rocksdb-window-state-id}, {@code rocksdb-session-state-id}) that are gauges,
+     * not {@code Measurable}s: their value is a native call on each read. Those stores' recorded metrics (rates,
+     * averages, statistics: {@code Measurable}s, read from memory) stay.
+     */
+    static Map<MetricName, ? extends Metric> withoutNativeGauges(Map<MetricName, ? extends Metric> metrics) {
+        Map<MetricName, Metric> kept = new LinkedHashMap<>(metrics.size());
+        metrics.forEach((name, metric) -> {
+            if (!(isRocksDbStore(name) && metric instanceof KafkaMetric kafka && !kafka.isMeasurable())) {
+                kept.put(name, metric);
+            }
+        });
+        return kept;
+    }
+
+    private static boolean isRocksDbStore(MetricName name) {
+        for (String tag : name.tags().keySet()) {
+            if (tag.startsWith("rocksdb-") && tag.endsWith("-state-id")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -7,9 +7,17 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.stats.Rate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,6 +59,42 @@ class MeterBindingsTest {
             assertThat(kafkaMeterCount()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(t -> t.getName().equals("trailwatch-streams-metrics")));
+        }
+    }
+
+    @Test
+    void rocksDbPropertyGaugesAreNotHandedToTheBinderAndEveryOtherMetricIs() {
+        // registered as Kafka Streams 4.2 registers them (RocksDBMetricsRecorder, StreamsMetricsImpl)
+        try (Metrics kafka = new Metrics()) {
+            Map<String, String> rocksdb = Map.of("thread-id", "s1", "task-id", "0_0",
+                    "rocksdb-state-id", "first-use-baseline");
+            Map<String, String> window = Map.of("thread-id", "s1", "task-id", "0_1",
+                    "rocksdb-window-state-id", "discovery-burst-calls");
+            Map<String, String> inMemory = Map.of("thread-id", "g", "task-id", "-1_-1",
+                    "in-memory-state-id", "watchlist-topic-rules");
+            AtomicInteger nativeReads = new AtomicInteger();
+            Gauge<BigInteger> nativeRead = (config, now) -> {
+                nativeReads.incrementAndGet();
+                return BigInteger.ONE;
+            };
+            kafka.addMetric(kafka.metricName("estimate-num-keys", "stream-state-metrics", "", rocksdb), nativeRead);
+            kafka.addMetric(kafka.metricName("block-cache-usage", "stream-state-metrics", "", window), nativeRead);
+            kafka.addMetric(kafka.metricName("put-rate", "stream-state-metrics", "", rocksdb), new Rate());
+            kafka.addMetric(kafka.metricName("bytes-written-rate", "stream-state-metrics", "", window), new Rate());
+            kafka.addMetric(kafka.metricName("estimate-num-keys", "stream-state-metrics", "", inMemory),
+                    (Gauge<Long>) (config, now) -> 7L);
+            kafka.addMetric(kafka.metricName("alive-stream-threads", "stream-metrics", "", Map.of("client-id", "c")),
+                    (Gauge<Integer>) (config, now) -> 1);
+
+            Map<MetricName, ? extends Metric> kept = KafkaStreamsMeters.withoutNativeGauges(kafka.metrics());
+
+            assertThat(kept.keySet()).extracting(name -> name.name() + " " + name.tags().keySet().stream()
+                            .filter(tag -> tag.endsWith("state-id")).findFirst().orElse("-"))
+                    .contains("put-rate rocksdb-state-id", "bytes-written-rate rocksdb-window-state-id",
+                            "estimate-num-keys in-memory-state-id", "alive-stream-threads -")
+                    .doesNotContain("estimate-num-keys rocksdb-state-id", "block-cache-usage rocksdb-window-state-id");
+            assertThat(kept).hasSize(kafka.metrics().size() - 2);
+            assertThat(nativeReads).as("deciding must not read a native gauge").hasValue(0);
         }
     }
 
