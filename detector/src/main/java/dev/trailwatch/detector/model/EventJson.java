@@ -125,7 +125,8 @@ public final class EventJson {
      * been built, one streaming pass over the bytes reads them, stepping over everything else: a detection that needs
      * two or three request fields of a few candidate calls does not pay for the whole tree. A member given twice reads
      * as the later, as in the tree. When the reader of the bytes located {@code requestParameters}' value
-     * ({@link #ofBytes(byte[], boolean, int, int)}), only that value is read, not the whole record.
+     * ({@link #ofBytes(byte[], boolean, int, int)}), only that value is read, not the whole record, and without a
+     * JSON parser when its wanted members are plain strings or booleans ({@link RequestMemberScan}).
      */
     public JsonNode requestMembers(Set<String> names) {
         JsonNode whole = tree;
@@ -159,6 +160,10 @@ public final class EventJson {
     }
 
     private JsonNode locatedRequestMembers(Set<String> names) {
+        JsonNode plain = RequestMemberScan.read(source, requestFrom, requestTo, names);
+        if (plain != null) {
+            return plain;
+        }
         try (JsonParser parser = MAPPER.getFactory().createParser(source, requestFrom, requestTo - requestFrom)) {
             JsonToken value = parser.nextToken();
             JsonNode request = value == JsonToken.START_OBJECT ? members(parser, names) : MAPPER.readTree(parser);

@@ -97,15 +97,18 @@ public final class CredentialHarvestingBurstDetector {
 
     /**
      * The filter's answer for the event the counter sees next, on the same stream thread: the counter's token needs
-     * the same request fields, and reading them is the costly part.
+     * the same request fields, and reading them is the costly part. Kept only for the events that pass (the only ones
+     * the counter sees), so the filter costs the thread-local lookup only for them, not for every event.
      */
     private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
 
     private static String filtered(CloudTrailEvent event) {
         String found = resource(event);
-        Object[] last = LAST.get();
-        last[0] = event;
-        last[1] = found;
+        if (found != null) {
+            Object[] last = LAST.get();
+            last[0] = event;
+            last[1] = found;
+        }
         return found;
     }
 

@@ -12,7 +12,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.ValueMapper;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
@@ -75,13 +74,6 @@ public final class EventRouter {
                                                 FixedKeyProcessorSupplier<String, CloudTrailEvent, V> step) {
         register(name, wanted);
         return events.processValues(step, Named.as(name));
-    }
-
-    /** Every event, through {@code mapper} (zero or more values each) in the step named {@code name}. */
-    public <V> KStream<String, V> flatMapValues(String name,
-                                                ValueMapper<? super CloudTrailEvent, ? extends Iterable<V>> mapper) {
-        register(name, EVERY);
-        return events.flatMapValues(mapper, Named.as(name));
     }
 
     /**

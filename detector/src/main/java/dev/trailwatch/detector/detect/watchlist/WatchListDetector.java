@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Single-event watch-list: every rule file's CloudWatch filter pattern is tried against each event (only the rules
@@ -47,10 +49,28 @@ public final class WatchListDetector implements DetectionFamily {
         this.kit = kit;
     }
 
+    /**
+     * The match step is a plain processor that forwards each draft, not a {@code flatMapValues}: Kafka Streams makes
+     * a fixed-key record for every event a fixed-key node receives, and the mapper's result is iterated even when
+     * empty, which it is for almost every event. The step's name, its place in the graph and its key (the account, as
+     * received) are the same.
+     */
     @Override
     public Detections build(EventRouter events) {
-        KStream<String, Alert> drafts = events.flatMapValues(ID + "-match", this::alertsFor);
+        KStream<String, Alert> drafts = events.process(ID + "-match", Matcher::new);
         return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, kit));
+    }
+
+    /** Each event's draft alerts, forwarded with the event's key and timestamp. */
+    private final class Matcher extends ContextualProcessor<String, CloudTrailEvent, String, Alert> {
+
+        @Override
+        public void process(Record<String, CloudTrailEvent> record) {
+            List<Alert> drafts = alertsFor(record.value());
+            for (int i = 0; i < drafts.size(); i++) {
+                context().forward(record.withValue(drafts.get(i)));
+            }
+        }
     }
 
     private List<Alert> alertsFor(CloudTrailEvent event) {
