@@ -70,9 +70,8 @@ public final class FileTimeBounds {
     }
 
     private static long of(TrailObject object, byte[] buffer) {
-        // the inflater's input buffer no larger than the file (CloudTrail's are ~10-50 KB compressed)
-        int input = (int) Math.max(512, Math.min(64 * 1024, object.sizeBytes()));
-        try (InputStream in = CloudTrailFileReader.decoded(object.opener().open(), input)) {
+        // gzip is inflated with this thread's inflater and input buffer, reset for each file
+        try (InputStream in = CloudTrailFileReader.decoded(object.opener().open())) {
             return leastEventTime(in, buffer);
         } catch (IOException | RuntimeException e) {
             return UNREADABLE;
