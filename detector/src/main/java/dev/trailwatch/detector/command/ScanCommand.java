@@ -149,14 +149,15 @@ public final class ScanCommand implements Callable<Integer> {
         CompletableFuture<ExportIndex> index = indexInBackground();
         // a local tree (files, folders) is listed, and each file's least event time found (FileTimeBounds), while the
         // rules and the detector start; the files are then read in that order with an exact watermark (BoundedFeed)
-        CompletableFuture<ScanInputs> listing = listInBackground(filter);
-        CompletableFuture<long[]> treeBounds = listing.thenCompose(inputs -> boundsOf(inputs, window));
+        // (the pass starts on each file as the listing finds it)
+        FileTimeBounds.Pass firstPass = firstPass(window);
+        CompletableFuture<ScanInputs> listing = listInBackground(filter, firstPass);
         // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
         RulePack rules = DetectorInstance.loadRules(config);
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         ScanInputs local = joined(listing); // a path that holds no log file fails here, after the rules and tuning
-        CompletableFuture<long[]> bounds = local != null && window.adaptive() && local.localTree() != null
-                ? treeBounds : null;
+        CompletableFuture<long[]> bounds = firstPass != null && local != null && local.localTree() != null
+                ? firstPass.bounds(local.localTree()) : null;
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
         SortWindow current = window;
@@ -325,17 +326,22 @@ public final class ScanCommand implements Callable<Integer> {
 
     /**
      * Lists the input on a thread of its own when it is only local files and folders (S3 is listed by the pass that
-     * reads it): completes with null for an input with S3 locations, exceptionally when a path holds no log file.
+     * reads it), handing each file to {@code firstPass} (when not null) as it is found: completes with null for an
+     * input with S3 locations, exceptionally when a path holds no log file.
      */
-    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter) {
+    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter, FileTimeBounds.Pass firstPass) {
         if (paths.stream().anyMatch(S3Uri::isS3Uri)) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return ScanInputs.of(paths, filter);
+                return ScanInputs.of(paths, filter, firstPass == null ? object -> { } : firstPass::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                if (firstPass != null) {
+                    firstPass.listed();
+                }
             }
         }, task -> {
             Thread thread = new Thread(task, "trailwatch-scan-list");
@@ -344,11 +350,17 @@ public final class ScanCommand implements Callable<Integer> {
         });
     }
 
-    /** The first pass over a local tree of two or more files under the adaptive window; else completes with null. */
-    private static CompletableFuture<long[]> boundsOf(ScanInputs inputs, SortWindow window) {
-        List<TrailObject> tree = inputs == null || !window.adaptive() ? null : inputs.localTree();
-        return tree == null ? CompletableFuture.completedFuture(null)
-                : FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors());
+    /**
+     * The first pass over a local tree ({@link FileTimeBounds}), started before the listing, when the input may be
+     * one: only local paths, not one single file, under the adaptive window; else null. Whether it is a tree of two
+     * or more files is known when the listing ends.
+     */
+    private FileTimeBounds.Pass firstPass(SortWindow window) {
+        if (!window.adaptive() || paths.stream().anyMatch(S3Uri::isS3Uri)
+                || paths.size() == 1 && Files.isRegularFile(Path.of(paths.get(0)))) {
+            return null;
+        }
+        return new FileTimeBounds.Pass(Runtime.getRuntime().availableProcessors());
     }
 
     /** The listing's result, or what failed it, as listing on this thread would have thrown it. */

@@ -9,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -35,7 +36,15 @@ final class ScanInputs implements AutoCloseable {
     }
 
     static ScanInputs of(List<String> arguments, ScanFilter filter) throws IOException {
-        Map<Path, TrailObject> local = new LinkedHashMap<>();
+        return of(arguments, filter, object -> { });
+    }
+
+    /**
+     * Lists the arguments, handing each local file the filter keeps to {@code found} as soon as it is found (each file
+     * once, in no particular order), so a first pass over the files can start before the listing ends.
+     */
+    static ScanInputs of(List<String> arguments, ScanFilter filter, Consumer<TrailObject> found) throws IOException {
+        Map<Path, TrailObject> local = new HashMap<>();
         List<String> s3 = new ArrayList<>();
         for (String argument : arguments) {
             if (S3Uri.isS3Uri(argument)) {
@@ -43,14 +52,22 @@ final class ScanInputs implements AutoCloseable {
                 s3.add(argument);
                 continue;
             }
-            List<Path> files = list(Path.of(argument));
-            if (files.isEmpty()) {
+            long[] files = {0};
+            walk(Path.of(argument), (file, size) -> {
+                files[0]++;
+                Path key = file.toAbsolutePath().normalize();
+                if (!local.containsKey(key)) {
+                    TrailObject object = TrailObject.of(file.getFileName().toString(), file.toString(), "file", size,
+                            () -> Files.newInputStream(file));
+                    local.put(key, object);
+                    if (filter.mayHold(object)) {
+                        found.accept(object);
+                    }
+                }
+            });
+            if (files[0] == 0) {
                 throw new IllegalArgumentException("no CloudTrail log files in " + argument
                         + " (looked for .json, .json.gz, .jsonl, .ndjson and .gz files; digest files are skipped)");
-            }
-            for (Path file : files) {
-                local.putIfAbsent(file.toAbsolutePath().normalize(), TrailObject.of(file.getFileName().toString(),
-                        file.toString(), "file", Files.size(file), () -> Files.newInputStream(file)));
             }
         }
         List<TrailObject> sorted = new ArrayList<>(local.values());
@@ -58,9 +75,9 @@ final class ScanInputs implements AutoCloseable {
         return new ScanInputs(sorted, s3, filter);
     }
 
-    private static List<Path> list(Path root) throws IOException {
+    private static void walk(Path root, CloudTrailFiles.FoundFile found) throws IOException {
         try {
-            return CloudTrailFiles.list(List.of(root));
+            CloudTrailFiles.walk(root, found);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such file or directory: " + e.getFile(), e);
         }

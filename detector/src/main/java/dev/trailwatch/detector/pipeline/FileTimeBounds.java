@@ -4,7 +4,11 @@ import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,28 +44,75 @@ public final class FileTimeBounds {
      * in the list's order.
      */
     public static CompletableFuture<long[]> start(List<TrailObject> objects, int threads) {
-        CompletableFuture<long[]> done = new CompletableFuture<>();
-        long[] bounds = new long[objects.size()];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger running = new AtomicInteger(Math.max(1, threads));
-        for (int t = 0; t < Math.max(1, threads); t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    byte[] buffer = new byte[CHUNK + TAIL]; // one a thread: a buffer a file was ~2.6 GB of garbage
-                    for (int i = next.getAndIncrement(); i < bounds.length; i = next.getAndIncrement()) {
-                        bounds[i] = of(objects.get(i), buffer);
+        Pass pass = new Pass(threads);
+        objects.forEach(pass::add);
+        pass.listed();
+        return pass.bounds(objects);
+    }
+
+    /**
+     * The pass fed as a listing finds the files: its threads take each file as it is {@link #add added}, so they start
+     * on the first folder's files while the others are still being listed.
+     */
+    public static final class Pass {
+
+        private static final TrailObject END = TrailObject.of("", "", "", 0, () -> {
+            throw new IllegalStateException("not a file");
+        });
+
+        private final BlockingQueue<TrailObject> queue = new LinkedBlockingQueue<>();
+        private final Map<String, Long> bounds = new ConcurrentHashMap<>();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        /** Starts {@code threads} daemon threads that wait for files. */
+        public Pass(int threads) {
+            AtomicInteger running = new AtomicInteger(Math.max(1, threads));
+            for (int t = 0; t < Math.max(1, threads); t++) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        byte[] buffer = new byte[CHUNK + TAIL]; // one a thread: a buffer a file was ~2.6 GB of garbage
+                        for (TrailObject object = queue.take(); object != END; object = queue.take()) {
+                            bounds.put(object.location(), of(object, buffer));
+                        }
+                        queue.add(END); // for the other threads
+                        if (running.decrementAndGet() == 0) {
+                            done.complete(null);
+                        }
+                    } catch (InterruptedException e) {
+                        done.completeExceptionally(e);
+                    } catch (RuntimeException | Error e) {
+                        done.completeExceptionally(e);
+                        queue.add(END);
                     }
-                    if (running.decrementAndGet() == 0) {
-                        done.complete(bounds);
-                    }
-                } catch (RuntimeException | Error e) {
-                    done.completeExceptionally(e);
-                }
-            }, "trailwatch-scan-bounds-" + (t + 1));
-            thread.setDaemon(true);
-            thread.start();
+                }, "trailwatch-scan-bounds-" + (t + 1));
+                thread.setDaemon(true);
+                thread.start();
+            }
         }
-        return done;
+
+        /** A file to find the bound of (a file added twice is read twice). */
+        public void add(TrailObject object) {
+            queue.add(object);
+        }
+
+        /** No more files: the threads end once they have read the files added. Call it even when the listing fails. */
+        public void listed() {
+            queue.add(END);
+        }
+
+        /**
+         * The bounds of {@code objects}, in the list's order, once the pass is over; each must have been added
+         * (files are told apart by their location).
+         */
+        public CompletableFuture<long[]> bounds(List<TrailObject> objects) {
+            return done.thenApply(v -> objects.stream().mapToLong(o -> {
+                Long bound = bounds.get(o.location());
+                if (bound == null) {
+                    throw new IllegalStateException("no bound for " + o.location() + ": it was not added to the pass");
+                }
+                return bound;
+            }).toArray());
+        }
     }
 
     /** The least event time in {@code object}: {@link #UNREADABLE} when it cannot be decoded whole. */
@@ -70,9 +121,8 @@ public final class FileTimeBounds {
     }
 
     private static long of(TrailObject object, byte[] buffer) {
-        // the inflater's input buffer no larger than the file (CloudTrail's are ~10-50 KB compressed)
-        int input = (int) Math.max(512, Math.min(64 * 1024, object.sizeBytes()));
-        try (InputStream in = CloudTrailFileReader.decoded(object.opener().open(), input)) {
+        // gzip is inflated with this thread's inflater and input buffer, reset for each file
+        try (InputStream in = CloudTrailFileReader.decoded(object.opener().open())) {
             return leastEventTime(in, buffer);
         } catch (IOException | RuntimeException e) {
             return UNREADABLE;

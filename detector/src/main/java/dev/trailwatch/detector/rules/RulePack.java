@@ -61,29 +61,38 @@ public final class RulePack {
 
     /**
      * Every built-in rule ({@code rules/} on the classpath) and, when {@code extraDir} is not null, every
-     * {@code *.yml} / {@code *.yaml} file under it. Each rule's inline tests run before it is accepted.
+     * {@code *.yml} / {@code *.yaml} file under it. Each of the user's rules has its inline tests run before it is
+     * accepted; the built-in rules' are run by the build ({@code RuleFilesTest} checks every case of every one, with
+     * the same check), so a start does not run them again: they are the same in every start of the same jar.
      *
      * @throws RuleLoadException naming the file, for bad YAML, unknown keys, a bad pattern, an unknown matcher, a
      *                           failing inline test or a duplicate id (Sigma files are refused one by one, logged)
      */
     public static RulePack load(Path extraDir) {
-        List<RuleSources.Source> sources = new ArrayList<>(RuleSources.classpath(RulePack.class.getClassLoader()));
-        if (extraDir != null) {
-            sources.addAll(RuleSources.directory(extraDir));
-        }
         List<Rule> rules = new ArrayList<>();
         Map<RuleFormat, List<RuleFormat.Input>> otherFormats = new LinkedHashMap<>();
-        for (RuleSources.Source source : sources) {
-            RuleFormat format = FORMATS.stream().filter(f -> f.recognizes(source.text())).findFirst().orElse(null);
-            if (format == null) {
-                rules.add(RuleParser.parseAndVerify(source.location(), source.text()));
-            } else {
-                otherFormats.computeIfAbsent(format, f -> new ArrayList<>())
-                        .add(new RuleFormat.Input(source.location(), source.text()));
+        for (RuleSources.Source source : RuleSources.classpath(RulePack.class.getClassLoader())) {
+            add(source, false, rules, otherFormats);
+        }
+        if (extraDir != null) {
+            for (RuleSources.Source source : RuleSources.directory(extraDir)) {
+                add(source, true, rules, otherFormats);
             }
         }
         otherFormats.forEach((format, inputs) -> rules.addAll(format.compile(inputs)));
         return new RulePack(rules);
+    }
+
+    private static void add(RuleSources.Source source, boolean verify, List<Rule> rules,
+                            Map<RuleFormat, List<RuleFormat.Input>> otherFormats) {
+        RuleFormat format = FORMATS.stream().filter(f -> f.recognizes(source.text())).findFirst().orElse(null);
+        if (format == null) {
+            rules.add(verify ? RuleParser.parseAndVerify(source.location(), source.text())
+                    : RuleParser.parse(source.location(), source.text()));
+        } else {
+            otherFormats.computeIfAbsent(format, f -> new ArrayList<>())
+                    .add(new RuleFormat.Input(source.location(), source.text()));
+        }
     }
 
     /** The rule files of a folder as {@link #load} and the reload read them ({@code *.yml}, {@code *.yaml}). */

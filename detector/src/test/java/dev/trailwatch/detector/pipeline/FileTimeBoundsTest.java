@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -112,6 +118,46 @@ class FileTimeBoundsTest {
         long[] bounds = FileTimeBounds.start(Arrays.stream(files).map(FileTimeBoundsTest::object).toList(), 3).get();
 
         assertThat(bounds).containsExactly(expected);
+    }
+
+    @Test
+    void aPassFedFileByFileWhileItRunsGivesEachFileItsBoundInTheOrderAskedFor() throws Exception {
+        List<TrailObject> objects = new ArrayList<>();
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 25; i++) {
+            Instant least = T0.plusSeconds(11L * ((i * 7) % 25));
+            TrailObject object = object(gzip("g" + i + ".json.gz", envelope(least.plusSeconds(90), least)));
+            objects.add(object);
+            expected.put(object.location(), least.toEpochMilli());
+        }
+        byte[] whole = gzipped(envelope(T0, T0.plusSeconds(1)));
+        objects.add(object(Files.write(dir.resolve("cut.json.gz"), Arrays.copyOf(whole, whole.length - 12))));
+        expected.put(objects.get(25).location(), FileTimeBounds.UNREADABLE);
+        FileTimeBounds.Pass pass = new FileTimeBounds.Pass(2);
+        for (TrailObject object : objects) {
+            pass.add(object); // as a listing finds them, with the threads already reading
+            Thread.sleep(2);
+        }
+        pass.listed();
+        List<TrailObject> asked = new ArrayList<>(objects);
+        Collections.shuffle(asked, new Random(5));
+
+        long[] bounds = pass.bounds(asked).get();
+
+        assertThat(bounds).containsExactly(asked.stream().mapToLong(o -> expected.get(o.location())).toArray());
+    }
+
+    @Test
+    void aFileTheListingDidNotHandToThePassFailsItsBoundsInsteadOfGuessing() throws Exception {
+        TrailObject added = object(gzip("a.json.gz", envelope(T0)));
+        TrailObject missed = object(gzip("b.json.gz", envelope(T0)));
+        FileTimeBounds.Pass pass = new FileTimeBounds.Pass(1);
+        pass.add(added);
+        pass.listed();
+
+        assertThat(pass.bounds(List.of(added)).get()).containsExactly(T0.toEpochMilli());
+        assertThatThrownBy(() -> pass.bounds(List.of(added, missed)).get())
+                .hasRootCauseMessage("no bound for " + missed.location() + ": it was not added to the pass");
     }
 
     static String envelope(Instant... times) {

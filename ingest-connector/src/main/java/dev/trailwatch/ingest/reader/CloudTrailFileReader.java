@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -131,22 +130,17 @@ public final class CloudTrailFileReader {
         };
     }
 
-    private static InputStream decoded(InputStream source) throws IOException {
-        return decoded(source, ByteWindow.CHUNK);
-    }
-
     /**
      * The bytes as this reader decodes them: gunzipped when they start with gzip's magic bytes (whatever the file's
-     * name), else as they are.
-     *
-     * @param inflaterInput the inflater's input buffer, in bytes
+     * name), else as they are. The gzip decoder inflates with the calling thread's inflater and input buffer
+     * ({@link GzipDecoder}, reset for each file instead of allocated). Closing the stream closes {@code source}.
      */
-    public static InputStream decoded(InputStream source, int inflaterInput) throws IOException {
+    public static InputStream decoded(InputStream source) throws IOException {
         PushbackInputStream in = new PushbackInputStream(source, 2);
         byte[] head = in.readNBytes(2);
         in.unread(head);
         boolean gzip = head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        return gzip ? new GZIPInputStream(in, inflaterInput) : in;
+        return gzip ? new GzipDecoder(in) : in;
     }
 
     private static String decoderProblem(IOException e) {

@@ -1,18 +1,21 @@
 package dev.trailwatch.ingest.reader;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Finds CloudTrail log files on disk and names them the way CloudTrail does. */
 public final class CloudTrailFiles {
@@ -63,23 +66,67 @@ public final class CloudTrailFiles {
      * @throws NoSuchFileException naming the path, when a root does not exist
      */
     public static List<Path> list(List<Path> roots) throws IOException {
-        Map<Path, Path> files = new LinkedHashMap<>();
+        List<Path> found = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
         for (Path root : roots) {
-            if (!Files.exists(root)) {
-                throw new NoSuchFileException(root.toString());
-            }
-            List<Path> found = Files.isDirectory(root) ? filesUnder(root) : isDigest(root.toString()) ? List.of() : List.of(root);
-            for (Path file : found) {
-                files.putIfAbsent(file.toAbsolutePath().normalize(), file);
-            }
+            walk(root, (file, size) -> {
+                if (seen.add(file.toAbsolutePath().normalize())) {
+                    found.add(file);
+                }
+            });
         }
         // each name's timestamp found once, not at every comparison (a regex: a tree of thousands of files took ~0.3 s)
         Map<Path, String> stamps = new HashMap<>();
-        files.values().forEach(p -> stamps.put(p, fileTimestamp(p.getFileName().toString())));
-        List<Path> ordered = new ArrayList<>(files.values());
+        found.forEach(p -> stamps.put(p, fileTimestamp(p.getFileName().toString())));
+        List<Path> ordered = new ArrayList<>(found);
         ordered.sort(Comparator.comparing((Path p) -> stamps.get(p), Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Path::toString));
         return ordered;
+    }
+
+    /** Where {@link #walk} reports each file it finds. */
+    public interface FoundFile {
+        void found(Path file, long sizeBytes) throws IOException;
+    }
+
+    /**
+     * The files {@link #list} finds under one root, each handed over as soon as it is found (in the walk's order, not
+     * sorted, a file reached twice reported twice), with its size: a caller can start on the first folder's files
+     * while the others are still being listed. One {@code stat} a file (the walk's own).
+     *
+     * @throws NoSuchFileException naming the path, when the root does not exist
+     */
+    public static void walk(Path root, FoundFile found) throws IOException {
+        if (!Files.exists(root)) {
+            throw new NoSuchFileException(root.toString());
+        }
+        if (!Files.isDirectory(root)) {
+            if (!isDigest(root.toString())) {
+                found.found(root, Files.size(root));
+            }
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.equals(root) || !hidden(dir.getFileName()) ? FileVisitResult.CONTINUE
+                        : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String name = file.getFileName().toString();
+                if (hidden(file.getFileName()) || isDigest(file.toString()) || !isLogFileName(name)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attrs.isRegularFile()) {
+                    found.found(file, attrs.size());
+                } else if (attrs.isSymbolicLink() && Files.isRegularFile(file)) {
+                    found.found(file, Files.size(file)); // a link to a file is read, as Files.isRegularFile says
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** True for CloudTrail digest files: a {@code CloudTrail-Digest/} path segment or a {@code _CloudTrail-Digest_} name. */
@@ -100,16 +147,6 @@ public final class CloudTrailFiles {
         return m.find() ? m.group(1) : null;
     }
 
-    private static List<Path> filesUnder(Path folder) throws IOException {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !hidden(folder.relativize(p)))
-                    .filter(p -> !isDigest(p.toString()))
-                    .filter(p -> isLogFileName(p.getFileName().toString()))
-                    .toList();
-        }
-    }
-
     /**
      * True for the names a folder scan reads: {@code .json}, {@code .json.gz}, {@code .jsonl}, {@code .ndjson} and
      * plain {@code .gz} (case-insensitive). A folder of logs often carries READMEs, manifests or checksums beside
@@ -120,12 +157,7 @@ public final class CloudTrailFiles {
         return n.endsWith(".json") || n.endsWith(".gz") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
     }
 
-    private static boolean hidden(Path relative) {
-        for (Path part : relative) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean hidden(Path name) {
+        return name.toString().startsWith(".");
     }
 }

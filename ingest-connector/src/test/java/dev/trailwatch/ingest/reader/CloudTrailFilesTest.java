@@ -2,12 +2,15 @@ package dev.trailwatch.ingest.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +44,23 @@ class CloudTrailFilesTest {
         List<Path> files = CloudTrailFiles.list(List.of(dir));
 
         assertThat(files).containsExactly(early, insight, late, plain, lines);
+    }
+
+    @Test
+    void walkHandsOverTheSameFilesAsTheListingEachWithItsSizeAndALinkToAFileToo() throws IOException {
+        Path a = file("AWSLogs/111122223333/CloudTrail/eu-west-1/2024/01/15/"
+                + "111122223333_CloudTrail_eu-west-1_20240115T1010Z_b.json.gz");
+        Path b = Files.writeString(file("exports/events.jsonl"), "{\"eventTime\":\"2024-01-15T10:05:00Z\"}\n");
+        file(".cache/c.json");
+        file("exports/notes.txt");
+        Path link = Files.createSymbolicLink(dir.resolve("exports/linked.json"), a);
+        Files.createSymbolicLink(dir.resolve("folder-link.json"), dir.resolve("exports"));
+        Map<Path, Long> walked = new HashMap<>();
+
+        CloudTrailFiles.walk(dir, (file, size) -> assertThat(walked.put(file, size)).isNull());
+
+        assertThat(walked).containsOnly(entry(a, 2L), entry(b, Files.size(b)), entry(link, 2L));
+        assertThat(CloudTrailFiles.list(List.of(dir))).containsExactlyInAnyOrderElementsOf(walked.keySet());
     }
 
     @Test
