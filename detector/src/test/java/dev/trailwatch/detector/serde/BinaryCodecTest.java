@@ -70,6 +70,39 @@ class BinaryCodecTest {
         assertThat(in.done()).isTrue();
     }
 
+    /** Packed: each distinct string once, then by number; longs as varints; read back exactly, after a reset too. */
+    @Test
+    void aPackedBufferWritesEachStringOnceAndReadsEveryValueBack() {
+        String arn = "arn:aws:sts::111122223333:assumed-role/app-role-3/session-17";
+        List<String> strings = new ArrayList<>(List.of(arn, "", "ü-ß-кey-🔑", arn, "", "ü-ß-кey-🔑", "e1", arn));
+        strings.add(2, null);
+        long[] longs = {0, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 1_733_400_000_000L};
+        BinaryCodec.Out out = BinaryCodec.Out.packed(4);
+        for (int round = 0; round < 2; round++) {
+            out.reset().writeList(strings, BinaryCodec.Out::writeString);
+            for (long v : longs) {
+                out.writeLong(v);
+            }
+            byte[] bytes = out.toByteArray();
+
+            BinaryCodec.In in = BinaryCodec.In.packed(bytes, 0);
+            assertThat(in.readList(BinaryCodec.In::readString)).containsExactlyElementsOf(strings);
+            for (long v : longs) {
+                assertThat(in.readLong()).isEqualTo(v);
+            }
+            assertThat(in.done()).isTrue();
+            BinaryCodec.Out plain = new BinaryCodec.Out(4).writeList(strings, BinaryCodec.Out::writeString);
+            BinaryCodec.Out packedStrings = BinaryCodec.Out.packed(4).writeList(strings, BinaryCodec.Out::writeString);
+            assertThat(packedStrings.size()).isLessThan(plain.size() - 2 * arn.length());
+        }
+
+        byte[] unknown = BinaryCodec.Out.packed(4).writeString("a").writeVarInt(2 * 5 + 1).toByteArray();
+        BinaryCodec.In in = BinaryCodec.In.packed(unknown, 0);
+        assertThat(in.readString()).isEqualTo("a");
+        assertThatThrownBy(in::readString).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("string number 5 of 1");
+    }
+
     record Names(List<String> names) {
     }
 
