@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -15,14 +16,52 @@ import java.util.function.Function;
  *
  * <p>Packed ({@link Out#packed}, {@link In#packed}): the same codec writes many values into one buffer that share
  * their strings (a journal entry of many keys' states, the same account, region, principal, client, call and event ids
- * recurring in them): each distinct string is written once and then by its number, and {@link Out#writeLong} is a
- * zigzag varint (counts take a byte, epoch millis six or seven). A packed buffer is read only as packed.
+ * recurring in them): each distinct string is written once and then by its number, a lowercase UUID (an event id) in
+ * 16 bytes, and {@link Out#writeLong} is a zigzag varint (counts take a byte, epoch millis six or seven). A packed
+ * buffer is read only as packed.
  */
 public interface BinaryCodec<T> {
+
+    /** Packed: the tag of a new string that is a lowercase UUID, written in 16 bytes. */
+    int PACKED_UUID = 2;
 
     void write(Out out, T value);
 
     T read(In in);
+
+    /**
+     * CloudTrail's event ids are lowercase UUIDs: those (and only those, so that one is read back exactly as it came)
+     * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
+     */
+    static boolean uuid(String id, long[] bits) {
+        if (id == null || id.length() != 36) {
+            return false;
+        }
+        long high = 0;
+        long low = 0;
+        int digits = 0;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+                continue;
+            }
+            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (v < 0) {
+                return false;
+            }
+            if (digits++ < 16) {
+                high = high << 4 | v;
+            } else {
+                low = low << 4 | v;
+            }
+        }
+        bits[0] = high;
+        bits[1] = low;
+        return true;
+    }
 
     /** A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists. */
     final class Out {
@@ -31,6 +70,7 @@ public interface BinaryCodec<T> {
         private int size;
         /** Packed only: each string written so far, by its number (in order of first writing). */
         private final Map<String, Integer> strings;
+        private final long[] halves = new long[2];
 
         public Out(int capacity) {
             this(capacity, null);
@@ -71,6 +111,10 @@ public interface BinaryCodec<T> {
                 return writeSignedVarLong(v);
             }
             room(8);
+            return writeFixed(v);
+        }
+
+        private Out writeFixed(long v) {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buf[size++] = (byte) (v >>> shift);
             }
@@ -118,8 +162,8 @@ public interface BinaryCodec<T> {
         }
 
         /**
-         * Packed: a string written before is {@code 2 * number + 1}; a new one is {@code 2 * (length + 1)} and its
-         * bytes, and gets the next number; null stays 0.
+         * Packed: a string written before is {@code 2 * number + 1}; a new one is {@code 2} and 16 bytes for a
+         * lowercase UUID, else {@code 2 * (length + 2)} and its bytes, and gets the next number; null stays 0.
          */
         private Out writePacked(String s) {
             Integer known = strings.get(s);
@@ -127,7 +171,13 @@ public interface BinaryCodec<T> {
                 return writeVarInt(2 * known + 1);
             }
             strings.put(s, strings.size());
-            return writeChars(s, 2, 2);
+            if (uuid(s, halves)) {
+                writeVarInt(PACKED_UUID);
+                room(16);
+                writeFixed(halves[0]);
+                return writeFixed(halves[1]);
+            }
+            return writeChars(s, 2, 4);
         }
 
         /** The UTF-8 length as {@code scale * length + offset}, then the bytes. */
@@ -254,6 +304,10 @@ public interface BinaryCodec<T> {
             if (strings != null) {
                 return readSignedVarLong();
             }
+            return readFixed();
+        }
+
+        private long readFixed() {
             need(8);
             long v = 0;
             for (int i = 0; i < 8; i++) {
@@ -306,7 +360,8 @@ public interface BinaryCodec<T> {
                 }
                 return strings.get(number);
             }
-            String s = chars((length >>> 1) - 1);
+            String s = length == PACKED_UUID ? new UUID(readFixed(), readFixed()).toString()
+                    : chars((length >>> 1) - 2);
             strings.add(s);
             return s;
         }

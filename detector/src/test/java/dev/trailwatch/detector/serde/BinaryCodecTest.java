@@ -70,11 +70,16 @@ class BinaryCodecTest {
         assertThat(in.done()).isTrue();
     }
 
-    /** Packed: each distinct string once, then by number; longs as varints; read back exactly, after a reset too. */
+    /**
+     * Packed: each distinct string once, then by number; a lowercase UUID in 16 bytes (any other id as it is); longs
+     * as varints; read back exactly, after a reset too.
+     */
     @Test
     void aPackedBufferWritesEachStringOnceAndReadsEveryValueBack() {
         String arn = "arn:aws:sts::111122223333:assumed-role/app-role-3/session-17";
-        List<String> strings = new ArrayList<>(List.of(arn, "", "ü-ß-кey-🔑", arn, "", "ü-ß-кey-🔑", "e1", arn));
+        String id = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+        List<String> strings = new ArrayList<>(List.of(arn, "", "ü-ß-кey-🔑", arn, "", "ü-ß-кey-🔑", "e1", arn, id,
+                id.toUpperCase(java.util.Locale.ROOT), id, "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6"));
         strings.add(2, null);
         long[] longs = {0, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 1_733_400_000_000L};
         BinaryCodec.Out out = BinaryCodec.Out.packed(4);
@@ -95,6 +100,8 @@ class BinaryCodecTest {
             BinaryCodec.Out packedStrings = BinaryCodec.Out.packed(4).writeList(strings, BinaryCodec.Out::writeString);
             assertThat(packedStrings.size()).isLessThan(plain.size() - 2 * arn.length());
         }
+        assertThat(BinaryCodec.Out.packed(4).writeString(id).size()).isEqualTo(17);
+        assertThat(BinaryCodec.Out.packed(4).writeString(id.toUpperCase(java.util.Locale.ROOT)).size()).isEqualTo(37);
 
         byte[] unknown = BinaryCodec.Out.packed(4).writeString("a").writeVarInt(2 * 5 + 1).toByteArray();
         BinaryCodec.In in = BinaryCodec.In.packed(unknown, 0);
