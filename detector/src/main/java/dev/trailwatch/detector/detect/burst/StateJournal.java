@@ -348,8 +348,13 @@ final class StateJournal<S> {
 
     /** An entry's keys with their states (null for a key deleted), in either version. */
     List<KeyValue<String, S>> decode(byte[] bytes) {
+        return decode(bytes, serde, topic);
+    }
+
+    /** An entry's keys with their states (null for a key deleted), in either version, read with the store's serde. */
+    static <S> List<KeyValue<String, S>> decode(byte[] bytes, Serde<S> serde, String topic) {
         if (bytes.length > 0 && bytes[0] == PACKED) {
-            return readPacked(bytes);
+            return readPacked(bytes, serde instanceof CompactSerde<S> compact ? compact.codec() : null, topic);
         }
         List<KeyValue<String, S>> listing = new ArrayList<>();
         for (KeyValue<String, byte[]> state : read(bytes)) {
@@ -359,7 +364,7 @@ final class StateJournal<S> {
         return listing;
     }
 
-    private List<KeyValue<String, S>> readPacked(byte[] bytes) {
+    private static <S> List<KeyValue<String, S>> readPacked(byte[] bytes, BinaryCodec<S> codec, String topic) {
         if (codec == null) {
             throw new SerializationException("packed state journal entry in " + topic + ", whose serde has no codec");
         }
