@@ -34,33 +34,7 @@ public interface BinaryCodec<T> {
      * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
      */
     static boolean uuid(String id, long[] bits) {
-        if (id == null || id.length() != 36) {
-            return false;
-        }
-        long high = 0;
-        long low = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char c = id.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (v < 0) {
-                return false;
-            }
-            if (digits++ < 16) {
-                high = high << 4 | v;
-            } else {
-                low = low << 4 | v;
-            }
-        }
-        bits[0] = high;
-        bits[1] = low;
-        return true;
+        return LowercaseUuid.split(id, bits);
     }
 
     /** A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists. */

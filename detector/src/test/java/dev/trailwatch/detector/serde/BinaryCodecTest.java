@@ -110,6 +110,24 @@ class BinaryCodecTest {
                 .hasMessageContaining("string number 5 of 1");
     }
 
+    /** Only a lowercase canonical UUID is taken as one: anything else would not be read back as it came. */
+    @Test
+    void takesOnlyLowercaseCanonicalUuidsAsUuids() {
+        long[] bits = new long[2];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 1_000; i++) {
+            java.util.UUID uuid = new java.util.UUID(random.nextLong(), random.nextLong());
+            assertThat(BinaryCodec.uuid(uuid.toString(), bits)).isTrue();
+            assertThat(new java.util.UUID(bits[0], bits[1])).isEqualTo(uuid);
+        }
+        String id = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+        for (String other : List.of(id.toUpperCase(java.util.Locale.ROOT), id.replace('d', 'g'), id.replace('9', 'é'),
+                id.substring(1) + "0", "9b1deb4d3-b7d-4bad-9bdd-2b0d7b3dcb6d", id.replace("-", "_"), id + "0")) {
+            assertThat(BinaryCodec.uuid(other, bits)).as(other).isFalse();
+        }
+        assertThat(BinaryCodec.uuid(null, bits)).isFalse();
+    }
+
     record Names(List<String> names) {
     }
 
