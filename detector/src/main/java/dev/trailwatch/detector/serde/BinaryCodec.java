@@ -3,28 +3,61 @@ package dev.trailwatch.detector.serde;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * How one state type is written field by field in {@link CompactSerde}'s binary format, and read back. The format is
  * positional: a codec reads exactly what it wrote, in the same order, so a change of fields is a new version.
+ *
+ * <p>Packed ({@link Out#packed}, {@link In#packed}): the same codec writes many values into one buffer that share
+ * their strings (a journal entry of many keys' states, the same account, region, principal, client, call and event ids
+ * recurring in them): each distinct string is written once and then by its number, a lowercase UUID (an event id) in
+ * 16 bytes, and {@link Out#writeLong} is a zigzag varint (counts take a byte, epoch millis six or seven). A packed
+ * buffer is read only as packed.
  */
 public interface BinaryCodec<T> {
+
+    /** Packed: the tag of a new string that is a lowercase UUID, written in 16 bytes. */
+    int PACKED_UUID = 2;
 
     void write(Out out, T value);
 
     T read(In in);
+
+    /**
+     * CloudTrail's event ids are lowercase UUIDs: those (and only those, so that one is read back exactly as it came)
+     * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
+     */
+    static boolean uuid(String id, long[] bits) {
+        return LowercaseUuid.split(id, bits);
+    }
 
     /** A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists. */
     final class Out {
 
         private byte[] buf;
         private int size;
+        /** Packed only: each string written so far, by its number (in order of first writing). */
+        private final Map<String, Integer> strings;
+        private final long[] halves = new long[2];
 
         public Out(int capacity) {
+            this(capacity, null);
+        }
+
+        private Out(int capacity, Map<String, Integer> strings) {
             buf = new byte[Math.max(16, capacity)];
+            this.strings = strings;
+        }
+
+        /** A packed buffer (see the interface comment): strings once each, then by number; longs as varints. */
+        public static Out packed(int capacity) {
+            return new Out(capacity, new HashMap<>(1024));
         }
 
         private void room(int more) {
@@ -43,9 +76,19 @@ public interface BinaryCodec<T> {
             return writeByte(b ? 1 : 0);
         }
 
-        /** Eight bytes, big-endian: times and counts, including {@code Long.MIN_VALUE}/{@code MAX_VALUE} markers. */
+        /**
+         * Eight bytes, big-endian: times and counts, including {@code Long.MIN_VALUE}/{@code MAX_VALUE} markers;
+         * packed, a zigzag varint.
+         */
         public Out writeLong(long v) {
+            if (strings != null) {
+                return writeSignedVarLong(v);
+            }
             room(8);
+            return writeFixed(v);
+        }
+
+        private Out writeFixed(long v) {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buf[size++] = (byte) (v >>> shift);
             }
@@ -86,9 +129,36 @@ public interface BinaryCodec<T> {
             if (s == null) {
                 return writeVarInt(0);
             }
+            if (strings != null) {
+                return writePacked(s);
+            }
+            return writeChars(s, 1, 1);
+        }
+
+        /**
+         * Packed: a string written before is {@code 2 * number + 1}; a new one is {@code 2} and 16 bytes for a
+         * lowercase UUID, else {@code 2 * (length + 2)} and its bytes, and gets the next number; null stays 0.
+         */
+        private Out writePacked(String s) {
+            Integer known = strings.get(s);
+            if (known != null) {
+                return writeVarInt(2 * known + 1);
+            }
+            strings.put(s, strings.size());
+            if (uuid(s, halves)) {
+                writeVarInt(PACKED_UUID);
+                room(16);
+                writeFixed(halves[0]);
+                return writeFixed(halves[1]);
+            }
+            return writeChars(s, 2, 4);
+        }
+
+        /** The UTF-8 length as {@code scale * length + offset}, then the bytes. */
+        private Out writeChars(String s, int scale, int offset) {
             if (ascii(s)) {
                 int n = s.length();
-                writeVarInt(n + 1);
+                writeVarInt(scale * n + offset);
                 room(n);
                 for (int i = 0; i < n; i++) {
                     buf[size++] = (byte) s.charAt(i);
@@ -96,7 +166,7 @@ public interface BinaryCodec<T> {
                 return this;
             }
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            writeVarInt(bytes.length + 1);
+            writeVarInt(scale * bytes.length + offset);
             room(bytes.length);
             System.arraycopy(bytes, 0, buf, size, bytes.length);
             size += bytes.length;
@@ -138,9 +208,17 @@ public interface BinaryCodec<T> {
             return buf.length;
         }
 
-        /** Empties the buffer for the next value, keeping its capacity. */
+        /** Bytes written so far. */
+        public int size() {
+            return size;
+        }
+
+        /** Empties the buffer for the next value (packed: and forgets its strings), keeping its capacity. */
         public Out reset() {
             size = 0;
+            if (strings != null) {
+                strings.clear();
+            }
             return this;
         }
 
@@ -159,10 +237,22 @@ public interface BinaryCodec<T> {
 
         private final byte[] buf;
         private int pos;
+        /** Packed only: the strings read so far, by number. */
+        private final List<String> strings;
 
         public In(byte[] buf, int pos) {
+            this(buf, pos, null);
+        }
+
+        private In(byte[] buf, int pos, List<String> strings) {
             this.buf = buf;
             this.pos = pos;
+            this.strings = strings;
+        }
+
+        /** Reads what a {@link Out#packed} buffer holds, from {@code pos}. */
+        public static In packed(byte[] buf, int pos) {
+            return new In(buf, pos, new ArrayList<>());
         }
 
         private void need(int n) {
@@ -185,6 +275,13 @@ public interface BinaryCodec<T> {
         }
 
         public long readLong() {
+            if (strings != null) {
+                return readSignedVarLong();
+            }
+            return readFixed();
+        }
+
+        private long readFixed() {
             need(8);
             long v = 0;
             for (int i = 0; i < 8; i++) {
@@ -226,9 +323,27 @@ public interface BinaryCodec<T> {
             if (length == 0) {
                 return null;
             }
-            need(length - 1);
-            String s = new String(buf, pos, length - 1, StandardCharsets.UTF_8);
-            pos += length - 1;
+            if (strings == null) {
+                return chars(length - 1);
+            }
+            if ((length & 1) == 1) {
+                int number = length >>> 1;
+                if (number >= strings.size()) {
+                    throw new IllegalArgumentException("string number " + number + " of " + strings.size()
+                            + " before byte " + pos);
+                }
+                return strings.get(number);
+            }
+            String s = length == PACKED_UUID ? new UUID(readFixed(), readFixed()).toString()
+                    : chars((length >>> 1) - 2);
+            strings.add(s);
+            return s;
+        }
+
+        private String chars(int length) {
+            need(length);
+            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+            pos += length;
             return s;
         }
 

@@ -39,6 +39,11 @@ public final class CompactSerde<T> implements Serde<T> {
         this.buffer = ThreadLocal.withInitial(() -> new BinaryCodec.Out(sizeHint));
     }
 
+    /** How the type's fields are written: for a writer that puts many values into one buffer (a journal entry). */
+    public BinaryCodec<T> codec() {
+        return codec;
+    }
+
     @Override
     public Serializer<T> serializer() {
         return (topic, value) -> value == null ? null : write(value);

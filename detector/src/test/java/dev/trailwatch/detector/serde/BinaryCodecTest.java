@@ -70,6 +70,64 @@ class BinaryCodecTest {
         assertThat(in.done()).isTrue();
     }
 
+    /**
+     * Packed: each distinct string once, then by number; a lowercase UUID in 16 bytes (any other id as it is); longs
+     * as varints; read back exactly, after a reset too.
+     */
+    @Test
+    void aPackedBufferWritesEachStringOnceAndReadsEveryValueBack() {
+        String arn = "arn:aws:sts::111122223333:assumed-role/app-role-3/session-17";
+        String id = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+        List<String> strings = new ArrayList<>(List.of(arn, "", "ü-ß-кey-🔑", arn, "", "ü-ß-кey-🔑", "e1", arn, id,
+                id.toUpperCase(java.util.Locale.ROOT), id, "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6"));
+        strings.add(2, null);
+        long[] longs = {0, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 1_733_400_000_000L};
+        BinaryCodec.Out out = BinaryCodec.Out.packed(4);
+        for (int round = 0; round < 2; round++) {
+            out.reset().writeList(strings, BinaryCodec.Out::writeString);
+            for (long v : longs) {
+                out.writeLong(v);
+            }
+            byte[] bytes = out.toByteArray();
+
+            BinaryCodec.In in = BinaryCodec.In.packed(bytes, 0);
+            assertThat(in.readList(BinaryCodec.In::readString)).containsExactlyElementsOf(strings);
+            for (long v : longs) {
+                assertThat(in.readLong()).isEqualTo(v);
+            }
+            assertThat(in.done()).isTrue();
+            BinaryCodec.Out plain = new BinaryCodec.Out(4).writeList(strings, BinaryCodec.Out::writeString);
+            BinaryCodec.Out packedStrings = BinaryCodec.Out.packed(4).writeList(strings, BinaryCodec.Out::writeString);
+            assertThat(packedStrings.size()).isLessThan(plain.size() - 2 * arn.length());
+        }
+        assertThat(BinaryCodec.Out.packed(4).writeString(id).size()).isEqualTo(17);
+        assertThat(BinaryCodec.Out.packed(4).writeString(id.toUpperCase(java.util.Locale.ROOT)).size()).isEqualTo(37);
+
+        byte[] unknown = BinaryCodec.Out.packed(4).writeString("a").writeVarInt(2 * 5 + 1).toByteArray();
+        BinaryCodec.In in = BinaryCodec.In.packed(unknown, 0);
+        assertThat(in.readString()).isEqualTo("a");
+        assertThatThrownBy(in::readString).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("string number 5 of 1");
+    }
+
+    /** Only a lowercase canonical UUID is taken as one: anything else would not be read back as it came. */
+    @Test
+    void takesOnlyLowercaseCanonicalUuidsAsUuids() {
+        long[] bits = new long[2];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 1_000; i++) {
+            java.util.UUID uuid = new java.util.UUID(random.nextLong(), random.nextLong());
+            assertThat(BinaryCodec.uuid(uuid.toString(), bits)).isTrue();
+            assertThat(new java.util.UUID(bits[0], bits[1])).isEqualTo(uuid);
+        }
+        String id = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
+        for (String other : List.of(id.toUpperCase(java.util.Locale.ROOT), id.replace('d', 'g'), id.replace('9', 'é'),
+                id.substring(1) + "0", "9b1deb4d3-b7d-4bad-9bdd-2b0d7b3dcb6d", id.replace("-", "_"), id + "0")) {
+            assertThat(BinaryCodec.uuid(other, bits)).as(other).isFalse();
+        }
+        assertThat(BinaryCodec.uuid(null, bits)).isFalse();
+    }
+
     record Names(List<String> names) {
     }
 

@@ -145,7 +145,7 @@ final class CallJournal {
             long[] uuid = new long[2];
             for (int i = 0; i < size; i++) {
                 out.writeVarInt(who[i]).writeVarInt(api[i]);
-                boolean isUuid = uuid(eventIds[i], uuid);
+                boolean isUuid = BinaryCodec.uuid(eventIds[i], uuid);
                 out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
                 out.writeSignedVarLong(times[i] - base);
                 if (isUuid) {
@@ -201,39 +201,5 @@ final class CallJournal {
             throw new SerializationException("discovery call journal entry points past its tables", e);
         }
         return changes;
-    }
-
-    /**
-     * CloudTrail's event ids are lowercase UUIDs: those (and only those, so that one is read back exactly as it came)
-     * are written as 16 bytes. True, with the two halves in {@code bits}, when the id is one.
-     */
-    static boolean uuid(String id, long[] bits) {
-        if (id == null || id.length() != 36) {
-            return false;
-        }
-        long high = 0;
-        long low = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char c = id.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-                continue;
-            }
-            int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (v < 0) {
-                return false;
-            }
-            if (digits++ < 16) {
-                high = high << 4 | v;
-            } else {
-                low = low << 4 | v;
-            }
-        }
-        bits[0] = high;
-        bits[1] = low;
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.serde.BinaryCodec;
+import dev.trailwatch.detector.serde.CompactSerde;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,6 +29,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * States stored one per key before the journal ({@code key -> state}, read with the processor's serde) come first;
  * the first commit moves them into an entry and deletes them, in that same transaction.
  *
+ * <p>Entry formats. A processor whose serde is a {@link CompactSerde} writes version 2: every state's fields straight
+ * into one packed buffer ({@link BinaryCodec.Out#packed}), so the strings its keys' states share (account, region,
+ * principal, client, call, the event ids listed twice) are written once per entry, and no state is serialized into an
+ * array of its own and copied again. Other serdes write version 1, each state as its serde writes it. Both are read,
+ * whatever the processor writes: entries a version before this one wrote are version 1.
+ *
  * <p>The journal stays about the size of the states it holds. Each key's latest state is in one entry; an entry none of
  * whose keys it still holds the latest state of is deleted once it is the oldest (its deletions can shadow only older
  * entries, and there are none). While the entries hold more than twice as many states as there are keys (plus a
@@ -45,8 +52,19 @@ final class StateJournal<S> {
     static final int CHUNK_BYTES = 256 * 1024;
     /** States per entry at most. */
     static final int CHUNK = 1_000;
-    /** Version 1: a list of (key, nullable state bytes). */
+    /** Version 1: a list of (key, nullable state bytes), each state in the processor's serde. */
     private static final int VERSION = 1;
+    /**
+     * Version 2, for a state in {@link CompactSerde}: the serde's version byte, then items, each a tag ({@link #STATE}
+     * or {@link #GONE}), the key and, for a state, its fields as the serde's codec writes them, all in one packed buffer
+     * ({@link BinaryCodec.Out#packed}: the strings the states share written once); {@link #END} after the last.
+     */
+    private static final int PACKED = 2;
+    private static final int END = 0;
+    private static final int STATE = 1;
+    private static final int GONE = 2;
+    /** A packed buffer grown beyond this by one large entry is not kept for the next commit. */
+    private static final int KEPT_CAPACITY = 2 * CHUNK_BYTES;
     /** The entry a key's state stored before the journal is in (its own store key). */
     private static final long OWN_KEY = -1;
     /** Marks a key deleted since the last commit. */
@@ -54,7 +72,11 @@ final class StateJournal<S> {
 
     private final KeyValueStore<String, byte[]> store;
     private final Serde<S> serde;
+    /** The serde's codec when it is a {@link CompactSerde}: entries are then written packed (version 2). */
+    private final BinaryCodec<S> codec;
     private final String topic;
+    /** The packed buffer entries are written in, kept between commits (null until the first, or when too large). */
+    private BinaryCodec.Out packed;
     private final Map<String, S> states = new HashMap<>(1024);
     /** Keys changed since the last commit, in order, with their state or {@link #DELETED}. */
     private final Map<String, Object> changed = new LinkedHashMap<>();
@@ -71,6 +93,7 @@ final class StateJournal<S> {
     StateJournal(KeyValueStore<String, byte[]> store, Serde<S> serde) {
         this.store = store;
         this.serde = serde;
+        this.codec = serde instanceof CompactSerde<S> compact ? compact.codec() : null;
         this.topic = store.name();
     }
 
@@ -100,16 +123,16 @@ final class StateJournal<S> {
         for (KeyValue<String, byte[]> entry : journal) {
             long at = Journal.sequence(entry.key);
             sequence = at + 1;
-            List<KeyValue<String, byte[]>> listing = read(entry.value);
+            List<KeyValue<String, S>> listing = decode(entry.value);
             Written written = new Written(listing.size());
             entries.put(at, written);
             listed += listing.size();
-            for (KeyValue<String, byte[]> state : listing) {
+            for (KeyValue<String, S> state : listing) {
                 forgetWritten(state.key);
                 if (state.value == null) {
                     states.remove(state.key);
                 } else {
-                    states.put(state.key, serde.deserializer().deserialize(topic, state.value));
+                    states.put(state.key, state.value);
                     writtenIn.put(state.key, at);
                     written.current.add(state.key);
                 }
@@ -159,7 +182,6 @@ final class StateJournal<S> {
      * Before the task commits: states stored per key move into the journal, the oldest entries are retired (see the
      * class comment), and the changed keys are written as one entry (or a few).
      */
-    @SuppressWarnings("unchecked")
     void commit() {
         if (!ownKeys.isEmpty()) {
             for (String key : ownKeys) {
@@ -174,6 +196,58 @@ final class StateJournal<S> {
         if (changed.isEmpty()) {
             return;
         }
+        if (codec != null) {
+            writePacked();
+        } else {
+            writeListed();
+        }
+        changed.clear();
+    }
+
+    /** The changes as version 2 entries: each state's fields written straight into one packed buffer. */
+    @SuppressWarnings("unchecked")
+    private void writePacked() {
+        BinaryCodec.Out out = null;
+        List<String> keys = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (Map.Entry<String, Object> change : changed.entrySet()) {
+            if (out == null) {
+                out = packedBuffer();
+            }
+            String key = change.getKey();
+            keys.add(key);
+            if (change.getValue() == DELETED) {
+                out.writeByte(GONE).writeString(key);
+            } else {
+                out.writeByte(STATE).writeString(key);
+                codec.write(out, (S) change.getValue());
+                kept.add(key);
+            }
+            if (keys.size() >= CHUNK || out.size() >= CHUNK_BYTES) {
+                write(keys, kept, out.writeByte(END).toByteArray());
+                out = null;
+                keys = new ArrayList<>();
+                kept = new ArrayList<>();
+            }
+        }
+        if (out != null) {
+            write(keys, kept, out.writeByte(END).toByteArray());
+        }
+        if (packed != null && packed.capacity() > KEPT_CAPACITY) {
+            packed = null;
+        }
+    }
+
+    private BinaryCodec.Out packedBuffer() {
+        if (packed == null) {
+            packed = BinaryCodec.Out.packed(CHUNK_BYTES / 4);
+        }
+        return packed.reset().writeByte(PACKED).writeByte(CompactSerde.VERSION);
+    }
+
+    /** The changes as version 1 entries (a serde without a codec): each state serialized on its own. */
+    @SuppressWarnings("unchecked")
+    private void writeListed() {
         List<KeyValue<String, byte[]>> chunk = new ArrayList<>();
         int bytes = 0;
         for (Map.Entry<String, Object> change : changed.entrySet()) {
@@ -182,15 +256,26 @@ final class StateJournal<S> {
             chunk.add(KeyValue.pair(change.getKey(), value));
             bytes += change.getKey().length() + (value == null ? 0 : value.length);
             if (chunk.size() >= CHUNK || bytes >= CHUNK_BYTES) {
-                write(chunk);
+                writeListed(chunk);
                 chunk = new ArrayList<>();
                 bytes = 0;
             }
         }
         if (!chunk.isEmpty()) {
-            write(chunk);
+            writeListed(chunk);
         }
-        changed.clear();
+    }
+
+    private void writeListed(List<KeyValue<String, byte[]>> chunk) {
+        List<String> keys = new ArrayList<>(chunk.size());
+        List<String> kept = new ArrayList<>(chunk.size());
+        for (KeyValue<String, byte[]> state : chunk) {
+            keys.add(state.key);
+            if (state.value != null) {
+                kept.add(state.key);
+            }
+        }
+        write(keys, kept, bytes(chunk));
     }
 
     /**
@@ -216,19 +301,23 @@ final class StateJournal<S> {
         }
     }
 
-    private void write(List<KeyValue<String, byte[]>> chunk) {
+    /**
+     * Stores one entry listing {@code keys}, of which {@code kept} have a state in it (the others were deleted), and
+     * notes that it holds their latest states.
+     */
+    private void write(List<String> keys, List<String> kept, byte[] entry) {
         long at = sequence++;
-        Written written = new Written(chunk.size());
-        for (KeyValue<String, byte[]> state : chunk) {
-            forgetWritten(state.key);
-            if (state.value != null) {
-                writtenIn.put(state.key, at);
-                written.current.add(state.key);
-            }
+        Written written = new Written(keys.size());
+        for (String key : keys) {
+            forgetWritten(key);
+        }
+        for (String key : kept) {
+            writtenIn.put(key, at);
+            written.current.add(key);
         }
         entries.put(at, written);
-        listed += chunk.size();
-        store.put(Journal.key(at), bytes(chunk));
+        listed += keys.size();
+        store.put(Journal.key(at), entry);
     }
 
     /** The key's latest state is no longer the one its entry holds. */
@@ -257,6 +346,53 @@ final class StateJournal<S> {
                 BinaryCodec.Out::writeBytes)).toByteArray();
     }
 
+    /** An entry's keys with their states (null for a key deleted), in either version. */
+    List<KeyValue<String, S>> decode(byte[] bytes) {
+        return decode(bytes, serde, topic);
+    }
+
+    /** An entry's keys with their states (null for a key deleted), in either version, read with the store's serde. */
+    static <S> List<KeyValue<String, S>> decode(byte[] bytes, Serde<S> serde, String topic) {
+        if (bytes.length > 0 && bytes[0] == PACKED) {
+            return readPacked(bytes, serde instanceof CompactSerde<S> compact ? compact.codec() : null, topic);
+        }
+        List<KeyValue<String, S>> listing = new ArrayList<>();
+        for (KeyValue<String, byte[]> state : read(bytes)) {
+            listing.add(KeyValue.pair(state.key, state.value == null ? null
+                    : serde.deserializer().deserialize(topic, state.value)));
+        }
+        return listing;
+    }
+
+    private static <S> List<KeyValue<String, S>> readPacked(byte[] bytes, BinaryCodec<S> codec, String topic) {
+        if (codec == null) {
+            throw new SerializationException("packed state journal entry in " + topic + ", whose serde has no codec");
+        }
+        try {
+            BinaryCodec.In in = BinaryCodec.In.packed(bytes, 1);
+            int version = in.readByte();
+            if (version != CompactSerde.VERSION) {
+                throw new IllegalArgumentException("state format version " + version);
+            }
+            List<KeyValue<String, S>> listing = new ArrayList<>();
+            for (int tag = in.readByte(); tag != END; tag = in.readByte()) {
+                if (tag != STATE && tag != GONE) {
+                    throw new IllegalArgumentException("item tag " + tag);
+                }
+                String key = in.readString();
+                listing.add(KeyValue.pair(key, tag == STATE ? codec.read(in) : null));
+            }
+            if (!in.done()) {
+                throw new IllegalArgumentException("trailing bytes");
+            }
+            return listing;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot read a state journal entry of " + topic + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** A version 1 entry's keys and serialized states. */
     static List<KeyValue<String, byte[]>> read(byte[] bytes) {
         BinaryCodec.In in = new BinaryCodec.In(bytes, 0);
         int version = in.readByte();

@@ -137,8 +137,8 @@ class BurstRestartIT {
     /** Waits until a burst's committed changelog holds a key whose one open window has counted this many events. */
     private static void awaitCounted(String bootstrap, String changelog, int count) {
         Deserializer<List<BurstState>> entry = (topic, bytes) -> bytes == null ? List.of()
-                : StateJournal.read(bytes).stream().filter(state -> state.value != null)
-                        .map(state -> BurstStateCodec.SERDE.deserializer().deserialize(topic, state.value)).toList();
+                : StateJournal.decode(bytes, BurstStateCodec.SERDE, topic).stream()
+                        .filter(state -> state.value != null).map(state -> state.value).toList();
         read(bootstrap, changelog, entry, states -> states.stream().anyMatch(state -> state.windows().size() == 1
                 && state.windows().get(0).count() == count));
     }
