@@ -2,6 +2,7 @@ package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,11 +136,17 @@ class FileTimeBoundsTest {
         byte[] whole = gzipped(envelope(T0, T0.plusSeconds(1)));
         objects.add(object(Files.write(dir.resolve("cut.json.gz"), Arrays.copyOf(whole, whole.length - 12))));
         expected.put(objects.get(25).location(), FileTimeBounds.UNREADABLE);
+        AtomicInteger opened = new AtomicInteger();
+        List<TrailObject> counted = objects.stream().map(o -> TrailObject.of(o.name(), o.location(), "file",
+                o.sizeBytes(), () -> {
+                    opened.incrementAndGet();
+                    return o.opener().open();
+                })).toList();
         FileTimeBounds.Pass pass = new FileTimeBounds.Pass(2);
-        for (TrailObject object : objects) {
-            pass.add(object); // as a listing finds them, with the threads already reading
-            Thread.sleep(2);
-        }
+        // as a listing finds them: the first half, then, once the threads have read those, the rest
+        counted.subList(0, 13).forEach(pass::add);
+        await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() >= 13);
+        counted.subList(13, counted.size()).forEach(pass::add);
         pass.listed();
         List<TrailObject> asked = new ArrayList<>(objects);
         Collections.shuffle(asked, new Random(5));
