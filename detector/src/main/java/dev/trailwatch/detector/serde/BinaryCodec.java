@@ -88,6 +88,13 @@ public interface BinaryCodec<T> {
             return writeFixed(v);
         }
 
+        /** A lowercase UUID's two halves ({@link BinaryCodec#uuid}) in 16 bytes, big-endian, packed or not. */
+        public Out writeUuid(long[] halves) {
+            room(16);
+            writeFixed(halves[0]);
+            return writeFixed(halves[1]);
+        }
+
         private Out writeFixed(long v) {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buf[size++] = (byte) (v >>> shift);
@@ -146,10 +153,7 @@ public interface BinaryCodec<T> {
             }
             strings.put(s, strings.size());
             if (uuid(s, halves)) {
-                writeVarInt(PACKED_UUID);
-                room(16);
-                writeFixed(halves[0]);
-                return writeFixed(halves[1]);
+                return writeVarInt(PACKED_UUID).writeUuid(halves);
             }
             return writeChars(s, 2, 4);
         }
@@ -281,6 +285,11 @@ public interface BinaryCodec<T> {
             return readFixed();
         }
 
+        /** What {@link Out#writeUuid} wrote, as the lowercase UUID it came from. */
+        public String readUuid() {
+            return new UUID(readFixed(), readFixed()).toString();
+        }
+
         private long readFixed() {
             need(8);
             long v = 0;
@@ -334,8 +343,7 @@ public interface BinaryCodec<T> {
                 }
                 return strings.get(number);
             }
-            String s = length == PACKED_UUID ? new UUID(readFixed(), readFixed()).toString()
-                    : chars((length >>> 1) - 2);
+            String s = length == PACKED_UUID ? readUuid() : chars((length >>> 1) - 2);
             strings.add(s);
             return s;
         }

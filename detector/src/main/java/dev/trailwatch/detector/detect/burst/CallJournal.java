@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -149,7 +148,7 @@ final class CallJournal {
                 out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
                 out.writeSignedVarLong(times[i] - base);
                 if (isUuid) {
-                    out.writeLong(uuid[0]).writeLong(uuid[1]);
+                    out.writeUuid(uuid);
                 } else {
                     out.writeString(eventIds[i]);
                 }
@@ -192,8 +191,7 @@ final class CallJournal {
                 String[] api = calls.get(in.readVarInt());
                 int flags = in.readByte();
                 long time = base + in.readSignedVarLong();
-                String eventId = (flags & UUID_ID) != 0 ? new UUID(in.readLong(), in.readLong()).toString()
-                        : in.readString();
+                String eventId = (flags & UUID_ID) != 0 ? in.readUuid() : in.readString();
                 changes.add(new Change(who[0], who[1], new CallBucket.Call(api[0], api[1], (flags & DENIED) != 0,
                         time, eventId)));
             }

@@ -93,7 +93,7 @@ final class StateJournal<S> {
     StateJournal(KeyValueStore<String, byte[]> store, Serde<S> serde) {
         this.store = store;
         this.serde = serde;
-        this.codec = serde instanceof CompactSerde<S> compact ? compact.codec() : null;
+        this.codec = codecOf(serde);
         this.topic = store.name();
     }
 
@@ -354,7 +354,7 @@ final class StateJournal<S> {
     /** An entry's keys with their states (null for a key deleted), in either version, read with the store's serde. */
     static <S> List<KeyValue<String, S>> decode(byte[] bytes, Serde<S> serde, String topic) {
         if (bytes.length > 0 && bytes[0] == PACKED) {
-            return readPacked(bytes, serde instanceof CompactSerde<S> compact ? compact.codec() : null, topic);
+            return readPacked(bytes, codecOf(serde), topic);
         }
         List<KeyValue<String, S>> listing = new ArrayList<>();
         for (KeyValue<String, byte[]> state : read(bytes)) {
@@ -362,6 +362,11 @@ final class StateJournal<S> {
                     : serde.deserializer().deserialize(topic, state.value)));
         }
         return listing;
+    }
+
+    /** The serde's codec when it is a {@link CompactSerde} (its states can be written packed), else null. */
+    private static <S> BinaryCodec<S> codecOf(Serde<S> serde) {
+        return serde instanceof CompactSerde<S> compact ? compact.codec() : null;
     }
 
     private static <S> List<KeyValue<String, S>> readPacked(byte[] bytes, BinaryCodec<S> codec, String topic) {
