@@ -2,6 +2,7 @@ package dev.trailwatch.detector.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** How an instance joins its group, restarts, and tells whether it is working (docs/operations.md, "Restarts"). */
 public final class RuntimeSettings {
@@ -17,7 +18,25 @@ public final class RuntimeSettings {
             "/ready answers 503 when this instance's input lag has not shrunk for this long while it has lag, "
                     + "or the brokers have been unreachable for this long.");
 
-    public static final List<ConfigKey<?>> ALL = List.of(INSTANCE_ID, EVENTS_MAX_FUTURE, READY_STALL_TIMEOUT);
+    public static final ConfigKey<Boolean> EVENTS_PARSE_AHEAD = new ConfigKey<>("events.parse.ahead", "auto",
+            "Parse each polled batch of records on a thread of its own (one per stream thread) while the stream "
+                    + "thread processes the records before it: about a third more events/s per stream thread when "
+                    + "a core is free. auto: on when the JVM sees 2 or more processors; true; false. Alerts are the "
+                    + "same either way.",
+            RuntimeSettings::parseAhead);
+
+    public static final List<ConfigKey<?>> ALL = List.of(INSTANCE_ID, EVENTS_MAX_FUTURE, EVENTS_PARSE_AHEAD,
+            READY_STALL_TIMEOUT);
+
+    /** {@code auto} (on with 2 or more processors), {@code true} or {@code false}; anything else fails at load. */
+    static Boolean parseAhead(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Runtime.getRuntime().availableProcessors() >= 2;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected auto, true or false");
+        };
+    }
 
     private RuntimeSettings() {
     }

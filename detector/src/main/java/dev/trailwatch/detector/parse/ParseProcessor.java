@@ -27,7 +27,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * real events late, and its timestamp could be refused by the broker); and a record whose output Kafka refused is
  * rejected ({@code produce_failed}) when the {@link Quarantine} names it, so the retried transaction commits.
  *
- * <p>In {@code scan} a record may have been parsed ahead, by this node's parser on another thread
+ * <p>A record may have been parsed ahead, by this node's parser on another thread: live by its consumer's lane
+ * ({@link ParseAhead}, setting {@code events.parse.ahead}), in {@code scan} by the reader threads
  * ({@link ParsedAhead}); everything after the parse is the same.
  *
  * <p>A plain processor, although it never changes the key: Kafka Streams copies a record's headers each time a
@@ -54,6 +55,10 @@ public final class ParseProcessor extends ContextualProcessor<String, byte[], St
     private long maxFutureMs = DEFAULT_MAX_FUTURE_MS;
     private Quarantine quarantine;
     private ParsedAhead parsedAhead;
+    private ParseAhead liveAhead;
+    /** The stream thread {@link #lane} was looked up for (a task may move to another thread when it is revived). */
+    private Thread laneThread;
+    private ParseAhead.Lane lane;
 
     public ParseProcessor(CloudTrailParser parser, TrailWatchMetrics metrics) {
         this.parser = parser;
@@ -76,17 +81,24 @@ public final class ParseProcessor extends ContextualProcessor<String, byte[], St
             ahead.bind(parser);
             parsedAhead = ahead;
         }
+        if (configs.get(ParseAhead.CONFIG) instanceof ParseAhead ahead) {
+            // live, events.parse.ahead: records parsed by their consumer's lane while this thread processes others
+            ahead.bind(parser);
+            liveAhead = ahead;
+        }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        RecordMetadata meta = quarantine == null ? null : context().recordMetadata().orElse(null);
+        RecordMetadata meta = quarantine == null && liveAhead == null ? null
+                : context().recordMetadata().orElse(null);
         // the quarantine holds entries only after a failed write: only then is the origin's text built and looked up
-        String origin = meta == null || quarantine.size() == 0 ? null
+        String origin = meta == null || quarantine == null || quarantine.size() == 0 ? null
                 : Quarantine.origin(meta.topic(), meta.partition(), meta.offset());
         ParseResult result = quarantined(origin, record.value());
         if (result == null) {
-            ParseResult ahead = parsedAhead == null ? null : parsedAhead.take(record.value());
+            ParseResult ahead = parsedAhead != null ? parsedAhead.take(record.value())
+                    : liveAhead != null ? takeFromLane(meta, record.value()) : null;
             result = checkTime(ahead != null ? ahead : parser.parse(record.value()), record.value());
         }
         if (result instanceof ParseResult.Parsed parsed) {
@@ -94,7 +106,7 @@ public final class ParseProcessor extends ContextualProcessor<String, byte[], St
             metrics.eventRead(event.recipientAccountId(), event.awsRegion(), source(record), event.eventTime());
             // the event itself, not its wrapper: the router forwards this record on as it is (see ReadOutcome)
             Record<String, ReadOutcome> out = new Record<>(record.key(), event, event.eventTime(), record.headers());
-            if (meta != null) {
+            if (meta != null && quarantine != null) {
                 // what this event produces carries it, so a write Kafka refuses can be traced back to this record
                 // (on the copy: the input's own headers are the source's record context's)
                 out.headers().remove(DeadLetterProductionHandler.ORIGIN_HEADER)
@@ -105,6 +117,22 @@ public final class ParseProcessor extends ContextualProcessor<String, byte[], St
             metrics.eventRejected(((ParseResult.Rejected) result).reason());
             context().forward(record.withValue((ReadOutcome) result));
         }
+    }
+
+    /** The result this stream thread's consumer had parsed ahead for {@code raw}, or null. */
+    private ParseResult takeFromLane(RecordMetadata meta, byte[] raw) {
+        if (meta == null) {
+            return null;
+        }
+        Thread current = Thread.currentThread();
+        if (current != laneThread || lane == null) {
+            laneThread = current;
+            lane = liveAhead.ofCurrentThread();
+            if (lane == null) {
+                return null;
+            }
+        }
+        return lane.take(meta.partition(), meta.offset(), raw);
     }
 
     /** A rejection when an earlier attempt to write this record's output failed, else null. */

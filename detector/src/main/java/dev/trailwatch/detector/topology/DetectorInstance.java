@@ -14,11 +14,13 @@ import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.metrics.KafkaStreamsMeters;
 import dev.trailwatch.detector.metrics.ProgressMonitor;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
+import dev.trailwatch.detector.parse.ParseAhead;
 import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.tuning.TuningException;
 import dev.trailwatch.detector.tuning.TuningParser;
 import dev.trailwatch.detector.tuning.TuningProblem;
 import dev.trailwatch.detector.tuning.TuningSet;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +141,14 @@ public final class DetectorInstance implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());
+        if (config.get(RuntimeSettings.EVENTS_PARSE_AHEAD)) {
+            ParseAhead ahead = new ParseAhead(config.get(Settings.TOPIC_EVENTS));
+            ParseAhead.install(props, ahead);
+            FunctionCounter.builder("trailwatch.events.parsed.ahead", ahead, ParseAhead::parsedAhead)
+                    .description("Records the stream threads took already parsed by their consumer's parse-ahead "
+                            + "thread (events.parse.ahead); the rest of trailwatch_events_read they parsed themselves")
+                    .register(metrics.registry());
+        }
         logTuning(tuning.get(), metrics);
         GeoIp.from(config).logStatus();
         InputWatermark watermark = new InputWatermark(config.get(Settings.REORDER_HORIZON), 1);

@@ -49,18 +49,33 @@ class ScanMatchesBrokerIT {
     @Test
     void theBundledSamplesGiveTheSameAlertsWithoutABrokerAsThroughOne() throws Exception {
         ScanRun scan = ScanRun.of(dir, SAMPLES.toString());
-        List<String> viaBroker = throughBroker(SAMPLES);
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        List<String> viaBroker = throughBroker(SAMPLES, "true", metrics);
 
         assertThat(scan.exit()).as(scan.err()).isZero();
         assertThat(scan.err()).contains("1068 events, " + viaBroker.size() + " alerts, 0 rejected");
         assertThat(sorted(scan.alertsWithoutDetectedAt())).hasSizeGreaterThan(40)
                 .containsExactlyElementsOf(sorted(viaBroker));
+        // the live detector parsed records on its consumer's parse-ahead thread (events.parse.ahead): same alerts
+        assertThat(metrics.registry().get("trailwatch.events.parsed.ahead").functionCounter().count())
+                .isPositive().isLessThanOrEqualTo(1068);
+    }
+
+    @Test
+    void theLiveDetectorParsingEveryRecordOnItsStreamThreadGivesTheSameAlerts() throws Exception {
+        ScanRun scan = ScanRun.of(dir, SAMPLES.toString());
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        List<String> viaBroker = throughBroker(SAMPLES, "false", metrics);
+
+        assertThat(sorted(scan.alertsWithoutDetectedAt())).hasSizeGreaterThan(40)
+                .containsExactlyElementsOf(sorted(viaBroker));
+        assertThat(metrics.registry().find("trailwatch.events.parsed.ahead").functionCounter()).isNull();
     }
 
     /** The samples read and sorted as scan reads them, produced to the in-process broker, detected, flushed. */
-    private List<String> throughBroker(Path input) throws Exception {
-        DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", "scan-matches-broker-it"));
-        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+    private List<String> throughBroker(Path input, String parseAhead, TrailWatchMetrics metrics) throws Exception {
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id",
+                "scan-matches-broker-it-" + parseAhead, "events.parse.ahead", parseAhead));
         FlushSignal flush = FlushSignal.onRequest();
         List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         ScanFilter everything = new ScanFilter(null, null, Set.of(), Set.of(), SortWindow.AUTO_WINDOW);
