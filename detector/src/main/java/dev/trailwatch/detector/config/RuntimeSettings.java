@@ -18,24 +18,23 @@ public final class RuntimeSettings {
             "/ready answers 503 when this instance's input lag has not shrunk for this long while it has lag, "
                     + "or the brokers have been unreachable for this long.");
 
-    public static final ConfigKey<Boolean> EVENTS_PARSE_AHEAD = new ConfigKey<>("events.parse.ahead", "auto",
+    public static final ConfigKey<String> EVENTS_PARSE_AHEAD = new ConfigKey<>("events.parse.ahead", "auto",
             "Parse each polled batch of records on a thread of its own (one per stream thread) while the stream "
-                    + "thread processes the records before it: about a third more events/s per stream thread when "
-                    + "a core is free. auto: on when the JVM sees 2 or more processors; true; false. Alerts are the "
-                    + "same either way.",
+                    + "thread processes the records before it: more events/s per stream thread when a core is "
+                    + "free. auto: on when the JVM has more processors than stream threads (kafka.num.stream.threads); "
+                    + "true; false. Alerts are the same either way.",
             RuntimeSettings::parseAhead);
 
     public static final List<ConfigKey<?>> ALL = List.of(INSTANCE_ID, EVENTS_MAX_FUTURE, EVENTS_PARSE_AHEAD,
             READY_STALL_TIMEOUT);
 
-    /** {@code auto} (on with 2 or more processors), {@code true} or {@code false}; anything else fails at load. */
-    static Boolean parseAhead(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "auto" -> Runtime.getRuntime().availableProcessors() >= 2;
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException("expected auto, true or false");
-        };
+    /** {@code auto}, {@code true} or {@code false}; anything else fails at load. */
+    static String parseAhead(String text) {
+        String value = text.toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "true", "false").contains(value)) {
+            throw new IllegalArgumentException("expected auto, true or false");
+        }
+        return value;
     }
 
     private RuntimeSettings() {

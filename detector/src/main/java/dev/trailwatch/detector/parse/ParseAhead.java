@@ -3,13 +3,14 @@ package dev.trailwatch.detector.parse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,15 +59,17 @@ public final class ParseAhead {
      * hold a parsed copy of everything Kafka Streams has buffered.
      */
     static final int AHEAD = 1_024;
-    /** How long the lane's thread sleeps when it is {@link #AHEAD} records ahead. */
-    private static final long AHEAD_PAUSE_NANOS = 200_000;
+    /** The longest the lane's thread sleeps when it is {@link #AHEAD} records ahead and no take wakes it. */
+    private static final long GATE_PARK_NANOS = 5_000_000;
+    /** How many times the stream thread checks a record being parsed before it parses the record itself. */
+    private static final int PATIENCE = 2_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ParseAhead.class);
 
     private final String input;
     private final Map<Thread, Lane> byThread = new ConcurrentHashMap<>();
     private final Map<Lane, Boolean> open = new ConcurrentHashMap<>();
-    private final AtomicLong takenByClosed = new AtomicLong();
+    private long takenByClosed;
     private volatile CloudTrailParser parser;
 
     /** @param input the topic whose records are CloudTrail JSON for the parse node; the consumer's others are not */
@@ -88,12 +91,34 @@ public final class ParseAhead {
         if (configured == null) {
             configured = props.get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
         }
-        String mine = ParseAheadInterceptor.class.getName();
-        String classes = configured == null || configured.toString().isBlank() ? mine
-                : configured.toString().contains(mine) ? configured.toString() : configured + "," + mine;
-        props.put(key, classes);
+        List<String> classes = new ArrayList<>();
+        if (configured instanceof Collection<?> list) {
+            list.forEach(c -> classes.add(c instanceof Class<?> type ? type.getName() : c.toString().trim()));
+        } else if (configured != null) {
+            for (String name : configured.toString().split(",")) {
+                if (!name.isBlank()) {
+                    classes.add(name.trim());
+                }
+            }
+        }
+        if (!classes.contains(ParseAheadInterceptor.class.getName())) {
+            classes.add(ParseAheadInterceptor.class.getName());
+        }
+        props.put(key, String.join(",", classes));
+        // Kafka Streams hands its unprefixed custom settings to every client it builds, the main consumer included
         props.put(CONFIG, ahead);
-        props.put(StreamsConfig.mainConsumerPrefix(CONFIG), ahead);
+    }
+
+    /**
+     * Whether {@code events.parse.ahead} ({@code auto}, {@code true} or {@code false}) is on: {@code auto} when the
+     * JVM has more processors than stream threads, so that each parse-ahead thread has a core to run on.
+     */
+    public static boolean enabled(String setting, int streamThreads, int processors) {
+        return switch (setting) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> processors > streamThreads;
+        };
     }
 
     /** The lane of the stream thread calling, or null (no consumer of this instance has polled on it). */
@@ -123,8 +148,8 @@ public final class ParseAhead {
     }
 
     /** Records the parse nodes took already parsed, over every lane this instance has had. */
-    public long parsedAhead() {
-        long taken = takenByClosed.get();
+    public synchronized long parsedAhead() {
+        long taken = takenByClosed;
         for (Lane lane : open.keySet()) {
             taken += lane.taken();
         }
@@ -183,6 +208,8 @@ public final class ParseAhead {
 
         /** Records this lane's thread parsed (tests). */
         private volatile long parsed;
+        /** While the lane's thread waits for room: the sequence number whose take wakes it. */
+        private volatile long resumeAt = Long.MAX_VALUE;
 
         private Lane(String name) {
             this.name = name;
@@ -205,14 +232,14 @@ public final class ParseAhead {
                 owner = current;
                 byThread.put(current, this);
             }
+            polls++;
+            if ((polls & (SWEEP_EVERY - 1)) == 0) {
+                sweep();
+            }
             CloudTrailParser bound = parser;
             if (bound == null || closed || polled.isEmpty()) {
                 // no parse node has run yet (its parser is the one to use): these records are parsed on the thread
                 return;
-            }
-            polls++;
-            if ((polls & (SWEEP_EVERY - 1)) == 0) {
-                sweep();
             }
             Slot[] batch = null;
             int n = 0;
@@ -273,12 +300,22 @@ public final class ParseAhead {
             touched[partition] = polls;
             if (slot.seq > takenUpTo) {
                 TAKEN_UP_TO.setRelease(this, slot.seq);
+                if (slot.seq >= resumeAt) {
+                    LockSupport.unpark(worker);
+                }
             }
             if ((int) STATE.getVolatile(slot) == WAITING && STATE.compareAndSet(slot, WAITING, CLAIMED)) {
                 return null;
             }
-            while ((int) STATE.getVolatile(slot) == PARSING) {
+            for (int spins = 0; (int) STATE.getVolatile(slot) == PARSING; spins++) {
+                if (spins == PATIENCE && STATE.compareAndSet(slot, PARSING, CLAIMED)) {
+                    // the lane's thread is descheduled mid-parse (or gone): not worth waiting for
+                    return null;
+                }
                 Thread.onSpinWait();
+            }
+            if ((int) STATE.getVolatile(slot) != PARSED) {
+                return null;
             }
             ParseResult result = slot.result;
             if (result != null) {
@@ -361,27 +398,50 @@ public final class ParseAhead {
                         if (slot == null || closed) {
                             break;
                         }
-                        while (slot.seq > (long) TAKEN_UP_TO.getAcquire(this) + AHEAD
-                                && (int) STATE.getVolatile(slot) == WAITING && !closed) {
-                            LockSupport.parkNanos(AHEAD_PAUSE_NANOS);
-                        }
+                        awaitRoomFor(slot);
                         if (!STATE.compareAndSet(slot, WAITING, PARSING)) {
                             continue;
                         }
-                        ParseResult result;
+                        ParseResult result = null;
+                        Throwable failed = null;
                         try {
                             result = slot.parser.parse(slot.raw);
-                        } catch (RuntimeException e) {
-                            // a parser bug, not a bad record: the stream thread parses it again and its handlers see it
-                            result = null;
+                        } catch (Throwable e) {
+                            // a parser bug or an Error, not a bad record: the stream thread parses it again, and its
+                            // handlers see what is thrown
+                            failed = e;
                         }
-                        slot.result = result;
-                        STATE.setVolatile(slot, PARSED);
+                        slot.result = failed == null ? result : null;
+                        // fails when the stream thread, tired of waiting, has claimed the record meanwhile
+                        STATE.compareAndSet(slot, PARSING, PARSED);
                         parsed++;
+                        if (failed instanceof Error error) {
+                            // out of memory, say: this lane stops (its records are parsed by the stream thread)
+                            LOG.error("{}: parse-ahead stops; the stream thread parses its records", name, error);
+                            closed = true;
+                            work.clear();
+                            throw error;
+                        }
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Waits while {@code slot} is more than {@link #AHEAD} beyond the last record taken, until the stream thread
+         * has taken half of that ({@link #take} wakes this thread; a timed park in case that wake-up and this wait
+         * crossed).
+         */
+        private void awaitRoomFor(Slot slot) {
+            while (slot.seq > (long) TAKEN_UP_TO.getAcquire(this) + AHEAD && !closed
+                    && (int) STATE.getVolatile(slot) == WAITING) {
+                resumeAt = slot.seq - AHEAD / 2;
+                if (slot.seq > (long) TAKEN_UP_TO.getAcquire(this) + AHEAD) {
+                    LockSupport.parkNanos(this, GATE_PARK_NANOS);
+                }
+                resumeAt = Long.MAX_VALUE;
             }
         }
 
@@ -396,8 +456,11 @@ public final class ParseAhead {
             if (owner != null) {
                 byThread.remove(owner, this);
             }
-            open.remove(this);
-            takenByClosed.addAndGet(taken());
+            synchronized (ParseAhead.this) {
+                // under the lock the metric reads with: the count moves from the lane to the closed ones at once
+                takenByClosed += taken();
+                open.remove(this);
+            }
             LOG.debug("{}: {} records parsed ahead", name, taken());
         }
     }

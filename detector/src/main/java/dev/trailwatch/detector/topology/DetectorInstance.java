@@ -119,6 +119,15 @@ public final class DetectorInstance implements AutoCloseable {
         }
     }
 
+    /** {@code num.stream.threads} as set (Kafka Streams itself rejects a bad value when the client is built). */
+    private static int streamThreads(Properties props) {
+        try {
+            return Integer.parseInt(props.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1").toString().trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     /** The bundled rules plus those in {@code rules.dir}; a bad file fails here, before anything connects. */
     public static RulePack loadRules(DetectorConfig config) {
         String rulesDir = config.get(Settings.RULES_DIR);
@@ -141,7 +150,9 @@ public final class DetectorInstance implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(DeadLetterProcessingHandler.METRICS_CONFIG, metrics);
         props.put(Quarantine.CONFIG, new Quarantine());
-        if (config.get(RuntimeSettings.EVENTS_PARSE_AHEAD)) {
+        int streamThreads = streamThreads(props);
+        if (ParseAhead.enabled(config.get(RuntimeSettings.EVENTS_PARSE_AHEAD), streamThreads,
+                Runtime.getRuntime().availableProcessors())) {
             ParseAhead ahead = new ParseAhead(config.get(Settings.TOPIC_EVENTS));
             ParseAhead.install(props, ahead);
             FunctionCounter.builder("trailwatch.events.parsed.ahead", ahead, ParseAhead::parsedAhead)

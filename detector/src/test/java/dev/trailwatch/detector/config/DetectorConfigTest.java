@@ -122,6 +122,11 @@ class DetectorConfigTest {
                 .hasMessageContaining("suppression.window").hasMessageContaining("soon");
         assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("alerts.min.severity", "URGENT")))
                 .hasMessageContaining("alerts.min.severity").hasMessageContaining("URGENT");
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("events.parse.ahead", "sometimes")))
+                .hasMessageContaining("events.parse.ahead").hasMessageContaining("sometimes")
+                .hasMessageContaining("expected auto, true or false");
+        assertThat(DetectorConfig.fromMap(Map.of("events.parse.ahead", " TRUE "))
+                .get(RuntimeSettings.EVENTS_PARSE_AHEAD)).isEqualTo("true");
     }
 
     @Test

@@ -236,10 +236,16 @@ class ParseAheadTest {
         assertThat(props.getProperty("main.consumer.interceptor.classes"))
                 .isEqualTo("com.example.Audit," + ParseAheadInterceptor.class.getName());
         assertThat(props.get(ParseAhead.CONFIG)).isSameAs(ahead);
-        assertThat(props.get("main.consumer." + ParseAhead.CONFIG)).isSameAs(ahead);
         ParseAhead.install(props, ahead);
         assertThat(props.getProperty("main.consumer.interceptor.classes")).as("installed once")
                 .isEqualTo("com.example.Audit," + ParseAheadInterceptor.class.getName());
+        Properties own = new Properties();
+        own.put("main.consumer.interceptor.classes", " com.example.First , com.example.ParseAheadInterceptorLike");
+        own.put("interceptor.classes", "com.example.Ignored");
+        ParseAhead.install(own, ahead);
+        assertThat(own.getProperty("main.consumer.interceptor.classes")).as("the main consumer's own win")
+                .isEqualTo("com.example.First,com.example.ParseAheadInterceptorLike,"
+                        + ParseAheadInterceptor.class.getName());
 
         ahead.bind(parser);
         byte[] raw = TestEvents.stopLogging(T0).bytes();
@@ -261,6 +267,29 @@ class ParseAheadTest {
             ConsumerRecords<byte[], byte[]> records = polled(List.of(raw));
             assertThat(bare.onConsume(records)).as("no ParseAhead in its configs: untouched").isSameAs(records);
         }
+    }
+
+    @Test
+    void autoMeansACoreForEachParseAheadThread() {
+        assertThat(ParseAhead.enabled("auto", 1, 2)).isTrue();
+        assertThat(ParseAhead.enabled("auto", 1, 1)).isFalse();
+        assertThat(ParseAhead.enabled("auto", 2, 2)).as("two stream threads on two cores").isFalse();
+        assertThat(ParseAhead.enabled("true", 4, 1)).isTrue();
+        assertThat(ParseAhead.enabled("false", 1, 8)).isFalse();
+    }
+
+    @Test
+    void aClosedLaneLeavesItsRecordsToTheStreamThread() {
+        ahead.bind(parser);
+        ParseAhead.Lane lane = lane(false);
+        List<byte[]> raws = events(3);
+        lane.submit(polled(raws));
+        lane.close();
+        lane.submit(polled(events(2)));
+
+        assertThat(take(lane, raws.get(0))).isNull();
+        assertThat(lane.parsed()).isZero();
+        assertThat(ahead.lanes()).isZero();
     }
 
     private static List<byte[]> events(int count) {
