@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -68,8 +69,9 @@ public final class ParseAhead {
 
     private final String input;
     private final Map<Thread, Lane> byThread = new ConcurrentHashMap<>();
-    private final Map<Lane, Boolean> open = new ConcurrentHashMap<>();
+    private final Set<Lane> open = ConcurrentHashMap.newKeySet();
     private long takenByClosed;
+    /** Bound once, before any record is queued ({@link Lane#submit} queues nothing without it). */
     private volatile CloudTrailParser parser;
 
     /** @param input the topic whose records are CloudTrail JSON for the parse node; the consumer's others are not */
@@ -143,14 +145,14 @@ public final class ParseAhead {
     /** A lane whose thread has not started yet ({@link Lane#start}; tests: what the stream thread does alone). */
     Lane openPaused(String name) {
         Lane lane = new Lane(name);
-        open.put(lane, Boolean.TRUE);
+        open.add(lane);
         return lane;
     }
 
     /** Records the parse nodes took already parsed, over every lane this instance has had. */
     public synchronized long parsedAhead() {
         long taken = takenByClosed;
-        for (Lane lane : open.keySet()) {
+        for (Lane lane : open) {
             taken += lane.taken();
         }
         return taken;
@@ -236,8 +238,7 @@ public final class ParseAhead {
             if ((polls & (SWEEP_EVERY - 1)) == 0) {
                 sweep();
             }
-            CloudTrailParser bound = parser;
-            if (bound == null || closed || polled.isEmpty()) {
+            if (parser == null || closed || polled.isEmpty()) {
                 // no parse node has run yet (its parser is the one to use): these records are parsed on the thread
                 return;
             }
@@ -264,10 +265,10 @@ public final class ParseAhead {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     byte[] raw = record.value();
-                    if (raw == null || n == batch.length) {
+                    if (raw == null) {
                         continue;
                     }
-                    Slot slot = new Slot(raw, bound, record.offset(), ++submitted);
+                    Slot slot = new Slot(raw, record.offset(), ++submitted);
                     queue.addLast(slot);
                     batch[n++] = slot;
                 }
@@ -405,7 +406,7 @@ public final class ParseAhead {
                         ParseResult result = null;
                         Throwable failed = null;
                         try {
-                            result = slot.parser.parse(slot.raw);
+                            result = parser.parse(slot.raw);
                         } catch (Throwable e) {
                             // a parser bug or an Error, not a bad record: the stream thread parses it again, and its
                             // handlers see what is thrown
@@ -465,10 +466,9 @@ public final class ParseAhead {
         }
     }
 
-    /** One record on its way: its bytes, the parser to use, and where the parse stands. */
+    /** One record on its way: its bytes, its place, and where the parse stands (by the parse node's bound parser). */
     private static final class Slot {
         final byte[] raw;
-        final CloudTrailParser parser;
         /** Its offset in its partition. */
         final long offset;
         /** Its place in the lane: the lane's thread parses at most {@link #AHEAD} beyond the last one taken. */
@@ -479,9 +479,8 @@ public final class ParseAhead {
         /** Written before {@code state} becomes PARSED, read after. */
         ParseResult result;
 
-        Slot(byte[] raw, CloudTrailParser parser, long offset, long seq) {
+        Slot(byte[] raw, long offset, long seq) {
             this.raw = raw;
-            this.parser = parser;
             this.offset = offset;
             this.seq = seq;
         }
