@@ -80,10 +80,7 @@ class ParseAheadTest {
     void aRecordTheLaneHasNotStartedIsTheStreamThreadsAndTheLaneSkipsIt() {
         ahead.bind(parser);
         ParseAhead.Lane lane = lane(false);
-        List<byte[]> raws = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            raws.add(TestEvents.event("s3.amazonaws.com", "ListBuckets", T0.plusSeconds(i)).bytes());
-        }
+        List<byte[]> raws = events(10);
         lane.submit(polled(raws));
 
         assertThat(take(lane, raws.get(0))).as("not started: the caller parses it").isNull();
@@ -100,10 +97,7 @@ class ParseAheadTest {
     void theLaneParsesAtMostAFixedNumberAheadOfTheLastRecordTaken() {
         ahead.bind(parser);
         ParseAhead.Lane lane = lane(true);
-        List<byte[]> raws = new ArrayList<>();
-        for (int i = 0; i < ParseAhead.AHEAD * 3; i++) {
-            raws.add(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plusSeconds(i)).bytes());
-        }
+        List<byte[]> raws = events(ParseAhead.AHEAD * 3);
         lane.submit(polled(raws));
 
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
