@@ -25,7 +25,9 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  *
  * <p>Built on Kafka Streams' anchored schedule ({@code schedule(Instant, Duration, ...)}, KIP-1146): a stream-time
  * schedule starting at the due time fires when stream time reaches it; one already passed starts at the current
- * stream time, so it fires at the next check. Cancelled on firing, so the interval never matters. Register it with
+ * stream time, so it fires at the next check (but never twice at one stream time: set again from its own ring for a
+ * time not after it, it waits for stream time to move on, as the periodic punctuator did, so a processor whose due
+ * time does not move cannot spin). Cancelled on firing, so the interval never matters. Register it with
  * {@link Punctuators#replace} in {@code init}: a revived task's {@code init} cancels it with the rest.
  */
 public final class StreamTimeAlarm implements Cancellable {
@@ -38,6 +40,8 @@ public final class StreamTimeAlarm implements Cancellable {
     private Cancellable scheduled;
     /** The stream time the alarm is set for; {@link Long#MAX_VALUE} when not set. */
     private long at = Long.MAX_VALUE;
+    /** The stream time it last rang at. */
+    private long rangAt = Long.MIN_VALUE;
 
     /**
      * @param onDue runs on the processor's thread with the task's stream time once it has reached the time set; the
@@ -60,6 +64,9 @@ public final class StreamTimeAlarm implements Cancellable {
         at = time;
         long streamTime = context.currentStreamTimeMs();
         long start = Math.max(0, Math.max(time, streamTime));
+        if (start <= rangAt) {
+            start = rangAt + 1;
+        }
         scheduled = context.schedule(Instant.ofEpochMilli(start), ONCE, PunctuationType.STREAM_TIME, this::ring);
     }
 
@@ -73,6 +80,7 @@ public final class StreamTimeAlarm implements Cancellable {
             return;
         }
         cancel();
+        rangAt = streamTime;
         onDue.accept(streamTime);
     }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +55,38 @@ class StreamTimeAlarmTest {
 
     private final List<Long> rings = new ArrayList<>();
 
+    /** Sets the alarm at its ring's own stream time again from the ring: a due time that does not move. */
+    private static final class Stuck implements Processor<String, Long, Void, Void> {
+        final List<Long> rings;
+        private StreamTimeAlarm alarm;
+
+        Stuck(List<Long> rings) {
+            this.rings = rings;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            alarm = new StreamTimeAlarm(context, streamTime -> {
+                rings.add(streamTime);
+                alarm.setAt(streamTime - 1);
+            });
+        }
+
+        @Override
+        public void process(Record<String, Long> record) {
+            if (record.value() != 0L) {
+                alarm.setAt(record.value());
+            }
+        }
+    }
+
     private TopologyTestDriver driver() {
+        return driver(() -> new Setter(rings));
+    }
+
+    private static TopologyTestDriver driver(ProcessorSupplier<String, Long, Void, Void> processor) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long())).process(() -> new Setter(rings));
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long())).process(processor);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alarm-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -144,6 +174,21 @@ class StreamTimeAlarmTest {
             pipe(in, T0, T0 + 60_000);
             driver.advanceWallClockTime(Duration.ofHours(1));
             assertThat(rings).isEmpty();
+        }
+    }
+
+    @Test
+    void setAgainFromItsRingForATimePassedItWaitsForStreamTimeToMoveOn() {
+        try (TopologyTestDriver driver = driver(() -> new Stuck(rings))) {
+            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
+                    new LongSerializer());
+            pipe(in, T0, T0 + 1_000);
+            pipe(in, T0 + 1_000, 0);
+            assertThat(rings).as("once at this stream time, not in a loop").containsExactly(T0 + 1_000);
+            pipe(in, T0 + 500, 0);
+            assertThat(rings).containsExactly(T0 + 1_000);
+            pipe(in, T0 + 1_001, 0);
+            assertThat(rings).containsExactly(T0 + 1_000, T0 + 1_001);
         }
     }
 }
