@@ -3,6 +3,7 @@ package dev.trailwatch.detector.detect.location;
 import dev.trailwatch.detector.detect.kit.AlertIds;
 import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
+import dev.trailwatch.detector.detect.kit.StreamTimeAlarm;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
@@ -47,8 +48,10 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     private KeyValueStore<String, LoginBaseline> store;
     private KeyValueStore<String, String> timerStore;
     private TimerIndex timers;
-    /** The earliest time a held alert is due (event time); Long.MAX_VALUE when none is held. Saves a scan a second. */
+    /** The earliest time a held alert is due (event time); Long.MAX_VALUE when none is held. */
     private long nextDue;
+    /** Rings when stream time reaches {@link #nextDue}: one punctuation per due time, not one a second. */
+    private StreamTimeAlarm releaseAlarm;
     private Map<String, LoginBaseline> cache;
     private final Punctuators punctuators = new Punctuators();
 
@@ -65,12 +68,14 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         this.cache = lru(params.cacheSize());
         heldSince.clear();
         this.nextDue = earliestTimer();
+        this.releaseAlarm = new StreamTimeAlarm(context, this::releaseDue);
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
         punctuators.replace(context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
                         this::forgetIdle),
-                context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::releaseDue),
+                releaseAlarm,
                 params.kit().flush().onRequest(context, this::releaseAll),
                 ReportBound.schedule(context, params.kit(), this::releaseOverdue));
+        releaseAlarm.setAt(nextDue);
     }
 
     @Override
@@ -155,18 +160,22 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         String user = LoginLocationFamily.userKey(event);
         timers.schedule(due, user);
         nextDue = Math.min(nextDue, due);
+        releaseAlarm.setAt(due);
         heldSince.putIfAbsent(user, context.currentSystemTimeMs());
     }
 
-    /** Sends the held alerts whose horizon event time has passed. */
+    /**
+     * Sends the held alerts whose horizon event time has passed ({@link #releaseAlarm} rings once stream time reaches
+     * the earliest) and sets the alarm for the next.
+     */
     private void releaseDue(long streamTime) {
-        if (streamTime < nextDue) {
-            return;
+        if (streamTime >= nextDue) {
+            for (String user : timers.takeDueBefore(streamTime + 1)) {
+                release(user, pending -> pending.due() <= streamTime);
+            }
+            nextDue = earliestTimer();
         }
-        for (String user : timers.takeDueBefore(streamTime + 1)) {
-            release(user, pending -> pending.due() <= streamTime);
-        }
-        nextDue = earliestTimer();
+        releaseAlarm.setAt(nextDue);
     }
 
     /**
