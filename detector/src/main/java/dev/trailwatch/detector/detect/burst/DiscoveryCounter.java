@@ -269,8 +269,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (changed < 0) {
             return;
         }
-        pending.add(new Pending(known, start, calls.id(changed), calls.denied(changed), calls.time(changed),
-                calls.eventId(changed)));
+        pending.add(new Pending(known, start, calls.id(changed), calls.denied[changed], calls.time(changed),
+                calls.eventIds[changed]));
         grown(known, start - bucket, now, event);
         grown(known, start, now, event);
     }

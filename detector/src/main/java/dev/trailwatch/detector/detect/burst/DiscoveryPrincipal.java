@@ -9,9 +9,8 @@ import java.util.Objects;
 /**
  * One principal's open buckets of distinct calls, as discovery-burst's task holds them on the heap: for each bucket
  * start, its calls as numbers of the task's {@link DiscoveryCalls} with their earliest occurrence (event time, event
- * id) and whether one was refused to a program: the first call in the bucket's own fields, the others in small
- * parallel arrays. A repeat of a known call is a scan of a few ints and a comparison of two longs; nothing is
- * allocated. A new bucket with one call is one object.
+ * id) and whether one was refused to a program, in small parallel arrays. A repeat of a known call is a scan of a few
+ * ints and a comparison of two longs; nothing is allocated.
  *
  * <p>What a bucket holds is exactly what {@link CallBucket} would hold for the same events (it is one, read with
  * {@link #bucket}): the same rules for an earlier occurrence, a first denial, and the {@link CallBucket#MAX_CALLS} cap.
@@ -126,80 +125,33 @@ final class DiscoveryPrincipal {
         for (int i = 0; i < size; i++) {
             Bucket b = buckets[i];
             for (int c = 0; c < b.size; c++) {
-                b.renumber(c, fresh.id(old.source(b.id(c)), old.name(b.id(c))));
+                b.slots[2 * c] = fresh.id(old.source(b.id(c)), old.name(b.id(c)));
             }
         }
     }
 
-    /**
-     * One bucket's distinct calls; unordered (read in occurrence order through {@link #bucket}). Most principals make
-     * one or two distinct calls a bucket, and most buckets are opened by one call and read again by the next few: the
-     * first call is held in the bucket's own fields (a new bucket is one object; a repeat of it reads no array), the
-     * others in small parallel arrays made when a second call comes.
-     */
+    /** One bucket's distinct calls; unordered (read in occurrence order through {@link #bucket}). */
     static final class Bucket {
         int size;
-        private int firstId;
-        private long firstTime;
-        private String firstEventId;
-        private boolean firstDenied;
-        /** Call i (i >= 1)'s number at {@code 2(i-1)} and its earliest time at {@code 2(i-1) + 1}: one array read. */
-        private long[] slots;
-        private String[] eventIds;
-        private boolean[] denied;
+        /**
+         * Call i's number at {@code 2i} and its earliest time at {@code 2i + 1}: a repeat reads one array. Most
+         * principals make one to three distinct calls a bucket.
+         */
+        long[] slots = new long[4];
+        String[] eventIds = new String[2];
+        boolean[] denied = new boolean[2];
 
         int id(int i) {
-            return i == 0 ? firstId : (int) slots[2 * i - 2];
+            return (int) slots[2 * i];
         }
 
         long time(int i) {
-            return i == 0 ? firstTime : slots[2 * i - 1];
-        }
-
-        String eventId(int i) {
-            return i == 0 ? firstEventId : eventIds[i - 1];
-        }
-
-        boolean denied(int i) {
-            return i == 0 ? firstDenied : denied[i - 1];
-        }
-
-        /** Gives call i another number (a new dictionary's). */
-        void renumber(int i, int id) {
-            if (i == 0) {
-                firstId = id;
-            } else {
-                slots[2 * i - 2] = id;
-            }
-        }
-
-        private void occurred(int i, long time, String eventId) {
-            if (i == 0) {
-                firstTime = time;
-                firstEventId = eventId;
-            } else {
-                slots[2 * i - 1] = time;
-                eventIds[i - 1] = eventId;
-            }
-        }
-
-        private void deny(int i, boolean isDenied) {
-            if (i == 0) {
-                firstDenied = isDenied;
-            } else {
-                denied[i - 1] = isDenied;
-            }
+            return slots[2 * i + 1];
         }
 
         int indexOf(int id) {
-            if (size == 0) {
-                return -1;
-            }
-            if (firstId == id) {
-                return 0;
-            }
-            for (int i = 1; i < size; i++) {
-                if (slots[2 * i - 2] == id) {
+            for (int i = 0; i < size; i++) {
+                if (slots[2 * i] == id) {
                     return i;
                 }
             }
@@ -214,16 +166,16 @@ final class DiscoveryPrincipal {
         int with(int id, long time, String eventId, boolean probe) {
             int i = indexOf(id);
             if (i >= 0) {
-                long known = time(i);
-                boolean wasDenied = denied(i);
-                boolean earlier = time < known || time == known && eventId.compareTo(eventId(i)) < 0;
-                if (!earlier && (!probe || wasDenied)) {
+                long known = slots[2 * i + 1];
+                boolean earlier = time < known || time == known && eventId.compareTo(eventIds[i]) < 0;
+                if (!earlier && (!probe || denied[i])) {
                     return -1;
                 }
                 if (earlier) {
-                    occurred(i, time, eventId);
+                    slots[2 * i + 1] = time;
+                    eventIds[i] = eventId;
                 }
-                deny(i, wasDenied | probe);
+                denied[i] |= probe;
                 return i;
             }
             return join(id, time, eventId, probe);
@@ -239,8 +191,9 @@ final class DiscoveryPrincipal {
                 join(id, time, eventId, isDenied);
                 return;
             }
-            occurred(i, time, eventId);
-            deny(i, isDenied);
+            slots[2 * i + 1] = time;
+            eventIds[i] = eventId;
+            denied[i] = isDenied;
         }
 
         /** A call not held yet; past the cap it takes the place of the latest call held, if it came before it. */
@@ -248,41 +201,30 @@ final class DiscoveryPrincipal {
             int at;
             if (size >= CallBucket.MAX_CALLS) {
                 at = latest();
-                if (time > time(at) || time == time(at) && eventId.compareTo(eventId(at)) >= 0) {
+                if (time > time(at) || time == time(at) && eventId.compareTo(eventIds[at]) >= 0) {
                     return -1;
                 }
             } else {
-                at = size;
-                if (at > 0) {
-                    room(at);
+                if (size == eventIds.length) {
+                    int n = 2 * size;
+                    slots = Arrays.copyOf(slots, 2 * n);
+                    eventIds = Arrays.copyOf(eventIds, n);
+                    denied = Arrays.copyOf(denied, n);
                 }
-                size++;
+                at = size++;
             }
-            renumber(at, id);
-            occurred(at, time, eventId);
-            deny(at, isDenied);
+            slots[2 * at] = id;
+            slots[2 * at + 1] = time;
+            eventIds[at] = eventId;
+            denied[at] = isDenied;
             return at;
-        }
-
-        /** Makes the arrays hold call {@code i} (i >= 1). */
-        private void room(int i) {
-            if (eventIds == null) {
-                slots = new long[4];
-                eventIds = new String[2];
-                denied = new boolean[2];
-            } else if (i - 1 == eventIds.length) {
-                int n = 2 * eventIds.length;
-                slots = Arrays.copyOf(slots, 2 * n);
-                eventIds = Arrays.copyOf(eventIds, n);
-                denied = Arrays.copyOf(denied, n);
-            }
         }
 
         /** The index of the call that occurred last. */
         private int latest() {
             int last = 0;
             for (int i = 1; i < size; i++) {
-                if (time(i) > time(last) || time(i) == time(last) && eventId(i).compareTo(eventId(last)) > 0) {
+                if (time(i) > time(last) || time(i) == time(last) && eventIds[i].compareTo(eventIds[last]) > 0) {
                     last = i;
                 }
             }
@@ -291,7 +233,7 @@ final class DiscoveryPrincipal {
 
         /** The call at this index as {@link CallBucket} holds it. */
         CallBucket.Call call(int i, DiscoveryCalls calls) {
-            return new CallBucket.Call(calls.source(id(i)), calls.name(id(i)), denied(i), time(i), eventId(i));
+            return new CallBucket.Call(calls.source(id(i)), calls.name(id(i)), denied[i], time(i), eventIds[i]);
         }
 
         /** Replaces what this holds with a bucket's calls (a bucket stored whole, before the journal). */
