@@ -195,6 +195,17 @@ public interface BinaryCodec<T> {
             return this;
         }
 
+        /**
+         * Bytes another {@code Out} wrote, as they are (no length): a value encoded once and written into many
+         * buffers, such as a principal's name in every journal entry that lists it.
+         */
+        public Out writeEncoded(byte[] encoded) {
+            room(encoded.length);
+            System.arraycopy(encoded, 0, buf, size, encoded.length);
+            size += encoded.length;
+            return this;
+        }
+
         /** A nullable value: a presence byte, then the value. */
         public <E> Out writeNullable(E value, BiConsumer<Out, E> writer) {
             writeBoolean(value != null);

@@ -132,12 +132,13 @@ final class CallJournal {
             BinaryCodec.Out out = new BinaryCodec.Out(96 * principals.size() + 40 * calls.size() + 28 * size + 16)
                     .writeByte(VERSION);
             out.writeVarInt(principals.size());
+            // each principal's and call's strings were encoded when first written: copied, not encoded again
             for (DiscoveryPrincipal p : principals) {
-                out.writeString(p.account).writeString(p.principal);
+                out.writeEncoded(p.encoded());
             }
             out.writeVarInt(calls.size());
             for (int call : calls) {
-                out.writeString(names.source(call)).writeString(names.name(call));
+                out.writeEncoded(names.encoded(call));
             }
             long base = size == 0 ? 0 : times[0];
             out.writeLong(base).writeVarInt(size);

@@ -56,7 +56,7 @@ public final class DiscoveryBurstDetector {
             + " review what the principal did after the survey: reads of secrets, new keys or roles, calls from new"
             + " addresses.";
     private static final Pattern INSTANCE_SESSION = Pattern.compile(".*:assumed-role/[^/]+/i-[0-9a-f]{8,17}$");
-    private static final Set<String> CONSOLE_AGENTS = Set.of("AWS Internal", "signin.amazonaws.com");
+    private static final List<String> CONSOLE_AGENTS = List.of("AWS Internal", "signin.amazonaws.com");
 
     private final int calls;
     private final int services;
@@ -82,11 +82,21 @@ public final class DiscoveryBurstDetector {
             return false;
         }
         String agent = event.userAgent();
-        if (agent != null && (CONSOLE_AGENTS.contains(agent) || agent.startsWith("console.")
+        // two equals, not the set's lookup: a lookup hashes the whole agent string (100 characters and more)
+        if (agent != null && (isConsoleAgent(agent) || agent.startsWith("console.")
                 || agent.contains("console.amazonaws.com"))) {
             return false;
         }
         return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy());
+    }
+
+    private static boolean isConsoleAgent(String agent) {
+        for (String console : CONSOLE_AGENTS) {
+            if (console.equals(agent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

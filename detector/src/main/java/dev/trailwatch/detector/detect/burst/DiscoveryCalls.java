@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.serde.BinaryCodec;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +26,8 @@ final class DiscoveryCalls {
     private String[] sources = new String[256];
     private String[] names = new String[256];
     private int[] serviceOf = new int[256];
+    /** Per call, source then name as a journal entry's table writes them ({@link #encoded}), or null until asked. */
+    private byte[][] encoded = new byte[256][];
     private int size;
 
     private static final class Entry {
@@ -51,6 +54,7 @@ final class DiscoveryCalls {
             sources = Arrays.copyOf(sources, 2 * size);
             names = Arrays.copyOf(names, 2 * size);
             serviceOf = Arrays.copyOf(serviceOf, 2 * size);
+            encoded = Arrays.copyOf(encoded, 2 * size);
         }
         int id = size++;
         // the strings are kept as long as a bucket holds the call: one copy each, the alert's labels made from them
@@ -61,6 +65,20 @@ final class DiscoveryCalls {
         serviceOf[id] = sourceIds.computeIfAbsent(canonicalSource, s -> sourceIds.size());
         byName.put(canonicalName, new Entry(canonicalSource, id, head));
         return id;
+    }
+
+    /**
+     * The call's source then its name as {@link BinaryCodec.Out#writeString} writes them, encoded once: a journal
+     * entry names each of its calls, and the same few hundred calls are in every entry.
+     */
+    byte[] encoded(int id) {
+        byte[] bytes = encoded[id];
+        if (bytes == null) {
+            bytes = new BinaryCodec.Out(8 + sources[id].length() + names[id].length()).writeString(sources[id])
+                    .writeString(names[id]).toByteArray();
+            encoded[id] = bytes;
+        }
+        return bytes;
     }
 
     String source(int id) {

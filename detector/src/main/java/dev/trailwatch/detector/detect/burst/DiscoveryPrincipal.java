@@ -1,5 +1,6 @@
 package dev.trailwatch.detector.detect.burst;
 
+import dev.trailwatch.detector.serde.BinaryCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,8 @@ final class DiscoveryPrincipal {
     /** The journal entry being written that lists this principal, and its place there ({@link CallJournal.Writer}). */
     Object entryMark;
     int entryIndex;
+    /** Account and name as a journal entry's table writes them, encoded at the first entry: most are in many. */
+    private byte[] encoded;
     /** Buckets before this start have been dropped ({@link #forgetBefore}). */
     long from = Long.MIN_VALUE;
     private long[] starts = new long[2];
@@ -45,6 +48,15 @@ final class DiscoveryPrincipal {
             entity = DiscoveryCounter.entity(account, principal);
         }
         return entity;
+    }
+
+    /** {@link #account} then {@link #principal} as {@link BinaryCodec.Out#writeString} writes them. */
+    byte[] encoded() {
+        if (encoded == null) {
+            encoded = new BinaryCodec.Out(8 + (account == null ? 0 : account.length()) + principal.length())
+                    .writeString(account).writeString(principal).toByteArray();
+        }
+        return encoded;
     }
 
     boolean is(String otherAccount) {

@@ -143,6 +143,32 @@ class CallJournalTest {
     }
 
     @Test
+    void aPrincipalInManyEntriesIsWrittenAndReadTheSameInEach() {
+        // the writer encodes a principal's and a call's strings once and copies them into each later entry
+        DiscoveryCalls names = new DiscoveryCalls();
+        DiscoveryPrincipal[] principals = {new DiscoveryPrincipal(TestEvents.ACCOUNT, "arn:aws:iam::1:user/p"),
+            new DiscoveryPrincipal(null, "AWSAccount"),
+            new DiscoveryPrincipal(TestEvents.ACCOUNT, "arn:aws:sts::1:assumed-role/r/j\u00f6rg-\u6771\u4eac")};
+        int[] calls = {names.id("iam.amazonaws.com", "ListRoles"), names.id("s3.amazonaws.com", "GetObject\u00e9")};
+        for (int entry = 0; entry < 3; entry++) {
+            CallJournal.Writer writer = new CallJournal.Writer(names);
+            List<CallJournal.Change> expected = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                DiscoveryPrincipal who = principals[(i + entry) % principals.length];
+                int call = calls[(i + entry) % calls.length];
+                long time = 1_700_000_000_000L + 1_000L * i;
+                String id = UUID.nameUUIDFromBytes(new byte[] {(byte) entry, (byte) i}).toString();
+                writer.add(who, call, i == 4, time, id);
+                expected.add(new CallJournal.Change(who.account, who.principal,
+                        new CallBucket.Call(names.source(call), names.name(call), i == 4, time, id)));
+            }
+            byte[] bytes = writer.bytes();
+            assertThat(CallJournal.read(bytes)).as("entry %d", entry).isEqualTo(expected);
+            assertThat(bytes).as("entry %d", entry).isEqualTo(CallJournal.bytes(expected));
+        }
+    }
+
+    @Test
     void entryKeysSortAsTheirSequenceNumbersAndAreTellableFromBucketsStoredBeforeTheJournal() {
         assertThat(Journal.key(9)).isLessThan(Journal.key(10));
         assertThat(Journal.sequence(Journal.key(1_234_567_890_123L))).isEqualTo(1_234_567_890_123L);
