@@ -37,27 +37,27 @@ public interface BinaryCodec<T> {
         return LowercaseUuid.split(id, bits);
     }
 
-    /** A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists. */
-    final class Out {
+    /**
+     * A growable byte array with the writes a codec needs: fixed-width longs, varints, nullable strings, lists.
+     *
+     * <p>Plain and packed are two classes, not a flag: the JIT profiles a call's receiver at each call site but a
+     * branch inside a shared method once for all its callers. With a flag, every codec's inlined
+     * {@code writeString}/{@code writeLong} carried both forms wherever any codec used both (the journal writes packed,
+     * the stores plain), and C2 compiled the plain form's copy loops into every field write of the burst states; a
+     * codec whose writes are all packed now inlines only the packed form, a type check and a call.
+     */
+    public static class Out {
 
         private byte[] buf;
         private int size;
-        /** Packed only: each string written so far, by its number (in order of first writing). */
-        private final Map<String, Integer> strings;
-        private final long[] halves = new long[2];
 
         public Out(int capacity) {
-            this(capacity, null);
-        }
-
-        private Out(int capacity, Map<String, Integer> strings) {
             buf = new byte[Math.max(16, capacity)];
-            this.strings = strings;
         }
 
         /** A packed buffer (see the interface comment): strings once each, then by number; longs as varints. */
         public static Out packed(int capacity) {
-            return new Out(capacity, new HashMap<>(1024));
+            return new Packed(capacity);
         }
 
         private void room(int more) {
@@ -66,13 +66,13 @@ public interface BinaryCodec<T> {
             }
         }
 
-        public Out writeByte(int b) {
+        public final Out writeByte(int b) {
             room(1);
             buf[size++] = (byte) b;
             return this;
         }
 
-        public Out writeBoolean(boolean b) {
+        public final Out writeBoolean(boolean b) {
             return writeByte(b ? 1 : 0);
         }
 
@@ -81,15 +81,12 @@ public interface BinaryCodec<T> {
          * packed, a zigzag varint.
          */
         public Out writeLong(long v) {
-            if (strings != null) {
-                return writeSignedVarLong(v);
-            }
             room(8);
             return writeFixed(v);
         }
 
         /** A lowercase UUID's two halves ({@link BinaryCodec#uuid}) in 16 bytes, big-endian, packed or not. */
-        public Out writeUuid(long[] halves) {
+        public final Out writeUuid(long[] halves) {
             room(16);
             writeFixed(halves[0]);
             return writeFixed(halves[1]);
@@ -103,7 +100,7 @@ public interface BinaryCodec<T> {
         }
 
         /** An unsigned varint (7 bits a byte): sizes and lengths. */
-        public Out writeVarInt(int v) {
+        public final Out writeVarInt(int v) {
             if (v < 0) {
                 throw new IllegalArgumentException("negative varint " + v);
             }
@@ -117,7 +114,7 @@ public interface BinaryCodec<T> {
         }
 
         /** A signed long as a zigzag varint (7 bits a byte): small values either side of 0 take a byte or two. */
-        public Out writeSignedVarLong(long v) {
+        public final Out writeSignedVarLong(long v) {
             room(10);
             long z = (v << 1) ^ (v >> 63);
             while ((z & ~0x7FL) != 0) {
@@ -136,30 +133,11 @@ public interface BinaryCodec<T> {
             if (s == null) {
                 return writeVarInt(0);
             }
-            if (strings != null) {
-                return writePacked(s);
-            }
             return writeChars(s, 1, 1);
         }
 
-        /**
-         * Packed: a string written before is {@code 2 * number + 1}; a new one is {@code 2} and 16 bytes for a
-         * lowercase UUID, else {@code 2 * (length + 2)} and its bytes, and gets the next number; null stays 0.
-         */
-        private Out writePacked(String s) {
-            Integer known = strings.get(s);
-            if (known != null) {
-                return writeVarInt(2 * known + 1);
-            }
-            strings.put(s, strings.size());
-            if (uuid(s, halves)) {
-                return writeVarInt(PACKED_UUID).writeUuid(halves);
-            }
-            return writeChars(s, 2, 4);
-        }
-
         /** The UTF-8 length as {@code scale * length + offset}, then the bytes. */
-        private Out writeChars(String s, int scale, int offset) {
+        final Out writeChars(String s, int scale, int offset) {
             if (ascii(s)) {
                 int n = s.length();
                 writeVarInt(scale * n + offset);
@@ -178,7 +156,7 @@ public interface BinaryCodec<T> {
         }
 
         /** A list: its size as a varint, then each element. */
-        public <E> Out writeList(List<E> list, BiConsumer<Out, E> element) {
+        public final <E> Out writeList(List<E> list, BiConsumer<Out, E> element) {
             writeVarInt(list.size());
             for (E e : list) {
                 element.accept(this, e);
@@ -187,7 +165,7 @@ public interface BinaryCodec<T> {
         }
 
         /** A byte array: its length as a varint, then the bytes. */
-        public Out writeBytes(byte[] bytes) {
+        public final Out writeBytes(byte[] bytes) {
             writeVarInt(bytes.length);
             room(bytes.length);
             System.arraycopy(bytes, 0, buf, size, bytes.length);
@@ -197,9 +175,10 @@ public interface BinaryCodec<T> {
 
         /**
          * Bytes another {@code Out} wrote, as they are (no length): a value encoded once and written into many
-         * buffers, such as a principal's name in every journal entry that lists it.
+         * buffers, such as a principal's name in every journal entry that lists it. Plain buffers only: a packed one
+         * numbers its strings as it writes them, which copied bytes would skip.
          */
-        public Out writeEncoded(byte[] encoded) {
+        public final Out writeEncoded(byte[] encoded) {
             room(encoded.length);
             System.arraycopy(encoded, 0, buf, size, encoded.length);
             size += encoded.length;
@@ -207,7 +186,7 @@ public interface BinaryCodec<T> {
         }
 
         /** A nullable value: a presence byte, then the value. */
-        public <E> Out writeNullable(E value, BiConsumer<Out, E> writer) {
+        public final <E> Out writeNullable(E value, BiConsumer<Out, E> writer) {
             writeBoolean(value != null);
             if (value != null) {
                 writer.accept(this, value);
@@ -215,25 +194,22 @@ public interface BinaryCodec<T> {
             return this;
         }
 
-        public byte[] toByteArray() {
+        public final byte[] toByteArray() {
             return Arrays.copyOf(buf, size);
         }
 
-        public int capacity() {
+        public final int capacity() {
             return buf.length;
         }
 
         /** Bytes written so far. */
-        public int size() {
+        public final int size() {
             return size;
         }
 
         /** Empties the buffer for the next value (packed: and forgets its strings), keeping its capacity. */
         public Out reset() {
             size = 0;
-            if (strings != null) {
-                strings.clear();
-            }
             return this;
         }
 
@@ -244,6 +220,54 @@ public interface BinaryCodec<T> {
                 }
             }
             return true;
+        }
+
+        /** {@link Out#packed}: longs as zigzag varints, strings once each and then by number. */
+        private static final class Packed extends Out {
+
+            /** Each string written so far, by its number (in order of first writing). */
+            private final Map<String, Integer> strings = new HashMap<>(1024);
+            private final long[] halves = new long[2];
+
+            private Packed(int capacity) {
+                super(capacity);
+            }
+
+            /** A zigzag varint. */
+            @Override
+            public Out writeLong(long v) {
+                return writeSignedVarLong(v);
+            }
+
+            @Override
+            public Out writeString(String s) {
+                if (s == null) {
+                    return writeVarInt(0);
+                }
+                return writePacked(s);
+            }
+
+            /**
+             * Packed: a string written before is {@code 2 * number + 1}; a new one is {@code 2} and 16 bytes for a
+             * lowercase UUID, else {@code 2 * (length + 2)} and its bytes, and gets the next number; null stays 0.
+             */
+            private Out writePacked(String s) {
+                Integer known = strings.get(s);
+                if (known != null) {
+                    return writeVarInt(2 * known + 1);
+                }
+                strings.put(s, strings.size());
+                if (uuid(s, halves)) {
+                    return writeVarInt(PACKED_UUID).writeUuid(halves);
+                }
+                return writeChars(s, 2, 4);
+            }
+
+            @Override
+            public Out reset() {
+                strings.clear();
+                return super.reset();
+            }
         }
     }
 
