@@ -23,11 +23,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -40,6 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the second starts on an empty state directory, so the calls can only come from the window store's changelog (and its
  * in-memory mirror starts cold), and three more calls complete the burst with all eight listed and its denials from
  * both sides of the restart making it MEDIUM.
+ *
+ * <p>The sweep is days old by the wall clock, as in any replay of history, and the calls' changelog is a window
+ * store's, to which Kafka Streams gives a time retention (the store's plus a day). So the broker here checks time
+ * retention twice a second, and the second detector starts only once a check has run since the first stopped: the
+ * journal of a replayed sweep must survive it (a journal whose records the broker judged expired would lose the first
+ * five calls).
  */
 class DiscoveryRestartIT {
 
@@ -53,13 +62,15 @@ class DiscoveryRestartIT {
         {"guardduty.amazonaws.com", "ListDetectors"}};
 
     @TempDir
+    Path brokerData;
+    @TempDir
     Path first;
     @TempDir
     Path second;
 
     @Test
     void alertsWhenASweepSpansARestartWithItsCallsRestoredFromTheChangelog() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(brokerData, Map.of("log.retention.check.interval.ms", "500"));
              KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "burst.discovery.enabled", "true"));
@@ -76,6 +87,7 @@ class DiscoveryRestartIT {
                 }
                 awaitRecordedCalls(kafka.bootstrapServers(), 5);
             }
+            awaitRetentionCheck(kafka);
             try (DetectorInstance detector = start(config, second)) {
                 for (TestEvents call : sweep.subList(5, sweep.size())) {
                     send(producer, call);
@@ -114,6 +126,21 @@ class DiscoveryRestartIT {
             changes.forEach(change -> recorded.add(change.call().label()));
             return recorded.size() == count;
         });
+    }
+
+    /**
+     * Waits until the broker has run a time-retention check after this call: a probe topic with a one-second retention
+     * gets a record stamped with the sweep's (old) event time, and the check that deletes it looks at every log.
+     */
+    private static void awaitRetentionCheck(EmbeddedKafka kafka) throws Exception {
+        String probe = "retention-probe";
+        kafka.createTopic(probe, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000"));
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(probe, null, atSeconds(0).toEpochMilli(), "probe", new byte[0])).get();
+        }
+        TopicPartition partition = new TopicPartition(probe, 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.admin()
+                .listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition).get().offset() > 0);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
