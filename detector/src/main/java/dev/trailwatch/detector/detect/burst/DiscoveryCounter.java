@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -130,11 +131,20 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * close that runs a little late.
      *
      * <p>Not cached: each entry is written once, at the commit (a cache would only copy it once more).
+     *
+     * <p>The changelog's records are stamped by the broker when it appends them ({@code LogAppendTime}), not with
+     * event time. Kafka Streams gives a window store's changelog a time retention (the store's plus a day), which the
+     * broker counts from the records' timestamps: replaying history, entries stamped with event times days or months
+     * old were deleted by the broker once their log segment rolled, and a restart then restored the journal without
+     * them and lost the calls they held. The store keys each entry by its bucket's start, so nothing reads the record
+     * timestamp back.
      */
     static StoreBuilder<WindowStore<String, byte[]>> callsStoreBuilder(String processorName, long bucket, long grace) {
         Duration retention = Duration.ofMillis(4 * bucket + grace);
         return Stores.windowStoreBuilder(Stores.persistentWindowStore(callsStore(processorName), retention,
-                Duration.ofMillis(bucket), false), Serdes.String(), Serdes.ByteArray()).withCachingDisabled();
+                        Duration.ofMillis(bucket), false), Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled()
+                .withLoggingEnabled(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
     }
 
     @Override
