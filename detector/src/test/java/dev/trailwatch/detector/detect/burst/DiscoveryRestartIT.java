@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -88,6 +89,10 @@ class DiscoveryRestartIT {
                 awaitRecordedCalls(kafka.bootstrapServers(), 5);
             }
             awaitRetentionCheck(kafka);
+            // the changelog's records are stamped at append: the retention check above could not judge them expired
+            ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, CHANGELOG);
+            assertThat(kafka.admin().describeConfigs(List.of(changelog)).all().get().get(changelog)
+                    .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
             try (DetectorInstance detector = start(config, second)) {
                 for (TestEvents call : sweep.subList(5, sweep.size())) {
                     send(producer, call);
