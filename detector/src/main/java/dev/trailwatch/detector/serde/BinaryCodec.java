@@ -179,6 +179,9 @@ public interface BinaryCodec<T> {
          * numbers its strings as it writes them, which copied bytes would skip.
          */
         public final Out writeEncoded(byte[] encoded) {
+            if (this instanceof Packed) {
+                throw new IllegalStateException("a packed buffer numbers its strings as it writes them: write them");
+            }
             room(encoded.length);
             System.arraycopy(encoded, 0, buf, size, encoded.length);
             size += encoded.length;

@@ -176,4 +176,16 @@ class BinaryCodecTest {
         assertThatThrownBy(() -> new BinaryCodec.In(new byte[] {2}, 0).readBoolean())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a boolean");
     }
+
+    @Test
+    void encodedBytesAreCopiedIntoAPlainBufferAndRefusedByAPackedOne() {
+        byte[] encoded = new BinaryCodec.Out(16).writeString("iam.amazonaws.com").toByteArray();
+        byte[] copied = new BinaryCodec.Out(16).writeByte(7).writeEncoded(encoded).toByteArray();
+        BinaryCodec.In in = new BinaryCodec.In(copied, 0);
+        assertThat(in.readByte()).isEqualTo(7);
+        assertThat(in.readString()).isEqualTo("iam.amazonaws.com");
+        // a packed buffer numbers its strings as it writes them: copied bytes would skip a number
+        assertThatThrownBy(() -> BinaryCodec.Out.packed(16).writeEncoded(encoded))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
