@@ -17,10 +17,11 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  * dozen records, whether or not anything was due, turning the loop (and paying its per-turn work) five times as
  * often. An alarm makes one punctuation per due time.
  *
- * <p>What it wakes for does not change: the alarm fires at the first stream-time punctuation check after stream time
- * reaches the time set (the same check the periodic punctuator ran on, in {@code run}, {@code scan} and under
- * TopologyTestDriver alike), with the stream time then, and the processor releases what that stream time has passed,
- * as before. On a quiet partition stream time stops and the alarm waits, as the periodic punctuator did; the
+ * <p>When it wakes: at the first stream-time punctuation check after stream time reaches the time set (the same check
+ * a periodic punctuator runs on, in {@code run}, {@code scan} and under TopologyTestDriver alike), with the stream time
+ * then, and the processor releases what that stream time has passed. A periodic punctuator released on its own grid,
+ * up to an interval after the due time, and where that grid fell depended on when the task last started; the alarm
+ * releases at the due time itself, which depends on the records alone. On a quiet partition stream time stops and the alarm waits, as the periodic punctuator did; the
  * wall-clock bound ({@link ReportBound}) and the end-of-input flush cover that case.
  *
  * <p>Built on Kafka Streams' anchored schedule ({@code schedule(Instant, Duration, ...)}, KIP-1146): a stream-time
