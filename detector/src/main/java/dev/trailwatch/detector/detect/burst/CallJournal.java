@@ -71,6 +71,15 @@ final class CallJournal {
      * entry's tables is found without hashing: a mark on the principal ({@link DiscoveryPrincipal#entryMark}), and per
      * call number.
      */
+    /**
+     * A row of an entry's principal or call table, encoded once and copied into each entry that lists it
+     * ({@link BinaryCodec.Out#writeEncoded}): two strings as {@link BinaryCodec.Out#writeString} writes them.
+     */
+    static byte[] tableRow(String first, String second) {
+        return new BinaryCodec.Out(8 + (first == null ? 0 : first.length()) + second.length()).writeString(first)
+                .writeString(second).toByteArray();
+    }
+
     static final class Writer {
 
         private final DiscoveryCalls names;

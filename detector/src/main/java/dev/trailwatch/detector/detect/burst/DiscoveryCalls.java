@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.detect.burst;
 
-import dev.trailwatch.detector.serde.BinaryCodec;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,14 +67,13 @@ final class DiscoveryCalls {
     }
 
     /**
-     * The call's source then its name as {@link BinaryCodec.Out#writeString} writes them, encoded once: a journal
-     * entry names each of its calls, and the same few hundred calls are in every entry.
+     * The call's source then its name, its row in a journal entry ({@link CallJournal#tableRow}), encoded once: a
+     * journal entry names each of its calls, and the same few hundred calls are in every entry.
      */
     byte[] encoded(int id) {
         byte[] bytes = encoded[id];
         if (bytes == null) {
-            bytes = new BinaryCodec.Out(8 + sources[id].length() + names[id].length()).writeString(sources[id])
-                    .writeString(names[id]).toByteArray();
+            bytes = CallJournal.tableRow(sources[id], names[id]);
             encoded[id] = bytes;
         }
         return bytes;

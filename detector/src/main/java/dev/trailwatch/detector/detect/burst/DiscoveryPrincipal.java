@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.detect.burst;
 
-import dev.trailwatch.detector.serde.BinaryCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,11 +49,10 @@ final class DiscoveryPrincipal {
         return entity;
     }
 
-    /** {@link #account} then {@link #principal} as {@link BinaryCodec.Out#writeString} writes them. */
+    /** Account then principal: this principal's row in a journal entry ({@link CallJournal#tableRow}). */
     byte[] encoded() {
         if (encoded == null) {
-            encoded = new BinaryCodec.Out(8 + (account == null ? 0 : account.length()) + principal.length())
-                    .writeString(account).writeString(principal).toByteArray();
+            encoded = CallJournal.tableRow(account, principal);
         }
         return encoded;
     }
