@@ -66,9 +66,6 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
-    /** Past this many accounts the shared account strings ({@link #accounts}) start over. */
-    private static final int MAX_ACCOUNTS = 10_000;
-
     private final String ruleId;
     private final String callsStore;
     private final long bucket;
@@ -81,11 +78,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * name, another account's principal of the same name chained on ({@link DiscoveryPrincipal#other}).
      */
     private final Map<String, DiscoveryPrincipal> mirror = new HashMap<>(1024);
-    /**
-     * One string per account for the mirror's principals: a lookup compares the event's account with the principal's,
-     * and a string an account's principals share stays in the cache (a copy each would be two reads from memory).
-     */
-    private final Map<String, String> accounts = new HashMap<>();
     /** Per bucket start, the principals that opened a bucket there: who to look at when the start ages out. */
     private final TreeMap<Long, List<DiscoveryPrincipal>> opened = new TreeMap<>();
     /** The last start a bucket was opened at, and its list in {@link #opened} (most buckets open at the latest). */
@@ -152,7 +144,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         super.init(context);
         calls = context.getStateStore(callsStore);
         mirror.clear();
-        accounts.clear();
         opened.clear();
         openedAt = Long.MIN_VALUE;
         pending.clear();
@@ -388,12 +379,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         if (known != null) {
             return known;
         }
-        if (accounts.size() >= MAX_ACCOUNTS) {
-            // input that is not an organization's: the strings are only shared, never compared by reference
-            accounts.clear();
-        }
-        DiscoveryPrincipal added = new DiscoveryPrincipal(account == null ? null
-                : accounts.computeIfAbsent(account, a -> a), principal);
+        DiscoveryPrincipal added = new DiscoveryPrincipal(account, principal);
         added.other = mirror.get(principal);
         mirror.put(principal, added);
         return added;
