@@ -71,15 +71,8 @@ public final class StreamTimeAlarm implements Cancellable {
         scheduled = context.schedule(Instant.ofEpochMilli(start), ONCE, PunctuationType.STREAM_TIME, this::ring);
     }
 
-    /** The stream time the alarm is set for; {@link Long#MAX_VALUE} when not set. */
-    public long at() {
-        return at;
-    }
-
+    /** Kafka Streams calls this once stream time reaches the schedule's start, which is never before {@link #at}. */
     private void ring(long streamTime) {
-        if (streamTime < at) {
-            return;
-        }
         cancel();
         rangAt = streamTime;
         onDue.accept(streamTime);
