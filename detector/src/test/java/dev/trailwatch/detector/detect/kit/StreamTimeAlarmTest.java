@@ -93,6 +93,10 @@ class StreamTimeAlarmTest {
         return new TopologyTestDriver(builder.build(), props);
     }
 
+    private static TestInputTopic<String, Long> input(TopologyTestDriver driver) {
+        return driver.createInputTopic("in", new StringSerializer(), new LongSerializer());
+    }
+
     private static void pipe(TestInputTopic<String, Long> in, long time, long setAt) {
         in.pipeInput("k", setAt, time);
     }
@@ -100,8 +104,7 @@ class StreamTimeAlarmTest {
     @Test
     void ringsOnceWhenStreamTimeReachesTheTimeSetNotBefore() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 60_000);
             pipe(in, T0 + 59_999, 0);
             assertThat(rings).isEmpty();
@@ -116,8 +119,7 @@ class StreamTimeAlarmTest {
     @Test
     void ringsWithTheStreamTimeOfTheRecordThatPassedTheTimeSet() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 1_000);
             pipe(in, T0 + 5_000, 0);
             pipe(in, T0 + 2_000, 0);
@@ -128,8 +130,7 @@ class StreamTimeAlarmTest {
     @Test
     void anEarlierTimeReplacesALaterOneAndALaterOneChangesNothing() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 60_000);
             pipe(in, T0 + 1, T0 + 30_000);
             pipe(in, T0 + 2, T0 + 90_000);
@@ -143,8 +144,7 @@ class StreamTimeAlarmTest {
     @Test
     void aTimeAlreadyPassedRingsAtTheNextCheck() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, 0);
             pipe(in, T0 + 10, T0 - 3_600_000);
             assertThat(rings).containsExactly(T0 + 10);
@@ -154,8 +154,7 @@ class StreamTimeAlarmTest {
     @Test
     void aCancelledAlarmNeverRingsAndCanBeSetAgain() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 60_000);
             pipe(in, T0 + 1, -1L);
             pipe(in, T0 + 120_000, 0);
@@ -169,8 +168,7 @@ class StreamTimeAlarmTest {
     @Test
     void wallClockTimeNeverRingsIt() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 60_000);
             driver.advanceWallClockTime(Duration.ofHours(1));
             assertThat(rings).isEmpty();
@@ -180,8 +178,7 @@ class StreamTimeAlarmTest {
     @Test
     void setAgainFromItsRingForATimePassedItWaitsForStreamTimeToMoveOn() {
         try (TopologyTestDriver driver = driver(() -> new Stuck(rings))) {
-            TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-                    new LongSerializer());
+            TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 1_000);
             pipe(in, T0 + 1_000, 0);
             assertThat(rings).as("once at this stream time, not in a loop").containsExactly(T0 + 1_000);
