@@ -29,18 +29,28 @@ class StreamTimeAlarmTest {
 
     private static final long T0 = Instant.parse("2026-10-01T08:00:00Z").toEpochMilli();
 
-    /** A record's value is the time to set the alarm at (0: set nothing); rings are noted with their stream time. */
+    /**
+     * A record's value is the time to set the alarm at (0: set nothing, -1: cancel); rings are noted with their stream
+     * time. {@code stuck}: each ring sets the alarm again at its own stream time, a due time that does not move.
+     */
     private static final class Setter implements Processor<String, Long, Void, Void> {
         final List<Long> rings;
+        private final boolean stuck;
         private StreamTimeAlarm alarm;
 
-        Setter(List<Long> rings) {
+        Setter(List<Long> rings, boolean stuck) {
             this.rings = rings;
+            this.stuck = stuck;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            alarm = new StreamTimeAlarm(context, rings::add);
+            alarm = new StreamTimeAlarm(context, streamTime -> {
+                rings.add(streamTime);
+                if (stuck) {
+                    alarm.setAt(streamTime - 1);
+                }
+            });
         }
 
         @Override
@@ -55,33 +65,8 @@ class StreamTimeAlarmTest {
 
     private final List<Long> rings = new ArrayList<>();
 
-    /** Sets the alarm at its ring's own stream time again from the ring: a due time that does not move. */
-    private static final class Stuck implements Processor<String, Long, Void, Void> {
-        final List<Long> rings;
-        private StreamTimeAlarm alarm;
-
-        Stuck(List<Long> rings) {
-            this.rings = rings;
-        }
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            alarm = new StreamTimeAlarm(context, streamTime -> {
-                rings.add(streamTime);
-                alarm.setAt(streamTime - 1);
-            });
-        }
-
-        @Override
-        public void process(Record<String, Long> record) {
-            if (record.value() != 0L) {
-                alarm.setAt(record.value());
-            }
-        }
-    }
-
     private TopologyTestDriver driver() {
-        return driver(() -> new Setter(rings));
+        return driver(() -> new Setter(rings, false));
     }
 
     private static TopologyTestDriver driver(ProcessorSupplier<String, Long, Void, Void> processor) {
@@ -177,7 +162,7 @@ class StreamTimeAlarmTest {
 
     @Test
     void setAgainFromItsRingForATimePassedItWaitsForStreamTimeToMoveOn() {
-        try (TopologyTestDriver driver = driver(() -> new Stuck(rings))) {
+        try (TopologyTestDriver driver = driver(() -> new Setter(rings, true))) {
             TestInputTopic<String, Long> in = input(driver);
             pipe(in, T0, T0 + 1_000);
             pipe(in, T0 + 1_000, 0);
