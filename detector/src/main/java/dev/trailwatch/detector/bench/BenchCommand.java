@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -54,8 +55,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "2000000",
-            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}).")
+    /**
+     * Enough that each stage's measured half starts past its JIT's warm-up: on two cores the detector's rate still
+     * rises until ~3,000,000 events (its compiler thread works through ~18 s of C2 compilations, against the
+     * baseline's ~7), so with the earlier 2,000,000 its measured half was the warm-up's second part against the
+     * baseline's steady state. The report's "each tenth" line shows where each stage's warm-up ended.
+     */
+    @Option(names = "--events", paramLabel = "N", defaultValue = "6000000",
+            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}; ~1.7 KB of disk "
+                    + "each in the temporary directory).")
     long events;
 
     @Option(names = "--accounts", paramLabel = "A", defaultValue = "50",
@@ -125,6 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
                 warmup, detectorJvm, rounds);
         report.detectorSettings(detectorSettings);
         Path work = Files.createTempDirectory("trailwatch-bench-");
+        checkDisk(work);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
              KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             String bootstrap = kafka.bootstrapServers();
@@ -220,6 +229,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // unknown keys and bad values fail here, before minutes of pre-loading
         DetectorConfig.defaults().with(detectorSettings);
+    }
+
+    /** Bytes the broker keeps per pre-loaded event: the record (~1,575 B) and its share of batch and index. */
+    static final long DISK_PER_EVENT = 1_700;
+    /** Room for everything else the run writes: the apps' output, changelogs, state and logs. */
+    static final long DISK_MARGIN = 512L << 20;
+
+    /** Fails before minutes of pre-loading when the temporary directory cannot hold the pre-loaded topic. */
+    private void checkDisk(Path work) throws IOException {
+        long needed = events * DISK_PER_EVENT + DISK_MARGIN;
+        long usable = Files.getFileStore(work).getUsableSpace();
+        if (usable < needed) {
+            deleteQuietly(work);
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%,d events need ~%.1f GB in %s, which has %.1f GB free: free some, point java.io.tmpdir "
+                            + "elsewhere (TRAILWATCH_JAVA_OPTS=-Djava.io.tmpdir=DIR) or pass a smaller --events",
+                    events, needed / 1e9, work.getParent(), usable / 1e9));
+        }
     }
 
     private int principalsPerAccount() {

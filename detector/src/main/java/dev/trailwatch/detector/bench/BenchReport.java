@@ -25,6 +25,8 @@ final class BenchReport {
     private long detector;
     private final List<Long> baselineRounds = new ArrayList<>();
     private final List<Long> detectorRounds = new ArrayList<>();
+    private final List<List<Long>> baselineTenths = new ArrayList<>();
+    private final List<List<Long>> detectorTenths = new ArrayList<>();
     private final Set<String> detectorMissed = new TreeSet<>();
     private Map<String, Object> latency;
     private long detectorRss = -1;
@@ -66,6 +68,8 @@ final class BenchReport {
                List<DetectorStage.Progress> timeline) {
         baselineRounds.add(baselineRate.perSecond());
         detectorRounds.add(detectorRate.perSecond());
+        baselineTenths.add(baselineRate.tenths());
+        detectorTenths.add(detectorRate.tenths());
         baseline = Collections.max(baselineRounds);
         detector = Collections.max(detectorRounds);
         detectorMissed.addAll(missed);
@@ -73,6 +77,8 @@ final class BenchReport {
         result.put("detector_events_per_s", detector);
         result.put("baseline_rounds_events_per_s", baselineRounds);
         result.put("detector_rounds_events_per_s", detectorRounds);
+        result.put("baseline_tenths_events_per_s", baselineTenths);
+        result.put("detector_tenths_events_per_s", detectorTenths);
         result.put("attacks_alerted_per_round", attacks - missed.size());
         result.put("attacks_missed", List.copyOf(detectorMissed));
         result.put("ratio", Math.round(ratio() * 1000) / 1000.0);
@@ -142,6 +148,12 @@ final class BenchReport {
         out.printf("%-34s %,d ev/s (best of %s), ratio %.3f, %s/%s attacks alerted%n", "3. detector (EOS v2)",
                 detector, rounds(detectorRounds), ratio(), result.get("attacks_alerted_per_round"),
                 result.get("injected_attacks"));
+        for (int round = 0; round < detectorTenths.size(); round++) {
+            String label = detectorTenths.size() == 1 ? "   each tenth, 1,000 ev/s"
+                    : "   each tenth, round " + (round + 1) + ", 1,000 ev/s";
+            out.printf("%-34s baseline %s; detector %s%n", label, thousands(baselineTenths.get(round)),
+                    thousands(detectorTenths.get(round)));
+        }
         if (latency != null) {
             out.printf("%-34s %s%n", "4. latency produce->alert", latencyLine());
         }
@@ -159,6 +171,11 @@ final class BenchReport {
         out.printf(Locale.ROOT, "bench: detector=%d baseline=%d ceiling=%d ratio=%.3f p99_ms=%s rss_mb=%d%n",
                 detector, baseline, ceiling, ratio(), latency == null ? "n/a" : latency.get("p99_ms"), detectorRss);
         out.flush();
+    }
+
+    /** A stage's rate in each tenth of its events, in thousands: where its warm-up ends. */
+    private static String thousands(List<Long> tenths) {
+        return tenths.stream().map(r -> Long.toString(Math.round(r / 1000.0))).collect(Collectors.joining(" "));
     }
 
     private static String rounds(List<Long> perRound) {

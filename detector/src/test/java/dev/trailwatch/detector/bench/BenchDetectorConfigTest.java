@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code trailwatch bench --detector-config KEY=VALUE}: how a non-default detector is measured. */
+/**
+ * {@code trailwatch bench --detector-config KEY=VALUE}: how a non-default detector is measured; and what the bench
+ * refuses before it loads anything.
+ */
 class BenchDetectorConfigTest {
 
     @Test
@@ -39,6 +42,15 @@ class BenchDetectorConfigTest {
         assertThat(run("bench", "--detector-config", "burst.harvest.resources=-1"))
                 .satisfies(r -> assertThat(r.code()).isEqualTo(2))
                 .satisfies(r -> assertThat(r.err()).contains("burst.harvest.resources"));
+    }
+
+    @Test
+    void refusesARunTheTemporaryDirectoryCannotHoldBeforePreLoading() {
+        Result result = run("bench", "--events", "1000000000000");
+
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).contains("1,000,000,000,000 events need ~1700000.5 GB in ")
+                .contains("GB free").contains("--events");
     }
 
     private record Result(int code, String err) {
