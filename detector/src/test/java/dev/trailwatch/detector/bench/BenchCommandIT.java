@@ -51,6 +51,14 @@ class BenchCommandIT {
         long best = Math.max(result.get("detector_rounds_events_per_s").get(0).asLong(),
                 result.get("detector_rounds_events_per_s").get(1).asLong());
         assertEquals(best, result.get("detector_events_per_s").asLong());
+        // each round, each stage's rate in every tenth of its events: where its warm-up ended
+        for (String stage : new String[] {"baseline_tenths_events_per_s", "detector_tenths_events_per_s"}) {
+            assertEquals(2, result.get(stage).size(), stage);
+            for (JsonNode round : result.get(stage)) {
+                assertEquals(10, round.size(), () -> stage + " " + round);
+                round.forEach(tenth -> assertTrue(tenth.asLong() > 0, () -> stage + " " + round));
+            }
+        }
         assertEquals(0, result.get("attacks_missed").size());
         assertEquals(0, result.get("latency").get("attacks_missed").size());
         // one attack round (3 attacks) per 0.2 s of live traffic, every one measured
