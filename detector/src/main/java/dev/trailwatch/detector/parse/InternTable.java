@@ -22,8 +22,9 @@ import java.util.Arrays;
  * grow with them); a name not in the table is decoded afresh, so the table only decides which equal instance a
  * caller gets, never the text. Thread-confined ({@link #ofThread}): no locks, no sharing.
  *
- * <p>Worst-case heap per parsing thread: ~{@code SLOTS x (2 x MAX_BYTES + 60)} bytes, about 8 MB, held while the
- * thread lives; the bench's traffic (5,000 principals) holds ~1 MB.
+ * <p>Heap per parsing thread, held while the thread lives: at most ~11 MB (every slot a name of {@link #MAX_BYTES}
+ * bytes, kept as bytes and as a String, two bytes a character for text beyond Latin-1); the bench's traffic (5,000
+ * principals, 50 accounts) ~1 MB.
  */
 final class InternTable {
 
