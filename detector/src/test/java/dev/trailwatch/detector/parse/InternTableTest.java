@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -54,21 +56,48 @@ class InternTableTest {
     }
 
     @Test
-    void aFullTableKeepsEveryTextRightAndStaysBounded() {
+    void aFullTableKeepsEveryTextRightAndStillKeepsNewNames() {
         InternTable table = new InternTable();
         byte[] kept = ascii("arn:aws:iam::111122223333:user/kept");
         String first = table.of(kept, 0, kept.length, false);
 
-        // an attacker's flood of distinct ARNs: eight times the slots
+        // an attacker's flood of distinct ARNs: eight times the slots, so every group is full and names share groups
         for (int i = 0; i < 8 * InternTable.SLOTS; i++) {
             byte[] name = ascii("arn:aws:iam::999999999999:user/flood-" + i);
             assertThat(table.of(name, 0, name.length, false)).isEqualTo("arn:aws:iam::999999999999:user/flood-" + i);
         }
 
-        assertThat(table.size()).isLessThanOrEqualTo(InternTable.SLOTS);
         String again = table.of(kept, 0, kept.length, false);
         assertThat(again).isEqualTo(first);
         assertThat(table.of(kept, 0, kept.length, false)).as("kept again once re-read").isSameAs(again);
+    }
+
+    @Test
+    void twoNamesOfTheSameHashStayTwoNames() {
+        // a birthday search for two ARNs whose 32-bit hashes collide: what an attacker could do on purpose
+        Map<Integer, String> byHash = new HashMap<>();
+        String first = null;
+        String second = null;
+        for (int i = 0; first == null; i++) {
+            String name = "arn:aws:iam::999999999999:user/u" + i;
+            byte[] bytes = ascii(name);
+            String before = byHash.putIfAbsent(InternTable.hash(bytes, 0, bytes.length), name);
+            if (before != null) {
+                first = before;
+                second = name;
+            }
+        }
+        InternTable table = new InternTable();
+        byte[] a = ascii(first);
+        byte[] b = ascii(second);
+
+        String keptA = table.of(a, 0, a.length, false);
+        String keptB = table.of(b, 0, b.length, false);
+
+        assertThat(keptA).isEqualTo(first);
+        assertThat(keptB).isEqualTo(second);
+        assertThat(table.of(a, 0, a.length, false)).isSameAs(keptA);
+        assertThat(table.of(b, 0, b.length, false)).isSameAs(keptB);
     }
 
     @Test
