@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * ({@code accounts.known} and the accounts topic, the global table {@value KnownAccounts#STORE}), the human behind
  * the principal (see {@link AlertContext.Actor}), and the source IP's country and network (see {@link GeoIp}).
  *
- * <p>Per alert: one read of the global table and, with a database set, one lookup per database; nothing per event.
+ * <p>Per alert: one read of the global table (its entry deserialized once) and, with a database set, one lookup per
+ * database; nothing per event.
  * The result depends only on the alert and the tables, so a follow-up (same {@code alertId}) gets the same context.
  * A name a detector already set on the alert is kept.
  */
@@ -74,7 +75,8 @@ public final class AlertEnricher implements FixedKeyProcessor<String, Alert, Ale
             return null;
         }
         AccountInfo info = table.get(accountId);
-        String name = accounts.nameOf(accountId, table);
+        // the entry just read, not a second read of the store (each read deserializes the entry)
+        String name = accounts.nameOf(accountId, id -> info);
         String ou = info == null ? null : info.ou();
         ObjectNode tags = info == null ? null : tags(info.tags());
         if (name == null && ou == null && tags == null) {

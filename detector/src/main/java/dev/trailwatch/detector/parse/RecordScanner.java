@@ -95,6 +95,8 @@ final class RecordScanner {
     private final int from;
     private final int end;
     private final CloudTrailParser.Fields f;
+    /** The thread's one instance per name, for the typed fields that repeat ({@link #repeated}). */
+    private final InternTable names;
     private int pos;
     /** Set by {@link #stringEnd}: the string just scanned holds an escape / a non-ASCII character. */
     private boolean escaped;
@@ -110,6 +112,7 @@ final class RecordScanner {
         this.pos = from;
         this.end = to;
         this.f = f;
+        this.names = InternTable.ofThread();
     }
 
     /**
@@ -177,7 +180,7 @@ final class RecordScanner {
                     if (is(start, EVENT_TIME)) {
                         f.eventTime = required(c);
                     } else if (is(start, EVENT_NAME)) {
-                        f.eventName = required(c);
+                        f.eventName = requiredRepeated(c);
                     } else if (is(start, EVENT_TYPE)) {
                         f.eventType = text(c);
                     } else if (is(start, ERROR_CODE)) {
@@ -186,7 +189,7 @@ final class RecordScanner {
                         skipValue(c);
                     }
                 } else if (is(start, AWS_REGION)) {
-                    f.awsRegion = text(c);
+                    f.awsRegion = repeated(c);
                 } else if (is(start, USER_AGENT)) {
                     f.userAgent = text(c);
                 } else {
@@ -195,7 +198,7 @@ final class RecordScanner {
             }
             case 11 -> {
                 if (is(start, EVENT_SOURCE)) {
-                    f.eventSource = required(c);
+                    f.eventSource = requiredRepeated(c);
                 } else if (is(start, DETAIL_TYPE)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -231,7 +234,7 @@ final class RecordScanner {
             }
             case 18 -> {
                 if (is(start, RECIPIENT)) {
-                    f.recipientAccountId = text(c);
+                    f.recipientAccountId = repeated(c);
                 } else {
                     skipValue(c);
                 }
@@ -264,12 +267,12 @@ final class RecordScanner {
                 int length = pos - 1 - start;
                 c = valueStart();
                 switch (length) {
-                    case 3 -> arn = is(start, ARN) ? text(c) : skipped(c, arn);
+                    case 3 -> arn = is(start, ARN) ? repeated(c) : skipped(c, arn);
                     case 4 -> type = is(start, TYPE) ? text(c) : skipped(c, type);
                     case 8 -> userName = is(start, USER_NAME) ? text(c) : skipped(c, userName);
                     case 9 -> {
                         if (is(start, ACCOUNT_ID)) {
-                            accountId = text(c);
+                            accountId = repeated(c);
                         } else if (is(start, INVOKED_BY)) {
                             invokedBy = text(c);
                         } else {
@@ -402,10 +405,33 @@ final class RecordScanner {
         return null;
     }
 
+    /** {@link #required} for a field that repeats from record to record: the thread's instance for its bytes. */
+    private String requiredRepeated(int c) {
+        if (c == '"') {
+            String text = string(true);
+            return text.isEmpty() ? null : text;
+        }
+        skipValue(c);
+        return null;
+    }
+
     /** An optional field's text: null for null and containers, which mark the fields not exact. */
     private String text(int c) {
+        return text(c, false);
+    }
+
+    /**
+     * {@link #text} for a field the stream thread looks events up by (the principal's ARN, the accounts, the region):
+     * the thread's one instance for its bytes ({@link InternTable}). Only those: each costs a lookup here, and the
+     * fields only compared with constants (the identity's type, the error code) gain nothing from it.
+     */
+    private String repeated(int c) {
+        return text(c, true);
+    }
+
+    private String text(int c, boolean repeats) {
         if (c == '"') {
-            return string();
+            return string(repeats);
         }
         if (c == 'n') {
             literal(NULL);
@@ -464,6 +490,11 @@ final class RecordScanner {
 
     /** A string value, {@code pos} at its opening quote, decoded as Jackson decodes it. */
     private String string() {
+        return string(false);
+    }
+
+    /** {@link #string()}; when {@code repeats}, the thread's instance for the same bytes (without escapes). */
+    private String string(boolean repeats) {
         int start = pos + 1;
         pos = stringEnd(start);
         int length = pos - 1 - start;
@@ -474,6 +505,9 @@ final class RecordScanner {
             return unescape(start, pos - 1);
         }
         // strictly valid UTF-8 decodes to exactly what Jackson's decoder gives
+        if (repeats) {
+            return names.of(b, start, length, nonAscii);
+        }
         return new String(b, start, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 

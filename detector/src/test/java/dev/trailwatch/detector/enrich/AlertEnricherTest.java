@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -76,6 +77,28 @@ class AlertEnricherTest {
         assertThat(prod.name()).isEqualTo("prod-payments");
         assertThat(prod.ou()).isEqualTo("Workloads/Prod");
         assertThat(prod.tags().toString()).isEqualTo("{\"cost-center\":\"4711\"}");
+    }
+
+    @Test
+    void anAlertAfterTheAccountsTopicUpdatesAnEntryCarriesTheNewEntry() {
+        Alert lake = alert(LAKE, null, "arn:aws:iam::" + LAKE + ":user/alice", "198.51.100.7");
+        List<Alert> out = run(GeoIp.off(), (accounts, in) -> {
+            accounts.pipeInput(LAKE, bytes("{\"name\": \"data-lake\", \"ou\": \"Workloads/Analytics\"}"));
+            in.pipeInput(LAKE, lake);
+            accounts.pipeInput(LAKE, bytes("{\"name\": \"lakehouse\", \"ou\": \"Workloads/Data\", "
+                    + "\"tags\": {\"owner\": \"data-team\"}}"));
+            in.pipeInput(LAKE, lake);
+            in.pipeInput(LAKE, lake);
+            accounts.pipeInput(LAKE, null);
+            in.pipeInput(LAKE, lake);
+        });
+
+        assertThat(out).extracting(Alert::accountName).containsExactly("data-lake", "lakehouse", "lakehouse", null);
+        assertThat(out.get(0).context().account().ou()).isEqualTo("Workloads/Analytics");
+        assertThat(out.get(0).context().account().tags()).isNull();
+        assertThat(out.get(2).context().account().ou()).isEqualTo("Workloads/Data");
+        assertThat(out.get(2).context().account().tags().toString()).isEqualTo("{\"owner\":\"data-team\"}");
+        assertThat(out.get(3).context().account()).as("the entry deleted: nothing known of the account").isNull();
     }
 
     @Test
@@ -147,6 +170,17 @@ class AlertEnricherTest {
 
     private static List<Alert> run(GeoIp geoIp, Consumer<TestInputTopic<String, byte[]>> accountsTopic,
                                    Alert... alerts) {
+        return run(geoIp, (accounts, in) -> {
+            accountsTopic.accept(accounts);
+            for (Alert alert : alerts) {
+                in.pipeInput(alert.accountId(), alert);
+            }
+        });
+    }
+
+    /** The enricher over what {@code steps} writes to the accounts topic and the alerts, in that order. */
+    private static List<Alert> run(GeoIp geoIp,
+                                   BiConsumer<TestInputTopic<String, byte[]>, TestInputTopic<String, Alert>> steps) {
         DetectorConfig config = DetectorConfig.defaults().with(Map.of("accounts.known", PROD + "=prod-payments"));
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable("trailwatch.accounts", Consumed.with(Serdes.String(), new AccountInfoSerde()),
@@ -161,15 +195,13 @@ class AlertEnricherTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alert-enricher-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
-            accountsTopic.accept(driver.createInputTopic("trailwatch.accounts", Serdes.String().serializer(),
-                    Serdes.ByteArray().serializer()));
+            TestInputTopic<String, byte[]> accounts = driver.createInputTopic("trailwatch.accounts",
+                    Serdes.String().serializer(), Serdes.ByteArray().serializer());
             TestInputTopic<String, Alert> in = driver.createInputTopic("in", Serdes.String().serializer(),
                     serde.serializer());
             TestOutputTopic<String, Alert> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
                     serde.deserializer());
-            for (Alert alert : alerts) {
-                in.pipeInput(alert.accountId(), alert);
-            }
+            steps.accept(accounts, in);
             return out.readValuesToList();
         } finally {
             BaselineHarness.deleteRecursively(stateDir);
