@@ -99,12 +99,26 @@ public final class KnownAccounts {
         if (accountId == null) {
             return null;
         }
-        String name = configured.get(accountId);
-        if (name != null && !name.isEmpty()) {
-            return name;
+        String name = configuredName(accountId);
+        return name != null ? name : nameIn(table.get(accountId));
+    }
+
+    /** The account's name: the configured one, else {@code entry}'s (its entry on the accounts topic, or null). */
+    public String nameOf(String accountId, AccountInfo entry) {
+        if (accountId == null) {
+            return null;
         }
-        AccountInfo info = table.get(accountId);
-        return info == null ? null : info.name();
+        String name = configuredName(accountId);
+        return name != null ? name : nameIn(entry);
+    }
+
+    private String configuredName(String accountId) {
+        String name = configured.get(accountId);
+        return name == null || name.isEmpty() ? null : name;
+    }
+
+    private static String nameIn(AccountInfo entry) {
+        return entry == null ? null : entry.name();
     }
 
     public static boolean isAccountId(String text) {

@@ -56,13 +56,13 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /**
-     * Enough that each stage's measured half starts past its JIT's warm-up: on two cores the detector's rate still
-     * rises until ~3,000,000 events (its compiler thread works through ~18 s of C2 compilations, against the
-     * baseline's ~7), so with the earlier 2,000,000 its measured half was the warm-up's second part against the
-     * baseline's steady state. The report's "each tenth" line shows where each stage's warm-up ended.
+     * Enough that each stage's measured half starts past its JIT's warm-up: on two cores the detector's rate rises
+     * until ~2,400,000-3,000,000 events (its compiler thread works through ~18 s of C2 compilations, against the
+     * baseline's ~7 s, whose rate is flat from ~2,000,000). With the earlier 2,000,000 the measured half caught both
+     * still warming, the detector more. The report's "each tenth" line shows where each stage's warm-up ended.
      */
     @Option(names = "--events", paramLabel = "N", defaultValue = "6000000",
-            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}; ~1.7 KB of disk "
+            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}; ~0.5 KB of disk "
                     + "each in the temporary directory).")
     long events;
 
@@ -231,21 +231,33 @@ public final class BenchCommand implements Callable<Integer> {
         DetectorConfig.defaults().with(detectorSettings);
     }
 
-    /** Bytes the broker keeps per pre-loaded event: the record (~1,575 B) and its share of batch and index. */
-    static final long DISK_PER_EVENT = 1_700;
+    /**
+     * Bytes the broker keeps per pre-loaded event: the pre-load is LZ4-compressed in 256 KB batches, ~3.3 to 1
+     * (measured: 479 MB of log for 1,000,000 events of ~1,575 B).
+     */
+    static final long DISK_PER_EVENT = 520;
+    /** Bytes the scan stage writes per event: the history as sorted and as unsorted JSON lines, and as a gz tree. */
+    static final long DISK_PER_SCAN_EVENT = 3_500;
     /** Room for everything else the run writes: the apps' output, changelogs, state and logs. */
     static final long DISK_MARGIN = 512L << 20;
 
-    /** Fails before minutes of pre-loading when the temporary directory cannot hold the pre-loaded topic. */
+    /** Fails before minutes of pre-loading when the temporary directory cannot hold what the run writes. */
     private void checkDisk(Path work) throws IOException {
-        long needed = events * DISK_PER_EVENT + DISK_MARGIN;
+        long needed;
+        try {
+            needed = Math.addExact(Math.addExact(Math.multiplyExact(events, DISK_PER_EVENT),
+                    Math.multiplyExact(scanEvents, DISK_PER_SCAN_EVENT)), DISK_MARGIN);
+        } catch (ArithmeticException e) {
+            needed = Long.MAX_VALUE;
+        }
         long usable = Files.getFileStore(work).getUsableSpace();
         if (usable < needed) {
             deleteQuietly(work);
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%,d events need ~%.1f GB in %s, which has %.1f GB free: free some, point java.io.tmpdir "
-                            + "elsewhere (TRAILWATCH_JAVA_OPTS=-Djava.io.tmpdir=DIR) or pass a smaller --events",
-                    events, needed / 1e9, work.getParent(), usable / 1e9));
+                    "%,d events (and %,d for the scan stage) need ~%.1f GB in %s, which has %.1f GB free: free "
+                            + "some, point java.io.tmpdir elsewhere (TRAILWATCH_JAVA_OPTS=-Djava.io.tmpdir=DIR) or "
+                            + "pass a smaller --events or --scan-events",
+                    events, scanEvents, needed / 1e9, work.getParent(), usable / 1e9));
         }
     }
 

@@ -80,6 +80,8 @@ final class DetectorStage implements AutoCloseable {
                 timeline.add(new Progress(count, process.rssMb(),
                         stateEntries().values().stream().mapToLong(Long::longValue).sum()));
                 nextMark[0] = (count / step + 1) * step;
+                // the scrape took time: the count the caller pairs with its clock is the one after it
+                return Math.max(count, progress.get());
             }
             return count;
         };

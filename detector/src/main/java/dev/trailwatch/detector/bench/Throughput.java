@@ -24,10 +24,6 @@ final class Throughput {
      * lasted: a stage whose later tenths still rise was measured before it was warm.
      */
     record Rate(long events, double seconds, List<Long> tenths) {
-        Rate(long events, double seconds) {
-            this(events, seconds, List.of());
-        }
-
         long perSecond() {
             return seconds <= 0 ? 0 : Math.round(events / seconds);
         }

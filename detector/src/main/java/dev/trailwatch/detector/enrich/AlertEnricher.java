@@ -76,7 +76,7 @@ public final class AlertEnricher implements FixedKeyProcessor<String, Alert, Ale
         }
         AccountInfo info = table.get(accountId);
         // the entry just read, not a second read of the store (each read deserializes the entry)
-        String name = accounts.nameOf(accountId, id -> info);
+        String name = accounts.nameOf(accountId, info);
         String ou = info == null ? null : info.ou();
         ObjectNode tags = info == null ? null : tags(info.tags());
         if (name == null && ou == null && tags == null) {

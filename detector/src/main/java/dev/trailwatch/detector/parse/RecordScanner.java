@@ -180,7 +180,7 @@ final class RecordScanner {
                     if (is(start, EVENT_TIME)) {
                         f.eventTime = required(c);
                     } else if (is(start, EVENT_NAME)) {
-                        f.eventName = requiredRepeated(c);
+                        f.eventName = required(c, true);
                     } else if (is(start, EVENT_TYPE)) {
                         f.eventType = text(c);
                     } else if (is(start, ERROR_CODE)) {
@@ -198,7 +198,7 @@ final class RecordScanner {
             }
             case 11 -> {
                 if (is(start, EVENT_SOURCE)) {
-                    f.eventSource = requiredRepeated(c);
+                    f.eventSource = required(c, true);
                 } else if (is(start, DETAIL_TYPE)) {
                     f.readerShaped = true;
                     skipValue(c);
@@ -397,18 +397,16 @@ final class RecordScanner {
 
     /** A required field: a non-empty string, else null (the value still checked and stepped over). */
     private String required(int c) {
-        if (c == '"') {
-            String text = string();
-            return text.isEmpty() ? null : text;
-        }
-        skipValue(c);
-        return null;
+        return required(c, false);
     }
 
-    /** {@link #required} for a field that repeats from record to record: the thread's instance for its bytes. */
-    private String requiredRepeated(int c) {
+    /**
+     * {@link #required(int)}; for a field that {@code repeats} from record to record, the thread's instance for its
+     * bytes.
+     */
+    private String required(int c, boolean repeats) {
         if (c == '"') {
-            String text = string(true);
+            String text = string(repeats);
             return text.isEmpty() ? null : text;
         }
         skipValue(c);
