@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
      * still warming, the detector more. The report's "each tenth" line shows where each stage's warm-up ended.
      */
     @Option(names = "--events", paramLabel = "N", defaultValue = "6000000",
-            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}; ~0.5 KB of disk "
+            description = "Events to pre-load for the throughput stages (default ${DEFAULT-VALUE}; ~0.65 KB of disk "
                     + "each in the temporary directory).")
     long events;
 
@@ -232,11 +232,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Bytes the broker keeps per pre-loaded event: the pre-load is LZ4-compressed in 256 KB batches, ~3.3 to 1
-     * (measured: 479 MB of log for 1,000,000 events of ~1,575 B).
+     * Bytes the broker keeps per pre-loaded event, with what the stages write beside it (their output, changelogs and
+     * repartitions): the pre-load is LZ4-compressed in 256 KB batches (479 MB of log for 1,000,000 events of ~1,575
+     * B); at the end of a default run the broker's directory held 3.66 GB for 6,000,000 (610 B an event).
      */
-    static final long DISK_PER_EVENT = 520;
-    /** Bytes the scan stage writes per event: the history as sorted and as unsorted JSON lines, and as a gz tree. */
+    static final long DISK_PER_EVENT = 650;
+    /**
+     * Bytes the scan stage writes per event: the history as sorted and as unsorted JSON lines, and as a gz tree (1.68
+     * GB for 500,000).
+     */
     static final long DISK_PER_SCAN_EVENT = 3_500;
     /** Room for everything else the run writes: the apps' output, changelogs, state and logs. */
     static final long DISK_MARGIN = 512L << 20;

@@ -49,7 +49,7 @@ class BenchDetectorConfigTest {
         Result result = run("bench", "--events", "1000000000000");
 
         assertThat(result.code()).isEqualTo(2);
-        assertThat(result.err()).contains("1,000,000,000,000 events (and 500,000 for the scan stage) need ~520002.3 GB")
+        assertThat(result.err()).contains("1,000,000,000,000 events (and 500,000 for the scan stage) need ~650002.3 GB")
                 .contains("GB free").contains("--events");
         assertThat(run("bench", "--events", Long.toString(Long.MAX_VALUE)).err()).contains("GB free");
     }
