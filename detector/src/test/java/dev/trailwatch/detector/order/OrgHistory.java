@@ -310,10 +310,10 @@ final class OrgHistory {
      * from Germany, twice more within minutes (the last in the next 5-minute file: with files reversed it arrives
      * first, shuffled either may; the alert must still name the first) and the next morning again (a country now
      * known). frank (B) signs in from two US networks, then twice from a hosting provider's network in the US (a new
-     * network in a known country; both in one file, shuffled inside it). hana, an IAM
-     * Identity Center user of C, learns GB and JP in her first minutes, then signs in from GB, returns to JP after the
-     * learning period, and once from a private address. ivan (A) signs in for the first time late in the history, from
-     * two countries minutes apart: still learning.
+     * network in a known country; both in one file, shuffled inside it). hana, an IAM Identity Center user of C, learns
+     * GB and JP in her first minutes, then signs in from GB, returns to JP after the learning period, and once from a
+     * private address. ivan (A) signs in for the first time late in the history, from two countries minutes apart:
+     * still learning.
      */
     private void loginLocations() {
         Instant morning = Instant.parse("2025-03-03T08:40:00Z");
