@@ -1,18 +1,26 @@
 package dev.trailwatch.detector.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
+import dev.trailwatch.detector.config.GeoIpSettings;
 import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.config.TuningSettings;
 import dev.trailwatch.detector.deadletter.DeadLetters;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
+import dev.trailwatch.detector.detect.location.ConsoleLoginNewAsnDetector;
+import dev.trailwatch.detector.detect.location.ConsoleLoginNewCountryDetector;
 import dev.trailwatch.detector.embedded.DataDirs;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
+import dev.trailwatch.detector.geoip.GeoIpDatabases;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.Completion;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
@@ -22,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +71,10 @@ import org.slf4j.LoggerFactory;
  * <p>What is compared is the last record of each alert id, as a consumer that upserts by id keeps it: alerts that
  * fold (suppression, bursts, correlations) send updates, and only the final one must be a function of the records.
  * Every detection is held to it: watch-list rules, suppressed repeats, foreign-account, first use, bursts and
- * correlations; with tuning configured (an exception takes the logging-stopped alerts out of every run).
+ * correlations; with tuning configured (an exception takes the logging-stopped alerts out of every run); and, with the
+ * GeoIP test databases ({@link GeoIpDatabases}, fetched by {@code scripts/fetch-geoip-test-dbs.sh}), console sign-ins
+ * from a new country or network, whose alerts wait out the horizon. Without the databases those are left out with a
+ * warning; in CI ({@code CI=true}, where {@code .ci/run} fetches them) their absence fails the suite.
  *
  * <p>The S3 backfill runs on eight partitions with each account on a partition of its own: account after account is
  * within the horizon on every partition only then. Accounts that share a partition would put one account's whole
@@ -79,6 +91,8 @@ class OrderInvarianceIT {
     private static long suiteStart;
     /** {@code tuning.dir} of every run: an exception, so the suite holds with tuning configured. */
     private static Path tuning;
+    /** The GeoIP settings of every run; empty when the test databases are absent (outside CI only). */
+    private static Map<String, String> geoIp;
 
     /** What a run is compared on. */
     record AlertRecord(String alertId, String ruleId, String severity, List<String> eventIds, long eventCount) {
@@ -87,6 +101,7 @@ class OrderInvarianceIT {
     @BeforeAll
     static void startBrokerAndRunTheReference() throws Exception {
         suiteStart = System.nanoTime();
+        geoIp = geoIpSettings();
         kafka = EmbeddedKafka.start();
         history = new OrgHistory();
         tuning = Files.createTempDirectory("trailwatch-order-tuning-");
@@ -127,6 +142,29 @@ class OrderInvarianceIT {
         LOG.info("order-invariance suite took {} s", (System.nanoTime() - suiteStart) / 1_000_000_000);
     }
 
+    /**
+     * The login-location alerts of the reference are the expected ones (so every run, equal to it, has them): one
+     * console-login-new-country naming the first sign-in from the new country, one console-login-new-asn naming the
+     * first from the new network; and no alert at MEDIUM or above names any other located sign-in (first sign-ins,
+     * repeats within the horizon, a return to a known country, a private address).
+     */
+    @Test
+    void theReferenceHasTheLoginLocationAttacksAndNothingMediumOnTheLookAlikes() {
+        assumeTrue(!geoIp.isEmpty(), "GeoIP test databases absent: console-login-new-country/-asn not covered");
+        assertThat(reference.values()).filteredOn(a -> a.ruleId().equals(ConsoleLoginNewCountryDetector.ID)
+                        || a.ruleId().equals(ConsoleLoginNewAsnDetector.ID))
+                .extracting(AlertRecord::ruleId, AlertRecord::severity, AlertRecord::eventIds, AlertRecord::eventCount)
+                .containsExactlyInAnyOrder(
+                        tuple(ConsoleLoginNewCountryDetector.ID, "MEDIUM",
+                                List.of(history.newCountrySignIn()), 1L),
+                        tuple(ConsoleLoginNewAsnDetector.ID, "LOW",
+                                List.of(history.newNetworkSignIn()), 1L));
+        Set<String> quiet = Set.copyOf(history.quietSignIns());
+        assertThat(reference.values()).as("alerts at MEDIUM or above on a look-alike sign-in")
+                .filteredOn(a -> Severity.valueOf(a.severity()).compareTo(Severity.MEDIUM) >= 0)
+                .filteredOn(a -> a.eventIds().stream().anyMatch(quiet::contains)).isEmpty();
+    }
+
     @Test
     void fourPartitionsSortedWhileRunningGiveTheReferenceAlerts() throws Exception {
         assertSameAlerts(run("sorted-4p", 4, history.sorted(), false, 1));
@@ -151,6 +189,29 @@ class OrderInvarianceIT {
     @Test
     void twoInstancesSharingABacklogOnFourPartitionsGiveTheReferenceAlerts() throws Exception {
         assertSameAlerts(run("two-instances-4p", 4, history.shuffledWithin(HORIZON, 13), true, 2));
+    }
+
+    /**
+     * Both GeoIP test databases and a learning period of three days (the history is nine days long), or nothing when
+     * a database is absent; in CI ({@code CI=true}) an absent database fails the suite instead of thinning it.
+     */
+    private static Map<String, String> geoIpSettings() {
+        Path country = GeoIpDatabases.dir().resolve(GeoIpDatabases.COUNTRY_FILE);
+        Path asn = GeoIpDatabases.dir().resolve(GeoIpDatabases.ASN_FILE);
+        if (!Files.isRegularFile(country) || !Files.isRegularFile(asn)) {
+            String missing = "GeoIP test databases " + country + " and " + asn + " are not both there: run "
+                    + "scripts/fetch-geoip-test-dbs.sh (.ci/run does)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(missing + "; in CI the order-invariance suite must cover the login-location detections");
+            }
+            LOG.warn("{}; the order-invariance suite runs without console-login-new-country/-asn", missing);
+            return Map.of();
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(GeoIpSettings.COUNTRY_DB.name(), country.toString());
+        settings.put(GeoIpSettings.ASN_DB.name(), asn.toString());
+        settings.put(GeoIpSettings.LOGIN_LEARNING_PERIOD.name(), "3d");
+        return settings;
     }
 
     private static void assertSameAlerts(Run run) {
@@ -194,7 +255,8 @@ class OrderInvarianceIT {
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
                 DetectorConfig.KAFKA_PREFIX + "commit.interval.ms", "200"))
                 .with(Map.of(Settings.TOPIC_RULES.name(), "", // the built-in rules only: no rules topic
-                        TuningSettings.DIR.name(), tuning.toString()));
+                        TuningSettings.DIR.name(), tuning.toString()))
+                .with(geoIp);
         List<SimpleMeterRegistry> registries = new ArrayList<>();
         FlushSignal flush = FlushSignal.onRequest();
         List<Path> stateDirs = new ArrayList<>();

@@ -29,8 +29,10 @@ import java.util.UUID;
  * account whose own records begin minutes after its role is first used elsewhere (never foreign); a foreign account
  * whose calls repeat (suppression folds them); a password spray, a cross-account spray, a credential-harvesting
  * burst and an AccessDenied burst in other accounts; their benign look-alikes (a few typos, an application re-reading
- * its two secrets, a handful of denials); and a quiet tail hours later on every account, so that every window and
- * every wait ends by event time, live.
+ * its two secrets, a handful of denials); console sign-ins from real public addresses the GeoIP test databases
+ * locate (a user's home country and network over days, a sign-in from a new country, one from a new network, and
+ * their look-alikes: a user's first sign-ins, repeat and returning sign-ins, a private address); and a quiet tail hours
+ * later on every account, so that every window and every wait ends by event time, live.
  *
  * <p>Then the orders history reaches a live detector in: sorted by event time; as an S3 backfill lists an organization
  * trail, account after account (each account's 5-minute files in time order, records shuffled inside a file); with
@@ -56,8 +58,29 @@ final class OrgHistory {
     record Event(byte[] json, String account, String region, long time, String id) {
     }
 
+    /** US, AS15169 Google LLC (the GeoIP test databases' answers, as the login-location tests use them). */
+    static final String US_GOOGLE = "8.8.8.8";
+    /** US, AS3356 Level 3. */
+    static final String US_LEVEL3 = "4.2.2.2";
+    /** US, AS16509 Amazon: a hosting provider's network. */
+    static final String US_AMAZON = "52.94.236.248";
+    /** DE, AS6724 Strato AG. */
+    static final String DE_STRATO = "85.214.132.117";
+    /** GB, AS20712 Andrews &amp; Arnold. */
+    static final String GB_AAISP = "81.2.69.142";
+    /** JP, AS7500 WIDE Project. */
+    static final String JP_WIDE = "202.12.27.33";
+    /** Private: no database locates it. */
+    static final String PRIVATE = "10.20.30.40";
+
     private final List<Event> events = new ArrayList<>();
     private final Random random = new Random(10);
+    /** The eventID of the sign-in console-login-new-country must name: the first from the new country. */
+    private String newCountrySignIn;
+    /** The eventID of the sign-in console-login-new-asn must name: the first from the new network. */
+    private String newNetworkSignIn;
+    /** The eventIDs of the located sign-ins that must raise nothing MEDIUM or above. */
+    private final List<String> quietSignIns = new ArrayList<>();
 
     OrgHistory() {
         samples();
@@ -66,7 +89,20 @@ final class OrgHistory {
         loginAttacks();
         harvestingAndDenials();
         discoverySweep();
+        loginLocations();
         quietTail();
+    }
+
+    String newCountrySignIn() {
+        return newCountrySignIn;
+    }
+
+    String newNetworkSignIn() {
+        return newNetworkSignIn;
+    }
+
+    List<String> quietSignIns() {
+        return List.copyOf(quietSignIns);
     }
 
     List<Event> sorted() {
@@ -268,6 +304,67 @@ final class OrgHistory {
         }
     }
 
+    /**
+     * Console sign-ins the GeoIP databases locate, for a learning period of three days (the suite's setting: the
+     * history is nine days long). dana (A) signs in from home (US, Google's network) every morning, then one evening
+     * from Germany, twice more within minutes (the last in the next 5-minute file: with files reversed it arrives
+     * first, shuffled either may; the alert must still name the first) and the next morning again (a country now
+     * known). frank (B) signs in from two US networks, then twice from a hosting provider's network in the US (a new
+     * network in a known country; both in one file, shuffled inside it). hana, an IAM Identity Center user of C, learns
+     * GB and JP in her first minutes, then signs in from GB, returns to JP after the learning period, and once from a
+     * private address. ivan (A) signs in for the first time late in the history, from two countries minutes apart:
+     * still learning.
+     */
+    private void loginLocations() {
+        Instant morning = Instant.parse("2025-03-03T08:40:00Z");
+        for (int day = 0; day < 9; day++) {
+            Instant at = morning.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(7L * day));
+            quiet(signIn(A, user(A, "dana"), US_GOOGLE, at));
+            quiet(signIn(B, user(B, "frank"), day % 3 == 2 ? US_GOOGLE : US_LEVEL3, at.plus(Duration.ofMinutes(20))));
+            if (day > 0) {
+                quiet(signIn(C, ssoSession(C, "hana"), GB_AAISP, at.plus(Duration.ofMinutes(35))));
+            }
+        }
+        Instant travel = Instant.parse("2025-03-09T21:10:00Z");
+        newCountrySignIn = add(signIn(A, user(A, "dana"), DE_STRATO, travel));
+        quiet(signIn(A, user(A, "dana"), DE_STRATO, travel.plus(Duration.ofMinutes(2))));
+        quiet(signIn(A, user(A, "dana"), DE_STRATO, travel.plus(Duration.ofMinutes(5))));
+        quiet(signIn(A, user(A, "dana"), DE_STRATO, travel.plus(Duration.ofHours(12))));
+        Instant hosting = Instant.parse("2025-03-10T19:45:00Z");
+        newNetworkSignIn = add(signIn(B, user(B, "frank"), US_AMAZON, hosting));
+        quiet(signIn(B, user(B, "frank"), US_AMAZON, hosting.plus(Duration.ofMinutes(3))));
+        Instant first = Instant.parse("2025-03-03T07:50:00Z");
+        quiet(signIn(C, ssoSession(C, "hana"), GB_AAISP, first));
+        quiet(signIn(C, ssoSession(C, "hana"), JP_WIDE, first.plus(Duration.ofMinutes(9))));
+        quiet(signIn(C, ssoSession(C, "hana"), JP_WIDE, Instant.parse("2025-03-08T02:15:00Z")));
+        quiet(signIn(C, ssoSession(C, "hana"), PRIVATE, Instant.parse("2025-03-09T11:30:00Z")));
+        Instant newcomer = Instant.parse("2025-03-11T10:00:00Z");
+        quiet(signIn(A, user(A, "ivan"), JP_WIDE, newcomer));
+        quiet(signIn(A, user(A, "ivan"), DE_STRATO, newcomer.plus(Duration.ofMinutes(5))));
+    }
+
+    private void quiet(ObjectNode signIn) {
+        quietSignIns.add(add(signIn));
+    }
+
+    /** A successful console sign-in, with MFA, from a browser. */
+    private ObjectNode signIn(String account, ObjectNode identity, String ip, Instant at) {
+        ObjectNode login = call(account, identity, "signin.amazonaws.com", "ConsoleLogin", "us-east-1", at, ip);
+        login.put("eventType", "AwsConsoleSignIn");
+        login.put("userAgent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+        login.remove("readOnly");
+        login.set("responseElements", JSON.createObjectNode().put("ConsoleLogin", "Success"));
+        login.set("additionalEventData", JSON.createObjectNode()
+                .put("LoginTo", "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true")
+                .put("MobileVersion", "No").put("MFAUsed", "Yes"));
+        return login;
+    }
+
+    /** An IAM Identity Center user's session: the permission set's reserved role, named for the user. */
+    private static ObjectNode ssoSession(String account, String userName) {
+        return role(account, "AWSReservedSSO_AdministratorAccess_0123456789abcdef", userName);
+    }
+
     /** Hours after the story, a call on every account in a region and service it uses: every wait ends. */
     private void quietTail() {
         Instant tail = END_OF_SAMPLES.plus(Duration.ofHours(4));
@@ -335,9 +432,11 @@ final class OrgHistory {
                 .put("accountId", account).put("accessKeyId", "ASIA" + account).set("sessionContext", context);
     }
 
-    private void add(ObjectNode event) {
+    /** Adds the record; its eventID. */
+    private String add(ObjectNode event) {
         try {
             add(JSON.writeValueAsBytes(event));
+            return event.path("eventID").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

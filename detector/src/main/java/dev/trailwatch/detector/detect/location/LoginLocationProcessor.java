@@ -8,6 +8,7 @@ import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.IpLocation;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Learns where each user signs in to the console from and raises console-login-new-country and
@@ -35,10 +38,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * so the alert is always about the first sign-in from the place, whatever the arrival order. A wall-clock bound
  * ({@code alerts.report-within}) sends a held alert anyway when the partition goes quiet, and {@code scan} sends them
  * all at the end of its input.
+ *
+ * <p>A timer key it cannot read (not {@link TimerIndex}'s {@code <19-digit time>|<user>}: a store written by another
+ * version, or damaged) is dropped when the task starts, with a warning and {@value #DROPPED_TIMERS}, and the user it
+ * names gets its timer back from the held alerts in its baseline, the source of truth: such a key would otherwise look
+ * due at every stream time (the alarm ringing on every turn) and never be taken.
  */
 final class LoginLocationProcessor implements Processor<String, CloudTrailEvent, String, Alert> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LoginLocationProcessor.class);
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
+    /** Timer keys dropped because they could not be read, by detection. */
+    static final String DROPPED_TIMERS = "trailwatch.state.timers.dropped";
+    /** {@link TimerIndex}'s timer keys: the time zero-padded to this many digits, then {@code |} and the key. */
+    private static final int TIME_DIGITS = 19;
     static final String COUNTRY = "country:";
     static final String NETWORK = "asn:";
 
@@ -67,6 +80,7 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         this.timers = new TimerIndex(timerStore);
         this.cache = lru(params.cacheSize());
         heldSince.clear();
+        dropUnreadableTimers();
         this.nextDue = earliestTimer();
         this.releaseAlarm = new StreamTimeAlarm(context, this::releaseDue);
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
@@ -180,20 +194,76 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
 
     /**
      * The time of the earliest timer in the store (restored ones included), or Long.MAX_VALUE: {@link TimerIndex}
-     * keys start with the zero-padded time, so the store's first key is the earliest.
+     * keys start with the zero-padded time, so the store's first readable key is the earliest. (Unreadable ones were
+     * dropped in {@code init}, and only the {@link TimerIndex} writes here since: skipping one costs nothing.)
      */
     private long earliestTimer() {
         try (KeyValueIterator<String, String> all = timerStore.all()) {
-            if (!all.hasNext()) {
-                return Long.MAX_VALUE;
+            while (all.hasNext()) {
+                long time = timeOf(all.next().key);
+                if (time >= 0) {
+                    return time;
+                }
             }
-            String key = all.next().key;
-            int bar = key.indexOf('|');
-            try {
-                return bar > 0 ? Long.parseLong(key.substring(0, bar)) : 0;
-            } catch (NumberFormatException e) {
-                return 0;
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * The time of a {@link TimerIndex} timer key ({@code <19-digit time>|<user>}), or -1 when the key is not one. A key
+     * that is not would never be taken as due, yet the earliest such key would be read as due at once, forever.
+     */
+    static long timeOf(String key) {
+        if (key.length() <= TIME_DIGITS + 1 || key.charAt(TIME_DIGITS) != '|') {
+            return -1;
+        }
+        for (int i = 0; i < TIME_DIGITS; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
             }
+        }
+        try {
+            return Long.parseLong(key, 0, TIME_DIGITS, 10);
+        } catch (NumberFormatException e) {
+            return -1; // 19 digits beyond Long.MAX_VALUE
+        }
+    }
+
+    /**
+     * Deletes the timer keys that are not {@link TimerIndex}'s (see the class comment), before the index reads the
+     * store; each with a warning and a count. A key names its user in its value: that user's held alerts (in its
+     * baseline) get their timers again, so none waits for the wall-clock bound or the end of input instead.
+     */
+    private void dropUnreadableTimers() {
+        List<KeyValue<String, String>> unreadable = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = timerStore.all()) {
+            all.forEachRemaining(entry -> {
+                if (timeOf(entry.key) < 0) {
+                    unreadable.add(entry);
+                }
+            });
+        }
+        if (unreadable.isEmpty()) {
+            return;
+        }
+        Counter dropped = Counter.builder(DROPPED_TIMERS)
+                .description("Timer keys a detection could not read and deleted at task start (then re-timed from "
+                        + "its state)")
+                .tag("detection", LoginLocationFamily.NAME).register(params.kit().metrics().registry());
+        for (KeyValue<String, String> entry : unreadable) {
+            timerStore.put(entry.key, null); // a null put deletes without reading the value back
+            dropped.increment();
+        }
+        for (KeyValue<String, String> entry : unreadable) {
+            LoginBaseline baseline = entry.value == null ? null : store.get(entry.value);
+            int held = baseline == null ? 0 : baseline.pending().size();
+            if (baseline != null) {
+                baseline.pending().values().forEach(pending -> timers.schedule(pending.due(), entry.value));
+            }
+            LOG.warn("{}: deleted the timer key '{}' of task {}, which is not <time>|<user>; its user '{}' has {} "
+                            + "held alert(s), timed again from its baseline", LoginLocationFamily.NAME, entry.key,
+                    context.taskId(), entry.value, held);
         }
     }
 
