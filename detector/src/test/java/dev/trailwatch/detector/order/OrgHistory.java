@@ -1,5 +1,12 @@
 package dev.trailwatch.detector.order;
 
+import static dev.trailwatch.detector.detect.location.LoginEvents.DE_STRATO;
+import static dev.trailwatch.detector.detect.location.LoginEvents.GB_AAISP;
+import static dev.trailwatch.detector.detect.location.LoginEvents.JP_WIDE;
+import static dev.trailwatch.detector.detect.location.LoginEvents.US_AMAZON;
+import static dev.trailwatch.detector.detect.location.LoginEvents.US_GOOGLE;
+import static dev.trailwatch.detector.detect.location.LoginEvents.US_LEVEL3;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,18 +65,7 @@ final class OrgHistory {
     record Event(byte[] json, String account, String region, long time, String id) {
     }
 
-    /** US, AS15169 Google LLC (the GeoIP test databases' answers, as the login-location tests use them). */
-    static final String US_GOOGLE = "8.8.8.8";
-    /** US, AS3356 Level 3. */
-    static final String US_LEVEL3 = "4.2.2.2";
-    /** US, AS16509 Amazon: a hosting provider's network. */
-    static final String US_AMAZON = "52.94.236.248";
-    /** DE, AS6724 Strato AG. */
-    static final String DE_STRATO = "85.214.132.117";
-    /** GB, AS20712 Andrews &amp; Arnold. */
-    static final String GB_AAISP = "81.2.69.142";
-    /** JP, AS7500 WIDE Project. */
-    static final String JP_WIDE = "202.12.27.33";
+    // Located addresses: LoginEvents' (the GeoIP test databases' answers, as the login-location tests use them).
     /** Private: no database locates it. */
     static final String PRIVATE = "10.20.30.40";
 

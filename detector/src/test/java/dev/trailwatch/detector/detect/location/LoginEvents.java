@@ -11,21 +11,21 @@ import java.util.List;
  * Console sign-ins as CloudTrail records them (eventSource signin.amazonaws.com, eventType AwsConsoleSignIn), from
  * real public addresses whose country and network the test databases know.
  */
-final class LoginEvents {
+public final class LoginEvents {
 
     static final String ACCOUNT = TestEvents.ACCOUNT;
     /** US, AS15169 Google LLC. */
-    static final String US_GOOGLE = "8.8.8.8";
+    public static final String US_GOOGLE = "8.8.8.8";
     /** US, AS3356 Level 3. */
-    static final String US_LEVEL3 = "4.2.2.2";
+    public static final String US_LEVEL3 = "4.2.2.2";
     /** US, AS16509 Amazon. */
-    static final String US_AMAZON = "52.94.236.248";
+    public static final String US_AMAZON = "52.94.236.248";
     /** DE, AS6724 Strato AG. */
-    static final String DE_STRATO = "85.214.132.117";
+    public static final String DE_STRATO = "85.214.132.117";
     /** GB, AS20712 Andrews &amp; Arnold. */
-    static final String GB_AAISP = "81.2.69.142";
+    public static final String GB_AAISP = "81.2.69.142";
     /** JP, AS7500 WIDE Project. */
-    static final String JP_WIDE = "202.12.27.33";
+    public static final String JP_WIDE = "202.12.27.33";
 
     private LoginEvents() {
     }
