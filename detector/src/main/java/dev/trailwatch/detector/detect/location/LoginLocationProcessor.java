@@ -50,8 +50,6 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
     /** Timer keys dropped because they could not be read, by detection. */
     static final String DROPPED_TIMERS = "trailwatch.state.timers.dropped";
-    /** {@link TimerIndex}'s timer keys: the time zero-padded to this many digits, then {@code |} and the key. */
-    private static final int TIME_DIGITS = 19;
     static final String COUNTRY = "country:";
     static final String NETWORK = "asn:";
 
@@ -81,7 +79,7 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         this.cache = lru(params.cacheSize());
         heldSince.clear();
         dropUnreadableTimers();
-        this.nextDue = earliestTimer();
+        this.nextDue = timers.earliest();
         this.releaseAlarm = new StreamTimeAlarm(context, this::releaseDue);
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
         punctuators.replace(context.schedule(Duration.ofMillis(sweepEvery), PunctuationType.STREAM_TIME,
@@ -187,47 +185,9 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
             for (String user : timers.takeDueBefore(streamTime + 1)) {
                 release(user, pending -> pending.due() <= streamTime);
             }
-            nextDue = earliestTimer();
+            nextDue = timers.earliest();
         }
         releaseAlarm.setAt(nextDue);
-    }
-
-    /**
-     * The time of the earliest timer in the store (restored ones included), or Long.MAX_VALUE: {@link TimerIndex}
-     * keys start with the zero-padded time, so the store's first readable key is the earliest. (Unreadable ones were
-     * dropped in {@code init}, and only the {@link TimerIndex} writes here since: skipping one costs nothing.)
-     */
-    private long earliestTimer() {
-        try (KeyValueIterator<String, String> all = timerStore.all()) {
-            while (all.hasNext()) {
-                long time = timeOf(all.next().key);
-                if (time >= 0) {
-                    return time;
-                }
-            }
-            return Long.MAX_VALUE;
-        }
-    }
-
-    /**
-     * The time of a {@link TimerIndex} timer key ({@code <19-digit time>|<user>}), or -1 when the key is not one. A key
-     * that is not would never be taken as due, yet the earliest such key would be read as due at once, forever.
-     */
-    static long timeOf(String key) {
-        if (key.length() <= TIME_DIGITS + 1 || key.charAt(TIME_DIGITS) != '|') {
-            return -1;
-        }
-        for (int i = 0; i < TIME_DIGITS; i++) {
-            char c = key.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-        }
-        try {
-            return Long.parseLong(key, 0, TIME_DIGITS, 10);
-        } catch (NumberFormatException e) {
-            return -1; // 19 digits beyond Long.MAX_VALUE
-        }
     }
 
     /**
@@ -239,7 +199,7 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         List<KeyValue<String, String>> unreadable = new ArrayList<>();
         try (KeyValueIterator<String, String> all = timerStore.all()) {
             all.forEachRemaining(entry -> {
-                if (timeOf(entry.key) < 0) {
+                if (TimerIndex.timeOf(entry.key) < 0) {
                     unreadable.add(entry);
                 }
             });

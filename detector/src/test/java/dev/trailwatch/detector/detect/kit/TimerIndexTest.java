@@ -112,6 +112,25 @@ class TimerIndexTest {
     }
 
     @Test
+    void theEarliestTimerComesFromTheMirrorOrFromTheStoreWhenTooManyToMirror() {
+        for (int mirrored : new int[] {TimerIndex.MIRROR_TIMERS, 2}) {
+            store();
+            TimerIndex index = new TimerIndex(store, TimerIndex.MIRROR_IDS, mirrored);
+            assertThat(index.earliest()).as("none set, mirror of %d", mirrored).isEqualTo(Long.MAX_VALUE);
+            index.schedule(4_000, "d");
+            index.schedule(2_000, "b");
+            index.schedule(3_000, "c");
+            index.firstSighting("event-1", 1_000);
+            assertThat(index.earliest()).as("mirror of %d", mirrored).isEqualTo(2_000);
+            index.takeDueBefore(2_500);
+            index.cancel(3_000, "c");
+            assertThat(index.earliest()).as("mirror of %d", mirrored).isEqualTo(4_000);
+            assertThat(new TimerIndex(store, TimerIndex.MIRROR_IDS, mirrored).earliest())
+                    .as("after a restart, mirror of %d", mirrored).isEqualTo(4_000);
+        }
+    }
+
+    @Test
     void remembersSeenIdsUntilForgotten() {
         TimerIndex index = new TimerIndex(store);
         assertThat(index.firstSighting("e1", 1_000)).isTrue();

@@ -9,6 +9,7 @@ import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
+import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.geoip.GeoIpDatabases;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -115,7 +116,7 @@ class LoginLocationTimerKeysTest {
 
         assertThat(dropped()).isEqualTo(1);
         assertThat(keys()).as("alice's timer, written again").hasSize(1)
-                .allSatisfy(key -> assertThat(LoginLocationProcessor.timeOf(key)).isEqualTo(due));
+                .allSatisfy(key -> assertThat(TimerIndex.timeOf(key)).isEqualTo(due));
         assertThat(alarms()).as("the release alarm, set for the held alert's due time")
                 .extracting(p -> p.getStartTime().toEpochMilli()).containsExactly(due);
         context.setCurrentStreamTimeMs(due);
@@ -132,12 +133,12 @@ class LoginLocationTimerKeysTest {
 
     @Test
     void readsOnlyTheTimerIndexFormatAsATime() {
-        assertThat(LoginLocationProcessor.timeOf("0001760000000000000|a|user")).isEqualTo(1_760_000_000_000_000L);
-        assertThat(LoginLocationProcessor.timeOf("0000000000000000000|u")).isZero();
-        assertThat(LoginLocationProcessor.timeOf("0000000000000000000|")).as("no user").isEqualTo(-1);
-        assertThat(LoginLocationProcessor.timeOf("000000000000000000a|u")).isEqualTo(-1);
-        assertThat(LoginLocationProcessor.timeOf("000000000000000000٣|u")).as("a non-ASCII digit").isEqualTo(-1);
-        assertThat(LoginLocationProcessor.timeOf("-000000000000000001|u")).isEqualTo(-1);
+        assertThat(TimerIndex.timeOf("0001760000000000000|a|user")).isEqualTo(1_760_000_000_000_000L);
+        assertThat(TimerIndex.timeOf("0000000000000000000|u")).isZero();
+        assertThat(TimerIndex.timeOf("0000000000000000000|")).as("no user").isEqualTo(-1);
+        assertThat(TimerIndex.timeOf("000000000000000000a|u")).isEqualTo(-1);
+        assertThat(TimerIndex.timeOf("000000000000000000٣|u")).as("a non-ASCII digit").isEqualTo(-1);
+        assertThat(TimerIndex.timeOf("-000000000000000001|u")).isEqualTo(-1);
     }
 
     private void feed(TestEvents event) {
