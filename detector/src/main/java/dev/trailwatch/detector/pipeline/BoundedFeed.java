@@ -57,15 +57,16 @@ public final class BoundedFeed {
     }
 
     /** Files read ahead of the one being sorted, at most (and at most {@value #AHEAD_BYTES} bytes of them). */
-    private static final int OBJECTS_AHEAD = 16;
+    private static final int OBJECTS_AHEAD = 8;
     private static final long AHEAD_BYTES = 2L << 20;
     /**
-     * While sending, the sorter may hold an eighth of its memory more than when the release began (at -Xmx512m, 8 MB,
-     * ~2,500 records, tens of milliseconds of the detector's work, with 16 files ahead: the detector waited on its
-     * queue ~5% of its time in a wall profile of the bench's tree, against 12-51% before; a quarter and 32 files
-     * ahead, ~1%, for more records held through young collections).
+     * While sending, the sorter may hold a sixteenth of its memory more than when the release began (at -Xmx512m,
+     * 4 MB, ~1,300 records, a few milliseconds of the detector's work). More, and more files ahead, starved the
+     * detector less but kept more records alive through young collections: on the bench's tree at -Xmx512m, 16
+     * files and an eighth took 0.4 s more GC CPU and a full collection in each of three runs, 8 and a sixteenth
+     * ~0.2 s and one full collection in three (docs/performance.md, session 17).
      */
-    private static final int SLACK_PARTS = 8;
+    private static final int SLACK_PARTS = 16;
 
     private final EventTimeSorter sorter;
     private final Predicate<CloudTrailRecord> recordFilter;
@@ -76,8 +77,9 @@ public final class BoundedFeed {
     private long watermark = Long.MIN_VALUE;
     /**
      * While records released are still to be sent, the sorter may hold at most this much: what it held when the
-     * release began (everything released before was out) and an eighth of its memory more, never over seven eighths
-     * of it (so that sending later never makes it spill a run). The reading goes on as the consumer takes them.
+     * release began (everything released before was out) and a sixteenth of its memory more, never over fifteen
+     * sixteenths of it (so that sending later never makes it spill a run). The reading goes on as the consumer takes
+     * them.
      */
     private long heldWhileSending = Long.MAX_VALUE;
     private long objects;
@@ -95,7 +97,7 @@ public final class BoundedFeed {
      * @param outlet what the sorter's consumer takes without waiting: records released after a file go out as it
      *               takes them while the next files are read (the detector busy with one file's release while the
      *               sorter's thread reads the next instead of waiting on it), as long as the sorter holds at
-     *               most an eighth of its memory more than when the release began
+     *               most a sixteenth of its memory more than when the release began
      */
     public BoundedFeed(EventTimeSorter sorter, Predicate<CloudTrailRecord> recordFilter, RecordParser parser,
                        Outlet outlet) {

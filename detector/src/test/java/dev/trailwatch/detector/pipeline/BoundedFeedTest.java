@@ -95,8 +95,9 @@ class BoundedFeedTest {
         assertThat(few.behind()).isZero();
         assertThat(whole.spilledRuns()).isZero();
         assertThat(few.spilledRuns()).as("sending later never makes the sorter spill").isZero();
-        assertThat(few.mostHeld()).as("held beyond a whole release: at most an eighth of the sort's memory")
-                .isLessThanOrEqualTo(whole.mostHeld() + memory / 8);
+        // held beyond a whole release: at most a sixteenth of the sort's memory, and the record added past it (each
+        // is ~1.6 KB by the sorter's reckoning; the most held is seen as records go out, one record below the peak)
+        assertThat(few.mostHeld()).isLessThanOrEqualTo(whole.mostHeld() + memory / 16 + 4_096);
     }
 
     @Test
