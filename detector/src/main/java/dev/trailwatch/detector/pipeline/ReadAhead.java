@@ -62,9 +62,9 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * Reads up to {@code objects} ahead of the caller on {@code threads} threads, as long as the objects beyond the
-     * first {@code threads} add up to at most {@code aheadBytes} (their size as stored): many small files keep the
-     * threads busy while the caller is held up elsewhere, few large ones do not pile up records.
+     * Reads up to {@code objectsAhead} objects ahead of the caller on {@code threads} threads: one a thread always,
+     * more while those in flight add up to at most {@code aheadBytes} (their size as stored). Many small files keep
+     * the threads busy while the caller is held up elsewhere; large ones do not pile up records.
      */
     ReadAhead(CloudTrailFileReader reader, RecordParser parser, Iterator<TrailObject> objects, int threads,
               int objectsAhead, long aheadBytes) {
