@@ -118,12 +118,17 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         return state.windowEnd() + horizon;
     }
 
-    /** A window's timer again, from its state (its timer key could not be read); a legacy state goes at once. */
-    private void retime(String key) {
+    /**
+     * A window's timer again, from its state (its timer key could not be read), as {@link #closeDue} would set it; a
+     * legacy state goes at once. How many were set: one, or none for a window no longer held.
+     */
+    private int retime(String key) {
         SuppressionState state = open.get(key);
-        if (state != null) {
-            byExpiry.schedule(state.isLegacy() ? 0 : state.closed() ? forgetAt(state) : closeAt(state), key);
+        if (state == null) {
+            return 0;
         }
+        byExpiry.schedule(state.isLegacy() ? 0 : state.closed() ? forgetAt(state) : closeAt(state), key);
+        return 1;
     }
 
     /** Event time at which a closed window is forgotten. */

@@ -120,8 +120,9 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         hook.onCommit(this::beforeCommit, this::dropUncommitted);
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
         // timer keys that cannot be read, and timers stored before they were kept on the heap only: each state names
-        // its own, below
-        UnreadableTimers.drop(expiry, name, context.taskId(), kit.metrics().registry(), key -> { });
+        // its own, below (so a dropped key is timed again there, if its state is still held)
+        UnreadableTimers.drop(expiry, name, context.taskId(), kit.metrics().registry(),
+                key -> states.get(key) == null ? 0 : 1);
         expiry.takeDueBefore(Long.MAX_VALUE);
         timers.clear();
         for (KeyValue<String, S> entry : states.all()) {
@@ -137,11 +138,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // moved to another thread or instance finds them; each counts as heard from now.
         long initAt = context.currentSystemTimeMs();
         origins.clear();
-        expiry.originTimes().forEach((name, time) -> {
+        expiry.originTimes().forEach((origin, time) -> {
             // origins stored before they were named by partition number ("<topic>-<partition>") are left out: the
             // markers now say how far each partition is, and the next record of each names it anew
-            if (OriginStamp.partitionOf(name) >= 0) {
-                origins.put(name, new Origin(name, time, initAt));
+            if (OriginStamp.partitionOf(origin) >= 0) {
+                origins.put(origin, new Origin(origin, time, initAt));
             }
         });
         marked = new long[0];

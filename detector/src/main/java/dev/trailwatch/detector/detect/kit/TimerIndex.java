@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * entry per input partition, never forgotten; between the timers and the seen ids in key order, so neither range
  * scan reaches them.
  *
- * <p>A key of none of these forms (a store written by another version, or damaged) is deleted when the index first
- * reads the store, and handed to its owner ({@link #takeUnreadable}), which counts it, logs it and times its key again
+ * <p>A key of none of these forms, or an origin time that is not a number (a store written by another version, or
+ * damaged), is deleted when the index first reads the store, and handed to its owner ({@link #takeUnreadable}), which counts it, logs it and times its key again
  * from its own state ({@link UnreadableTimers}).
  *
  * <p>Each range scan starts where the previous one of its kind ended, not at time 0: the entries before that point were
@@ -223,8 +223,13 @@ public final class TimerIndex {
         return ORIGIN + origin;
     }
 
-    /** Every origin's recorded time, by origin, as the store holds them (after a restore: as last committed). */
+    /**
+     * Every origin's recorded time, by origin, as the store holds them (after a restore: as last committed). An origin
+     * whose time cannot be read was dropped when the store was first read ({@link #takeUnreadable}): its next record
+     * names it anew.
+     */
     public Map<String, Long> originTimes() {
+        load();
         Map<String, Long> times = new HashMap<>();
         try (KeyValueIterator<String, String> it = store.range(ORIGIN, ORIGIN + '\uffff')) {
             while (it.hasNext()) {
@@ -259,8 +264,8 @@ public final class TimerIndex {
 
     /**
      * The timer keys the store held that are not {@code <19-digit time>|<key>} ({@link #timeOf} -1: a store written by
-     * another version, or damaged), as key and value (the value names the timer's key), found and deleted when the
-     * index first read the store; each is returned once. Left in, such a key would sort among the timers as due at a
+     * another version, or damaged), and origin times that are not a number, as key and value (a timer's value names
+     * its key), found and deleted when the index first read the store; each is returned once. Left in, such a key would sort among the timers as due at a
      * time nobody set, or not be readable at all when taken; dropped, its owner times the key again from its own
      * state ({@link UnreadableTimers}).
      */
@@ -275,7 +280,7 @@ public final class TimerIndex {
      * Reads the store once, on first use after construction (a processor builds its index in {@code init}, so a task
      * re-initialised after an exactly-once abort or a rebalance starts from the committed store): the timers, and the
      * seen ids up to {@link #mirrorIds} (the origin times are the processor's: neither). Keys that are none of the
-     * three are deleted and kept for {@link #takeUnreadable}.
+     * three, and origin times that are not a number, are deleted and kept for {@link #takeUnreadable}.
      */
     private void load() {
         if (seen != null) {
@@ -294,10 +299,13 @@ public final class TimerIndex {
                     if (seen.size() < mirrorIds) {
                         seen.add(key);
                     }
-                } else if (!key.startsWith(ORIGIN) && timeOf(key) < 0) {
+                } else if (key.startsWith(ORIGIN)) {
+                    if (!isTime(entry.value)) {
+                        found.add(entry);
+                    }
+                } else if (timeOf(key) < 0) {
                     found.add(entry);
-                } else if (timers != null && !key.startsWith(ORIGIN) && timers.add(key)
-                        && timers.size() > mirrorTimers) {
+                } else if (timers != null && timers.add(key) && timers.size() > mirrorTimers) {
                     timers = null;
                 }
             }
@@ -315,6 +323,19 @@ public final class TimerIndex {
         // A null put deletes; delete() would read the old value back to return it.
         removed.forEach(entry -> store.put(entry.key, null));
         return removed;
+    }
+
+    /** Whether an origin's stored time is one: decimal digits, with a sign, that fit a long. */
+    private static boolean isTime(String value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** A timer's key: {@code <time>|<key>}. */

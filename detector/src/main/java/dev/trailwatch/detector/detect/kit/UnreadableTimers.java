@@ -3,7 +3,7 @@ package dev.trailwatch.detector.detect.kit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * ({@link TimerIndex#takeUnreadable}): counts each in {@value #METRIC} (tagged with the detection), logs a WARN naming
  * the key and the task, and times the key it named again from the detection's own state, so that nothing it held
  * waits for the end of input or the wall-clock bound instead of its time.
+ *
+ * <p>Under exactly-once, a task that fails before its first commit after such a start restores the store with the
+ * keys in it, and the next start drops and counts them again: the count may exceed the keys that were ever there.
  */
 public final class UnreadableTimers {
 
@@ -25,12 +28,12 @@ public final class UnreadableTimers {
     }
 
     /**
-     * @param retime times a key named by a dropped timer (its value) again from the detection's state; a key the
-     *               state no longer holds needs nothing
+     * @param retime times a key named by a dropped timer (its value) again from the detection's state, and says how
+     *               many timers that set (none for a key the state no longer holds)
      * @return how many keys were dropped
      */
     public static int drop(TimerIndex index, String detection, TaskId task, MeterRegistry registry,
-                           Consumer<String> retime) {
+                           ToIntFunction<String> retime) {
         List<KeyValue<String, String>> dropped = index.takeUnreadable();
         if (dropped.isEmpty()) {
             return 0;
@@ -41,11 +44,10 @@ public final class UnreadableTimers {
                 .tag("detection", detection).register(registry);
         for (KeyValue<String, String> entry : dropped) {
             counter.increment();
-            LOG.warn("{}: deleted the timer key '{}' of task {}, which is not <time>|<key>; its key '{}' is timed "
-                    + "again from the detection's state", detection, entry.key, task, entry.value);
-            if (entry.value != null) {
-                retime.accept(entry.value);
-            }
+            int set = entry.value == null ? 0 : retime.applyAsInt(entry.value);
+            LOG.warn("{}: deleted the timer key '{}' of task {}, which is not <time>|<key>; {} timer(s) of the key "
+                    + "it named, '{}', set again from the detection's state", detection, entry.key, task, set,
+                    entry.value);
         }
         return dropped.size();
     }

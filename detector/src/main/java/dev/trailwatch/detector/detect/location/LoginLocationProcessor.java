@@ -45,7 +45,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class LoginLocationProcessor implements Processor<String, CloudTrailEvent, String, Alert> {
 
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
-    /** Timer keys dropped because they could not be read, by detection. */
     static final String COUNTRY = "country:";
     static final String NETWORK = "asn:";
 
@@ -185,12 +184,14 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         releaseAlarm.setAt(nextDue);
     }
 
-    /** A user's held alerts timed again, from its baseline (its timer key could not be read). */
-    private void retime(String user) {
+    /** A user's held alerts timed again, from its baseline (its timer key could not be read): how many. */
+    private int retime(String user) {
         LoginBaseline baseline = store.get(user);
-        if (baseline != null) {
-            baseline.pending().values().forEach(pending -> timers.schedule(pending.due(), user));
+        if (baseline == null) {
+            return 0;
         }
+        baseline.pending().values().forEach(pending -> timers.schedule(pending.due(), user));
+        return baseline.pending().size();
     }
 
     /** Sends held alerts of users holding them longer than the wall-clock bound (a partition gone quiet). */

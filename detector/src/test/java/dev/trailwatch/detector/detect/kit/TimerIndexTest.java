@@ -148,6 +148,17 @@ class TimerIndexTest {
     }
 
     @Test
+    void originTimesThatAreNotNumbersAreDroppedLikeUnreadableTimers() {
+        store.put("~origin|events-0", "1700000000000");
+        store.put("~origin|events-1", "soon");
+        TimerIndex index = new TimerIndex(store);
+
+        assertThat(index.originTimes()).containsExactly(Map.entry("events-0", 1_700_000_000_000L));
+        assertThat(index.takeUnreadable()).extracting(entry -> entry.key).containsExactly("~origin|events-1");
+        assertThat(keys()).containsExactly("~origin|events-0");
+    }
+
+    @Test
     void remembersSeenIdsUntilForgotten() {
         TimerIndex index = new TimerIndex(store);
         assertThat(index.firstSighting("e1", 1_000)).isTrue();
