@@ -62,8 +62,9 @@ public final class BurstSettings {
                     + " failures must fall.").positive();
     public static final ConfigKey<Integer> HARVEST_RESOURCES = ConfigKey.integer("burst.harvest.resources", "10",
             "Distinct secrets, SecureString parameters or instances (user data, Windows password data) one principal"
-                    + " must read, allowed or denied, within burst.harvest.window to make one MEDIUM"
-                    + " credential-harvesting-burst alert.").positive();
+                    + " must read, allowed or denied, in two or more calls within burst.harvest.window to make one"
+                    + " MEDIUM credential-harvesting-burst alert. Every name of a batched call (GetParameters,"
+                    + " BatchGetSecretValue) counts.").positive();
     public static final ConfigKey<Duration> HARVEST_WINDOW = ConfigKey.duration("burst.harvest.window", "10m",
             "Length of the event-time windows, aligned to the epoch (UTC), in which burst.harvest.resources distinct"
                     + " reads must fall.").positive();
