@@ -18,10 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Credential harvesting burst: one principal reads at least {@code burst.harvest.resources} (10) distinct stored
+ * Credential harvesting burst: one principal reads at least {@code burst.harvest.resources} (11) distinct stored
  * credentials in at least two calls within {@code burst.harvest.window} (10 minutes) of event time, allowed or denied:
- * Secrets Manager secrets ({@code GetSecretValue}, and the secrets a {@code BatchGetSecretValue} names), decrypted SSM
- * parameters ({@code GetParameter}/{@code GetParameters} with {@code withDecryption}), EC2 user data
+ * Secrets Manager secrets ({@code GetSecretValue}), decrypted SSM parameters ({@code GetParameter}/{@code GetParameters} with {@code withDecryption}), EC2 user data
  * ({@code DescribeInstanceAttribute} of {@code userData}, where bootstrap secrets live) and Windows password data
  * ({@code GetPasswordData}). One MEDIUM alert per burst lists what was read.
  *
@@ -31,26 +30,29 @@ import java.util.Set;
  * a sweep.
  *
  * <p>What is counted is resources, not calls: a {@code GetParameters} call counts every name it asks for (up to ten,
- * the API's limit), a {@code BatchGetSecretValue} every secret of its {@code secretIdList} (up to twenty). Sweeping
- * tools batch: Stratus reads 42 SecureString parameters in five {@code GetParameters} calls of up to ten names. A
- * {@code BatchGetSecretValue} that selects its secrets by filter names none: Secrets Manager writes a
- * {@code GetSecretValue} record for each secret it returns, and those count (the call itself is
- * {@code secretsmanager-batch-read}'s). One call alone is never a burst, however many resources it names: an
- * application loading its configuration reads it in one batch, and the single-call rules
- * ({@code ssm-parameters-decrypted-in-bulk}, {@code secretsmanager-batch-read}) report that call.
+ * the API's limit). Sweeping tools batch: Stratus reads 42 SecureString parameters in five {@code GetParameters} calls
+ * of up to ten names. The default threshold is one more than a call can name, so a batch read again and again (a
+ * function's cold starts, a poller refreshing its configuration) is never a burst: the distinct count of a window only
+ * grows, so the rule stays a function of the window's events whatever their order. A {@code BatchGetSecretValue}
+ * counts through the {@code GetSecretValue} record Secrets Manager writes for each secret it requests (API reference:
+ * "generates CloudTrail GetSecretValue log entries for each secret you request"), not through its own list as well,
+ * which would count each secret twice, under its name and its ARN (the call itself is
+ * {@code secretsmanager-batch-read}'s). One call alone is never a burst: the single-call rules
+ * ({@code ssm-parameters-decrypted-in-bulk}, {@code secretsmanager-batch-read}) report it.
  *
  * <p>Counted per account and principal (a principal's reads of its own account's secrets), so it needs no
  * repartition. Calls AWS makes on a principal's behalf ({@code invokedBy} an AWS service, such as CloudFormation
  * resolving {@code ssm-secure} references) do not count.
  *
- * <p>False positives: an application that loads more than {@code burst.harvest.resources} secrets at start-up in
+ * <p>False positives: an application that loads {@code burst.harvest.resources} or more secrets at start-up in
  * several calls (a Lambda function's cold start reads its parameters again; each pod or task with its own session is
  * one principal); ECS injecting a task definition's {@code secrets}: the ECS agent fetches them with the task execution
  * role, as the role's session and from the container instance, with {@code GetParameters} in batches of ten (and one
  * {@code GetSecretValue} per Secrets Manager secret), under its own user agent ({@code Amazon ECS Agent - v...}) and
- * without {@code invokedBy}, so a task definition with more injected secrets than the threshold alerts at each task
- * start. It is not excluded by its user agent, which any caller can send. A migration or rotation job, a person
- * auditing secrets in the console.
+ * without {@code invokedBy}, so a task definition with at least the threshold of injected secrets, in two or more
+ * calls, alerts at each task start (ten or fewer SSM secrets are one call). It is not excluded by its user agent, which
+ * any caller can send: an exception for the execution role in the tuning file (docs/tuning.md) silences it. A
+ * migration or rotation job, a person auditing secrets in the console.
  *
  * <p>ATT&amp;CK: T1555.006 Cloud Secrets Management Stores, T1552 Unsecured Credentials (user data, password data).
  */
@@ -81,8 +83,8 @@ public final class CredentialHarvestingBurstDetector {
     static final int MIN_CALLS = 2;
 
     /** The request fields {@link #resources} reads: the only ones taken from the record, without its whole tree. */
-    private static final Set<String> REQUEST_FIELDS = Set.of("secretId", "secretIdList", "withDecryption", "names",
-            "name", "attribute", "instanceId");
+    private static final Set<String> REQUEST_FIELDS = Set.of("secretId", "withDecryption", "names", "name",
+            "attribute", "instanceId");
 
     /**
      * The stored credentials a call reads, each as its kind and name ({@code secret:prod/db}), distinct, in the order
@@ -98,11 +100,6 @@ public final class CredentialHarvestingBurstDetector {
         JsonNode request = event.requestParameters(REQUEST_FIELDS);
         return switch (name) {
             case "GetSecretValue" -> List.of(named("secret:", request.path("secretId"), event));
-            case "BatchGetSecretValue" -> {
-                // Selected by filter, the call names no secret: the GetSecretValue records AWS writes for it count.
-                JsonNode ids = request.path("secretIdList");
-                yield ids.isArray() && !ids.isEmpty() ? allNamed("secret:", ids, event) : null;
-            }
             case "GetParameter", "GetParameters" -> {
                 if (!request.path("withDecryption").asBoolean(false) && !event.isDenied()) {
                     yield null;
@@ -170,7 +167,7 @@ public final class CredentialHarvestingBurstDetector {
         String name = event.eventName();
         String source = event.eventSource();
         return switch (name) {
-            case "GetSecretValue", "BatchGetSecretValue" -> "secretsmanager.amazonaws.com".equals(source);
+            case "GetSecretValue" -> "secretsmanager.amazonaws.com".equals(source);
             case "GetParameter", "GetParameters" -> "ssm.amazonaws.com".equals(source);
             case "DescribeInstanceAttribute", "GetPasswordData" -> "ec2.amazonaws.com".equals(source);
             default -> false;
@@ -191,6 +188,7 @@ public final class CredentialHarvestingBurstDetector {
     private static Alerts.Finding finding(BurstSpec.Tally tally, int resources, Duration window) {
         Map<String, Object> evidence = BurstEvidence.of("principal", "reads", tally, resources, window);
         evidence.put("distinctResources", tally.tokens().size());
+        evidence.put("minCalls", MIN_CALLS);
         evidence.put("resources", tally.tokens());
         String principal = tally.entity().substring(tally.entity().indexOf('|') + 1);
         return new Alerts.Finding(ID, "Credential harvesting by " + principal, principal + " read "

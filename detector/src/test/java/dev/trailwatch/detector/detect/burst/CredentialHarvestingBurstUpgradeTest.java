@@ -90,18 +90,19 @@ class CredentialHarvestingBurstUpgradeTest {
         // Main counted three resources (each call's first name); six new names in a fourth call make nine: quiet.
         feed(context, counter, call(3, 100, 6));
         assertThat(context.forwarded()).isEmpty();
-        // The tenth distinct resource, in a fifth call.
-        feed(context, counter, call(4, 200, 1));
+        // The tenth and eleventh distinct resources, in a fifth call.
+        feed(context, counter, call(4, 200, 2));
 
         assertThat(context.forwarded()).singleElement().satisfies(forwarded -> {
             Alert alert = ((BurstOutcome.Fired) forwarded.record().value()).alert();
             assertThat(alert.eventCount()).isEqualTo(5);
-            assertThat(alert.evidence()).containsEntry("distinctResources", 10);
+            assertThat(alert.evidence()).containsEntry("distinctResources", 11);
             assertThat(alert.evidence().get("resources")).asList().containsExactly("parameter:/prod/app/secret-0",
                     "parameter:/prod/app/secret-4", "parameter:/prod/app/secret-8", "parameter:/prod/app/secret-100",
                     "parameter:/prod/app/secret-101", "parameter:/prod/app/secret-102",
                     "parameter:/prod/app/secret-103", "parameter:/prod/app/secret-104",
-                    "parameter:/prod/app/secret-105", "parameter:/prod/app/secret-200");
+                    "parameter:/prod/app/secret-105", "parameter:/prod/app/secret-200",
+                    "parameter:/prod/app/secret-201");
             assertThat(alert.principal()).isEqualTo(KEY.substring(KEY.indexOf('|') + 1));
         });
     }
