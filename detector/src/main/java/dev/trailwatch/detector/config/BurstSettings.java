@@ -60,10 +60,12 @@ public final class BurstSettings {
             "burst.cross-account-spray.window", "30m",
             "Length of the event-time windows, aligned to the epoch (UTC), in which a cross-account spray's"
                     + " failures must fall.").positive();
-    public static final ConfigKey<Integer> HARVEST_RESOURCES = ConfigKey.integer("burst.harvest.resources", "10",
+    public static final ConfigKey<Integer> HARVEST_RESOURCES = ConfigKey.integer("burst.harvest.resources", "11",
             "Distinct secrets, SecureString parameters or instances (user data, Windows password data) one principal"
-                    + " must read, allowed or denied, within burst.harvest.window to make one MEDIUM"
-                    + " credential-harvesting-burst alert.").positive();
+                    + " must read, allowed or denied, in two or more calls within burst.harvest.window to make one"
+                    + " MEDIUM credential-harvesting-burst alert. Every name of a GetParameters call counts; the"
+                    + " default is one more than such a call can name (10), so one batch read again and again is"
+                    + " never a burst (10 or less makes it one).").positive();
     public static final ConfigKey<Duration> HARVEST_WINDOW = ConfigKey.duration("burst.harvest.window", "10m",
             "Length of the event-time windows, aligned to the epoch (UTC), in which burst.harvest.resources distinct"
                     + " reads must fall.").positive();

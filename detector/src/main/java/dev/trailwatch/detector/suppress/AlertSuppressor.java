@@ -6,6 +6,7 @@ import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
+import dev.trailwatch.detector.detect.kit.UnreadableTimers;
 import dev.trailwatch.detector.model.Alert;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         this.context = context;
         this.open = context.getStateStore(names.open());
         this.byExpiry = new TimerIndex(context.getStateStore(names.byExpiry()));
+        UnreadableTimers.drop(byExpiry, names.open(), context.taskId(), kit.metrics().registry(), this::retime);
         // Kafka Streams calls init again on this same object when it revives the task after an exactly-once abort,
         // with the stores restored to the last commit and the records since read again. Kept, the aborted matches'
         // event time closed and forgot windows before their own replayed repeats came back (AlertSuppressorReviveTest).
@@ -114,6 +116,19 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     /** Event time at which no match of the window can arrive any more within the reorder horizon. */
     private long closeAt(SuppressionState state) {
         return state.windowEnd() + horizon;
+    }
+
+    /**
+     * A window's timer again, from its state (its timer key could not be read), as {@link #closeDue} would set it; a
+     * legacy state goes at once. How many were set: one, or none for a window no longer held.
+     */
+    private int retime(String key) {
+        SuppressionState state = open.get(key);
+        if (state == null) {
+            return 0;
+        }
+        byExpiry.schedule(state.isLegacy() ? 0 : state.closed() ? forgetAt(state) : closeAt(state), key);
+        return 1;
     }
 
     /** Event time at which a closed window is forgotten. */

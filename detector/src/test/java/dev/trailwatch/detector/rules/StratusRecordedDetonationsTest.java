@@ -57,6 +57,7 @@ class StratusRecordedDetonationsTest {
             Map.entry("aws.credential-access.secretsmanager-retrieve-secrets", List.of(
                     alert("credential-harvesting-burst", Severity.MEDIUM))),
             Map.entry("aws.credential-access.ssm-retrieve-securestring-parameters", List.of(
+                    alert("credential-harvesting-burst", Severity.MEDIUM),
                     alert("ssm-parameters-decrypted-in-bulk", Severity.LOW))),
             Map.entry("aws.defense-evasion.cloudtrail-delete", List.of(
                     alert("cloudtrail-logging-stopped", Severity.HIGH))),

@@ -17,8 +17,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>A rule's window of length {@code W} is {@code [k * W, (k + 1) * W)} UTC ({@link AlertIds#windowStart}: Sigma's
  * {@code bin _time span=W}). An event belongs to the window holding its event time. A window is a burst when it holds
  * the spec's minimum of events and of distinct tokens (and, for an ordered spec, the tokens in that order of event
- * time). Its alert goes out the moment the window qualifies, named by rule, key and window start: which event
- * arrived first does not change the id. Events of the window that arrive later fold in; an update with the same id
+ * time); an event may count as several tokens (a call that reads many secrets), and the distinct count is of them
+ * all. Its alert goes out the moment the window qualifies, named by rule, key and window start: which event arrived
+ * first does not change the id. Events of the window that arrive later fold in; an update with the same id
  * goes out when the window closes (stream time past its end plus grace), or sooner by {@link ReportBound}, whenever
  * events joined since the last one. Every update describes the window's events as a set: their count, the earliest
  * {@link Alert#MAX_EVENT_IDS} by (event time, event id), the smallest distinct tokens, first and last event time, the
@@ -73,7 +74,7 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
         if (!firstInWindow(before, entry)) {
             return;
         }
-        OpenBurst after = before.plus(entry, spec, () -> Anchor.of(event));
+        OpenBurst after = before.plus(entry, spec.moreTokens(event), spec, () -> Anchor.of(event));
         if (before.alerted()) {
             folded(spec.ruleId());
             after = after.waitingSince(wallClock());

@@ -19,28 +19,56 @@ import java.util.function.Function;
  * @param minDistinct distinct tokens a window must hold to be a burst (1 when only the count matters)
  * @param key         the entity the events are counted for (the stream is already keyed so one entity's events
  *                    share a partition)
- * @param token       what the burst lists in its evidence and counts distinct values of
+ * @param token       what the burst lists in its evidence and counts distinct values of (the first one when an
+ *                    event has several; an ordered spec judges the order on it)
  * @param order       tokens that must appear in this order of event time within the window (a Sigma
  *                    {@code temporal_ordered} correlation); empty when order does not matter
+ * @param more        the event's tokens after {@code token}, for an event that counts as several (a call that reads
+ *                    many secrets at once), at most {@link #MAX_MORE}; null when every event has one token
  */
 record BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
                  Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
-                 List<String> order) {
+                 List<String> order, Function<CloudTrailEvent, List<String>> more) {
 
     /** The most events an ordered spec's window keeps to judge the order on. */
     static final int MAX_ORDERED = 500;
+
+    /**
+     * The most further tokens one event adds: the largest batch AWS reads in one call is BatchGetSecretValue's 20
+     * secrets, so a record claiming more is cut there rather than let one event fill a window's token list.
+     */
+    static final int MAX_MORE = 19;
 
     BurstSpec {
         order = List.copyOf(order);
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException(ruleId + ": a burst window must be positive, got " + window);
         }
+        if (more != null && !order.isEmpty()) {
+            throw new IllegalArgumentException(ruleId + ": an ordered burst judges one token per event");
+        }
+    }
+
+    /** A burst whose events have one token each, which must appear in {@code order} (empty: any order). */
+    BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
+              Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
+              List<String> order) {
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, order, null);
     }
 
     /** A burst whose tokens may come in any order. */
     BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
               Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording) {
-        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, List.of());
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, List.of(), null);
+    }
+
+    /** The event's tokens after its first (none for a spec whose events have one), at most {@link #MAX_MORE}. */
+    List<String> moreTokens(CloudTrailEvent event) {
+        if (more == null) {
+            return List.of();
+        }
+        List<String> tokens = more.apply(event);
+        return tokens.size() <= MAX_MORE ? tokens : tokens.subList(0, MAX_MORE);
     }
 
     /** How one detection words a burst. */

@@ -56,7 +56,8 @@ public final class DiscoveryBurstDetector {
             + " review what the principal did after the survey: reads of secrets, new keys or roles, calls from new"
             + " addresses.";
     private static final Pattern INSTANCE_SESSION = Pattern.compile(".*:assumed-role/[^/]+/i-[0-9a-f]{8,17}$");
-    private static final List<String> CONSOLE_AGENTS = List.of("AWS Internal", "signin.amazonaws.com");
+    private static final String CONSOLE_AGENT = "AWS Internal";
+    private static final String CONSOLE_INVOKER = "signin.amazonaws.com";
 
     private final int calls;
     private final int services;
@@ -87,16 +88,11 @@ public final class DiscoveryBurstDetector {
                 || agent.contains("console.amazonaws.com"))) {
             return false;
         }
-        return !event.isAwsServiceCall() && !"signin.amazonaws.com".equals(event.userIdentity().invokedBy());
+        return !event.isAwsServiceCall() && !CONSOLE_INVOKER.equals(event.userIdentity().invokedBy());
     }
 
     private static boolean isConsoleAgent(String agent) {
-        for (String console : CONSOLE_AGENTS) {
-            if (console.equals(agent)) {
-                return true;
-            }
-        }
-        return false;
+        return CONSOLE_AGENT.equals(agent) || CONSOLE_INVOKER.equals(agent);
     }
 
     /**

@@ -13,4 +13,10 @@ record Entry(long time, String eventId, String token) {
 
     /** Event time first; the event id breaks ties so that replays order entries the same way. */
     static final Comparator<Entry> ORDER = Comparator.comparingLong(Entry::time).thenComparing(Entry::eventId);
+
+    /**
+     * {@link #ORDER}, then the token: the order of a burst's first event per token, where one event that reads several
+     * resources is the first event of each of its tokens (entries of one event that differ only by token).
+     */
+    static final Comparator<Entry> BY_TOKEN = ORDER.thenComparing(Entry::token);
 }

@@ -71,23 +71,26 @@ public final class InstanceCredentialExfiltrationDetector {
         this.kit = kit;
     }
 
-    /** The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), or null. */
+    /**
+     * The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), or null. Runs for every
+     * role session's call, so the session name is checked first, in place: nothing is allocated for the others.
+     */
     static String instanceOf(String arn) {
-        if (arn == null || !arn.contains(":assumed-role/")) {
+        if (arn == null) {
             return null;
         }
-        String session = arn.substring(arn.lastIndexOf('/') + 1);
-        int length = session.length() - 2;
-        if (!session.startsWith("i-") || (length != 8 && length != 17)) {
+        int from = arn.lastIndexOf('/') + 1;
+        int length = arn.length() - from - 2;
+        if ((length != 8 && length != 17) || !arn.startsWith("i-", from)) {
             return null;
         }
-        for (int i = 2; i < session.length(); i++) {
-            char c = session.charAt(i);
+        for (int i = from + 2; i < arn.length(); i++) {
+            char c = arn.charAt(i);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                 return null;
             }
         }
-        return session;
+        return arn.contains(":assumed-role/") ? arn.substring(from) : null;
     }
 
     /** Typed fields only: an instance session's own call, or an event that (re)starts instances. */

@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * @param earliest       the window's earliest events by (event time, event id), at most {@link BurstSpec#kept()}
  *                       ({@link Alert#MAX_EVENT_IDS} once alerted): the alert's {@code eventIds}; with their tokens
  *                       when the spec has an {@code order}, which is judged on them
- * @param firsts         each distinct token's first event by (event time, event id), in that order, at most
- *                       {@link BurstSpec#keptTokens()}: the tokens that appeared first (see {@link #withFirst})
+ * @param firsts         each distinct token's first event by (event time, event id, token), in that order, at most
+ *                       {@link BurstSpec#keptTokens()}: the tokens that appeared first (see {@link #withFirst}); an
+ *                       event that counts as several tokens can be the first event of each
  * @param firstEventTime the earliest event time in the window
  * @param lastEventTime  the latest event time in the window
  * @param anchor         the earliest event's fields (principal, address, ...), which the alert carries
@@ -50,12 +51,26 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
      * reads the event's record for the actor).
      */
     OpenBurst plus(Entry entry, BurstSpec spec, Supplier<Anchor> anchor) {
+        return plus(entry, List.of(), spec, anchor);
+    }
+
+    /**
+     * This window with one more event that counts as {@code entry}'s token and {@code more} tokens besides (a call
+     * that reads several resources): each is a token whose first event may be this one.
+     */
+    OpenBurst plus(Entry entry, List<String> more, BurstSpec spec, Supplier<Anchor> anchor) {
         Entry kept = spec.order().isEmpty() ? new Entry(entry.time(), entry.eventId(), null) : entry;
         // Once the alert is out, the order is judged no more: the window keeps just the events the alert lists (the
         // earliest of any longer list are the same events, so what it lists does not depend on when that was).
         List<Entry> first = inserted(earliest, kept, Entry.ORDER, alerted ? Alert.MAX_EVENT_IDS : spec.kept());
         boolean newEarliest = !first.isEmpty() && first.get(0) == kept;
         List<Entry> seen = entry.token() == null ? firsts : withFirst(firsts, entry, spec.keptTokens());
+        for (int i = 0; i < more.size(); i++) {
+            String token = more.get(i);
+            if (token != null) {
+                seen = withFirst(seen, new Entry(entry.time(), entry.eventId(), token), spec.keptTokens());
+            }
+        }
         return new OpenBurst(start, count + 1, first, seen, Math.min(firstEventTime, entry.time()),
                 Math.max(lastEventTime, entry.time()), newEarliest ? anchor.get() : this.anchor, alerted, reported,
                 pendingSince);
@@ -181,19 +196,22 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
      * before the one kept, joins in order when the token is new, and the last is dropped beyond {@code max}. What is
      * kept is the {@code max} tokens whose first events come first, each with its first event, whatever the order of
      * arrival: a token dropped had a first event after all kept ones, so any later event of it that would not make it
-     * come earlier lands at the end and is dropped again (the list stays full once it has been).
+     * come earlier lands at the end and is dropped again (the list stays full once it has been). Entries are ordered
+     * by {@link Entry#BY_TOKEN}: the tokens of one event are entries with the same time and id, told apart by the
+     * token, so they count and are kept as if each came in an event of its own at that time. Where every event has one
+     * token that is {@link Entry#ORDER}'s order, so the lists stored before are in it already.
      */
     static List<Entry> withFirst(List<Entry> firsts, Entry entry, int max) {
         for (int i = 0; i < firsts.size(); i++) {
             if (firsts.get(i).token().equals(entry.token())) {
-                if (Entry.ORDER.compare(entry, firsts.get(i)) >= 0) {
+                if (Entry.BY_TOKEN.compare(entry, firsts.get(i)) >= 0) {
                     return firsts;
                 }
                 List<Entry> moved = new ArrayList<>(firsts);
                 moved.remove(i);
-                return inserted(moved, entry, Entry.ORDER, max);
+                return inserted(moved, entry, Entry.BY_TOKEN, max);
             }
         }
-        return inserted(firsts, entry, Entry.ORDER, max);
+        return inserted(firsts, entry, Entry.BY_TOKEN, max);
     }
 }

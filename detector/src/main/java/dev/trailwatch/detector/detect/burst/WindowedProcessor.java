@@ -6,6 +6,7 @@ import dev.trailwatch.detector.detect.kit.InputWatermark;
 import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
+import dev.trailwatch.detector.detect.kit.UnreadableTimers;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ abstract class WindowedProcessor<S extends WindowState<S>>
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
     private static final Duration ORIGIN_IDLE = Duration.ofMinutes(1);
 
+    /** The processor's name (its stores' prefix), as metrics and logs name the detection. */
+    private final String name;
     private final BurstStores names;
     private final long seenReach;
     private final Serde<S> serde;
@@ -80,6 +83,7 @@ abstract class WindowedProcessor<S extends WindowState<S>>
      * @param serde     how a key's state is written in the journal (and was stored before it)
      */
     WindowedProcessor(String name, long seenReach, Serde<S> serde, DetectionKit kit) {
+        this.name = name;
         this.names = BurstStores.named(name);
         this.seenReach = seenReach;
         this.serde = serde;
@@ -115,7 +119,10 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         CommitHook hook = context.getStateStore(names.commit());
         hook.onCommit(this::beforeCommit, this::dropUncommitted);
         this.expiry = new TimerIndex(context.getStateStore(names.expiry()));
-        // timers stored before they were kept on the heap only: each state names its own, below
+        // timer keys that cannot be read, and timers stored before they were kept on the heap only: each state names
+        // its own, below (so a dropped key is timed again there, if its state is still held)
+        UnreadableTimers.drop(expiry, name, context.taskId(), kit.metrics().registry(),
+                key -> states.get(key) == null ? 0 : 1);
         expiry.takeDueBefore(Long.MAX_VALUE);
         timers.clear();
         for (KeyValue<String, S> entry : states.all()) {
@@ -131,11 +138,11 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         // moved to another thread or instance finds them; each counts as heard from now.
         long initAt = context.currentSystemTimeMs();
         origins.clear();
-        expiry.originTimes().forEach((name, time) -> {
+        expiry.originTimes().forEach((origin, time) -> {
             // origins stored before they were named by partition number ("<topic>-<partition>") are left out: the
             // markers now say how far each partition is, and the next record of each names it anew
-            if (OriginStamp.partitionOf(name) >= 0) {
-                origins.put(name, new Origin(name, time, initAt));
+            if (OriginStamp.partitionOf(origin) >= 0) {
+                origins.put(origin, new Origin(origin, time, initAt));
             }
         });
         marked = new long[0];

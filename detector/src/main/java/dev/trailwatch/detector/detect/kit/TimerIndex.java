@@ -29,6 +29,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * entry per input partition, never forgotten; between the timers and the seen ids in key order, so neither range
  * scan reaches them.
  *
+ * <p>A key of none of these forms, or an origin time that is not a number (a store written by another version, or
+ * damaged), is deleted when the index first reads the store, and handed to its owner ({@link #takeUnreadable}), which counts it, logs it and times its key again
+ * from its own state ({@link UnreadableTimers}).
+ *
  * <p>Each range scan starts where the previous one of its kind ended, not at time 0: the entries before that point were
  * deleted, and RocksDB keeps deleted entries as tombstones until a compaction, so a scan from time 0 would step over
  * every entry deleted since (measured: two thirds of a burst processor's time, and a third of the detector's
@@ -73,6 +77,8 @@ public final class TimerIndex {
     private TreeSet<String> seen;
     /** How many seen ids the store holds (known once the mirror has been loaded). */
     private long stored;
+    /** Unreadable timer keys found by {@link #load}, not yet taken ({@link #takeUnreadable}). */
+    private List<KeyValue<String, String>> unreadable = List.of();
 
     public TimerIndex(KeyValueStore<String, String> store) {
         this(store, MIRROR_IDS, MIRROR_TIMERS);
@@ -217,8 +223,13 @@ public final class TimerIndex {
         return ORIGIN + origin;
     }
 
-    /** Every origin's recorded time, by origin, as the store holds them (after a restore: as last committed). */
+    /**
+     * Every origin's recorded time, by origin, as the store holds them (after a restore: as last committed). An origin
+     * whose time cannot be read was dropped when the store was first read ({@link #takeUnreadable}): its next record
+     * names it anew.
+     */
     public Map<String, Long> originTimes() {
+        load();
         Map<String, Long> times = new HashMap<>();
         try (KeyValueIterator<String, String> it = store.range(ORIGIN, ORIGIN + '\uffff')) {
             while (it.hasNext()) {
@@ -252,9 +263,24 @@ public final class TimerIndex {
     }
 
     /**
+     * The timer keys the store held that are not {@code <19-digit time>|<key>} ({@link #timeOf} -1: a store written by
+     * another version, or damaged), and origin times that are not a number, as key and value (a timer's value names
+     * its key), found and deleted when the index first read the store; each is returned once. Left in, such a key would sort among the timers as due at a
+     * time nobody set, or not be readable at all when taken; dropped, its owner times the key again from its own
+     * state ({@link UnreadableTimers}).
+     */
+    public List<KeyValue<String, String>> takeUnreadable() {
+        load();
+        List<KeyValue<String, String>> taken = unreadable;
+        unreadable = List.of();
+        return taken;
+    }
+
+    /**
      * Reads the store once, on first use after construction (a processor builds its index in {@code init}, so a task
      * re-initialised after an exactly-once abort or a rebalance starts from the committed store): the timers, and the
-     * seen ids up to {@link #mirrorIds} (the origin times are the processor's: neither).
+     * seen ids up to {@link #mirrorIds} (the origin times are the processor's: neither). Keys that are none of the
+     * three, and origin times that are not a number, are deleted and kept for {@link #takeUnreadable}.
      */
     private void load() {
         if (seen != null) {
@@ -263,20 +289,30 @@ public final class TimerIndex {
         seen = new TreeSet<>();
         timers = new TreeSet<>();
         stored = 0;
+        List<KeyValue<String, String>> found = new ArrayList<>();
         try (KeyValueIterator<String, String> it = store.all()) {
             while (it.hasNext()) {
-                String key = it.next().key;
+                KeyValue<String, String> entry = it.next();
+                String key = entry.key;
                 if (key.startsWith(SEEN)) {
                     stored++;
                     if (seen.size() < mirrorIds) {
                         seen.add(key);
                     }
-                } else if (timers != null && !key.startsWith(ORIGIN) && timers.add(key)
-                        && timers.size() > mirrorTimers) {
+                } else if (key.startsWith(ORIGIN)) {
+                    if (!isTime(entry.value)) {
+                        found.add(entry);
+                    }
+                } else if (timeOf(key) < 0) {
+                    found.add(entry);
+                } else if (timers != null && timers.add(key) && timers.size() > mirrorTimers) {
                     timers = null;
                 }
             }
         }
+        // A null put deletes; delete() would read the old value back to return it.
+        found.forEach(entry -> store.put(entry.key, null));
+        unreadable = found.isEmpty() ? List.of() : found;
     }
 
     private List<KeyValue<String, String>> removeRange(String from, String to) {
@@ -287,6 +323,19 @@ public final class TimerIndex {
         // A null put deletes; delete() would read the old value back to return it.
         removed.forEach(entry -> store.put(entry.key, null));
         return removed;
+    }
+
+    /** Whether an origin's stored time is one: decimal digits, with a sign, that fit a long. */
+    private static boolean isTime(String value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** A timer's key: {@code <time>|<key>}. */

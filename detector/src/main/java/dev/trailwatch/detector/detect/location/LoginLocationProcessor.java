@@ -5,10 +5,10 @@ import dev.trailwatch.detector.detect.kit.Punctuators;
 import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.StreamTimeAlarm;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
+import dev.trailwatch.detector.detect.kit.UnreadableTimers;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.IpLocation;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +23,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Learns where each user signs in to the console from and raises console-login-new-country and
@@ -40,16 +38,13 @@ import org.slf4j.LoggerFactory;
  * all at the end of its input.
  *
  * <p>A timer key it cannot read (not {@link TimerIndex}'s {@code <19-digit time>|<user>}: a store written by another
- * version, or damaged) is dropped when the task starts, with a warning and {@value #DROPPED_TIMERS}, and the user it
+ * version, or damaged) is dropped when the task starts ({@link UnreadableTimers}: a warning and a count), and the user it
  * names gets its timer back from the held alerts in its baseline, the source of truth: such a key would otherwise look
  * due at every stream time (the alarm ringing on every turn) and never be taken.
  */
 final class LoginLocationProcessor implements Processor<String, CloudTrailEvent, String, Alert> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LoginLocationProcessor.class);
     private static final Duration MIN_SWEEP = Duration.ofMinutes(1);
-    /** Timer keys dropped because they could not be read, by detection. */
-    static final String DROPPED_TIMERS = "trailwatch.state.timers.dropped";
     static final String COUNTRY = "country:";
     static final String NETWORK = "asn:";
 
@@ -57,7 +52,6 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     private final Map<String, Long> heldSince = new HashMap<>();
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, LoginBaseline> store;
-    private KeyValueStore<String, String> timerStore;
     private TimerIndex timers;
     /** The earliest time a held alert is due (event time); Long.MAX_VALUE when none is held. */
     private long nextDue;
@@ -74,11 +68,11 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(params.baselineStore());
-        this.timerStore = context.getStateStore(params.timerStore());
-        this.timers = new TimerIndex(timerStore);
+        this.timers = new TimerIndex(context.getStateStore(params.timerStore()));
         this.cache = lru(params.cacheSize());
         heldSince.clear();
-        dropUnreadableTimers();
+        UnreadableTimers.drop(timers, LoginLocationFamily.NAME, context.taskId(), params.kit().metrics().registry(),
+                this::retime);
         this.nextDue = timers.earliest();
         this.releaseAlarm = new StreamTimeAlarm(context, this::releaseDue);
         long sweepEvery = Math.max(MIN_SWEEP.toMillis(), Math.min(Duration.ofDays(1).toMillis(), params.ttl() / 10));
@@ -190,41 +184,14 @@ final class LoginLocationProcessor implements Processor<String, CloudTrailEvent,
         releaseAlarm.setAt(nextDue);
     }
 
-    /**
-     * Deletes the timer keys that are not {@link TimerIndex}'s (see the class comment), before the index reads the
-     * store; each with a warning and a count. A key names its user in its value: that user's held alerts (in its
-     * baseline) get their timers again, so none waits for the wall-clock bound or the end of input instead.
-     */
-    private void dropUnreadableTimers() {
-        List<KeyValue<String, String>> unreadable = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = timerStore.all()) {
-            all.forEachRemaining(entry -> {
-                if (TimerIndex.timeOf(entry.key) < 0) {
-                    unreadable.add(entry);
-                }
-            });
+    /** A user's held alerts timed again, from its baseline (its timer key could not be read): how many. */
+    private int retime(String user) {
+        LoginBaseline baseline = store.get(user);
+        if (baseline == null) {
+            return 0;
         }
-        if (unreadable.isEmpty()) {
-            return;
-        }
-        Counter dropped = Counter.builder(DROPPED_TIMERS)
-                .description("Timer keys a detection could not read and deleted at task start (then re-timed from "
-                        + "its state)")
-                .tag("detection", LoginLocationFamily.NAME).register(params.kit().metrics().registry());
-        for (KeyValue<String, String> entry : unreadable) {
-            timerStore.put(entry.key, null); // a null put deletes without reading the value back
-            dropped.increment();
-        }
-        for (KeyValue<String, String> entry : unreadable) {
-            LoginBaseline baseline = entry.value == null ? null : store.get(entry.value);
-            int held = baseline == null ? 0 : baseline.pending().size();
-            if (baseline != null) {
-                baseline.pending().values().forEach(pending -> timers.schedule(pending.due(), entry.value));
-            }
-            LOG.warn("{}: deleted the timer key '{}' of task {}, which is not <time>|<user>; its user '{}' has {} "
-                            + "held alert(s), timed again from its baseline", LoginLocationFamily.NAME, entry.key,
-                    context.taskId(), entry.value, held);
-        }
+        baseline.pending().values().forEach(pending -> timers.schedule(pending.due(), user));
+        return baseline.pending().size();
     }
 
     /** Sends held alerts of users holding them longer than the wall-clock bound (a partition gone quiet). */

@@ -98,6 +98,48 @@ class BurstCounterOrderTest {
         }
     }
 
+    /**
+     * Events that count as several tokens (GetParameters calls of one to ten names out of 160, so a window holds more
+     * distinct tokens than it keeps): the distinct tokens, the ones listed and the alert are the same in any order.
+     */
+    @Test
+    void eventsOfSeveralTokensGiveTheSameLastAlertPerIdInAnyOrderWithinTheGrace() {
+        Random random = new Random(8);
+        List<TestEvents> history = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Instant time = T0.plusSeconds(random.nextInt((int) Duration.ofMinutes(17).toSeconds()));
+            TestEvents call = TestEvents.event("ssm.amazonaws.com", "GetParameters", time)
+                    .sourceIp(IPS.get(random.nextInt(2))).set("userAgent", "agent-" + random.nextInt(5));
+            var names = call.json().with("requestParameters").put("withDecryption", true).putArray("names");
+            int first = random.nextInt(160);
+            int count = 1 + random.nextInt(10);
+            for (int n = 0; n < count; n++) {
+                names.add("/prod/secret-" + ((first + n * 7) % 160));
+            }
+            history.add(call);
+            if (random.nextInt(10) == 0) {
+                history.add(call);
+            }
+        }
+        BurstSpec spec = new BurstSpec("test-burst", "by-ip", WINDOW, GRACE, 2, 10, CloudTrailEvent::sourceIpAddress,
+                e -> {
+                    List<String> read = CredentialHarvestingBurstDetector.resources(e);
+                    return read == null ? null : read.get(0);
+                }, WORDING, List.of(), e -> {
+                    List<String> read = CredentialHarvestingBurstDetector.resources(e);
+                    return read == null ? List.of() : read.subList(1, read.size());
+                });
+        Map<String, Alert> reference = lastPerId(run(spec, sortedByTime(history)));
+        assertThat(reference.values()).as("some window lists as many tokens as it keeps")
+                .anySatisfy(alert -> assertThat((List<?>) alert.evidence().get("tokens"))
+                        .hasSize(OpenBurst.MAX_TOKENS));
+        for (int run = 0; run < RUNS; run++) {
+            long runSeed = random.nextLong();
+            assertThat(lastPerId(run(spec, withinGrace(history, new Random(runSeed)))))
+                    .as("arrival order of seed %d", runSeed).isEqualTo(reference);
+        }
+    }
+
     private static void assertOrderInvariant(BurstSpec spec, int events, long seed) {
         Random random = new Random(seed);
         List<TestEvents> history = history(random, events);
@@ -193,13 +235,14 @@ class BurstCounterOrderTest {
     /** A burst per source IP of failed logins, worded with everything a tally holds so that all of it is compared. */
     private static BurstSpec spec(int minEvents, int minDistinct, List<String> order) {
         return new BurstSpec("test-burst", "by-ip", WINDOW, GRACE, minEvents, minDistinct,
-                CloudTrailEvent::sourceIpAddress, ConsoleLogins::target,
-                tally -> new Alerts.Finding("test-burst", "burst from " + tally.entity(),
-                        tally.count() + " from " + tally.entity() + " in [" + tally.start() + ", " + tally.end() + ")",
-                        tally.tokens().size() > 5 ? Severity.HIGH : Severity.MEDIUM, List.of(), "runbook",
-                        Map.of("tokens", tally.tokens())),
-                order);
+                CloudTrailEvent::sourceIpAddress, ConsoleLogins::target, WORDING, order);
     }
+
+    private static final BurstSpec.Wording WORDING = tally -> new Alerts.Finding("test-burst",
+            "burst from " + tally.entity(),
+            tally.count() + " from " + tally.entity() + " in [" + tally.start() + ", " + tally.end() + ")",
+            tally.tokens().size() > 5 ? Severity.HIGH : Severity.MEDIUM, List.of(), "runbook",
+            Map.of("tokens", tally.tokens()));
 
     private static BurstCounter counter(BurstSpec spec, MockProcessorContext<String, BurstOutcome> context) {
         MockBurstStores.add(context, spec.name());

@@ -51,6 +51,24 @@ class BurstStateCodecTest {
                 .isEqualTo(BurstState.EMPTY);
     }
 
+    /** One GetParameters call that read three names is the first event of three tokens: all come back, in order. */
+    @Test
+    void readsBackAWindowWhoseEventCountsAsSeveralTokens() {
+        OpenBurst window = new OpenBurst(1_700_000_400_000L, 2,
+                List.of(new Entry(1_700_000_401_000L, "0b1c-e1", null), new Entry(1_700_000_402_000L, "0b1c-e2", null)),
+                List.of(new Entry(1_700_000_401_000L, "0b1c-e1", "parameter:/prod/a"),
+                        new Entry(1_700_000_401_000L, "0b1c-e1", "parameter:/prod/b"),
+                        new Entry(1_700_000_401_000L, "0b1c-e1", "parameter:/prod/c"),
+                        new Entry(1_700_000_402_000L, "0b1c-e2", "secret:prod/db")),
+                1_700_000_401_000L, 1_700_000_402_000L, WITH_ACTOR, false, 0, 0);
+        BurstState state = new BurstState(List.of(window), 1_700_001_000_000L);
+
+        BurstState read = BurstStateCodec.SERDE.deserializer().deserialize(TOPIC, bytes(state));
+        assertThat(read).isEqualTo(state);
+        assertThat(read.windows().get(0).tokens()).containsExactly("parameter:/prod/a", "parameter:/prod/b",
+                "parameter:/prod/c", "secret:prod/db");
+    }
+
     @Test
     void isSmallerThanTheSmileItReplaces() {
         BurstState state = sample();

@@ -248,6 +248,15 @@ class InstanceCredentialExfiltrationDetectorTest {
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + WEB)).isEqualTo(WEB);
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0a1b2c3d")).isEqualTo("i-0a1b2c3d");
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-am-bob")).isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0A1B2C3D")).as("ids are lower case")
+                .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-zzzzzzzz")).isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0a1b2c3d4")).as("9 hex digits")
+                .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + WEB + "/x")).as("not the session")
+                .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf("i-0a1b2c3d")).as("not an ARN").isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(null)).isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf("arn:aws:iam::111122223333:user/i-0a1b2c3d"))
                 .isNull();
         assertThat(Addresses.isLiteral("ec2.amazonaws.com")).isFalse();

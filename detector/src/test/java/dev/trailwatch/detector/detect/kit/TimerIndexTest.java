@@ -131,6 +131,34 @@ class TimerIndexTest {
     }
 
     @Test
+    void keysThatAreNotTimersAreDroppedWhenTheStoreIsFirstReadAndHandedOverOnce() {
+        store.put("12|short", "short"); // not zero-padded: cut at the padded width, it was past its end
+        store.put("!", "nobody");
+        store.put("99999999999999999999|big", "big"); // beyond a long
+        store.put("0000000000000001000|a", "a");
+        TimerIndex index = new TimerIndex(store);
+        index.originTime(TimerIndex.originKey("0"), 5);
+
+        assertThat(index.takeUnreadable()).extracting(entry -> entry.key)
+                .containsExactlyInAnyOrder("12|short", "!", "99999999999999999999|big");
+        assertThat(index.takeUnreadable()).isEmpty();
+        assertThat(keys()).containsExactly("0000000000000001000|a", "~origin|0");
+        assertThat(index.earliest()).isEqualTo(1_000);
+        assertThat(index.takeDueBefore(Long.MAX_VALUE)).containsExactly("a");
+    }
+
+    @Test
+    void originTimesThatAreNotNumbersAreDroppedLikeUnreadableTimers() {
+        store.put("~origin|events-0", "1700000000000");
+        store.put("~origin|events-1", "soon");
+        TimerIndex index = new TimerIndex(store);
+
+        assertThat(index.originTimes()).containsExactly(Map.entry("events-0", 1_700_000_000_000L));
+        assertThat(index.takeUnreadable()).extracting(entry -> entry.key).containsExactly("~origin|events-1");
+        assertThat(keys()).containsExactly("~origin|events-0");
+    }
+
+    @Test
     void remembersSeenIdsUntilForgotten() {
         TimerIndex index = new TimerIndex(store);
         assertThat(index.firstSighting("e1", 1_000)).isTrue();

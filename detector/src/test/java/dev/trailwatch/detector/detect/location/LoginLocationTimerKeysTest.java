@@ -10,6 +10,7 @@ import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
+import dev.trailwatch.detector.detect.kit.UnreadableTimers;
 import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.geoip.GeoIpDatabases;
 import dev.trailwatch.detector.metrics.TrailWatchMetrics;
@@ -162,7 +163,7 @@ class LoginLocationTimerKeysTest {
     }
 
     private double dropped() {
-        Counter counter = registry.find(LoginLocationProcessor.DROPPED_TIMERS)
+        Counter counter = registry.find(UnreadableTimers.METRIC)
                 .tag("detection", LoginLocationFamily.NAME).counter();
         return counter == null ? 0 : counter.count();
     }
