@@ -270,7 +270,8 @@ public final class ScanCommand implements Callable<Integer> {
                     filtered = index.filtered();
                 } else if (bounds != null) {
                     // a local tree in the order of its files' least event times, released exactly behind them
-                    BoundedFeed feed = new BoundedFeed(sorter, filter::accepts, detector.readerParser());
+                    BoundedFeed feed = new BoundedFeed(sorter, filter::accepts, detector.readerParser(),
+                            detecting.outlet());
                     feed.feed(inputs.localTree(), bounds.join(), rejectedSink(err, unreadable), progress::objectDone,
                             readThreads(false));
                     objectsRead = feed.objects();

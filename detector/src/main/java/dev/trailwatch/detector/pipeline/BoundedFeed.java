@@ -31,10 +31,57 @@ public final class BoundedFeed {
         }
     }
 
+    /**
+     * How many released records the sorter's consumer takes without holding the reading up: the detector thread's
+     * queue ({@link DetectorThread#room()}).
+     */
+    public interface Outlet {
+        /** Records it takes now without waiting. */
+        int takesNow();
+
+        /** Records it takes waiting at most once (at least one). */
+        int takesWaitingOnce();
+
+        /** A consumer that never holds the reading up: each release goes out whole, at once. */
+        Outlet UNBOUNDED = new Outlet() {
+            @Override
+            public int takesNow() {
+                return Integer.MAX_VALUE;
+            }
+
+            @Override
+            public int takesWaitingOnce() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    /** Files read ahead of the one being sorted, at most (and at most {@value #AHEAD_BYTES} bytes of them). */
+    private static final int OBJECTS_AHEAD = 8;
+    private static final long AHEAD_BYTES = 2L << 20;
+    /**
+     * While sending, the sorter may hold a sixteenth of its memory more than when the release began (at -Xmx512m,
+     * 4 MB, ~1,300 records, a few milliseconds of the detector's work). More, and more files ahead, starved the
+     * detector less but kept more records alive through young collections: on the bench's tree at -Xmx512m, 16
+     * files and an eighth took 0.4 s more GC CPU and a full collection in each of three runs, 8 and a sixteenth
+     * ~0.2 s and one full collection in three (docs/performance.md, session 17).
+     */
+    private static final int SLACK_PARTS = 16;
+
     private final EventTimeSorter sorter;
     private final Predicate<CloudTrailRecord> recordFilter;
     private final RecordParser parser;
+    private final Outlet outlet;
     private final CloudTrailFileReader reader = new CloudTrailFileReader();
+    /** Everything held before it may go out: no file still to read holds an earlier record. */
+    private long watermark = Long.MIN_VALUE;
+    /**
+     * While records released are still to be sent, the sorter may hold at most this much: what it held when the
+     * release began (everything released before was out) and a sixteenth of its memory more, never over fifteen
+     * sixteenths of it (so that sending later never makes it spill a run). The reading goes on as the consumer takes
+     * them.
+     */
+    private long heldWhileSending = Long.MAX_VALUE;
     private long objects;
     private long filtered;
 
@@ -43,9 +90,21 @@ public final class BoundedFeed {
      *               parsed after the sort
      */
     public BoundedFeed(EventTimeSorter sorter, Predicate<CloudTrailRecord> recordFilter, RecordParser parser) {
+        this(sorter, recordFilter, parser, Outlet.UNBOUNDED);
+    }
+
+    /**
+     * @param outlet what the sorter's consumer takes without waiting: records released after a file go out as it
+     *               takes them while the next files are read (the detector busy with one file's release while the
+     *               sorter's thread reads the next instead of waiting on it), as long as the sorter holds at
+     *               most a sixteenth of its memory more than when the release began
+     */
+    public BoundedFeed(EventTimeSorter sorter, Predicate<CloudTrailRecord> recordFilter, RecordParser parser,
+                       Outlet outlet) {
         this.sorter = sorter;
         this.recordFilter = recordFilter;
         this.parser = parser;
+        this.outlet = outlet;
     }
 
     /**
@@ -58,19 +117,32 @@ public final class BoundedFeed {
                      int readThreads) throws InterruptedException {
         Integer[] order = readOrder(bounds);
         List<TrailObject> inReadOrder = Arrays.stream(order).map(files::get).toList();
-        try (ReadAhead ahead = new ReadAhead(reader, parser, inReadOrder.iterator(), readThreads)) {
+        try (ReadAhead ahead = new ReadAhead(reader, parser, inReadOrder.iterator(), readThreads, OBJECTS_AHEAD,
+                AHEAD_BYTES)) {
             for (int k = 0; k < order.length; k++) {
                 ReadAhead.Reading reading = ahead.next();
                 int rank = order[k];
-                long read = reading.drainTo(toSorter(reading.object(), rank, bounds[rank], rejected));
+                long read = reading.drainTo(toSorter(reading.object(), rank, bounds[rank], rejected),
+                        this::sendWhileWaiting);
                 if (k + 1 < order.length) {
-                    sorter.release(bounds[order[k + 1]]);
+                    if (!sorter.holdsBefore(watermark)) {
+                        // a release begins (the last one is out): it may hold a little more while it goes out
+                        heldWhileSending = Math.min(sorter.heldBytes() + sorter.memoryBytes() / SLACK_PARTS,
+                                sorter.memoryBytes() - sorter.memoryBytes() / SLACK_PARTS);
+                    }
+                    watermark = bounds[order[k + 1]];
+                    sorter.release(watermark, outlet.takesNow());
                 }
                 objects++;
                 progress.objectDone(reading.object(), read);
             }
         }
         sorter.finish();
+    }
+
+    /** While the next records are being read: sends what is released, waiting for the consumer at most once. */
+    private boolean sendWhileWaiting() {
+        return sorter.holdsBefore(watermark) && sorter.release(watermark, outlet.takesWaitingOnce()) > 0;
     }
 
     /** Positions by bound, ties in list order (a stable sort). */
@@ -98,6 +170,9 @@ public final class BoundedFeed {
                 if (time < bound) {
                     throw new BoundMissed(record.location() + " holds an event before the least eventTime the first "
                             + "pass found in " + object.location());
+                }
+                while (sorter.heldBytes() > heldWhileSending && sorter.holdsBefore(watermark)) {
+                    sorter.release(watermark, outlet.takesWaitingOnce()); // the sorter is full: send before reading on
                 }
                 sorter.add(record, object.source(), (long) rank << 32 | place);
             }

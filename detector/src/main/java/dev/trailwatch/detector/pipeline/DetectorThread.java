@@ -73,6 +73,34 @@ public final class DetectorThread implements AutoCloseable {
     }
 
     /**
+     * Records the {@link #sink()} takes now without making the sorter's thread wait: the rest of the batch being
+     * filled when the detector has room for it, else all but its last record.
+     */
+    public int room() {
+        return BATCH - batch.size() - (queue.remainingCapacity() > 0 ? 0 : 1);
+    }
+
+    /** Records the {@link #sink()} takes before it waits for the detector at most once (the rest of the batch). */
+    public int untilHandOver() {
+        return BATCH - batch.size();
+    }
+
+    /** {@link #room()} and {@link #untilHandOver()} for a {@link BoundedFeed}. */
+    public BoundedFeed.Outlet outlet() {
+        return new BoundedFeed.Outlet() {
+            @Override
+            public int takesNow() {
+                return room();
+            }
+
+            @Override
+            public int takesWaitingOnce() {
+                return untilHandOver();
+            }
+        };
+    }
+
+    /**
      * End of input: hands over the last records and waits until the detector has processed every record.
      *
      * @throws RuntimeException what the detector failed with, as {@link ScanDriver#send} threw it

@@ -97,13 +97,36 @@ public final class EventTimeSorter implements AutoCloseable {
      * earlier one (the caller has learnt that its input steps back further than it thought) emits nothing.
      */
     public void release(long watermark) {
-        while (true) {
-            Entry next = peek();
-            if (next == null || next.sortTime() >= watermark) {
-                return;
-            }
+        release(watermark, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Emits, in order, at most {@code max} of the records held with an event time before {@code watermark}: a caller
+     * whose consumer can take only so many without waiting releases the rest later (no record it adds meanwhile may
+     * precede the watermark). Returns how many it emitted.
+     */
+    public int release(long watermark, int max) {
+        int sent = 0;
+        while (sent < max && holdsBefore(watermark)) {
             take();
+            sent++;
         }
+        return sent;
+    }
+
+    /** Whether a record held (in memory or spilled) has an event time before {@code watermark}. */
+    public boolean holdsBefore(long watermark) {
+        Entry next = peek();
+        return next != null && next.sortTime() < watermark;
+    }
+
+    /** The records held in memory, by the sorter's reckoning; beyond {@link #memoryBytes()} it spills. */
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    public long memoryBytes() {
+        return memoryBytes;
     }
 
     /** End of input: emits everything left, in order. */

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -49,17 +50,34 @@ final class ReadAhead implements AutoCloseable {
     private final RecordParser parser;
     private final Iterator<TrailObject> objects;
     private final ExecutorService workers;
+    private final int threads;
     private final int depth;
+    private final long aheadBytes;
     private final ArrayDeque<Reading> inFlight = new ArrayDeque<>();
+    private long inFlightBytes;
 
     /** @param parser parses each record as the reader cuts it out (one JSON pass), or null: the reader's own scan */
     ReadAhead(CloudTrailFileReader reader, RecordParser parser, Iterator<TrailObject> objects, int threads) {
+        this(reader, parser, objects, threads, threads, 0);
+    }
+
+    /**
+     * Reads up to {@code objectsAhead} objects ahead of the caller on {@code threads} threads: one a thread always,
+     * more while those in flight add up to at most {@code aheadBytes} (their size as stored). Many small files keep
+     * the threads busy while the caller is held up elsewhere; large ones do not pile up records.
+     */
+    ReadAhead(CloudTrailFileReader reader, RecordParser parser, Iterator<TrailObject> objects, int threads,
+              int objectsAhead, long aheadBytes) {
         this.reader = reader;
         this.parser = parser;
         this.objects = objects;
-        this.depth = Math.max(1, threads);
+        this.threads = Math.max(1, threads);
+        this.depth = Math.max(this.threads, objectsAhead);
+        this.aheadBytes = aheadBytes;
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(depth, task -> {
+        // a FIFO pool: an object starts only once every object before it has its thread, so the one being consumed
+        // is never queued behind later ones, however many are in flight
+        this.workers = Executors.newFixedThreadPool(this.threads, task -> {
             Thread thread = new Thread(task, "trailwatch-scan-reader-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -78,15 +96,17 @@ final class ReadAhead implements AutoCloseable {
         if (reading == null) {
             throw new NoSuchElementException();
         }
+        inFlightBytes -= reading.object.sizeBytes();
         fill();
         return reading;
     }
 
     private void fill() {
-        // One thread per object in flight, and the pool is FIFO: the object being consumed always has its thread.
-        while (inFlight.size() < depth && objects.hasNext()) {
+        while (inFlight.size() < depth && (inFlight.size() < threads || inFlightBytes <= aheadBytes)
+                && objects.hasNext()) {
             Reading reading = new Reading(objects.next());
             inFlight.add(reading);
+            inFlightBytes += reading.object.sizeBytes();
             workers.execute(reading::read);
         }
     }
@@ -118,9 +138,23 @@ final class ReadAhead implements AutoCloseable {
          * @return the records delivered
          */
         long drainTo(RecordSink sink) throws InterruptedException {
+            return drainTo(sink, () -> false);
+        }
+
+        /**
+         * As {@link #drainTo(RecordSink)}; while the next records are not read yet, calls {@code whileWaiting}
+         * (the caller's other work, which says whether it did any) before it waits for them.
+         */
+        long drainTo(RecordSink sink, BooleanSupplier whileWaiting) throws InterruptedException {
             long records = 0;
             while (true) {
-                Chunk chunk = chunks.take();
+                Chunk chunk = chunks.poll();
+                while (chunk == null && whileWaiting.getAsBoolean()) {
+                    chunk = chunks.poll();
+                }
+                if (chunk == null) {
+                    chunk = chunks.take();
+                }
                 for (Object item : chunk.items()) {
                     if (item instanceof CloudTrailRecord record) {
                         records++;

@@ -151,6 +151,27 @@ class EventTimeSorterTest {
         }
     }
 
+    @Test
+    void aReleaseTakenAFewRecordsAtATimeSendsWhatItWouldSendWhole() {
+        List<String> whole = new ArrayList<>();
+        List<String> inPieces = new ArrayList<>();
+        List<CloudTrailRecord> records = records(3_000, 7);
+        long watermark = 1_700_000_000_000L + 43_200_000;
+        try (EventTimeSorter a = new EventTimeSorter(1 << 30, spill, e -> whole.add(e.record().location()));
+             EventTimeSorter b = new EventTimeSorter(1 << 30, spill, e -> inPieces.add(e.record().location()))) {
+            records.forEach(r -> a.add(r, "file"));
+            records.forEach(r -> b.add(r, "file"));
+            a.release(watermark);
+            int sent = 0;
+            while (b.holdsBefore(watermark)) {
+                sent += b.release(watermark, 7);
+            }
+            assertThat(sent).isEqualTo(whole.size()).isBetween(1_000, 2_000);
+            assertThat(inPieces).isEqualTo(whole);
+            assertThat(b.release(watermark, 7)).isZero();
+        }
+    }
+
     /** What the sorter must do: release emits the least (time, arrival) records before the watermark; finish all. */
     private static List<String> model(List<Object> ops) {
         List<long[]> held = new ArrayList<>(); // time, arrival, index into names

@@ -38,6 +38,35 @@ class ReadAheadTest {
     }
 
     @Test
+    void manyObjectsAheadOfTwoThreadsStillComeBackInInputOrderAndTheCallersWorkRunsWhileItWaits() throws Exception {
+        List<TrailObject> objects = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            objects.add(object("f" + i, i % 9 == 0 ? 3_000 : 1 + i % 4, i % 13 == 5));
+        }
+        List<String> oneAtATime = readAll(objects, 1);
+        List<String> seen = new ArrayList<>();
+        int[] whileWaiting = {0};
+        RecordSink sink = new RecordSink() {
+            @Override
+            public void record(CloudTrailRecord record) {
+                seen.add(record.location());
+            }
+
+            @Override
+            public void rejected(String where, String reason) {
+                seen.add("REJ " + where + ": " + reason);
+            }
+        };
+        try (ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), null, objects.iterator(), 2, 16, 1 << 20)) {
+            while (ahead.hasNext()) {
+                ahead.next().drainTo(sink, () -> whileWaiting[0]++ % 2 == 0); // some work, then none: it waits
+            }
+        }
+        assertThat(seen).isEqualTo(oneAtATime);
+        assertThat(whileWaiting[0]).as("asked for other work while a file was still being read").isPositive();
+    }
+
+    @Test
     void aStreamThatFailsMidwayKeepsItsCompleteRecordsAndIsReportedThenTheNextObjectFollows() throws Exception {
         byte[] good = lines("broken", 3).getBytes(StandardCharsets.UTF_8);
         TrailObject broken = TrailObject.of("broken", "broken", "file", good.length, () -> new SequenceInputStream(
