@@ -78,8 +78,9 @@ public final class BoundedFeed {
     /**
      * While records released are still to be sent, the sorter may hold at most this much: what it held when the
      * release began (everything released before was out) and a sixteenth of its memory more, never over fifteen
-     * sixteenths of it (so that sending later never makes it spill a run). The reading goes on as the consumer takes
-     * them.
+     * sixteenths of it; and before a record that would make it spill, it sends every record released (so that sending
+     * later never makes it spill a run it would not have spilled with each release sent whole). The reading goes on
+     * as the consumer takes them.
      */
     private long heldWhileSending = Long.MAX_VALUE;
     private long objects;
@@ -171,8 +172,11 @@ public final class BoundedFeed {
                     throw new BoundMissed(record.location() + " holds an event before the least eventTime the first "
                             + "pass found in " + object.location());
                 }
-                while (sorter.heldBytes() > heldWhileSending && sorter.holdsBefore(watermark)) {
-                    sorter.release(watermark, outlet.takesWaitingOnce()); // the sorter is full: send before reading on
+                // the sorter is full, or this record would make it spill: send what is released first, so that it
+                // spills no more than when every release went out whole
+                while ((sorter.heldBytes() > heldWhileSending || sorter.wouldSpill(record))
+                        && sorter.holdsBefore(watermark)) {
+                    sorter.release(watermark, outlet.takesWaitingOnce());
                 }
                 sorter.add(record, object.source(), (long) rank << 32 | place);
             }

@@ -225,8 +225,16 @@ public final class EventTimeSorter implements AutoCloseable {
         }
     }
 
+    /** Whether adding this record now would make the sorter spill what it holds to disk. */
+    public boolean wouldSpill(CloudTrailRecord record) {
+        return heldBytes + size(record) > memoryBytes;
+    }
+
     private static long size(Entry entry) {
-        CloudTrailRecord r = entry.record();
+        return size(entry.record());
+    }
+
+    private static long size(CloudTrailRecord r) {
         return r.json().length + 2L * r.location().length() + OVERHEAD_BYTES
                 + (r.parsed() == null ? 0 : PARSED_BYTES);
     }

@@ -63,8 +63,9 @@ final class ReadAhead implements AutoCloseable {
 
     /**
      * Reads up to {@code objectsAhead} objects ahead of the caller on {@code threads} threads: one a thread always,
-     * more while those in flight add up to at most {@code aheadBytes} (their size as stored). Many small files keep
-     * the threads busy while the caller is held up elsewhere; large ones do not pile up records.
+     * and another while those in flight add up to at most {@code aheadBytes} (their size as stored; the one admitted
+     * may take the total past it, by one object). Many small files keep the threads busy while the caller is held up
+     * elsewhere; the records of each wait in its own small bounded queue, so large ones do not pile up records.
      */
     ReadAhead(CloudTrailFileReader reader, RecordParser parser, Iterator<TrailObject> objects, int threads,
               int objectsAhead, long aheadBytes) {

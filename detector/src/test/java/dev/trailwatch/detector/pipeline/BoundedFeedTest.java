@@ -100,6 +100,34 @@ class BoundedFeedTest {
         assertThat(few.mostHeld()).isLessThanOrEqualTo(whole.mostHeld() + memory / 16 + 4_096);
     }
 
+    /**
+     * A record larger than the slack, arriving while released records are still unsent: they go out first, so the
+     * sorter spills exactly the runs it spilled when each release went out whole (sizes swept across the point where
+     * the unsent records would have tipped it over).
+     */
+    @Test
+    void aRecordLargerThanTheSlackSpillsNoMoreThanWholeReleasesDid() throws Exception {
+        long memory = 256L << 10;
+        for (int big = 136 << 10; big <= 184 << 10; big += 512) {
+            Random random = new Random(big);
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Instant delivered = T0.plusSeconds(300L * (i / 2) + 600);
+                List<Instant> times = new ArrayList<>();
+                for (int r = 0; r < 30; r++) {
+                    times.add(delivered.minusSeconds(300 + random.nextInt(300)));
+                }
+                files.add(named(i % 2, delivered, "f" + i, times, i == 9 ? big : 0));
+            }
+
+            Fed whole = bounded(files, memory, Outlet.UNBOUNDED);
+            Fed few = bounded(files, memory, new FewAtATime(random));
+
+            assertThat(few.locations()).as("%d bytes", big).isEqualTo(whole.locations());
+            assertThat(few.spilledRuns()).as("%d bytes", big).isEqualTo(whole.spilledRuns());
+        }
+    }
+
     @Test
     void afterEachFileEverythingBeforeTheNextFilesBoundIsSentAndNothingIsSpilled() throws Exception {
         // four files, each an hour, named in the reverse of their event times
@@ -241,9 +269,19 @@ class BoundedFeedTest {
 
     /** A CloudTrail-named {@code .json.gz} envelope of {@code account}'s records at {@code times}, in that order. */
     private Path named(int account, Instant delivered, String id, List<Instant> times) throws IOException {
+        return named(account, delivered, id, times, 0);
+    }
+
+    /** As above, the first record carrying {@code padding} more bytes (a large request, as real records can hold). */
+    private Path named(int account, Instant delivered, String id, List<Instant> times, int padding)
+            throws IOException {
         StringBuilder text = new StringBuilder("{\"Records\":[");
         for (int i = 0; i < times.size(); i++) {
-            text.append(i == 0 ? "" : ",").append("{\"eventVersion\":\"1.08\",\"eventTime\":\"").append(times.get(i))
+            text.append(i == 0 ? "" : ",").append("{\"eventVersion\":\"1.08\",");
+            if (i == 0 && padding > 0) {
+                text.append("\"requestParameters\":{\"policy\":\"").append("x".repeat(padding)).append("\"},");
+            }
+            text.append("\"eventTime\":\"").append(times.get(i))
                     .append("\",\"eventID\":\"").append(id).append('-').append(i).append("\",\"eventName\":")
                     .append("\"ListUsers\",\"eventSource\":\"iam.amazonaws.com\",\"awsRegion\":\"us-east-1\",")
                     .append("\"recipientAccountId\":\"").append(accountId(account)).append("\"}");
