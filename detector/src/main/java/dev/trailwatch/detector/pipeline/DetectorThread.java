@@ -74,7 +74,8 @@ public final class DetectorThread implements AutoCloseable {
 
     /**
      * Records the {@link #sink()} takes now without making the sorter's thread wait: the rest of the batch being
-     * filled when the detector has room for it, else all but its last record.
+     * filled when the detector has room for it, else all but its last record. Called on the sorter's thread, whose
+     * batch it is; the queue's room can only grow meanwhile (the detector only takes from it).
      */
     public int room() {
         return BATCH - batch.size() - (queue.remainingCapacity() > 0 ? 0 : 1);

@@ -46,17 +46,7 @@ class ReadAheadTest {
         List<String> oneAtATime = readAll(objects, 1);
         List<String> seen = new ArrayList<>();
         int[] whileWaiting = {0};
-        RecordSink sink = new RecordSink() {
-            @Override
-            public void record(CloudTrailRecord record) {
-                seen.add(record.location());
-            }
-
-            @Override
-            public void rejected(String where, String reason) {
-                seen.add("REJ " + where + ": " + reason);
-            }
-        };
+        RecordSink sink = collecting(seen);
         try (ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), null, objects.iterator(), 2, 16, 1 << 20)) {
             while (ahead.hasNext()) {
                 ahead.next().drainTo(sink, () -> whileWaiting[0]++ % 2 == 0); // some work, then none: it waits
@@ -106,9 +96,9 @@ class ReadAheadTest {
                 .stream().filter(t -> t.getName().startsWith("trailwatch-scan-reader") && t.isAlive())).isEmpty());
     }
 
-    private static List<String> readAll(List<TrailObject> objects, int threads) throws InterruptedException {
-        List<String> seen = new ArrayList<>();
-        RecordSink sink = new RecordSink() {
+    /** A sink that lists each record's location and each rejection, in the order they come. */
+    private static RecordSink collecting(List<String> seen) {
+        return new RecordSink() {
             @Override
             public void record(CloudTrailRecord record) {
                 seen.add(record.location());
@@ -119,6 +109,11 @@ class ReadAheadTest {
                 seen.add("REJ " + where + ": " + reason);
             }
         };
+    }
+
+    private static List<String> readAll(List<TrailObject> objects, int threads) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        RecordSink sink = collecting(seen);
         try (ReadAhead ahead = new ReadAhead(new CloudTrailFileReader(), null, objects.iterator(), threads)) {
             while (ahead.hasNext()) {
                 ReadAhead.Reading reading = ahead.next();
