@@ -34,8 +34,8 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
     static final int MAX_ORDERED = 500;
 
     /**
-     * The most further tokens one event adds: the largest batch AWS reads in one call is BatchGetSecretValue's 20
-     * secrets, so a record claiming more is cut there rather than let one event fill a window's token list.
+     * The most further tokens one event adds, so that a record claiming more names than any AWS batch call takes
+     * (BatchGetSecretValue's 20 is the largest; GetParameters takes 10) cannot fill a window's token list alone.
      */
     static final int MAX_MORE = 19;
 

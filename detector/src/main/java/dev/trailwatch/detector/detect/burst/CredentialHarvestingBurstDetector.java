@@ -20,9 +20,10 @@ import java.util.Set;
 /**
  * Credential harvesting burst: one principal reads at least {@code burst.harvest.resources} (11) distinct stored
  * credentials in at least two calls within {@code burst.harvest.window} (10 minutes) of event time, allowed or denied:
- * Secrets Manager secrets ({@code GetSecretValue}), decrypted SSM parameters ({@code GetParameter}/{@code GetParameters} with {@code withDecryption}), EC2 user data
- * ({@code DescribeInstanceAttribute} of {@code userData}, where bootstrap secrets live) and Windows password data
- * ({@code GetPasswordData}). One MEDIUM alert per burst lists what was read.
+ * Secrets Manager secrets ({@code GetSecretValue}), decrypted SSM parameters ({@code GetParameter}/
+ * {@code GetParameters} with {@code withDecryption}), EC2 user data ({@code DescribeInstanceAttribute} of
+ * {@code userData}, where bootstrap secrets live) and Windows password data ({@code GetPasswordData}). One MEDIUM alert
+ * per burst lists what was read.
  *
  * <p>Why: after a foothold, attackers sweep every secret the credentials can reach (Stratus
  * secretsmanager-retrieve-secrets, ssm-retrieve-securestring-parameters, ec2-download-user-data); one read is routine,
@@ -121,14 +122,11 @@ public final class CredentialHarvestingBurstDetector {
                 + ")");
     }
 
-    /** Each name of a request's list once, in its order, at most as many as one burst event counts. */
+    /** Each name of a request's list once, in its order (the burst counts at most {@link BurstSpec#MAX_MORE} more). */
     private static List<String> allNamed(String kind, JsonNode names, CloudTrailEvent event) {
         Set<String> distinct = new LinkedHashSet<>();
         for (JsonNode name : names) {
             distinct.add(named(kind, name, event));
-            if (distinct.size() > BurstSpec.MAX_MORE) {
-                break;
-            }
         }
         return List.copyOf(distinct);
     }

@@ -47,16 +47,10 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
     }
 
     /**
-     * This window with one more event. {@code anchor} is asked for only when the event is the window's earliest (it
-     * reads the event's record for the actor).
-     */
-    OpenBurst plus(Entry entry, BurstSpec spec, Supplier<Anchor> anchor) {
-        return plus(entry, List.of(), spec, anchor);
-    }
-
-    /**
      * This window with one more event that counts as {@code entry}'s token and {@code more} tokens besides (a call
-     * that reads several resources): each is a token whose first event may be this one.
+     * that reads several resources; none for most events): each is a token whose first event may be this one.
+     * {@code anchor} is asked for only when the event is the window's earliest (it reads the event's record for the
+     * actor).
      */
     OpenBurst plus(Entry entry, List<String> more, BurstSpec spec, Supplier<Anchor> anchor) {
         Entry kept = spec.order().isEmpty() ? new Entry(entry.time(), entry.eventId(), null) : entry;

@@ -30,8 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * scan reaches them.
  *
  * <p>A key of none of these forms, or an origin time that is not a number (a store written by another version, or
- * damaged), is deleted when the index first reads the store, and handed to its owner ({@link #takeUnreadable}), which counts it, logs it and times its key again
- * from its own state ({@link UnreadableTimers}).
+ * damaged), is deleted when the index first reads the store, and handed to its owner ({@link #takeUnreadable}), which
+ * counts it, logs it and times its key again from its own state ({@link UnreadableTimers}).
  *
  * <p>Each range scan starts where the previous one of its kind ended, not at time 0: the entries before that point were
  * deleted, and RocksDB keeps deleted entries as tombstones until a compaction, so a scan from time 0 would step over
@@ -118,29 +118,17 @@ public final class TimerIndex {
     }
 
     /**
-     * The time of the earliest timer set, or {@link Long#MAX_VALUE} when none is; a store key that is not a timer's
-     * ({@link #timeOf} -1) is passed over. From the mirror while it holds every timer, else one range scan.
+     * The time of the earliest timer set, or {@link Long#MAX_VALUE} when none is: the first of the mirror while it
+     * holds every timer, else of one range scan (keys that are not timers were dropped when the store was read).
      */
     public long earliest() {
         load();
         if (timers != null) {
-            for (String timer : timers) {
-                long time = timeOf(timer);
-                if (time >= 0) {
-                    return time;
-                }
-            }
-            return Long.MAX_VALUE;
+            return timers.isEmpty() ? Long.MAX_VALUE : timeOf(timers.first());
         }
         try (KeyValueIterator<String, String> it = store.range(pad(new StringBuilder(PADDED), timersFrom).toString(),
                 key(Long.MAX_VALUE, "\uffff"))) {
-            while (it.hasNext()) {
-                long time = timeOf(it.next().key);
-                if (time >= 0) {
-                    return time;
-                }
-            }
-            return Long.MAX_VALUE;
+            return it.hasNext() ? timeOf(it.next().key) : Long.MAX_VALUE;
         }
     }
 
@@ -265,9 +253,9 @@ public final class TimerIndex {
     /**
      * The timer keys the store held that are not {@code <19-digit time>|<key>} ({@link #timeOf} -1: a store written by
      * another version, or damaged), and origin times that are not a number, as key and value (a timer's value names
-     * its key), found and deleted when the index first read the store; each is returned once. Left in, such a key would sort among the timers as due at a
-     * time nobody set, or not be readable at all when taken; dropped, its owner times the key again from its own
-     * state ({@link UnreadableTimers}).
+     * its key), found and deleted when the index first read the store; each is returned once. Left in, such a key
+     * would sort among the timers as due at a time nobody set, or not be readable at all when taken; dropped, its
+     * owner times the key again from its own state ({@link UnreadableTimers}).
      */
     public List<KeyValue<String, String>> takeUnreadable() {
         load();

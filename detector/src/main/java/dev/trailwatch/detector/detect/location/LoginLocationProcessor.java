@@ -38,9 +38,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * all at the end of its input.
  *
  * <p>A timer key it cannot read (not {@link TimerIndex}'s {@code <19-digit time>|<user>}: a store written by another
- * version, or damaged) is dropped when the task starts ({@link UnreadableTimers}: a warning and a count), and the user it
- * names gets its timer back from the held alerts in its baseline, the source of truth: such a key would otherwise look
- * due at every stream time (the alarm ringing on every turn) and never be taken.
+ * version, or damaged) is dropped when the task starts ({@link UnreadableTimers}: a warning and a count), and the
+ * user it names gets its timer back from the held alerts in its baseline, the source of truth: such a key would
+ * otherwise look due at every stream time (the alarm ringing on every turn) and never be taken.
  */
 final class LoginLocationProcessor implements Processor<String, CloudTrailEvent, String, Alert> {
 
