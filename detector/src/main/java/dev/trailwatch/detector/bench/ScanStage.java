@@ -89,8 +89,10 @@ final class ScanStage {
         // the scan process's own CPU time (all its threads): comparable where wall-clock rates are not
         run.put("cpu_s", lines.stream().map(COST::matcher).filter(Matcher::matches)
                 .map(c -> Double.parseDouble(c.group(1))).findFirst().orElse(-1.0));
-        // --sort-window auto found the input out of order beyond the horizon and scanned it again, sorted whole
-        run.put("rescanned", lines.stream().anyMatch(l -> l.contains("scanning again")));
+        // --sort-window auto found the input out of order beyond the horizon and scanned it again: with a wider
+        // window, or (a local tree) in the order of its files' least event times
+        run.put("rescanned", lines.stream().anyMatch(l -> l.contains("scanning again")
+                || l.contains("reading the files again")));
         return run;
     }
 

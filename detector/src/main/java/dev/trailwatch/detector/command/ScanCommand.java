@@ -118,11 +118,14 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--sort-window", paramLabel = "auto|none|DURATION", defaultValue = "auto",
             description = "When sorted events may go on before the whole input is read, by the delivery times in "
-                    + "CloudTrail file names. auto (default): an hour behind them, or twice the largest delivery lag "
-                    + "seen; scans again with a wider window if the input turns out to be out of order beyond "
-                    + "reorder.horizon. none: an exact sort of the whole input. A duration (e.g. 1h): that far "
-                    + "behind, with no check. A single file without such a name (a JSON-lines export) goes by its "
-                    + "own event times the same way; several are sorted whole.")
+                    + "CloudTrail file names. auto (default): a local tree behind them by the largest delivery lag "
+                    + "seen less half of reorder.horizon (the detector orders what arrives within the horizon), S3 "
+                    + "an hour or twice that lag behind; should the input turn out to be out of order beyond "
+                    + "reorder.horizon, a local tree is read again in the order of its files' least event times, S3 "
+                    + "with a wider window. none: an exact sort of the "
+                    + "whole input. A duration (e.g. 1h): that far behind, with no check. A single file without "
+                    + "such a name (a JSON-lines export) goes by its own event times (an hour, or twice the largest "
+                    + "step back seen); several are sorted whole.")
     String sortWindow;
 
     @Option(names = "--sort-memory", paramLabel = "SIZE",
@@ -147,29 +150,28 @@ public final class ScanCommand implements Callable<Integer> {
         OutputFile.check("--out", out);
         // a single JSON-lines export is indexed while the rules and the detector start (ExportIndex)
         CompletableFuture<ExportIndex> index = indexInBackground();
-        // a local tree (files, folders) is listed, and each file's least event time found (FileTimeBounds), while the
-        // rules and the detector start; the files are then read in that order with an exact watermark (BoundedFeed)
-        // (the pass starts on each file as the listing finds it)
-        FileTimeBounds.Pass firstPass = firstPass(window);
-        CompletableFuture<ScanInputs> listing = listInBackground(filter, firstPass);
+        // local files and folders are listed while the rules and the detector start
+        CompletableFuture<ScanInputs> listing = listInBackground(filter);
         // a bad file in rules.dir or tuning.dir fails here, before anything is read; each pass detects with these
         RulePack rules = DetectorInstance.loadRules(config);
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         ScanInputs local = joined(listing); // a path that holds no log file fails here, after the rules and tuning
-        CompletableFuture<long[]> bounds = firstPass != null && local != null && local.localTree() != null
-                ? firstPass.bounds(local.localTree()) : null;
+        // a local tree whose delivery order breaks is read again in the order of its files' least event times
+        // (FileTimeBounds, BoundedFeed): an exact watermark, no further pass
+        boolean boundsLeft = window.adaptive() && local != null && local.localTree() != null;
+        CompletableFuture<long[]> bounds = null;
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
-        SortWindow current = window;
+        SortWindow current = boundsLeft ? window.releasingNearDelivery() : window;
         boolean indexed = true;
-        boolean bounded = bounds != null;
         for (int pass = 1; outcome == null; pass++) {
             try {
                 outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, local,
-                        bounded ? bounds : null, err);
+                        bounds, err);
             } catch (BoundedFeed.BoundMissed e) {
-                // the first pass misread a file's event times: read the files the usual way
-                bounded = false;
+                // the first pass misread a file's event times: read the files the usual way, with a wider window
+                // should the order break again
+                bounds = null;
                 pass--;
                 err.println("scan: " + e.getMessage() + "; reading the files again in the order of their names");
                 err.flush();
@@ -180,6 +182,17 @@ public final class ScanCommand implements Callable<Integer> {
                 err.println("scan: " + e.getMessage() + "; reading the file again its usual way");
                 err.flush();
             } catch (ScanFeed.OrderNotKept e) {
+                if (boundsLeft) {
+                    // a local tree: each file's least event time first (decoding every file once more), then the
+                    // files in that order, released exactly behind them
+                    boundsLeft = false;
+                    bounds = FileTimeBounds.start(local.localTree(), Runtime.getRuntime().availableProcessors());
+                    pass--;
+                    err.println("scan: " + e.getMessage() + "; reading the files again in the order of their least "
+                            + "event times");
+                    err.flush();
+                    continue;
+                }
                 // wide enough for what broke the order, which keeps memory bounded on months of history; after
                 // WIDER_PASSES such passes, the exact sort, which cannot fail this way
                 current = pass <= WIDER_PASSES ? e.wider() : SortWindow.exact();
@@ -256,7 +269,7 @@ public final class ScanCommand implements Callable<Integer> {
             try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
                     alerts::add);
                  DetectorThread detecting = new DetectorThread(detector);
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(bounds != null), spill,
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(inputs.localTree() != null), spill,
                          detecting.sink())) {
                 TrailObject export = index == null ? null : inputs.onlyLocalObject();
                 long objectsRead;
@@ -327,41 +340,23 @@ public final class ScanCommand implements Callable<Integer> {
 
     /**
      * Lists the input on a thread of its own when it is only local files and folders (S3 is listed by the pass that
-     * reads it), handing each file to {@code firstPass} (when not null) as it is found: completes with null for an
-     * input with S3 locations, exceptionally when a path holds no log file.
+     * reads it): completes with null for an input with S3 locations, exceptionally when a path holds no log file.
      */
-    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter, FileTimeBounds.Pass firstPass) {
+    private CompletableFuture<ScanInputs> listInBackground(ScanFilter filter) {
         if (paths.stream().anyMatch(S3Uri::isS3Uri)) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return ScanInputs.of(paths, filter, firstPass == null ? object -> { } : firstPass::add);
+                return ScanInputs.of(paths, filter, object -> { });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } finally {
-                if (firstPass != null) {
-                    firstPass.listed();
-                }
             }
         }, task -> {
             Thread thread = new Thread(task, "trailwatch-scan-list");
             thread.setDaemon(true);
             thread.start();
         });
-    }
-
-    /**
-     * The first pass over a local tree ({@link FileTimeBounds}), started before the listing, when the input may be
-     * one: only local paths, not one single file, under the adaptive window; else null. Whether it is a tree of two
-     * or more files is known when the listing ends.
-     */
-    private FileTimeBounds.Pass firstPass(SortWindow window) {
-        if (!window.adaptive() || paths.stream().anyMatch(S3Uri::isS3Uri)
-                || paths.size() == 1 && Files.isRegularFile(Path.of(paths.get(0)))) {
-            return null;
-        }
-        return new FileTimeBounds.Pass(Runtime.getRuntime().availableProcessors());
     }
 
     /** The listing's result, or what failed it, as listing on this thread would have thrown it. */
@@ -407,16 +402,17 @@ public final class ScanCommand implements Callable<Integer> {
      * The sort's memory before it spills a run. Records held in the heap are live data every collection copies or
      * marks, and a held hour of a large history spills anyway: with -Xmx512m, 32MB instead of 128MB took 0.1-1.5 s CPU
      * less on each of six 300,000-event scans (sorted, unsorted, S3 tree) and 70-135 MB less RSS
-     * (docs/performance.md#scan). A tree read in the order of its files' event times ({@code bounded}) holds only
-     * the records of files whose time ranges overlap, records it must hold anyway: twice that, so that an
-     * organization of ~100 events/s (~40MB held) is not written to disk and read back record by record.
+     * (docs/performance.md#scan). A local tree of two or more files ({@code tree}) holds the records of files whose
+     * time ranges overlap (read by their delivery times or their least event times alike), records it must hold
+     * anyway: twice that, so that an organization of ~100 events/s (~40MB held) is not written to disk and read back
+     * record by record.
      */
-    private long sortMemoryBytes(boolean bounded) {
+    private long sortMemoryBytes(boolean tree) {
         if (sortMemory != null) {
             return Sizes.parse(sortMemory);
         }
         long heap = Runtime.getRuntime().maxMemory();
-        return bounded ? Math.min(128L << 20, heap / 8) : Math.min(64L << 20, heap / 16);
+        return tree ? Math.min(128L << 20, heap / 8) : Math.min(64L << 20, heap / 16);
     }
 
     private static Instant instant(String option, String text) {

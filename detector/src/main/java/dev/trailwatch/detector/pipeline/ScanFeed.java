@@ -137,8 +137,9 @@ public final class ScanFeed {
     }
 
     /**
-     * The adaptive window, once {@code object} is read: the order held so far (or the feed stops), the window widened
-     * to twice the largest delivery lag seen, and everything before the object's delivery time minus the window sent.
+     * The adaptive window, once {@code object} is read: the order held so far (or the feed stops), and everything
+     * before the object's delivery time minus the window for the largest delivery lag seen
+     * ({@link SortWindow#deliveryWidthMillis}) sent.
      */
     private void releaseAfter(TrailObject object) {
         long lag = object.deliveredAt().toEpochMilli() - oldestInObject;
@@ -148,7 +149,7 @@ public final class ScanFeed {
         if (oldestInObject != Long.MAX_VALUE) {
             largestLagMillis = Math.max(largestLagMillis, delivered - oldestInObject);
         }
-        sorter.release(delivered - window.widthMillis(largestLagMillis));
+        sorter.release(delivered - window.deliveryWidthMillis(largestLagMillis));
     }
 
     /** Stops the feed when a record arrived further behind records already sent than the window tolerates. */

@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The default {@code --sort-window auto} sends sorted events on while CloudTrail-named files are still being read,
  * and writes exactly what an exact sort of the whole input writes: on the bundled samples (files that each hold days)
- * with their records shuffled and their folders laid out differently; on a local tree where one file holds an event far
- * older than its name says, or minutes older than events of files delivered before it (a local tree is read in the
- * order of its files' least event times: no second pass, nothing sent behind; the window's own checks, which S3 still
- * relies on, are ScanFeedTest's). A plain
+ * with their records shuffled and their folders laid out differently; on the samples re-filed as CloudTrail delivers
+ * (five-minute files per account and region, 5-12 minutes late, overlapping), read by their delivery times with no
+ * second pass, the detector ordering what arrives within its horizon; on a local tree where one file holds an event
+ * far older than its name says, or an hour older than events of files delivered before it (read again in the order
+ * of its files' least event times: nothing sent behind in that pass; the window's own checks are ScanFeedTest's).
+ * A plain
  * JSON-lines export out of order is read through its index instead, an exact sort with no second pass, and read again
  * the usual way when a line is not what its index took it for.
  */
@@ -60,7 +62,24 @@ class ScanSortWindowIT {
     }
 
     @Test
-    void aFileFarOlderThanItsNameIsReadInItsPlaceByItsEventTimesWithoutASecondPass() throws IOException {
+    void theSamplesFiledAsCloudTrailDeliversThemAreReadByTheirDeliveryTimesWithoutASecondPass() throws IOException {
+        Path tree = deliveredAsCloudTrailDoes(SAMPLES, dir.resolve("delivered"));
+
+        ScanRun auto = ScanRun.of(dir, tree.toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", tree.toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).doesNotContain("scanning again").doesNotContain("reading the files again")
+                .doesNotContainPattern("\\blate \\d")
+                .containsPattern("\\d+ events arrived after events up to \\S+ later had been sent on \\(within "
+                        + "reorder.horizon: the same alerts as an exact sort\\)");
+        assertThat(exact.lines()).hasSizeGreaterThan(20);
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("1068 events, ").endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aFileFarOlderThanItsNameIsReadAgainInTheOrderOfTheFilesLeastEventTimes() throws IOException {
         Path logs = hourlyFiles();
         // delivered at 13:10 with an event of 10:30: 2h40m late, beyond an hour's window and the horizon
         TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(1_800)).user("mallory");
@@ -70,8 +89,10 @@ class ScanSortWindowIT {
         ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
 
         assertThat(auto.exit()).as(auto.err()).isZero();
-        assertThat(auto.err()).doesNotContain("scanning again").doesNotContain("reading the files again")
-                .doesNotContain("arrived after").doesNotContainPattern("\\blate \\d");
+        assertThat(auto.err()).contains("delayed0").contains("older than the delivery time in its name")
+                .contains("reading the files again in the order of their least event times")
+                .doesNotContain("scanning again").doesNotContain("events arrived after")
+                .doesNotContainPattern("\\blate \\d");
         assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
         assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert)
                 .contains("cloudtrail-logging-stopped").contains(stopped.eventId()));
@@ -79,9 +100,9 @@ class ScanSortWindowIT {
     }
 
     @Test
-    void aFileDeliveredMinutesLateIsReadBeforeTheEventsItPrecedesNothingSentBehind() throws IOException {
+    void aFileDeliveredAnHourLateIsReadAgainBeforeTheEventsItPrecedesNothingSentBehind() throws IOException {
         Path logs = hourlyFiles();
-        // delivered at 13:10 with an event of 11:54: with an hour's window it would go on behind events of 12:01
+        // delivered at 13:10 with an event of 11:54: read by delivery times it would go on behind events of 13:01
         TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(3_600 + 54 * 60)).user("mallory");
         writeGzip(logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "delayed1")), stopped);
 
@@ -89,7 +110,8 @@ class ScanSortWindowIT {
         ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
 
         assertThat(auto.exit()).as(auto.err()).isZero();
-        assertThat(auto.err()).doesNotContain("scanning again").doesNotContain("arrived after");
+        assertThat(auto.err()).contains("reading the files again in the order of their least event times")
+                .doesNotContain("scanning again").doesNotContain("events arrived after");
         assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
         assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
         assertThat(summary(auto)).isEqualTo(summary(exact)).endsWith(" 0 rejected");
@@ -226,6 +248,46 @@ class ScanSortWindowIT {
                     TestEvents.event("ec2.amazonaws.com", "DescribeInstances", t.plusSeconds(60)));
         }
         return logs;
+    }
+
+    /**
+     * Every sample record re-filed as CloudTrail delivers: one file per account, region and five minutes of event
+     * time, delivered 5 to 12 minutes after its five minutes end (seeded), its records shuffled; in CloudTrail's
+     * folders.
+     */
+    private static Path deliveredAsCloudTrailDoes(Path samples, Path target) throws IOException {
+        Random random = new Random(11);
+        Map<String, List<JsonNode>> slots = new java.util.TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(samples)) {
+            files = listed.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList();
+        }
+        for (Path file : files) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                for (JsonNode record : MAPPER.readTree(in).get("Records")) {
+                    long slot = Instant.parse(record.get("eventTime").asText()).getEpochSecond() / 300;
+                    String key = record.get("recipientAccountId").asText() + "/" + record.get("awsRegion").asText()
+                            + "/" + slot;
+                    slots.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+                }
+            }
+        }
+        for (Map.Entry<String, List<JsonNode>> slot : slots.entrySet()) {
+            String[] key = slot.getKey().split("/");
+            Instant delivered = Instant.ofEpochSecond((Long.parseLong(key[2]) + 1) * 300 + 300 + random.nextInt(421));
+            List<JsonNode> records = new ArrayList<>(slot.getValue());
+            Collections.shuffle(records, random);
+            String time = delivered.toString().replace("-", "").replace(":", "").substring(0, 13) + "Z";
+            Path folder = Files.createDirectories(target.resolve("AWSLogs/" + key[0] + "/CloudTrail/" + key[1] + "/"
+                    + time.substring(0, 4) + "/" + time.substring(4, 6) + "/" + time.substring(6, 8)));
+            Path file = folder.resolve(key[0] + "_CloudTrail_" + key[1] + "_" + time + "_"
+                    + Long.toHexString(random.nextLong() | Long.MIN_VALUE) + ".json.gz");
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+                out.write(MAPPER.createObjectNode().set("Records", MAPPER.createArrayNode().addAll(records))
+                        .toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return target;
     }
 
     /** The last summary line: events, alerts, rejected and why. */

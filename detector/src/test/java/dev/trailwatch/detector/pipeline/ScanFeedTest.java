@@ -25,6 +25,8 @@ class ScanFeedTest {
 
     private static final Instant T0 = Instant.parse("2026-11-20T00:00:00Z");
     private static final SortWindow AUTO = SortWindow.auto(SortWindow.AUTO_WINDOW, Duration.ofMinutes(15));
+    /** {@code auto}'s first pass over a local tree. */
+    private static final SortWindow LOCAL_TREE = AUTO.releasingNearDelivery();
 
     @TempDir
     Path dir;
@@ -153,13 +155,88 @@ class ScanFeedTest {
     @Test
     void aCloudTrailFileLessThanTheHorizonLateIsSentOnBehindAndCounted() throws Exception {
         List<Path> files = hourlyFiles();
-        // delivered at 13:10 with an event of 11:54: sent on after events up to 12:01, 7 minutes later
+        // delivered at 13:10 with an event of 11:54: with S3's hour, sent on after events up to 12:01, 7 minutes later
         files.add(named(T0.plusSeconds(3 * 3_600 + 600), "delayed1", T0.plusSeconds(3_600 + 54 * 60)));
 
         Fed fed = feed(AUTO, files.toArray(Path[]::new));
 
         assertThat(fed.behind()).isEqualTo(1);
         assertThat(fed.times()).hasSize(9);
+    }
+
+    @Test
+    void inALocalTreeAFileAnHourOlderThanFilesDeliveredBeforeItStopsTheFeed() throws Exception {
+        List<Path> files = hourlyFiles();
+        // the same file: the files before it, 5 minutes late, went on as they were read, so it arrives after the
+        // event of 13:01, more than the horizon later
+        files.add(named(T0.plusSeconds(3 * 3_600 + 600), "delayed1", T0.plusSeconds(3_600 + 54 * 60)));
+
+        assertThatThrownBy(() -> feed(LOCAL_TREE, files.toArray(Path[]::new)))
+                .isInstanceOf(ScanFeed.OrderNotKept.class)
+                .hasMessageContaining("delayed1").hasMessageContaining("more than reorder.horizon, 15m");
+    }
+
+    @Test
+    void inALocalTreeAFileLessThanTheHorizonLateIsSentOnBehindAndCounted() throws Exception {
+        List<Path> files = hourlyFiles();
+        // delivered at 13:10 with an event of 12:55: sent on after the event of 13:01, 6 minutes later
+        files.add(named(T0.plusSeconds(3 * 3_600 + 600), "delayed1", T0.plusSeconds(2 * 3_600 + 55 * 60)));
+
+        Fed fed = feed(LOCAL_TREE, files.toArray(Path[]::new));
+
+        assertThat(fed.behind()).isEqualTo(1);
+        assertThat(fed.times()).hasSize(9);
+    }
+
+    @Test
+    void inALocalTreeCloudTrailsFiveMinuteFilesGoOnAsTheyAreReadHoldingNothingAnHourWouldSpill() throws Exception {
+        // three accounts' files of five minutes each, delivered 5 minutes after their five minutes end, each
+        // holding a record a second: they overlap whole, and an hour held (10,800 records, ~5MB) would spill
+        List<Path> files = new ArrayList<>();
+        for (int slot = 0; slot < 24; slot++) {
+            for (int account = 0; account < 3; account++) {
+                Instant start = T0.plusSeconds(slot * 300L);
+                Instant[] times = new Instant[300];
+                for (int i = 0; i < 300; i++) {
+                    times[i] = start.plusSeconds((i * 7L + account) % 300);
+                }
+                files.add(named(start.plusSeconds(600), "a" + account + "s" + slot, times));
+            }
+        }
+
+        Fed fed = feed(LOCAL_TREE, 1 << 20, files.toArray(Path[]::new));
+        Fed s3 = feed(AUTO, 1 << 20, files.toArray(Path[]::new));
+
+        assertThat(s3.spilledRuns()).as("S3's hour behind the deliveries").isPositive();
+        assertThat(s3.times()).hasSize(24 * 3 * 300).isSorted();
+        assertThat(fed.spilledRuns()).isZero();
+        assertThat(fed.times()).hasSize(24 * 3 * 300);
+        // lag 10 minutes: each file's records go on once it is read (released 2.5 minutes behind its delivery), so
+        // the other accounts' files of the same five minutes arrive after them, within the horizon
+        assertThat(fed.sentBeforeTheEnd()).as("every record went on as its file was read").isEqualTo(24 * 3 * 300);
+        assertThat(fed.behind()).isPositive();
+        assertThat(fed.worstBehindMillis()).isLessThan(Duration.ofMinutes(5).toMillis());
+    }
+
+    @Test
+    void inALocalTreeFilesThatEachHoldHoursAreHeldForTheirLagLessHalfTheHorizonAndComeOutSorted() throws Exception {
+        // each file holds the two hours before its delivery: the window grows to 2h - 7.5m once the first is read
+        List<Path> files = new ArrayList<>();
+        for (int file = 0; file < 6; file++) {
+            Instant delivered = T0.plusSeconds((file + 2) * 3_600L);
+            Instant[] times = new Instant[120];
+            for (int m = 0; m < 120; m++) {
+                times[m] = delivered.minusSeconds(((m * 37L) % 120 + 1) * 60);
+            }
+            files.add(named(delivered, "h" + file, times));
+        }
+
+        Fed fed = feed(LOCAL_TREE, files.toArray(Path[]::new));
+
+        assertThat(fed.times()).hasSize(6 * 120).isSorted();
+        assertThat(fed.behind()).isZero();
+        // after the last file (delivered at 7:00): everything before 5:07:30, 4 files whole and 68 + 8 minutes
+        assertThat(fed.sentBeforeTheEnd()).isEqualTo(4 * 120 + 68 + 8);
     }
 
     /** One account's file each hour from T0, delivered 5 minutes after its two events. */
@@ -178,7 +255,8 @@ class ScanFeedTest {
                 FileTimeBoundsTest.gzipped(FileTimeBoundsTest.envelope(times)));
     }
 
-    private record Fed(int sentBeforeTheEnd, List<Long> times, long spilledRuns, long behind) {
+    private record Fed(int sentBeforeTheEnd, List<Long> times, long spilledRuns, long behind,
+                       long worstBehindMillis) {
     }
 
     private Fed feed(SortWindow window, Path... files) throws Exception {
@@ -197,7 +275,8 @@ class ScanFeedTest {
             ScanFeed feed = new ScanFeed(sorter, window, o -> true, r -> true);
             feed.feed(objects.iterator(), new FailOnRejection(), (object, records) -> sentWhenRead[0] = times.size(),
                     2);
-            return new Fed(sentWhenRead[0], times, sorter.spilledRuns(), sorter.behindWatermark());
+            return new Fed(sentWhenRead[0], times, sorter.spilledRuns(), sorter.behindWatermark(),
+                    sorter.worstBehindMillis());
         }
     }
 
