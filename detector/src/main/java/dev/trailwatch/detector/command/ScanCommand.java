@@ -157,21 +157,27 @@ public final class ScanCommand implements Callable<Integer> {
         TuningSet tuning = DetectorInstance.loadTuning(config, rules);
         ScanInputs local = joined(listing); // a path that holds no log file fails here, after the rules and tuning
         // a local tree whose delivery order breaks is read again in the order of its files' least event times
-        // (FileTimeBounds, BoundedFeed): an exact watermark, no further pass
-        boolean boundsLeft = window.adaptive() && local != null && local.localTree() != null;
-        CompletableFuture<long[]> bounds = null;
+        // (FileTimeBounds, BoundedFeed): an exact watermark. A tree with files not named the CloudTrail way (JSON-lines
+        // exports) is read that way at once: a file without a delivery time is held whole by the delivery-time read.
+        List<TrailObject> tree = window.adaptive() && local != null ? local.localTree() : null;
+        boolean byDelivery = tree != null && tree.stream().allMatch(o -> o.deliveredAt() != null);
+        boolean boundsLeft = byDelivery;
+        CompletableFuture<long[]> bounds = tree != null && !byDelivery
+                ? FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors()) : null;
         PrintWriter err = spec.commandLine().getErr();
         Outcome outcome = null;
-        SortWindow current = boundsLeft ? window.releasingNearDelivery() : window;
+        SortWindow current = byDelivery ? window.releasingNearDelivery() : window;
+        SortWindow afterBounds = window;
         boolean indexed = true;
         for (int pass = 1; outcome == null; pass++) {
             try {
                 outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, local,
                         bounds, err);
             } catch (BoundedFeed.BoundMissed e) {
-                // the first pass misread a file's event times: read the files the usual way, with a wider window
-                // should the order break again
+                // the first pass misread a file's event times: read the files by their names, with the window the
+                // delivery-time read was found to need (not that read again: it broke already)
                 bounds = null;
+                current = afterBounds;
                 pass--;
                 err.println("scan: " + e.getMessage() + "; reading the files again in the order of their names");
                 err.flush();
@@ -186,7 +192,8 @@ public final class ScanCommand implements Callable<Integer> {
                     // a local tree: each file's least event time first (decoding every file once more), then the
                     // files in that order, released exactly behind them
                     boundsLeft = false;
-                    bounds = FileTimeBounds.start(local.localTree(), Runtime.getRuntime().availableProcessors());
+                    afterBounds = e.wider();
+                    bounds = FileTimeBounds.start(tree, Runtime.getRuntime().availableProcessors());
                     pass--;
                     err.println("scan: " + e.getMessage() + "; reading the files again in the order of their least "
                             + "event times");
@@ -269,7 +276,7 @@ public final class ScanCommand implements Callable<Integer> {
             try (ScanDriver detector = ScanDriver.start(config, rules, tuning, metrics, flush,
                     alerts::add);
                  DetectorThread detecting = new DetectorThread(detector);
-                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(inputs.localTree() != null), spill,
+                 EventTimeSorter sorter = new EventTimeSorter(sortMemoryBytes(bounds != null), spill,
                          detecting.sink())) {
                 TrailObject export = index == null ? null : inputs.onlyLocalObject();
                 long objectsRead;
@@ -348,7 +355,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return ScanInputs.of(paths, filter, object -> { });
+                return ScanInputs.of(paths, filter);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -402,17 +409,17 @@ public final class ScanCommand implements Callable<Integer> {
      * The sort's memory before it spills a run. Records held in the heap are live data every collection copies or
      * marks, and a held hour of a large history spills anyway: with -Xmx512m, 32MB instead of 128MB took 0.1-1.5 s CPU
      * less on each of six 300,000-event scans (sorted, unsorted, S3 tree) and 70-135 MB less RSS
-     * (docs/performance.md#scan). A local tree of two or more files ({@code tree}) holds the records of files whose
-     * time ranges overlap (read by their delivery times or their least event times alike), records it must hold
-     * anyway: twice that, so that an organization of ~100 events/s (~40MB held) is not written to disk and read back
-     * record by record.
+     * (docs/performance.md#scan). A tree read in the order of its files' event times ({@code bounded}) holds only
+     * the records of files whose time ranges overlap, records it must hold anyway: twice that, so that an
+     * organization of ~100 events/s (~40MB held) is not written to disk and read back record by record. (Read by
+     * its delivery times, a tree holds little: CloudTrail's own files go on as they are read.)
      */
-    private long sortMemoryBytes(boolean tree) {
+    private long sortMemoryBytes(boolean bounded) {
         if (sortMemory != null) {
             return Sizes.parse(sortMemory);
         }
         long heap = Runtime.getRuntime().maxMemory();
-        return tree ? Math.min(128L << 20, heap / 8) : Math.min(64L << 20, heap / 16);
+        return bounded ? Math.min(128L << 20, heap / 8) : Math.min(64L << 20, heap / 16);
     }
 
     private static Instant instant(String option, String text) {

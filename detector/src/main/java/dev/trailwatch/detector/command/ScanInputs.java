@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -35,15 +34,8 @@ final class ScanInputs implements AutoCloseable {
         this.s3 = s3Locations.isEmpty() ? null : new S3Inputs(filter);
     }
 
+    /** Lists the arguments: local files and folders now, S3 locations when they are read. */
     static ScanInputs of(List<String> arguments, ScanFilter filter) throws IOException {
-        return of(arguments, filter, object -> { });
-    }
-
-    /**
-     * Lists the arguments, handing each local file the filter keeps to {@code found} as soon as it is found (each file
-     * once, in no particular order), so a first pass over the files can start before the listing ends.
-     */
-    static ScanInputs of(List<String> arguments, ScanFilter filter, Consumer<TrailObject> found) throws IOException {
         Map<Path, TrailObject> local = new HashMap<>();
         List<String> s3 = new ArrayList<>();
         for (String argument : arguments) {
@@ -60,9 +52,6 @@ final class ScanInputs implements AutoCloseable {
                     TrailObject object = TrailObject.of(file.getFileName().toString(), file.toString(), "file", size,
                             () -> Files.newInputStream(file));
                     local.put(key, object);
-                    if (filter.mayHold(object)) {
-                        found.accept(object);
-                    }
                 }
             });
             if (files[0] == 0) {
@@ -99,7 +88,8 @@ final class ScanInputs implements AutoCloseable {
 
     /**
      * The local files to read (after the filter), in scan order, when the input is two or more of them and nothing
-     * in S3: a tree {@code scan} may read in the order of its files' event times ({@code BoundedFeed}); else null.
+     * in S3: a tree, read by its files' delivery times or, when that breaks, their least event times
+     * ({@code BoundedFeed}); else null.
      */
     List<TrailObject> localTree() {
         if (s3 != null) {

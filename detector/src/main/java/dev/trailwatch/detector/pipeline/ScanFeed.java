@@ -152,14 +152,24 @@ public final class ScanFeed {
         sorter.release(delivered - window.deliveryWidthMillis(largestLagMillis));
     }
 
-    /** Stops the feed when a record arrived further behind records already sent than the window tolerates. */
+    /**
+     * Stops the feed when a record arrived as far behind records already sent as the window tolerates, or further: a
+     * record exactly the reorder horizon behind is at the very edge of what the detections wait for, so the feed does
+     * not count on it (a restart costs time, never an alert).
+     */
     private void checkOrder(TrailObject object, String what, long lagMillis) {
-        if (sorter.worstBehindMillis() > window.tolerance().toMillis()) {
+        if (sorter.worstBehindMillis() >= window.tolerance().toMillis()) {
             throw new OrderNotKept(object.location() + what + ", which arrived after events "
-                    + Durations.format(Duration.ofSeconds(sorter.worstBehindMillis() / 1000)) + " later had been "
-                    + "sent on (more than reorder.horizon, " + Durations.format(window.tolerance()) + ")",
+                    + Durations.format(Duration.ofSeconds(minutesOrSeconds(sorter.worstBehindMillis() / 1000)))
+                    + " later had been sent on (at least reorder.horizon, " + Durations.format(window.tolerance())
+                    + ")",
                     window.widenedTo(Duration.ofMinutes(2 * lagMillis / 60_000 + 1)));
         }
+    }
+
+    /** Whole minutes from a minute on (a message reads "22m", not "1331s"). */
+    private static long minutesOrSeconds(long seconds) {
+        return seconds >= 60 ? seconds / 60 * 60 : seconds;
     }
 
     /**

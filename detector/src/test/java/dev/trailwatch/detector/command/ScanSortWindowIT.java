@@ -100,6 +100,57 @@ class ScanSortWindowIT {
     }
 
     @Test
+    void aFileTheFirstPassMisreadsAfterTheDeliveryOrderBrokeIsReadAgainWithTheWindowTheBreakNeeded()
+            throws IOException {
+        Path logs = hourlyFiles();
+        // delivered at 13:10 with an event of 10:30 whose key is written with a JSON escape: the delivery-time read
+        // breaks on it, the least-event-time pass cannot see its time, so the read by bounds stops at it too
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(1_800)).user("mallory");
+        Path delayed = logs.resolve(name(T0.plusSeconds(3 * 3_600 + 600), "escaped0"));
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(delayed))) {
+            out.write(("{\"Records\":[" + stopped.json().toString().replace("\"eventTime\"", "\"event\\u0054ime\"") + "]}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        ScanRun auto = ScanRun.of(dir, dir.resolve("AWSLogs").toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("reading the files again in the order of their least event times")
+                .contains("reading the files again in the order of their names")
+                .doesNotContain("scanning again").doesNotContain("events arrived after")
+                .doesNotContainPattern("\\blate \\d");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).startsWith("9 events, ").endsWith(" 0 rejected");
+    }
+
+    @Test
+    void aTreeHoldingExportsIsReadByItsFilesLeastEventTimesAtOnce() throws IOException {
+        hourlyFiles();
+        // an export beside the CloudTrail files, out of order, covering their hours: a read by delivery times would
+        // hold it whole
+        StringBuilder lines = new StringBuilder();
+        for (int m = 239; m >= 0; m -= 7) {
+            lines.append(TestEvents.event("s3.amazonaws.com", "ListBuckets", T0.plusSeconds(m * 60L)).json())
+                    .append('\n');
+        }
+        TestEvents stopped = TestEvents.stopLogging(T0.plusSeconds(5_400)).user("mallory");
+        lines.append(stopped.json()).append('\n');
+        Files.writeString(Files.createDirectories(dir.resolve("AWSLogs/exports")).resolve("athena.jsonl"), lines);
+
+        ScanRun auto = ScanRun.of(dir, dir.resolve("AWSLogs").toString());
+        ScanRun exact = ScanRun.of(dir, "--sort-window", "none", dir.resolve("AWSLogs").toString());
+
+        assertThat(auto.exit()).as(auto.err()).isZero();
+        assertThat(auto.err()).doesNotContain("reading the files again").doesNotContain("scanning again")
+                .doesNotContain("events arrived after").doesNotContainPattern("\\blate \\d");
+        assertThat(auto.alertsWithoutDetectedAt()).isEqualTo(exact.alertsWithoutDetectedAt());
+        assertThat(auto.lines()).anySatisfy(alert -> assertThat(alert).contains(stopped.eventId()));
+        assertThat(summary(auto)).isEqualTo(summary(exact)).endsWith(" 0 rejected");
+    }
+
+    @Test
     void aFileDeliveredAnHourLateIsReadAgainBeforeTheEventsItPrecedesNothingSentBehind() throws IOException {
         Path logs = hourlyFiles();
         // delivered at 13:10 with an event of 11:54: read by delivery times it would go on behind events of 13:01

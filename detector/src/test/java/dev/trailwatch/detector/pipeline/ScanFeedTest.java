@@ -89,7 +89,7 @@ class ScanFeedTest {
         Path export = lines("late.jsonl", late, 1);
 
         assertThatThrownBy(() -> feed(AUTO, export)).isInstanceOf(ScanFeed.OrderNotKept.class)
-                .hasMessageContaining("late.jsonl").hasMessageContaining("2047s later")
+                .hasMessageContaining("late.jsonl").hasMessageContaining("events 34m later")
                 .satisfies(e -> assertThat(((ScanFeed.OrderNotKept) e).wider())
                         .isEqualTo(AUTO.widenedTo(Duration.ofMinutes(100)))
                         .extracting(SortWindow::streamWhileSorted).isEqualTo(false));
@@ -173,7 +173,22 @@ class ScanFeedTest {
 
         assertThatThrownBy(() -> feed(LOCAL_TREE, files.toArray(Path[]::new)))
                 .isInstanceOf(ScanFeed.OrderNotKept.class)
-                .hasMessageContaining("delayed1").hasMessageContaining("more than reorder.horizon, 15m");
+                .hasMessageContaining("delayed1").hasMessageContaining("events 67m later had been sent on (at least reorder.horizon, 15m)");
+    }
+
+    @Test
+    void aRecordExactlyTheHorizonBehindStopsTheFeedOneSecondLessDoesNot() throws Exception {
+        // the files before went on up to the event of 13:01:00; 12:46:00 is exactly 15 minutes behind it
+        List<Path> edge = hourlyFiles();
+        edge.add(named(T0.plusSeconds(3 * 3_600 + 600), "edge", T0.plusSeconds(2 * 3_600 + 46 * 60)));
+        List<Path> within = hourlyFiles();
+        within.add(named(T0.plusSeconds(3 * 3_600 + 600), "within", T0.plusSeconds(2 * 3_600 + 46 * 60 + 1)));
+
+        assertThatThrownBy(() -> feed(LOCAL_TREE, edge.toArray(Path[]::new)))
+                .isInstanceOf(ScanFeed.OrderNotKept.class).hasMessageContaining("events 15m later had been sent on");
+        Fed fed = feed(LOCAL_TREE, within.toArray(Path[]::new));
+        assertThat(fed.behind()).isEqualTo(1);
+        assertThat(fed.worstBehindMillis()).isEqualTo(Duration.ofMinutes(15).minusSeconds(1).toMillis());
     }
 
     @Test
