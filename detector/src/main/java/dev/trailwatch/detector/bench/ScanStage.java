@@ -22,8 +22,8 @@ final class ScanStage {
 
     /**
      * What the {@code trailwatch} launcher adds for {@code scan} unless {@code TRAILWATCH_SCAN_JAVA_OPTS} says
-     * otherwise: the stage measures scan as the launcher runs it, except its class-data sharing archive (a scan that
-     * maps it starts ~0.5 s faster; the stage's figures are without it).
+     * otherwise: the stage measures scan as the launcher runs it, with the class-data sharing archive beside the jar
+     * when the launcher would map it too ({@link #classDataSharing}).
      */
     static final String LAUNCHER_SCAN_JVM =
             "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:NewRatio=1 -XX:SurvivorRatio=3 -XX:MetaspaceSize=256m";
@@ -44,7 +44,9 @@ final class ScanStage {
         result.put("json_mb", fixtures.jsonBytes() / (1024 * 1024));
         result.put("gz_files", fixtures.treeFiles());
         result.put("fixture_seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
-        List<String> scanJvm = new ArrayList<>(scanJvmOptions());
+        List<String> scanJvm = new ArrayList<>(classDataSharing(System.getProperty("java.class.path", ""),
+                System.getenv("TRAILWATCH_CDS")));
+        scanJvm.addAll(scanJvmOptions());
         scanJvm.addAll(jvm);
         result.put("scan_jvm", String.join(" ", scanJvm));
         List<Map<String, Object>> runs = new ArrayList<>();
@@ -53,6 +55,26 @@ final class ScanStage {
         runs.add(scan(".json.gz S3-layout tree", fixtures.tree(), dir, scanJvm, timeout));
         result.put("runs", runs);
         return result;
+    }
+
+    /**
+     * The launcher's class-data sharing options ({@code scripts/cds-archive.sh}, {@code trailwatch}): the archive
+     * {@code mvn package} wrote beside the jar on {@code classPath}, when it is newer than the jar and has the size
+     * written with it, unless {@code TRAILWATCH_CDS} is {@code off}; else none.
+     */
+    static List<String> classDataSharing(String classPath, String setting) {
+        if ("off".equals(setting) || !classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)) {
+            return List.of();
+        }
+        Path jar = Path.of(classPath);
+        Path archive = Path.of(classPath.substring(0, classPath.length() - ".jar".length()) + ".jsa");
+        try {
+            boolean whole = Long.parseLong(Files.readString(Path.of(archive + ".size")).trim()) == Files.size(archive);
+            boolean newer = Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0;
+            return whole && newer ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off") : List.of();
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
     }
 
     private static List<String> scanJvmOptions() {

@@ -48,7 +48,7 @@ public final class DetectorConfig {
 
     /** Read by the launcher script or the S3 reader, not settings of the detector. */
     private static final Set<String> LAUNCHER_VARIABLES = Set.of("TRAILWATCH_JAVA_OPTS", "TRAILWATCH_HOME",
-            "TRAILWATCH_S3_PATH_STYLE", "TRAILWATCH_SCAN_JAVA_OPTS");
+            "TRAILWATCH_S3_PATH_STYLE", "TRAILWATCH_SCAN_JAVA_OPTS", "TRAILWATCH_CDS");
 
     private final Map<String, String> settings;
     private final Map<String, String> kafka;

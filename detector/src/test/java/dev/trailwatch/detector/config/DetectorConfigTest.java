@@ -92,9 +92,10 @@ class DetectorConfigTest {
     }
 
     @Test
-    void acceptsTheLaunchersOwnVariableForScan() {
-        // the trailwatch launcher reads it; the JVM it starts sees it in its environment too
-        DetectorConfig config = DetectorConfig.load(null, Map.of("TRAILWATCH_SCAN_JAVA_OPTS", "-Xmx1g"));
+    void acceptsTheLaunchersOwnVariables() {
+        // the trailwatch launcher reads them; the JVM it starts sees them in its environment too
+        DetectorConfig config = DetectorConfig.load(null, Map.of("TRAILWATCH_SCAN_JAVA_OPTS", "-Xmx1g",
+                "TRAILWATCH_CDS", "off"));
 
         assertThat(config.kafka()).isEmpty();
     }
