@@ -16,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Credential harvesting burst: one principal reads at least {@code burst.harvest.resources} (11) distinct stored
@@ -84,6 +86,9 @@ public final class CredentialHarvestingBurstDetector {
     static final int MIN_CALLS = 2;
 
     /** The request fields {@link #resources} reads: the only ones taken from the record, without its whole tree. */
+    /** A Secrets Manager ARN: its account, and the secret's name without the full ARN's six-character suffix. */
+    private static final Pattern SECRET_ARN =
+            Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\\d{12}):secret:(.+?)(?:-[A-Za-z0-9]{6})?");
     private static final Set<String> REQUEST_FIELDS = Set.of("secretId", "withDecryption", "names", "name",
             "attribute", "instanceId");
 
@@ -100,7 +105,7 @@ public final class CredentialHarvestingBurstDetector {
         String name = event.eventName();
         JsonNode request = event.requestParameters(REQUEST_FIELDS);
         return switch (name) {
-            case "GetSecretValue" -> List.of(named("secret:", request.path("secretId"), event));
+            case "GetSecretValue" -> List.of(secret(request.path("secretId"), event));
             case "GetParameter", "GetParameters" -> {
                 if (!request.path("withDecryption").asBoolean(false) && !event.isDenied()) {
                     yield null;
@@ -114,6 +119,26 @@ public final class CredentialHarvestingBurstDetector {
             case "GetPasswordData" -> List.of(named("passwordData:", request.path("instanceId"), event));
             default -> null;
         };
+    }
+
+    /**
+     * A secret as Secrets Manager resolves {@code secretId}: its name, or a full or partial ARN
+     * ({@code arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME}, the full one ending in a hyphen and six random
+     * characters). The same secret read by name in one call and by ARN in another is one resource: {@code secret:NAME}
+     * for the caller's own account, {@code secret:ACCOUNT:NAME} for another's (a secret shared by resource policy).
+     * A partial ARN whose name itself ends in a hyphen and six letters or digits reads as the full ARN of a shorter
+     * name; AWS's own documentation warns against such names for the same reason.
+     */
+    static String secret(JsonNode id, CloudTrailEvent event) {
+        if (!id.isTextual()) {
+            return named("secret:", id, event);
+        }
+        Matcher arn = SECRET_ARN.matcher(id.asText());
+        if (!arn.matches()) {
+            return named("secret:", id, event);
+        }
+        String account = arn.group(1);
+        return "secret:" + (account.equals(event.userIdentity().accountId()) ? "" : account + ":") + arn.group(2);
     }
 
     /** The resource's name; a call whose request CloudTrail left out is counted as its own resource. */

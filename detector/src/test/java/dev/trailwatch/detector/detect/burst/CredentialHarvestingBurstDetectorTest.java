@@ -120,6 +120,28 @@ class CredentialHarvestingBurstDetectorTest {
     }
 
     @Test
+    void aSecretReadByNameAndByItsFullOrPartialArnIsOneResource() {
+        String arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:";
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 10; i++) {
+                topology.pipe(secret("app", "prod/app-" + i, atSeconds(20L * i)));
+                topology.pipe(secret("app", arn + "prod/app-" + i + "-a1B2c" + i, atSeconds(20L * i + 5)));
+                topology.pipe(secret("app", arn + "prod/app-" + i, atSeconds(20L * i + 10)));
+            }
+            assertThat(alertsOf(topology, ID)).as("ten secrets, each named three ways").isEmpty();
+
+            // the same name in another account (shared by resource policy) is another secret
+            topology.pipe(secret("app", "arn:aws:secretsmanager:us-east-1:444455556666:secret:prod/app-0-Zz9Yy8",
+                    atSeconds(250)));
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).evidence()).containsEntry("distinctResources", 11);
+            assertThat(resources(alerts.get(0))).contains("secret:prod/app-0", "secret:444455556666:prod/app-0")
+                    .doesNotContain(arn + "prod/app-0");
+        }
+    }
+
+    @Test
     void countsDeniedReadsAndMixedKinds() {
         try (TopologyHarness topology = new TopologyHarness()) {
             for (int i = 0; i < 4; i++) {
