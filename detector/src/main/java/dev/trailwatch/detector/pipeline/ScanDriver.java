@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -261,6 +263,11 @@ public final class ScanDriver implements AutoCloseable {
     /** True when records skip the driver's commit after each one ({@link TaskLoop}). */
     boolean direct() {
         return loop != null;
+    }
+
+    /** The driver's own Kafka Streams metrics (nothing in a scan reads them). */
+    Map<MetricName, ? extends Metric> streamsMetrics() {
+        return driver.metrics();
     }
 
     /** Records handed to the detector. */

@@ -7,6 +7,8 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.internals.StreamTask;
 import org.slf4j.Logger;
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@value #COMMIT_EVERY} records (by default) and before the driver is used otherwise ({@link #commit()}). It reaches
  * the driver's task and three of its private methods; when a Kafka version changes them, {@link #of} returns null and
  * the scan pipes records through the driver's public API (the same alerts, slower), saying so in the log.
+ *
+ * <p>It also turns off the task's end-to-end latency metric ({@code record-e2e-latency-*} of the source and terminal
+ * nodes), which Kafka Streams records at {@code INFO}, the lowest recording level, for every record at every such node:
+ * ~4-6% of the thread driving the topology on the S3-layout tree. Nothing reads the driver's metrics in a scan (what
+ * it reports is counted by {@code TrailWatchMetrics}); the other Streams metrics are left as they are.
  */
 final class TaskLoop {
 
@@ -73,11 +80,34 @@ final class TaskLoop {
                     "captureOutputsAndReEnqueueInternalResults", MethodType.methodType(void.class));
             MethodHandle commit = lookup.findVirtual(TopologyTestDriver.class, "commit",
                     MethodType.methodType(void.class, Map.class));
+            endToEndLatencyOff(lookup, driver, task);
             return new TaskLoop(driver, task, enqueue, capture, commit, commitEvery);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("scan: this Kafka Streams version's TopologyTestDriver is not built as expected ({}); records go "
                     + "through its public API, which commits after each one (slower, same alerts)", e.toString());
             return null;
+        }
+    }
+
+    /**
+     * Replaces the task's end-to-end latency sensors (one per source and terminal node) by one that records nothing (no
+     * statistic, and a recording level above any configured). When this Kafka version's task or driver is not built as
+     * expected, it says so in the log and the metric is recorded, as on a stream thread.
+     */
+    private static void endToEndLatencyOff(MethodHandles.Lookup driverLookup, TopologyTestDriver driver,
+                                           StreamTask task) {
+        try {
+            Metrics metrics = (Metrics) driverLookup.findVarHandle(TopologyTestDriver.class, "metrics", Metrics.class)
+                    .get(driver);
+            @SuppressWarnings("unchecked")
+            Map<String, Sensor> sensors = (Map<String, Sensor>) MethodHandles
+                    .privateLookupIn(StreamTask.class, MethodHandles.lookup())
+                    .findVarHandle(StreamTask.class, "e2eLatencySensors", Map.class).get(task);
+            Sensor off = metrics.sensor("trailwatch-scan-e2e-latency-off", Sensor.RecordingLevel.TRACE);
+            sensors.replaceAll((node, sensor) -> off);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("scan: this Kafka Streams version's task is not built as expected ({}); its end-to-end latency "
+                    + "metric is recorded for every record (slower, same alerts)", e.toString());
         }
     }
 
