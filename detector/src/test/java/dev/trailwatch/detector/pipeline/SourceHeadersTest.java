@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.ingest.reader.CloudTrailRecord;
 import dev.trailwatch.ingest.source.RecordHeaders;
-import dev.trailwatch.ingest.source.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The source headers scan sends each record with: those of the live path ({@code WireFormat.headers}) for the
- * record's object and source and the moment it was handed over, kept per object (a tree's objects alternate) and
- * shared while none of them changes.
+ * record's object and source and the moment it was handed over, built again whenever one of them changes, shared while
+ * none does.
  */
 class SourceHeadersTest {
 
@@ -50,46 +49,6 @@ class SourceHeadersTest {
                 .containsEntry(RecordHeaders.INGESTED_AT, "1001").containsEntry(RecordHeaders.OBJECT, FILE_A);
         assertThat(values(headers.of(record(FILE_B + "#2"), "s3", 1_001)))
                 .containsEntry(RecordHeaders.OBJECT, FILE_B);
-    }
-
-    @Test
-    void recordsOfInterleavedObjectsGetTheirOwnObjectsHeadersAsTheLivePathBuildsThem() {
-        SourceHeaders headers = new SourceHeaders();
-        String fileC = TREE + "111122223333_CloudTrail_us-east-1_20261102T0010Z_c.json.gz";
-        List<String> objects = List.of(FILE_A, FILE_B, fileC);
-
-        // a tree's records alternate between its objects as the sort merges them by event time
-        for (int i = 0; i < 30; i++) {
-            String object = objects.get(i % 3);
-            long now = 1_000 + i / 7;
-            List<Header> got = headers.of(record(object + "#" + i), "file", now);
-            List<Header> live = WireFormat.headers(Map.of(RecordHeaders.SOURCE, "file", RecordHeaders.OBJECT, object),
-                    now);
-            assertThat(values(got)).as("record %d", i).isEqualTo(values(live));
-            assertThat(got.get(got.size() - 1).key()).isEqualTo(RecordHeaders.INGESTED_AT);
-        }
-        // back to an object seen before, in the same millisecond: the very list its last record got
-        List<Header> first = headers.of(record(FILE_A + "#100"), "file", 2_000);
-        headers.of(record(FILE_B + "#100"), "file", 2_000);
-        assertThat(headers.of(record(FILE_A + "#101"), "file", 2_000)).isSameAs(first);
-        // the same object read from another source is another object
-        assertThat(values(headers.of(record(FILE_A + "#102"), "s3", 2_000))).containsEntry(RecordHeaders.SOURCE, "s3")
-                .containsEntry(RecordHeaders.OBJECT, FILE_A);
-    }
-
-    @Test
-    void objectsBeyondThoseKeptGetTheRightHeadersToo() {
-        SourceHeaders headers = new SourceHeaders();
-        int objects = SourceHeaders.OBJECTS + 10;
-
-        for (int round = 0; round < 2; round++) {
-            for (int i = 0; i < objects; i++) {
-                String object = TREE + "object-" + i + ".json.gz";
-                assertThat(values(headers.of(record(object + "#" + round), "file", 5_000)))
-                        .containsEntry(RecordHeaders.OBJECT, object).containsEntry(RecordHeaders.SOURCE, "file")
-                        .containsEntry(RecordHeaders.INGESTED_AT, "5000");
-            }
-        }
     }
 
     private static CloudTrailRecord record(String location) {
