@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -58,7 +60,7 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>The scan's stores are in memory and have no changelog ({@link ReplaySettings}, {@code ChangelogFreeStores}): the
  * driver flushes them at every commit. Records go through the driver's own loop without its commit after each one
- * ({@link TaskLoop}), committing every few thousand records instead. Every topic the topology
+ * ({@link TaskLoop}), committing every few tens of thousands of records instead. Every topic the topology
  * writes is read regularly: the driver keeps produced records until they are read. Alerts go to {@code onAlert};
  * dead letters are counted by the topology's own metrics, as in {@code run}.
  *
@@ -261,6 +263,11 @@ public final class ScanDriver implements AutoCloseable {
     /** True when records skip the driver's commit after each one ({@link TaskLoop}). */
     boolean direct() {
         return loop != null;
+    }
+
+    /** The driver's own Kafka Streams metrics (nothing in a scan reads them). */
+    Map<MetricName, ? extends Metric> streamsMetrics() {
+        return driver.metrics();
     }
 
     /** Records handed to the detector. */

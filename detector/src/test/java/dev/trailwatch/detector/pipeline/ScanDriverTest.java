@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,24 @@ class ScanDriverTest {
         assertThat(viaApi.direct()).isFalse();
         assertThat(direct.events()).isEqualTo(1068);
         assertThat(direct.alerts()).hasSizeGreaterThan(40).containsExactlyElementsOf(viaApi.alerts());
+    }
+
+    @Test
+    void theDirectLoopRecordsNeitherEndToEndLatencyNorRecordsConsumedButTheOtherStreamsMetrics() throws IOException {
+        List<CloudTrailRecord> samples = samplesInEventTimeOrder();
+
+        Map<String, Double> direct = streamsMetricsAfter(samples, true);
+        Map<String, Double> viaApi = streamsMetricsAfter(samples, false);
+
+        // recorded through the public API (as on a stream thread), not in the direct loop, which a scan uses
+        assertThat(viaApi.get("record-e2e-latency-max")).isGreaterThanOrEqualTo(0);
+        assertThat(direct.get("record-e2e-latency-max")).isNaN();
+        assertThat(direct.get("record-e2e-latency-avg")).isNaN();
+        // every sample consumed from the events topic, and more from repartitions
+        assertThat(viaApi.get("records-consumed-total")).isGreaterThan(1068);
+        assertThat(direct.get("records-consumed-total")).isZero();
+        // the other metrics are left on: what went to the repartition, alert and other topics
+        assertThat(direct.get("records-produced-total")).isPositive().isEqualTo(viaApi.get("records-produced-total"));
     }
 
     @Test
@@ -143,6 +162,29 @@ class ScanDriverTest {
             parsedAhead = driver.parsedAhead();
         }
         return scanned(wasDirect, alerts, metrics, parsedAhead);
+    }
+
+    /**
+     * The driver's Streams metrics by name once {@code records} are processed: the largest value of each over all
+     * nodes, tasks and topics (NaN when never recorded anywhere).
+     */
+    private static Map<String, Double> streamsMetricsAfter(List<CloudTrailRecord> records, boolean direct) {
+        Map<String, Double> values = new HashMap<>();
+        try (ScanDriver driver = ScanDriver.start(SCAN, RULES, TuningSet.empty(),
+                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.onRequest(), a -> { }, direct,
+                TaskLoop.COMMIT_EVERY)) {
+            records.forEach(r -> driver.send(r, "file"));
+            driver.finish();
+            driver.streamsMetrics().forEach((name, metric) -> {
+                if (metric.metricValue() instanceof Double value && !value.isNaN()) {
+                    boolean total = name.name().endsWith("-total");
+                    values.merge(name.name(), value, (a, b) -> a.isNaN() ? b : total ? a + b : Math.max(a, b));
+                } else {
+                    values.putIfAbsent(name.name(), Double.NaN);
+                }
+            });
+        }
+        return values;
     }
 
     /** As scan does: this thread parses and hands records over in batches; the topology runs on its own thread. */
