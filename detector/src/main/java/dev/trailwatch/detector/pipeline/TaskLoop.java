@@ -4,8 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.lang.reflect.Field;
-import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -31,11 +29,10 @@ import org.slf4j.LoggerFactory;
  * the driver's task and three of its private methods; when a Kafka version changes them, {@link #of} returns null and
  * the scan pipes records through the driver's public API (the same alerts, slower), saying so in the log.
  *
- * <p>It also turns off two metrics Kafka Streams records at {@code INFO}, the lowest recording level, for every record:
- * the task's end-to-end latency ({@code record-e2e-latency-*} of every source and terminal node: ~4-6% of the thread
- * driving the topology on the S3-layout tree) and the records and bytes consumed of each input and repartition topic
- * ({@code records-consumed-*}, {@code bytes-consumed-total}: ~2%). Nothing reads the driver's metrics in a scan (what it
- * reports is counted by {@code TrailWatchMetrics}); the other Streams metrics are left as they are.
+ * <p>It also turns off the task's end-to-end latency metric ({@code record-e2e-latency-*} of the source and terminal
+ * nodes), which Kafka Streams records at {@code INFO}, the lowest recording level, for every record at every such node:
+ * ~4-6% of the thread driving the topology on the S3-layout tree. Nothing reads the driver's metrics in a scan (what
+ * it reports is counted by {@code TrailWatchMetrics}); the other Streams metrics are left as they are.
  */
 final class TaskLoop {
 
@@ -83,11 +80,7 @@ final class TaskLoop {
                     "captureOutputsAndReEnqueueInternalResults", MethodType.methodType(void.class));
             MethodHandle commit = lookup.findVirtual(TopologyTestDriver.class, "commit",
                     MethodType.methodType(void.class, Map.class));
-            Sensor off = metricsOff(lookup, driver);
-            if (off != null) {
-                endToEndLatencyOff(task, off);
-                consumedOff(task, off);
-            }
+            endToEndLatencyOff(lookup, driver, task);
             return new TaskLoop(driver, task, enqueue, capture, commit, commitEvery);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("scan: this Kafka Streams version's TopologyTestDriver is not built as expected ({}); records go "
@@ -97,60 +90,23 @@ final class TaskLoop {
     }
 
     /**
-     * A sensor of the driver's metrics that records nothing (no statistic, and a recording level above any
-     * configured), or null when this Kafka version's driver is not built as expected.
+     * Replaces the task's end-to-end latency sensors (one per source and terminal node) by one that records nothing (no
+     * statistic, and a recording level above any configured). When this Kafka version's task or driver is not built as
+     * expected, it says so in the log and the metric is recorded, as on a stream thread.
      */
-    private static Sensor metricsOff(MethodHandles.Lookup driverLookup, TopologyTestDriver driver) {
+    private static void endToEndLatencyOff(MethodHandles.Lookup driverLookup, TopologyTestDriver driver,
+                                           StreamTask task) {
         try {
             Metrics metrics = (Metrics) driverLookup.findVarHandle(TopologyTestDriver.class, "metrics", Metrics.class)
                     .get(driver);
-            return metrics.sensor("trailwatch-scan-metric-off", Sensor.RecordingLevel.TRACE);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("scan: this Kafka Streams version's TopologyTestDriver is not built as expected ({}); metrics "
-                    + "nothing reads are recorded for every record (slower, same alerts)", e.toString());
-            return null;
-        }
-    }
-
-    /**
-     * Replaces the task's end-to-end latency sensors (one per source and terminal node) by {@code off}. When this Kafka
-     * version's task is not built as expected, it says so in the log and the metric is recorded, as on a stream thread.
-     */
-    private static void endToEndLatencyOff(StreamTask task, Sensor off) {
-        try {
             @SuppressWarnings("unchecked")
             Map<String, Sensor> sensors = (Map<String, Sensor>) MethodHandles
                     .privateLookupIn(StreamTask.class, MethodHandles.lookup())
                     .findVarHandle(StreamTask.class, "e2eLatencySensors", Map.class).get(task);
+            Sensor off = metrics.sensor("trailwatch-scan-e2e-latency-off", Sensor.RecordingLevel.TRACE);
             sensors.replaceAll((node, sensor) -> off);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("scan: this Kafka Streams version's task is not built as expected ({}); its end-to-end latency "
-                    + "metric is recorded for every record (slower, same alerts)", e.toString());
-        }
-    }
-
-    /**
-     * Replaces the consumed-records sensor of each of the task's input queues (one per source topic: the events and
-     * every repartition topic) by {@code off}: the queues are package-private, their sensor a final field, so this is
-     * plain reflection. When this Kafka version's task is not built as expected, it says so in the log and the metric
-     * is recorded, as on a stream thread.
-     */
-    private static void consumedOff(StreamTask task, Sensor off) {
-        try {
-            Field groupField = StreamTask.class.getDeclaredField("partitionGroup");
-            groupField.setAccessible(true);
-            Object group = groupField.get(task);
-            Field queuesField = group.getClass().getDeclaredField("partitionQueues");
-            queuesField.setAccessible(true);
-            Collection<?> queues = ((Map<?, ?>) queuesField.get(group)).values();
-            Field sensorField = Class.forName("org.apache.kafka.streams.processor.internals.RecordQueue")
-                    .getDeclaredField("consumedSensor");
-            sensorField.setAccessible(true);
-            for (Object queue : queues) {
-                sensorField.set(queue, off);
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("scan: this Kafka Streams version's task is not built as expected ({}); its consumed-records "
                     + "metric is recorded for every record (slower, same alerts)", e.toString());
         }
     }
