@@ -60,7 +60,7 @@ import org.apache.kafka.streams.test.TestRecord;
  *
  * <p>The scan's stores are in memory and have no changelog ({@link ReplaySettings}, {@code ChangelogFreeStores}): the
  * driver flushes them at every commit. Records go through the driver's own loop without its commit after each one
- * ({@link TaskLoop}), committing every few tens of thousands of records instead. Every topic the topology
+ * ({@link TaskLoop}), committing every few thousand records instead. Every topic the topology
  * writes is read regularly: the driver keeps produced records until they are read. Alerts go to {@code onAlert};
  * dead letters are counted by the topology's own metrics, as in {@code run}.
  *

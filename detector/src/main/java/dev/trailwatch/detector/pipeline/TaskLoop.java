@@ -40,10 +40,10 @@ final class TaskLoop {
     /**
      * Records between commits. A commit flushes every store and writes the burst detectors' journals of the keys
      * changed since the last one ({@code StateJournal}): at 1,024 that was ~9% of the thread driving the topology on
-     * the S3-layout tree, at 8,192 about half of it, at 32,768 ~2.5% (a key changed many times between two commits is
-     * written once). Nothing a scan reports depends on it: its stores are in memory and never restored.
+     * the S3-layout tree, at 8,192 about half of it (a key changed many times between two commits is written once).
+     * Nothing a scan reports depends on it: its stores are in memory and never restored.
      */
-    static final int COMMIT_EVERY = 32_768;
+    static final int COMMIT_EVERY = 8192;
 
     private final TopologyTestDriver driver;
     private final StreamTask task;
