@@ -90,8 +90,9 @@ final class TaskLoop {
     }
 
     /**
-     * Replaces the task's end-to-end latency sensors (one per source and terminal node) by one that records nothing (no
-     * statistic, and a recording level above any configured). When this Kafka version's task or driver is not built as
+     * Replaces the task's end-to-end latency sensors (one per source and terminal node) by one that records nothing (a
+     * sensor with no statistic: the task asks it whether it has any before it reads the clock, whatever recording level
+     * is configured). When this Kafka version's task or driver is not built as
      * expected, it says so in the log and the metric is recorded, as on a stream thread.
      */
     private static void endToEndLatencyOff(MethodHandles.Lookup driverLookup, TopologyTestDriver driver,
