@@ -60,13 +60,46 @@ class ReorderHorizonTest {
         try (BaselineHarness topology = new BaselineHarness(HORIZON)) {
             TestEvents outsider = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
             topology.pipe(outsider);
-            topology.pipe(ec2("eu-west-1", T0.plus(Duration.ofMinutes(29))));
-            topology.advanceWallClock(Duration.ofSeconds(5));
-            assertThat(topology.alerts(ForeignAccountDetector.ID)).as("complete only up to 14 minutes after").isEmpty();
-
             topology.pipe(ec2("eu-west-1", T0.plus(Duration.ofMinutes(30))));
+            topology.advanceWallClock(Duration.ofSeconds(5));
+            assertThat(topology.alerts(ForeignAccountDetector.ID))
+                    .as("a record of the account at exactly 15 minutes after may still come").isEmpty();
+
+            topology.pipe(ec2("eu-west-1", T0.plus(Duration.ofMinutes(30)).plusSeconds(1)));
             assertThat(topology.alerts(ForeignAccountDetector.ID)).extracting(Alert::eventIds)
                     .containsExactly(List.of(outsider.eventId()));
+        }
+    }
+
+    /**
+     * The contract's boundary (issue 10): a record exactly one horizon behind the latest event time processed is within
+     * it. A member's call at T0 waits; a record at T0 + 2 horizons arrives; then the member's own first record at
+     * exactly T0 + 1 horizon (whole seconds, as CloudTrail writes them). Event-time order learns the member first.
+     */
+    @Test
+    void anAccountsOwnRecordExactlyOneHorizonBehindStillMakesItKnown() {
+        TestEvents call = assumedRoleOf(MEMBER, ec2("eu-west-1", T0));
+        TestEvents own = call(MEMBER, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1",
+                T0.plus(Duration.ofMinutes(15)));
+        TestEvents twoHorizons = ec2("eu-west-1", T0.plus(Duration.ofMinutes(30)));
+        TestEvents end = ec2("eu-west-1", T0.plus(Duration.ofHours(2)));
+
+        List<String> sorted = foreignAccountAlerts(call, own, twoHorizons, end);
+        List<String> ownOneHorizonBehind = foreignAccountAlerts(call, twoHorizons, own, end);
+
+        assertThat(sorted).isEmpty();
+        assertThat(ownOneHorizonBehind).isEqualTo(sorted);
+    }
+
+    /** What a user sees of the foreign-account alerts of these records piped in this order. */
+    private static List<String> foreignAccountAlerts(TestEvents... inOrder) {
+        try (BaselineHarness topology = new BaselineHarness(HORIZON)) {
+            for (TestEvents event : inOrder) {
+                topology.pipe(event);
+            }
+            topology.advanceWallClock(Duration.ofSeconds(2));
+            return topology.alerts(ForeignAccountDetector.ID).stream()
+                    .map(a -> a.alertId() + " " + a.severity() + " " + a.eventIds() + " " + a.eventCount()).toList();
         }
     }
 
