@@ -35,8 +35,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * settled at once (the common case: no wait, no store); one whose account is not known yet waits in a small store
  * until the whole input, every partition on every instance ({@link InputWatermark}), is complete past
  * {@code t} + horizon (stream time beyond {@code t} + 2 horizons everywhere: a record at exactly {@code t} + horizon
- * is still within the contract until then), and is flagged only if the account is still not known by then. A flush (end of a scan) decides
- * whatever waits.
+ * is still within the contract until then), and is flagged only if the account is still not known by then. A flush
+ * (end of a scan) decides whatever waits.
  *
  * <p>Per event the common case costs two hash lookups: the recipient is already settled, and the principal acts in its
  * own account. A cross-account call reads the global accounts table at most once a minute per caller account, and
