@@ -167,6 +167,43 @@ class SuppressionTest {
         }
     }
 
+    /**
+     * The contract's boundary (issue 10): a repeat exactly one horizon behind is within it. The window [10:00, 11:00)
+     * closes at 11:15; its last second's repeat arriving at 11:14:59 still folds into it before the close, and a repeat
+     * at exactly 11:00, arriving at 11:15, opens the next window: the same final alerts as event-time order.
+     */
+    @Test
+    void givesTheSameFinalAlertsWhenRepeatsArriveExactlyOneHorizonBehind() {
+        TestEvents first = TestEvents.stopLogging(T0.plus(Duration.ofMinutes(50))).user("mallory");
+        TestEvents lastSecond = TestEvents.stopLogging(T0.plus(Duration.ofMinutes(60)).minusSeconds(1)).user("mallory");
+        TestEvents nextWindow = TestEvents.stopLogging(T0.plus(Duration.ofMinutes(60))).user("mallory");
+        TestEvents beforeClose = TestEvents.event("ec2.amazonaws.com", "DescribeInstances",
+                T0.plus(Duration.ofMinutes(75)).minusSeconds(1));
+        TestEvents atClose = TestEvents.event("ec2.amazonaws.com", "DescribeInstances",
+                T0.plus(Duration.ofMinutes(75)));
+        TestEvents end = TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofHours(3)));
+
+        List<List<Object>> sorted = alertsInOrder(first, lastSecond, nextWindow, beforeClose, atClose, end);
+        List<List<Object>> oneHorizonBehind = alertsInOrder(first, beforeClose, lastSecond, atClose, nextWindow, end);
+
+        assertThat(sorted).extracting(alert -> alert.get(2)).containsExactlyInAnyOrder(1L, 2L, 1L);
+        assertThat(oneHorizonBehind).containsExactlyInAnyOrderElementsOf(sorted);
+    }
+
+    /**
+     * Every alert record (id, events, count) these records give, in this order, with a 15-minute horizon: a first
+     * alert and its update each once (when they go out differs with the order; what goes out does not).
+     */
+    private static List<List<Object>> alertsInOrder(TestEvents... order) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"), FlushSignal.never())) {
+            for (TestEvents event : order) {
+                topology.pipe(event);
+            }
+            return topology.alertValues().stream()
+                    .map(a -> List.<Object>of(a.alertId(), a.eventIds(), a.eventCount())).toList();
+        }
+    }
+
     @Test
     void foldsAMatchOfAClosedWindowThatArrivesBeyondTheHorizonIntoItsAlertAtOnce() {
         try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),

@@ -33,9 +33,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * recipient, or joining through Organizations) at an event time at or before {@code t} + the reorder horizon. The
  * answer must not depend on which partition ran ahead: a call whose principal's account is already known that way is
  * settled at once (the common case: no wait, no store); one whose account is not known yet waits in a small store
- * until the whole input, every partition on every instance ({@link InputWatermark}), is complete up to
- * {@code t} + horizon, and is flagged only if the account is still not known by then. A flush (end of a scan) decides
- * whatever waits.
+ * until the whole input, every partition on every instance ({@link InputWatermark}), is complete past
+ * {@code t} + horizon (stream time beyond {@code t} + 2 horizons everywhere: a record at exactly {@code t} + horizon
+ * is still within the contract until then), and is flagged only if the account is still not known by then. A flush
+ * (end of a scan) decides whatever waits.
  *
  * <p>Per event the common case costs two hash lookups: the recipient is already settled, and the principal acts in its
  * own account. A cross-account call reads the global accounts table at most once a minute per caller account, and
@@ -182,7 +183,12 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
         return false;
     }
 
-    /** Decides the waiting suspects the input is complete enough for: their time + horizon. */
+    /**
+     * Decides the waiting suspects the input is complete enough for: past their time + horizon. Complete up to exactly
+     * {@code t} + horizon is not enough: a record at exactly that time is within the contract (stream time is then
+     * {@code t} + 2 horizons, and it is one horizon behind), and it would make the account known for {@code t}. With
+     * no horizon, arrival order is trusted: a suspect is decided as soon as its own time is complete.
+     */
     private void releaseDue() {
         if (earliestPending == Long.MAX_VALUE) {
             return;
@@ -193,8 +199,13 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
             observed = streamTime;
         }
         long complete = watermark.completeUpTo();
-        if (complete != InputWatermark.NOTHING && complete - watermark.horizon() >= earliestPending) {
-            decide(complete - watermark.horizon());
+        if (complete == InputWatermark.NOTHING) {
+            return;
+        }
+        long horizon = watermark.horizon();
+        long upTo = horizon == 0 ? complete : complete - horizon - 1;
+        if (upTo >= earliestPending) {
+            decide(upTo);
         }
     }
 

@@ -60,7 +60,8 @@ public final class ConsoleBruteforceSuccessDetector {
         this.limits = new CorrelationLimits(config.get(BurstSettings.FAILED_LOGIN_THRESHOLD),
                 config.get(BurstSettings.FAILED_LOGIN_WINDOW).toMillis(),
                 config.get(BurstSettings.BRUTEFORCE_SUCCESS_WITHIN).toMillis(),
-                config.get(BurstSettings.GRACE).toMillis());
+                // at least the reorder horizon, as for bursts: every record within it still counts
+                Math.max(config.get(BurstSettings.GRACE).toMillis(), kit.watermark().horizon()));
     }
 
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */

@@ -71,7 +71,9 @@ public final class DiscoveryBurstDetector {
         this.services = config.get(BurstSettings.DISCOVERY_SERVICES);
         this.denied = config.get(BurstSettings.DISCOVERY_DENIED);
         this.window = config.get(BurstSettings.DISCOVERY_WINDOW);
-        this.grace = config.get(BurstSettings.GRACE);
+        // at least the reorder horizon, as for bursts: every record within it still counts
+        this.grace = Duration.ofMillis(
+                Math.max(config.get(BurstSettings.GRACE).toMillis(), kit.watermark().horizon()));
         this.kit = kit;
     }
 

@@ -36,10 +36,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * correlator that closed its windows by it lost a root sign-in whose failed logins came later through the same
  * repartition partition (issue 10). So once a second (wall clock) each input task writes a <b>progress marker</b> to
  * every partition of the repartition topic: a record with no value, its origin in {@value #HEADER}, and in
- * {@value #PROGRESS} how far its partition is complete ({@link InputWatermark#completeUpTo(int)}: every record at or
+ * {@value #PROGRESS} how far its partition is complete ({@link InputWatermark#completeUpTo(int)}: every record
  * before that event time processed). The marker is written after every record the task forwarded before it, by the
  * same producer, so it reaches each repartition partition behind them: a processor that has the marker has every
- * record of that origin up to there. {@link WindowedProcessor} closes windows only as far as every input partition's
+ * record of that origin before there. {@link WindowedProcessor} closes windows only as far as every input partition's
  * marker allows.
  *
  * <p>Cost: a marker per input partition, repartition topic and repartition partition when the progress moved, or every

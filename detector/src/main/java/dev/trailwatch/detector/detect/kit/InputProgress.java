@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * one partition of the topic, so whoever reads a partition's progress has read every account learned before it.
  *
  * @param streamTime   the latest event time processed on the partition (epoch millis)
- * @param completeUpTo every record of the partition at or before this event time has been processed
+ * @param completeUpTo every record of the partition before this event time has been processed (one exactly at it
+ *                     may still come: {@link InputWatermark#completeUpTo(int)})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record InputProgress(long streamTime, long completeUpTo) {

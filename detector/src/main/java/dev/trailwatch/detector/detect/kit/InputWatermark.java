@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The contract it rests on: a record arrives no later than the horizon after records with a later
  * {@code eventTime}. So once a partition's stream time (the latest event time processed on it) is {@code S}, every
- * record it will still bring is at or after {@code S - horizon}: the partition is complete up to there. A partition
+ * record it will still bring is at or after {@code S - horizon}: the partition is complete up to there, that instant
+ * itself excluded. The contract is inclusive: a record exactly one horizon behind may still come (CloudTrail's times
+ * are whole seconds, so it does), so a decision that such a record could change waits until completeness has passed
+ * its instant ({@code complete > t}), not merely reached it. A partition
  * with nothing left to read (its committed offset at its end, asked of the brokers) is complete up to the latest event
  * time processed anywhere before that look, minus the horizon: whatever it brings later arrived after those records.
  * That is what lets an empty or quiet partition not hold everyone back. The input is complete up to the least of its
@@ -124,12 +127,15 @@ public final class InputWatermark {
         return streamTimes.getOrDefault(partition, NOTHING);
     }
 
-    /** Every record of the partition with an event time at or before this has been processed. */
+    /**
+     * Every record of the partition with an event time before this has been processed; one exactly at it may still
+     * come (it is one horizon behind the stream time: within the contract).
+     */
     public long completeUpTo(int partition) {
         return complete.getOrDefault(partition, NOTHING);
     }
 
-    /** Every record of every input partition with an event time at or before this has been processed. */
+    /** Every record of every input partition with an event time before this has been processed (see above). */
     public long completeUpTo() {
         long least = Long.MAX_VALUE;
         for (int p = 0; p < partitions; p++) {

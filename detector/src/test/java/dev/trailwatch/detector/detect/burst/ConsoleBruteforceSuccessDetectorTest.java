@@ -256,6 +256,47 @@ class ConsoleBruteforceSuccessDetectorTest {
         }
     }
 
+    /**
+     * {@code burst.grace} shorter than {@code reorder.horizon}: a failure one horizon behind is within the contract
+     * (issue 10), so the correlation takes it as event-time order does, instead of dead-lettering it as late once its
+     * window plus the grace alone has passed.
+     */
+    @Test
+    void countsAFailureExactlyOneHorizonBehindWhenTheGraceIsShorter() {
+        List<TestEvents> failures = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            failures.add(failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+        }
+        TestEvents tenth = failedLogin(ATTACKER, "alice", at(Duration.ofMinutes(4)));
+        TestEvents login = successfulLogin(ATTACKER, "alice", at(Duration.ofMinutes(12)));
+        TestEvents oneHorizonOn = failedLogin(BYSTANDER, "carol", at(Duration.ofMinutes(19)));
+        TestEvents end = failedLogin(BYSTANDER, "carol", at(Duration.ofHours(3)));
+
+        List<TestEvents> sorted = new ArrayList<>(failures);
+        sorted.addAll(List.of(tenth, login, oneHorizonOn, end));
+        List<TestEvents> tenthOneHorizonBehind = new ArrayList<>(failures);
+        tenthOneHorizonBehind.addAll(List.of(login, oneHorizonOn, tenth, end));
+
+        Map<String, String> settings = Map.of("burst.grace", "5m", "reorder.horizon", "15m");
+        Map<String, List<Object>> expected = finalAlerts(settings, sorted, tenth);
+        assertThat(expected.values()).extracting(v -> v.get(0)).contains(ID);
+        assertThat(finalAlerts(settings, tenthOneHorizonBehind, tenth)).isEqualTo(expected);
+    }
+
+    /** The last alert of every id (rule, severity, events, count) after these records, {@code notLate} not late. */
+    private static Map<String, List<Object>> finalAlerts(Map<String, String> settings, List<TestEvents> order,
+                                                         TestEvents notLate) {
+        try (TopologyHarness topology = new TopologyHarness(settings, FlushSignal.never())) {
+            order.forEach(topology::pipe);
+            assertThat(lateEventIds(topology)).doesNotContain(notLate.eventId());
+            Map<String, List<Object>> last = new TreeMap<>();
+            for (Alert a : topology.alertValues()) {
+                last.put(a.alertId(), List.of(a.ruleId(), a.severity(), a.eventIds(), a.eventCount()));
+            }
+            return last;
+        }
+    }
+
     private static void pipeBurst(TopologyHarness topology) {
         for (int i = 0; i < 10; i++) {
             topology.pipe(failedLogin(ATTACKER, "alice", atSeconds(10L * i)));

@@ -329,6 +329,39 @@ class DiscoveryBurstDetectorTest {
         }
     }
 
+    /**
+     * {@code burst.grace} shorter than {@code reorder.horizon}: a call one horizon behind is within the contract
+     * (issue 10), so it still joins its burst as in event-time order, instead of being dead-lettered once its bucket
+     * pair plus the grace alone has passed.
+     */
+    @Test
+    void countsACallExactlyOneHorizonBehindWhenTheGraceIsShorter() {
+        List<TestEvents> calls = stratusEnumeration(60);
+        TestEvents last = calls.get(calls.size() - 1);
+        TestEvents oneHorizonOn = byUser("app", "ec2.amazonaws.com", "DescribeRegions",
+                timeOf(last).plus(Duration.ofMinutes(15)));
+        TestEvents end = byUser("app", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(3)));
+        List<TestEvents> sorted = new ArrayList<>(calls);
+        sorted.addAll(List.of(oneHorizonOn, end));
+        List<TestEvents> lastOneHorizonBehind = new ArrayList<>(calls.subList(0, calls.size() - 1));
+        lastOneHorizonBehind.addAll(List.of(oneHorizonOn, last, end));
+
+        Set<String> expected = null;
+        for (List<TestEvents> order : List.of(sorted, lastOneHorizonBehind)) {
+            try (TopologyHarness topology = new TopologyHarness(
+                    Map.of(ENABLED, "true", "burst.grace", "5m", "reorder.horizon", "15m"), FlushSignal.never())) {
+                order.forEach(topology::pipe);
+                assertThat(lateEventIds(topology)).doesNotContain(last.eventId());
+                Set<String> words = lastWords(topology);
+                if (expected == null) {
+                    assertThat(words).hasSize(1);
+                    expected = words;
+                }
+                assertThat(words).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void anEventBeyondItsWindowAndGraceIsDeadLettered() {
         try (TopologyHarness topology = harness()) {

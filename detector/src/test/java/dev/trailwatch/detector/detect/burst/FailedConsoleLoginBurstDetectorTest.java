@@ -233,6 +233,38 @@ class FailedConsoleLoginBurstDetectorTest {
         }
     }
 
+    /**
+     * The contract's boundary (issue 10), with {@code burst.grace} shorter than {@code reorder.horizon}: the window's
+     * last-second failure arriving exactly one horizon behind still completes the burst, as in event-time order.
+     */
+    @Test
+    void alertsWhenAFailureExactlyOneHorizonBehindCompletesTheBurstThoughTheGraceIsShorter() {
+        Map<String, String> settings = Map.of("burst.grace", "5m", "reorder.horizon", "15m");
+        List<TestEvents> nine = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            nine.add(failedLogin(ATTACKER, "alice", atSeconds(20L * i)));
+        }
+        TestEvents last = failedLogin(ATTACKER, "alice", at(Duration.ofMinutes(5)).minusSeconds(1));
+        TestEvents oneHorizonOn = failedLogin(BYSTANDER, "carol", at(Duration.ofMinutes(20)).minusSeconds(1));
+        TestEvents end = failedLogin(BYSTANDER, "carol", at(Duration.ofHours(2)));
+        List<String> seen = new ArrayList<>();
+        for (boolean lastArrivesLast : List.of(false, true)) {
+            try (TopologyHarness topology = new TopologyHarness(settings, FlushSignal.never())) {
+                nine.forEach(topology::pipe);
+                topology.pipe(lastArrivesLast ? oneHorizonOn : last);
+                topology.pipe(lastArrivesLast ? last : oneHorizonOn);
+                topology.pipe(end);
+
+                List<Alert> alerts = alertsOf(topology, ID);
+                assertThat(alerts).hasSize(1);
+                assertThat(alerts.get(0).eventCount()).isEqualTo(10);
+                assertThat(lateEventIds(topology)).doesNotContain(last.eventId());
+                seen.add(alerts.get(0).alertId() + " " + alerts.get(0).eventIds());
+            }
+        }
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
+    }
+
     @Test
     void staysQuietAndDeadLettersAFailureLaterThanWindowPlusGrace() {
         try (TopologyHarness topology = new TopologyHarness()) {

@@ -189,6 +189,39 @@ class InstanceCredentialExfiltrationDetectorTest {
         }
     }
 
+    /**
+     * The contract's boundary (issue 10): the instance's restart at the very second its new address first calls,
+     * arriving when event time is exactly one horizon (30 minutes, longer than the confirm delay) past it. The address
+     * is decided only once event time is past that, so the restart is taken into account as in event-time order.
+     */
+    @Test
+    void takesARestartArrivingExactlyOneHorizonBehindIntoAccount() {
+        TestEvents own = agent(WEB, "54.1.2.3", at(Duration.ZERO));
+        TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofMinutes(6)));
+        start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                .put("instanceId", WEB);
+        TestEvents fresh = agent(WEB, "54.9.8.7", at(Duration.ofMinutes(6)));
+        TestEvents oneHorizonOn = agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(36)));
+        TestEvents end = agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofHours(2)));
+
+        List<String> sorted = instanceAlerts(own, start, fresh, oneHorizonOn, end);
+        List<String> restartOneHorizonBehind = instanceAlerts(own, fresh, oneHorizonOn, start, end);
+
+        assertThat(sorted).as("the restart gives the instance its new address").isEmpty();
+        assertThat(restartOneHorizonBehind).isEqualTo(sorted);
+    }
+
+    /** The alerts (id, events) of these records piped in this order, with a 30-minute horizon. */
+    private static List<String> instanceAlerts(TestEvents... order) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "30m"), FlushSignal.never())) {
+            for (TestEvents event : order) {
+                topology.pipe(event);
+                topology.advanceWallClock(Duration.ofSeconds(2));
+            }
+            return alertsOf(topology, ID).stream().map(a -> a.alertId() + " " + a.eventIds()).toList();
+        }
+    }
+
     @Test
     void raisesTheSameAlertWhateverTheOrderOfArrivalWithinTheConfirmDelay() {
         List<TestEvents> events = new ArrayList<>();

@@ -164,6 +164,51 @@ class ConsoleLoginNewCountryDetectorTest {
         }
     }
 
+    /**
+     * The contract's boundary (issue 10): a sign-in exactly one horizon behind the latest event time is within it. The
+     * earliest sign-in from the new country arrives when event time is exactly one horizon past it: the alert still
+     * names it, as in event-time order.
+     */
+    @Test
+    void alertsOnTheEarliestSignInFromTheCountryWhenItArrivesExactlyOneHorizonBehind() {
+        TestEvents first = login("alice", DE_STRATO, AFTER);
+        TestEvents second = login("alice", DE_STRATO, AFTER.plus(Duration.ofMinutes(6)));
+        TestEvents oneHorizonOn = tick(AFTER.plus(HORIZON));
+        TestEvents end = tick(AFTER.plus(Duration.ofHours(1)));
+
+        List<String> sorted = alertsInOrder(first, second, oneHorizonOn, end);
+        List<String> firstOneHorizonBehind = alertsInOrder(second, oneHorizonOn, first, end);
+
+        assertThat(sorted).hasSize(1).allMatch(alert -> alert.contains(first.eventId()));
+        assertThat(firstOneHorizonBehind).isEqualTo(sorted);
+    }
+
+    /** The same for an earlier sign-in inside the learning period: exactly one horizon behind, it still cancels. */
+    @Test
+    void staysQuietWhenAnEarlierSignInFromTheCountryInsideTheLearningPeriodArrivesExactlyOneHorizonBehind() {
+        Instant learningEnds = T0.plus(LEARNING);
+        TestEvents learning = login("alice", DE_STRATO, learningEnds.minus(Duration.ofMinutes(3)));
+        TestEvents after = login("alice", DE_STRATO, learningEnds.plus(Duration.ofMinutes(2)));
+        TestEvents oneHorizonOn = tick(learningEnds.minus(Duration.ofMinutes(3)).plus(HORIZON));
+        TestEvents end = tick(learningEnds.plus(Duration.ofHours(1)));
+
+        assertThat(alertsInOrder(learning, after, oneHorizonOn, end)).isEmpty();
+        assertThat(alertsInOrder(after, oneHorizonOn, learning, end)).isEmpty();
+    }
+
+    /** The new-country alerts (id, events, evidence) of alice's US history followed by these records in this order. */
+    private static List<String> alertsInOrder(TestEvents... order) {
+        try (TopologyHarness topology = harness(Map.of())) {
+            topology.pipe(login("alice", US_GOOGLE, T0));
+            for (TestEvents event : order) {
+                topology.pipe(event);
+            }
+            return alertsOf(topology, ID).stream()
+                    .map(a -> a.alertId() + " " + a.severity() + " " + a.eventIds() + " " + a.eventCount() + " "
+                            + a.evidence()).toList();
+        }
+    }
+
     @Test
     void staysQuietWhenAnEarlierSignInFromTheCountryInsideTheLearningPeriodArrivesLate() {
         try (TopologyHarness topology = harness(Map.of())) {
