@@ -72,9 +72,10 @@ public final class Settings {
             "How far (event time) records may arrive out of order, across accounts, partitions and instances, and still"
                     + " give the alerts of event-time order. A decision that a record arriving later within the horizon"
                     + " could change waits until every input partition is past it: foreign-account for an account not"
-                    + " known yet (up to twice the horizon of event time), first-region-use and first-service-use (one"
+                    + " known yet (just over twice the horizon of event time), first-region-use and first-service-use (one"
                     + " horizon). Every other decision is taken at once (docs/architecture.md, \"Order of arrival\"). 0"
-                    + " decides at once and trusts arrival order.").nonNegative();
+                    + " decides as soon as every partition reaches the event and takes records of the same eventTime in arrival"
+                    + " order.").nonNegative();
     public static final ConfigKey<String> TOPIC_PROGRESS = ConfigKey.text("topic.progress", "trailwatch.progress",
             "Compacted topic where each instance publishes how far (event time) each input partition it owns is"
                     + " complete, keyed by application id and partition, read back by every instance as a global"

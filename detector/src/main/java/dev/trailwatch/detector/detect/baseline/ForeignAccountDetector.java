@@ -49,8 +49,8 @@ import org.apache.kafka.streams.state.Stores;
  * own events this deployment never sees (its trail is not delivered here): seed {@code accounts.known} or the topic
  * from {@code aws organizations list-accounts}. An organization account whose own records arrive within the reorder
  * horizon ({@code reorder.horizon}) is never foreign, whatever partition or instance runs ahead: a call by an account
- * not known yet waits until every input partition is complete up to its time + the horizon, so its alert comes up to
- * two horizons of event time after the call (docs/architecture.md, "Order of arrival"). A call by a known account
+ * not known yet waits until every input partition is complete past its time + the horizon, so its alert comes just
+ * over two horizons of event time after the call (docs/architecture.md, "Order of arrival"). A call by a known account
  * is settled at once.
  *
  * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up

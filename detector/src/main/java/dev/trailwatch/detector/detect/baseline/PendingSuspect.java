@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.trailwatch.detector.model.Alert;
 
 /**
- * A call by a principal of an account not known yet, waiting for the input to be complete up to its time + the
+ * A call by a principal of an account not known yet, waiting for the input to be complete past its time + the
  * reorder horizon before it is flagged or dropped (store {@code foreign-account-pending}, keyed by {@code eventID}).
  *
  * @param draft   the alert it becomes
