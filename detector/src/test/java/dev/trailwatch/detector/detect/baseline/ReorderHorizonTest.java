@@ -159,7 +159,8 @@ class ReorderHorizonTest {
         TestEvents start = ec2("eu-west-1", T0);
         Instant later = T0.plus(Duration.ofDays(8));
         TestEvents first = runInstances("ap-east-1", later);
-        TestEvents second = runInstances("ap-east-1", later.plus(Duration.ofMinutes(6)));
+        // held one second after the first: released a second early, it would take the alert
+        TestEvents second = runInstances("ap-east-1", later.plusSeconds(1));
         TestEvents oneHorizonOn = ec2("eu-west-1", later.plus(Duration.ofMinutes(15)));
         TestEvents end = ec2("eu-west-1", later.plus(Duration.ofHours(2)));
 
