@@ -41,18 +41,10 @@ final class BurstCounter extends WindowedProcessor<BurstState> {
     private final long grace;
 
     BurstCounter(BurstSpec spec, DetectionKit kit) {
-        super(spec.name(), spec.window().toMillis() + grace(spec, kit), BurstStateCodec.SERDE, kit);
+        super(spec.name(), spec.window().toMillis() + kit.graceMillis(spec.grace()), BurstStateCodec.SERDE, kit);
         this.spec = spec;
         this.window = spec.window().toMillis();
-        this.grace = grace(spec, kit);
-    }
-
-    /**
-     * The spec's grace, at least the reorder horizon: a record that arrives within the horizon after records with a
-     * later event time must still find its window open.
-     */
-    private static long grace(BurstSpec spec, DetectionKit kit) {
-        return Math.max(spec.grace().toMillis(), kit.watermark().horizon());
+        this.grace = kit.graceMillis(spec.grace());
     }
 
     @Override

@@ -60,8 +60,7 @@ public final class ConsoleBruteforceSuccessDetector {
         this.limits = new CorrelationLimits(config.get(BurstSettings.FAILED_LOGIN_THRESHOLD),
                 config.get(BurstSettings.FAILED_LOGIN_WINDOW).toMillis(),
                 config.get(BurstSettings.BRUTEFORCE_SUCCESS_WITHIN).toMillis(),
-                // at least the reorder horizon, as for bursts: every record within it still counts
-                Math.max(config.get(BurstSettings.GRACE).toMillis(), kit.watermark().horizon()));
+                kit.graceMillis(config.get(BurstSettings.GRACE)));
     }
 
     /** @param loginsByIp the console logins repartitioned by source IP ({@link ConsoleLogins#byIp}) */

@@ -71,9 +71,7 @@ public final class DiscoveryBurstDetector {
         this.services = config.get(BurstSettings.DISCOVERY_SERVICES);
         this.denied = config.get(BurstSettings.DISCOVERY_DENIED);
         this.window = config.get(BurstSettings.DISCOVERY_WINDOW);
-        // at least the reorder horizon, as for bursts: every record within it still counts
-        this.grace = Duration.ofMillis(
-                Math.max(config.get(BurstSettings.GRACE).toMillis(), kit.watermark().horizon()));
+        this.grace = Duration.ofMillis(kit.graceMillis(config.get(BurstSettings.GRACE)));
         this.kit = kit;
     }
 

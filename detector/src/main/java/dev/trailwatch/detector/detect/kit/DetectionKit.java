@@ -18,4 +18,13 @@ public record DetectionKit(SeverityFilter severity, TrailWatchMetrics metrics, F
     public DetectionKit(SeverityFilter severity, TrailWatchMetrics metrics, FlushSignal flush) {
         this(severity, metrics, flush, Duration.ofMinutes(5), InputWatermark.singlePartition(Duration.ZERO));
     }
+
+    /**
+     * How long after its window a burst or correlation still takes records: {@code grace} ({@code burst.grace}), at
+     * least the reorder horizon, so that a record arriving within the horizon after records with a later event time
+     * still finds its window open.
+     */
+    public long graceMillis(Duration grace) {
+        return Math.max(grace.toMillis(), watermark.horizon());
+    }
 }
