@@ -4,11 +4,7 @@ import dev.trailwatch.ingest.reader.CloudTrailFileReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,78 +37,36 @@ public final class FileTimeBounds {
 
     /**
      * Starts the pass over {@code objects} on {@code threads} daemon threads of its own; completes with their bounds,
-     * in the list's order.
+     * in the list's order (a file listed twice is read twice). The threads take the files in the list's order, each
+     * the next one not yet taken.
      */
     public static CompletableFuture<long[]> start(List<TrailObject> objects, int threads) {
-        Pass pass = new Pass(threads);
-        objects.forEach(pass::add);
-        pass.listed();
-        return pass.bounds(objects);
-    }
-
-    /**
-     * The pass fed as a listing finds the files: its threads take each file as it is {@link #add added}, so they start
-     * on the first folder's files while the others are still being listed.
-     */
-    public static final class Pass {
-
-        private static final TrailObject END = TrailObject.of("", "", "", 0, () -> {
-            throw new IllegalStateException("not a file");
-        });
-
-        private final BlockingQueue<TrailObject> queue = new LinkedBlockingQueue<>();
-        private final Map<String, Long> bounds = new ConcurrentHashMap<>();
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        /** Starts {@code threads} daemon threads that wait for files. */
-        public Pass(int threads) {
-            AtomicInteger running = new AtomicInteger(Math.max(1, threads));
-            for (int t = 0; t < Math.max(1, threads); t++) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        byte[] buffer = new byte[CHUNK + TAIL]; // one a thread: a buffer a file was ~2.6 GB of garbage
-                        for (TrailObject object = queue.take(); object != END; object = queue.take()) {
-                            bounds.put(object.location(), of(object, buffer));
-                        }
-                        queue.add(END); // for the other threads
-                        if (running.decrementAndGet() == 0) {
-                            done.complete(null);
-                        }
-                    } catch (InterruptedException e) {
-                        done.completeExceptionally(e);
-                    } catch (RuntimeException | Error e) {
-                        done.completeExceptionally(e);
-                        queue.add(END);
+        List<TrailObject> files = List.copyOf(objects);
+        long[] bounds = new long[files.size()];
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        AtomicInteger next = new AtomicInteger();
+        int count = Math.max(1, threads);
+        AtomicInteger running = new AtomicInteger(count);
+        for (int t = 0; t < count; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    byte[] buffer = new byte[CHUNK + TAIL]; // one a thread: a buffer a file was ~2.6 GB of garbage
+                    for (int i = next.getAndIncrement(); i < files.size() && !done.isDone();
+                            i = next.getAndIncrement()) {
+                        bounds[i] = of(files.get(i), buffer);
                     }
-                }, "trailwatch-scan-bounds-" + (t + 1));
-                thread.setDaemon(true);
-                thread.start();
-            }
-        }
-
-        /** A file to find the bound of (a file added twice is read twice). */
-        public void add(TrailObject object) {
-            queue.add(object);
-        }
-
-        /** No more files: the threads end once they have read the files added. Call it even when the listing fails. */
-        public void listed() {
-            queue.add(END);
-        }
-
-        /**
-         * The bounds of {@code objects}, in the list's order, once the pass is over; each must have been added
-         * (files are told apart by their location).
-         */
-        public CompletableFuture<long[]> bounds(List<TrailObject> objects) {
-            return done.thenApply(v -> objects.stream().mapToLong(o -> {
-                Long bound = bounds.get(o.location());
-                if (bound == null) {
-                    throw new IllegalStateException("no bound for " + o.location() + ": it was not added to the pass");
+                    // each thread's bounds are written before its decrement; the last one sees them all
+                    if (running.decrementAndGet() == 0) {
+                        done.complete(bounds);
+                    }
+                } catch (RuntimeException | Error e) {
+                    done.completeExceptionally(e); // the other threads stop at their next file
                 }
-                return bound;
-            }).toArray());
+            }, "trailwatch-scan-bounds-" + (t + 1));
+            thread.setDaemon(true);
+            thread.start();
         }
+        return done;
     }
 
     /** The least event time in {@code object}: {@link #UNREADABLE} when it cannot be decoded whole. */

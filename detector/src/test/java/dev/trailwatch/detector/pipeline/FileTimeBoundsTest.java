@@ -1,8 +1,6 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,14 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
@@ -124,49 +118,30 @@ class FileTimeBoundsTest {
     }
 
     @Test
-    void aPassFedFileByFileWhileItRunsGivesEachFileItsBoundInTheOrderAskedFor() throws Exception {
+    void theBackgroundPassGivesAFileItCannotDecodeAndAFileListedTwiceTheirBoundsInTheListsOrder() throws Exception {
         List<TrailObject> objects = new ArrayList<>();
-        Map<String, Long> expected = new HashMap<>();
+        List<Long> expected = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             Instant least = T0.plusSeconds(11L * ((i * 7) % 25));
-            TrailObject object = object(gzip("g" + i + ".json.gz", envelope(least.plusSeconds(90), least)));
-            objects.add(object);
-            expected.put(object.location(), least.toEpochMilli());
+            objects.add(object(gzip("g" + i + ".json.gz", envelope(least.plusSeconds(90), least))));
+            expected.add(least.toEpochMilli());
         }
         byte[] whole = gzipped(envelope(T0, T0.plusSeconds(1)));
-        objects.add(object(Files.write(dir.resolve("cut.json.gz"), Arrays.copyOf(whole, whole.length - 12))));
-        expected.put(objects.get(25).location(), FileTimeBounds.UNREADABLE);
+        objects.add(12, object(Files.write(dir.resolve("cut.json.gz"), Arrays.copyOf(whole, whole.length - 12))));
+        expected.add(12, FileTimeBounds.UNREADABLE);
+        objects.add(objects.get(3)); // read twice, its bound given twice
+        expected.add(expected.get(3));
         AtomicInteger opened = new AtomicInteger();
         List<TrailObject> counted = objects.stream().map(o -> TrailObject.of(o.name(), o.location(), "file",
                 o.sizeBytes(), () -> {
                     opened.incrementAndGet();
                     return o.opener().open();
                 })).toList();
-        FileTimeBounds.Pass pass = new FileTimeBounds.Pass(2);
-        // as a listing finds them: the first half, then, once the threads have read those, the rest
-        counted.subList(0, 13).forEach(pass::add);
-        await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() >= 13);
-        counted.subList(13, counted.size()).forEach(pass::add);
-        pass.listed();
-        List<TrailObject> asked = new ArrayList<>(objects);
-        Collections.shuffle(asked, new Random(5));
 
-        long[] bounds = pass.bounds(asked).get();
+        long[] bounds = FileTimeBounds.start(counted, 2).get();
 
-        assertThat(bounds).containsExactly(asked.stream().mapToLong(o -> expected.get(o.location())).toArray());
-    }
-
-    @Test
-    void aFileTheListingDidNotHandToThePassFailsItsBoundsInsteadOfGuessing() throws Exception {
-        TrailObject added = object(gzip("a.json.gz", envelope(T0)));
-        TrailObject missed = object(gzip("b.json.gz", envelope(T0)));
-        FileTimeBounds.Pass pass = new FileTimeBounds.Pass(1);
-        pass.add(added);
-        pass.listed();
-
-        assertThat(pass.bounds(List.of(added)).get()).containsExactly(T0.toEpochMilli());
-        assertThatThrownBy(() -> pass.bounds(List.of(added, missed)).get())
-                .hasRootCauseMessage("no bound for " + missed.location() + ": it was not added to the pass");
+        assertThat(bounds).containsExactly(expected.stream().mapToLong(Long::longValue).toArray());
+        assertThat(opened).as("each file read once for each time it is listed").hasValue(counted.size());
     }
 
     static String envelope(Instant... times) {
