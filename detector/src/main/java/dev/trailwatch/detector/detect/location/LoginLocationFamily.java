@@ -3,7 +3,6 @@ package dev.trailwatch.detector.detect.location;
 import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.GeoIpSettings;
-import dev.trailwatch.detector.config.Settings;
 import dev.trailwatch.detector.detect.Alerts;
 import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
@@ -50,7 +49,7 @@ public final class LoginLocationFamily implements DetectionFamily {
     public LoginLocationFamily(DetectorConfig config, GeoIp geoIp, DetectionKit kit) {
         this.params = new Parameters(geoIp, config.get(GeoIpSettings.LOGIN_LEARNING_PERIOD).toMillis(),
                 config.get(GeoIpSettings.LOGIN_TTL).toMillis(),
-                Math.max(config.get(BurstSettings.GRACE).toMillis(), config.get(Settings.REORDER_HORIZON).toMillis()),
+                kit.graceMillis(config.get(BurstSettings.GRACE)),
                 config.get(GeoIpSettings.LOGIN_CACHE_SIZE), NAME + "-baseline", NAME + "-timers", kit);
     }
 

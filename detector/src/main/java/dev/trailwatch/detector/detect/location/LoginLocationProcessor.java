@@ -30,8 +30,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * events: per login one GeoIP lookup and one baseline read (an LRU of deserialized baselines in front of the store).
  *
  * <p>Alerts are a function of the input within the reorder horizon (the larger of {@code reorder.horizon} and
- * {@code burst.grace}): a sign-in from a new place
- * is held (in the baseline, so it survives restarts) until event time passes its time plus the horizon. An earlier
+ * {@code burst.grace}, as {@link dev.trailwatch.detector.detect.kit.DetectionKit#graceMillis} gives every burst): a
+ * sign-in from a new place is held (in the baseline, so it survives restarts) until event time passes its time plus
+ * the horizon. An earlier
  * sign-in from the same place arriving meanwhile takes its place (or cancels it, when it fell in the learning period),
  * so the alert is always about the first sign-in from the place, whatever the arrival order. A wall-clock bound
  * ({@code alerts.report-within}) sends a held alert anyway when the partition goes quiet, and {@code scan} sends them
