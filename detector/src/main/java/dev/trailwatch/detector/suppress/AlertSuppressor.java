@@ -161,12 +161,15 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
         }
     }
 
-    /** How far held matches have been released: the input complete up to it plus the horizon. */
+    /**
+     * How far held matches have been released: {@link InputWatermark#releasedUpTo}, the rule their detector releases
+     * them by (the input complete past their time plus the horizon), or the latest match seen when that is further.
+     */
     private long released(long streamTime) {
         InputWatermark watermark = kit.watermark();
         watermark.observe(context.taskId().partition(), streamTime);
-        long complete = watermark.completeUpTo();
-        return complete == InputWatermark.NOTHING ? latestMatch : Math.max(latestMatch, complete - horizon);
+        long released = watermark.releasedUpTo();
+        return released == InputWatermark.NOTHING ? latestMatch : Math.max(latestMatch, released);
     }
 
     /** Ends a window: its final content goes out when it differs from what was sent; kept a horizon longer. */

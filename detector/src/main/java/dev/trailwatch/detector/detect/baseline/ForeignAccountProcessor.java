@@ -187,7 +187,8 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
      * Decides the waiting suspects the input is complete enough for: past their time + horizon. Complete up to exactly
      * {@code t} + horizon is not enough: a record at exactly that time is within the contract (stream time is then
      * {@code t} + 2 horizons, and it is one horizon behind), and it would make the account known for {@code t}. With
-     * no horizon, arrival order is trusted: a suspect is decided as soon as its own time is complete.
+     * no horizon, arrival order is trusted: a suspect is decided as soon as its own time is complete. The rule is
+     * {@link InputWatermark#releasedUpTo}, which suppression closes this detector's windows by.
      */
     private void releaseDue() {
         if (earliestPending == Long.MAX_VALUE) {
@@ -198,13 +199,8 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
             watermark.observe(partition, streamTime);
             observed = streamTime;
         }
-        long complete = watermark.completeUpTo();
-        if (complete == InputWatermark.NOTHING) {
-            return;
-        }
-        long horizon = watermark.horizon();
-        long upTo = horizon == 0 ? complete : complete - horizon - 1;
-        if (upTo >= earliestPending) {
+        long upTo = watermark.releasedUpTo();
+        if (upTo != InputWatermark.NOTHING && upTo >= earliestPending) {
             decide(upTo);
         }
     }

@@ -143,4 +143,19 @@ public final class InputWatermark {
         }
         return least;
     }
+
+    /**
+     * How far (event time, that instant included) a decision that any record up to one horizon later could change may
+     * be taken over the whole input: a foreign-account suspect, the suppression windows of such held matches. The
+     * contract is inclusive, so an event at {@code t} waits until the input is complete past {@code t + horizon}:
+     * up to {@code completeUpTo() - horizon - 1}. With no horizon, arrival order is trusted: up to
+     * {@link #completeUpTo()} itself. {@link #NOTHING} while the input is complete up to nothing.
+     */
+    public long releasedUpTo() {
+        long complete = completeUpTo();
+        if (complete == NOTHING || horizon == 0) {
+            return complete;
+        }
+        return complete - horizon - 1;
+    }
 }

@@ -39,6 +39,41 @@ class InputWatermarkTest {
     }
 
     @Test
+    void aDecisionARecordOneHorizonLaterCouldChangeGoesOnlyOnceTheInputIsCompletePastThatRecord() {
+        InputWatermark one = new InputWatermark(Duration.ofMinutes(15), 1);
+        assertThat(one.releasedUpTo()).isEqualTo(InputWatermark.NOTHING);
+
+        one.observe(0, 100 * MINUTE); // complete up to 85 min: a record at exactly 85 min may still come
+        assertThat(one.completeUpTo()).isEqualTo(85 * MINUTE);
+        assertThat(one.releasedUpTo()).as("an event at 70 min waits for that record; one a millisecond earlier goes")
+                .isEqualTo(70 * MINUTE - 1);
+
+        one.observe(0, 100 * MINUTE + 1);
+        assertThat(one.releasedUpTo()).isEqualTo(70 * MINUTE);
+    }
+
+    @Test
+    void withoutAHorizonADecisionGoesOnceTheInputIsCompleteUpToItsTime() {
+        InputWatermark none = InputWatermark.singlePartition(Duration.ZERO);
+        assertThat(none.releasedUpTo()).isEqualTo(InputWatermark.NOTHING);
+
+        none.observe(0, 100 * MINUTE);
+
+        assertThat(none.releasedUpTo()).isEqualTo(100 * MINUTE);
+    }
+
+    @Test
+    void aDecisionWaitsForTheLeastPartition() {
+        watermark.observe(0, 100 * MINUTE);
+        watermark.observe(1, 60 * MINUTE);
+        assertThat(watermark.releasedUpTo()).as("partition 2 not heard from").isEqualTo(InputWatermark.NOTHING);
+
+        watermark.observe(2, 80 * MINUTE);
+
+        assertThat(watermark.releasedUpTo()).isEqualTo(30 * MINUTE - 1);
+    }
+
+    @Test
     void completenessNeverMovesBack() {
         watermark.observe(0, 100 * MINUTE);
         watermark.observe(0, 60 * MINUTE);
