@@ -47,6 +47,8 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private final SuppressionStores names;
     private final long window;
     private final Suppression.Arrival arrival;
+    /** What the detector of held matches still holds in each task; null for matches that come with the input. */
+    private final HeldBack held;
     private final DetectionKit kit;
     private final long horizon;
     private ProcessorContext<String, Alert> context;
@@ -56,10 +58,17 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private long latestMatch = Long.MIN_VALUE;
     private final Punctuators punctuators = new Punctuators();
 
-    AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, DetectionKit kit) {
+    /** @param held what the detector still holds: required for {@code HELD} matches, null for {@code WITH_INPUT} */
+    AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, HeldBack held,
+                    DetectionKit kit) {
+        if ((arrival == Suppression.Arrival.HELD) != (held != null)) {
+            throw new IllegalArgumentException(arrival + " suppression " + (held == null ? "needs" : "takes no")
+                    + " HeldBack");
+        }
         this.names = names;
         this.window = window.toMillis();
         this.arrival = arrival;
+        this.held = held;
         this.kit = kit;
         this.horizon = kit.watermark().horizon();
     }
@@ -139,7 +148,8 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     /**
      * Closes the windows event time has passed by one horizon and forgets the closed ones one horizon later. Event
      * time: the task's stream time for matches that come as their events are read; for matches held back until the
-     * whole input is complete up to their time plus the horizon, how far that has been released.
+     * whole input is complete past their time plus the horizon, how far that has been released, short of the
+     * earliest match the detector still holds.
      */
     private void closeDue(long streamTime) {
         long now = arrival == Suppression.Arrival.WITH_INPUT ? Math.max(streamTime, latestMatch) : released(streamTime);
@@ -163,13 +173,22 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
 
     /**
      * How far held matches have been released: {@link InputWatermark#releasedUpTo}, the rule their detector releases
-     * them by (the input complete past their time plus the horizon), or the latest match seen when that is further.
+     * them by (the input complete past their time plus the horizon), or the latest match seen when that is further;
+     * but never up to the earliest match the detector still holds in this task ({@link HeldBack}). The watermark is
+     * the instance's, moved by other tasks and threads too: it may have passed a held match the detector has not
+     * looked at since, and closing its window then would reopen it, same id, with that match alone. Nothing, until
+     * the detector has said what it holds (it does in its {@code init}, from its stores).
      */
     private long released(long streamTime) {
+        long earliestHeld = held.earliest(context.taskId());
+        if (earliestHeld == HeldBack.UNKNOWN) {
+            return Long.MIN_VALUE;
+        }
         InputWatermark watermark = kit.watermark();
         watermark.observe(context.taskId().partition(), streamTime);
         long released = watermark.releasedUpTo();
-        return released == InputWatermark.NOTHING ? latestMatch : Math.max(latestMatch, released);
+        long upTo = released == InputWatermark.NOTHING ? latestMatch : Math.max(latestMatch, released);
+        return earliestHeld == HeldBack.NONE ? upTo : Math.min(upTo, earliestHeld - 1);
     }
 
     /** Ends a window: its final content goes out when it differs from what was sent; kept a horizon longer. */

@@ -25,8 +25,9 @@ public final class Suppression {
         /** As their events are read (watch-list): the input's event time, one reorder horizon on, closes windows. */
         WITH_INPUT,
         /**
-         * Held back until the whole input is complete up to their time, then released in ascending batches
-         * (foreign-account): the latest released match's time, one horizon on, closes windows.
+         * Held back until the whole input is complete past their time plus the horizon, then released in ascending
+         * batches (foreign-account): how far that has been released, one horizon on, closes windows, and never one
+         * that a match the detector still holds ({@link HeldBack}) falls in.
          */
         HELD
     }
@@ -37,21 +38,30 @@ public final class Suppression {
     /** Suppression of matches that come as their events are read. */
     public static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
                                                DetectionKit kit) {
-        return apply(drafts, detectorId, window, Arrival.WITH_INPUT, kit);
+        return apply(drafts, detectorId, window, Arrival.WITH_INPUT, null, kit);
     }
 
+    /**
+     * Suppression of matches held back ({@link Arrival#HELD}) by a detector in the same stream task (no repartition
+     * between them), which tells {@code held} what it still holds.
+     */
     public static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
-                                               Arrival arrival, DetectionKit kit) {
-        SuppressionStores names = SuppressionStores.forDetector(detectorId);
-        return drafts.process(new Supplier(names, window, arrival, kit), Named.as(detectorId + "-suppress"));
+                                               HeldBack held, DetectionKit kit) {
+        return apply(drafts, detectorId, window, Arrival.HELD, held, kit);
     }
 
-    private record Supplier(SuppressionStores names, Duration window, Arrival arrival, DetectionKit kit)
-            implements ProcessorSupplier<String, Alert, String, Alert> {
+    private static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
+                                                Arrival arrival, HeldBack held, DetectionKit kit) {
+        SuppressionStores names = SuppressionStores.forDetector(detectorId);
+        return drafts.process(new Supplier(names, window, arrival, held, kit), Named.as(detectorId + "-suppress"));
+    }
+
+    private record Supplier(SuppressionStores names, Duration window, Arrival arrival, HeldBack held,
+                            DetectionKit kit) implements ProcessorSupplier<String, Alert, String, Alert> {
 
         @Override
         public Processor<String, Alert, String, Alert> get() {
-            return new AlertSuppressor(names, window, arrival, kit);
+            return new AlertSuppressor(names, window, arrival, held, kit);
         }
 
         @Override

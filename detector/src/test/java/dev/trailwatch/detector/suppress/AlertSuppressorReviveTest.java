@@ -70,10 +70,10 @@ class AlertSuppressorReviveTest {
         context.setCurrentStreamTimeMs(0);
         addStore(context, STORES.open(), JacksonSerde.smile(SuppressionState.class));
         addStore(context, STORES.byExpiry(), Serdes.String());
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         AlertSuppressor suppressor = new AlertSuppressor(STORES, Duration.ofHours(1), Suppression.Arrival.WITH_INPUT,
-                new DetectionKit(new SeverityFilter(Severity.LOW, new TrailWatchMetrics(new SimpleMeterRegistry())),
-                        new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never(), Duration.ofHours(1),
-                        InputWatermark.singlePartition(Duration.ofMinutes(15))));
+                null, new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
+                        Duration.ofHours(1), InputWatermark.singlePartition(Duration.ofMinutes(15))));
         suppressor.init(context);
         List<Alert> committed = new ArrayList<>();
 

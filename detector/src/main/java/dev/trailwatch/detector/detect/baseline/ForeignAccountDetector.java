@@ -14,6 +14,7 @@ import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.serde.JacksonSerde;
+import dev.trailwatch.detector.suppress.HeldBack;
 import dev.trailwatch.detector.suppress.Suppression;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,9 +56,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up
  * per suppression window, the windows aligned to the epoch; its matches are held back until the input is complete
- * ({@code Suppression.Arrival.HELD}). An {@code eventID} flagged once is not flagged again for twice the suppression
- * window, so a duplicate CloudTrail delivers after the window closed does not alert again; one delivered even later
- * re-emits the same {@code alertId} (rule + entity + window start), which consumers upsert.
+ * ({@code Suppression.Arrival.HELD}), and a window closes only once none of the calls still waiting in the same
+ * task falls in it ({@code HeldBack}), however far the input's completeness has moved meanwhile. An {@code eventID}
+ * flagged once is not flagged again for twice the suppression window, so a duplicate CloudTrail delivers after the
+ * window closed does not alert again; one delivered even later re-emits the same {@code alertId} (rule + entity +
+ * window start), which consumers upsert.
  */
 public final class ForeignAccountDetector {
 
@@ -71,10 +74,11 @@ public final class ForeignAccountDetector {
      *
      * @param flaggedFor how long (stream time) a flagged {@code eventID} is remembered (2 x suppression window)
      * @param watermark  how far the input is complete: a call by an account not known yet waits for it
+     * @param held       told, per task, the earliest call still waiting: suppression closes no window it falls in
      */
     record Parameters(KnownAccounts accounts, boolean learnRecipients, boolean learnOrganizations,
                       String flaggedStore, Duration flaggedFor, String pendingStore, InputWatermark watermark,
-                      FlushSignal flush) {
+                      FlushSignal flush, HeldBack held) {
     }
 
     private final Parameters params;
@@ -84,7 +88,8 @@ public final class ForeignAccountDetector {
     ForeignAccountDetector(DetectorConfig config, KnownAccounts accounts, DetectionKit kit) {
         this.params = new Parameters(accounts, config.get(BaselineSettings.LEARN_RECIPIENTS),
                 config.get(BaselineSettings.LEARN_ORGANIZATIONS), FLAGGED_STORE,
-                config.suppressionWindow().multipliedBy(2), PENDING_STORE, kit.watermark(), kit.flush());
+                config.suppressionWindow().multipliedBy(2), PENDING_STORE, kit.watermark(), kit.flush(),
+                new HeldBack());
         this.suppressionWindow = config.suppressionWindow();
         this.kit = kit;
     }
@@ -101,7 +106,7 @@ public final class ForeignAccountDetector {
         KStream<String, Alert> drafts = out.get(ID + "-suspects")
                 .mapValues(value -> ((ForeignAccountOutput.Suspect) value).draft(), Named.as(ID + "-drafts"))
                 .filter((account, draft) -> kit.severity().passes(draft), Named.as(ID + "-min-severity"));
-        return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, Suppression.Arrival.HELD, kit))
+        return Detections.of(ID, Suppression.apply(drafts, ID, suppressionWindow, params.held(), kit))
                 .learning(ID, learned);
     }
 

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -61,6 +62,7 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
     private KeyValueStore<String, Long> flagged;
     private KeyValueStore<String, PendingSuspect> pending;
     private InputWatermark watermark;
+    private TaskId task;
     private int partition;
     /** The earliest event time among the waiting suspects; {@link Long#MAX_VALUE} when none waits. */
     private long earliestPending = Long.MAX_VALUE;
@@ -80,10 +82,14 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
         this.flagged = context.getStateStore(params.flaggedStore());
         this.pending = context.getStateStore(params.pendingStore());
         this.watermark = params.watermark();
-        this.partition = context.taskId().partition();
+        this.task = context.taskId();
+        this.partition = task.partition();
         settled.clear();
         knownUntil.clear();
+        // Suppression closes no window of this task before what its stores still hold: after a restart or a revive,
+        // what they were restored to.
         earliestPending = earliestWaiting();
+        params.held().holding(task, earliestPending);
         observed = InputWatermark.NOTHING;
         punctuators.replace(context.schedule(PURGE_EVERY, PunctuationType.STREAM_TIME, this::forgetOldFlags),
                 context.schedule(RELEASE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> releaseDue()),
@@ -93,6 +99,9 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
     @Override
     public void close() {
         punctuators.cancel();
+        if (task != null) {
+            params.held().forget(task);
+        }
     }
 
     @Override
@@ -112,7 +121,10 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
             String accountName = params.accounts().nameOf(event.recipientAccountId(), table);
             Alert draft = Alerts.draft(finding, event).withAccountName(accountName);
             pending.put(event.eventId(), new PendingSuspect(draft, foreign, event.eventTime(), record.key()));
-            earliestPending = Math.min(earliestPending, event.eventTime());
+            if (event.eventTime() < earliestPending) {
+                earliestPending = event.eventTime();
+                params.held().holding(task, earliestPending);
+            }
         }
         if (earliestPending != Long.MAX_VALUE) {
             releaseDue();
@@ -188,7 +200,8 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
      * {@code t} + horizon is not enough: a record at exactly that time is within the contract (stream time is then
      * {@code t} + 2 horizons, and it is one horizon behind), and it would make the account known for {@code t}. With
      * no horizon, arrival order is trusted: a suspect is decided as soon as its own time is complete. The rule is
-     * {@link InputWatermark#releasedUpTo}, which suppression closes this detector's windows by.
+     * {@link InputWatermark#releasedUpTo}, which suppression closes this detector's windows by, short of the earliest
+     * suspect still waiting here (told to {@code HeldBack} whenever it changes).
      */
     private void releaseDue() {
         if (earliestPending == Long.MAX_VALUE) {
@@ -228,6 +241,7 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
         }
         done.forEach(pending::delete);
         earliestPending = earliest;
+        params.held().holding(task, earliestPending);
     }
 
     private long earliestWaiting() {

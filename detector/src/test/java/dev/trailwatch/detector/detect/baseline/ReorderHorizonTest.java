@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +91,54 @@ class ReorderHorizonTest {
 
         assertThat(sorted).isEmpty();
         assertThat(ownOneHorizonBehind).isEqualTo(sorted);
+    }
+
+    /**
+     * A held window closes only once its producer has decided past it, whatever moved completeness meanwhile. Two calls
+     * of one outsider's role in one suppression window ([10:00, 11:00)): the first is decided (its alert goes out), the
+     * second still waits. Then a record foreign-account never sees (one the parser rejects, so only the dead letter
+     * reads it) moves the task's stream time hours on: the suppressor's own punctuation runs before foreign-account has
+     * decided anything at that time. Closed and forgotten there, the window came back when the second call was released
+     * a second later (wall clock), under the same alert id with that call alone: a consumer upserting by id lost the
+     * first. As with a readable record at that time, the alert's last version carries both calls.
+     */
+    @Test
+    void aHeldWindowStaysOpenUntilForeignAccountHasDecidedPastIt() {
+        TestEvents first = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
+        TestEvents second = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0.plus(Duration.ofMinutes(40))));
+        Instant hoursOn = T0.plus(Duration.ofHours(4));
+        Map<String, Alert> unreadable = lastVersionById(first, second, topology ->
+                topology.pipeRaw(ACCOUNT, "{\"eventID\": \"x\", oops", hoursOn));
+        Map<String, Alert> readable = lastVersionById(first, second, topology ->
+                topology.pipe(ec2("eu-west-1", hoursOn)));
+
+        assertThat(unreadable.values()).singleElement().satisfies(alert -> {
+            assertThat(alert.eventIds()).containsExactly(first.eventId(), second.eventId());
+            assertThat(alert.eventCount()).isEqualTo(2);
+        });
+        assertThat(unreadable).isEqualTo(readable);
+    }
+
+    /**
+     * The foreign-account alerts a consumer upserting by alert id keeps: pipes the two calls and a record at 10:41 (the
+     * first is decided, the second waits), then {@code jump}, then a second of wall clock (foreign-account's release)
+     * and a record later still (the windows close).
+     */
+    private static Map<String, Alert> lastVersionById(TestEvents first, TestEvents second,
+                                                      Consumer<BaselineHarness> jump) {
+        try (BaselineHarness topology = new BaselineHarness(HORIZON)) {
+            topology.pipe(first);
+            topology.pipe(second);
+            topology.pipe(ec2("eu-west-1", T0.plus(Duration.ofMinutes(41))));
+            assertThat(topology.entries("foreign-account-pending")).as("the second call waits").isEqualTo(1);
+            jump.accept(topology);
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            topology.pipe(ec2("eu-west-1", T0.plus(Duration.ofHours(5))));
+            Map<String, Alert> last = new TreeMap<>();
+            topology.alerts(ForeignAccountDetector.ID)
+                    .forEach(alert -> last.put(alert.alertId(), alert.toBuilder().detectedAt(null).build()));
+            return last;
+        }
     }
 
     private static List<String> foreignAccountAlerts(TestEvents... inOrder) {
