@@ -75,13 +75,16 @@ final class DiscoveryPrincipal {
         return null;
     }
 
-    /** A new, empty bucket at this start (there is none yet). */
-    Bucket open(long start) {
+    /** A new, empty bucket at this start (there is none yet): a spare one when {@code spares} has one. */
+    Bucket open(long start, Spares spares) {
         if (size == starts.length) {
             starts = Arrays.copyOf(starts, 2 * size);
             buckets = Arrays.copyOf(buckets, 2 * size);
         }
-        Bucket bucket = new Bucket();
+        Bucket bucket = spares == null ? null : spares.take();
+        if (bucket == null) {
+            bucket = new Bucket();
+        }
         starts[size] = start;
         buckets[size] = bucket;
         size++;
@@ -94,9 +97,9 @@ final class DiscoveryPrincipal {
 
     /**
      * Drops buckets no open pair holds any more (their events are late); should a late close ask for one, it is
-     * replayed from the store. True when no bucket is left.
+     * replayed from the store. The buckets dropped go to {@code spares}, if any. True when no bucket is left.
      */
-    boolean forgetBefore(long oldest) {
+    boolean forgetBefore(long oldest, Spares spares) {
         if (oldest <= from) {
             return size == 0;
         }
@@ -106,6 +109,8 @@ final class DiscoveryPrincipal {
                 starts[kept] = starts[i];
                 buckets[kept] = buckets[i];
                 kept++;
+            } else if (spares != null) {
+                spares.put(buckets[i]);
             }
         }
         Arrays.fill(buckets, kept, size, null);
@@ -130,13 +135,52 @@ final class DiscoveryPrincipal {
     }
 
     /**
+     * Buckets a principal dropped, for the next to open: a bucket lives as long as its events are within two buckets
+     * and the grace of stream time (in a bench replaying history, a fraction of a second), so new ones would be exactly
+     * the medium-lived objects a young collection copies; reused, they stay where they are. Bounded in number, and a
+     * bucket grown past {@link #KEPT_CALLS} calls is not kept (its array is let go).
+     */
+    static final class Spares {
+
+        static final int MAX = 16_384;
+        static final int KEPT_CALLS = 16;
+        private Bucket[] free = new Bucket[64];
+        private int size;
+
+        void put(Bucket bucket) {
+            if (size == MAX || bucket.slots.length > Bucket.STRIDE * KEPT_CALLS) {
+                return;
+            }
+            if (size == free.length) {
+                free = Arrays.copyOf(free, 2 * size);
+            }
+            bucket.clear();
+            free[size++] = bucket;
+        }
+
+        /** A spare, empty bucket, or null. */
+        Bucket take() {
+            if (size == 0) {
+                return null;
+            }
+            Bucket bucket = free[--size];
+            free[size] = null;
+            return bucket;
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
+    /**
      * One bucket's distinct calls; unordered (read in occurrence order through {@link #bucket}). Held in primitives
      * only: a bucket is one object and one {@code long[]} (and, for event ids that are not lowercase UUIDs, a
      * {@code String[]}), so the mirror keeps no String per call for young collections to copy.
      */
     static final class Bucket {
         /** The stride of {@link #slots}: four longs a call. */
-        private static final int STRIDE = 4;
+        static final int STRIDE = 4;
         private static final long DENIED = 1L << 32;
 
         int size;
@@ -148,6 +192,12 @@ final class DiscoveryPrincipal {
         long[] slots = new long[2 * STRIDE];
         /** Per call, its event id when that is not a lowercase UUID (else null); null until a bucket holds one. */
         private String[] others;
+
+        /** Empty, its array kept (and no String of an id it held). */
+        void clear() {
+            size = 0;
+            others = null;
+        }
 
         int id(int i) {
             return (int) slots[STRIDE * i];

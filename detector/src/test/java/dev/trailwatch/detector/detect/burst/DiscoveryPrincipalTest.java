@@ -95,9 +95,9 @@ class DiscoveryPrincipalTest {
             old.id("junk.amazonaws.com", "GetNothing" + i);
         }
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
-        principal.open(0).set(old.id(SOURCES[0], "ListRoles"), 10, id("a"), false);
+        principal.open(0, null).set(old.id(SOURCES[0], "ListRoles"), 10, id("a"), false);
         principal.at(0).set(old.id(SOURCES[1], "ListBuckets"), 5, id("b"), true);
-        principal.open(300_000).set(old.id(SOURCES[0], "ListRoles"), 300_010, id("c"), false);
+        principal.open(300_000, null).set(old.id(SOURCES[0], "ListRoles"), 300_010, id("c"), false);
         CallBucket first = DiscoveryPrincipal.bucket(principal.at(0), old);
         CallBucket second = DiscoveryPrincipal.bucket(principal.at(300_000), old);
         DiscoveryCalls fresh = new DiscoveryCalls();
@@ -110,17 +110,47 @@ class DiscoveryPrincipalTest {
     @Test
     void principalsForgetTheBucketsNoOpenPairHolds() {
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
-        principal.open(0).set(1, 10, id("a"), false);
-        principal.open(300_000).set(1, 300_010, id("b"), false);
-        assertThat(principal.forgetBefore(300_000)).isFalse();
+        principal.open(0, null).set(1, 10, id("a"), false);
+        principal.open(300_000, null).set(1, 300_010, id("b"), false);
+        assertThat(principal.forgetBefore(300_000, null)).isFalse();
         assertThat(principal.at(0)).isNull();
         assertThat(principal.at(300_000).size).isEqualTo(1);
-        assertThat(principal.forgetBefore(600_000)).isTrue();
+        assertThat(principal.forgetBefore(600_000, null)).isTrue();
         assertThat(principal.at(300_000)).isNull();
-        principal.open(600_000).set(2, 600_010, id("c"), true);
+        principal.open(600_000, null).set(2, 600_010, id("c"), true);
         assertThat(principal.at(600_000).indexOf(2)).isZero();
         assertThat(principal.at(300_000)).isNull();
         assertThat(principal.entity()).isEqualTo("111122223333|arn:aws:iam::111122223333:user/a");
+    }
+
+    @Test
+    void aBucketDroppedIsOpenedAgainEmptyAndHoldsWhatANewOneWould() {
+        DiscoveryPrincipal.Spares spares = new DiscoveryPrincipal.Spares();
+        DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
+        DiscoveryPrincipal.Bucket first = principal.open(0, spares);
+        first.set(1, 10, id("not-a-uuid"), true);
+        first.set(2, 20, id("f47ac10b-58cc-4372-a567-0e02b2c3d479"), false);
+        principal.open(300_000, spares).set(1, 300_010, id("b"), false);
+        assertThat(principal.forgetBefore(300_000, spares)).isFalse();
+        assertThat(spares.size()).isEqualTo(1);
+
+        DiscoveryPrincipal other = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/b");
+        DiscoveryPrincipal.Bucket reused = other.open(600_000, spares);
+        assertThat(reused).isSameAs(first);
+        assertThat(spares.size()).isZero();
+        assertThat(reused.size).isZero();
+        assertThat(reused.indexOf(1)).isEqualTo(-1);
+        String uuid = "80000000-0000-0000-0000-000000000000";
+        reused.set(3, 600_010, id(uuid), false);
+        DiscoveryCalls names = new DiscoveryCalls();
+        names.id("a.amazonaws.com", "A");
+        names.id("a.amazonaws.com", "B");
+        names.id("a.amazonaws.com", "C");
+        names.id("a.amazonaws.com", "D");
+        assertThat(DiscoveryPrincipal.bucket(reused, names)).isEqualTo(new CallBucket(List.of(
+                new CallBucket.Call("a.amazonaws.com", "D", false, 600_010, uuid))));
+        // no principal drops into an empty pool: a bucket is made
+        assertThat(other.open(900_000, spares)).isNotSameAs(first).isNotNull();
     }
 
     /**
