@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -86,9 +87,15 @@ final class CallJournal {
      */
     static final class Writer {
 
+        /**
+         * Entry marks, unique for the life of the JVM: a principal holds a number, not a reference, so marking it
+         * writes no object reference into a long-lived object.
+         */
+        private static final AtomicLong MARKS = new AtomicLong();
+
         private DiscoveryCalls names;
-        /** Marks the principals this entry lists (an object of its own: a principal keeps only this alive). */
-        private Object mark = new Object();
+        /** Marks the principals this entry lists ({@link DiscoveryPrincipal#entryMark}). */
+        private long mark = MARKS.incrementAndGet();
         private final List<DiscoveryPrincipal> principals = new ArrayList<>();
         /** The entry's calls by number, in the order first listed; {@code callIndex[call]} is the place of one. */
         private int[] calls = new int[64];
@@ -122,7 +129,7 @@ final class CallJournal {
                 Arrays.fill(others, 0, size, null);
             }
             size = 0;
-            mark = new Object();
+            mark = MARKS.incrementAndGet();
             names = fresh;
             return this;
         }

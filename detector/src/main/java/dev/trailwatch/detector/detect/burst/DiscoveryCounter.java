@@ -66,10 +66,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * bounded by {@code state.memory}: a few hundred bytes each, most of it its account and name (as the record had them,
  * and encoded once for the journal); a bucket is one object and one {@code long[]} of four longs a call (~100 bytes for
  * one or two calls, 32 more for each further call), with no object per call (but for an event id that is not a
- * lowercase UUID, kept as its String). Principals whose buckets have all aged out are dropped once per bucket of event
- * time, found through an index of the buckets by start (not by a scan of every principal); the buckets dropped are
- * reused for the next ones opened ({@link DiscoveryPrincipal.Spares}: at most 16,384 spare buckets of at most 16 calls,
- * ~1.7 MB of two-call buckets, ~9 MB at worst), so a bucket is not a new object for each bucket of event time.
+ * lowercase UUID, kept as its String). A principal keeps the bucket objects of its aged-out buckets for the next ones it
+ * opens ({@link DiscoveryPrincipal#open}), so in steady state a read writes no object reference into the long-lived
+ * mirror: with G1, such a write into an old object costs a dirty card and concurrent refinement. Principals whose
+ * buckets have all aged out are dropped once per bucket of event time, found through an index of the buckets by start
+ * (not by a scan of every principal).
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
@@ -111,8 +112,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /** The journal's writers and the bucket start each writes for, during {@link #journal}: reused commit to commit. */
     private CallJournal.Writer[] writers = new CallJournal.Writer[4];
     private long[] writerStarts = new long[4];
-    /** Buckets the mirror's principals dropped, reused for the buckets they open. */
-    private DiscoveryPrincipal.Spares spares = new DiscoveryPrincipal.Spares();
     /** The event id of the record being processed, parsed only if it is kept. */
     private final EventId eventId = new EventId();
     private DiscoveryCalls names = new DiscoveryCalls();
@@ -175,7 +174,6 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         calls = context.getStateStore(callsStore);
         mirror.clear();
         opened.clear();
-        spares = new DiscoveryPrincipal.Spares();
         openedAt = Long.MIN_VALUE;
         clearPending();
         names = new DiscoveryCalls();
@@ -236,7 +234,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private DiscoveryPrincipal.Bucket bucketOf(DiscoveryPrincipal known, long start, boolean indexed) {
         DiscoveryPrincipal.Bucket b = known.at(start);
         if (b == null) {
-            b = known.open(start, indexed ? spares : null);
+            b = known.open(start);
             if (indexed) {
                 if (start != openedAt) {
                     openedAt = start;
@@ -475,7 +473,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /** The principal's mirrored buckets (none yet for a principal not seen in the buckets still open). */
     private DiscoveryPrincipal known(String account, String principal, long now) {
         DiscoveryPrincipal known = principal(account, principal);
-        known.forgetBefore(oldest(now), spares);
+        known.forgetBefore(oldest(now));
         return known;
     }
 
@@ -541,7 +539,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
         while (!opened.isEmpty() && opened.firstKey() < oldest) {
             for (DiscoveryPrincipal known : opened.pollFirstEntry().getValue()) {
-                if (known.forgetBefore(oldest, spares)) {
+                if (known.forgetBefore(oldest)) {
                     forget(known);
                 }
             }

@@ -10,7 +10,10 @@ import java.util.Objects;
  * start, its calls as numbers of the task's {@link DiscoveryCalls} with their earliest occurrence (event time, event
  * id) and whether one was refused to a program, in one {@code long[]} per bucket (the event id as a UUID's two halves,
  * {@link EventId}). A repeat of a known call is a scan of a few longs and a comparison of two; nothing is allocated,
- * and the event id is not even parsed unless the repeat ties with or precedes the occurrence held.
+ * and the event id is not even parsed unless the repeat ties with or precedes the occurrence held. A bucket that ages
+ * out leaves its slot, and its object and array, to the next bucket this principal opens: opening and dropping buckets
+ * writes no object reference into this long-lived principal (G1 charges such writes a dirty card and refinement), and
+ * journal entries mark a principal with a number ({@link #entryMark}), not an object.
  *
  * <p>What a bucket holds is exactly what {@link CallBucket} would hold for the same events (it is one, read with
  * {@link #bucket}): the same rules for an earlier occurrence, a first denial, and the {@link CallBucket#MAX_CALLS} cap.
@@ -24,18 +27,24 @@ final class DiscoveryPrincipal {
     /** Another account's principal of the same name (the mirror is keyed by the name alone). */
     DiscoveryPrincipal other;
     /** The journal entry being written that lists this principal, and its place there ({@link CallJournal.Writer}). */
-    Object entryMark;
+    long entryMark;
     int entryIndex;
     /** Account and name as a journal entry's table writes them, encoded at the first entry: most are in many. */
     private byte[] encoded;
     /** Buckets before this start have been dropped ({@link #forgetBefore}). */
     long from = Long.MIN_VALUE;
-    private long[] starts = new long[2];
+    /**
+     * Bucket slots: slot i holds the bucket at {@code starts[i]}, or is free ({@link #FREE}) with the {@link Bucket} it
+     * held kept for the next bucket opened there. A slot's bucket object is made once and reused, so opening and
+     * dropping buckets writes no object reference into this (long-lived) principal.
+     */
+    private long[] starts = {FREE, FREE};
     private Bucket[] buckets = new Bucket[2];
     private int size;
-    /** The bucket with the latest start (most calls go there), or null: found without reading the arrays above. */
-    private Bucket newest;
+    /** The slot of the bucket with the latest start (most calls go there), or -1. */
+    private int newest = -1;
     private long newestStart = Long.MIN_VALUE;
+    private static final long FREE = Long.MIN_VALUE;
 
     DiscoveryPrincipal(String account, String principal) {
         this.account = account;
@@ -65,9 +74,9 @@ final class DiscoveryPrincipal {
     /** The bucket at this start, or null. */
     Bucket at(long start) {
         if (start == newestStart) {
-            return newest;
+            return buckets[newest];
         }
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < starts.length; i++) {
             if (starts[i] == start) {
                 return buckets[i];
             }
@@ -75,21 +84,32 @@ final class DiscoveryPrincipal {
         return null;
     }
 
-    /** A new, empty bucket at this start (there is none yet): a spare one when {@code spares} has one. */
-    Bucket open(long start, Spares spares) {
-        if (size == starts.length) {
-            starts = Arrays.copyOf(starts, 2 * size);
-            buckets = Arrays.copyOf(buckets, 2 * size);
+    /** A new, empty bucket at this start (there is none yet). */
+    Bucket open(long start) {
+        int slot = -1;
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] == FREE) {
+                slot = i;
+                if (buckets[i] != null) {
+                    break;
+                }
+            }
         }
-        Bucket bucket = spares == null ? null : spares.take();
+        if (slot < 0) {
+            slot = starts.length;
+            starts = Arrays.copyOf(starts, 2 * slot);
+            Arrays.fill(starts, slot, starts.length, FREE);
+            buckets = Arrays.copyOf(buckets, 2 * slot);
+        }
+        Bucket bucket = buckets[slot];
         if (bucket == null) {
             bucket = new Bucket();
+            buckets[slot] = bucket;
         }
-        starts[size] = start;
-        buckets[size] = bucket;
+        starts[slot] = start;
         size++;
-        if (newest == null || start > newestStart) {
-            newest = bucket;
+        if (newest < 0 || start > newestStart) {
+            newest = slot;
             newestStart = start;
         }
         return bucket;
@@ -97,28 +117,23 @@ final class DiscoveryPrincipal {
 
     /**
      * Drops buckets no open pair holds any more (their events are late); should a late close ask for one, it is
-     * replayed from the store. The buckets dropped go to {@code spares}, if any. True when no bucket is left.
+     * replayed from the store. True when no bucket is left.
      */
-    boolean forgetBefore(long oldest, Spares spares) {
+    boolean forgetBefore(long oldest) {
         if (oldest <= from) {
             return size == 0;
         }
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            if (starts[i] >= oldest) {
-                starts[kept] = starts[i];
-                buckets[kept] = buckets[i];
-                kept++;
-            } else if (spares != null) {
-                spares.put(buckets[i]);
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] != FREE && starts[i] < oldest) {
+                starts[i] = FREE;
+                buckets[i].clear();
+                size--;
             }
         }
-        Arrays.fill(buckets, kept, size, null);
-        size = kept;
         from = oldest;
         if (newestStart < oldest) {
             // the latest start went, so did every other
-            newest = null;
+            newest = -1;
             newestStart = Long.MIN_VALUE;
         }
         return size == 0;
@@ -126,50 +141,14 @@ final class DiscoveryPrincipal {
 
     /** Renumbers every call held, for a new dictionary. */
     void renumber(DiscoveryCalls old, DiscoveryCalls fresh) {
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] == FREE) {
+                continue;
+            }
             Bucket b = buckets[i];
             for (int c = 0; c < b.size; c++) {
                 b.renumber(c, fresh.id(old.source(b.id(c)), old.name(b.id(c))));
             }
-        }
-    }
-
-    /**
-     * Buckets a principal dropped, for the next to open: a bucket lives as long as its events are within two buckets
-     * and the grace of stream time (in a bench replaying history, a fraction of a second), so new ones would be exactly
-     * the medium-lived objects a young collection copies; reused, they stay where they are. Bounded in number, and a
-     * bucket grown past {@link #KEPT_CALLS} calls is not kept (its array is let go).
-     */
-    static final class Spares {
-
-        static final int MAX = 16_384;
-        static final int KEPT_CALLS = 16;
-        private Bucket[] free = new Bucket[64];
-        private int size;
-
-        void put(Bucket bucket) {
-            if (size == MAX || bucket.slots.length > Bucket.STRIDE * KEPT_CALLS) {
-                return;
-            }
-            if (size == free.length) {
-                free = Arrays.copyOf(free, 2 * size);
-            }
-            bucket.clear();
-            free[size++] = bucket;
-        }
-
-        /** A spare, empty bucket, or null. */
-        Bucket take() {
-            if (size == 0) {
-                return null;
-            }
-            Bucket bucket = free[--size];
-            free[size] = null;
-            return bucket;
-        }
-
-        int size() {
-            return size;
         }
     }
 
@@ -180,8 +159,10 @@ final class DiscoveryPrincipal {
      */
     static final class Bucket {
         /** The stride of {@link #slots}: four longs a call. */
-        static final int STRIDE = 4;
+        private static final int STRIDE = 4;
         private static final long DENIED = 1L << 32;
+        /** The most calls a bucket's array keeps room for once emptied ({@link #clear}). */
+        private static final int KEPT = 16;
 
         int size;
         /**
@@ -192,12 +173,6 @@ final class DiscoveryPrincipal {
         long[] slots = new long[2 * STRIDE];
         /** Per call, its event id when that is not a lowercase UUID (else null); null until a bucket holds one. */
         private String[] others;
-
-        /** Empty, its array kept (and no String of an id it held). */
-        void clear() {
-            size = 0;
-            others = null;
-        }
 
         int id(int i) {
             return (int) slots[STRIDE * i];
@@ -370,6 +345,17 @@ final class DiscoveryPrincipal {
         }
 
         /** Replaces what this holds with a bucket's calls (a bucket stored whole, before the journal). */
+        /** Empty again, for a new start: its array is kept unless a burst grew it past {@link #KEPT} calls. */
+        void clear() {
+            size = 0;
+            if (others != null) {
+                others = null;
+            }
+            if (slots.length > KEPT * STRIDE) {
+                slots = new long[2 * STRIDE];
+            }
+        }
+
         void setAll(CallBucket bucket, DiscoveryCalls calls) {
             size = 0;
             others = null;

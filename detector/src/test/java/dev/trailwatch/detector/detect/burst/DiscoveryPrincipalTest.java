@@ -95,9 +95,9 @@ class DiscoveryPrincipalTest {
             old.id("junk.amazonaws.com", "GetNothing" + i);
         }
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
-        principal.open(0, null).set(old.id(SOURCES[0], "ListRoles"), 10, id("a"), false);
+        principal.open(0).set(old.id(SOURCES[0], "ListRoles"), 10, id("a"), false);
         principal.at(0).set(old.id(SOURCES[1], "ListBuckets"), 5, id("b"), true);
-        principal.open(300_000, null).set(old.id(SOURCES[0], "ListRoles"), 300_010, id("c"), false);
+        principal.open(300_000).set(old.id(SOURCES[0], "ListRoles"), 300_010, id("c"), false);
         CallBucket first = DiscoveryPrincipal.bucket(principal.at(0), old);
         CallBucket second = DiscoveryPrincipal.bucket(principal.at(300_000), old);
         DiscoveryCalls fresh = new DiscoveryCalls();
@@ -110,47 +110,69 @@ class DiscoveryPrincipalTest {
     @Test
     void principalsForgetTheBucketsNoOpenPairHolds() {
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
-        principal.open(0, null).set(1, 10, id("a"), false);
-        principal.open(300_000, null).set(1, 300_010, id("b"), false);
-        assertThat(principal.forgetBefore(300_000, null)).isFalse();
+        principal.open(0).set(1, 10, id("a"), false);
+        principal.open(300_000).set(1, 300_010, id("b"), false);
+        assertThat(principal.forgetBefore(300_000)).isFalse();
         assertThat(principal.at(0)).isNull();
         assertThat(principal.at(300_000).size).isEqualTo(1);
-        assertThat(principal.forgetBefore(600_000, null)).isTrue();
+        assertThat(principal.forgetBefore(600_000)).isTrue();
         assertThat(principal.at(300_000)).isNull();
-        principal.open(600_000, null).set(2, 600_010, id("c"), true);
+        principal.open(600_000).set(2, 600_010, id("c"), true);
         assertThat(principal.at(600_000).indexOf(2)).isZero();
         assertThat(principal.at(300_000)).isNull();
         assertThat(principal.entity()).isEqualTo("111122223333|arn:aws:iam::111122223333:user/a");
     }
 
     @Test
-    void aBucketDroppedIsOpenedAgainEmptyAndHoldsWhatANewOneWould() {
-        DiscoveryPrincipal.Spares spares = new DiscoveryPrincipal.Spares();
+    void aBucketDroppedLeavesItsSlotAndObjectForTheNextStartEmpty() {
         DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
-        DiscoveryPrincipal.Bucket first = principal.open(0, spares);
+        DiscoveryPrincipal.Bucket first = principal.open(0);
         first.set(1, 10, id("not-a-uuid"), true);
         first.set(2, 20, id("f47ac10b-58cc-4372-a567-0e02b2c3d479"), false);
-        principal.open(300_000, spares).set(1, 300_010, id("b"), false);
-        assertThat(principal.forgetBefore(300_000, spares)).isFalse();
-        assertThat(spares.size()).isEqualTo(1);
+        principal.open(300_000).set(3, 300_010, id("b"), false);
+        assertThat(principal.forgetBefore(300_000)).isFalse();
 
-        DiscoveryPrincipal other = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/b");
-        DiscoveryPrincipal.Bucket reused = other.open(600_000, spares);
-        assertThat(reused).isSameAs(first);
-        assertThat(spares.size()).isZero();
+        DiscoveryPrincipal.Bucket reused = principal.open(600_000);
+        assertThat(reused).as("the dropped bucket's object is reused, not a new one").isSameAs(first);
         assertThat(reused.size).isZero();
-        assertThat(reused.indexOf(1)).isEqualTo(-1);
-        String uuid = "80000000-0000-0000-0000-000000000000";
-        reused.set(3, 600_010, id(uuid), false);
-        DiscoveryCalls names = new DiscoveryCalls();
-        names.id("a.amazonaws.com", "A");
-        names.id("a.amazonaws.com", "B");
-        names.id("a.amazonaws.com", "C");
-        names.id("a.amazonaws.com", "D");
-        assertThat(DiscoveryPrincipal.bucket(reused, names)).isEqualTo(new CallBucket(List.of(
-                new CallBucket.Call("a.amazonaws.com", "D", false, 600_010, uuid))));
-        // no principal drops into an empty pool: a bucket is made
-        assertThat(other.open(900_000, spares)).isNotSameAs(first).isNotNull();
+        reused.set(4, 600_010, id("00000000-0000-0000-0000-000000000001"), false);
+        assertThat(reused.other(0)).as("no id left over from the bucket before").isNull();
+        assertThat(reused.denied(0)).isFalse();
+        assertThat(principal.at(0)).isNull();
+        assertThat(principal.at(300_000).indexOf(3)).isZero();
+        assertThat(principal.at(600_000).indexOf(4)).isZero();
+        assertThat(principal.at(600_000).indexOf(1)).isEqualTo(-1);
+    }
+
+    @Test
+    void bucketsOpenedAndDroppedInAnyOrderAreFoundAtTheirStartsOnly() {
+        Random random = new Random(23);
+        DiscoveryPrincipal principal = new DiscoveryPrincipal("111122223333", "arn:aws:iam::111122223333:user/a");
+        java.util.TreeMap<Long, Integer> model = new java.util.TreeMap<>();
+        long oldest = 0;
+        for (int step = 0; step < 5_000; step++) {
+            if (random.nextInt(10) == 0) {
+                oldest += 300_000L * random.nextInt(3);
+                model.headMap(oldest).clear();
+                assertThat(principal.forgetBefore(oldest)).isEqualTo(model.isEmpty());
+            }
+            long start = oldest + 300_000L * random.nextInt(6);
+            int call = random.nextInt(50);
+            DiscoveryPrincipal.Bucket bucket = principal.at(start);
+            assertThat(bucket == null).isEqualTo(!model.containsKey(start));
+            if (bucket == null) {
+                bucket = principal.open(start);
+                model.put(start, 0);
+            }
+            if (bucket.indexOf(call) < 0) {
+                model.merge(start, 1, Integer::sum);
+            }
+            bucket.set(call, start + step, id(Integer.toString(step)), false);
+            for (var expected : model.entrySet()) {
+                assertThat(principal.at(expected.getKey()).size).isEqualTo(expected.getValue());
+            }
+            assertThat(principal.at(oldest - 300_000)).isNull();
+        }
     }
 
     /**
