@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -57,20 +58,18 @@ final class CallJournal {
         DiscoveryCalls names = new DiscoveryCalls();
         Map<String, DiscoveryPrincipal> principals = new HashMap<>();
         Writer writer = new Writer(names);
+        EventId id = new EventId();
         for (Change change : changes) {
             CallBucket.Call call = change.call();
             DiscoveryPrincipal who = principals.computeIfAbsent(change.entity(),
                     e -> new DiscoveryPrincipal(change.account(), change.principal()));
-            writer.add(who, names.id(call.source(), call.name()), call.denied(), call.time(), call.eventId());
+            id.of(call.eventId()).parsed();
+            writer.add(who, names.id(call.source(), call.name()), call.denied(), call.time(), id.high, id.low,
+                    id.other);
         }
         return writer.bytes();
     }
 
-    /**
-     * Builds one version-4 entry: the changes in the order they were made. A principal's and a call's place in the
-     * entry's tables is found without hashing: a mark on the principal ({@link DiscoveryPrincipal#entryMark}), and per
-     * call number.
-     */
     /**
      * A row of an entry's principal or call table, encoded once and copied into each entry that lists it
      * ({@link BinaryCodec.Out#writeEncoded}): two strings as {@link BinaryCodec.Out#writeString} writes them.
@@ -80,18 +79,35 @@ final class CallJournal {
                 .writeString(second).toByteArray();
     }
 
+    /**
+     * Builds one version-4 entry: the changes in the order they were made. A principal's and a call's place in the
+     * entry's tables is found without hashing: a mark on the principal ({@link DiscoveryPrincipal#entryMark}), and per
+     * call number. Event ids come as a UUID's halves, or as a String for an id that is not one ({@link EventId}).
+     * Reused from entry to entry ({@link #reset}): its arrays are kept, not grown again for each commit.
+     */
     static final class Writer {
 
-        private final DiscoveryCalls names;
-        /** Marks the principals this entry lists (an object of its own: a principal keeps only this alive). */
-        private final Object mark = new Object();
+        /**
+         * Entry marks, unique for the life of the JVM: a principal holds a number, not a reference, so marking it
+         * writes no object reference into a long-lived object.
+         */
+        private static final AtomicLong MARKS = new AtomicLong();
+
+        private DiscoveryCalls names;
+        /** Marks the principals this entry lists ({@link DiscoveryPrincipal#entryMark}). */
+        private long mark = MARKS.incrementAndGet();
         private final List<DiscoveryPrincipal> principals = new ArrayList<>();
-        private final List<Integer> calls = new ArrayList<>();
+        /** The entry's calls by number, in the order first listed; {@code callIndex[call]} is the place of one. */
+        private int[] calls = new int[64];
+        private int callCount;
         private int[] callIndex;
         private int[] who = new int[64];
         private int[] api = new int[64];
         private long[] times = new long[64];
-        private String[] eventIds = new String[64];
+        private long[] highs = new long[64];
+        private long[] lows = new long[64];
+        /** Event ids that are not lowercase UUIDs (null for those that are): made at the first such id. */
+        private String[] others;
         private boolean[] denied = new boolean[64];
         private int size;
 
@@ -102,13 +118,38 @@ final class CallJournal {
             Arrays.fill(callIndex, -1);
         }
 
-        void add(DiscoveryPrincipal principal, int call, boolean isDenied, long time, String eventId) {
+        /** Empties this for a new entry of calls numbered by {@code fresh}; forgets the principals it listed. */
+        Writer reset(DiscoveryCalls fresh) {
+            for (int i = 0; i < callCount; i++) {
+                callIndex[calls[i]] = -1;
+            }
+            callCount = 0;
+            principals.clear();
+            if (others != null) {
+                Arrays.fill(others, 0, size, null);
+            }
+            size = 0;
+            mark = MARKS.incrementAndGet();
+            names = fresh;
+            return this;
+        }
+
+        /**
+         * A change: {@code other} is the event id when it is not a lowercase UUID, else null and the id is
+         * {@code high} and {@code low} ({@link EventId}).
+         */
+        void add(DiscoveryPrincipal principal, int call, boolean isDenied, long time, long high, long low,
+                 String other) {
             if (size == who.length) {
                 int n = 2 * size;
                 who = Arrays.copyOf(who, n);
                 api = Arrays.copyOf(api, n);
                 times = Arrays.copyOf(times, n);
-                eventIds = Arrays.copyOf(eventIds, n);
+                highs = Arrays.copyOf(highs, n);
+                lows = Arrays.copyOf(lows, n);
+                if (others != null) {
+                    others = Arrays.copyOf(others, n);
+                }
                 denied = Arrays.copyOf(denied, n);
             }
             if (principal.entryMark != mark) {
@@ -122,13 +163,23 @@ final class CallJournal {
                 Arrays.fill(callIndex, old, callIndex.length, -1);
             }
             if (callIndex[call] < 0) {
-                callIndex[call] = calls.size();
-                calls.add(call);
+                if (callCount == calls.length) {
+                    calls = Arrays.copyOf(calls, 2 * callCount);
+                }
+                callIndex[call] = callCount;
+                calls[callCount++] = call;
             }
             who[size] = principal.entryIndex;
             api[size] = callIndex[call];
             times[size] = time;
-            eventIds[size] = eventId;
+            highs[size] = high;
+            lows[size] = low;
+            if (other != null && others == null) {
+                others = new String[who.length];
+            }
+            if (others != null) {
+                others[size] = other;
+            }
             denied[size] = isDenied;
             size++;
         }
@@ -138,29 +189,31 @@ final class CallJournal {
         }
 
         byte[] bytes() {
-            BinaryCodec.Out out = new BinaryCodec.Out(96 * principals.size() + 40 * calls.size() + 28 * size + 16)
+            BinaryCodec.Out out = new BinaryCodec.Out(96 * principals.size() + 40 * callCount + 28 * size + 16)
                     .writeByte(VERSION);
             out.writeVarInt(principals.size());
             // each principal's and call's strings were encoded when first written: copied, not encoded again
             for (DiscoveryPrincipal p : principals) {
                 out.writeEncoded(p.encoded());
             }
-            out.writeVarInt(calls.size());
-            for (int call : calls) {
-                out.writeEncoded(names.encoded(call));
+            out.writeVarInt(callCount);
+            for (int i = 0; i < callCount; i++) {
+                out.writeEncoded(names.encoded(calls[i]));
             }
             long base = size == 0 ? 0 : times[0];
             out.writeLong(base).writeVarInt(size);
             long[] uuid = new long[2];
             for (int i = 0; i < size; i++) {
                 out.writeVarInt(who[i]).writeVarInt(api[i]);
-                boolean isUuid = BinaryCodec.uuid(eventIds[i], uuid);
-                out.writeByte((denied[i] ? DENIED : 0) | (isUuid ? UUID_ID : 0));
+                String other = others == null ? null : others[i];
+                out.writeByte((denied[i] ? DENIED : 0) | (other == null ? UUID_ID : 0));
                 out.writeSignedVarLong(times[i] - base);
-                if (isUuid) {
+                if (other == null) {
+                    uuid[0] = highs[i];
+                    uuid[1] = lows[i];
                     out.writeUuid(uuid);
                 } else {
-                    out.writeString(eventIds[i]);
+                    out.writeString(other);
                 }
             }
             return out.toByteArray();

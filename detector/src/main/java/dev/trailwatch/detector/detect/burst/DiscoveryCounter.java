@@ -46,25 +46,36 @@ import org.apache.kafka.streams.state.WindowStore;
  * store. So a pair keeps its calls in its {@link DiscoveryState.Fired} from the moment it alerts, every call it takes
  * afterwards is written there too, and its updates and its last word are built from that alone.
  *
- * <p>Cost. Reads are most of CloudTrail, so this runs for most events. Every principal's open buckets are on the
- * heap (the mirror), and the calls' window store holds their changes as a journal ({@link CallJournal}): what changed
- * since the last commit is written just before the task commits ({@link CommitHook}), one entry per bucket, in the
- * same transaction as the input offsets it covers; the entries are dropped a segment at a time as event time passes
- * (no deletes, no timers). The mirror is rebuilt from the journal on every {@code init}, so a task re-initialised
- * after an exactly-once abort, restored on another instance or restarted holds exactly what its last commit held. A
- * repeat of a known call costs one lookup of the principal (by name) and of the call (in the task's
- * {@link DiscoveryCalls}), then a scan of a few ints ({@link DiscoveryPrincipal}); nothing is allocated. A new call
- * costs a heap update and its place in the next commit's entry. A pair is built only when its two buckets hold enough
- * distinct calls across enough services (counted on the calls' numbers). The key-value store of the windowed
- * processor holds only the pairs that alerted (with their calls: a state write for each new distinct call an alerted
- * principal makes in an open pair), so only their principals get a timer.
+ * <p>Cost. Reads are most of CloudTrail, so this runs for most events. Every principal's open buckets are on the heap
+ * (the mirror), and the calls' window store holds their changes as a journal ({@link CallJournal}): what changed since
+ * the last commit is written just before the task commits ({@link CommitHook}), one entry per bucket, in the same
+ * transaction as the input offsets it covers; the entries are dropped a segment at a time as event time passes (no
+ * deletes, no timers). The mirror is rebuilt from the journal on every {@code init}, so a task re-initialised after an
+ * exactly-once abort, restored on another instance or restarted holds exactly what its last commit held. A repeat of a
+ * known call costs one lookup of the principal (by name) and of the call (in the task's {@link DiscoveryCalls}), then a
+ * scan of a few longs ({@link DiscoveryPrincipal}); nothing is allocated and the event id is not parsed. A new call or
+ * an earlier occurrence costs the event id's parse into two longs ({@link EventId}); a change (those, and a first
+ * denial) costs a heap update and its place in the changes since the last commit: parallel arrays reused from commit to
+ * commit, written at the commit by journal writers that are reused too, so no object is made per change (a commit
+ * allocates its entries' bytes). A pair is built only when its two buckets hold enough distinct calls across enough
+ * services (counted on the calls' numbers). The key-value store of the windowed processor holds only the pairs that
+ * alerted (with their calls: a state write for each new distinct call an alerted principal makes in an open pair), so
+ * only their principals get a timer.
  *
- * <p>Memory: the mirror holds every principal with a read in its last three buckets and the grace (a few hundred
- * bytes each, most of it its calls' event ids), on the heap, not bounded by {@code state.memory}; principals whose
+ * <p>Memory: the mirror holds every principal with a read in its last three buckets and the grace, on the heap, not
+ * bounded by {@code state.memory}: a few hundred bytes each, most of it its account and name (as the record had them,
+ * and encoded once for the journal); a bucket is one object and one {@code long[]} of four longs a call (~100 bytes for
+ * one or two calls, 32 more for each further call), with no object per call (but for an event id that is not a
+ * lowercase UUID, kept as its String). A principal keeps the bucket objects of its aged-out buckets for the next ones it
+ * opens ({@link DiscoveryPrincipal#open}), so in steady state a read writes no object reference into the long-lived
+ * mirror: with G1, such a write into an old object costs a dirty card and concurrent refinement. Principals whose
  * buckets have all aged out are dropped once per bucket of event time, found through an index of the buckets by start
  * (not by a scan of every principal).
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
+
+    /** {@link #pendingCall}'s flag of a refused call. */
+    private static final long DENIED = 1L << 32;
 
     private final String ruleId;
     private final String callsStore;
@@ -83,8 +94,26 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     /** The last start a bucket was opened at, and its list in {@link #opened} (most buckets open at the latest). */
     private long openedAt = Long.MIN_VALUE;
     private List<DiscoveryPrincipal> openedThere;
-    /** Changes since the last commit, in the order they were made: written by {@link #journal} before the commit. */
-    private final List<Pending> pending = new ArrayList<>();
+    /**
+     * Changes since the last commit, in the order they were made, written by {@link #journal} before the commit: change
+     * i is the call as it now stands in principal {@code pendingWho[i]}'s bucket at {@code pendingStart[i]}. Parallel
+     * arrays reused from commit to commit, not an object per change.
+     */
+    private DiscoveryPrincipal[] pendingWho = new DiscoveryPrincipal[256];
+    private long[] pendingStart = new long[256];
+    /** The call's number in the low 32 bits, bit 32 set when it was refused. */
+    private long[] pendingCall = new long[256];
+    private long[] pendingTime = new long[256];
+    private long[] pendingHigh = new long[256];
+    private long[] pendingLow = new long[256];
+    /** Event ids that are not lowercase UUIDs (null for those that are): made at the first such id. */
+    private String[] pendingOther;
+    private int pending;
+    /** The journal's writers and the bucket start each writes for, during {@link #journal}: reused commit to commit. */
+    private CallJournal.Writer[] writers = new CallJournal.Writer[4];
+    private long[] writerStarts = new long[4];
+    /** The event id of the record being processed, parsed only if it is kept. */
+    private final EventId eventId = new EventId();
     private DiscoveryCalls names = new DiscoveryCalls();
     /** Marks for counting a pair's distinct calls and services: call (service) number i was seen when = mark. */
     private int[] callMarks = new int[0];
@@ -146,7 +175,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         mirror.clear();
         opened.clear();
         openedAt = Long.MIN_VALUE;
-        pending.clear();
+        clearPending();
         names = new DiscoveryCalls();
         swept = Long.MIN_VALUE;
         sequence = 0;
@@ -189,7 +218,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 if (known != null) {
                     CallBucket.Call call = change.call();
                     bucketOf(known, start, indexed).set(names.id(call.source(), call.name()), call.time(),
-                            call.eventId(), call.denied());
+                            eventId.of(call.eventId()), call.denied());
                 }
             }
         }
@@ -225,7 +254,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
 
     @Override
     void dropUncommitted() {
-        pending.clear();
+        clearPending();
         super.dropUncommitted();
     }
 
@@ -234,23 +263,98 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      * {@link CallJournal#CHUNK} changes), in the order they were made.
      */
     private void journal() {
-        if (pending.isEmpty()) {
+        if (pending == 0) {
             return;
         }
-        Map<Long, CallJournal.Writer> byBucket = new TreeMap<>();
-        for (Pending change : pending) {
-            CallJournal.Writer writer = byBucket.get(change.start());
-            if (writer == null || writer.size() >= CallJournal.CHUNK) {
-                if (writer != null) {
-                    calls.put(Journal.key(sequence++), writer.bytes(), change.start());
-                }
-                writer = new CallJournal.Writer(names);
-                byBucket.put(change.start(), writer);
+        int open = 0;
+        for (int i = 0; i < pending; i++) {
+            long start = pendingStart[i];
+            int w = 0;
+            while (w < open && writerStarts[w] != start) {
+                w++;
             }
-            writer.add(change.who(), change.call(), change.denied(), change.time(), change.eventId());
+            if (w == open) {
+                if (open == writers.length) {
+                    writers = Arrays.copyOf(writers, 2 * open);
+                    writerStarts = Arrays.copyOf(writerStarts, 2 * open);
+                }
+                if (writers[w] == null) {
+                    writers[w] = new CallJournal.Writer(names);
+                }
+                writers[w].reset(names);
+                writerStarts[w] = start;
+                open++;
+            }
+            CallJournal.Writer writer = writers[w];
+            if (writer.size() >= CallJournal.CHUNK) {
+                calls.put(Journal.key(sequence++), writer.bytes(), start);
+                writer.reset(names);
+            }
+            long call = pendingCall[i];
+            writer.add(pendingWho[i], (int) call, (call & DENIED) != 0, pendingTime[i], pendingHigh[i], pendingLow[i],
+                    pendingOther == null ? null : pendingOther[i]);
         }
-        pending.clear();
-        byBucket.forEach((start, writer) -> calls.put(Journal.key(sequence++), writer.bytes(), start));
+        clearPending();
+        // the last entry of each bucket, in the order of their starts
+        for (int written = 0; written < open; written++) {
+            int first = written;
+            for (int w = written + 1; w < open; w++) {
+                if (writerStarts[w] < writerStarts[first]) {
+                    first = w;
+                }
+            }
+            swapWriters(written, first);
+            calls.put(Journal.key(sequence++), writers[written].bytes(), writerStarts[written]);
+            writers[written].reset(names);
+        }
+    }
+
+    private void swapWriters(int a, int b) {
+        CallJournal.Writer writer = writers[a];
+        writers[a] = writers[b];
+        writers[b] = writer;
+        long start = writerStarts[a];
+        writerStarts[a] = writerStarts[b];
+        writerStarts[b] = start;
+    }
+
+    /** Forgets the changes since the last commit (and the principals they point at). */
+    private void clearPending() {
+        Arrays.fill(pendingWho, 0, pending, null);
+        if (pendingOther != null) {
+            Arrays.fill(pendingOther, 0, pending, null);
+        }
+        pending = 0;
+    }
+
+    /** Adds call i of the principal's bucket at this start, as it now stands, to the changes since the last commit. */
+    private void pending(DiscoveryPrincipal who, long start, DiscoveryPrincipal.Bucket b, int i) {
+        if (pending == pendingWho.length) {
+            int n = 2 * pending;
+            pendingWho = Arrays.copyOf(pendingWho, n);
+            pendingStart = Arrays.copyOf(pendingStart, n);
+            pendingCall = Arrays.copyOf(pendingCall, n);
+            pendingTime = Arrays.copyOf(pendingTime, n);
+            pendingHigh = Arrays.copyOf(pendingHigh, n);
+            pendingLow = Arrays.copyOf(pendingLow, n);
+            if (pendingOther != null) {
+                pendingOther = Arrays.copyOf(pendingOther, n);
+            }
+        }
+        String other = b.other(i);
+        if (other != null && pendingOther == null) {
+            pendingOther = new String[pendingWho.length];
+        }
+        if (pendingOther != null) {
+            pendingOther[pending] = other;
+        }
+        pendingWho[pending] = who;
+        pendingStart[pending] = start;
+        pendingCall[pending] = b.id(i) | (b.denied(i) ? DENIED : 0);
+        pendingTime[pending] = b.time(i);
+        pendingHigh[pending] = b.high(i);
+        pendingLow[pending] = b.low(i);
+        pending++;
     }
 
     @Override
@@ -266,12 +370,12 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         DiscoveryPrincipal known = known(event.recipientAccountId(), event.principal(), now);
         int call = names.id(event.eventSource(), event.eventName());
         DiscoveryPrincipal.Bucket calls = bucketOf(known, start, true);
-        int changed = calls.with(call, event.eventTime(), event.eventId(), DiscoveryBurstDetector.isProbe(event));
+        int changed = calls.with(call, event.eventTime(), eventId.of(event.eventId()),
+                DiscoveryBurstDetector.isProbe(event));
         if (changed < 0) {
             return;
         }
-        pending.add(new Pending(known, start, calls.id(changed), calls.denied[changed], calls.time(changed),
-                calls.eventIds[changed]));
+        pending(known, start, calls, changed);
         grown(known, start - bucket, now, event);
         grown(known, start, now, event);
     }
@@ -447,8 +551,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                     p.renumber(names, fresh);
                 }
             }
-            for (Pending change : pending) {
-                change.renumber(names, fresh);
+            for (int i = 0; i < pending; i++) {
+                long call = pendingCall[i];
+                pendingCall[i] = call & DENIED | fresh.id(names.source((int) call), names.name((int) call));
             }
             names = fresh;
         }
@@ -550,55 +655,5 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
     private Alert alert(String entity, long start, Alerts.Finding finding, Anchor anchor, CallPair pair) {
         return BurstAlerts.first(AlertIds.of(ruleId, entity, start), finding, anchor, pair.eventIds(),
                 pair.calls().size(), pair.first(), pair.last());
-    }
-
-    /**
-     * A change made since the last commit: the call (its number in the dictionary) as it now stands in the
-     * principal's bucket at {@code start}.
-     */
-    private static final class Pending {
-        private final DiscoveryPrincipal who;
-        private final long start;
-        private int call;
-        private final boolean denied;
-        private final long time;
-        private final String eventId;
-
-        Pending(DiscoveryPrincipal who, long start, int call, boolean denied, long time, String eventId) {
-            this.who = who;
-            this.start = start;
-            this.call = call;
-            this.denied = denied;
-            this.time = time;
-            this.eventId = eventId;
-        }
-
-        DiscoveryPrincipal who() {
-            return who;
-        }
-
-        long start() {
-            return start;
-        }
-
-        int call() {
-            return call;
-        }
-
-        boolean denied() {
-            return denied;
-        }
-
-        long time() {
-            return time;
-        }
-
-        String eventId() {
-            return eventId;
-        }
-
-        void renumber(DiscoveryCalls old, DiscoveryCalls fresh) {
-            call = fresh.id(old.source(call), old.name(call));
-        }
     }
 }

@@ -21,7 +21,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -142,23 +144,93 @@ class CallJournalTest {
         assertThat(entry.length).isLessThan((int) (v3Bytes * 6 / 10));
     }
 
+    /** The rows of {@link #VERSION_4_BY_SESSION_18}: account, principal, source, name, denied, time, event id. */
+    private static final String[][] GOLDEN = {
+        {"111122223333", "arn:aws:iam::111122223333:user/alice", "iam.amazonaws.com", "ListRoles", "0", "1700000000000",
+            "f47ac10b-58cc-4372-a567-0e02b2c3d479"},
+        {"111122223333", "arn:aws:iam::111122223333:user/alice", "s3.amazonaws.com", "ListBuckets", "1", "1699999999000",
+            "0a1b2c3d-0000-4000-8000-ffffffffffff"},
+        {null, "AWSAccount", "ec2.amazonaws.com", "DescribeInstances", "0", "1700000001000", "e-1"},
+        {"111122223333", "arn:aws:sts::111122223333:assumed-role/r/j\u00f6rg", "iam.amazonaws.com", "ListRoles", "1",
+            "1700000300000", "F47AC10B-58CC-4372-A567-0E02B2C3D479"},
+        {"111122223333", "arn:aws:iam::111122223333:user/alice", "iam.amazonaws.com", "ListRoles", "1", "1700000000000",
+            "80000000-0000-0000-0000-000000000000"},
+        {"444455556666", "arn:aws:iam::111122223333:user/alice", "s3.amazonaws.com", "GetObject\u00e9", "0",
+            "1699999000000", ""},
+        {"111122223333", "arn:aws:iam::111122223333:user/alice", "sts.amazonaws.com", "GetCallerIdentity", "0",
+            "1700000000000", "7fffffff-ffff-ffff-ffff-ffffffffffff"},
+        {null, "AWSAccount", "ec2.amazonaws.com", "DescribeInstances", "1", "1700000001000",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff"},
+        {"111122223333", "arn:aws:sts::111122223333:assumed-role/r/j\u00f6rg", "ec2.amazonaws.com", "DescribeInstances",
+            "0", "1700000002000", "f47ac10b-58cc-4372-a567-0e02b2c3d47"},
+    };
+
+    /**
+     * The entry session 18's writer (event ids as Strings, each parsed at the commit) made of {@link #GOLDEN}: UUIDs
+     * with either half's sign bit set, ids that are not lowercase UUIDs, a null account, times before the first.
+     */
+    private static final String VERSION_4_BY_SESSION_18 =
+            "04040d3131313132323232333333332561726e3a6177733a69616d3a3a3131313132323232333333333a757365722f61"
+            + "6c696365000b4157534163636f756e740d3131313132323232333333332f61726e3a6177733a7374733a3a3131313132"
+            + "323232333333333a617373756d65642d726f6c652f722f6ac3b672670d3434343435353535363636362561726e3a6177"
+            + "733a69616d3a3a3131313132323232333333333a757365722f616c696365051269616d2e616d617a6f6e6177732e636f"
+            + "6d0a4c697374526f6c65731173332e616d617a6f6e6177732e636f6d0c4c6973744275636b657473126563322e616d61"
+            + "7a6f6e6177732e636f6d124465736372696265496e7374616e6365731173332e616d617a6f6e6177732e636f6d0c4765"
+            + "744f626a656374c3a9127374732e616d617a6f6e6177732e636f6d1247657443616c6c65724964656e74697479000001"
+            + "8bcfe568000900000200f47ac10b58cc4372a5670e02b2c3d479000103cf0f0a1b2c3d000040008000ffffffffffff01"
+            + "0200d00f04652d31020001c0cf242546343741433130422d353843432d343337322d413536372d304530324232433344"
+            + "3437390000030080000000000000000000000000000000030300ff887a01000402007fffffffffffffffffffffffffff"
+            + "ffff010203d00fffffffffffffffffffffffffffffffff020200a01f2466343761633130622d353863632d343337322d"
+            + "613536372d3065303262326333643437";
+
+    @Test
+    void entriesAreByteForByteWhatTheWriterOfEventIdsAsStringsWrote() {
+        List<CallJournal.Change> changes = new ArrayList<>();
+        for (String[] row : GOLDEN) {
+            changes.add(new CallJournal.Change(row[0], row[1], new CallBucket.Call(row[2], row[3], row[4].equals("1"),
+                    Long.parseLong(row[5]), row[6])));
+        }
+        byte[] expected = HexFormat.of().parseHex(VERSION_4_BY_SESSION_18);
+        assertThat(CallJournal.bytes(changes)).isEqualTo(expected);
+        assertThat(CallJournal.read(expected)).isEqualTo(changes);
+
+        // and as the counter feeds it: each call's event id as the bucket holds it (halves, or the String)
+        DiscoveryCalls names = new DiscoveryCalls();
+        Map<String, DiscoveryPrincipal> principals = new HashMap<>();
+        CallJournal.Writer writer = new CallJournal.Writer(names);
+        for (CallJournal.Change change : changes) {
+            CallBucket.Call call = change.call();
+            DiscoveryPrincipal who = principals.computeIfAbsent(change.entity(),
+                    e -> new DiscoveryPrincipal(change.account(), change.principal()));
+            DiscoveryPrincipal.Bucket bucket = new DiscoveryPrincipal.Bucket();
+            int id = names.id(call.source(), call.name());
+            bucket.set(id, call.time(), new EventId().of(call.eventId()), call.denied());
+            writer.add(who, id, bucket.denied(0), bucket.time(0), bucket.high(0), bucket.low(0), bucket.other(0));
+        }
+        assertThat(writer.bytes()).isEqualTo(expected);
+    }
+
     @Test
     void aPrincipalInManyEntriesIsWrittenAndReadTheSameInEach() {
-        // the writer encodes a principal's and a call's strings once and copies them into each later entry
+        // the writer encodes a principal's and a call's strings once and copies them into each later entry; the writer
+        // itself is reused
         DiscoveryCalls names = new DiscoveryCalls();
         DiscoveryPrincipal[] principals = {new DiscoveryPrincipal(TestEvents.ACCOUNT, "arn:aws:iam::1:user/p"),
             new DiscoveryPrincipal(null, "AWSAccount"),
             new DiscoveryPrincipal(TestEvents.ACCOUNT, "arn:aws:sts::1:assumed-role/r/j\u00f6rg-\u6771\u4eac")};
         int[] calls = {names.id("iam.amazonaws.com", "ListRoles"), names.id("s3.amazonaws.com", "GetObject\u00e9")};
+        // one writer, reset for each entry as the counter's are from commit to commit
+        CallJournal.Writer writer = new CallJournal.Writer(names);
         for (int entry = 0; entry < 3; entry++) {
-            CallJournal.Writer writer = new CallJournal.Writer(names);
+            writer.reset(names);
             List<CallJournal.Change> expected = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 DiscoveryPrincipal who = principals[(i + entry) % principals.length];
                 int call = calls[(i + entry) % calls.length];
                 long time = 1_700_000_000_000L + 1_000L * i;
                 String id = UUID.nameUUIDFromBytes(new byte[] {(byte) entry, (byte) i}).toString();
-                writer.add(who, call, i == 4, time, id);
+                EventId parsed = new EventId().of(id).parsed();
+                writer.add(who, call, i == 4, time, parsed.high, parsed.low, parsed.other);
                 expected.add(new CallJournal.Change(who.account, who.principal,
                         new CallBucket.Call(names.source(call), names.name(call), i == 4, time, id)));
             }
