@@ -19,6 +19,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds repeats of one rule for one entity (rule + account + principal) into one alert per suppression window, the
@@ -44,6 +46,8 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
 
     private static final Duration PUNCTUATE_EVERY = Duration.ofMinutes(1);
 
+    private static final Logger LOG = LoggerFactory.getLogger(AlertSuppressor.class);
+
     private final SuppressionStores names;
     private final long window;
     private final Suppression.Arrival arrival;
@@ -56,6 +60,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private TimerIndex byExpiry;
     /** The latest event time of a match seen by this task since {@link #init} (cleared there). */
     private long latestMatch = Long.MIN_VALUE;
+    private boolean warnedUnknown;
     private final Punctuators punctuators = new Punctuators();
 
     /** @param held what the detector still holds: required for {@code HELD} matches, null for {@code WITH_INPUT} */
@@ -182,6 +187,13 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private long released(long streamTime) {
         long earliestHeld = held.earliest(context.taskId());
         if (earliestHeld == HeldBack.UNKNOWN) {
+            if (latestMatch != Long.MIN_VALUE && !warnedUnknown) {
+                // its detector sent matches in this task without saying what it holds: its windows would never close
+                warnedUnknown = true;
+                LOG.warn("Suppression {} in task {} has matches but no word from its detector on what it still holds: "
+                        + "its windows stay open (are the detector and its suppression in different tasks?)",
+                        names.open(), context.taskId());
+            }
             return Long.MIN_VALUE;
         }
         InputWatermark watermark = kit.watermark();
