@@ -344,7 +344,6 @@ final class DiscoveryPrincipal {
             slots[STRIDE * i] = slots[STRIDE * i] & DENIED | call;
         }
 
-        /** Replaces what this holds with a bucket's calls (a bucket stored whole, before the journal). */
         /** Empty again, for a new start: its array is kept unless a burst grew it past {@link #KEPT} calls. */
         void clear() {
             size = 0;
@@ -356,6 +355,7 @@ final class DiscoveryPrincipal {
             }
         }
 
+        /** Replaces what this holds with a bucket's calls (a bucket stored whole, before the journal). */
         void setAll(CallBucket bucket, DiscoveryCalls calls) {
             size = 0;
             others = null;

@@ -27,7 +27,11 @@ final class EventId {
     private boolean parsed;
     private final long[] halves = new long[2];
 
-    /** This, now standing for {@code id} (parsed later, if at all). */
+    /**
+     * This, now standing for {@code id} (parsed later, if at all). Never null from an event: the parser rejects a
+     * record without {@code eventID}. (A null would be taken as the all-zero UUID: only a version-3 journal entry
+     * written from a hand-made call could hold one.)
+     */
     EventId of(String id) {
         text = id;
         parsed = false;
