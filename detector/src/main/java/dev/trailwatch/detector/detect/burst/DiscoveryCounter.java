@@ -66,16 +66,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * bounded by {@code state.memory}: a few hundred bytes each, most of it its account and name (as the record had them,
  * and encoded once for the journal); a bucket is one object and one {@code long[]} of four longs a call (~100 bytes for
  * one or two calls, 32 more for each further call), with no object per call (but for an event id that is not a
- * lowercase UUID, kept as its String). A principal keeps the bucket objects of its aged-out buckets for the next ones it
- * opens ({@link DiscoveryPrincipal#open}), so in steady state a read writes no object reference into the long-lived
- * mirror: with G1, such a write into an old object costs a dirty card and concurrent refinement. Principals whose
- * buckets have all aged out are dropped once per bucket of event time, found through an index of the buckets by start
- * (not by a scan of every principal).
+ * lowercase UUID, kept as its String). A principal keeps the bucket objects of its aged-out buckets for the next
+ * ones it opens ({@link DiscoveryPrincipal#open}), so in steady state a read writes no object reference into the
+ * long-lived mirror: with G1, such a write into an old object costs a dirty card and concurrent refinement.
+ * Principals whose buckets have all aged out are dropped once per bucket of event time, found through an index of the
+ * buckets by start (not by a scan of every principal).
  */
 final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
-
-    /** {@link #pendingCall}'s flag of a refused call. */
-    private static final long DENIED = 1L << 32;
 
     private final String ruleId;
     private final String callsStore;
@@ -101,7 +98,9 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
      */
     private DiscoveryPrincipal[] pendingWho = new DiscoveryPrincipal[256];
     private long[] pendingStart = new long[256];
-    /** The call's number in the low 32 bits, bit 32 set when it was refused. */
+    /**
+     * The call's number and whether it was refused, as its bucket holds them ({@link DiscoveryPrincipal.Bucket#word}).
+     */
     private long[] pendingCall = new long[256];
     private long[] pendingTime = new long[256];
     private long[] pendingHigh = new long[256];
@@ -291,8 +290,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
                 writer.reset(names);
             }
             long call = pendingCall[i];
-            writer.add(pendingWho[i], (int) call, (call & DENIED) != 0, pendingTime[i], pendingHigh[i], pendingLow[i],
-                    pendingOther == null ? null : pendingOther[i]);
+            writer.add(pendingWho[i], (int) call, DiscoveryPrincipal.Bucket.denied(call), pendingTime[i],
+                    pendingHigh[i], pendingLow[i], pendingOther == null ? null : pendingOther[i]);
         }
         clearPending();
         // the last entry of each bucket, in the order of their starts
@@ -350,7 +349,7 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
         }
         pendingWho[pending] = who;
         pendingStart[pending] = start;
-        pendingCall[pending] = b.id(i) | (b.denied(i) ? DENIED : 0);
+        pendingCall[pending] = b.word(i);
         pendingTime[pending] = b.time(i);
         pendingHigh[pending] = b.high(i);
         pendingLow[pending] = b.low(i);
@@ -553,7 +552,8 @@ final class DiscoveryCounter extends WindowedProcessor<DiscoveryState> {
             }
             for (int i = 0; i < pending; i++) {
                 long call = pendingCall[i];
-                pendingCall[i] = call & DENIED | fresh.id(names.source((int) call), names.name((int) call));
+                pendingCall[i] = DiscoveryPrincipal.Bucket.renumbered(call,
+                        fresh.id(names.source((int) call), names.name((int) call)));
             }
             names = fresh;
         }

@@ -178,12 +178,31 @@ final class DiscoveryPrincipal {
             return (int) slots[STRIDE * i];
         }
 
+        /** Call i's number and denial as one word ({@link #word(int, boolean)}). */
+        long word(int i) {
+            return slots[STRIDE * i];
+        }
+
+        /** A call's number in the low 32 bits, {@link #DENIED} above: how a bucket and the pending changes hold it. */
+        static long word(int call, boolean denied) {
+            return call | (denied ? DENIED : 0);
+        }
+
+        static boolean denied(long word) {
+            return (word & DENIED) != 0;
+        }
+
+        /** The word with another call number, its denial kept (a new dictionary). */
+        static long renumbered(long word, int call) {
+            return word & DENIED | call;
+        }
+
         long time(int i) {
             return slots[STRIDE * i + 1];
         }
 
         boolean denied(int i) {
-            return (slots[STRIDE * i] & DENIED) != 0;
+            return denied(slots[STRIDE * i]);
         }
 
         long high(int i) {
@@ -250,7 +269,7 @@ final class DiscoveryPrincipal {
                 join(call, time, id.parsed(), isDenied);
                 return;
             }
-            slots[STRIDE * i] = call | (isDenied ? DENIED : 0);
+            slots[STRIDE * i] = word(call, isDenied);
             occurred(i, time, id.parsed());
         }
 
@@ -274,7 +293,7 @@ final class DiscoveryPrincipal {
                 }
                 at = size++;
             }
-            slots[STRIDE * at] = call | (isDenied ? DENIED : 0);
+            slots[STRIDE * at] = word(call, isDenied);
             occurred(at, time, id);
             return at;
         }
@@ -341,7 +360,7 @@ final class DiscoveryPrincipal {
 
         /** Renumbers call i, for a new dictionary. */
         void renumber(int i, int call) {
-            slots[STRIDE * i] = slots[STRIDE * i] & DENIED | call;
+            slots[STRIDE * i] = renumbered(slots[STRIDE * i], call);
         }
 
         /** Empty again, for a new start: its array is kept unless a burst grew it past {@link #KEPT} calls. */
