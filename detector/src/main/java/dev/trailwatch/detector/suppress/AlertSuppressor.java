@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,7 +51,6 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
 
     private final SuppressionStores names;
     private final long window;
-    private final Suppression.Arrival arrival;
     /** What the detector of held matches still holds in each task; null for matches that come with the input. */
     private final HeldBack held;
     private final DetectionKit kit;
@@ -63,16 +63,13 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
     private boolean warnedUnknown;
     private final Punctuators punctuators = new Punctuators();
 
-    /** @param held what the detector still holds: required for {@code HELD} matches, null for {@code WITH_INPUT} */
-    AlertSuppressor(SuppressionStores names, Duration window, Suppression.Arrival arrival, HeldBack held,
-                    DetectionKit kit) {
-        if ((arrival == Suppression.Arrival.HELD) != (held != null)) {
-            throw new IllegalArgumentException(arrival + " suppression " + (held == null ? "needs" : "takes no")
-                    + " HeldBack");
-        }
+    /**
+     * @param held what the detector of held-back matches still holds ({@link Suppression#apply(KStream, String,
+     *             Duration, HeldBack, DetectionKit)}); null for matches that come as their events are read
+     */
+    AlertSuppressor(SuppressionStores names, Duration window, HeldBack held, DetectionKit kit) {
         this.names = names;
         this.window = window.toMillis();
-        this.arrival = arrival;
         this.held = held;
         this.kit = kit;
         this.horizon = kit.watermark().horizon();
@@ -157,7 +154,7 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
      * earliest match the detector still holds.
      */
     private void closeDue(long streamTime) {
-        long now = arrival == Suppression.Arrival.WITH_INPUT ? Math.max(streamTime, latestMatch) : released(streamTime);
+        long now = held == null ? Math.max(streamTime, latestMatch) : released(streamTime);
         if (now == Long.MIN_VALUE) {
             return;
         }

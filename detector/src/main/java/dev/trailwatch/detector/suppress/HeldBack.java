@@ -5,12 +5,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
- * What a detector that holds its matches back ({@link Suppression.Arrival#HELD}: foreign-account) still holds, per
- * stream task: the earliest event time among the matches it has read and not yet decided. Its suppression, in the same
- * task, closes no window that such a match may still fall in, whatever the shared watermark says meanwhile: other
- * tasks, the progress monitor and the progress topic move completeness between the detector's last release and the
- * suppressor's punctuation, and a window closed and forgotten there came back with the same alert id and only the
- * late-released match in it.
+ * What a detector that holds its matches back (foreign-account, suppressed through {@link Suppression}'s
+ * {@code apply} with a {@code HeldBack}) still holds, per stream task: the earliest event time among the matches it
+ * has read and not yet decided. Its suppression, in the same task, closes no window that such a match may still fall
+ * in, whatever the shared watermark says meanwhile: other tasks, the progress monitor and the progress topic move
+ * completeness between the detector's last release and the suppressor's punctuation, and a window closed and
+ * forgotten there came back with the same alert id and only the late-released match in it.
  *
  * <p>Heap state, one per instance and detector, written by the detector's processor as its held matches change (on
  * {@code init} from its restored store, so after a restart or an exactly-once revive it reflects what the stores

@@ -4,6 +4,7 @@ import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
@@ -20,48 +21,42 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class Suppression {
 
-    /** How a detector's matches reach suppression: what tells it a window can get no more of them. */
-    public enum Arrival {
-        /** As their events are read (watch-list): the input's event time, one reorder horizon on, closes windows. */
-        WITH_INPUT,
-        /**
-         * Held back until the whole input is complete past their time plus the horizon, then released in ascending
-         * batches (foreign-account): how far that has been released, one horizon on, closes windows, and never one
-         * that a match the detector still holds ({@link HeldBack}) falls in.
-         */
-        HELD
-    }
-
     private Suppression() {
     }
 
-    /** Suppression of matches that come as their events are read. */
+    /**
+     * Suppression of matches that come as their events are read (watch-list): the input's event time, one reorder
+     * horizon on, closes windows.
+     */
     public static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
                                                DetectionKit kit) {
-        return apply(drafts, detectorId, window, Arrival.WITH_INPUT, null, kit);
+        return suppress(drafts, detectorId, window, null, kit);
     }
 
     /**
-     * Suppression of matches held back ({@link Arrival#HELD}) by a detector in the same stream task (no repartition
-     * between them), which tells {@code held} what it still holds.
+     * Suppression of matches held back until the whole input is complete past their time plus the horizon, then
+     * released in ascending batches (foreign-account), by a detector in the same stream task (no repartition between
+     * them) which tells {@code held} what it still holds: how far the matches have been released, one horizon on,
+     * closes windows, and never one that a match the detector still holds falls in.
      */
     public static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
                                                HeldBack held, DetectionKit kit) {
-        return apply(drafts, detectorId, window, Arrival.HELD, held, kit);
+        return suppress(drafts, detectorId, window, Objects.requireNonNull(held, "held"), kit);
     }
 
-    private static KStream<String, Alert> apply(KStream<String, Alert> drafts, String detectorId, Duration window,
-                                                Arrival arrival, HeldBack held, DetectionKit kit) {
+    /** {@code held}: null for matches that come as their events are read. */
+    private static KStream<String, Alert> suppress(KStream<String, Alert> drafts, String detectorId, Duration window,
+                                                   HeldBack held, DetectionKit kit) {
         SuppressionStores names = SuppressionStores.forDetector(detectorId);
-        return drafts.process(new Supplier(names, window, arrival, held, kit), Named.as(detectorId + "-suppress"));
+        return drafts.process(new Supplier(names, window, held, kit), Named.as(detectorId + "-suppress"));
     }
 
-    private record Supplier(SuppressionStores names, Duration window, Arrival arrival, HeldBack held,
-                            DetectionKit kit) implements ProcessorSupplier<String, Alert, String, Alert> {
+    private record Supplier(SuppressionStores names, Duration window, HeldBack held, DetectionKit kit)
+            implements ProcessorSupplier<String, Alert, String, Alert> {
 
         @Override
         public Processor<String, Alert, String, Alert> get() {
-            return new AlertSuppressor(names, window, arrival, held, kit);
+            return new AlertSuppressor(names, window, held, kit);
         }
 
         @Override

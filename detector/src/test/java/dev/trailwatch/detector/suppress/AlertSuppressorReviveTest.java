@@ -71,8 +71,8 @@ class AlertSuppressorReviveTest {
         addStore(context, STORES.open(), JacksonSerde.smile(SuppressionState.class));
         addStore(context, STORES.byExpiry(), Serdes.String());
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
-        AlertSuppressor suppressor = new AlertSuppressor(STORES, Duration.ofHours(1), Suppression.Arrival.WITH_INPUT,
-                null, new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
+        AlertSuppressor suppressor = new AlertSuppressor(STORES, Duration.ofHours(1), null,
+                new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
                         Duration.ofHours(1), InputWatermark.singlePartition(Duration.ofMinutes(15))));
         suppressor.init(context);
         List<Alert> committed = new ArrayList<>();

@@ -95,7 +95,7 @@ class AlertSuppressorTimerKeysTest {
 
     private AlertSuppressor suppressor() {
         TrailWatchMetrics metrics = new TrailWatchMetrics(registry);
-        return new AlertSuppressor(STORES, Duration.ofHours(1), Suppression.Arrival.WITH_INPUT, null,
+        return new AlertSuppressor(STORES, Duration.ofHours(1), null,
                 new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
                         Duration.ofHours(1), InputWatermark.singlePartition(HORIZON)));
     }

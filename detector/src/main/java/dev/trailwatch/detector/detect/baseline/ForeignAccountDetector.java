@@ -55,9 +55,9 @@ import org.apache.kafka.streams.state.Stores;
  * is settled at once.
  *
  * <p>Suppression (entity = account + principal) folds a foreign principal's repeats into one alert and one follow-up
- * per suppression window, the windows aligned to the epoch; its matches are held back until the input is complete
- * ({@code Suppression.Arrival.HELD}), and a window closes only once none of the calls still waiting in the same
- * task falls in it ({@code HeldBack}), however far the input's completeness has moved meanwhile. An {@code eventID}
+ * per suppression window, the windows aligned to the epoch; its matches are held back until the input is complete,
+ * and a window closes only once none of the calls still waiting in the same task falls in it ({@code HeldBack}),
+ * however far the input's completeness has moved meanwhile. An {@code eventID}
  * flagged once is not flagged again for twice the suppression window, so a duplicate CloudTrail delivers after the
  * window closed does not alert again; one delivered even later re-emits the same {@code alertId} (rule + entity +
  * window start), which consumers upsert.
