@@ -77,9 +77,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     /**
      * S3 objects read at a time by default. A GET of a CloudTrail object waits ~20-50 ms on S3, so N in flight bound
-     * the scan at ~N / latency objects/s (8: ~270 at 30 ms); and each costs the scan ~3 ms of CPU (the SDK's
-     * request and response, beside ~1.2 ms to inflate, parse and detect a file of ~75 events), so two cores read at
-     * most ~500 objects/s. 32 keep two cores busy up to ~60 ms a GET, or four at 30 ms (docs/performance.md, session
+     * the scan at ~N / latency objects/s (8: ~270 at 30 ms); and an object from S3 costs the scan ~4-5 ms of CPU
+     * (~2-3 ms more than from disk: the GET, and the hour held in the sort), so two cores read at most ~400-500
+     * objects/s. 32 keep two cores busy up to ~60 ms a GET, or four at 30 ms (docs/performance.md, session
      * 20). Each object in flight holds its records until the scan reaches it, a few hundred KB for a typical file,
      * and all of them together at most ~12,000 records however large the files (8 held ~9,000: {@code ReadAhead});
      * 1,000 GETs/s would be a fifth of what S3 serves from one prefix (5,500/s), and a trail spreads its objects over
