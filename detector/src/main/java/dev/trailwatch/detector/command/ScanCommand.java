@@ -75,7 +75,23 @@ import picocli.CommandLine.Spec;
                         + "or above that severity was found; 2 for a usage error (a path with no CloudTrail files)."})
 public final class ScanCommand implements Callable<Integer> {
 
-    private static final int S3_READ_THREADS = 8;
+    /**
+     * S3 objects read at a time by default. A GET of a CloudTrail object waits ~20-50 ms on S3, so N in flight bound
+     * the scan at ~N / latency objects/s (8: ~270 at 30 ms); and an object from S3 costs the scan ~4-5 ms of CPU
+     * (~2-3 ms more than from disk: the GET, and the hour held in the sort), so two cores read at most ~400-500
+     * objects/s. 32 keep two cores busy up to ~60 ms a GET, or four at 30 ms (docs/performance.md, session
+     * 20). Each object in flight holds its records until the scan reaches it, a few hundred KB for a typical file,
+     * and all of them together at most ~12,000 records however large the files (8 held ~9,000: {@code ReadAhead});
+     * 1,000 GETs/s would be a fifth of what S3 serves from one prefix (5,500/s), and a trail spreads its objects over
+     * a prefix per account and region.
+     */
+    static final int DEFAULT_S3_CONCURRENCY = 32;
+    /**
+     * The most: the S3 client keeps 50 connections (the SDK's default), and a reader holds its GET's connection until
+     * the scan has taken the object's records, so more readers than connections (with one left for the listing,
+     * which runs on the scan's own thread) could leave the object the scan waits for queued behind later ones.
+     */
+    static final int MAX_S3_CONCURRENCY = 48;
     private static final int WIDER_PASSES = 2;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
             .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)
@@ -133,6 +149,12 @@ public final class ScanCommand implements Callable<Integer> {
                     + "(default: a sixteenth of the JVM's heap, at most 64MB).")
     String sortMemory;
 
+    @Option(names = "--s3-concurrency", paramLabel = "N",
+            description = "S3 objects read at a time (GETs in flight), 1-" + MAX_S3_CONCURRENCY + " (default "
+                    + DEFAULT_S3_CONCURRENCY + "). Against S3 a scan is bound by GET latency: at 30 ms a GET, N "
+                    + "give at most ~N/0.03 objects/s. The alerts do not depend on it.")
+    String s3Concurrency;
+
     @Parameters(arity = "1..*", paramLabel = "PATH",
             description = "CloudTrail log files, folders, or s3://bucket/prefix locations (AWS credentials, region and "
                     + "endpoint from the SDK's standard settings; TRAILWATCH_S3_PATH_STYLE=true for path-style).")
@@ -142,6 +164,7 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Severity threshold = failOn == null ? null : Severity.parse(failOn);
+        int s3Readers = s3Concurrency(s3Concurrency);
         DetectorConfig config = ReplaySettings.under(options.load().with(Map.of("application.id", "trailwatch-scan")));
         SortWindow window = SortWindow.parse(sortWindow, config.get(Settings.REORDER_HORIZON));
         ScanFilter filter = new ScanFilter(instant("--since", since), instant("--until", until),
@@ -172,7 +195,7 @@ public final class ScanCommand implements Callable<Integer> {
         for (int pass = 1; outcome == null; pass++) {
             try {
                 outcome = attempt(config, rules, tuning, filter, current, indexed ? index.join() : null, local,
-                        bounds, err);
+                        bounds, s3Readers, err);
             } catch (BoundedFeed.BoundMissed e) {
                 // the first pass misread a file's event times: read the files by their names, with the window the
                 // delivery-time read was found to need (not that read again: it broke already)
@@ -258,7 +281,7 @@ public final class ScanCommand implements Callable<Integer> {
      */
     private Outcome attempt(DetectorConfig config, RulePack rules, TuningSet tuning, ScanFilter filter,
                             SortWindow window, ExportIndex index, ScanInputs local,
-                            CompletableFuture<long[]> bounds, PrintWriter err) throws Exception {
+                            CompletableFuture<long[]> bounds, int s3Readers, PrintWriter err) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         FlushSignal flush = FlushSignal.onRequest();
@@ -293,14 +316,14 @@ public final class ScanCommand implements Callable<Integer> {
                     BoundedFeed feed = new BoundedFeed(sorter, filter::accepts, detector.readerParser(),
                             detecting.outlet());
                     feed.feed(inputs.localTree(), bounds.join(), rejectedSink(err, unreadable), progress::objectDone,
-                            readThreads(false));
+                            localReadThreads());
                     objectsRead = feed.objects();
                     filtered = feed.filtered();
                 } else {
                     ScanFeed feed = new ScanFeed(sorter, window, filter::mayHold, filter::accepts,
                             detector.readerParser());
                     feed.feed(objects, rejectedSink(err, unreadable), progress::objectDone,
-                            readThreads(inputs.hasS3()));
+                            inputs.hasS3() ? s3Readers : localReadThreads());
                     objectsRead = feed.objects();
                     filtered = feed.filtered();
                 }
@@ -398,11 +421,29 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /**
-     * Objects read at a time: S3 GETs wait on the network (a round trip per object of a few kilobytes), local files
-     * on decompression and the JSON scan, one core each.
+     * Local files read at a time: they wait on decompression and the JSON scan, one core each (S3 objects wait on the
+     * network: {@code --s3-concurrency}).
      */
-    private static int readThreads(boolean s3) {
-        return s3 ? S3_READ_THREADS : Math.min(4, Runtime.getRuntime().availableProcessors());
+    private static int localReadThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code --s3-concurrency}: a whole number from 1 to {@value #MAX_S3_CONCURRENCY}, or the default when unset. */
+    static int s3Concurrency(String text) {
+        if (text == null) {
+            return DEFAULT_S3_CONCURRENCY;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > MAX_S3_CONCURRENCY) {
+            throw new IllegalArgumentException("--s3-concurrency '" + text + "' is not a whole number from 1 to "
+                    + MAX_S3_CONCURRENCY + " (S3 objects read at a time; default " + DEFAULT_S3_CONCURRENCY + ")");
+        }
+        return n;
     }
 
     /**

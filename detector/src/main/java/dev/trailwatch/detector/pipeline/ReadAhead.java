@@ -24,12 +24,15 @@ import software.amazon.awssdk.core.exception.SdkException;
  * the order one reader would have produced them: what the caller sees does not depend on the number of threads.
  *
  * <p>Memory stays bounded: each object in flight passes its records through a small bounded queue, so a worker ahead
- * of the caller waits instead of buffering a whole file (a JSON-lines export of gigabytes is one object).
+ * of the caller waits instead of buffering a whole file (a JSON-lines export of gigabytes is one object). The queues
+ * of all objects in flight hold at most {@value #CHUNKS_IN_ALL} chunks together (each at most {@value #CHUNKS_IN_FLIGHT},
+ * at least one): many objects in flight (S3 GETs, {@code scan --s3-concurrency}) hold about as many records as 8 did.
  */
 final class ReadAhead implements AutoCloseable {
 
     private static final int CHUNK = 128;
     private static final int CHUNKS_IN_FLIGHT = 8;
+    private static final int CHUNKS_IN_ALL = 64;
 
     /** A rejection, in its place among the records. */
     private record Rejection(String where, String reason) {
@@ -53,6 +56,7 @@ final class ReadAhead implements AutoCloseable {
     private final int threads;
     private final int depth;
     private final long aheadBytes;
+    private final int chunksPerObject;
     private final ArrayDeque<Reading> inFlight = new ArrayDeque<>();
     private long inFlightBytes;
 
@@ -75,6 +79,7 @@ final class ReadAhead implements AutoCloseable {
         this.threads = Math.max(1, threads);
         this.depth = Math.max(this.threads, objectsAhead);
         this.aheadBytes = aheadBytes;
+        this.chunksPerObject = chunksPerObject(depth);
         AtomicInteger n = new AtomicInteger();
         // a FIFO pool: an object starts only once every object before it has its thread, so the one being consumed
         // is never queued behind later ones, however many are in flight
@@ -83,6 +88,17 @@ final class ReadAhead implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Chunks each object in flight may queue: {@value #CHUNKS_IN_FLIGHT} for up to 8 objects in flight, fewer beyond
+     * (at 32, 2; from 33, 1), so that the records waiting in all queues stay under {@value #CHUNKS_IN_ALL} x
+     * {@value #CHUNK}, plus a full chunk per object its worker is handing over: 8 objects hold at most 72 chunks, 32
+     * or 48 at most 96. Only objects larger than a chunk notice: a CloudTrail file of a few minutes' events is
+     * usually one chunk whole.
+     */
+    static int chunksPerObject(int objectsInFlight) {
+        return Math.max(1, Math.min(CHUNKS_IN_FLIGHT, CHUNKS_IN_ALL / Math.max(1, objectsInFlight)));
     }
 
     boolean hasNext() {
@@ -120,7 +136,7 @@ final class ReadAhead implements AutoCloseable {
     /** One object being read on a worker. */
     final class Reading {
         private final TrailObject object;
-        private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(CHUNKS_IN_FLIGHT);
+        private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(chunksPerObject);
         private List<Object> items = new ArrayList<>(CHUNK);
 
         private Reading(TrailObject object) {

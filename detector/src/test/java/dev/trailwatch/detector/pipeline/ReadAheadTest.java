@@ -57,6 +57,19 @@ class ReadAheadTest {
     }
 
     @Test
+    void manyObjectsInFlightWithAChunkQueuedEachStillComeBackInInputOrder() throws Exception {
+        // 48 in flight (scan --s3-concurrency 48) queue one chunk of records each: large objects wait on their
+        // queue while the caller reads an earlier one, and nothing is lost or reordered
+        assertThat(ReadAhead.chunksPerObject(8)).isEqualTo(8);
+        assertThat(ReadAhead.chunksPerObject(48)).isEqualTo(1);
+        List<TrailObject> objects = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            objects.add(object("f" + i, i % 6 == 0 ? 1_500 : 1 + i % 90, i % 17 == 4));
+        }
+        assertThat(readAll(objects, 48)).isEqualTo(readAll(objects, 1));
+    }
+
+    @Test
     void aStreamThatFailsMidwayKeepsItsCompleteRecordsAndIsReportedThenTheNextObjectFollows() throws Exception {
         byte[] good = lines("broken", 3).getBytes(StandardCharsets.UTF_8);
         TrailObject broken = TrailObject.of("broken", "broken", "file", good.length, () -> new SequenceInputStream(
