@@ -25,19 +25,31 @@ import dev.trailwatch.detector.pipeline.Completion;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,6 +62,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,10 +76,11 @@ import org.slf4j.LoggerFactory;
  * in event-time order on one partition, produced while the detector runs.
  *
  * <p>Each run has topics and an application id of its own. A run is over by the work done: every record committed,
- * then the end of input is signalled (as {@code scan} does) until two flush rounds change nothing. Records are either
- * produced while the detector runs, or produced first and found as a backlog when it starts (a first deployment, a
- * restart after an outage): the case where one partition's week used to be processed before the other accounts were
- * seen. No run may dead-letter a record as late.
+ * then the end of input is signalled (as {@code scan} does) until two flush rounds change nothing; each step is waited
+ * for as long as the run visibly moves, so a loaded machine makes a run slower, not failed ({@link RunWatch}). Records
+ * are either produced while the detector runs, or produced first and found as a backlog when it starts (a first
+ * deployment, a restart after an outage): the case where one partition's week used to be processed before the other
+ * accounts were seen. No run may dead-letter a record as late.
  *
  * <p>What is compared is the last record of each alert id, as a consumer that upserts by id keeps it: alerts that
  * fold (suppression, bursts, correlations) send updates, and only the final one must be a function of the records.
@@ -84,7 +98,10 @@ class OrderInvarianceIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderInvarianceIT.class);
     private static final Duration HORIZON = Duration.ofMinutes(15);
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    /** A step of a run fails when nothing of the run moved for this long ({@link RunWatch}). */
+    private static final Duration STALL = Duration.ofMinutes(2);
+    /** ... or when it has not been reached this long after it began, however much moved. */
+    private static final Duration CEILING = Duration.ofMinutes(20);
     private static EmbeddedKafka kafka;
     private static OrgHistory history;
     private static Map<String, AlertRecord> reference;
@@ -271,16 +288,17 @@ class OrderInvarianceIT {
                 detectors.add(DetectorInstance.start(config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir",
                         state.toString())), new TrailWatchMetrics(registry(registries)), flush));
             }
+            RunWatch watch = new RunWatch(name, detectors, stateDirs, config.get(Settings.TOPIC_PROGRESS));
             for (DetectorInstance detector : detectors) {
-                assertThat(detector.awaitRunning(Duration.ofSeconds(90))).as(name + " running").isTrue();
+                watch.await("running", () -> detector.awaitRunning(CEILING));
             }
             if (!backlog) {
                 produce(events, order, partitions);
             }
             try (Completion completion = new Completion(kafka.bootstrapServers(), "order-" + name, detectors.get(0),
                     Duration.ofMillis(200), Duration.ofMillis(200))) {
-                assertThat(completion.awaitProcessed(events, RUN_TIMEOUT)).as(name + " processed").isTrue();
-                assertThat(completion.flushUntilDone(flush, events, 30, RUN_TIMEOUT)).as(name + " flushed").isTrue();
+                watch.await("processed", () -> completion.awaitProcessed(events, CEILING));
+                watch.await("flushed", () -> completion.flushUntilDone(flush, events, 30, CEILING));
             }
         } finally {
             detectors.forEach(DetectorInstance::close);
@@ -293,6 +311,139 @@ class OrderInvarianceIT {
                 order.size(), partitions, instances, backlog, run.alerts().size(), run.late(),
                 (System.nanoTime() - start) / 1_000_000_000);
         return run;
+    }
+
+    /**
+     * Waits for the steps of a run (its detectors running, every record processed, flushed to the end) for as long as
+     * the run visibly moves, not for a fixed time. On a loaded machine (CI's two cores, a developer's machine shared
+     * with builds) a start, a rebalance, or an exactly-once producer fenced after a missed rebalance and the recovery
+     * that follows (tasks closed, state restored, records since the last commit read again) take as long as the CPU
+     * they get: fixed deadlines (90 s to run, 3 min to process) failed runs that were still moving. What counts as
+     * moving: a detector's state, a committed offset of the run's group, an end offset of the run's topics (input,
+     * output, changelogs, repartitions, the progress topic) or a topic added, files or bytes in the detectors' state
+     * directories (stores opened, flushed). A step fails when none of that moved for {@link #STALL} (a detector that
+     * stops processing after a fence fails here), or when it is still not reached {@link #CEILING} after it began;
+     * either way with what was last seen. Every move of a detector's state is logged with the time into the step.
+     */
+    private static final class RunWatch {
+
+        private final String name;
+        private final List<DetectorInstance> detectors;
+        private final List<Path> stateDirs;
+        private final String progressTopic;
+
+        RunWatch(String name, List<DetectorInstance> detectors, List<Path> stateDirs, String progressTopic) {
+            this.name = name;
+            this.detectors = detectors;
+            this.stateDirs = stateDirs;
+            this.progressTopic = progressTopic;
+        }
+
+        /** What could be seen of the run at one moment. */
+        record Seen(List<KafkaStreams.State> states, Map<TopicPartition, Long> committed,
+                    Map<TopicPartition, Long> ends, long stateFiles, long stateBytes) {
+
+            /** The partitions whose committed offset is behind their end, as "topic-partition committed/end". */
+            List<String> behind() {
+                return ends.entrySet().stream().filter(e -> committed.containsKey(e.getKey())
+                                && committed.get(e.getKey()) < e.getValue())
+                        .map(e -> e.getKey() + " " + committed.get(e.getKey()) + "/" + e.getValue()).sorted().toList();
+            }
+
+            @Override
+            public String toString() {
+                return "detectors " + states + ", " + committed.values().stream().mapToLong(Long::longValue).sum()
+                        + " offsets committed on " + committed.size() + " partitions, behind their end: " + behind()
+                        + ", " + ends.size() + " partitions written (" + ends.values().stream()
+                        .mapToLong(Long::longValue).sum() + " offsets), " + stateFiles + " files of " + stateBytes
+                        + " bytes in the state directories";
+            }
+        }
+
+        /** Runs {@code step} (true when reached) on a thread of its own and watches the run until it returns. */
+        void await(String what, Callable<Boolean> step) throws Exception {
+            ExecutorService waiting = Executors.newSingleThreadExecutor();
+            long begin = System.nanoTime();
+            try {
+                Future<Boolean> reached = waiting.submit(step);
+                Seen last = seen();
+                long moved = begin;
+                while (true) {
+                    try {
+                        if (!reached.get(1, TimeUnit.SECONDS)) {
+                            fail("%s not %s: the wait gave up after %d s; last seen: %s", name, what,
+                                    seconds(System.nanoTime() - begin), seen());
+                        }
+                        return;
+                    } catch (TimeoutException notYet) {
+                        // still waiting: look at the run
+                    }
+                    Seen now = seen();
+                    long at = System.nanoTime();
+                    if (!now.states().equals(last.states())) {
+                        LOG.info("{} {}, {} s in: detectors {} -> {}", name, what, seconds(at - begin), last.states(),
+                                now.states());
+                    }
+                    if (!now.equals(last)) {
+                        moved = at;
+                        last = now;
+                    }
+                    if (at - moved > STALL.toNanos()) {
+                        fail("%s not %s: nothing moved for %d s (%d s since the step began); last seen: %s", name,
+                                what, seconds(at - moved), seconds(at - begin), now);
+                    }
+                    if (at - begin > CEILING.toNanos()) {
+                        fail("%s not %s after %d s, though the run still moved; last seen: %s", name, what,
+                                seconds(at - begin), now);
+                    }
+                }
+            } finally {
+                waiting.shutdownNow();
+                long took = seconds(System.nanoTime() - begin);
+                if (took >= 30) {
+                    LOG.info("{} {} took {} s", name, what, took);
+                }
+            }
+        }
+
+        private Seen seen() throws Exception {
+            Admin admin = kafka.admin();
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            admin.listConsumerGroupOffsets("order-" + name).partitionsToOffsetAndMetadata().get().forEach(
+                    (partition, offset) -> committed.put(partition, offset == null ? -1 : offset.offset()));
+            Set<String> topics = admin.listTopics().names().get().stream().filter(t -> t.endsWith("-" + name)
+                    || t.startsWith("order-" + name + "-") || t.equals(progressTopic)).collect(Collectors.toSet());
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().values().forEach(t -> t.partitions().forEach(
+                    p -> latest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+            long files = 0;
+            long bytes = 0;
+            for (Path dir : stateDirs) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                        files++;
+                        bytes += sizeOf(file);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // a store's files come and go as it flushes and compacts: the next look counts them
+                }
+            }
+            return new Seen(detectors.stream().map(DetectorInstance::state).toList(), committed, ends, files, bytes);
+        }
+
+        private static long sizeOf(Path file) {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                return 0; // deleted since it was listed (a compaction)
+            }
+        }
+
+        private static long seconds(long nanos) {
+            return nanos / 1_000_000_000;
+        }
     }
 
     /**
