@@ -2,6 +2,8 @@ package dev.trailwatch.detector.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Settings of the burst and correlation detections (thresholds, windows, grace). Zero and negative values are
@@ -70,13 +72,55 @@ public final class BurstSettings {
             "Length of the event-time windows, aligned to the epoch (UTC), in which burst.harvest.resources distinct"
                     + " reads must fall.").positive();
 
-    public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
-            "Run discovery-burst. Off by default because of its cost: it looks at every List/Describe/Get call a"
-                    + " principal makes outside the console (most of CloudTrail) and keeps every principal's calls of"
-                    + " the last 20 minutes on the heap (1-2 KB per principal; the store gets one entry per 5-minute"
-                    + " bucket at each commit). On trailwatch bench traffic it is about a sixth of the stream thread's"
-                    + " work (see docs/performance.md). Turn it on after checking trailwatch bench --detector-config"
-                    + " burst.discovery.enabled=true or your lag metrics.");
+    /**
+     * Which read calls discovery-burst counts. {@code refused} (the default) costs next to nothing on ordinary traffic
+     * and catches credentials probed for what they reach (Stratus ec2-enumerate-from-instance's role is refused nearly
+     * every call); {@code all} adds every principal's allowed calls: the LOW sweep of a person or tool with broad read
+     * rights, and an EC2 instance's role session surveying with the rights it has (MEDIUM), at the cost
+     * docs/performance.md measures.
+     */
+    public enum DiscoveryScope {
+        /** The calls AWS refused to a program (not a browser), of every principal. */
+        REFUSED,
+        /** Every principal's List/Describe/Get calls outside the console, allowed or refused. */
+        ALL,
+        /** discovery-burst does not run. */
+        OFF;
+
+        static DiscoveryScope parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "refused" -> REFUSED;
+                case "all" -> ALL;
+                case "off" -> OFF;
+                default -> throw new IllegalArgumentException("expected refused, all or off");
+            };
+        }
+
+        /** As the config file spells it. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final ConfigKey<DiscoveryScope> DISCOVERY_SCOPE = new ConfigKey<>("burst.discovery.scope",
+            "refused",
+            "Which List*/Describe*/Get* calls discovery-burst counts. refused: the calls AWS refused to a program (not"
+                    + " a browser), of every principal, so a sweep is burst.discovery.calls distinct refused calls:"
+                    + " stolen credentials probing what they reach (Stratus ec2-enumerate-from-instance), MEDIUM, at"
+                    + " next to no cost on ordinary traffic. all: every principal's calls, allowed too, which adds a"
+                    + " LOW alert on a person or tool with broad read rights sweeping many services and a MEDIUM one"
+                    + " on an EC2 instance's role session sweeping with the rights it has (node and agent roles that"
+                    + " read many services do too: tune them out); it looks at most of CloudTrail and keeps every"
+                    + " principal's calls of the last 20 minutes on the heap (1-2 KB per principal), about a quarter"
+                    + " of the stream thread's work on trailwatch bench traffic (docs/performance.md): check trailwatch"
+                    + " bench --detector-config burst.discovery.scope=all or your lag metrics first. off: not run.",
+            DiscoveryScope::parse);
+    /** The setting before {@link #DISCOVERY_SCOPE}: still read, and when given it decides. */
+    public static final ConfigKey<Optional<Boolean>> DISCOVERY_ENABLED = new ConfigKey<>("burst.discovery.enabled",
+            "",
+            "Deprecated: use burst.discovery.scope. When set, true means burst.discovery.scope=all and false means"
+                    + " off, whatever burst.discovery.scope says (as before burst.discovery.scope existed).",
+            BurstSettings::optionalBoolean);
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
             "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
                     + " within burst.discovery.window, across at least burst.discovery.services services, to make one"
@@ -122,9 +166,29 @@ public final class BurstSettings {
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
-            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
+            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_SCOPE, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
             INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
+
+    /**
+     * Whose calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated
+     * {@link #DISCOVERY_ENABLED} is given (true: {@code all}, false: {@code off}).
+     */
+    public static DiscoveryScope discoveryScope(DetectorConfig config) {
+        return config.get(DISCOVERY_ENABLED)
+                .map(enabled -> enabled ? DiscoveryScope.ALL : DiscoveryScope.OFF)
+                .orElseGet(() -> config.get(DISCOVERY_SCOPE));
+    }
+
+    /** Empty for an empty value (not given), else strictly {@code true} or {@code false}. */
+    static Optional<Boolean> optionalBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "" -> Optional.empty();
+            case "true" -> Optional.of(Boolean.TRUE);
+            case "false" -> Optional.of(Boolean.FALSE);
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
 
     private BurstSettings() {
     }

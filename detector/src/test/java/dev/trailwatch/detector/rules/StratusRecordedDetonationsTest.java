@@ -193,9 +193,9 @@ class StratusRecordedDetonationsTest {
         }
     }
 
-    /** A deployment's detections: defaults, discovery-burst on, GeoIP when the test databases are present. */
+    /** A deployment's detections: the defaults, GeoIP when the test databases are present. */
     static Map<String, String> settings() {
-        Map<String, String> settings = new HashMap<>(Map.of("burst.discovery.enabled", "true"));
+        Map<String, String> settings = new HashMap<>();
         Path country = GeoIpDatabases.dir().resolve(GeoIpDatabases.COUNTRY_FILE);
         Path asn = GeoIpDatabases.dir().resolve(GeoIpDatabases.ASN_FILE);
         if (Files.isRegularFile(country) && Files.isRegularFile(asn)) {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -40,6 +40,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * console makes while a person browses it (user agent {@code AWS Internal} / {@code console.*.amazonaws.com}, or
  * {@code signin.amazonaws.com} as invoker) do not count.
  *
+ * <p>Which calls count is {@code burst.discovery.scope} ({@link BurstSettings.DiscoveryScope}). By default
+ * ({@code refused}) the calls refused to a program, of every principal: a sweep is then {@code burst.discovery.calls}
+ * distinct refused calls across the services, credentials probed for what they reach (Stratus
+ * ec2-enumerate-from-instance: its instance role is refused eight of its nine calls), always MEDIUM. Refused reads are
+ * a small part of ordinary traffic, so it runs by default. {@code all} counts every principal's calls, allowed too,
+ * which adds the LOW sweep by a person or tool with broad read rights and the MEDIUM sweep by an instance role session
+ * with the rights it has, and costs about a quarter of the stream thread (docs/performance.md). Whether a call counts
+ * is decided on the event alone, so alerts stay a function of the input in either scope.
+ *
  * <p>False positives: security and inventory tools by design (Prowler, ScoutSuite, AWS Config-like scanners, CSPM
  * agents), Terraform plans over many services, a person exploring with the CLI. Tune the thresholds or raise
  * {@code alerts.min-severity}; the instance-role and denied cases are rarer in normal operation.
@@ -55,7 +64,7 @@ public final class DiscoveryBurstDetector {
             + " the keys, for an instance session isolate the instance and look for a web or SSRF foothold), then"
             + " review what the principal did after the survey: reads of secrets, new keys or roles, calls from new"
             + " addresses.";
-    private static final Pattern INSTANCE_SESSION = Pattern.compile(".*:assumed-role/[^/]+/i-[0-9a-f]{8,17}$");
+    private static final String ASSUMED_ROLE = ":assumed-role/";
     private static final String CONSOLE_AGENT = "AWS Internal";
     private static final String CONSOLE_INVOKER = "signin.amazonaws.com";
 
@@ -65,14 +74,20 @@ public final class DiscoveryBurstDetector {
     private final Duration window;
     private final Duration grace;
     private final DetectionKit kit;
+    private final Predicate<CloudTrailEvent> counted;
 
-    DiscoveryBurstDetector(DetectorConfig config, DetectionKit kit) {
+    DiscoveryBurstDetector(DetectorConfig config, DetectionKit kit, BurstSettings.DiscoveryScope scope) {
         this.calls = config.get(BurstSettings.DISCOVERY_CALLS);
         this.services = config.get(BurstSettings.DISCOVERY_SERVICES);
         this.denied = config.get(BurstSettings.DISCOVERY_DENIED);
         this.window = config.get(BurstSettings.DISCOVERY_WINDOW);
         this.grace = Duration.ofMillis(kit.graceMillis(config.get(BurstSettings.GRACE)));
         this.kit = kit;
+        this.counted = switch (scope) {
+            case ALL -> DiscoveryBurstDetector::isDiscoveryCall;
+            case REFUSED -> DiscoveryBurstDetector::isRefusedCall;
+            case OFF -> throw new IllegalArgumentException("discovery-burst is off: it is not built");
+        };
     }
 
     /** A read call a principal made itself, outside the console: List*, Describe*, Get*. Typed fields only. */
@@ -91,6 +106,11 @@ public final class DiscoveryBurstDetector {
         return !event.isAwsServiceCall() && !CONSOLE_INVOKER.equals(event.userIdentity().invokedBy());
     }
 
+    /** A discovery call {@code burst.discovery.scope=refused} counts: one refused to a program ({@link #isProbe}). */
+    static boolean isRefusedCall(CloudTrailEvent event) {
+        return event.isDenied() && isDiscoveryCall(event) && isProbe(event);
+    }
+
     private static boolean isConsoleAgent(String agent) {
         return CONSOLE_AGENT.equals(agent) || CONSOLE_INVOKER.equals(agent);
     }
@@ -103,13 +123,34 @@ public final class DiscoveryBurstDetector {
         return event.isDenied() && (event.userAgent() == null || !event.userAgent().startsWith("Mozilla/"));
     }
 
+    /**
+     * Whether the ARN is an EC2 instance's role session, {@code ...:assumed-role/<role>/i-<8 or 17 hex digits>} (the
+     * instance profile names the session for the instance). Checked in place, without a regular expression.
+     */
     static boolean isInstanceSession(String principal) {
-        return INSTANCE_SESSION.matcher(principal).matches();
+        if (principal == null) {
+            return false;
+        }
+        int from = principal.lastIndexOf('/') + 1;
+        int digits = principal.length() - from - 2;
+        if ((digits != 8 && digits != 17) || !principal.startsWith("i-", from)) {
+            return false;
+        }
+        for (int i = from + 2; i < principal.length(); i++) {
+            char c = principal.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        int role = principal.indexOf(ASSUMED_ROLE);
+        // a role name between "assumed-role/" and the session, without a slash of its own
+        return role >= 0 && role + ASSUMED_ROLE.length() < from - 1
+                && principal.indexOf('/', role + ASSUMED_ROLE.length()) == from - 1;
     }
 
     Detections detect(EventRouter events) {
         String name = ID + "-by-principal";
-        return Bursts.split(events.process(name, DiscoveryBurstDetector::isDiscoveryCall, new Supplier(name)), name);
+        return Bursts.split(events.process(name, counted, new Supplier(name)), name);
     }
 
     /** Half the window: a burst within half a window always falls into one pair of adjacent buckets. */
