@@ -119,19 +119,21 @@ public final class BurstSettings {
     public static final ConfigKey<Optional<Boolean>> DISCOVERY_ENABLED = new ConfigKey<>("burst.discovery.enabled",
             "",
             "Deprecated: use burst.discovery.scope. When set, true means burst.discovery.scope=all and false means"
-                    + " off, whatever burst.discovery.scope says (as before burst.discovery.scope existed).",
+                    + " off (as before burst.discovery.scope existed); setting both is an error at start.",
             BurstSettings::optionalBoolean);
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
-            "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
-                    + " within burst.discovery.window, across at least burst.discovery.services services, to make one"
-                    + " discovery-burst alert.").positive();
+            "Distinct List*/Describe*/Get* APIs (event source + event name) one principal must call within"
+                    + " burst.discovery.window, across at least burst.discovery.services services, to make one"
+                    + " discovery-burst alert: the calls burst.discovery.scope counts (by default the refused ones;"
+                    + " with all, allowed or refused).").positive();
     public static final ConfigKey<Integer> DISCOVERY_SERVICES = ConfigKey.integer("burst.discovery.services", "4",
             "Distinct services (event sources) a discovery burst must span: one application reading its own"
                     + " service's resources is not enumeration.").positive();
     public static final ConfigKey<Integer> DISCOVERY_DENIED = ConfigKey.integer("burst.discovery.denied", "3",
-            "Distinct APIs denied to a program (not a browser: console pages call what they can) within a"
-                    + " discovery burst that raise it from LOW to MEDIUM (a burst by an EC2 instance's role session is"
-                    + " MEDIUM anyway).").positive();
+            "With burst.discovery.scope=all: distinct APIs denied to a program (not a browser: console pages call"
+                    + " what they can) within a discovery burst that raise it from LOW to MEDIUM (a burst by an EC2"
+                    + " instance's role session is MEDIUM anyway; with the default scope every counted call was"
+                    + " refused, so every burst is MEDIUM).").positive();
     public static final ConfigKey<Duration> DISCOVERY_WINDOW = ConfigKey.duration("burst.discovery.window", "10m",
             "Event-time span of a discovery burst, counted in aligned half-window buckets: calls within half the"
                     + " window always fall into one bucket pair; calls spread over the whole window do when they fall"
@@ -171,10 +173,15 @@ public final class BurstSettings {
             INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
 
     /**
-     * Whose calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated
-     * {@link #DISCOVERY_ENABLED} is given (true: {@code all}, false: {@code off}).
+     * Which calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated {@link #DISCOVERY_ENABLED}
+     * is given (true: {@code all}, false: {@code off}); both given is an error, so that a leftover of one never
+     * silently overrides the other.
      */
     public static DiscoveryScope discoveryScope(DetectorConfig config) {
+        if (config.get(DISCOVERY_ENABLED).isPresent() && config.asMap().containsKey(DISCOVERY_SCOPE.name())) {
+            throw new ConfigException(DISCOVERY_ENABLED.name() + " (deprecated) and " + DISCOVERY_SCOPE.name()
+                    + " are both set: keep only " + DISCOVERY_SCOPE.name() + " (true was all, false was off)");
+        }
         return config.get(DISCOVERY_ENABLED)
                 .map(enabled -> enabled ? DiscoveryScope.ALL : DiscoveryScope.OFF)
                 .orElseGet(() -> config.get(DISCOVERY_SCOPE));

@@ -104,8 +104,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void scopeOffAndTheDeprecatedSwitchDecide() {
-        for (Map<String, String> off : List.of(Map.of(SCOPE, "off"), Map.of("burst.discovery.enabled", "false"),
-                Map.of(SCOPE, "all", "burst.discovery.enabled", "false"))) {
+        for (Map<String, String> off : List.of(Map.of(SCOPE, "off"), Map.of("burst.discovery.enabled", "false"))) {
             try (TopologyHarness topology = harness(off)) {
                 stratusEnumeration(0).forEach(topology::pipe);
                 assertThat(alertsOf(topology, ID)).as("%s", off).isEmpty();
@@ -128,8 +127,56 @@ class DiscoveryBurstDetectorTest {
                 .hasMessageContaining("burst.discovery.scope").hasMessageContaining("expected refused, all or off");
         assertThatThrownBy(() -> DetectorConfig.defaults().with(Map.of("burst.discovery.enabled", "yes")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("expected true or false");
+        assertThatThrownBy(() -> DetectorConfig.defaults()
+                .with(Map.of(SCOPE, "all", "burst.discovery.enabled", "false")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("are both set");
         assertThat(BurstSettings.discoveryScope(DetectorConfig.defaults()))
                 .isEqualTo(BurstSettings.DiscoveryScope.REFUSED);
+    }
+
+    @Test
+    void byDefaultRefusalsThatSayNothingAboutTheCallerDoNotCount() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                String source = STRATUS_CALLS[i][0];
+                String name = STRATUS_CALLS[i][1];
+                // the console's back end for a person with a narrow role
+                TestEvents console = byUser("intern", source, name, atSeconds(4L * i))
+                        .error("AccessDenied", "not authorized");
+                console.json().put("userAgent", "aws-internal/3 aws-sdk-java/1.12.720 Linux/5.10 OpenJDK_64-Bit");
+                topology.pipe(console);
+                // an inventory crawl into a region the organization closed
+                topology.pipe(byUser("inventory", source, name, atSeconds(4L * i + 1)).error("AccessDenied",
+                        "User: arn:aws:iam::111122223333:user/inventory is not authorized to perform: " + name
+                                + " with an explicit deny in a service control policy"));
+                // a service-linked role, and a call a service made in its own name
+                TestEvents linked = TestEvents.event(source, name, atSeconds(4L * i + 2))
+                        .error("AccessDenied", "not authorized");
+                ((ObjectNode) linked.json().get("userIdentity")).put("type", "AssumedRole").put("arn",
+                        "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/configsession");
+                topology.pipe(linked);
+                topology.pipe(byUser("deployer", source, name, atSeconds(4L * i + 3))
+                        .sourceIp("cloudformation.amazonaws.com").error("AccessDenied", "not authorized"));
+            }
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void withTheDefaultScopeEveryBurstIsMediumWhateverTheDeniedSettingSays() {
+        try (TopologyHarness topology = harness(Map.of("burst.discovery.denied", "20"))) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                topology.pipe(byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i))
+                        .error("AccessDenied", "not authorized"));
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                assertThat(alert.evidence()).containsEntry("scope", "refused");
+                assertThat(alert.description()).contains("was refused 8 distinct");
+            });
+        }
     }
     private static final String INSTANCE = "i-0adc17a5acb70d9ae";
     private static final String INSTANCE_ARN =
