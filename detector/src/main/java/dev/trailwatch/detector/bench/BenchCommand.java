@@ -118,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     @Option(names = "--detector-config", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A detector setting for this run (repeatable), as in the --config file: e.g. "
-                    + "geoip.country-db=FILE, burst.discovery.enabled=false. The bench's own topics, application id, "
+                    + "geoip.country-db=FILE, burst.discovery.scope=all. The bench's own topics, application id, "
                     + "bootstrap servers and state directory cannot be set.")
     Map<String, String> detectorSettings = new LinkedHashMap<>();
 

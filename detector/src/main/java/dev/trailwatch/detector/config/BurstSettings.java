@@ -2,6 +2,8 @@ package dev.trailwatch.detector.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Settings of the burst and correlation detections (thresholds, windows, grace). Zero and negative values are
@@ -70,24 +72,68 @@ public final class BurstSettings {
             "Length of the event-time windows, aligned to the epoch (UTC), in which burst.harvest.resources distinct"
                     + " reads must fall.").positive();
 
-    public static final ConfigKey<Boolean> DISCOVERY_ENABLED = ConfigKey.bool("burst.discovery.enabled", "false",
-            "Run discovery-burst. Off by default because of its cost: it looks at every List/Describe/Get call a"
-                    + " principal makes outside the console (most of CloudTrail) and keeps every principal's calls of"
-                    + " the last 20 minutes on the heap (1-2 KB per principal; the store gets one entry per 5-minute"
-                    + " bucket at each commit). On trailwatch bench traffic it is about a sixth of the stream thread's"
-                    + " work (see docs/performance.md). Turn it on after checking trailwatch bench --detector-config"
-                    + " burst.discovery.enabled=true or your lag metrics.");
+    /**
+     * Which read calls discovery-burst counts. {@code refused} (the default) costs next to nothing on ordinary traffic
+     * and catches credentials probed for what they reach (Stratus ec2-enumerate-from-instance's role is refused nearly
+     * every call); {@code all} adds every principal's allowed calls: the LOW sweep of a person or tool with broad read
+     * rights, and an EC2 instance's role session surveying with the rights it has (MEDIUM), at the cost
+     * docs/performance.md measures.
+     */
+    public enum DiscoveryScope {
+        /** The calls AWS refused to a program (not a browser), of every principal. */
+        REFUSED,
+        /** Every principal's List/Describe/Get calls outside the console, allowed or refused. */
+        ALL,
+        /** discovery-burst does not run. */
+        OFF;
+
+        static DiscoveryScope parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "refused" -> REFUSED;
+                case "all" -> ALL;
+                case "off" -> OFF;
+                default -> throw new IllegalArgumentException("expected refused, all or off");
+            };
+        }
+
+        /** As the config file spells it. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final ConfigKey<DiscoveryScope> DISCOVERY_SCOPE = new ConfigKey<>("burst.discovery.scope",
+            "refused",
+            "Which List*/Describe*/Get* calls discovery-burst counts. refused: the calls AWS refused to a program (not"
+                    + " a browser), of every principal, so a sweep is burst.discovery.calls distinct refused calls:"
+                    + " stolen credentials probing what they reach (Stratus ec2-enumerate-from-instance), MEDIUM, at"
+                    + " next to no cost on ordinary traffic. all: every principal's calls, allowed too, which adds a"
+                    + " LOW alert on a person or tool with broad read rights sweeping many services and a MEDIUM one"
+                    + " on an EC2 instance's role session sweeping with the rights it has (node and agent roles that"
+                    + " read many services do too: tune them out); it looks at most of CloudTrail and keeps every"
+                    + " principal's calls of the last 20 minutes on the heap (1-2 KB per principal), about a quarter"
+                    + " of the stream thread's work on trailwatch bench traffic (docs/performance.md): check trailwatch"
+                    + " bench --detector-config burst.discovery.scope=all or your lag metrics first. off: not run.",
+            DiscoveryScope::parse);
+    /** The setting before {@link #DISCOVERY_SCOPE}: still read, and when given it decides. */
+    public static final ConfigKey<Optional<Boolean>> DISCOVERY_ENABLED = new ConfigKey<>("burst.discovery.enabled",
+            "",
+            "Deprecated: use burst.discovery.scope. When set, true means burst.discovery.scope=all and false means"
+                    + " off (as before burst.discovery.scope existed); setting both is an error at start.",
+            BurstSettings::optionalBoolean);
     public static final ConfigKey<Integer> DISCOVERY_CALLS = ConfigKey.integer("burst.discovery.calls", "8",
-            "Distinct List*/Describe*/Get* APIs (event source + event name, allowed or denied) one principal must call"
-                    + " within burst.discovery.window, across at least burst.discovery.services services, to make one"
-                    + " discovery-burst alert.").positive();
+            "Distinct List*/Describe*/Get* APIs (event source + event name) one principal must call within"
+                    + " burst.discovery.window, across at least burst.discovery.services services, to make one"
+                    + " discovery-burst alert: the calls burst.discovery.scope counts (by default the refused ones;"
+                    + " with all, allowed or refused).").positive();
     public static final ConfigKey<Integer> DISCOVERY_SERVICES = ConfigKey.integer("burst.discovery.services", "4",
             "Distinct services (event sources) a discovery burst must span: one application reading its own"
                     + " service's resources is not enumeration.").positive();
     public static final ConfigKey<Integer> DISCOVERY_DENIED = ConfigKey.integer("burst.discovery.denied", "3",
-            "Distinct APIs denied to a program (not a browser: console pages call what they can) within a"
-                    + " discovery burst that raise it from LOW to MEDIUM (a burst by an EC2 instance's role session is"
-                    + " MEDIUM anyway).").positive();
+            "With burst.discovery.scope=all: distinct APIs denied to a program (not a browser: console pages call"
+                    + " what they can) within a discovery burst that raise it from LOW to MEDIUM (a burst by an EC2"
+                    + " instance's role session is MEDIUM anyway; with the default scope every counted call was"
+                    + " refused, so every burst is MEDIUM).").positive();
     public static final ConfigKey<Duration> DISCOVERY_WINDOW = ConfigKey.duration("burst.discovery.window", "10m",
             "Event-time span of a discovery burst, counted in aligned half-window buckets: calls within half the"
                     + " window always fall into one bucket pair; calls spread over the whole window do when they fall"
@@ -122,9 +168,34 @@ public final class BurstSettings {
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
-            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
+            CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_SCOPE, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
             INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
+
+    /**
+     * Which calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated {@link #DISCOVERY_ENABLED}
+     * is given (true: {@code all}, false: {@code off}); both given is an error, so that a leftover of one never
+     * silently overrides the other.
+     */
+    public static DiscoveryScope discoveryScope(DetectorConfig config) {
+        if (config.get(DISCOVERY_ENABLED).isPresent() && config.asMap().containsKey(DISCOVERY_SCOPE.name())) {
+            throw new ConfigException(DISCOVERY_ENABLED.name() + " (deprecated) and " + DISCOVERY_SCOPE.name()
+                    + " are both set: keep only " + DISCOVERY_SCOPE.name() + " (true was all, false was off)");
+        }
+        return config.get(DISCOVERY_ENABLED)
+                .map(enabled -> enabled ? DiscoveryScope.ALL : DiscoveryScope.OFF)
+                .orElseGet(() -> config.get(DISCOVERY_SCOPE));
+    }
+
+    /** Empty for an empty value (not given), else strictly {@code true} or {@code false}. */
+    static Optional<Boolean> optionalBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "" -> Optional.empty();
+            case "true" -> Optional.of(Boolean.TRUE);
+            case "false" -> Optional.of(Boolean.FALSE);
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
 
     private BurstSettings() {
     }

@@ -57,6 +57,7 @@ public final class DetectorConfig {
         this.settings = Collections.unmodifiableMap(settings);
         this.kafka = Collections.unmodifiableMap(kafka);
         Settings.ALL.forEach(key -> key.parse(settingOf(key)));
+        BurstSettings.discoveryScope(this); // the one pair of settings that may not both be given
     }
 
     /** Built-in defaults only (tests, demo). */

@@ -268,7 +268,7 @@ class OrderInvarianceIT {
                 Settings.TOPIC_DLQ.name(), "dlq-" + name,
                 Settings.TOPIC_ACCOUNTS.name(), "accounts-" + name,
                 Settings.REORDER_HORIZON.name(), "15m",
-                BurstSettings.DISCOVERY_ENABLED.name(), "true", // off by default; its mirrors and pairs are checked here
+                BurstSettings.DISCOVERY_SCOPE.name(), "all", // every principal: its mirrors and pairs are checked here
                 DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
                 DetectorConfig.KAFKA_PREFIX + "commit.interval.ms", "200"))
                 .with(Map.of(Settings.TOPIC_RULES.name(), "", // the built-in rules only: no rules topic

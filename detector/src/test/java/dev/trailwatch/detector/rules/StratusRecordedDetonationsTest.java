@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Stratus Red Team's RECORDED detonations (CloudTrail as AWS wrote it when each technique ran, anonymized by its
  * authors; {@code stratus/recorded/}) through the real topology, as a deployment runs it: default settings,
- * discovery-burst on, GeoIP on when the test databases are present. Each technique's records go in event-time
+ * GeoIP on when the test databases are present. Each technique's records go in event-time
  * order, the input then ends (what {@code trailwatch scan} does), and the rule(s) below must have alerted at
  * least at their severity. No record may be dead-lettered: the anonymized values (regions such as
  * {@code cn-west-3r}, addresses such as {@code 08.1.250.216}) are what a detection must neither need nor break on.
@@ -193,9 +193,9 @@ class StratusRecordedDetonationsTest {
         }
     }
 
-    /** A deployment's detections: defaults, discovery-burst on, GeoIP when the test databases are present. */
+    /** A deployment's detections: the defaults, GeoIP when the test databases are present. */
     static Map<String, String> settings() {
-        Map<String, String> settings = new HashMap<>(Map.of("burst.discovery.enabled", "true"));
+        Map<String, String> settings = new HashMap<>();
         Path country = GeoIpDatabases.dir().resolve(GeoIpDatabases.COUNTRY_FILE);
         Path asn = GeoIpDatabases.dir().resolve(GeoIpDatabases.ASN_FILE);
         if (Files.isRegularFile(country) && Files.isRegularFile(asn)) {

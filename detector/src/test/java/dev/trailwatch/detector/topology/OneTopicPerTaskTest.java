@@ -34,7 +34,7 @@ class OneTopicPerTaskTest {
     @Test
     void everyOptionalDetectionAndSigmaCorrelationsStillReadOneTopicPerTask() throws URISyntaxException {
         Map<String, String> settings = new HashMap<>(GeoIpDatabases.settings());
-        settings.put("burst.discovery.enabled", "true");
+        settings.put("burst.discovery.scope", "all");
         Path correlations = Path.of(getClass().getResource("/rules-sigma-correlations").toURI());
 
         assertOneTopicPerSubTopology(DetectorConfig.defaults().with(settings), RulePack.load(correlations));

@@ -10,6 +10,8 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.kstream.KStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The burst and correlation detections: failed console logins, password spray, brute force then success (all three
@@ -18,13 +20,15 @@ import org.apache.kafka.streams.kstream.KStream;
  */
 public final class BurstFamily implements DetectionFamily {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BurstFamily.class);
+
     private final FailedConsoleLoginBurstDetector failedLogins;
     private final ConsolePasswordSprayDetector passwordSpray;
     private final ConsoleBruteforceSuccessDetector bruteforceSuccess;
     private final AccessDeniedBurstDetector accessDenied;
     private final ConsoleCrossAccountSprayDetector crossAccountSpray;
     private final CredentialHarvestingBurstDetector credentialHarvesting;
-    /** Null when {@code burst.discovery.enabled} is off (the default). */
+    /** Null when {@code burst.discovery.scope} is {@code off}. */
     private final DiscoveryBurstDetector discovery;
     private final InstanceCredentialExfiltrationDetector instanceCredentials;
     private final S3MassDeletionDetector s3MassDeletion;
@@ -39,7 +43,13 @@ public final class BurstFamily implements DetectionFamily {
         this.accessDenied = new AccessDeniedBurstDetector(config, kit);
         this.crossAccountSpray = new ConsoleCrossAccountSprayDetector(config, kit);
         this.credentialHarvesting = new CredentialHarvestingBurstDetector(config, kit);
-        this.discovery = config.get(BurstSettings.DISCOVERY_ENABLED) ? new DiscoveryBurstDetector(config, kit) : null;
+        BurstSettings.DiscoveryScope scope = BurstSettings.discoveryScope(config);
+        if (config.get(BurstSettings.DISCOVERY_ENABLED).isPresent()) {
+            LOG.warn("{} is deprecated: it is read as {}={}; set that instead", BurstSettings.DISCOVERY_ENABLED.name(),
+                    BurstSettings.DISCOVERY_SCOPE.name(), scope.text());
+        }
+        this.discovery = scope == BurstSettings.DiscoveryScope.OFF ? null
+                : new DiscoveryBurstDetector(config, kit, scope);
         this.instanceCredentials = new InstanceCredentialExfiltrationDetector(config, kit);
         this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);

@@ -271,7 +271,7 @@ class CallJournalTest {
     }
 
     private TopologyTestDriver driver() {
-        DetectorConfig config = DetectorConfig.defaults().with(Map.of("burst.discovery.enabled", "true"));
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of("burst.discovery.scope", "all"));
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return new TopologyTestDriver(DetectorTopology.build(config, TopologyHarness.rules(),

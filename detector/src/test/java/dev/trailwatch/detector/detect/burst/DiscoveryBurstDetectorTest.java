@@ -5,10 +5,14 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.lateEventIds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.config.BurstSettings;
+import dev.trailwatch.detector.config.ConfigException;
+import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
@@ -27,18 +31,151 @@ import org.junit.jupiter.api.Test;
 class DiscoveryBurstDetectorTest {
 
     private static final String ID = DiscoveryBurstDetector.ID;
-    private static final String ENABLED = "burst.discovery.enabled";
+    private static final String SCOPE = "burst.discovery.scope";
 
-    /** The detection is off by default (its cost, docs/performance.md): every test here turns it on. */
+    /**
+     * Every principal's calls counted ({@code burst.discovery.scope=all}): what most tests here look at. The default
+     * scope ({@code refused}) has tests of its own below.
+     */
     private static TopologyHarness harness() {
-        return new TopologyHarness(Map.of(ENABLED, "true"), FlushSignal.never());
+        return new TopologyHarness(Map.of(SCOPE, "all"), FlushSignal.never());
+    }
+
+    private static TopologyHarness harness(Map<String, String> settings) {
+        return new TopologyHarness(settings, FlushSignal.never());
     }
 
     @Test
-    void offByDefault() {
+    void byDefaultAlertsMediumOnStratusEnumerationFromAnInstance() {
         try (TopologyHarness topology = new TopologyHarness()) {
             stratusEnumeration(0).forEach(topology::pipe);
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                assertThat(alert.principal()).isEqualTo(INSTANCE_ARN);
+                assertThat(alert.evidence()).containsEntry("instanceSession", true)
+                        .containsEntry("distinctCalls", 8);
+            });
+        }
+    }
+
+    @Test
+    void byDefaultAnInstanceSweepingWithTheRightsItHasIsCountedOnlyWithScopeAll() {
+        // an EKS node's role: the VPC CNI, the kubelet and the cluster autoscaler read four services, all allowed
+        String[][] node = {{"ec2.amazonaws.com", "DescribeNetworkInterfaces"}, {"ec2.amazonaws.com", "DescribeInstances"},
+            {"ec2.amazonaws.com", "DescribeInstanceTypes"}, {"ecr.amazonaws.com", "GetAuthorizationToken"},
+            {"ecr.amazonaws.com", "GetDownloadUrlForLayer"}, {"autoscaling.amazonaws.com", "DescribeAutoScalingGroups"},
+            {"autoscaling.amazonaws.com", "DescribeTags"}, {"eks.amazonaws.com", "DescribeNodegroup"}};
+        for (Map<String, String> settings : List.of(Map.<String, String>of(), Map.of(SCOPE, "all"))) {
+            try (TopologyHarness topology = harness(settings)) {
+                for (int i = 0; i < node.length; i++) {
+                    topology.pipe(fromInstance(node[i][0], node[i][1], atSeconds(2L * i)));
+                }
+                if (settings.isEmpty()) {
+                    assertThat(alertsOf(topology, ID)).as("default scope").isEmpty();
+                } else {
+                    assertThat(alertsOf(topology, ID)).singleElement()
+                            .satisfies(a -> assertThat(a.severity()).isEqualTo(Severity.MEDIUM));
+                }
+            }
+        }
+    }
+
+    @Test
+    void byDefaultCountsRefusedCallsOfOtherPrincipalsButNotTheirAllowedOnes() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                // the same sweep by three users: allowed throughout, refused throughout, half refused
+                topology.pipe(byUser("auditor", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(3L * i)));
+                topology.pipe(byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(3L * i + 1))
+                        .error("AccessDenied", "not authorized"));
+                TestEvents half = byUser("eve", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(3L * i + 2));
+                topology.pipe(i % 2 == 0 ? half.error("AccessDenied", "not authorized") : half);
+            }
+
+            // mallory's refused calls span six services (the alert at the eighth); eve's five are below the threshold
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.principal()).isEqualTo("arn:aws:iam::111122223333:user/mallory");
+                assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                assertThat(alert.evidence()).containsEntry("distinctCalls", 8);
+            });
+        }
+    }
+
+    @Test
+    void scopeOffAndTheDeprecatedSwitchDecide() {
+        for (Map<String, String> off : List.of(Map.of(SCOPE, "off"), Map.of("burst.discovery.enabled", "false"))) {
+            try (TopologyHarness topology = harness(off)) {
+                stratusEnumeration(0).forEach(topology::pipe);
+                assertThat(alertsOf(topology, ID)).as("%s", off).isEmpty();
+            }
+        }
+        // burst.discovery.enabled=true meant every principal before burst.discovery.scope existed, and still does
+        try (TopologyHarness topology = harness(Map.of("burst.discovery.enabled", "true"))) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                topology.pipe(byUser("auditor", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(3L * i)));
+            }
+            assertThat(alertsOf(topology, ID)).singleElement()
+                    .satisfies(alert -> assertThat(alert.severity()).isEqualTo(Severity.LOW));
+        }
+    }
+
+    @Test
+    void aScopeThatIsNotOneOfTheThreeFailsAtLoad() {
+        assertThatThrownBy(() -> DetectorConfig.defaults().with(Map.of(SCOPE, "everyone")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("burst.discovery.scope").hasMessageContaining("expected refused, all or off");
+        assertThatThrownBy(() -> DetectorConfig.defaults().with(Map.of("burst.discovery.enabled", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("expected true or false");
+        assertThatThrownBy(() -> DetectorConfig.defaults()
+                .with(Map.of(SCOPE, "all", "burst.discovery.enabled", "false")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("are both set");
+        assertThat(BurstSettings.discoveryScope(DetectorConfig.defaults()))
+                .isEqualTo(BurstSettings.DiscoveryScope.REFUSED);
+    }
+
+    @Test
+    void byDefaultRefusalsThatSayNothingAboutTheCallerDoNotCount() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                String source = STRATUS_CALLS[i][0];
+                String name = STRATUS_CALLS[i][1];
+                // the console's back end for a person with a narrow role
+                TestEvents console = byUser("intern", source, name, atSeconds(4L * i))
+                        .error("AccessDenied", "not authorized");
+                console.json().put("userAgent", "aws-internal/3 aws-sdk-java/1.12.720 Linux/5.10 OpenJDK_64-Bit");
+                topology.pipe(console);
+                // an inventory crawl into a region the organization closed
+                topology.pipe(byUser("inventory", source, name, atSeconds(4L * i + 1)).error("AccessDenied",
+                        "User: arn:aws:iam::111122223333:user/inventory is not authorized to perform: " + name
+                                + " with an explicit deny in a service control policy"));
+                // a service-linked role, and a call a service made in its own name
+                TestEvents linked = TestEvents.event(source, name, atSeconds(4L * i + 2))
+                        .error("AccessDenied", "not authorized");
+                ((ObjectNode) linked.json().get("userIdentity")).put("type", "AssumedRole").put("arn",
+                        "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/configsession");
+                topology.pipe(linked);
+                topology.pipe(byUser("deployer", source, name, atSeconds(4L * i + 3))
+                        .sourceIp("cloudformation.amazonaws.com").error("AccessDenied", "not authorized"));
+            }
+
             assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    @Test
+    void withTheDefaultScopeEveryBurstIsMediumWhateverTheDeniedSettingSays() {
+        try (TopologyHarness topology = harness(Map.of("burst.discovery.denied", "20"))) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                topology.pipe(byUser("mallory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i))
+                        .error("AccessDenied", "not authorized"));
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.severity()).isEqualTo(Severity.MEDIUM);
+                assertThat(alert.evidence()).containsEntry("scope", "refused");
+                assertThat(alert.description()).contains("was refused 8 distinct");
+            });
         }
     }
     private static final String INSTANCE = "i-0adc17a5acb70d9ae";
@@ -293,7 +430,7 @@ class DiscoveryBurstDetectorTest {
 
     @Test
     void callsJoiningAnAlertedBurstAreReportedWithinTheWallClockBound() {
-        try (TopologyHarness topology = new TopologyHarness(Map.of(ENABLED, "true", "alerts.report-within", "2m"), FlushSignal.never())) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of(SCOPE, "all", "alerts.report-within", "2m"), FlushSignal.never())) {
             List<TestEvents> sweep = stratusEnumeration(0);
             sweep.subList(0, 8).forEach(topology::pipe);
             assertThat(alertsOf(topology, ID)).singleElement().satisfies(a -> assertThat(a.eventCount()).isEqualTo(8));
@@ -349,7 +486,7 @@ class DiscoveryBurstDetectorTest {
         Set<String> expected = null;
         for (List<TestEvents> order : List.of(sorted, lastOneHorizonBehind)) {
             try (TopologyHarness topology = new TopologyHarness(
-                    Map.of(ENABLED, "true", "burst.grace", "5m", "reorder.horizon", "15m"), FlushSignal.never())) {
+                    Map.of(SCOPE, "all", "burst.grace", "5m", "reorder.horizon", "15m"), FlushSignal.never())) {
                 order.forEach(topology::pipe);
                 assertThat(lateEventIds(topology)).doesNotContain(last.eventId());
                 Set<String> words = lastWords(topology);
@@ -379,5 +516,16 @@ class DiscoveryBurstDetectorTest {
         assertThat(DiscoveryBurstDetector.isInstanceSession(
                 "arn:aws:sts::111122223333:assumed-role/deploy/i-am-a-person")).isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:iam::111122223333:user/i-0adc17a5")).isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17a5"))
+                .isTrue();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0ADC17A5"))
+                .as("instance ids are lowercase hex").isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17a59"))
+                .as("8 or 17 digits").isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role//i-0adc17a5"))
+                .as("no role name").isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession(
+                "arn:aws:sts::111122223333:federated-user/i-0adc17a5ad17a5ad1")).isFalse();
+        assertThat(DiscoveryBurstDetector.isInstanceSession(null)).isFalse();
     }
 }

@@ -166,7 +166,7 @@ class DiscoveryCloseTest {
     /** The topology with discovery-burst on and a 15-minute horizon, over an input of {@code partitions}. */
     private InputWatermark start(int partitions) {
         DetectorConfig config = DetectorConfig.defaults().with(Map.of(Settings.REORDER_HORIZON.name(), "15m",
-                "burst.discovery.enabled", "true"));
+                "burst.discovery.scope", "all"));
         InputWatermark watermark = new InputWatermark(config.get(Settings.REORDER_HORIZON), partitions);
         TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
         Properties props = config.streamsProperties();

@@ -74,7 +74,7 @@ class DiscoveryRestartIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(brokerData, Map.of("log.retention.check.interval.ms", "500"));
              KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", APP,
-                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "burst.discovery.enabled", "true"));
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "burst.discovery.scope", "all"));
             kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
             List<TestEvents> sweep = new ArrayList<>();
             for (int i = 0; i < CALLS.length; i++) {
