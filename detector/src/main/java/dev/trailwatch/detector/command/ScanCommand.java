@@ -79,19 +79,21 @@ public final class ScanCommand implements Callable<Integer> {
      * S3 objects read at a time by default. A GET of a CloudTrail object waits ~20-50 ms on S3, so N in flight bound
      * the scan at ~N / latency objects/s (8: ~270 at 30 ms); and an object from S3 costs the scan ~4-5 ms of CPU
      * (~2-3 ms more than from disk: the GET, and the hour held in the sort), so two cores read at most ~400-500
-     * objects/s. 32 keep two cores busy up to ~60 ms a GET, or four at 30 ms (docs/performance.md, session
+     * objects/s. 24 keep two cores busy up to ~45 ms a GET, or three at 30 ms (docs/performance.md, session
      * 20). Each object in flight holds its records until the scan reaches it, a few hundred KB for a typical file,
      * and all of them together at most ~12,000 records however large the files (8 held ~9,000: {@code ReadAhead});
      * 1,000 GETs/s would be a fifth of what S3 serves from one prefix (5,500/s), and a trail spreads its objects over
      * a prefix per account and region.
      */
-    static final int DEFAULT_S3_CONCURRENCY = 32;
+    static final int DEFAULT_S3_CONCURRENCY = 24;
     /**
      * The most: the S3 client keeps 50 connections (the SDK's default), and a reader holds its GET's connection until
      * the scan has taken the object's records, so more readers than connections (with one left for the listing,
-     * which runs on the scan's own thread) could leave the object the scan waits for queued behind later ones.
+     * which runs on the scan's own thread) could leave the object the scan waits for queued behind later ones; and a
+     * scan that starts over (the input's order was not kept) may still hold its first readers' connections (a
+     * half-read S3 stream is read to its end on close) while the new ones open, so at most half the pool.
      */
-    static final int MAX_S3_CONCURRENCY = 48;
+    static final int MAX_S3_CONCURRENCY = 24;
     private static final int WIDER_PASSES = 2;
     private static final Comparator<Alert> OUTPUT_ORDER = Comparator.comparing(Alert::firstEventTime)
             .thenComparing(Alert::ruleId).thenComparing(Alert::alertId).thenComparingLong(Alert::eventCount)

@@ -180,7 +180,8 @@ public final class BurstSettings {
     public static DiscoveryScope discoveryScope(DetectorConfig config) {
         if (config.get(DISCOVERY_ENABLED).isPresent() && config.asMap().containsKey(DISCOVERY_SCOPE.name())) {
             throw new ConfigException(DISCOVERY_ENABLED.name() + " (deprecated) and " + DISCOVERY_SCOPE.name()
-                    + " are both set: keep only " + DISCOVERY_SCOPE.name() + " (true was all, false was off)");
+                    + " are both set (in the config file, the environment or -D options): keep only "
+                    + DISCOVERY_SCOPE.name() + " (true was all, false was off); an empty value unsets the old one");
         }
         return config.get(DISCOVERY_ENABLED)
                 .map(enabled -> enabled ? DiscoveryScope.ALL : DiscoveryScope.OFF)

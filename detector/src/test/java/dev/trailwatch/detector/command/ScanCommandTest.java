@@ -23,6 +23,6 @@ class ScanCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("trailwatch: --s3-concurrency '" + value
-                + "' is not a whole number from 1 to 48 (S3 objects read at a time; default 32)");
+                + "' is not a whole number from 1 to 24 (S3 objects read at a time; default 24)");
     }
 }

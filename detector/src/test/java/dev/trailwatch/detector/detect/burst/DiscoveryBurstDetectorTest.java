@@ -164,6 +164,20 @@ class DiscoveryBurstDetectorTest {
     }
 
     @Test
+    void withScopeAllARefusalByAServiceControlPolicyIsNotADenialThatRaisesTheSweep() {
+        try (TopologyHarness topology = harness()) {
+            for (int i = 0; i < STRATUS_CALLS.length; i++) {
+                TestEvents call = byUser("inventory", STRATUS_CALLS[i][0], STRATUS_CALLS[i][1], atSeconds(i));
+                topology.pipe(i < 4 ? call.error("AccessDenied", "User: arn:aws:iam::111122223333:user/inventory is"
+                        + " not authorized to perform: x with an explicit deny in a service control policy") : call);
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement()
+                    .satisfies(alert -> assertThat(alert.severity()).isEqualTo(Severity.LOW));
+        }
+    }
+
+    @Test
     void withTheDefaultScopeEveryBurstIsMediumWhateverTheDeniedSettingSays() {
         try (TopologyHarness topology = harness(Map.of("burst.discovery.denied", "20"))) {
             for (int i = 0; i < STRATUS_CALLS.length; i++) {
