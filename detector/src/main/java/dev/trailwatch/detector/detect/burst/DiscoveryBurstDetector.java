@@ -68,7 +68,6 @@ public final class DiscoveryBurstDetector {
             + " the keys, for an instance session isolate the instance and look for a web or SSRF foothold), then"
             + " review what the principal did after the survey: reads of secrets, new keys or roles, calls from new"
             + " addresses.";
-    private static final String ASSUMED_ROLE = ":assumed-role/";
     private static final String SERVICE_LINKED_ROLE = ":assumed-role/AWSServiceRoleFor";
     private static final String CONSOLE_AGENT = "AWS Internal";
     private static final String CONSOLE_INVOKER = "signin.amazonaws.com";
@@ -148,27 +147,10 @@ public final class DiscoveryBurstDetector {
 
     /**
      * Whether the ARN is an EC2 instance's role session, {@code ...:assumed-role/<role>/i-<8 or 17 hex digits>} (the
-     * instance profile names the session for the instance). Checked in place, without a regular expression.
+     * instance profile names the session for the instance): instance-credential-exfiltration's test, one rule for both.
      */
     static boolean isInstanceSession(String principal) {
-        if (principal == null) {
-            return false;
-        }
-        int from = principal.lastIndexOf('/') + 1;
-        int digits = principal.length() - from - 2;
-        if ((digits != 8 && digits != 17) || !principal.startsWith("i-", from)) {
-            return false;
-        }
-        for (int i = from + 2; i < principal.length(); i++) {
-            char c = principal.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        int role = principal.indexOf(ASSUMED_ROLE);
-        // a role name between "assumed-role/" and the session, without a slash of its own
-        return role >= 0 && role + ASSUMED_ROLE.length() < from - 1
-                && principal.indexOf('/', role + ASSUMED_ROLE.length()) == from - 1;
+        return InstanceCredentialExfiltrationDetector.instanceOf(principal) != null;
     }
 
     Detections detect(EventRouter events) {

@@ -536,8 +536,6 @@ class DiscoveryBurstDetectorTest {
                 .as("instance ids are lowercase hex").isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17a59"))
                 .as("8 or 17 digits").isFalse();
-        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role//i-0adc17a5"))
-                .as("no role name").isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession(
                 "arn:aws:sts::111122223333:federated-user/i-0adc17a5ad17a5ad1")).isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession(null)).isFalse();
