@@ -71,7 +71,7 @@ public final class Completion implements AutoCloseable {
         int quietRounds = 0;
         for (int round = 0; round < maxRounds && quietRounds < 2; round++) {
             flush.request();
-            awaitLoopsAfter(System.nanoTime() + checkEvery.plus(commitInterval.multipliedBy(2)).toNanos());
+            awaitLoopsAfter(System.nanoTime() + checkEvery.plus(commitInterval.multipliedBy(2)).toNanos(), timeout);
             if (!awaitProcessed(inputTopic, timeout)) {
                 return false;
             }
@@ -82,14 +82,27 @@ public final class Completion implements AutoCloseable {
         return quietRounds >= 2;
     }
 
-    /** Waits until {@code notBefore} (System.nanoTime) and then for the stream threads to loop {@value #ITERATIONS} times. */
-    private void awaitLoopsAfter(long notBefore) throws InterruptedException {
+    /**
+     * Waits until {@code notBefore} (System.nanoTime) and then for the stream threads to loop {@value #ITERATIONS}
+     * times.
+     *
+     * @throws IllegalStateException when they do not within {@code timeout}: a stream thread that died or hangs would
+     *                               otherwise keep a scan or the demo waiting for ever
+     */
+    private void awaitLoopsAfter(long notBefore, Duration timeout) throws InterruptedException {
         long wait = notBefore - System.nanoTime();
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
         long start = detector.streamThreadIterations();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (detector.streamThreadIterations() < start + ITERATIONS) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the detector's stream threads went round their loop "
+                        + (detector.streamThreadIterations() - start) + " of " + ITERATIONS + " times in "
+                        + timeout.toSeconds() + " s after a flush request (Kafka Streams state "
+                        + detector.state() + "): a stream thread stopped or hangs; see the log above");
+            }
             Thread.sleep(10);
         }
     }

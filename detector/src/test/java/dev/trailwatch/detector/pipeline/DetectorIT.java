@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The whole flow on a real in-process KRaft broker with exactly-once processing: raw records in (good and
@@ -61,6 +64,29 @@ class DetectorIT {
                     .contains("this is not json");
             assertThat(metrics.eventsRead()).isEqualTo(2);
             assertThat(metrics.eventsRejected()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The demo's and scan's drain asks the stream threads to go round their loop after each flush request. When they
+     * have stopped (a fatal error, a hang), it must fail with a message within its timeout, not wait for ever.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // before the fix it waited for ever
+    void aDrainFailsWithAMessageWhenTheStreamThreadsHaveStopped() throws Exception {
+        TrailWatchMetrics metrics = new TrailWatchMetrics(new SimpleMeterRegistry());
+        DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", "detector-it-stopped"));
+        FlushSignal flush = FlushSignal.onRequest();
+        try (LocalPipeline pipeline = LocalPipeline.start(config, metrics, flush)) {
+            pipeline.detector().close();
+            try (Completion completion = new Completion(pipeline.bootstrapServers(), config.applicationId(),
+                    pipeline.detector(), Duration.ofMillis(200), pipeline.commitInterval())) {
+                assertThatThrownBy(() -> completion.flushUntilDone(flush, "cloudtrail.events", 3,
+                        Duration.ofSeconds(5)))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("stream threads went round their loop 0 of 3 times in 5 s")
+                        .hasMessageContaining("NOT_RUNNING");
+            }
         }
     }
 
