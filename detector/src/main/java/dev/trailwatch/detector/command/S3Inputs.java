@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -65,7 +64,7 @@ final class S3Inputs implements AutoCloseable {
         String key = o.key();
         return TrailObject.of(key.substring(key.lastIndexOf('/') + 1), "s3://" + bucket + "/" + key, "s3",
                 o.size() == null ? 0 : o.size(),
-                () -> s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build()));
+                () -> S3Objects.open(s3, bucket, key));
     }
 
     @Override
