@@ -41,6 +41,15 @@ public final class CloudTrailParser {
 
     private static final List<String> REQUIRED = List.of("eventID", "eventTime", "eventName", "eventSource");
 
+    /**
+     * CloudTrail Insights events ({@code eventCategory: Insight}) name the API they measured only inside
+     * {@code insightDetails}: they are statistics about calls, not calls, and no detection reads them. The ingest
+     * connector routes them to {@code insights.topic}; one that reaches the detector anyway is dead-lettered saying so.
+     */
+    private static final String INSIGHT = "AwsCloudTrailInsight";
+    static final String INSIGHT_DETAIL = "a CloudTrail Insights event (eventType AwsCloudTrailInsight), not an API call: "
+            + "no detection reads it (it has no top-level eventName or eventSource); Insights belong on insights.topic";
+
     private final ObjectMapper mapper;
     private final JsonFactory factory;
     /** Whether the fast byte read ({@link RecordScanner}) is tried first: only on Jackson's default JSON reading. */
@@ -372,7 +381,8 @@ public final class CloudTrailParser {
             for (int i = 0; i < required.length; i++) {
                 if (required[i] == null) {
                     return new ParseResult.Rejected(RejectReason.MISSING_FIELD,
-                            "missing string field " + REQUIRED.get(i), raw);
+                            INSIGHT.equals(eventType) ? INSIGHT_DETAIL
+                                    : "missing string field " + REQUIRED.get(i), raw);
                 }
             }
             long millis;

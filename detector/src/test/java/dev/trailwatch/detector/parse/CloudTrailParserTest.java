@@ -142,6 +142,30 @@ class CloudTrailParserTest {
     }
 
     /**
+     * A CloudTrail Insights event as CloudTrail writes it (trimmed): valid JSON with an eventID and an eventTime, but
+     * the API it measured is inside insightDetails. Its dead letter says what it is, not just which field is missing,
+     * on both reads.
+     */
+    @Test
+    void anInsightsEventIsDeadLetteredAsWhatItIs() {
+        String insight = "{\"eventVersion\":\"1.07\",\"eventTime\":\"2020-09-09T23:00:00Z\",\"awsRegion\":\"us-east-1\","
+                + "\"eventID\":\"41ed77ca-d659-b45a-8e9a-74e504300007\",\"eventType\":\"AwsCloudTrailInsight\","
+                + "\"recipientAccountId\":\"123456789012\",\"sharedEventID\":\"e672c2b1-e71a-4779-f96c-02da7bb30d2e\","
+                + "\"insightDetails\":{\"state\":\"End\",\"eventSource\":\"iam.amazonaws.com\","
+                + "\"eventName\":\"AttachUserPolicy\",\"insightType\":\"ApiCallRateInsight\",\"insightContext\":"
+                + "{\"statistics\":{\"baseline\":{\"average\":0.0},\"insight\":{\"average\":2.0},\"insightDuration\":1}}},"
+                + "\"eventCategory\":\"Insight\"}";
+        byte[] bytes = insight.getBytes(StandardCharsets.UTF_8);
+        for (CloudTrailParser read : List.of(parser, new CloudTrailParser(JSON, false))) {
+            assertThat(read.parse(bytes)).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> {
+                assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+                assertThat(r.detail()).startsWith("a CloudTrail Insights event (eventType AwsCloudTrailInsight)")
+                        .contains("insights.topic");
+            });
+        }
+    }
+
+    /**
      * Compares the streaming read with an independent reading of the whole tree (how the parser worked before it
      * streamed), field by field.
      */
@@ -153,8 +177,10 @@ class CloudTrailParserTest {
                 .filter(f -> !tree.path(f).isTextual() || tree.path(f).asText().isEmpty()).findFirst().orElse(null);
         if (missing != null) {
             // some peer rows test other fields and leave required ones out
+            String detail = "AwsCloudTrailInsight".equals(tree.path("eventType").asText())
+                    ? CloudTrailParser.INSIGHT_DETAIL : "missing string field " + missing;
             assertThat(streamed).as(record).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> assertThat(
-                    r.detail()).isEqualTo("missing string field " + missing));
+                    r.detail()).isEqualTo(detail));
             return;
         }
         try {
