@@ -47,6 +47,23 @@ public final class CloudTrailParser {
      * connector routes them to {@code insights.topic}; one that reaches the detector anyway is dead-lettered saying so.
      */
     private static final String INSIGHT = "AwsCloudTrailInsight";
+    static final String DIGEST_DETAIL = "a CloudTrail digest (digestStartTime, logFiles: the hashes of a trail's log "
+            + "files), not an event: digest files are to be skipped (CloudTrail-Digest/ in their key)";
+    private static final byte[] DIGEST_KEY = "\"digestSignatureAlgorithm\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether a record that lacks a required field is a digest file's object (only asked of rejected records). */
+    private static boolean isDigest(byte[] raw) {
+        outer:
+        for (int i = 0; raw != null && i <= raw.length - DIGEST_KEY.length; i++) {
+            for (int j = 0; j < DIGEST_KEY.length; j++) {
+                if (raw[i + j] != DIGEST_KEY[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
     static final String INSIGHT_DETAIL = "a CloudTrail Insights event (eventType AwsCloudTrailInsight), not an API call: "
             + "no detection reads it (it has no top-level eventName or eventSource); Insights belong on insights.topic";
 
@@ -381,7 +398,7 @@ public final class CloudTrailParser {
             for (int i = 0; i < required.length; i++) {
                 if (required[i] == null) {
                     return new ParseResult.Rejected(RejectReason.MISSING_FIELD,
-                            INSIGHT.equals(eventType) ? INSIGHT_DETAIL
+                            INSIGHT.equals(eventType) ? INSIGHT_DETAIL : isDigest(raw) ? DIGEST_DETAIL
                                     : "missing string field " + REQUIRED.get(i), raw);
                 }
             }

@@ -166,6 +166,29 @@ class CloudTrailParserTest {
     }
 
     /**
+     * A CloudTrail digest file's object as CloudTrail writes it (trimmed), produced as a record by mistake: its dead
+     * letter says it is a digest, on both reads.
+     */
+    @Test
+    void aDigestIsDeadLetteredAsWhatItIs() {
+        String digest = "{\"awsAccountId\":\"210987654321\",\"digestStartTime\":\"2025-03-04T08:36:49Z\","
+                + "\"digestEndTime\":\"2025-03-04T09:36:49Z\",\"digestS3Bucket\":\"org-trail\",\"digestS3Object\":"
+                + "\"AWSLogs/210987654321/CloudTrail-Digest/eu-west-1/2025/03/04/"
+                + "210987654321_CloudTrail-Digest_eu-west-1_org_eu-west-1_20250304T093649Z.json.gz\","
+                + "\"digestPublicKeyFingerprint\":\"0a1b2c3d4e5f60718293a4b5c6d7e8f9\",\"digestSignatureAlgorithm\":"
+                + "\"SHA256withRSA\",\"newestEventTime\":\"2025-03-04T09:26:24Z\",\"oldestEventTime\":"
+                + "\"2025-03-04T08:32:04Z\",\"previousDigestHashAlgorithm\":\"SHA-256\",\"logFiles\":[{\"s3Bucket\":"
+                + "\"org-trail\",\"hashAlgorithm\":\"SHA-256\",\"newestEventTime\":\"2025-03-04T09:26:24Z\"}]}";
+        byte[] bytes = digest.getBytes(StandardCharsets.UTF_8);
+        for (CloudTrailParser read : List.of(parser, new CloudTrailParser(JSON, false))) {
+            assertThat(read.parse(bytes)).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> {
+                assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+                assertThat(r.detail()).isEqualTo(CloudTrailParser.DIGEST_DETAIL).startsWith("a CloudTrail digest");
+            });
+        }
+    }
+
+    /**
      * Compares the streaming read with an independent reading of the whole tree (how the parser worked before it
      * streamed), field by field.
      */
@@ -178,7 +201,8 @@ class CloudTrailParserTest {
         if (missing != null) {
             // some peer rows test other fields and leave required ones out
             String detail = "AwsCloudTrailInsight".equals(tree.path("eventType").asText())
-                    ? CloudTrailParser.INSIGHT_DETAIL : "missing string field " + missing;
+                    ? CloudTrailParser.INSIGHT_DETAIL : tree.has("digestSignatureAlgorithm")
+                    ? CloudTrailParser.DIGEST_DETAIL : "missing string field " + missing;
             assertThat(streamed).as(record).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> assertThat(
                     r.detail()).isEqualTo(detail));
             return;
