@@ -45,7 +45,11 @@ final class ScanInputs implements AutoCloseable {
                 continue;
             }
             long[] files = {0};
-            walk(Path.of(argument), (file, size) -> {
+            Path root = Path.of(argument);
+            walk(root, (file, size) -> {
+                if (!file.equals(root) && CloudTrailFiles.isInsight(root.relativize(file).toString())) {
+                    return; // a bucket's CloudTrail-Insight/ files, skipped as in S3 (S3Inputs): not API calls
+                }
                 files[0]++;
                 Path key = file.toAbsolutePath().normalize();
                 if (!local.containsKey(key)) {

@@ -55,22 +55,57 @@ public record CloudTrailEvent(
         return json.tree();
     }
 
-    /** The acting principal's best identity: its ARN, else the account id ({@code AWSAccount}) or service name. */
+    /**
+     * The acting principal's best identity: its ARN, else the service name ({@code AWSService}), the Identity Store
+     * user's ARN ({@code IdentityCenterUser}), the account id ({@code AWSAccount}) or the principal id. An empty
+     * string reads as absent: CloudTrail writes {@code "arn": ""} (and {@code "accessKeyId": ""}) for some identities,
+     * Identity Center users signing in to the access portal among them.
+     */
     public String principal() {
         UserIdentity id = userIdentity;
-        if (id.arn() != null) {
+        if (present(id.arn())) {
             return id.arn();
         }
-        if (id.isAwsService() && id.invokedBy() != null) {
+        if (id.isAwsService() && present(id.invokedBy())) {
             return id.invokedBy();
         }
-        if (id.accountId() != null) {
+        if ("IdentityCenterUser".equals(id.type())) {
+            String user = identityStoreUser();
+            if (user != null) {
+                return user;
+            }
+        }
+        if (present(id.accountId())) {
             return id.accountId();
         }
-        if (id.principalId() != null) {
+        if (present(id.principalId())) {
             return id.principalId();
         }
-        return id.invokedBy() != null ? id.invokedBy() : "unknown";
+        return present(id.invokedBy()) ? id.invokedBy() : "unknown";
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /**
+     * An IAM Identity Center user's ARN in the Identity Store, {@code arn:<partition>:identitystore:::user/<userId>},
+     * from {@code userIdentity.onBehalfOf} (an {@code IdentityCenterUser} identity has no ARN of its own); null
+     * without a user id. Reads the record's tree, which only such identities without an ARN ask for.
+     */
+    private String identityStoreUser() {
+        if (!json.mayHold("onBehalfOf")) {
+            return null;
+        }
+        JsonNode onBehalfOf = record().path("userIdentity").path("onBehalfOf");
+        JsonNode userId = onBehalfOf.path("userId");
+        if (!userId.isTextual() || userId.asText().isBlank()) {
+            return null;
+        }
+        String store = onBehalfOf.path("identityStoreArn").asText("");
+        String partition = store.startsWith("arn:") && store.indexOf(':', 4) > 4
+                ? store.substring(4, store.indexOf(':', 4)) : "aws";
+        return "arn:" + partition + ":identitystore:::user/" + userId.asText();
     }
 
     /**

@@ -41,6 +41,32 @@ public final class CloudTrailParser {
 
     private static final List<String> REQUIRED = List.of("eventID", "eventTime", "eventName", "eventSource");
 
+    /**
+     * CloudTrail Insights events ({@code eventCategory: Insight}) name the API they measured only inside
+     * {@code insightDetails}: they are statistics about calls, not calls, and no detection reads them. The ingest
+     * connector routes them to {@code insights.topic}; one that reaches the detector anyway is dead-lettered saying so.
+     */
+    private static final String INSIGHT = "AwsCloudTrailInsight";
+    static final String DIGEST_DETAIL = "a CloudTrail digest (digestStartTime, logFiles: the hashes of a trail's log "
+            + "files), not an event: digest files are to be skipped (CloudTrail-Digest/ in their key)";
+    private static final byte[] DIGEST_KEY = "\"digestSignatureAlgorithm\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether a record that lacks a required field is a digest file's object (only asked of rejected records). */
+    private static boolean isDigest(byte[] raw) {
+        outer:
+        for (int i = 0; raw != null && i <= raw.length - DIGEST_KEY.length; i++) {
+            for (int j = 0; j < DIGEST_KEY.length; j++) {
+                if (raw[i + j] != DIGEST_KEY[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+    static final String INSIGHT_DETAIL = "a CloudTrail Insights event (eventType AwsCloudTrailInsight), not an API call: "
+            + "no detection reads it (it has no top-level eventName or eventSource); Insights belong on insights.topic";
+
     private final ObjectMapper mapper;
     private final JsonFactory factory;
     /** Whether the fast byte read ({@link RecordScanner}) is tried first: only on Jackson's default JSON reading. */
@@ -372,7 +398,8 @@ public final class CloudTrailParser {
             for (int i = 0; i < required.length; i++) {
                 if (required[i] == null) {
                     return new ParseResult.Rejected(RejectReason.MISSING_FIELD,
-                            "missing string field " + REQUIRED.get(i), raw);
+                            INSIGHT.equals(eventType) ? INSIGHT_DETAIL : isDigest(raw) ? DIGEST_DETAIL
+                                    : "missing string field " + REQUIRED.get(i), raw);
                 }
             }
             long millis;

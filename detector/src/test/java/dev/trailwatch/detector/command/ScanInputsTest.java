@@ -65,6 +65,26 @@ class ScanInputsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("no such file or directory");
     }
 
+    /**
+     * A local copy of a trail's bucket holds CloudTrail-Digest/ and, with Insights on, CloudTrail-Insight/ files beside
+     * the logs: the scan of the copy reads what the scan of the bucket reads (S3Inputs skips both), not Insights
+     * events that every detection would only dead-letter.
+     */
+    @Test
+    void aBucketCopyIsReadWithoutItsDigestAndInsightsFiles() throws IOException {
+        String account = "AWSLogs/o-abc123/111122223333/";
+        Path log = file(account + "CloudTrail/us-east-1/2024/10/08/"
+                + "111122223333_CloudTrail_us-east-1_20241008T1020Z_abcdEFGH12345678.json.gz", 30);
+        file(account + "CloudTrail-Digest/us-east-1/2024/10/08/"
+                + "111122223333_CloudTrail-Digest_us-east-1_org-trail_us-east-1_20241008T103649Z.json.gz", 20);
+        file(account + "CloudTrail-Insight/us-east-1/2024/10/08/"
+                + "111122223333_CloudTrail-Insight_us-east-1_20241008T1025Z_xyzXYZ0123456789.json.gz", 10);
+        try (ScanInputs inputs = ScanInputs.of(List.of(dir.toString()), EVERYTHING)) {
+            assertThat(inputs.localObjects()).isEqualTo(1);
+            assertThat(inputs.onlyLocalObject()).extracting(TrailObject::location).isEqualTo(log.toString());
+        }
+    }
+
     private Path file(String relative, int bytes) throws IOException {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());

@@ -142,6 +142,53 @@ class CloudTrailParserTest {
     }
 
     /**
+     * A CloudTrail Insights event as CloudTrail writes it (trimmed): valid JSON with an eventID and an eventTime, but
+     * the API it measured is inside insightDetails. Its dead letter says what it is, not just which field is missing,
+     * on both reads.
+     */
+    @Test
+    void anInsightsEventIsDeadLetteredAsWhatItIs() {
+        String insight = "{\"eventVersion\":\"1.07\",\"eventTime\":\"2020-09-09T23:00:00Z\",\"awsRegion\":\"us-east-1\","
+                + "\"eventID\":\"41ed77ca-d659-b45a-8e9a-74e504300007\",\"eventType\":\"AwsCloudTrailInsight\","
+                + "\"recipientAccountId\":\"123456789012\",\"sharedEventID\":\"e672c2b1-e71a-4779-f96c-02da7bb30d2e\","
+                + "\"insightDetails\":{\"state\":\"End\",\"eventSource\":\"iam.amazonaws.com\","
+                + "\"eventName\":\"AttachUserPolicy\",\"insightType\":\"ApiCallRateInsight\",\"insightContext\":"
+                + "{\"statistics\":{\"baseline\":{\"average\":0.0},\"insight\":{\"average\":2.0},\"insightDuration\":1}}},"
+                + "\"eventCategory\":\"Insight\"}";
+        byte[] bytes = insight.getBytes(StandardCharsets.UTF_8);
+        for (CloudTrailParser read : List.of(parser, new CloudTrailParser(JSON, false))) {
+            assertThat(read.parse(bytes)).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> {
+                assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+                assertThat(r.detail()).startsWith("a CloudTrail Insights event (eventType AwsCloudTrailInsight)")
+                        .contains("insights.topic");
+            });
+        }
+    }
+
+    /**
+     * A CloudTrail digest file's object as CloudTrail writes it (trimmed), produced as a record by mistake: its dead
+     * letter says it is a digest, on both reads.
+     */
+    @Test
+    void aDigestIsDeadLetteredAsWhatItIs() {
+        String digest = "{\"awsAccountId\":\"210987654321\",\"digestStartTime\":\"2025-03-04T08:36:49Z\","
+                + "\"digestEndTime\":\"2025-03-04T09:36:49Z\",\"digestS3Bucket\":\"org-trail\",\"digestS3Object\":"
+                + "\"AWSLogs/210987654321/CloudTrail-Digest/eu-west-1/2025/03/04/"
+                + "210987654321_CloudTrail-Digest_eu-west-1_org_eu-west-1_20250304T093649Z.json.gz\","
+                + "\"digestPublicKeyFingerprint\":\"0a1b2c3d4e5f60718293a4b5c6d7e8f9\",\"digestSignatureAlgorithm\":"
+                + "\"SHA256withRSA\",\"newestEventTime\":\"2025-03-04T09:26:24Z\",\"oldestEventTime\":"
+                + "\"2025-03-04T08:32:04Z\",\"previousDigestHashAlgorithm\":\"SHA-256\",\"logFiles\":[{\"s3Bucket\":"
+                + "\"org-trail\",\"hashAlgorithm\":\"SHA-256\",\"newestEventTime\":\"2025-03-04T09:26:24Z\"}]}";
+        byte[] bytes = digest.getBytes(StandardCharsets.UTF_8);
+        for (CloudTrailParser read : List.of(parser, new CloudTrailParser(JSON, false))) {
+            assertThat(read.parse(bytes)).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> {
+                assertThat(r.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+                assertThat(r.detail()).isEqualTo(CloudTrailParser.DIGEST_DETAIL).startsWith("a CloudTrail digest");
+            });
+        }
+    }
+
+    /**
      * Compares the streaming read with an independent reading of the whole tree (how the parser worked before it
      * streamed), field by field.
      */
@@ -153,8 +200,11 @@ class CloudTrailParserTest {
                 .filter(f -> !tree.path(f).isTextual() || tree.path(f).asText().isEmpty()).findFirst().orElse(null);
         if (missing != null) {
             // some peer rows test other fields and leave required ones out
+            String detail = "AwsCloudTrailInsight".equals(tree.path("eventType").asText())
+                    ? CloudTrailParser.INSIGHT_DETAIL : tree.has("digestSignatureAlgorithm")
+                    ? CloudTrailParser.DIGEST_DETAIL : "missing string field " + missing;
             assertThat(streamed).as(record).isInstanceOfSatisfying(ParseResult.Rejected.class, r -> assertThat(
-                    r.detail()).isEqualTo("missing string field " + missing));
+                    r.detail()).isEqualTo(detail));
             return;
         }
         try {
