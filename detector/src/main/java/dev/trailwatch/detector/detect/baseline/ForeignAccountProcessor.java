@@ -169,9 +169,14 @@ final class ForeignAccountProcessor implements Processor<String, CloudTrailEvent
         return foreign(id.sessionIssuerAccountId(), event) ? id.sessionIssuerAccountId() : null;
     }
 
+    /**
+     * Whether {@code account} is another account than the one the call was made in, and not known. A record without
+     * a recipient account (older records, eventVersion 1.05 console sign-ins among them) says nothing about where the
+     * caller acted, so it makes no foreign caller.
+     */
     private boolean foreign(String account, CloudTrailEvent event) {
-        return KnownAccounts.isAccountId(account) && !account.equals(event.recipientAccountId())
-                && !known(account, event.eventTime());
+        return KnownAccounts.isAccountId(account) && KnownAccounts.isAccountId(event.recipientAccountId())
+                && !account.equals(event.recipientAccountId()) && !known(account, event.eventTime());
     }
 
     /**

@@ -82,6 +82,22 @@ class ForeignAccountDetectorTest {
         }
     }
 
+    /**
+     * Older records (eventVersion 1.05 console sign-ins among them) can lack recipientAccountId. Then nothing says the
+     * caller acted in an account other than its own: the alert read "acted in account null".
+     */
+    @Test
+    void staysQuietWhenTheRecordNamesNoRecipientAccount() {
+        try (BaselineHarness topology = new BaselineHarness()) {
+            topology.pipe(call(MEMBER, "signin.amazonaws.com", "ConsoleLogin", "us-east-1", T0)
+                    .remove("recipientAccountId"));
+            topology.pipe(assumedRoleOf(MEMBER, call(MEMBER, "s3.amazonaws.com", "ListBuckets", "us-east-1", T0))
+                    .remove("recipientAccountId"));
+
+            assertThat(topology.alerts(ID)).isEmpty();
+        }
+    }
+
     @Test
     void staysQuietWhenTheCallerIsAConfiguredAccount() {
         try (BaselineHarness topology = new BaselineHarness(
