@@ -3,20 +3,20 @@ package dev.trailwatch.detector.detect.baseline;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ACCOUNT;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.assumedRoleOf;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ec2;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.pipeline.TopicSetup;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,13 +29,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +86,8 @@ class HeldSuppressionRestartIT {
         TestEvents call1 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
         TestEvents call2 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0.plus(Duration.ofMinutes(40))));
         String id;
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            try (DetectorInstance detector = start(config, first)) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 send(producer, config, call1);
                 send(producer, config, call2);
                 // complete to 10:35, released to 10:19:59.999: the first call is decided, the second waits
@@ -103,7 +100,7 @@ class HeldSuppressionRestartIT {
                         .containsEntry(call2.eventId(), true);
                 id = before.get(0).alertId();
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 sendRaw(producer, config, "{\"eventID\": \"x\", oops", T0.plus(Duration.ofHours(4)));
                 // its dead letter is committed after the suppressor's punctuation that followed it
                 deadLetters(config, 1);
@@ -133,8 +130,8 @@ class HeldSuppressionRestartIT {
         TestEvents call1 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
         TestEvents call2 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0.plus(Duration.ofMinutes(20))));
         String id;
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            try (DetectorInstance detector = start(config, first)) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 send(producer, config, call1);
                 send(producer, config, call2);
                 // released to 10:09:59.999: the first call is decided (sent), then to 10:24:59.999: the second folds in
@@ -148,7 +145,7 @@ class HeldSuppressionRestartIT {
                         .as("the window is still open at the stop").containsExactly(List.of(call1.eventId()));
                 id = before.get(0).alertId();
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 // released to 11:29:59.999: past the window's close (11:15)
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofHours(2))));
 
@@ -180,20 +177,6 @@ class HeldSuppressionRestartIT {
         return config;
     }
 
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
-        DetectorConfig withState = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        DetectorInstance detector = DetectorInstance.start(withState,
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        return detector;
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, DetectorConfig config, TestEvents event)
-            throws Exception {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        producer.send(new ProducerRecord<>(events(config), null, time.toEpochMilli(), ACCOUNT, event.bytes())).get();
-    }
-
     private static void sendRaw(KafkaProducer<String, byte[]> producer, DetectorConfig config, String text,
                                 Instant time) throws Exception {
         producer.send(new ProducerRecord<>(events(config), null, time.toEpochMilli(), ACCOUNT,
@@ -202,11 +185,6 @@ class HeldSuppressionRestartIT {
 
     private static String events(DetectorConfig config) {
         return config.get(Settings.TOPIC_EVENTS);
-    }
-
-    private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
