@@ -188,14 +188,9 @@ public final class BurstSettings {
                 .orElseGet(() -> config.get(DISCOVERY_SCOPE));
     }
 
-    /** Empty for an empty value (not given), else strictly {@code true} or {@code false}. */
+    /** Empty for an empty value (not given), else {@link ConfigKey#bool}'s strict {@code true} or {@code false}. */
     static Optional<Boolean> optionalBoolean(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "" -> Optional.empty();
-            case "true" -> Optional.of(Boolean.TRUE);
-            case "false" -> Optional.of(Boolean.FALSE);
-            default -> throw new IllegalArgumentException("expected true or false");
-        };
+        return text.isEmpty() ? Optional.empty() : Optional.of(ConfigKey.strictBoolean(text));
     }
 
     private BurstSettings() {

@@ -40,11 +40,19 @@ public record ConfigKey<T>(String name, String defaultValue, String doc, Functio
 
     /** Only {@code true} or {@code false}: a typo must fail at start, not silently mean false. */
     public static ConfigKey<Boolean> bool(String name, String defaultValue, String doc) {
-        return new ConfigKey<>(name, defaultValue, doc, text -> switch (text.toLowerCase(Locale.ROOT)) {
+        return new ConfigKey<>(name, defaultValue, doc, ConfigKey::strictBoolean);
+    }
+
+    /**
+     * The parse of every boolean setting: {@code true} or {@code false} in any case, anything else refused
+     * ({@link #parse} adds the key's name and the bad value to the message).
+     */
+    static Boolean strictBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("expected true or false");
-        });
+        };
     }
 
     /** This key refusing zero and negative values (a count or a duration), so that a bad file fails at load. */

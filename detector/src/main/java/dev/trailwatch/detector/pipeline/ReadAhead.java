@@ -92,10 +92,11 @@ final class ReadAhead implements AutoCloseable {
 
     /**
      * Chunks each object in flight may queue: {@value #CHUNKS_IN_FLIGHT} for up to 8 objects in flight, fewer beyond
-     * (at 32, 2; from 33, 1), so that the records waiting in all queues stay under {@value #CHUNKS_IN_ALL} x
-     * {@value #CHUNK}, plus a full chunk per object its worker is handing over: 8 objects hold at most 72 chunks, 32
-     * or 48 at most 96. Only objects larger than a chunk notice: a CloudTrail file of a few minutes' events is
-     * usually one chunk whole.
+     * ({@value #CHUNKS_IN_ALL} / n rounded down: 2 at 24, the most {@code scan --s3-concurrency} allows), so that the
+     * chunks queued by all objects stay at most {@value #CHUNKS_IN_ALL} (of {@value #CHUNK} records), plus one full
+     * chunk per object its worker is handing over: 64 + n chunks at most. 8 objects hold at most 72 chunks, 24 at most
+     * 72 too, and no number up to 24 more than 84 (21 objects, 3 each). Only objects larger than a chunk notice: a
+     * CloudTrail file of a few minutes' events is usually one chunk whole.
      */
     static int chunksPerObject(int objectsInFlight) {
         return Math.max(1, Math.min(CHUNKS_IN_FLIGHT, CHUNKS_IN_ALL / Math.max(1, objectsInFlight)));

@@ -131,6 +131,24 @@ class DetectorConfigTest {
     }
 
     @Test
+    void booleanSettingsTakeOnlyTrueOrFalse() {
+        // a typo must fail at start, not silently mean false: the same parse for every boolean setting
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("tuning.audit-log", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tuning.audit-log")
+                .hasMessageContaining("'yes'").hasMessageContaining("expected true or false");
+        assertThatThrownBy(() -> DetectorConfig.fromMap(Map.of("burst.discovery.enabled", "ture")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("burst.discovery.enabled")
+                .hasMessageContaining("'ture'").hasMessageContaining("expected true or false");
+        assertThat(DetectorConfig.fromMap(Map.of("tuning.audit-log", " FALSE ")).get(TuningSettings.AUDIT_LOG))
+                .isFalse();
+        assertThat(DetectorConfig.fromMap(Map.of("burst.discovery.enabled", "True"))
+                .get(BurstSettings.DISCOVERY_ENABLED)).contains(true);
+        // the deprecated key alone takes an empty value: not given
+        assertThat(DetectorConfig.fromMap(Map.of("burst.discovery.enabled", "")).get(BurstSettings.DISCOVERY_ENABLED))
+                .isEmpty();
+    }
+
+    @Test
     void reportsAMissingConfigFile() {
         assertThatThrownBy(() -> DetectorConfig.load(dir.resolve("nope.properties"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("config file not found");

@@ -58,9 +58,11 @@ class ReadAheadTest {
 
     @Test
     void manyObjectsInFlightWithAChunkQueuedEachStillComeBackInInputOrder() throws Exception {
-        // 48 in flight (scan --s3-concurrency 48) queue one chunk of records each: large objects wait on their
-        // queue while the caller reads an earlier one, and nothing is lost or reordered
+        // 48 in flight (twice what scan --s3-concurrency allows) queue one chunk of records each: large objects
+        // wait on their queue while the caller reads an earlier one, and nothing is lost or reordered
         assertThat(ReadAhead.chunksPerObject(8)).isEqualTo(8);
+        assertThat(ReadAhead.chunksPerObject(21)).isEqualTo(3);
+        assertThat(ReadAhead.chunksPerObject(24)).isEqualTo(2);
         assertThat(ReadAhead.chunksPerObject(48)).isEqualTo(1);
         List<TrailObject> objects = new ArrayList<>();
         for (int i = 0; i < 120; i++) {

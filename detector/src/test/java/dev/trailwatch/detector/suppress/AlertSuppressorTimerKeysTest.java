@@ -1,34 +1,23 @@
 package dev.trailwatch.detector.suppress;
 
+import static dev.trailwatch.detector.suppress.SuppressorTask.ACCOUNT;
+import static dev.trailwatch.detector.suppress.SuppressorTask.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trailwatch.detector.detect.kit.DetectionKit;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
-import dev.trailwatch.detector.detect.kit.InputWatermark;
-import dev.trailwatch.detector.detect.kit.SeverityFilter;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.detect.kit.UnreadableTimers;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
-import dev.trailwatch.detector.model.Severity;
-import dev.trailwatch.detector.serde.JacksonSerde;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,24 +31,17 @@ class AlertSuppressorTimerKeysTest {
 
     private static final String RULE = "root-account-used";
     private static final SuppressionStores STORES = SuppressionStores.forDetector("watchlist");
-    private static final Duration HORIZON = Duration.ofMinutes(15);
-    /** The top of an hour: suppression windows are an hour, aligned to the epoch. */
-    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MockProcessorContext<String, Alert> context = new MockProcessorContext<>();
+    private final SuppressorTask task = new SuppressorTask(STORES);
+    private final MockProcessorContext<String, Alert> context = task.context;
 
     @Test
     void unreadableTimerKeysAreDroppedAtStartAndTheirWindowsTimedAgainFromTheirState() {
-        context.setCurrentSystemTimeMs(0);
-        context.setCurrentStreamTimeMs(0);
-        addStore(STORES.open(), JacksonSerde.smile(SuppressionState.class));
-        addStore(STORES.byExpiry(), Serdes.String());
-        AlertSuppressor before = suppressor();
+        AlertSuppressor before = task.suppressor(null);
         before.init(context);
-        feed(before, match("admin", "a0", T0)); // window [10:00, 11:00): closes at 11:15, forgotten at 11:30
-        feed(before, match("root", "r0", T0.plus(Duration.ofHours(1)))); // [11:00, 12:00): closes at 12:15
-        feed(before, match("bob", "b0", T0.plus(Duration.ofMinutes(76)))); // 11:16: admin's window closes
+        task.feed(before, match("admin", "a0", T0)); // window [10:00, 11:00): closes at 11:15, forgotten at 11:30
+        task.feed(before, match("root", "r0", T0.plus(Duration.ofHours(1)))); // [11:00, 12:00): closes at 12:15
+        task.feed(before, match("bob", "b0", T0.plus(Duration.ofMinutes(76)))); // 11:16: admin's window closes
         KeyValueStore<String, String> expiry = context.getStateStore(STORES.byExpiry());
         Map<String, Long> timers = timers(expiry);
         String admin = key("admin", T0);
@@ -77,15 +59,15 @@ class AlertSuppressorTimerKeysTest {
         before.close();
         context.resetForwards();
 
-        AlertSuppressor after = suppressor();
+        AlertSuppressor after = task.suppressor(null);
         after.init(context);
 
         assertThat(dropped()).isEqualTo(3);
         assertThat(timers(expiry)).as("each window's timer, from its state")
                 .containsEntry(admin, at(T0.plus(Duration.ofMinutes(90))))
                 .containsEntry(root, at(T0.plus(Duration.ofMinutes(135)))).hasSize(3);
-        feed(after, match("root", "r1", T0.plus(Duration.ofMinutes(80))));
-        feed(after, match("bob", "b1", T0.plus(Duration.ofMinutes(136)))); // 12:16: root's window closes
+        task.feed(after, match("root", "r1", T0.plus(Duration.ofMinutes(80))));
+        task.feed(after, match("bob", "b1", T0.plus(Duration.ofMinutes(136)))); // 12:16: root's window closes
         assertThat(context.forwarded()).extracting(f -> f.record().value())
                 .filteredOn(alert -> alert.principal().equals("root")).singleElement()
                 .satisfies(update -> assertThat(update.eventIds()).containsExactly("r0", "r1"));
@@ -93,15 +75,8 @@ class AlertSuppressorTimerKeysTest {
         assertThat(open.get(admin)).as("admin's closed window, forgotten at 11:30").isNull();
     }
 
-    private AlertSuppressor suppressor() {
-        TrailWatchMetrics metrics = new TrailWatchMetrics(registry);
-        return new AlertSuppressor(STORES, Duration.ofHours(1), null,
-                new DetectionKit(new SeverityFilter(Severity.LOW, metrics), metrics, FlushSignal.never(),
-                        Duration.ofHours(1), InputWatermark.singlePartition(HORIZON)));
-    }
-
     private static String key(String user, Instant windowStart) {
-        return RULE + "|111122223333|" + user + '|' + windowStart.toEpochMilli();
+        return RULE + '|' + ACCOUNT + '|' + user + '|' + windowStart.toEpochMilli();
     }
 
     private static long at(Instant time) {
@@ -109,7 +84,7 @@ class AlertSuppressorTimerKeysTest {
     }
 
     private double dropped() {
-        Counter found = registry.find(UnreadableTimers.METRIC).tag("detection", STORES.open()).counter();
+        Counter found = task.registry.find(UnreadableTimers.METRIC).tag("detection", STORES.open()).counter();
         return found == null ? 0 : found.count();
     }
 
@@ -129,26 +104,6 @@ class AlertSuppressorTimerKeysTest {
     }
 
     private static Alert match(String user, String eventId, Instant time) {
-        return Alert.builder().ruleId(RULE).title("Root used").description("root used").severity(Severity.HIGH)
-                .accountId("111122223333").principal(user).eventIds(List.of(eventId)).eventCount(1)
-                .firstEventTime(time).lastEventTime(time).mitre(List.of("T1078.004")).runbook("look")
-                .evidence(Map.of()).build();
-    }
-
-    /** As a stream task does: stream time is the highest timestamp read, and its punctuators run once it moved. */
-    private void feed(AlertSuppressor suppressor, Alert match) {
-        long time = match.firstEventTime().toEpochMilli();
-        context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), time));
-        suppressor.process(new Record<>(match.accountId(), match, time));
-        context.scheduledPunctuators().stream()
-                .filter(p -> p.getType() == PunctuationType.STREAM_TIME && !p.cancelled())
-                .forEach(p -> p.getPunctuator().punctuate(context.currentStreamTimeMs()));
-    }
-
-    private <V> void addStore(String name, Serde<V> values) {
-        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), values).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        return SuppressorTask.match(RULE, user, eventId, time);
     }
 }

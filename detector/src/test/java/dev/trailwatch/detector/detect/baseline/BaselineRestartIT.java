@@ -4,22 +4,21 @@ import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ACCOUNT;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.call;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ec2;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.runInstances;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.accounts.AccountInfo;
 import dev.trailwatch.detector.accounts.AccountInfoSerde;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.Alerts;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +31,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,17 +56,17 @@ class BaselineRestartIT {
             DetectorConfig config = DetectorConfig.defaults().with(Map.of("application.id", "baseline-restart-it",
                     "reorder.horizon", "0s",
                     DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers()));
-            try (DetectorInstance first = start(config, firstState)) {
-                send(producer, ec2("eu-west-1", T0));
-                send(producer, call(MEMBER, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1", T0));
+            try (DetectorInstance first = startOn(config, firstState)) {
+                send(producer, config, ec2("eu-west-1", T0));
+                send(producer, config, call(MEMBER, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1", T0));
                 awaitAccountsWritten(kafka.bootstrapServers(), Set.of(ACCOUNT, MEMBER));
             }
-            try (DetectorInstance second = start(config, secondState)) {
+            try (DetectorInstance second = startOn(config, secondState)) {
                 Instant later = T0.plus(Duration.ofDays(8));
-                send(producer, BaselineEvents.assumedRoleOf(MEMBER,
+                send(producer, config, BaselineEvents.assumedRoleOf(MEMBER,
                         call(ACCOUNT, "ec2.amazonaws.com", "DescribeInstances", "eu-west-1", later)));
-                send(producer, ec2("eu-west-1", later));
-                send(producer, runInstances("ap-east-1", later.plusSeconds(60)));
+                send(producer, config, ec2("eu-west-1", later));
+                send(producer, config, runInstances("ap-east-1", later.plusSeconds(60)));
 
                 List<Alert> alerts = readAlertsUntil(kafka.bootstrapServers(), a -> "ap-east-1".equals(a.region()));
                 // Only the new region: no first-use alert for the known one, no foreign-account alert for MEMBER.
@@ -92,26 +87,6 @@ class BaselineRestartIT {
                 new NewTopic("cloudtrail.alerts", 1, (short) 1), new NewTopic("cloudtrail.events.dlq", 1, (short) 1),
                 new NewTopic("trailwatch.accounts", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic("trailwatch.rules", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
-    }
-
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
-        DetectorConfig withState = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        DetectorInstance detector = DetectorInstance.start(withState,
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        return detector;
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        String account = event.json().get("recipientAccountId").asText();
-        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), account, event.bytes()));
-        producer.flush();
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Read committed: once the detector's writes of these accounts are visible, so is the state they came with. */

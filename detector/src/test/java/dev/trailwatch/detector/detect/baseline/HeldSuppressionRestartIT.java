@@ -3,20 +3,20 @@ package dev.trailwatch.detector.detect.baseline;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ACCOUNT;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.assumedRoleOf;
 import static dev.trailwatch.detector.detect.baseline.BaselineEvents.ec2;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Settings;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.pipeline.TopicSetup;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,16 +25,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,26 +86,28 @@ class HeldSuppressionRestartIT {
         TestEvents call1 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
         TestEvents call2 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0.plus(Duration.ofMinutes(40))));
         String id;
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            try (DetectorInstance detector = start(config, first)) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 send(producer, config, call1);
                 send(producer, config, call2);
                 // complete to 10:35, released to 10:19:59.999: the first call is decided, the second waits
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofMinutes(50))));
                 // committed with the state of everything read before it: the second call waiting
-                List<Alert> before = foreignAccountAlerts(config, a -> a.eventIds().contains(call1.eventId()));
+                List<Alert> before = foreignAccountAlerts(config, "listing the first call " + call1.eventId(),
+                        a -> a.eventIds().contains(call1.eventId()));
                 assertThat(before).extracting(Alert::eventIds).containsExactly(List.of(call1.eventId()));
                 assertThat(waiting(config)).as("foreign-account still holds the second call at the stop")
                         .containsEntry(call2.eventId(), true);
                 id = before.get(0).alertId();
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 sendRaw(producer, config, "{\"eventID\": \"x\", oops", T0.plus(Duration.ofHours(4)));
                 // its dead letter is committed after the suppressor's punctuation that followed it
                 deadLetters(config, 1);
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofHours(5))));
 
-                List<Alert> versions = foreignAccountAlerts(config,
+                List<Alert> versions = foreignAccountAlerts(config, "of window [10:00, 11:00) (alert " + id
+                        + ") listing the second call " + call2.eventId() + ", released after the restart",
                         a -> a.alertId().equals(id) && a.eventIds().contains(call2.eventId()));
                 assertThat(versions).filteredOn(a -> a.alertId().equals(id)).extracting(Alert::eventIds)
                         .as("never a version of the window with the second call alone")
@@ -128,26 +129,32 @@ class HeldSuppressionRestartIT {
         DetectorConfig config = config("held-restart-b");
         TestEvents call1 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0));
         TestEvents call2 = assumedRoleOf(OUTSIDER, ec2("eu-west-1", T0.plus(Duration.ofMinutes(20))));
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            try (DetectorInstance detector = start(config, first)) {
+        String id;
+        try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 send(producer, config, call1);
                 send(producer, config, call2);
                 // released to 10:09:59.999: the first call is decided (sent), then to 10:24:59.999: the second folds in
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofMinutes(40))));
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofMinutes(55))));
                 // the second call's decision, and with it its fold into the window, committed
-                await().atMost(Duration.ofSeconds(60)).until(() -> !waiting(config).getOrDefault(call2.eventId(), true));
-                assertThat(foreignAccountAlerts(config, a -> true)).extracting(Alert::eventIds)
+                awaitDecided(config, call2);
+                List<Alert> before = foreignAccountAlerts(config, "listing the first call " + call1.eventId(),
+                        a -> true);
+                assertThat(before).extracting(Alert::eventIds)
                         .as("the window is still open at the stop").containsExactly(List.of(call1.eventId()));
+                id = before.get(0).alertId();
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 // released to 11:29:59.999: past the window's close (11:15)
                 send(producer, config, ec2("eu-west-1", T0.plus(Duration.ofHours(2))));
 
-                List<Alert> versions = foreignAccountAlerts(config, a -> a.eventIds().contains(call2.eventId()));
+                List<Alert> versions = foreignAccountAlerts(config, "closing window [10:00, 11:00) (alert " + id
+                        + ", due at 11:15) with the second call " + call2.eventId() + ", folded in before the stop",
+                        a -> a.eventIds().contains(call2.eventId()));
                 assertThat(versions).extracting(Alert::eventIds)
                         .containsExactly(List.of(call1.eventId()), List.of(call1.eventId(), call2.eventId()));
-                assertThat(versions).extracting(Alert::alertId).containsOnly(versions.get(0).alertId());
+                assertThat(versions).extracting(Alert::alertId).containsOnly(id);
                 assertThat(versions.get(1).eventCount()).isEqualTo(2L);
             }
         }
@@ -170,20 +177,6 @@ class HeldSuppressionRestartIT {
         return config;
     }
 
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
-        DetectorConfig withState = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        DetectorInstance detector = DetectorInstance.start(withState,
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        return detector;
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, DetectorConfig config, TestEvents event)
-            throws Exception {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        producer.send(new ProducerRecord<>(events(config), null, time.toEpochMilli(), ACCOUNT, event.bytes())).get();
-    }
-
     private static void sendRaw(KafkaProducer<String, byte[]> producer, DetectorConfig config, String text,
                                 Instant time) throws Exception {
         producer.send(new ProducerRecord<>(events(config), null, time.toEpochMilli(), ACCOUNT,
@@ -194,19 +187,46 @@ class HeldSuppressionRestartIT {
         return config.get(Settings.TOPIC_EVENTS);
     }
 
-    private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-    }
-
-    /** The committed foreign-account alerts, every version, read until one matches {@code last} and to the end. */
-    private static List<Alert> foreignAccountAlerts(DetectorConfig config, Predicate<Alert> last) {
+    /**
+     * The committed foreign-account alerts, every version, read until one matches {@code last} and to the end. None
+     * within 60 s fails naming the version awaited ({@code expected}) and listing the versions committed instead.
+     */
+    private static List<Alert> foreignAccountAlerts(DetectorConfig config, String expected, Predicate<Alert> last) {
         try (CommittedReader<Alert> alerts = CommittedReader.alerts(kafka.bootstrapServers(),
                 config.get(Settings.TOPIC_ALERTS))) {
-            alerts.awaitValue(a -> a.ruleId().equals(ForeignAccountDetector.ID) && last.test(a),
-                    Duration.ofSeconds(60));
+            try {
+                alerts.awaitValue(a -> isForeignAccount(a) && last.test(a), Duration.ofSeconds(60));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no committed foreign-account alert within 60 s " + expected + "; committed: "
+                        + versions(alerts.values().stream().filter(HeldSuppressionRestartIT::isForeignAccount)
+                                .toList()), e);
+            }
             return alerts.readToEnd(Duration.ofSeconds(30)).stream()
-                    .filter(a -> a.ruleId().equals(ForeignAccountDetector.ID)).toList();
+                    .filter(HeldSuppressionRestartIT::isForeignAccount).toList();
+        }
+    }
+
+    private static boolean isForeignAccount(Alert alert) {
+        return alert.ruleId().equals(ForeignAccountDetector.ID);
+    }
+
+    /** Alert versions as a failure message shows them: id, event ids and count of each, in the order committed. */
+    private static String versions(List<Alert> alerts) {
+        return alerts.isEmpty() ? "none" : alerts.stream()
+                .map(a -> "alert " + a.alertId() + " events " + a.eventIds() + " count " + a.eventCount())
+                .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * Waits up to 60 s until foreign-account's committed changelog no longer holds {@code call} as waiting; fails
+     * naming the call and what the changelog holds.
+     */
+    private static void awaitDecided(DetectorConfig config, TestEvents call) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !waiting(config).getOrDefault(call.eventId(), true));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("foreign-account's decision on call " + call.eventId() + " not committed within"
+                    + " 60 s; its pending changelog holds (event id = still waiting): " + waiting(config), e);
         }
     }
 

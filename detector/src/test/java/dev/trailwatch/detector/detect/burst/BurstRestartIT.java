@@ -3,19 +3,19 @@ package dev.trailwatch.detector.detect.burst;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.ATTACKER;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.failedLogin;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.pipeline.TopicSetup;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +25,8 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,15 +55,15 @@ class BurstRestartIT {
                     "kafka.bootstrap.servers", kafka.bootstrapServers()));
             kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
 
-            try (DetectorInstance detector = start(config, first)) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 for (int i = 0; i < 6; i++) {
-                    send(producer, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+                    send(producer, config, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
                 }
                 awaitPendingFailures(kafka.bootstrapServers(), 6);
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 for (int i = 6; i < 10; i++) {
-                    send(producer, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
+                    send(producer, config, failedLogin(ATTACKER, "alice", atSeconds(10L * i)));
                 }
 
                 List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
@@ -91,15 +87,15 @@ class BurstRestartIT {
                     "kafka.bootstrap.servers", kafka.bootstrapServers()));
             kafka.createTopics(TopicSetup.required(config, 2, (short) 1));
 
-            try (DetectorInstance detector = start(config, first)) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 for (int i = 0; i < 6; i++) {
-                    send(producer, secret("prod/db-" + i, atSeconds(20L * i)));
+                    send(producer, config, secret("prod/db-" + i, atSeconds(20L * i)));
                 }
                 awaitCounted(kafka.bootstrapServers(), HARVEST_CHANGELOG, 6);
             }
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 for (int i = 6; i < 11; i++) {
-                    send(producer, secret("prod/db-" + i, atSeconds(20L * i)));
+                    send(producer, config, secret("prod/db-" + i, atSeconds(20L * i)));
                 }
 
                 List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
@@ -120,13 +116,6 @@ class BurstRestartIT {
         return e;
     }
 
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
-        DetectorInstance detector = DetectorInstance.start(config.with(Map.of("kafka.state.dir", stateDir.toString())),
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        return detector;
-    }
-
     /**
      * Waits until the committed changelog's journal entries hold the attacker's IP with this many failures waiting:
      * they are written at the detector's commits, while it runs.
@@ -142,17 +131,6 @@ class BurstRestartIT {
                         .filter(state -> state.value != null).map(state -> state.value).toList();
         read(bootstrap, changelog, entry, states -> states.stream().anyMatch(state -> state.windows().size() == 1
                 && state.windows().get(0).count() == count));
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), TestEvents.ACCOUNT,
-                event.bytes())).get();
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Reads committed records from the start until one matches; returns the matching ones seen so far. */

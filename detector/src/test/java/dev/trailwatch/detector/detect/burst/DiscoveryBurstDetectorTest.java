@@ -1,6 +1,7 @@
 package dev.trailwatch.detector.detect.burst;
 
 import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
+import static dev.trailwatch.detector.detect.burst.BurstEvents.arn;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.lateEventIds;
@@ -19,6 +20,7 @@ import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -424,6 +426,101 @@ class DiscoveryBurstDetectorTest {
                 }
             }
         }
+    }
+
+    /**
+     * The default scope ({@code refused}) in any arrival order within the grace: which calls count is decided on each
+     * event alone, and each call's listed occurrence is its earliest by (event time, event id), so every order gives
+     * the alerts of event-time order. Principals crossing the threshold, one call short, and refusals that must not
+     * count (in the browser, by the console's back end, by a service control policy) mixed with allowed calls.
+     */
+    @Test
+    void byDefaultRaisesTheSameAlertsWhateverTheOrderOfArrivalWithinTheGrace() {
+        List<TestEvents> events = new ArrayList<>();
+        String[][] probes = Arrays.copyOfRange(STRATUS_CALLS, 1, STRATUS_CALLS.length); // 8 calls, 5 services
+        // mallory: 8 refused calls over a bucket boundary (300 s), a repeat of the first in the same second whose
+        // smaller id is the one listed, later repeats in the same bucket and the next, and allowed calls that do not
+        // count: an earlier ListRoles, two more services' reads
+        for (int i = 0; i < probes.length; i++) {
+            TestEvents call = refused(byUser("mallory", probes[i][0], probes[i][1], atSeconds(240 + 20L * i)));
+            events.add(i == 0 ? call.eventId(id(2)) : call);
+        }
+        events.add(refused(byUser("mallory", probes[0][0], probes[0][1], atSeconds(240))).eventId(id(1)));
+        events.add(refused(byUser("mallory", probes[0][0], probes[0][1], atSeconds(290))));
+        events.add(refused(byUser("mallory", probes[0][0], probes[0][1], atSeconds(400))));
+        events.add(refused(byUser("mallory", probes[5][0], probes[5][1], atSeconds(395))));
+        events.add(byUser("mallory", "iam.amazonaws.com", "ListRoles", atSeconds(100)));
+        events.add(byUser("mallory", "lambda.amazonaws.com", "ListFunctions20150331", atSeconds(250)));
+        events.add(byUser("mallory", "rds.amazonaws.com", "DescribeDBInstances", atSeconds(255)));
+        for (int i = 0; i < probes.length; i++) {
+            // eve: seven refused, the eighth allowed
+            TestEvents eve = byUser("eve", probes[i][0], probes[i][1], atSeconds(200 + 15L * i));
+            events.add(i < 7 ? refused(eve) : eve);
+            // dave: eight refused, across the bucket boundary at 600 s, each repeated 5 s later
+            events.add(refused(byUser("dave", probes[i][0], probes[i][1], atSeconds(560 + 10L * i))));
+            events.add(refused(byUser("dave", probes[i][0], probes[i][1], atSeconds(565 + 10L * i))));
+            // carol: seven refused by IAM, the eighth by a service control policy
+            TestEvents carol = byUser("carol", probes[i][0], probes[i][1], atSeconds(310 + 10L * i));
+            events.add(i < 7 ? refused(carol) : carol.error("AccessDenied", "User: " + arn("carol")
+                    + " is not authorized to perform: x with an explicit deny in a service control policy"));
+        }
+        // carol again: refused in the browser and by the console's back end, two more services that do not count
+        TestEvents browser = refused(byUser("carol", "kms.amazonaws.com", "ListKeys", atSeconds(330)));
+        browser.json().put("userAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Version/17.4 Safari");
+        TestEvents backEnd = refused(byUser("carol", "rds.amazonaws.com", "DescribeDBInstances", atSeconds(335)));
+        backEnd.json().put("userAgent", "aws-internal/3 aws-sdk-java/1.12.720 Linux/5.10 OpenJDK_64-Bit");
+        events.addAll(List.of(browser, backEnd));
+        // the instance's role: Stratus ec2-enumerate-from-instance, eight of nine calls refused
+        events.addAll(stratusEnumeration(500));
+        events.sort(java.util.Comparator.comparing(DiscoveryBurstDetectorTest::timeOf)); // stable: id 2 before id 1
+        TestEvents later = byUser("later", "ec2.amazonaws.com", "DescribeRegions", at(Duration.ofHours(1)));
+
+        Map<String, String> inOrder = lastWordsByPrincipal(run(events, later));
+        assertThat(inOrder).containsOnlyKeys(arn("mallory"), arn("dave"), INSTANCE_ARN);
+        assertThat(inOrder.get(arn("mallory"))).startsWith("MEDIUM 8 ")
+                .contains("[" + id(1) + ", ").doesNotContain(id(2))
+                .contains("iam.amazonaws.com:ListRoles").doesNotContain("lambda", "rds")
+                .endsWith(atSeconds(240) + ".." + atSeconds(380));
+        for (long seed = 1; seed <= 20; seed++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            Collections.shuffle(order, new Random(seed));
+            assertThat(lastWordsByPrincipal(run(order, later))).as("arrival order %d", seed).isEqualTo(inOrder);
+        }
+    }
+
+    private static TestEvents refused(TestEvents call) {
+        return call.error("AccessDenied", "not authorized");
+    }
+
+    private static String id(int n) {
+        return String.format("00000000-0000-0000-0000-%012d", n);
+    }
+
+    /** The default scope's alerts, the given events then one an hour on closing every window; none late. */
+    private static List<Alert> run(List<TestEvents> events, TestEvents later) {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            events.forEach(topology::pipe);
+            topology.pipe(later);
+            assertThat(lateEventIds(topology)).isEmpty();
+            return alertsOf(topology, ID);
+        }
+    }
+
+    /**
+     * The last word on each alert, by principal (each has one): its id, severity, count, calls, refused calls, event
+     * ids and times.
+     */
+    private static Map<String, String> lastWordsByPrincipal(List<Alert> alerts) {
+        Map<String, Alert> last = new java.util.TreeMap<>();
+        alerts.forEach(a -> last.merge(a.principal(), a, (before, after) -> {
+            assertThat(after.alertId()).as("one alert per principal").isEqualTo(before.alertId());
+            return after;
+        }));
+        Map<String, String> words = new java.util.TreeMap<>();
+        last.forEach((principal, a) -> words.put(principal, a.severity() + " " + a.eventCount() + " " + a.alertId()
+                + " calls " + a.evidence().get("calls") + " refused " + a.evidence().get("deniedCalls") + " events "
+                + a.eventIds() + " " + a.firstEventTime() + ".." + a.lastEventTime()));
+        return words;
     }
 
     /**

@@ -1,23 +1,22 @@
 package dev.trailwatch.detector.detect.burst;
 
 import static dev.trailwatch.detector.detect.burst.BurstEvents.atSeconds;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.pipeline.TopicSetup;
 import dev.trailwatch.detector.serde.JacksonSerde;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,15 +26,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,9 +78,9 @@ class DiscoveryRestartIT {
                 sweep.add(i % 3 == 1 ? call.error("AccessDenied", "not authorized") : call);
             }
 
-            try (DetectorInstance detector = start(config, first)) {
+            try (DetectorInstance detector = startOn(config, first)) {
                 for (TestEvents call : sweep.subList(0, 5)) {
-                    send(producer, call);
+                    send(producer, config, call);
                 }
                 awaitRecordedCalls(kafka.bootstrapServers(), 5);
             }
@@ -93,9 +89,9 @@ class DiscoveryRestartIT {
             ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, CHANGELOG);
             assertThat(kafka.admin().describeConfigs(List.of(changelog)).all().get().get(changelog)
                     .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
-            try (DetectorInstance detector = start(config, second)) {
+            try (DetectorInstance detector = startOn(config, second)) {
                 for (TestEvents call : sweep.subList(5, sweep.size())) {
-                    send(producer, call);
+                    send(producer, config, call);
                 }
 
                 List<Alert> alerts = read(kafka.bootstrapServers(), "cloudtrail.alerts",
@@ -111,13 +107,6 @@ class DiscoveryRestartIT {
                 });
             }
         }
-    }
-
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) throws InterruptedException {
-        DetectorInstance detector = DetectorInstance.start(config.with(Map.of("kafka.state.dir", stateDir.toString())),
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        return detector;
     }
 
     /**
@@ -146,17 +135,6 @@ class DiscoveryRestartIT {
         TopicPartition partition = new TopicPartition(probe, 0);
         await().atMost(Duration.ofSeconds(60)).until(() -> kafka.admin()
                 .listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition).get().offset() > 0);
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) throws Exception {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), TestEvents.ACCOUNT,
-                event.bytes())).get();
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Reads committed records from the start until one matches; returns the matching ones seen so far. */

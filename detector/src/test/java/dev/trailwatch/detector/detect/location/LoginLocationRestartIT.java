@@ -4,18 +4,18 @@ import static dev.trailwatch.detector.detect.location.LoginEvents.DE_STRATO;
 import static dev.trailwatch.detector.detect.location.LoginEvents.US_GOOGLE;
 import static dev.trailwatch.detector.detect.location.LoginEvents.login;
 import static dev.trailwatch.detector.detect.location.LoginEvents.tick;
+import static dev.trailwatch.detector.embedded.RestartFixture.producer;
+import static dev.trailwatch.detector.embedded.RestartFixture.send;
+import static dev.trailwatch.detector.embedded.RestartFixture.startOn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.detect.baseline.BaselineHarness;
-import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.embedded.EmbeddedKafka;
-import dev.trailwatch.detector.metrics.TrailWatchMetrics;
 import dev.trailwatch.detector.embedded.CommittedReader;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.topology.DetectorInstance;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +25,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,19 +53,19 @@ class LoginLocationRestartIT {
             settings.put(DetectorConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers());
             DetectorConfig config = DetectorConfig.defaults().with(settings);
             TestEvents berlin = login("alice", DE_STRATO, AFTER);
-            try (DetectorInstance first = start(config, firstState)) {
-                send(producer, login("alice", US_GOOGLE, T0));
-                send(producer, berlin);
+            try (DetectorInstance first = startOn(config, firstState)) {
+                send(producer, config, login("alice", US_GOOGLE, T0));
+                send(producer, config, berlin);
                 // The watch-list's console-login alert on the same record is committed in the same transaction as
                 // the held alert's state: once it is visible, so is the state.
                 List<Alert> before = readAlertsUntil(kafka.bootstrapServers(),
                         a -> a.eventIds().contains(berlin.eventId()));
                 assertThat(before).noneMatch(a -> a.ruleId().equals(ConsoleLoginNewCountryDetector.ID));
             }
-            try (DetectorInstance second = start(config, secondState)) {
-                send(producer, tick(AFTER.plus(Duration.ofMinutes(20))));
-                send(producer, login("alice", DE_STRATO, AFTER.plus(Duration.ofDays(1))));
-                send(producer, tick(AFTER.plus(Duration.ofDays(1)).plus(Duration.ofHours(1))));
+            try (DetectorInstance second = startOn(config, secondState)) {
+                send(producer, config, tick(AFTER.plus(Duration.ofMinutes(20))));
+                send(producer, config, login("alice", DE_STRATO, AFTER.plus(Duration.ofDays(1))));
+                send(producer, config, tick(AFTER.plus(Duration.ofDays(1)).plus(Duration.ofHours(1))));
 
                 List<Alert> alerts = readAlertsUntil(kafka.bootstrapServers(),
                         a -> a.ruleId().equals(ConsoleLoginNewCountryDetector.ID));
@@ -80,31 +76,6 @@ class LoginLocationRestartIT {
             BaselineHarness.deleteRecursively(firstState);
             BaselineHarness.deleteRecursively(secondState);
         }
-    }
-
-    private static DetectorInstance start(DetectorConfig config, Path stateDir) {
-        DetectorConfig withState = config.with(Map.of(DetectorConfig.KAFKA_PREFIX + "state.dir", stateDir.toString()));
-        DetectorInstance detector = DetectorInstance.start(withState,
-                new TrailWatchMetrics(new SimpleMeterRegistry()), FlushSignal.never());
-        try {
-            assertThat(detector.awaitRunning(Duration.ofSeconds(90))).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return detector;
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, TestEvents event) {
-        Instant time = Instant.parse(event.json().get("eventTime").asText());
-        producer.send(new ProducerRecord<>("cloudtrail.events", null, time.toEpochMilli(), TestEvents.ACCOUNT,
-                event.bytes()));
-        producer.flush();
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Every committed alert, read from the start until one matches {@code last} (read_committed). */
