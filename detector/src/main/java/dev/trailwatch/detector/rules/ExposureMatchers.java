@@ -3,6 +3,7 @@ package dev.trailwatch.detector.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +60,12 @@ final class ExposureMatchers {
                                 + "the role (an sts:ExternalId condition does not count as a restriction)",
                         e -> !trustPublicStatements(e).isEmpty(),
                         e -> RequestFields.evidence("publicStatements", trustPublicStatements(e))),
+                new RequestMatcher("trust-policy-other-account",
+                        "CreateRole or UpdateAssumeRolePolicy sets a trust policy whose Allow statements name, as "
+                                + "an AWS principal, an account other than the role's own (an account id or an "
+                                + "IAM / STS ARN)",
+                        e -> !trustedOtherAccounts(e).isEmpty(),
+                        e -> RequestFields.evidence("otherAccounts", List.copyOf(trustedOtherAccounts(e)))),
                 new RequestMatcher("public-access-block-disabled",
                         "S3 Block Public Access is deleted, or set with any of its four flags false or left out",
                         ExposureMatchers::publicAccessBlockDisabled,
@@ -122,6 +129,30 @@ final class ExposureMatchers {
         JsonNode request = event.requestParameters();
         List<String> out = new ArrayList<>(publicStatements(request.path("assumeRolePolicyDocument")));
         out.addAll(publicStatements(request.path("policyDocument")));
+        return out;
+    }
+
+    /**
+     * The accounts other than {@code recipientAccountId} that the Allow statements of a CreateRole or
+     * UpdateAssumeRolePolicy trust policy name as AWS principals. Service and federated principals, {@code "*"}
+     * (the public matcher's business) and unique ids of deleted principals ({@code AROA...}) name no account.
+     */
+    static Set<String> trustedOtherAccounts(CloudTrailEvent event) {
+        JsonNode request = event.requestParameters();
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode policy : List.of(request.path("assumeRolePolicyDocument"), request.path("policyDocument"))) {
+            for (JsonNode statement : RequestFields.items(RequestFields.document(policy).path("Statement"))) {
+                if (!"Allow".equals(RequestFields.text(statement, "Effect"))) {
+                    continue;
+                }
+                for (JsonNode principal : RequestFields.items(statement.path("Principal").path("AWS"))) {
+                    String account = LambdaMatchers.accountOf(principal.asText());
+                    if (account != null && !account.equals(event.recipientAccountId())) {
+                        out.add(account);
+                    }
+                }
+            }
+        }
         return out;
     }
 

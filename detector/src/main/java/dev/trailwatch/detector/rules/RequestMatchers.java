@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  *   <li>{@code admin-policy-attached}, {@code policy-grants-admin}, {@code access-key-for-other-user},
  *       {@code login-profile-for-other-user}: see {@link IdentityMatchers}</li>
  *   <li>{@code bucket-policy-public}, {@code bucket-acl-public}, {@code resource-policy-public},
- *       {@code trust-policy-public}, {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
+ *       {@code trust-policy-public}, {@code trust-policy-other-account},
+ *       {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
  *   <li>{@code guardduty-detector-disabled}, {@code rds-made-public}, {@code management-events-excluded},
  *       {@code lifecycle-expires-all-objects}, {@code object-rewritten-with-customer-key}: see
  *       {@link DefenseMatchers}</li>

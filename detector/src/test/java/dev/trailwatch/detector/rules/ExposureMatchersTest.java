@@ -130,6 +130,38 @@ class ExposureMatchersTest {
                 "{\"roleName\": \"ops\", \"policyDocument\": \"" + account + "\"}"))).isFalse();
     }
 
+    private final RequestMatcher trustOther = RequestMatchers.named("trust-policy-other-account").orElseThrow();
+
+    private static String trust(String principal) {
+        return "{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\","
+                + "\\\"Principal\\\":" + principal.replace("\"", "\\\"") + ",\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}";
+    }
+
+    @Test
+    void trustInAnotherAccountIsNamedWithItsAccount() {
+        CloudTrailEvent outside = TestEvents.call("iam.amazonaws.com", "CreateRole",
+                "{\"roleName\": \"ops\", \"assumeRolePolicyDocument\": \""
+                        + trust("{\"AWS\": [\"arn:aws:iam::111122223333:role/ci\", \"arn:aws:iam::193672423079:root\"]}")
+                        + "\"}");
+        assertThat(trustOther.matches(outside)).isTrue();
+        assertThat(trustOther.evidence(outside)).containsEntry("otherAccounts", List.of("193672423079"));
+        assertThat(trustOther.matches(TestEvents.call("iam.amazonaws.com", "UpdateAssumeRolePolicy",
+                "{\"roleName\": \"ops\", \"policyDocument\": \"" + trust("{\"AWS\": \"444455556666\"}") + "\"}")))
+                .isTrue();
+    }
+
+    @Test
+    void trustInAServiceTheSameAccountOrAnIdentityProviderNamesNoOtherAccount() {
+        for (String principal : List.of("{\"Service\": \"lambda.amazonaws.com\"}",
+                "{\"AWS\": \"arn:aws:iam::111122223333:root\"}",
+                "{\"Federated\": \"arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com\"}",
+                "{\"AWS\": \"AROADBQP57FF2AEXAMPLE\"}", "\"*\"")) {
+            assertThat(trustOther.matches(TestEvents.call("iam.amazonaws.com", "CreateRole",
+                    "{\"roleName\": \"app\", \"assumeRolePolicyDocument\": \"" + trust(principal) + "\"}")))
+                    .as(principal).isFalse();
+        }
+    }
+
     @Test
     void lambdaGrantToEveryoneNarrowedBySourceIsNotPublic() {
         assertThat(resourcePublic.matches(TestEvents.call("lambda.amazonaws.com", "AddPermission20150331v2",
