@@ -53,7 +53,6 @@ class PantherConformanceTest {
             Map.entry("AWS.IAM.PolicyModified", rule("iam-policy-changed")),
             Map.entry("AWS.IAM.AttachAdminRolePolicy", rule(Severity.HIGH, "iam-policy-changed")),
             Map.entry("AWS.IAM.AttachAdminUserPolicy", rule(Severity.HIGH, "iam-policy-changed")),
-            Map.entry("AWS.Suspicious.SAML.Activity", rule("iam-identity-provider-changed")),
             Map.entry("AWS.KMS.CustomerManagedKeyLoss", rule("kms-key-disabled-or-deleted")),
             Map.entry("AWS.S3.BucketPolicyModified", rule("s3-bucket-policy-changed")),
             Map.entry("AWS.S3.DeletePublicAccessBlock", rule("s3-public-access-block-removed")),
@@ -191,6 +190,6 @@ class PantherConformanceTest {
         assertThat(rows).extracting(Row::rule).containsAll(MAPPING.keySet());
         assertThat(rows).extracting(Row::key).doesNotHaveDuplicates()
                 .containsAll(DISAGREEMENTS.keySet());
-        assertThat(rows).hasSize(149);
+        assertThat(rows).hasSize(144);
     }
 }
