@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * What an alert's {@code principal} says about the actor, read from its shape as CloudTrail writes it: an IAM user,
- * root or role-session ARN, a federated user, a bare account id ({@code AWSAccount}) or a service name
- * ({@code AWSService}).
+ * root or role-session ARN, a federated user, an IAM Identity Center user (its Identity Store ARN), a bare account id
+ * ({@code AWSAccount}) or a service name ({@code AWSService}).
  *
  * @param uid the principal as the alert carries it (OCSF {@code user.uid})
  * @param type CloudTrail's {@code userIdentity.type} for this shape, or null when the shape is not one of them
@@ -21,6 +21,8 @@ record AwsPrincipal(String uid, String type, int typeId, String name, String acc
     private static final Pattern ARN = Pattern.compile(
             "arn:aws[a-z-]*:(iam|sts)::(\\d{12}):(root|user|assumed-role|federated-user|role)(?:/(.*))?");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    /** An IAM Identity Center user as the alert names it ({@code CloudTrailEvent.principal}): no account of its own. */
+    private static final Pattern IDENTITY_STORE_USER = Pattern.compile("arn:aws[a-z-]*:identitystore:::user/(.+)");
 
     static AwsPrincipal of(String principal) {
         if (ACCOUNT.matcher(principal).matches()) {
@@ -28,6 +30,10 @@ record AwsPrincipal(String uid, String type, int typeId, String name, String acc
         }
         if (principal.endsWith(".amazonaws.com")) {
             return new AwsPrincipal(principal, "AWSService", 4, principal, null, null);
+        }
+        Matcher user = IDENTITY_STORE_USER.matcher(principal);
+        if (user.matches()) {
+            return new AwsPrincipal(principal, "IdentityCenterUser", 1, user.group(1), null, null);
         }
         Matcher arn = ARN.matcher(principal);
         if (!arn.matches()) {

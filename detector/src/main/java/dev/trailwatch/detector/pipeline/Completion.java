@@ -64,7 +64,11 @@ public final class Completion implements AutoCloseable {
         return true;
     }
 
-    /** Flushes until two consecutive rounds change no topic; false when that does not happen within {@code maxRounds}. */
+    /**
+     * Flushes until two consecutive rounds change no topic; false when that does not happen within {@code maxRounds}.
+     *
+     * @throws IllegalStateException when the stream threads stop going round their loop after a flush request
+     */
     public boolean flushUntilDone(FlushSignal flush, String inputTopic, int maxRounds, Duration timeout)
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, Long> before = endOffsets(allTopics());

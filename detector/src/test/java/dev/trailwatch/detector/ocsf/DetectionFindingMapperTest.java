@@ -115,6 +115,7 @@ class DetectionFindingMapperTest {
         "arn:aws:sts::111122223333:federated-user/carol, 99, FederatedUser, carol, 111122223333, false",
         "999988887777, 99, AWSAccount, , 999988887777, false",
         "cloudtrail.amazonaws.com, 4, Service, cloudtrail.amazonaws.com, , false",
+        "arn:aws:identitystore:::user/94482488-3041-7026-18f3-be45837cd0e4, 1, User, 94482488-3041-7026-18f3-be45837cd0e4, , false",
         "IdentityCenterUser, 0, Unknown, , , false"})
     void readsTheActorFromThePrincipalsShape(String principal, int typeId, String type, String name,
                                               String account, boolean session) {

@@ -53,6 +53,7 @@ class S3ObjectsTest {
             assertThat(in.readNBytes(1000)).hasSize(1000);
         }
         assertThat(aborts).hasValue(1);
+        assertThat(left.get()).as("bytes left unread: not drained").isGreaterThan(SIZE / 2);
     }
 
     @Test
