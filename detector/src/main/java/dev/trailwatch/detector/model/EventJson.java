@@ -215,7 +215,8 @@ public final class EventJson {
         return false;
     }
 
-    private static int indexOf(byte[] bytes, byte[] wanted) {
+    /** Where {@code wanted} (not empty) first occurs in {@code bytes}, or -1. */
+    public static int indexOf(byte[] bytes, byte[] wanted) {
         byte first = wanted[0];
         int last = bytes.length - wanted.length;
         outer:

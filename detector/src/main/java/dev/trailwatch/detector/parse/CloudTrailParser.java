@@ -16,6 +16,7 @@ import dev.trailwatch.detector.model.EventJson;
 import dev.trailwatch.detector.model.UserIdentity;
 import dev.trailwatch.ingest.reader.EventTimes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -47,25 +48,16 @@ public final class CloudTrailParser {
      * connector routes them to {@code insights.topic}; one that reaches the detector anyway is dead-lettered saying so.
      */
     private static final String INSIGHT = "AwsCloudTrailInsight";
+    static final String INSIGHT_DETAIL = "a CloudTrail Insights event (eventType AwsCloudTrailInsight), not an API call: "
+            + "no detection reads it (it has no top-level eventName or eventSource); Insights belong on insights.topic";
     static final String DIGEST_DETAIL = "a CloudTrail digest (digestStartTime, logFiles: the hashes of a trail's log "
             + "files), not an event: digest files are to be skipped (CloudTrail-Digest/ in their key)";
-    private static final byte[] DIGEST_KEY = "\"digestSignatureAlgorithm\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DIGEST_KEY = "\"digestSignatureAlgorithm\"".getBytes(StandardCharsets.US_ASCII);
 
     /** Whether a record that lacks a required field is a digest file's object (only asked of rejected records). */
     private static boolean isDigest(byte[] raw) {
-        outer:
-        for (int i = 0; raw != null && i <= raw.length - DIGEST_KEY.length; i++) {
-            for (int j = 0; j < DIGEST_KEY.length; j++) {
-                if (raw[i + j] != DIGEST_KEY[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return raw != null && EventJson.indexOf(raw, DIGEST_KEY) >= 0;
     }
-    static final String INSIGHT_DETAIL = "a CloudTrail Insights event (eventType AwsCloudTrailInsight), not an API call: "
-            + "no detection reads it (it has no top-level eventName or eventSource); Insights belong on insights.topic";
 
     private final ObjectMapper mapper;
     private final JsonFactory factory;
