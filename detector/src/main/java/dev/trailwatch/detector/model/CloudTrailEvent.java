@@ -63,8 +63,9 @@ public record CloudTrailEvent(
      */
     public String principal() {
         UserIdentity id = userIdentity;
-        if (present(id.arn())) {
-            return id.arn();
+        String arn = id.arnIfPresent();
+        if (arn != null) {
+            return arn;
         }
         if (id.isAwsService() && present(id.invokedBy())) {
             return id.invokedBy();

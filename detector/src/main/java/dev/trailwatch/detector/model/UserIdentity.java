@@ -27,6 +27,15 @@ public record UserIdentity(
     public static final UserIdentity NONE =
             new UserIdentity(null, null, null, null, null, null, null, null, null, null);
 
+    /**
+     * The ARN, or null when the record has none: CloudTrail writes {@code "arn": ""} for some identities, IAM Identity
+     * Center users signing in to the access portal among them.
+     */
+    @JsonIgnore
+    public String arnIfPresent() {
+        return arn == null || arn.isBlank() ? null : arn;
+    }
+
     @JsonIgnore
     public boolean isRoot() {
         return "Root".equals(type);

@@ -124,11 +124,16 @@ final class ExposureMatchers {
         return out;
     }
 
+    /** Where a role's trust policy is in a request: CreateRole's, UpdateAssumeRolePolicy's. */
+    private static final List<String> TRUST_POLICY_FIELDS = List.of("assumeRolePolicyDocument", "policyDocument");
+
     /** The role trust policy of a CreateRole or UpdateAssumeRolePolicy request: its public statements. */
     static List<String> trustPublicStatements(CloudTrailEvent event) {
         JsonNode request = event.requestParameters();
-        List<String> out = new ArrayList<>(publicStatements(request.path("assumeRolePolicyDocument")));
-        out.addAll(publicStatements(request.path("policyDocument")));
+        List<String> out = new ArrayList<>();
+        for (String field : TRUST_POLICY_FIELDS) {
+            out.addAll(publicStatements(request.path(field)));
+        }
         return out;
     }
 
@@ -140,8 +145,9 @@ final class ExposureMatchers {
     static Set<String> trustedOtherAccounts(CloudTrailEvent event) {
         JsonNode request = event.requestParameters();
         Set<String> out = new LinkedHashSet<>();
-        for (JsonNode policy : List.of(request.path("assumeRolePolicyDocument"), request.path("policyDocument"))) {
-            for (JsonNode statement : RequestFields.items(RequestFields.document(policy).path("Statement"))) {
+        for (String field : TRUST_POLICY_FIELDS) {
+            JsonNode policy = RequestFields.document(request.path(field));
+            for (JsonNode statement : RequestFields.items(policy.path("Statement"))) {
                 if (!"Allow".equals(RequestFields.text(statement, "Effect"))) {
                     continue;
                 }

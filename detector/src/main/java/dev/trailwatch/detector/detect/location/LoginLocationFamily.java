@@ -83,8 +83,7 @@ public final class LoginLocationFamily implements DetectionFamily {
     static String userKey(CloudTrailEvent event) {
         UserIdentity id = event.userIdentity();
         String account = event.recipientAccountId();
-        // CloudTrail writes "arn": "" for some identities (IAM Identity Center users): no ARN, as principal() reads it
-        String arn = id.arn() == null || id.arn().isBlank() ? null : id.arn();
+        String arn = id.arnIfPresent();
         if (arn != null && arn.contains(":assumed-role/")) {
             int slash = arn.lastIndexOf('/');
             return account + "|session/" + arn.substring(slash + 1);
