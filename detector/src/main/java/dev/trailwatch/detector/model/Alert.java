@@ -75,6 +75,12 @@ public record Alert(
         return toBuilder().eventIds(allEventIds).eventCount(count).lastEventTime(last).detectedAt(detected).build();
     }
 
+    /** {@link #folded(List, long, Instant, Instant)} over events of which the earliest was at {@code first}. */
+    public Alert folded(List<String> allEventIds, long count, Instant first, Instant last, Instant detected) {
+        return toBuilder().eventIds(allEventIds).eventCount(count).firstEventTime(first).lastEventTime(last)
+                .detectedAt(detected).build();
+    }
+
     public Alert withAlertId(String id) {
         return toBuilder().alertId(id).build();
     }

@@ -8,6 +8,7 @@ import dev.trailwatch.detector.detect.kit.ReportBound;
 import dev.trailwatch.detector.detect.kit.TimerIndex;
 import dev.trailwatch.detector.detect.kit.UnreadableTimers;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>The first match of a window to arrive is sent at once. Later matches of the window fold in; once event time is
  * one reorder horizon past the window's end (no match of it can still arrive within the contract) the window closes
  * with one update (same id) if the alert as it stands differs from what was sent: its events are the first
- * {@link Alert#MAX_EVENT_IDS} by (event time, event id), its count every distinct match, its wording, severity and
- * first event those of the earliest match, its last event time the latest. So the last record of every alert id is a
- * function of the matches. Folded changes never wait longer than {@code alerts.report-within} of wall-clock time
- * ({@link ReportBound}). A repeated {@code eventID} among the listed events is never counted again.
+ * {@link Alert#MAX_EVENT_IDS} by (event time, event id), its count every distinct match, its wording and severity
+ * those of the most severe match (the earliest of those), its first and last event times the earliest and latest. So
+ * the last record of every alert id is a function of the matches. A match more severe than the alert so far is
+ * reported at once (an update raising the alert); other folded changes never wait longer than
+ * {@code alerts.report-within} of wall-clock time ({@link ReportBound}). A repeated {@code eventID} among the listed
+ * events is never counted again.
  *
  * <p>A closed window is kept one more horizon: a match of it that arrives still later (beyond the contract) folds in
  * and an update goes out at once, so it still carries the window's whole content. Later than that, the match opens
@@ -116,8 +119,10 @@ final class AlertSuppressor implements Processor<String, Alert, String, Alert> {
             return;
         }
         kit.metrics().alertFolded(match.ruleId());
+        Severity before = state.anchor().severity();
         state = state.plus(match, context.currentSystemTimeMs());
-        if (state.closed() && state.unreported()) {
+        if ((state.closed() || state.anchor().severity().compareTo(before) > 0) && state.unreported()) {
+            // an escalating repeat is reported at once, not after alerts.report-within
             report(state);
             state = state.reportedAll();
         }

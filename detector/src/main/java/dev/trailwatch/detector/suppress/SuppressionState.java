@@ -12,8 +12,10 @@ import java.util.List;
  * One aligned suppression window of one rule and entity: the matches folded into it, as a function of the matches
  * (not of the order they came in), and what was last reported of it.
  *
- * @param anchor       the earliest match by (event time, event id), with the window's alert id: the alert's wording,
- *                     severity and principal come from it, so the final record is the same in any arrival order
+ * @param anchor       the most severe match, the earliest by (event time, event id) among the most severe, with the
+ *                     window's alert id: the alert's wording, severity and evidence come from it, so the final record
+ *                     is the same in any arrival order, and a repeat that escalates (a security group opened to the
+ *                     world after another change of it) raises the alert instead of folding under a milder one
  * @param windowEnd    epoch millis (event time) where the aligned window ends
  * @param count        distinct matching events folded in so far
  * @param members      the first {@link Alert#MAX_EVENT_IDS} matches by (event time, event id)
@@ -63,10 +65,13 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
         return !content().equals(reported);
     }
 
-    /** The alert with everything folded so far: the anchor's wording, the window's id, events, count and times. */
+    /**
+     * The alert with everything folded so far: the anchor's wording and severity, the window's id, events, count and
+     * times (the first event time is the window's earliest match, which need not be the anchor).
+     */
     Alert update(Instant detectedAt) {
         return anchor.folded(members.stream().map(Member::eventId).toList(), count,
-                Instant.ofEpochMilli(lastEventTime), detectedAt);
+                Instant.ofEpochMilli(members.get(0).time()), Instant.ofEpochMilli(lastEventTime), detectedAt);
     }
 
     SuppressionState reportedAll() {
@@ -79,8 +84,8 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
 
     /**
      * This window with one more match: it joins the members in event-time order (the first
-     * {@link Alert#MAX_EVENT_IDS} are kept), becomes the anchor when it is the earliest, and waits unreported from
-     * wall-clock {@code now}.
+     * {@link Alert#MAX_EVENT_IDS} are kept), becomes the anchor when it outranks it ({@link #outranks}), and waits
+     * unreported from wall-clock {@code now}.
      */
     SuppressionState plus(Alert match, long now) {
         long time = match.firstEventTime().toEpochMilli();
@@ -90,9 +95,7 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
         }
         all.sort(Member.ORDER);
         List<Member> kept = all.size() > Alert.MAX_EVENT_IDS ? all.subList(0, Alert.MAX_EVENT_IDS) : all;
-        Member earliest = first(match);
-        Alert newAnchor = Member.ORDER.compare(earliest, first(anchor)) < 0 ? match.withAlertId(anchor.alertId())
-                : anchor;
+        Alert newAnchor = outranks(match, anchor) ? match.withAlertId(anchor.alertId()) : anchor;
         long last = Math.max(lastEventTime, match.lastEventTime().toEpochMilli());
         SuppressionState next = new SuppressionState(newAnchor, windowEnd, count + match.eventCount(), kept, last,
                 reported, pendingSince, closed);
@@ -101,6 +104,12 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
 
     private SuppressionState pendingFrom(long now) {
         return new SuppressionState(anchor, windowEnd, count, members, lastEventTime, reported, now, closed);
+    }
+
+    /** Whether {@code match} anchors the window before {@code anchor}: more severe, or as severe and earlier. */
+    static boolean outranks(Alert match, Alert anchor) {
+        int bySeverity = match.severity().compareTo(anchor.severity());
+        return bySeverity != 0 ? bySeverity > 0 : Member.ORDER.compare(first(match), first(anchor)) < 0;
     }
 
     private static Member first(Alert alert) {

@@ -2,10 +2,12 @@ package dev.trailwatch.detector.suppress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
+import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,6 +148,73 @@ class SuppressionTest {
         assertThat(only.get(3)).isEqualTo(6L);
         assertThat(only.get(4)).isEqualTo(T0.plus(Duration.ofMinutes(5)));
         assertThat(only.get(5)).isEqualTo(T0.plus(Duration.ofMinutes(50)));
+    }
+
+    /** alice adds an ingress rule on port 22 from {@code cidr} to a security group. */
+    private static TestEvents sshIngress(Instant time, String cidr) {
+        TestEvents e = TestEvents.event("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", time);
+        ObjectNode range = TestEvents.MAPPER.createObjectNode().put("cidrIp", cidr);
+        ObjectNode permission = TestEvents.MAPPER.createObjectNode().put("ipProtocol", "tcp").put("fromPort", 22)
+                .put("toPort", 22);
+        permission.putObject("ipRanges").putArray("items").add(range);
+        ObjectNode request = e.json().with("requestParameters");
+        request.put("groupId", "sg-0123456789abcdef0");
+        request.putObject("ipPermissions").putArray("items").add(permission);
+        return e;
+    }
+
+    @Test
+    void raisesTheAlertAtOnceWhenARepeatOfTheSameRuleIsMoreSevere() {
+        // An ordinary change of a security group, then the same person opens SSH to the world 4 minutes later:
+        // one rule, one principal, one window. The second must not hide under the first one's severity.
+        TestEvents ordinary = sshIngress(T0.plus(Duration.ofMinutes(5)), "10.0.0.0/16");
+        TestEvents open = sshIngress(T0.plus(Duration.ofMinutes(9)), "0.0.0.0/0");
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"), FlushSignal.never())) {
+            topology.pipe(ordinary);
+            List<Alert> first = topology.alertValues();
+            assertThat(first).extracting(Alert::severity).containsExactly(Severity.MEDIUM);
+
+            topology.pipe(open);
+            List<Alert> raised = topology.alertValues();
+            assertThat(raised).as("the escalating repeat is reported at once, not at the window's close")
+                    .hasSize(1);
+            Alert update = raised.get(0);
+            assertThat(update.alertId()).isEqualTo(first.get(0).alertId());
+            assertThat(update.severity()).isEqualTo(Severity.HIGH);
+            assertThat(update.evidence()).containsKey("openCidrs");
+            assertThat(update.eventIds()).containsExactly(ordinary.eventId(), open.eventId());
+            assertThat(update.firstEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+            assertThat(update.lastEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(9)));
+        }
+    }
+
+    @Test
+    void givesTheMostSevereRepeatsWordingWhateverOrderTheRepeatsArriveIn() {
+        List<TestEvents> repeats = List.of(sshIngress(T0.plus(Duration.ofMinutes(5)), "10.0.0.0/16"),
+                sshIngress(T0.plus(Duration.ofMinutes(9)), "0.0.0.0/0"),
+                sshIngress(T0.plus(Duration.ofMinutes(20)), "0.0.0.0/0"),
+                sshIngress(T0.plus(Duration.ofMinutes(30)), "192.168.0.0/24"));
+        List<List<Integer>> orders = List.of(List.of(0, 1, 2, 3), List.of(3, 2, 1, 0), List.of(2, 3, 0, 1),
+                List.of(1, 0, 3, 2));
+        Set<List<Object>> finals = new HashSet<>();
+        for (List<Integer> order : orders) {
+            try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                    FlushSignal.never())) {
+                order.forEach(i -> topology.pipe(repeats.get(i)));
+                topology.pipe(TestEvents.event("ec2.amazonaws.com", "DescribeInstances", T0.plus(Duration.ofMinutes(76))));
+                List<Alert> alerts = topology.alertValues();
+                Alert last = alerts.get(alerts.size() - 1);
+                assertThat(alerts).extracting(Alert::alertId).containsOnly(last.alertId());
+                finals.add(List.of(last.alertId(), last.severity(), last.title(), last.description(), last.evidence(),
+                        last.eventIds(), last.eventCount(), last.firstEventTime(), last.lastEventTime()));
+            }
+        }
+        assertThat(finals).hasSize(1);
+        List<Object> only = finals.iterator().next();
+        assertThat(only.get(1)).isEqualTo(Severity.HIGH);
+        assertThat(only.get(5)).isEqualTo(repeats.stream().map(TestEvents::eventId).toList());
+        assertThat(only.get(7)).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        assertThat(only.get(8)).isEqualTo(T0.plus(Duration.ofMinutes(30)));
     }
 
     @Test
