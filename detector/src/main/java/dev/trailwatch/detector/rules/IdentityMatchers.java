@@ -21,7 +21,8 @@ final class IdentityMatchers {
                         IdentityMatchers::adminPolicyAttached,
                         e -> RequestFields.evidence("policyArn", RequestFields.text(e.requestParameters(), "policyArn"))),
                 new RequestMatcher("policy-grants-admin",
-                        "an inline or managed policy document allows Action \"*\" on Resource \"*\"",
+                        "an inline or managed policy document (policyDocument, or a permission set's inlinePolicy)"
+                                + " allows Action \"*\" on Resource \"*\"",
                         e -> !adminStatements(e).isEmpty(),
                         e -> RequestFields.evidence("adminStatements", adminStatements(e))),
                 new RequestMatcher("access-key-for-other-user",
@@ -37,9 +38,14 @@ final class IdentityMatchers {
         return event.eventName().startsWith("Attach") && arn != null && arn.endsWith(ADMIN_POLICY_SUFFIX);
     }
 
-    /** The statements of {@code policyDocument} that allow every action on every resource, as JSON text. */
+    /**
+     * The statements of {@code policyDocument} (IAM), or of {@code inlinePolicy} (an Identity Center permission set),
+     * that allow every action on every resource, as JSON text.
+     */
     static List<String> adminStatements(CloudTrailEvent event) {
-        JsonNode document = RequestFields.document(event.requestParameters().path("policyDocument"));
+        JsonNode request = event.requestParameters();
+        JsonNode document = RequestFields.document(request.has("policyDocument") ? request.path("policyDocument")
+                : request.path("inlinePolicy"));
         List<String> out = new ArrayList<>();
         for (JsonNode statement : RequestFields.items(document.path("Statement"))) {
             if ("Allow".equals(RequestFields.text(statement, "Effect"))

@@ -24,20 +24,23 @@ public final class Rule {
     private final RuleInfo info;
     private final Condition condition;
     private final List<Escalation> escalations;
+    private final List<Escalation> lowerings;
     private final List<FieldPath> evidence;
     private final List<RuleCase> tests;
     private final Optional<Set<String>> eventNames;
 
-    Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<FieldPath> evidence,
-         List<RuleCase> tests) {
-        this(info, condition, escalations, evidence, tests, condition.pattern().requiredValues("$.eventName"));
+    Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<Escalation> lowerings,
+         List<FieldPath> evidence, List<RuleCase> tests) {
+        this(info, condition, escalations, lowerings, evidence, tests,
+                condition.pattern().requiredValues("$.eventName"));
     }
 
-    private Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<FieldPath> evidence,
-                 List<RuleCase> tests, Optional<Set<String>> eventNames) {
+    private Rule(RuleInfo info, Condition condition, List<Escalation> escalations, List<Escalation> lowerings,
+                 List<FieldPath> evidence, List<RuleCase> tests, Optional<Set<String>> eventNames) {
         this.info = info;
         this.condition = condition;
         this.escalations = List.copyOf(escalations);
+        this.lowerings = List.copyOf(lowerings);
         this.evidence = List.copyOf(evidence);
         this.tests = List.copyOf(tests);
         this.eventNames = eventNames;
@@ -53,7 +56,7 @@ public final class Rule {
                 Template.literalThen(spec.description(), "\n\n{principal} called {eventName} ({eventSource}) in"
                         + " account {accountId}, {region}, from {sourceIp}."),
                 spec.severity(), spec.mitre(), null, spec.runbook(), spec.falsePositives());
-        return new Rule(info, new Condition(null, spec.matcher()), List.of(), List.of(), List.of(),
+        return new Rule(info, new Condition(null, spec.matcher()), List.of(), List.of(), List.of(), List.of(),
                 spec.eventNames());
     }
 
@@ -103,6 +106,11 @@ public final class Rule {
         return escalations;
     }
 
+    /** The {@code lowerings:}: each lowers the alert below the base severity, whatever escalation also holds. */
+    public List<Escalation> lowerings() {
+        return lowerings;
+    }
+
     /** The selectors copied into every alert's evidence. */
     public List<String> evidenceSelectors() {
         return evidence.stream().map(FieldPath::text).toList();
@@ -131,8 +139,20 @@ public final class Rule {
         return condition.matches(event);
     }
 
-    /** The base severity, raised to the highest escalation that applies. */
+    /**
+     * The base severity, raised to the highest escalation that applies; when a lowering applies, the lowest lowering
+     * that applies instead (a lowering names who cannot be an attacker, so what they did says nothing of intent).
+     */
     public Severity severityFor(CloudTrailEvent event) {
+        Severity lowered = null;
+        for (Escalation lowering : lowerings) {
+            if ((lowered == null || lowering.severity().compareTo(lowered) < 0) && lowering.appliesTo(event)) {
+                lowered = lowering.severity();
+            }
+        }
+        if (lowered != null) {
+            return lowered;
+        }
         Severity severity = info.severity();
         for (Escalation escalation : escalations) {
             if (escalation.severity().compareTo(severity) > 0 && escalation.appliesTo(event)) {
@@ -152,9 +172,9 @@ public final class Rule {
 
     /**
      * The rule's {@code evidence:} selectors that are present in the record (key = selector without {@code $.}),
-     * then what the rule's matcher and any applying escalation's matcher report, then {@code escalatedBy} when an
-     * escalation raised the severity. Insertion-ordered, no null values, plain Java values (strings, numbers,
-     * booleans, lists, maps).
+     * then what the rule's matcher and any applying escalation's matcher report, then {@code escalatedBy} (the
+     * escalations that hold) and {@code loweredBy} (the lowerings that hold: they win over the escalations).
+     * Insertion-ordered, no null values, plain Java values (strings, numbers, booleans, lists, maps).
      */
     public Map<String, Object> evidence(CloudTrailEvent event) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -179,6 +199,15 @@ public final class Rule {
         }
         if (!escalatedBy.isEmpty()) {
             out.put("escalatedBy", escalatedBy);
+        }
+        List<String> loweredBy = new ArrayList<>();
+        for (Escalation lowering : lowerings) {
+            if (lowering.appliesTo(event)) {
+                loweredBy.add(lowering.severity() + ": " + lowering.describe());
+            }
+        }
+        if (!loweredBy.isEmpty()) {
+            out.put("loweredBy", loweredBy);
         }
         out.values().removeIf(v -> v == null);
         return Collections.unmodifiableMap(out);

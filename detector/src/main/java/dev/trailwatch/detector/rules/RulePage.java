@@ -1,6 +1,8 @@
 package dev.trailwatch.detector.rules;
 
 import dev.trailwatch.detector.model.Severity;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** One rule's documentation page, in Markdown: everything an analyst or a rule author looks up. */
@@ -47,26 +49,45 @@ final class RulePage {
 
     private static String severity(Rule rule) {
         String raised = raisedTo(rule);
-        return rule.severity() + (raised.isEmpty() ? "" : " (raised to " + raised + ", see Severity below)");
+        String lowered = rule.lowerings().stream().map(Escalation::severity).distinct().map(Severity::name)
+                .collect(Collectors.joining(", "));
+        List<String> changes = new ArrayList<>();
+        if (!raised.isEmpty()) {
+            changes.add("raised to " + raised);
+        }
+        if (!lowered.isEmpty()) {
+            changes.add("lowered to " + lowered);
+        }
+        return rule.severity() + (changes.isEmpty() ? "" : " (" + String.join(", ", changes) + ", see Severity below)");
     }
 
     private static String escalations(Rule rule) {
-        if (rule.escalations().isEmpty()) {
+        if (rule.escalations().isEmpty() && rule.lowerings().isEmpty()) {
             return "";
         }
-        StringBuilder md = new StringBuilder("## Severity\n\n").append(rule.severity())
-                .append(", raised to the highest that applies:\n\n");
-        for (Escalation escalation : rule.escalations()) {
-            Condition when = escalation.condition();
-            md.append("- **").append(escalation.severity()).append("** when ");
-            if (when.pattern() != null) {
-                md.append("`").append(when.pattern().text()).append("`");
-            }
-            if (when.matcher() != null) {
-                md.append(when.pattern() != null ? " and " : "").append("the matcher ")
-                        .append(matcher(when.matcher().name()));
-            }
-            md.append('\n');
+        StringBuilder md = new StringBuilder("## Severity\n\n").append(rule.severity());
+        if (!rule.escalations().isEmpty()) {
+            md.append(", raised to the highest that applies:\n\n");
+            rule.escalations().forEach(escalation -> md.append(item(escalation)));
+        }
+        if (!rule.lowerings().isEmpty()) {
+            md.append(rule.escalations().isEmpty() ? "" : "\nWhatever is raised, ")
+                    .append(rule.escalations().isEmpty() ? ", lowered" : "lowered")
+                    .append(" to the lowest that applies:\n\n");
+            rule.lowerings().forEach(lowering -> md.append(item(lowering)));
+        }
+        return md.append('\n').toString();
+    }
+
+    private static String item(Escalation escalation) {
+        Condition when = escalation.condition();
+        StringBuilder md = new StringBuilder("- **").append(escalation.severity()).append("** when ");
+        if (when.pattern() != null) {
+            md.append("`").append(when.pattern().text()).append("`");
+        }
+        if (when.matcher() != null) {
+            md.append(when.pattern() != null ? " and " : "").append("the matcher ")
+                    .append(matcher(when.matcher().name()));
         }
         return md.append('\n').toString();
     }

@@ -45,8 +45,10 @@ public final class RuleParser {
                 spec.runbook().strip(), spec.falsepositives());
         Condition condition = new Condition(pattern(source, "condition", spec.condition()),
                 checks.matcher("matcher", spec.matcher()));
-        return new Rule(info, condition, escalations(source, checks, spec, severity), checks.evidence(),
-                cases(source, checks, spec));
+        List<Escalation> escalations = adjustments(source, checks, "escalations", spec.escalations(), severity, false);
+        List<Escalation> lowerings = adjustments(source, checks, "lowerings", spec.lowerings(), severity,
+                !escalations.isEmpty());
+        return new Rule(info, condition, escalations, lowerings, checks.evidence(), cases(source, checks, spec));
     }
 
     /** Parses a filter pattern, naming the key and column on failure: {@code condition, column 23: ...}. */
@@ -64,12 +66,19 @@ public final class RuleParser {
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
-    private static List<Escalation> escalations(String source, RuleChecks checks, RuleSpec spec, Severity base) {
+    /**
+     * The {@code escalations:} (each above the base severity) or {@code lowerings:} (each below it, or at it when
+     * {@code baseCanBeRaised}: then it undoes the escalations) of a rule: the two lists have one shape and differ
+     * only in which way their severity must lie from the base.
+     */
+    private static List<Escalation> adjustments(String source, RuleChecks checks, String list,
+                                                List<EscalationSpec> specs, Severity base, boolean baseCanBeRaised) {
+        boolean raise = list.equals("escalations");
         List<Escalation> out = new ArrayList<>();
-        List<EscalationSpec> specs = spec.escalations() == null ? List.of() : spec.escalations();
-        for (int i = 0; i < specs.size(); i++) {
-            EscalationSpec esc = specs.get(i);
-            String key = "escalations[" + i + "]";
+        List<EscalationSpec> items = specs == null ? List.of() : specs;
+        for (int i = 0; i < items.size(); i++) {
+            EscalationSpec esc = items.get(i);
+            String key = list + "[" + i + "]";
             if (esc == null) {
                 throw new RuleLoadException(source + ": " + key + " is empty");
             }
@@ -77,9 +86,15 @@ public final class RuleParser {
                 throw new RuleLoadException(source + ": " + key + " needs 'when' (a filter pattern), 'matcher' or both");
             }
             Severity severity = checks.severity(key + ".severity", esc.severity());
-            if (severity.compareTo(base) <= 0) {
+            int direction = severity.compareTo(base);
+            if (raise && direction <= 0) {
                 throw new RuleLoadException(source + ": " + key + ".severity " + severity
                         + " must be above the rule's severity " + base);
+            }
+            if (!raise && (direction > 0 || direction == 0 && !baseCanBeRaised)) {
+                throw new RuleLoadException(source + ": " + key + ".severity " + severity
+                        + " must be below the rule's severity " + base + " (or equal to it when an escalation can"
+                        + " raise it)");
             }
             FilterPattern when = esc.when() == null ? null : pattern(source, key + ".when", esc.when());
             out.add(new Escalation(new Condition(when, checks.matcher(key + ".matcher", esc.matcher())), severity));

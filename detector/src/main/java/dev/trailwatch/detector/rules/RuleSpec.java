@@ -9,9 +9,13 @@ import java.util.List;
  */
 record RuleSpec(String id, String title, String description, String severity, List<String> mitre, String cis,
                 String runbook, List<String> falsepositives, String condition, String matcher,
-                List<EscalationSpec> escalations, List<String> evidence, List<CaseSpec> tests) {
+                List<EscalationSpec> escalations, List<EscalationSpec> lowerings, List<String> evidence,
+                List<CaseSpec> tests) {
 
-    /** {@code escalations:} item: raise the severity when {@code when} (a filter pattern) and/or a matcher hold. */
+    /**
+     * {@code escalations:} item: raise the severity when {@code when} (a filter pattern) and/or a matcher hold; the
+     * same shape is a {@code lowerings:} item, which lowers it.
+     */
     record EscalationSpec(String when, String matcher, String severity) {
     }
 

@@ -50,6 +50,22 @@ class IdentityMatchersTest {
     }
 
     @Test
+    void readsThePolicyAnIdentityCenterPermissionSetIsGiven() {
+        CloudTrailEvent everything = TestEvents.call("sso.amazonaws.com", "PutInlinePolicyToPermissionSet", """
+                {"instanceArn": "arn:aws:sso:::instance/ssoins-72233af8ea2d1f14",
+                 "permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e",
+                 "inlinePolicy": "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":\\"*\\",\\"Resource\\":\\"*\\"}]}"}""");
+        CloudTrailEvent scoped = TestEvents.call("sso.amazonaws.com", "PutInlinePolicyToPermissionSet", """
+                {"instanceArn": "arn:aws:sso:::instance/ssoins-72233af8ea2d1f14",
+                 "permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-72233af8ea2d1f14/ps-ae5d1fa1f80b684e",
+                 "inlinePolicy": "{\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":\\"s3:GetObject\\",\\"Resource\\":\\"*\\"}]}"}""");
+
+        assertThat(adminDocument.matches(everything)).isTrue();
+        assertThat(adminDocument.evidence(everything)).containsKey("adminStatements");
+        assertThat(adminDocument.matches(scoped)).isFalse();
+    }
+
+    @Test
     void staysQuietForScopedOrDenyingDocuments() {
         CloudTrailEvent scoped = TestEvents.call("iam.amazonaws.com", "PutUserPolicy", """
                 {"userName": "bob", "policyName": "x", "policyDocument":

@@ -138,6 +138,35 @@ class RuleLoadErrorsTest {
     }
 
     @Test
+    void failsOnALoweringThatDoesNotLowerTheSeverity() throws Exception {
+        write("secret-deleted.yml", validUserRule().replace("evidence:", """
+                lowerings:
+                  - when: '{ $.userIdentity.type = "AWSService" }'
+                    severity: HIGH
+                evidence:"""));
+
+        assertThatThrownBy(() -> RulePack.load(dir)).isInstanceOf(RuleLoadException.class)
+                .hasMessageContaining("lowerings[0].severity HIGH must be below the rule's severity MEDIUM");
+    }
+
+    @Test
+    void failsOnALoweringToTheSeverityOfARuleThatNothingRaises() throws Exception {
+        write("secret-deleted.yml", validUserRule().replace("""
+                escalations:
+                  - when: '{ $.requestParameters.forceDeleteWithoutRecovery IS TRUE }'
+                    severity: HIGH
+                """, """
+                lowerings:
+                  - when: '{ $.userIdentity.type = "AWSService" }'
+                    severity: MEDIUM
+                """));
+
+        assertThatThrownBy(() -> RulePack.load(dir)).isInstanceOf(RuleLoadException.class)
+                .hasMessageContaining("lowerings[0].severity MEDIUM must be below the rule's severity MEDIUM (or equal"
+                        + " to it when an escalation can raise it)");
+    }
+
+    @Test
     void failsOnAnUnquotedDecimalCisControl() throws Exception {
         write("secret-deleted.yml", validUserRule().replace("severity: MEDIUM", "severity: MEDIUM\ncis: 4.10"));
 

@@ -2,12 +2,13 @@ package dev.trailwatch.detector.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The behaviour of one loaded rule: match, severity with escalations, rendered text and evidence. */
+/** The behaviour of one loaded rule: match, severity with escalations and lowerings, rendered text and evidence. */
 class RuleTest {
 
     private final RulePack pack = RulePack.load(null);
@@ -56,6 +57,30 @@ class RuleTest {
 
         assertThat(List.of(reboot, keep, destroy)).extracting(rds::severityFor)
                 .containsExactly(Severity.LOW, Severity.MEDIUM, Severity.HIGH);
+    }
+
+    @Test
+    void aLoweringWinsOverTheEscalationsAndBothAreInTheEvidence() {
+        Rule policies = pack.rule("iam-policy-changed").orElseThrow();
+        ObjectNode record = TestEvents.record("iam.amazonaws.com", "AttachRolePolicy", """
+                {"roleName": "AWSReservedSSO_AdministratorAccess_0b7c1d8e2f3a4b5c",
+                 "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}""");
+        record.set("userIdentity", TestEvents.tree("""
+                {"type": "AssumedRole", "principalId": "AROAT7BCMNLMONEXAMPLE:AWS-SSO",
+                 "arn": "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSSO/AWS-SSO",
+                 "accountId": "111122223333", "accessKeyId": "ASIAT7BCMNLMEXAMPLE1",
+                 "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAT7BCMNLMONEXAMPLE",
+                   "arn": "arn:aws:iam::111122223333:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO",
+                   "accountId": "111122223333", "userName": "AWSServiceRoleForSSO"}},
+                 "invokedBy": "sso.amazonaws.com"}"""));
+        CloudTrailEvent provisioning = TestEvents.parse(record);
+
+        assertThat(policies.severityFor(provisioning)).isEqualTo(Severity.LOW);
+        assertThat(policies.evidence(provisioning))
+                .containsEntry("escalatedBy", List.of("HIGH: matcher admin-policy-attached"))
+                .containsKey("loweredBy");
+        assertThat(policies.evidence(provisioning).get("loweredBy")).asList().singleElement().asString()
+                .startsWith("LOW: { $.userIdentity.sessionContext.sessionIssuer.arn = %");
     }
 
     @Test
