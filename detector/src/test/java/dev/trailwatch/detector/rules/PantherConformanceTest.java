@@ -110,6 +110,13 @@ class PantherConformanceTest {
             Map.entry("AWS.IAMUser.ReconAccessDenied / Unauthorized API Call - From AWS console",
                     "Panther drops denials of calls the console makes (aws-internal user agent); TrailWatch counts "
                             + "them, since a stolen console session probing permissions looks exactly like this"),
+            Map.entry("AWS.CloudTrail.UnauthorizedAPICall / Unauthorized API Call from Within AWS (FQDN)",
+                    "Panther drops denials whose source address is an AWS service name; TrailWatch keys on who made "
+                            + "the call: this one is an IAM user's own credentials (a service forwarding a user's call, "
+                            + "or CloudFormation acting with its caller's rights, records the service as source), and "
+                            + "only AWSService identities and service-linked roles are AWS's own"),
+            Map.entry("AWS.IAMUser.ReconAccessDenied / Unauthorized API Call from Within AWS (FQDN)",
+                    "as above: an IAM user's denial counts whichever service recorded it"),
             Map.entry("AWS.EC2.DownloadInstanceUserData / Panther Cloud Security Scanning",
                     "Panther allow-lists its own scanner role in code; TrailWatch raises the read at LOW and leaves "
                             + "allow-lists to the operator's exceptions, since a scanner's credentials are stolen too"),
