@@ -57,7 +57,7 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
     }
 
     boolean hasSeen(String eventId) {
-        return members.stream().anyMatch(m -> m.eventId().equals(eventId));
+        return anchor.eventIds().get(0).equals(eventId) || members.stream().anyMatch(m -> m.eventId().equals(eventId));
     }
 
     /** True when the alert as it stands now differs from what was last sent. */
@@ -66,12 +66,25 @@ public record SuppressionState(Alert anchor, long windowEnd, long count, List<Me
     }
 
     /**
-     * The alert with everything folded so far: the anchor's wording and severity, the window's id, events, count and
-     * times (the first event time is the window's earliest match, which need not be the anchor).
+     * The alert with everything folded so far: the anchor's wording and severity, the window's id, count and times
+     * (the first event time is the window's earliest match, which need not be the anchor), and its events: the
+     * anchor's first, as in every alert the event its wording describes, then the others by (event time, event id),
+     * {@link Alert#MAX_EVENT_IDS} in all.
      */
     Alert update(Instant detectedAt) {
-        return anchor.folded(members.stream().map(Member::eventId).toList(), count,
-                Instant.ofEpochMilli(members.get(0).time()), Instant.ofEpochMilli(lastEventTime), detectedAt);
+        String anchorId = anchor.eventIds().get(0);
+        List<String> ids = new ArrayList<>(Alert.MAX_EVENT_IDS);
+        ids.add(anchorId);
+        for (Member member : members) {
+            if (ids.size() == Alert.MAX_EVENT_IDS) {
+                break;
+            }
+            if (!member.eventId().equals(anchorId)) {
+                ids.add(member.eventId());
+            }
+        }
+        return anchor.folded(ids, count, Instant.ofEpochMilli(members.get(0).time()),
+                Instant.ofEpochMilli(lastEventTime), detectedAt);
     }
 
     SuppressionState reportedAll() {

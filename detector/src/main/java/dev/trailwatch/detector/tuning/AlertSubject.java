@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Everything here is the same for every record of one {@code alertId} (the first alert and its updates keep the
  * rule, account, principal, source IP, user agent, event name and first event time of the triggering event), so an
- * alert that is excepted stays excepted in its updates.
+ * alert that is excepted stays excepted in its updates; except when a suppressed repeat raises a watch-list alert's
+ * severity: the raising update describes that repeat and is judged on it (docs/tuning.md).
  */
 public final class AlertSubject {
 

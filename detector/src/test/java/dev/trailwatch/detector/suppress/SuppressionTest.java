@@ -182,9 +182,28 @@ class SuppressionTest {
             assertThat(update.alertId()).isEqualTo(first.get(0).alertId());
             assertThat(update.severity()).isEqualTo(Severity.HIGH);
             assertThat(update.evidence()).containsKey("openCidrs");
-            assertThat(update.eventIds()).containsExactly(ordinary.eventId(), open.eventId());
+            assertThat(update.eventIds()).as("the event the wording describes comes first")
+                    .containsExactly(open.eventId(), ordinary.eventId());
             assertThat(update.firstEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
             assertThat(update.lastEventTime()).isEqualTo(T0.plus(Duration.ofMinutes(9)));
+        }
+    }
+
+    @Test
+    void listsTheRaisingEventFirstEvenBeyondTheHundredEarliest() {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"), FlushSignal.never())) {
+            for (int i = 0; i < 120; i++) {
+                topology.pipe(sshIngress(T0.plus(Duration.ofSeconds(10L * i)), "10.0.0.0/16"));
+            }
+            TestEvents open = sshIngress(T0.plus(Duration.ofMinutes(30)), "0.0.0.0/0");
+            topology.alertValues();
+            topology.pipe(open);
+            topology.pipe(open);
+            List<Alert> raised = topology.alertValues();
+            assertThat(raised).hasSize(1);
+            assertThat(raised.get(0).severity()).isEqualTo(Severity.HIGH);
+            assertThat(raised.get(0).eventIds()).hasSize(Alert.MAX_EVENT_IDS).first().isEqualTo(open.eventId());
+            assertThat(raised.get(0).eventCount()).as("the raising event delivered twice counts once").isEqualTo(121);
         }
     }
 
@@ -212,7 +231,8 @@ class SuppressionTest {
         assertThat(finals).hasSize(1);
         List<Object> only = finals.iterator().next();
         assertThat(only.get(1)).isEqualTo(Severity.HIGH);
-        assertThat(only.get(5)).isEqualTo(repeats.stream().map(TestEvents::eventId).toList());
+        assertThat(only.get(5)).isEqualTo(List.of(repeats.get(1).eventId(), repeats.get(0).eventId(),
+                repeats.get(2).eventId(), repeats.get(3).eventId()));
         assertThat(only.get(7)).isEqualTo(T0.plus(Duration.ofMinutes(5)));
         assertThat(only.get(8)).isEqualTo(T0.plus(Duration.ofMinutes(30)));
     }
