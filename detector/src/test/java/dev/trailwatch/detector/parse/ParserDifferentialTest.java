@@ -227,6 +227,10 @@ class ParserDifferentialTest {
                     }
                     try {
                         assertSame(variant);
+                        if (indexOf(variant, (byte) 0xFF) >= 0 || variants % 16 == 0) {
+                            // and a parser that has read nothing before: what Jackson met before must not matter
+                            assertSame(variant, FAST, new CloudTrailParser(new ObjectMapper(), false));
+                        }
                     } catch (AssertionError | RuntimeException e) {
                         disagreements.add("seed " + seed + ": " + e);
                     }
@@ -329,9 +333,13 @@ class ParserDifferentialTest {
 
     /** Both parsers give the same for {@code raw}, by {@code parse} and by {@code parseAt} over all of it. */
     private static void assertSame(byte[] raw) {
-        assertThat(describe(FAST.parse(raw))).as(text(raw)).isEqualTo(describe(JACKSON.parse(raw)));
-        assertThat(describe(FAST.parseAt(raw, 0, raw.length))).as("parseAt " + text(raw))
-                .isEqualTo(describe(JACKSON.parseAt(raw, 0, raw.length)));
+        assertSame(raw, FAST, JACKSON);
+    }
+
+    private static void assertSame(byte[] raw, CloudTrailParser fast, CloudTrailParser jackson) {
+        assertThat(describe(fast.parse(raw))).as(text(raw)).isEqualTo(describe(jackson.parse(raw)));
+        assertThat(describe(fast.parseAt(raw, 0, raw.length))).as("parseAt " + text(raw))
+                .isEqualTo(describe(jackson.parseAt(raw, 0, raw.length)));
     }
 
     private static List<Object> describe(CloudTrailParser.Located located) {
