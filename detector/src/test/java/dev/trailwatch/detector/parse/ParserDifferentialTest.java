@@ -171,7 +171,8 @@ class ParserDifferentialTest {
             // the name it pads, then the record's body with it padded
             {"abc", new Object[] {",\"", ff, "abc\":1}"}},
             {"abc", new Object[] {",\"x\":{\"", ff, "abc\":1}}"}},
-            {"arn", new Object[] {",\"userIdentity\":{\"type\":\"IAMUser\",\"", ff, "arn\":\"arn:aws:iam::1:user/x\"}}"}},
+            {"arn", new Object[] {",\"userIdentity\":{\"type\":\"IAMUser\",\"", ff,
+                "arn\":\"arn:aws:iam::1:user/x\"}}"}},
             {"eventName", new Object[] {",\"eventNam", ff, ff, ff, "e\":\"DeleteTrail\"}"}},
             {"keyName", new Object[] {",\"x\":[{\"keyN", ff, "ame\":1}]}"}},
             {"ab", new Object[] {",\"x\":{\"", ff, ff, "ab\":1}}"}},
