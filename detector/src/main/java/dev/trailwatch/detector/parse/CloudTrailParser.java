@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingJsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,9 @@ import java.util.Locale;
  * <p>The pass is {@link RecordScanner}'s when it can: a byte-level read that checks the free-form parts against the
  * JSON grammar without tokenizing them, two to three times as fast as Jackson's parser stepping over them. It accepts
  * a strict subset of what Jackson accepts and leaves everything else (every malformed record among it) to a Jackson
- * streaming read, which decides and words the rejection; either way the result is the same.
+ * streaming read, which decides and words the rejection; either way the result is the same. Bytes that are not UTF-8
+ * are rejected wherever they stand, in values and names alike (a 0xFF byte by {@link #readPastNotUtf8}, since Jackson
+ * may read a name holding one as another name it has seen).
  */
 public final class CloudTrailParser {
 
@@ -95,19 +98,32 @@ public final class CloudTrailParser {
             }
         }
         try (JsonParser parser = factory.createParser(raw)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                return new ParseResult.Rejected(RejectReason.NOT_OBJECT,
-                        "expected a JSON object, found " + kind(first), raw);
+            ParseResult result;
+            try {
+                result = read(parser, raw);
+            } catch (JacksonException e) {
+                result = new ParseResult.Rejected(RejectReason.PARSE, "not JSON: " + e.getOriginalMessage(), raw);
             }
-            Fields fields = new Fields();
-            readRecord(parser, fields);
-            return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+            int notUtf8 = readPastNotUtf8(parser, raw, 0, raw.length);
+            return notUtf8 < 0 ? result : new ParseResult.Rejected(RejectReason.PARSE,
+                    "not JSON: invalid UTF-8, byte 0xff at offset " + notUtf8, raw);
         } catch (JacksonException e) {
             return new ParseResult.Rejected(RejectReason.PARSE, "not JSON: " + e.getOriginalMessage(), raw);
         } catch (IOException e) {
             return new ParseResult.Rejected(RejectReason.PARSE, "unreadable: " + e.getMessage(), raw);
         }
+    }
+
+    /** The Jackson read of the record {@code parser} is at the start of. */
+    private ParseResult read(JsonParser parser, byte[] raw) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            return new ParseResult.Rejected(RejectReason.NOT_OBJECT, "expected a JSON object, found " + kind(first),
+                    raw);
+        }
+        Fields fields = new Fields();
+        readRecord(parser, fields);
+        return fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
     }
 
     /**
@@ -129,18 +145,26 @@ public final class CloudTrailParser {
             }
         }
         try (JsonParser parser = factory.createParser(buf, offset, length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Located.MALFORMED;
+            try {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    return Located.MALFORMED;
+                }
+                Fields fields = new Fields();
+                readRecord(parser, fields);
+                long end = parser.currentLocation().getByteOffset();
+                if (end <= 0 || end > length || readPastNotUtf8(parser, buf, offset, length) >= 0) {
+                    return Located.MALFORMED;
+                }
+                byte[] raw = java.util.Arrays.copyOfRange(buf, offset, offset + (int) end);
+                ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
+                return new Located(result, raw, fields.typedExact && !fields.readerShaped);
+            } catch (JacksonException e) {
+                // not incomplete either: more bytes never make a 0xFF byte UTF-8
+                if (readPastNotUtf8(parser, buf, offset, length) >= 0) {
+                    return Located.MALFORMED;
+                }
+                throw e;
             }
-            Fields fields = new Fields();
-            readRecord(parser, fields);
-            long end = parser.currentLocation().getByteOffset();
-            if (end <= 0 || end > length) {
-                return Located.MALFORMED;
-            }
-            byte[] raw = java.util.Arrays.copyOfRange(buf, offset, offset + (int) end);
-            ParseResult result = fields.toEvent(EventJson.ofBytes(raw, fields.typedExact), raw);
-            return new Located(result, raw, fields.typedExact && !fields.readerShaped);
         } catch (JsonEOFException e) {
             return Located.INCOMPLETE;
         } catch (JacksonException e) {
@@ -155,6 +179,37 @@ public final class CloudTrailParser {
 
     /** Longer than any token Jackson can report as an error at the end of the input because it was cut there. */
     private static final int CUT_TOKEN_BYTES = 16;
+
+    /**
+     * Where the Jackson read, which stands at {@code parser}'s current location (relative to {@code from}), went past
+     * a 0xFF byte of UTF-8 input: the byte's index in {@code b}, from {@code from}; or -1.
+     *
+     * <p>Why: 0xFF is never in UTF-8 (RFC 3629), and Jackson pads the last four bytes of a field name with it to look
+     * the name up among those it has seen. A name holding 0xFF where the padding goes ({@code "\xFFarn"},
+     * {@code "eventNam\xFF\xFF\xFFe"}) is then found as the name it pads ({@code arn}, {@code eventName}), without
+     * its bytes ever being decoded, if that name came earlier: in the same record, or in any record the mapper's
+     * factory read before. Jackson rejects it ("Invalid UTF-8") or reads it as the other name, depending on what it
+     * read before. Anywhere else Jackson stops at a 0xFF byte with an error; {@link RecordScanner} leaves every record
+     * holding one to this read. Up to the first 0xFF byte no name holds one, so what Jackson does there does not depend
+     * on what it read before; a read that went past that byte is rejected here, whatever Jackson made of the rest. The
+     * answer is then a function of the record's bytes, and the one strict UTF-8 gives. Only 0xFF pads a name: every
+     * other byte of a name is decoded, and judged, by Jackson.
+     */
+    private static int readPastNotUtf8(JsonParser parser, byte[] b, int from, int length) {
+        if (!(parser instanceof UTF8StreamJsonParser)) {
+            return -1; // UTF-16 or UTF-32, which Jackson decodes to characters first: 0xFF may be part of one
+        }
+        long read = parser.currentLocation().getByteOffset();
+        int to = read < 0 ? from + length : from + (int) Math.min(read, length);
+        for (int i = from; i < to; i++) {
+            if (b[i] == NOT_UTF8) {
+                return i - from;
+            }
+        }
+        return -1;
+    }
+
+    private static final byte NOT_UTF8 = (byte) 0xFF;
 
     /**
      * What {@link #parseAt} found.
