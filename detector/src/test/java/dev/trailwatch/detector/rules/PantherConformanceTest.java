@@ -86,7 +86,7 @@ class PantherConformanceTest {
             // Calls the pack did not watch before session 22.
             Map.entry("AWS.RDS.ActivityStreamStopped", rule(Severity.HIGH, "rds-protection-removed")),
             Map.entry("AWS.RDS.AutomatedBackupDeleted", rule(Severity.MEDIUM, "rds-protection-removed")),
-            Map.entry("AWS.RDS.DeletionProtectionDisabled", rule(Severity.MEDIUM, "rds-protection-removed")),
+            Map.entry("AWS.RDS.DeletionProtectionDisabled", rule("rds-protection-removed")),
             Map.entry("AWS.RDS.SnapshotExport", rule(Severity.MEDIUM, "rds-snapshot-exported")),
             Map.entry("AWS.EC2.Traffic.Mirroring", rule("ec2-traffic-mirroring")),
             Map.entry("AWS.CloudTrail.EnableRegion", rule(Severity.MEDIUM, "account-region-enabled")));
