@@ -63,10 +63,11 @@ public final class RuleDocs {
         StringBuilder md = new StringBuilder(MARKER).append("\n# Detections\n\n");
         md.append("TrailWatch's watch-list rules: one YAML file each under `").append(RULE_FOLDER)
                 .append("rules/`, each with its own test cases. How to write one: [../rules.md](../rules.md).\n\n");
-        md.append("| Rule | Severity | Raised to | ATT&CK | CIS | Title |\n|---|---|---|---|---|---|\n");
+        md.append("| Rule | Severity | Raised to | Lowered to | ATT&CK | CIS | Title |\n|---|---|---|---|---|---|---|\n");
         rules.stream().sorted(Comparator.comparing(Rule::severity).reversed().thenComparing(Rule::id))
                 .forEach(rule -> md.append("| [").append(rule.id()).append("](").append(rule.id()).append(".md) | ")
                         .append(rule.severity()).append(" | ").append(RulePage.raisedTo(rule)).append(" | ")
+                        .append(RulePage.loweredTo(rule)).append(" | ")
                         .append(String.join(", ", rule.mitre())).append(" | ").append(rule.cis().orElse(""))
                         .append(" | ").append(RulePage.cell(rule.title())).append(" |\n"));
         md.append("\n").append(rules.size()).append(" rules, ")

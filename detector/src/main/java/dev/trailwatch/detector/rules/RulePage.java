@@ -47,10 +47,14 @@ final class RulePage {
                 .collect(Collectors.joining(", "));
     }
 
+    static String loweredTo(Rule rule) {
+        return rule.lowerings().stream().map(Escalation::severity).distinct().map(Severity::name)
+                .collect(Collectors.joining(", "));
+    }
+
     private static String severity(Rule rule) {
         String raised = raisedTo(rule);
-        String lowered = rule.lowerings().stream().map(Escalation::severity).distinct().map(Severity::name)
-                .collect(Collectors.joining(", "));
+        String lowered = loweredTo(rule);
         List<String> changes = new ArrayList<>();
         if (!raised.isEmpty()) {
             changes.add("raised to " + raised);
