@@ -22,7 +22,7 @@ final class Template {
 
     private static final Map<String, Function<CloudTrailEvent, String>> NAMED = Map.of(
             "principal", CloudTrailEvent::principal,
-            "accountId", Template::accountId,
+            "accountId", CloudTrailEvent::accountShown,
             "region", CloudTrailEvent::awsRegion,
             "sourceIp", CloudTrailEvent::sourceIpAddress,
             "eventName", CloudTrailEvent::eventName,
@@ -167,9 +167,5 @@ final class Template {
             return key.asText() + '=' + joined;
         }
         return null;
-    }
-
-    private static String accountId(CloudTrailEvent e) {
-        return e.recipientAccountId() != null ? e.recipientAccountId() : e.userIdentity().accountId();
     }
 }
