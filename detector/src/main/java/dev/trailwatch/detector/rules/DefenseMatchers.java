@@ -30,9 +30,14 @@ final class DefenseMatchers {
                         e -> RequestFields.evidence("detectorId", RequestFields.text(e.requestParameters(),
                                 "detectorId"))),
                 new RequestMatcher("rds-made-public",
-                        "an RDS create, modify or restore call sets publiclyAccessible=true",
-                        e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible")),
-                        e -> Map.of("publiclyAccessible", true)),
+                        "an RDS create, modify or restore call sets publiclyAccessible=true; a create or restore "
+                                + "whose request leaves it out and whose response says publiclyAccessible=true "
+                                + "(the default in a subnet group with an internet gateway) counts too",
+                        DefenseMatchers::rdsMadePublic,
+                        e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible"))
+                                ? Map.of("publiclyAccessible", true)
+                                : Map.of("publiclyAccessible", true, "publiclyAccessibleFrom",
+                                        "responseElements (not set in the request: the default)")),
                 new RequestMatcher("management-events-excluded",
                         "PutEventSelectors leaves the trail without management write events: every basic selector "
                                 + "has includeManagementEvents=false or readWriteType=ReadOnly, and no advanced "
@@ -50,6 +55,23 @@ final class DefenseMatchers {
                                 + "AWS does not keep",
                         DefenseMatchers::rewrittenWithCustomerKey,
                         e -> RequestFields.evidence("rewrittenObject", copySource(e))));
+    }
+
+    /**
+     * Whether an RDS call leaves an instance (or Multi-AZ cluster) publicly accessible: the request's
+     * {@code publiclyAccessible} when it has one; else, for Create* and Restore* calls only, the response's. A new or
+     * restored instance is public by default when its subnet group has an internet gateway, and CloudTrail's request
+     * then says nothing. A Modify* response shows the settings before a pending change and a Delete*, Reboot* or
+     * Promote* response the instance as it was, so their responses never count.
+     */
+    static boolean rdsMadePublic(CloudTrailEvent event) {
+        JsonNode asked = event.requestParameters().path("publiclyAccessible");
+        if (!asked.isMissingNode() && !asked.isNull()) {
+            return RequestFields.isTrue(asked);
+        }
+        String name = event.eventName();
+        return name != null && (name.startsWith("Create") || name.startsWith("Restore"))
+                && RequestFields.isTrue(event.responseElements().path("publiclyAccessible"));
     }
 
     /** The object a CopyObject copies from, as {@code bucket/key} without a leading slash or version; or null. */
