@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DefenseMatchersTest {
@@ -75,6 +76,23 @@ class DefenseMatchersTest {
     private static CloudTrailEvent withResponse(ObjectNode record, String response) {
         record.set("responseElements", TestEvents.tree(response));
         return TestEvents.parse(record);
+    }
+
+    @Test
+    void picksOutAlarmsNamedLikeSecurityAlarms() {
+        RequestMatcher securityAlarm = RequestMatchers.named("security-alarm-named").orElseThrow();
+        CloudTrailEvent cis = TestEvents.call("monitoring.amazonaws.com", "DisableAlarmActions",
+                "{\"alarmNames\": [\"cpu-high\", \"CIS-4.3-RootAccountUsage\", \"UnauthorizedAPICalls\"]}");
+        assertThat(securityAlarm.matches(cis)).isTrue();
+        assertThat(securityAlarm.evidence(cis)).containsEntry("securityAlarms",
+                List.of("CIS-4.3-RootAccountUsage", "UnauthorizedAPICalls"));
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"ConsoleSigninWithoutMFA\"]}"))).isTrue();
+        // elastic's integration-test record deletes an operations alarm.
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"cpu-mon\"]}"))).isFalse();
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"orders-api-5xx\", \"queue-depth\"]}"))).isFalse();
     }
 
     @Test
