@@ -126,13 +126,14 @@ public record Alert(
 
         /**
          * Where, who, from where and which call, from the event that triggered the alert: {@code accountId}
-         * ({@code recipientAccountId}), {@code region}, {@code principal}, {@code sourceIp}, {@code userAgent},
-         * {@code eventName} and {@code eventSource}; and what only the event says about the human behind a role
-         * session ({@code sourceIdentity}, the Identity Center user id), for the alert sinks' context step.
+         * ({@link CloudTrailEvent#accountShown}: {@code recipientAccountId}, else the caller's account),
+         * {@code region}, {@code principal}, {@code sourceIp}, {@code userAgent}, {@code eventName} and
+         * {@code eventSource}; and what only the event says about the human behind a role session
+         * ({@code sourceIdentity}, the Identity Center user id), for the alert sinks' context step.
          */
         public Builder triggeredBy(CloudTrailEvent event) {
             AlertContext.Actor actor = AlertContext.Actor.fromEvent(event);
-            return accountId(event.recipientAccountId()).region(event.awsRegion()).principal(event.principal())
+            return accountId(event.accountShown()).region(event.awsRegion()).principal(event.principal())
                     .sourceIp(event.sourceIpAddress()).userAgent(event.userAgent()).eventName(event.eventName())
                     .eventSource(event.eventSource())
                     .context(actor == null ? null : new AlertContext(null, actor, null));

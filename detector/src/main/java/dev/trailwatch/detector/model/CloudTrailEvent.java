@@ -56,6 +56,19 @@ public record CloudTrailEvent(
     }
 
     /**
+     * The account an alert about this record names: {@code recipientAccountId}, else the caller's
+     * {@code userIdentity.accountId}. Records without {@code recipientAccountId} (CloudTrail wrote none before
+     * eventVersion 1.02; documentation examples often drop it) are mostly console sign-ins, whose identity's account
+     * is the account signed into. For display only (the alert's {@code accountId} and the {@code {accountId}}
+     * placeholder, which must agree): whatever compares accounts, such as the foreign-account detector, keeps
+     * reading {@code recipientAccountId}, so a record without it is never taken for a call from another account.
+     */
+    @JsonIgnore
+    public String accountShown() {
+        return recipientAccountId != null ? recipientAccountId : userIdentity.accountId();
+    }
+
+    /**
      * The acting principal's best identity: its ARN, else the service name ({@code AWSService}), the Identity Store
      * user's ARN ({@code IdentityCenterUser}), the account id ({@code AWSAccount}) or the principal id. An empty
      * string reads as absent: CloudTrail writes {@code "arn": ""} (and {@code "accessKeyId": ""}) for some identities,

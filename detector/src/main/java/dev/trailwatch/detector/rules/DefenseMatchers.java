@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Matchers for calls that switch a detective control off, destroy the data it keeps, or open a database to the
@@ -30,9 +31,14 @@ final class DefenseMatchers {
                         e -> RequestFields.evidence("detectorId", RequestFields.text(e.requestParameters(),
                                 "detectorId"))),
                 new RequestMatcher("rds-made-public",
-                        "an RDS create, modify or restore call sets publiclyAccessible=true",
-                        e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible")),
-                        e -> Map.of("publiclyAccessible", true)),
+                        "an RDS create, modify or restore call sets publiclyAccessible=true; a create or restore "
+                                + "whose request leaves it out and whose response says publiclyAccessible=true "
+                                + "(the default in a subnet group with an internet gateway) counts too",
+                        DefenseMatchers::rdsMadePublic,
+                        e -> RequestFields.isTrue(e.requestParameters().path("publiclyAccessible"))
+                                ? Map.of("publiclyAccessible", true)
+                                : Map.of("publiclyAccessible", true, "publiclyAccessibleFrom",
+                                        "responseElements (not set in the request: the default)")),
                 new RequestMatcher("management-events-excluded",
                         "PutEventSelectors leaves the trail without management write events: every basic selector "
                                 + "has includeManagementEvents=false or readWriteType=ReadOnly, and no advanced "
@@ -44,12 +50,58 @@ final class DefenseMatchers {
                                 + SHORT_EXPIRATION_DAYS + " days or on a fixed date",
                         e -> !purgingRules(e).isEmpty(),
                         e -> RequestFields.evidence("purgingLifecycleRules", purgingRules(e))),
+                new RequestMatcher("security-alarm-named",
+                        "one of the request's alarmNames looks like a security alarm: CIS, security, unauthorized, "
+                                + "root, sign-in, console, MFA, IAM, CloudTrail, GuardDuty, KMS/CMK, Config changes, "
+                                + "NACL, security group, network gateway, route table, VPC changes, Organizations, "
+                                + "audit",
+                        e -> !securityAlarms(e).isEmpty(),
+                        e -> RequestFields.evidence("securityAlarms", securityAlarms(e))),
                 new RequestMatcher("object-rewritten-with-customer-key",
                         "CopyObject writes an object onto itself (x-amz-copy-source is the same bucket and key) "
                                 + "encrypted with a customer-provided key (SSE-C): the data now opens only with a key "
                                 + "AWS does not keep",
                         DefenseMatchers::rewrittenWithCustomerKey,
                         e -> RequestFields.evidence("rewrittenObject", copySource(e))));
+    }
+
+    /**
+     * Whether an RDS call leaves an instance (or Multi-AZ cluster) publicly accessible: the request's
+     * {@code publiclyAccessible} when it has one; else, for Create* and Restore* calls only, the response's. A new or
+     * restored instance is public by default when its subnet group has an internet gateway, and CloudTrail's request
+     * then says nothing. A Modify* response shows the settings before a pending change and a Delete*, Reboot* or
+     * Promote* response the instance as it was, so their responses never count.
+     */
+    static boolean rdsMadePublic(CloudTrailEvent event) {
+        JsonNode asked = event.requestParameters().path("publiclyAccessible");
+        if (!asked.isMissingNode() && !asked.isNull()) {
+            return RequestFields.isTrue(asked);
+        }
+        String name = event.eventName();
+        return name != null && (name.startsWith("Create") || name.startsWith("Restore"))
+                && RequestFields.isTrue(event.responseElements().path("publiclyAccessible"));
+    }
+
+    /**
+     * The names (in a CloudWatch request's {@code alarmNames}) that read like the alarms a security team sets up:
+     * the CIS AWS Foundations monitoring alarms (UnauthorizedAPICalls, ConsoleSigninWithoutMFA, RootAccountUsage,
+     * IAMPolicyChanges, CloudTrailConfigChanges, DisableOrDeleteCMK, AWSConfigChanges, SecurityGroupChanges,
+     * NACLChanges, NetworkGatewayChanges, RouteTableChanges, VPCChanges, OrganizationsChanges) and names with
+     * "cis", "security", "guardduty" or "audit" in them. The defender chose these names, not the caller: a caller
+     * silencing alarms gains nothing by how they are named.
+     */
+    static final Pattern SECURITY_ALARM = Pattern.compile("(?i).*(cis|secur|unauthori[sz]ed|root|sign-?in|console"
+            + "|mfa|iam|cloudtrail|guardduty|cmk|kms|aws-?config|config-?change|nacl|network-?gateway|route-?table"
+            + "|vpc-?change|organizations|audit).*");
+
+    static List<String> securityAlarms(CloudTrailEvent event) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode name : RequestFields.items(event.requestParameters().path("alarmNames"))) {
+            if (name.isTextual() && SECURITY_ALARM.matcher(name.textValue()).matches()) {
+                out.add(name.textValue());
+            }
+        }
+        return out;
     }
 
     /** The object a CopyObject copies from, as {@code bucket/key} without a leading slash or version; or null. */

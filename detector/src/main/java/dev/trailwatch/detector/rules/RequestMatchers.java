@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  *       {@code trust-policy-public}, {@code trust-policy-other-account},
  *       {@code public-access-block-disabled}: see {@link ExposureMatchers}</li>
  *   <li>{@code guardduty-detector-disabled}, {@code rds-made-public}, {@code management-events-excluded},
- *       {@code lifecycle-expires-all-objects}, {@code object-rewritten-with-customer-key}: see
+ *       {@code lifecycle-expires-all-objects}, {@code security-alarm-named},
+ *       {@code object-rewritten-with-customer-key}: see
  *       {@link DefenseMatchers}</li>
  *   <li>{@code lambda-permission-other-account}, {@code lambda-layer-other-account}: see {@link LambdaMatchers}</li>
  *   <li>{@code unusual-instance-type}: see {@link ComputeMatchers}</li>

@@ -5,6 +5,7 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -21,7 +22,7 @@ final class Template {
 
     private static final Map<String, Function<CloudTrailEvent, String>> NAMED = Map.of(
             "principal", CloudTrailEvent::principal,
-            "accountId", Template::accountId,
+            "accountId", CloudTrailEvent::accountShown,
             "region", CloudTrailEvent::awsRegion,
             "sourceIp", CloudTrailEvent::sourceIpAddress,
             "eventName", CloudTrailEvent::eventName,
@@ -111,14 +112,60 @@ final class Template {
         return named;
     }
 
+    /**
+     * What a selector's value looks like in an alert: a scalar as its text; the value shapes AWS wraps ids in as
+     * the ids themselves (see {@link #flat}); any other object or list as compact JSON.
+     */
     private static String show(JsonNode node) {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
-        return node.isValueNode() ? node.asText() : node.toString();
+        String flat = flat(node);
+        return flat != null ? flat : node.toString();
     }
 
-    private static String accountId(CloudTrailEvent e) {
-        return e.recipientAccountId() != null ? e.recipientAccountId() : e.userIdentity().accountId();
+    /**
+     * A value as a person reads it, or null when it has no short form. EC2's query API records every parameter the
+     * way it came in its XML form, so a flow log id is {@code {"content": "fl-…", "tag": 1}} (the tag is the
+     * parameter's position): such an object shows as its content. A {@code {"key": …, "values": [...]}} object
+     * (Systems Manager's targets and the other APIs that pick resources by key) shows as {@code key=v1,v2}. A list
+     * of such values or of scalars shows as {@code a, b}; an empty list shows as nothing, so the next alternative
+     * is taken. Everything else stays JSON: only shapes whose meaning is their content are flattened.
+     */
+    private static String flat(JsonNode node) {
+        if (node.isValueNode()) {
+            return node.asText();
+        }
+        if (node.isArray()) {
+            StringJoiner joined = new StringJoiner(", ");
+            for (JsonNode element : node) {
+                String one = element.isNull() ? null : flat(element);
+                if (one == null) {
+                    return null;
+                }
+                joined.add(one);
+            }
+            return joined.toString();
+        }
+        if (!node.isObject()) {
+            return null;
+        }
+        JsonNode content = node.get("content");
+        if (content != null && content.isValueNode() && (node.size() == 1 || node.size() == 2 && node.has("tag"))) {
+            return content.asText();
+        }
+        JsonNode key = node.has("key") ? node.get("key") : node.get("Key");
+        JsonNode values = node.has("values") ? node.get("values") : node.get("Values");
+        if (node.size() == 2 && key != null && key.isTextual() && values != null && values.isArray()) {
+            StringJoiner joined = new StringJoiner(",");
+            for (JsonNode value : values) {
+                if (!value.isValueNode() || value.isNull()) {
+                    return null;
+                }
+                joined.add(value.asText());
+            }
+            return key.asText() + '=' + joined;
+        }
+        return null;
     }
 }

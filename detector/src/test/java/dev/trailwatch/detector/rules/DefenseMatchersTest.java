@@ -2,6 +2,9 @@ package dev.trailwatch.detector.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trailwatch.detector.model.CloudTrailEvent;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DefenseMatchersTest {
@@ -37,6 +40,59 @@ class DefenseMatchersTest {
                 "{\"dBInstanceIdentifier\": \"orders\", \"publiclyAccessible\": false}"))).isFalse();
         assertThat(rdsPublic.matches(TestEvents.call("rds.amazonaws.com", "ModifyDBInstance",
                 "{\"dBInstanceIdentifier\": \"orders\", \"allocatedStorage\": 100}"))).isFalse();
+    }
+
+    @Test
+    void takesTheResponseOfACreateOrRestoreThatLeavesPubliclyAccessibleToTheDefault() {
+        // elastic's integration-test record: the request has no publiclyAccessible, the restored instance is public.
+        CloudTrailEvent restore = withResponse(TestEvents.record("rds.amazonaws.com", "RestoreDBInstanceFromDBSnapshot",
+                "{\"dBInstanceClass\": \"db.t3.small\", \"dBInstanceIdentifier\": "
+                        + "\"test-cloudtrail-event-instance-31611-restored\", \"dBSnapshotIdentifier\": "
+                        + "\"test-cloudtrail-event-instance-31611-snap\"}"),
+                "{\"dBInstanceIdentifier\": \"test-cloudtrail-event-instance-31611-restored\", "
+                        + "\"publiclyAccessible\": true}");
+        assertThat(rdsPublic.matches(restore)).isTrue();
+        assertThat(rdsPublic.evidence(restore)).containsEntry("publiclyAccessible", true)
+                .containsKey("publiclyAccessibleFrom");
+        assertThat(rdsPublic.matches(withResponse(TestEvents.record("rds.amazonaws.com", "CreateDBInstance",
+                "{\"dBInstanceIdentifier\": \"scratch\"}"), "{\"publiclyAccessible\": \"true\"}"))).isTrue();
+        assertThat(rdsPublic.matches(withResponse(TestEvents.record("rds.amazonaws.com", "CreateDBInstance",
+                "{\"dBInstanceIdentifier\": \"scratch\"}"), "{\"publiclyAccessible\": false}"))).isFalse();
+        // The request decides when it says anything.
+        assertThat(rdsPublic.matches(withResponse(TestEvents.record("rds.amazonaws.com", "CreateDBInstance",
+                "{\"publiclyAccessible\": false}"), "{\"publiclyAccessible\": true}"))).isFalse();
+    }
+
+    @Test
+    void neverTakesTheResponseOfAModifyOrDelete() {
+        // ModifyDBInstance's response shows the instance before a pending change: here it is being made private.
+        assertThat(rdsPublic.matches(withResponse(TestEvents.record("rds.amazonaws.com", "ModifyDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\", \"allocatedStorage\": 100}"),
+                "{\"publiclyAccessible\": true}"))).isFalse();
+        assertThat(rdsPublic.matches(withResponse(TestEvents.record("rds.amazonaws.com", "DeleteDBInstance",
+                "{\"dBInstanceIdentifier\": \"orders\"}"), "{\"publiclyAccessible\": true}"))).isFalse();
+    }
+
+    private static CloudTrailEvent withResponse(ObjectNode record, String response) {
+        record.set("responseElements", TestEvents.tree(response));
+        return TestEvents.parse(record);
+    }
+
+    @Test
+    void picksOutAlarmsNamedLikeSecurityAlarms() {
+        RequestMatcher securityAlarm = RequestMatchers.named("security-alarm-named").orElseThrow();
+        CloudTrailEvent cis = TestEvents.call("monitoring.amazonaws.com", "DisableAlarmActions",
+                "{\"alarmNames\": [\"cpu-high\", \"CIS-4.3-RootAccountUsage\", \"UnauthorizedAPICalls\"]}");
+        assertThat(securityAlarm.matches(cis)).isTrue();
+        assertThat(securityAlarm.evidence(cis)).containsEntry("securityAlarms",
+                List.of("CIS-4.3-RootAccountUsage", "UnauthorizedAPICalls"));
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"ConsoleSigninWithoutMFA\"]}"))).isTrue();
+        // elastic's integration-test record deletes an operations alarm.
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"cpu-mon\"]}"))).isFalse();
+        assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
+                "{\"alarmNames\": [\"orders-api-5xx\", \"queue-depth\"]}"))).isFalse();
     }
 
     @Test

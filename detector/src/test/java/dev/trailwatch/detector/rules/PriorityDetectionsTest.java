@@ -22,7 +22,9 @@ class PriorityDetectionsTest {
 
     private static final Map<Integer, List<Covered>> ROWS = Map.ofEntries(
             Map.entry(1, List.of(new Covered("cloudtrail-logging-stopped", Severity.HIGH))),
-            Map.entry(2, List.of(new Covered("cloudtrail-trail-changed", Severity.MEDIUM),
+            // Row 2 says MEDIUM for CreateTrail too; session 22's review of real records made CreateTrail LOW (a new
+            // trail hides nothing), so the rule's base is LOW and UpdateTrail / PutEventSelectors escalate to MEDIUM.
+            Map.entry(2, List.of(new Covered("cloudtrail-trail-changed", Severity.LOW),
                     new Covered("cloudtrail-logging-started", Severity.LOW))),
             Map.entry(3, List.of(new Covered("root-account-used", Severity.HIGH),
                     new Covered("root-console-login", Severity.HIGH))),
@@ -87,6 +89,7 @@ class PriorityDetectionsTest {
     /** The severities the table gives for special cases are reached through escalations. */
     @Test
     void rowsWithRaisedSeveritiesHaveTheirEscalations() {
+        assertThat(escalatedTo("cloudtrail-trail-changed")).contains(Severity.MEDIUM, Severity.HIGH);
         assertThat(escalatedTo("console-login-without-mfa")).contains(Severity.HIGH);
         assertThat(escalatedTo("iam-policy-changed")).contains(Severity.HIGH);
         assertThat(escalatedTo("iam-access-key-created")).contains(Severity.HIGH);

@@ -93,4 +93,30 @@ class WatchListDetectorTest {
             assertThat(replay.pipe(stop).alertValues().get(0).alertId()).isEqualTo(first);
         }
     }
+
+    /** AWS's documentation example of a console sign-in (elastic's integration tests): no recipientAccountId. */
+    private static final String OLD_CONSOLE_LOGIN = "{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"IAMUser\","
+            + "\"principalId\":\"AIDACKCEVSQ6C2EXAMPLE\",\"arn\":\"arn:aws:iam::111122223333:user/JohnDoe\","
+            + "\"accountId\":\"111122223333\",\"userName\":\"JohnDoe\"},\"eventTime\":\"2014-07-16T15:49:27Z\","
+            + "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"awsRegion\":\"us-east-2\","
+            + "\"sourceIPAddress\":\"89.160.20.156\",\"userAgent\":\"Mozilla/5.0 (Windows NT 6.1; WOW64; rv:24.0)"
+            + " Gecko/20100101 Firefox/24.0\",\"requestParameters\":null,\"responseElements\":{\"ConsoleLogin\":"
+            + "\"Success\"},\"additionalEventData\":{\"MobileVersion\":\"No\",\"LoginTo\":"
+            + "\"https://console.aws.amazon.com/s3/\",\"MFAUsed\":\"No\"},\"eventID\":\"3fcfb182-98f8-4744-bd45-10aEXAMPLE\"}";
+
+    @Test
+    void namesTheSignedInAccountWhenTheRecordHasNoRecipientAccount() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipeRaw(OLD_CONSOLE_LOGIN, Instant.parse("2014-07-16T15:49:27Z"));
+
+            List<Alert> alerts = topology.alertValues();
+            assertThat(alerts).extracting(Alert::ruleId).contains("console-login", "console-login-without-mfa")
+                    .noneMatch(id -> id.startsWith("foreign"));
+            for (Alert alert : alerts) {
+                assertThat(alert.accountId()).as(alert.ruleId()).isEqualTo("111122223333");
+            }
+            Alert login = alerts.stream().filter(a -> a.ruleId().equals("console-login")).findFirst().orElseThrow();
+            assertThat(login.description()).contains("account 111122223333");
+        }
+    }
 }
