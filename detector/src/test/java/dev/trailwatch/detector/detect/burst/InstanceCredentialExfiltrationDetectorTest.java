@@ -328,6 +328,7 @@ class InstanceCredentialExfiltrationDetectorTest {
     @Test
     void readsTheInstanceFromInScopeOfWhateverTheSessionIsCalled() {
         try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent("i-0a1b2c3d4e5f69999", "54.210.1.1", at(Duration.ZERO)));
             topology.pipe(scoped(WEB, "User1", NAT, at(Duration.ZERO)));
             TestEvents stolen = scoped(WEB, "User1", ATTACKER, at(Duration.ofMinutes(3)));
             topology.pipe(stolen);
@@ -428,6 +429,24 @@ class InstanceCredentialExfiltrationDetectorTest {
         TestEvents byInstance = call("i-0a1b2c3d4e5f69999", NAT, "ssm.amazonaws.com", "SendCommand",
                 at(Duration.ofMinutes(-1)));
         assertThat(firstUseAfter(byInstance)).as("sent by another instance's credentials").isEmpty();
+    }
+
+    @Test
+    void keepsTheEarliestCommandOfAWindowBesideTheLatest() {
+        // 10:01 and 10:14:30 fall into one aligned 15-minute window; the first use at 10:14 follows only the first
+        TestEvents first = sendCommand(WEB, ATTACKER, at(Duration.ofMinutes(1)));
+        TestEvents second = sendCommand(WEB, ATTACKER, at(Duration.ofMinutes(14).plusSeconds(30)));
+        for (List<TestEvents> commands : List.of(List.of(first, second), List.of(second, first))) {
+            try (TopologyHarness topology = new TopologyHarness()) {
+                commands.forEach(topology::pipe);
+                topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                        at(Duration.ofMinutes(14))));
+                topology.pipe(later(Duration.ofHours(1)));
+
+                assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> assertThat(alert.evidence())
+                        .containsEntry("commandAt", at(Duration.ofMinutes(1)).toString()));
+            }
+        }
     }
 
     /** WEB's alerts when its credentials are first used from NAT at zero, after {@code command}. */
