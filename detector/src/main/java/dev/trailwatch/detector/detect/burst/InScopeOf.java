@@ -13,9 +13,12 @@ import java.io.IOException;
  * "arn:aws:ec2:<region>:<account>:instance/i-0123..."}}. AWS writes it for credentials the instance got from its
  * metadata service, whatever the session is called; the session name is the caller's choice.
  *
- * <p>Read only from records whose bytes hold {@code inScopeOf} at all ({@link
- * dev.trailwatch.detector.model.EventJson#mayHold}); then with Jackson's streaming parser, skipping every other member,
- * when the record's tree has not been built.
+ * <p>Cost: this runs for every role session's call not named for an instance. Before the record's tree is built, its
+ * bytes are searched for the member name {@code "inScopeOf"} as AWS writes it (a name spelled with {@code \\u}
+ * escapes is not looked for: no CloudTrail writer does that, and {@link
+ * dev.trailwatch.detector.model.EventJson#mayHold}'s fallback for them, reading every record that holds a {@code \\u}
+ * anywhere, cost several microseconds per call); only a record that holds it is read, with Jackson's streaming parser,
+ * skipping every other member.
  */
 final class InScopeOf {
 
@@ -27,7 +30,7 @@ final class InScopeOf {
 
     /** The instance id ({@code i-...}, lower case) the credentials were issued to, or null. */
     static String instance(CloudTrailEvent event) {
-        if (!event.json().mayHold("inScopeOf")) {
+        if (!event.json().parsed() && (event.json().bytes() == null || !named(event.json().bytes()))) {
             return null;
         }
         if (event.json().parsed()) {
@@ -40,6 +43,21 @@ final class InScopeOf {
             // The record parsed once already; a record this scan cannot read names no instance.
             return null;
         }
+    }
+
+    /**
+     * Whether the bytes hold {@code "inScopeOf"}: looks for its capital S, rare in a record, and compares the rest
+     * around it only there.
+     */
+    static boolean named(byte[] bytes) {
+        for (int i = 3, last = bytes.length - 7; i < last; i++) {
+            if (bytes[i] == 'S' && bytes[i - 1] == 'n' && bytes[i - 2] == 'i' && bytes[i - 3] == '"'
+                    && bytes[i + 1] == 'c' && bytes[i + 2] == 'o' && bytes[i + 3] == 'p' && bytes[i + 4] == 'e'
+                    && bytes[i + 5] == 'O' && bytes[i + 6] == 'f' && bytes[i + 7] == '"') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The id in an instance ARN ({@code arn:<partition>:ec2:<region>:<account>:instance/i-...}), when issued to one. */
