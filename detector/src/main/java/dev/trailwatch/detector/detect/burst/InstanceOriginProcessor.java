@@ -199,23 +199,23 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
     /**
      * The own address, once its wait is over: the instance's, unless a principal that is no instance reached into
      * instances from it ({@link Policy#reachesInstances}) within {@code confirm} before the instance's first call
-     * from it. Then the credentials were fetched through that command and used where it was sent from: an alert
-     * unless the address carries {@code shared} instances, and the next address becomes the instance's own.
+     * from it and fewer than {@code shared} instances use it. Then the credentials were fetched through that command
+     * and used where it was sent from: an alert, and the next address becomes the instance's own. An address that
+     * carries {@code shared} instances (a NAT gateway an administrator also works behind) stays the instance's own:
+     * taking it away without an alert would let the next address, anyone's, become the instance's own unseen.
      */
     private OriginState decideOwn(String[] parts, OriginState state, long now) {
         while (state.anchor() != null && !state.anchor().decided() && state.anchor().first() + confirm < now) {
             Origin own = state.anchor();
             OriginState address = stored(addressKey(parts[1], own.name()));
             Origin command = address == null ? null : address.commandWithin(own.first() - confirm, own.first());
-            if (command == null) {
+            if (command == null || address.users().size() >= shared) {
                 return state.withAnchor(own.asDecided());
             }
-            if (address.users().size() < shared) {
-                var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + own.name(),
-                                own.first()), policy.finding(parts[2], null, own, address, command),
-                        own.call(), List.of(own.eventId()), 1, own.first(), own.first());
-                emit(alert, own.first());
-            }
+            var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + own.name(),
+                            own.first()), policy.finding(parts[2], null, own, address, command),
+                    own.call(), List.of(own.eventId()), 1, own.first(), own.first());
+            emit(alert, own.first());
             // the next address the credentials were used from is the instance's own (it waits for its own check)
             long resetAt = state.resetAt();
             Origin next = state.others().stream().filter(o -> !o.decided() && o.first() >= resetAt)

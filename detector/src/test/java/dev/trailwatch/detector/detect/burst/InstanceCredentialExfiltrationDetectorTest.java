@@ -469,8 +469,14 @@ class InstanceCredentialExfiltrationDetectorTest {
                 topology.pipe(agent("i-0a1b2c3d4e5f6000" + i, NAT, at(Duration.ofMinutes(i))));
             }
             topology.pipe(later(Duration.ofHours(1)));
+            assertThat(alertsOf(topology, ID)).as("the NAT gateway is egress").isEmpty();
 
-            assertThat(alertsOf(topology, ID)).isEmpty();
+            // ... and stays each instance's own: credentials of one used elsewhere later still alert
+            topology.pipe(call("i-0a1b2c3d4e5f60001", ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofHours(2))));
+            topology.pipe(later(Duration.ofHours(3)));
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> assertThat(alert.evidence())
+                    .containsEntry("instanceAddress", NAT).containsEntry("newAddress", ATTACKER));
         }
     }
 
