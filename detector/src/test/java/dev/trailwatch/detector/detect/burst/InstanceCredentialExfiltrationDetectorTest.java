@@ -4,6 +4,7 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
@@ -345,13 +346,17 @@ class InstanceCredentialExfiltrationDetectorTest {
     }
 
     @Test
-    void readsInScopeOfFromTheRecordsBytesAndFromItsTree() {
+    void readsInScopeOfAsATypedFieldOfBothParsers() {
         TestEvents e = scoped("i-0abc123def4567890", "User1", ATTACKER, at(Duration.ZERO));
-        CloudTrailEvent bytes = ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
-        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(bytes)).isEqualTo("i-0abc123def4567890");
-        assertThat(bytes.json().parsed()).as("read without building the tree").isFalse();
-        bytes.record();
-        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(bytes)).isEqualTo("i-0abc123def4567890");
+        CloudTrailEvent fast = ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(fast)).isEqualTo("i-0abc123def4567890");
+        assertThat(fast.json().parsed()).as("read without building the tree").isFalse();
+        // a mapper that reads other than Jackson's defaults: the parser reads with Jackson's streaming parser only
+        CloudTrailParser jacksonOnly = new CloudTrailParser(new ObjectMapper().enable(
+                com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS));
+        CloudTrailEvent streaming = ((ParseResult.Parsed) jacksonOnly.parse(e.bytes())).event();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(streaming))
+                .isEqualTo("i-0abc123def4567890");
 
         e.json().with("userIdentity").with("inScopeOf").put("issuerType", "AWS::Lambda::Function")
                 .put("credentialsIssuedTo", "arn:aws:lambda:eu-north-1:" + TestEvents.ACCOUNT + ":function:f");
