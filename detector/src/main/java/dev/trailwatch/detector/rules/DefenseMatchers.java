@@ -6,7 +6,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -83,21 +85,48 @@ final class DefenseMatchers {
     }
 
     /**
-     * The names (in a CloudWatch request's {@code alarmNames}) that read like the alarms a security team sets up:
-     * the CIS AWS Foundations monitoring alarms (UnauthorizedAPICalls, ConsoleSigninWithoutMFA, RootAccountUsage,
+     * The names (in a CloudWatch request's {@code alarmNames}) that read like the alarms a security team sets up: the
+     * CIS AWS Foundations monitoring alarms (UnauthorizedAPICalls, ConsoleSigninWithoutMFA, RootAccountUsage,
      * IAMPolicyChanges, CloudTrailConfigChanges, DisableOrDeleteCMK, AWSConfigChanges, SecurityGroupChanges,
-     * NACLChanges, NetworkGatewayChanges, RouteTableChanges, VPCChanges, OrganizationsChanges) and names with
-     * "cis", "security", "guardduty" or "audit" in them. The defender chose these names, not the caller: a caller
-     * silencing alarms gains nothing by how they are named.
+     * NACLChanges, NetworkGatewayChanges, RouteTableChanges, VPCChanges, OrganizationsChanges) and names holding the
+     * word cis, security, guardduty or audit. Judged on the name's words (split at punctuation and at camel case), so
+     * "decision-service-5xx", "web-RootVolumeDiskUsage" or "kms-throttling" are not security alarms. The defender
+     * chose these names, not the caller: a caller silencing alarms gains nothing by how they are named.
      */
-    static final Pattern SECURITY_ALARM = Pattern.compile("(?i).*(cis|secur|unauthori[sz]ed|root|sign-?in|console"
-            + "|mfa|iam|cloudtrail|guardduty|cmk|kms|aws-?config|config-?change|nacl|network-?gateway|route-?table"
-            + "|vpc-?change|organizations|audit).*");
+    private static final Pattern WORD_BREAK =
+            Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
+    private static final Set<String> SECURITY_WORDS = Set.of("cis", "security", "securityhub",
+            "guardduty", "audit", "cloudtrail", "unauthorized", "unauthorised", "mfa", "iam", "cmk", "nacl", "nacls",
+            "organizations");
+    /** Two words in a row: the first, then any of the second. */
+    private static final Map<String, Set<String>> SECURITY_PAIRS = Map.of(
+            "root", Set.of("account", "usage", "login", "activity", "user", "access"),
+            "console", Set.of("signin", "sign", "login"),
+            "config", Set.of("changes", "change", "recorder"),
+            "network", Set.of("gateway", "gateways"),
+            "route", Set.of("table", "tables"),
+            "vpc", Set.of("changes", "change"),
+            "aws", Set.of("config"));
+
+    static boolean isSecurityAlarm(String name) {
+        String[] words = WORD_BREAK.split(name);
+        for (int i = 0; i < words.length; i++) {
+            String word = words[i].toLowerCase(Locale.ROOT);
+            if (SECURITY_WORDS.contains(word)) {
+                return true;
+            }
+            Set<String> next = SECURITY_PAIRS.get(word);
+            if (next != null && i + 1 < words.length && next.contains(words[i + 1].toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     static List<String> securityAlarms(CloudTrailEvent event) {
         List<String> out = new ArrayList<>();
         for (JsonNode name : RequestFields.items(event.requestParameters().path("alarmNames"))) {
-            if (name.isTextual() && SECURITY_ALARM.matcher(name.textValue()).matches()) {
+            if (name.isTextual() && isSecurityAlarm(name.textValue())) {
                 out.add(name.textValue());
             }
         }

@@ -88,6 +88,17 @@ class DefenseMatchersTest {
                 List.of("CIS-4.3-RootAccountUsage", "UnauthorizedAPICalls"));
         assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
                 "{\"alarmNames\": [\"ConsoleSigninWithoutMFA\"]}"))).isTrue();
+        // operations alarms whose names only contain a security word's letters are not security alarms
+        for (String name : List.of("decision-service-5xx", "ProdDBPrecision", "Medicis", "web-RootVolumeDiskUsage",
+                "ec2-root-disk-90pct", "app-console-errors", "kms-throttling", "Miami-latency", "iamsync-lag")) {
+            assertThat(DefenseMatchers.isSecurityAlarm(name)).as(name).isFalse();
+        }
+        for (String name : List.of("CIS-4.3-RootAccountUsage", "UnauthorizedAPICalls", "ConsoleSigninWithoutMFA",
+                "IAMPolicyChanges", "CloudTrailConfigChanges", "DisableOrDeleteCMK", "AWSConfigChanges",
+                "SecurityGroupChanges", "NACLChanges", "NetworkGatewayChanges", "RouteTableChanges", "VPCChanges",
+                "OrganizationsChanges", "guardduty-findings-high", "prod_audit_log_errors", "cis_3_1_unauthorized_api")) {
+            assertThat(DefenseMatchers.isSecurityAlarm(name)).as(name).isTrue();
+        }
         // elastic's integration-test record deletes an operations alarm.
         assertThat(securityAlarm.matches(TestEvents.call("monitoring.amazonaws.com", "DeleteAlarms",
                 "{\"alarmNames\": [\"cpu-mon\"]}"))).isFalse();
