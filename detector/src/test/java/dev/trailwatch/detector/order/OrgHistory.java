@@ -85,7 +85,6 @@ final class OrgHistory {
         loginAttacks();
         harvestingAndDenials();
         discoverySweep();
-        stolenInstanceCredentials();
         loginLocations();
         quietTail();
     }
@@ -299,42 +298,6 @@ final class OrgHistory {
             }
             add(read);
         }
-    }
-
-    /**
-     * Stratus ec2-steal-instance-credentials in account D: an IAM user runs a command on an instance from an outside
-     * address, and 31 seconds later the instance's role credentials call from that same address, before any call of
-     * the instance's own (its own calls come minutes later, from its address). The look-alike: an administrator's
-     * command to another instance whose credentials then call from the instance's own address only.
-     */
-    private void stolenInstanceCredentials() {
-        Instant steal = Instant.parse("2025-03-10T09:00:00Z");
-        String victim = "i-0c0ffee0c0ffee001";
-        String attacker = "198.51.100.201";
-        add(sendCommand(D, victim, steal, attacker));
-        add(call(D, role(D, "worker-role", victim), "sts.amazonaws.com", "GetCallerIdentity", "us-east-1",
-                steal.plusSeconds(31), attacker));
-        add(call(D, role(D, "worker-role", victim), "ec2.amazonaws.com", "DescribeInstances", "us-east-1",
-                steal.plusSeconds(33), attacker));
-        for (int i = 0; i < 3; i++) {
-            add(call(D, role(D, "worker-role", victim), "ssm.amazonaws.com", "UpdateInstanceInformation",
-                    "us-east-1", steal.plus(Duration.ofMinutes(4L + 12 * i)), "52.4.0.9"));
-        }
-        String managed = "i-0c0ffee0c0ffee002";
-        add(sendCommand(D, managed, steal.plus(Duration.ofHours(2)), "198.51.100.202"));
-        for (int i = 0; i < 3; i++) {
-            add(call(D, role(D, "worker-role", managed), "s3.amazonaws.com", "ListBuckets", "us-east-1",
-                    steal.plus(Duration.ofHours(2)).plus(Duration.ofSeconds(40L + 300 * i)), "52.4.0.10"));
-        }
-    }
-
-    private ObjectNode sendCommand(String account, String instance, Instant at, String ip) {
-        ObjectNode command = call(account, user(account, "ops-admin"), "ssm.amazonaws.com", "SendCommand",
-                "us-east-1", at, ip);
-        ObjectNode request = JSON.createObjectNode().put("documentName", "AWS-RunShellScript");
-        request.putArray("instanceIds").add(instance);
-        command.set("requestParameters", request);
-        return command;
     }
 
     /**

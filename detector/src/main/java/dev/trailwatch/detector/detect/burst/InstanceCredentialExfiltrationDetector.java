@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,13 +58,6 @@ public final class InstanceCredentialExfiltrationDetector {
             + " reading the metadata service), enforce IMDSv2, and review everything the session did from the new"
             + " address.";
     private static final Set<String> RESETS = Set.of("StartInstances", "RunInstances", "AssociateAddress");
-    /**
-     * Calls that reach into an instance, by event source: run a command on it, open a shell on it, push an SSH key
-     * to it. Each can read the instance's role credentials from its metadata service.
-     */
-    private static final Map<String, Set<String>> REACH = Map.of(
-            "ssm.amazonaws.com", Set.of("SendCommand", "StartSession"),
-            "ec2-instance-connect.amazonaws.com", Set.of("SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"));
 
     private final Duration confirm;
     private final Duration retention;
@@ -80,81 +72,34 @@ public final class InstanceCredentialExfiltrationDetector {
     }
 
     /**
-     * The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), in lower case, or null.
-     * Runs for every role session's call, so the session name is checked first, in place: nothing is allocated for
-     * the others. EC2 writes ids in lower case; upper-case hex digits are read too (anonymised logs, such as Stratus
-     * Red Team's recorded detonations, mix the case) and folded, so that both spellings are one instance.
+     * The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), or null. Runs for every
+     * role session's call, so the session name is checked first, in place: nothing is allocated for the others.
      */
     static String instanceOf(String arn) {
         if (arn == null) {
             return null;
         }
-        String id = instanceId(arn, arn.lastIndexOf('/') + 1);
-        return id != null && arn.contains(":assumed-role/") ? id : null;
-    }
-
-    /** {@code i-} and 8 or 17 hex digits from {@code from} to the end of {@code text}, in lower case; else null. */
-    static String instanceId(String text, int from) {
-        int length = text.length() - from - 2;
-        if ((length != 8 && length != 17) || !text.startsWith("i-", from)) {
+        int from = arn.lastIndexOf('/') + 1;
+        int length = arn.length() - from - 2;
+        if ((length != 8 && length != 17) || !arn.startsWith("i-", from)) {
             return null;
         }
-        boolean upper = false;
-        for (int i = from + 2; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 'A' && c <= 'F') {
-                upper = true;
-            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        for (int i = from + 2; i < arn.length(); i++) {
+            char c = arn.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                 return null;
             }
         }
-        String id = text.substring(from);
-        return upper ? id.toLowerCase(Locale.ROOT) : id;
+        return arn.contains(":assumed-role/") ? arn.substring(from) : null;
     }
 
-    /**
-     * The instance whose credentials made the call: the one CloudTrail says they were issued to ({@code
-     * userIdentity.inScopeOf}, {@link InScopeOf}), whatever the session is called; else the one the session is named
-     * for. Null for any other call.
-     */
-    static String instanceOfCaller(CloudTrailEvent event) {
-        if (!"AssumedRole".equals(event.userIdentity().type())) {
-            return null;
-        }
-        String issued = InScopeOf.instance(event);
-        return issued != null ? issued : instanceOf(event.userIdentity().arn());
-    }
-
-    /**
-     * An instance's credentials' own call, an event that (re)starts instances, or a call that reaches into instances
-     * ({@link #reachesInstances}). Typed fields only, but for {@code userIdentity.inScopeOf} in role sessions' calls
-     * not named for an instance, read only when the record's bytes hold the name.
-     */
+    /** Typed fields only: an instance session's own call, or an event that (re)starts instances. */
     static boolean isCandidate(CloudTrailEvent event) {
         if ("ec2.amazonaws.com".equals(event.eventSource()) && RESETS.contains(event.eventName())) {
             return event.errorCode() == null;
         }
-        if (REACH.containsKey(event.eventSource())) {
-            return reachesInstances(event) || isInstanceCall(event);
-        }
-        return isInstanceCall(event);
-    }
-
-    private static boolean isInstanceCall(CloudTrailEvent event) {
         return "AssumedRole".equals(event.userIdentity().type()) && !event.isAwsServiceCall()
-                && event.sourceIpAddress() != null && instanceOfCaller(event) != null;
-    }
-
-    /**
-     * A successful call, from an address, by a principal that is no instance's credentials, that reaches into
-     * instances: runs a command on them ({@code ssm:SendCommand}), opens a session to one ({@code
-     * ssm:StartSession}), pushes an SSH key to one (EC2 Instance Connect). What fetched the credentials in Stratus
-     * Red Team's ec2-steal-instance-credentials.
-     */
-    static boolean reachesInstances(CloudTrailEvent event) {
-        Set<String> names = REACH.get(event.eventSource());
-        return names != null && names.contains(event.eventName()) && event.errorCode() == null
-                && !event.isAwsServiceCall() && event.sourceIpAddress() != null && instanceOfCaller(event) == null;
+                && event.sourceIpAddress() != null && instanceOf(event.userIdentity().arn()) != null;
     }
 
     static List<String> resets(CloudTrailEvent event) {
@@ -206,33 +151,22 @@ public final class InstanceCredentialExfiltrationDetector {
                 new Supplier(name)), name);
     }
 
-    private Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address, Origin command) {
+    private Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address) {
         String principal = other.call().principal();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("instanceId", instance);
-        if (own != null) {
-            evidence.put("instanceAddress", own.name());
-            evidence.put("instanceAddressSince", Instant.ofEpochMilli(own.first()).toString());
-        }
+        evidence.put("instanceAddress", own.name());
+        evidence.put("instanceAddressSince", Instant.ofEpochMilli(own.first()).toString());
         evidence.put("newAddress", other.name());
-        if (command != null) {
-            evidence.put("commandCall", command.call().eventSource() + ':' + command.call().eventName());
-            evidence.put("commandBy", command.name());
-            evidence.put("commandAt", Instant.ofEpochMilli(command.first()).toString());
-        }
         evidence.put("otherInstancesUsingNewAddress", address == null ? 0
                 : address.users().stream().filter(i -> !i.equals(instance)).count());
         evidence.put("firstCall", other.call().eventSource() + ':' + other.call().eventName());
         evidence.put("confirm", Durations.format(confirm));
-        String why = own != null ? "; the instance's own address is " + own.name()
-                + " and no other instance of the account uses " + other.name() + "."
-                : ", its first call from there, " + Durations.format(Duration.ofMillis(other.first() - command.first()))
-                + " after " + command.name() + " called " + command.call().eventName() + " (which reaches into"
-                + " instances) from the same address: credentials fetched by that call and used where it came from.";
         return new Alerts.Finding(ID, "Credentials of EC2 instance " + instance + " used from " + other.name(),
                 principal + " (the role credentials of instance " + instance + ") called "
                         + other.call().eventName() + " from " + other.name() + " at "
-                        + Instant.ofEpochMilli(other.first()) + why,
+                        + Instant.ofEpochMilli(other.first()) + "; the instance's own address is " + own.name()
+                        + " and no other instance of the account uses " + other.name() + ".",
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
 
@@ -254,7 +188,7 @@ public final class InstanceCredentialExfiltrationDetector {
 
                 @Override
                 public String instance(CloudTrailEvent event) {
-                    return instanceOfCaller(event);
+                    return instanceOf(event.userIdentity().arn());
                 }
 
                 @Override
@@ -263,14 +197,8 @@ public final class InstanceCredentialExfiltrationDetector {
                 }
 
                 @Override
-                public boolean reachesInstances(CloudTrailEvent event) {
-                    return InstanceCredentialExfiltrationDetector.reachesInstances(event);
-                }
-
-                @Override
-                public Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address,
-                                              Origin command) {
-                    return InstanceCredentialExfiltrationDetector.this.finding(instance, own, other, address, command);
+                public Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address) {
+                    return InstanceCredentialExfiltrationDetector.this.finding(instance, own, other, address);
                 }
             };
             return new InstanceOriginProcessor(name, ID, confirm.toMillis(), retention.toMillis(), shared, policy,

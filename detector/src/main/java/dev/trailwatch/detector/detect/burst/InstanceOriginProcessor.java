@@ -39,17 +39,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         /** The address the call came from, when it is one that counts; else null. */
         String origin(CloudTrailEvent event);
 
-        /**
-         * True for a successful call by a principal that is no instance which reaches into instances (runs a command
-         * on one, opens a session to one): what can fetch an instance's credentials from its metadata service.
-         */
-        boolean reachesInstances(CloudTrailEvent event);
-
-        /**
-         * The alert for the instance's credentials used from {@code other}: an address other than its own ({@code
-         * own}), or, with {@code own} null, the address the {@code command} that reached into instances came from.
-         */
-        Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address, Origin command);
+        Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address);
     }
 
     private final String ruleId;
@@ -97,16 +87,6 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             recorded.clear();
             return;
         }
-        if (policy.reachesInstances(event)) {
-            String origin = policy.origin(event);
-            if (origin != null) {
-                String key = addressKey(event.recipientAccountId(), origin);
-                Origin command = new Origin(event.principal(), event.eventTime(), event.eventId(), Anchor.of(event),
-                        true);
-                save(key, load(key, now).commanded(command, confirm).seen(event.eventTime()), now);
-            }
-            return;
-        }
         String instance = policy.instance(event);
         String origin = policy.origin(event);
         if (instance == null || origin == null) {
@@ -130,10 +110,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         Origin own = state.anchor();
         long time = call.first();
         boolean isOwn = true;
-        if (isOutsider(state, call.name())) {
-            state = state.withOther(call);
-            isOwn = false;
-        } else if (own == null && time >= state.resetAt()) {
+        if (own == null && time >= state.resetAt()) {
             state = state.withAnchor(call);
         } else if (own != null && own.name().equals(call.name())) {
             state = state.withAnchor(own.earlier(time, call.eventId(), call.call()));
@@ -154,15 +131,6 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         save(addressKey, load(addressKey, now).usedBy(instance, isOwn, shared).seen(time), now);
     }
 
-    /**
-     * An address found, since the instance last (re)started, to be an outsider's rather than the instance's own
-     * ({@link #decide}): it never becomes the instance's own address again.
-     */
-    private static boolean isOutsider(OriginState state, String name) {
-        int i = state.otherIndex(name);
-        return i >= 0 && state.others().get(i).decided() && state.others().get(i).first() >= state.resetAt();
-    }
-
     /** Event time, then event id: two calls in the same millisecond from two addresses still have one first. */
     private static boolean isBefore(Origin call, Origin own) {
         return call.first() < own.first() || call.first() == own.first() && call.eventId().compareTo(own.eventId()) < 0;
@@ -176,8 +144,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
     @Override
     OriginState closeExpired(String key, OriginState state, long now) {
         OriginState decided = isInstanceKey(key) ? decide(key, state, now) : state;
-        boolean waiting = decided.others().stream().anyMatch(o -> !o.decided())
-                || decided.anchor() != null && !decided.anchor().decided();
+        boolean waiting = decided.others().stream().anyMatch(o -> !o.decided());
         return !waiting && decided.lastSeen() + retention < now ? OriginState.EMPTY : decided;
     }
 
@@ -190,48 +157,15 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
 
     @Override
     long nextDue(OriginState state) {
-        long anchor = state.anchor() != null && !state.anchor().decided() ? state.anchor().first() + confirm + 1
-                : Long.MAX_VALUE;
-        return Math.min(anchor, state.others().stream().filter(o -> !o.decided()).mapToLong(o -> o.first() + confirm + 1)
-                .min().orElse(state.lastSeen() + retention + 1));
-    }
-
-    /**
-     * The own address, once its wait is over: the instance's, unless a principal that is no instance reached into
-     * instances from it ({@link Policy#reachesInstances}) within {@code confirm} before the instance's first call
-     * from it and fewer than {@code shared} instances use it. Then the credentials were fetched through that command
-     * and used where it was sent from: an alert, and the next address becomes the instance's own. An address that
-     * carries {@code shared} instances (a NAT gateway an administrator also works behind) stays the instance's own:
-     * taking it away without an alert would let the next address, anyone's, become the instance's own unseen.
-     */
-    private OriginState decideOwn(String[] parts, OriginState state, long now) {
-        while (state.anchor() != null && !state.anchor().decided() && state.anchor().first() + confirm < now) {
-            Origin own = state.anchor();
-            OriginState address = stored(addressKey(parts[1], own.name()));
-            Origin command = address == null ? null : address.commandWithin(own.first() - confirm, own.first());
-            if (command == null || address.users().size() >= shared) {
-                return state.withAnchor(own.asDecided());
-            }
-            var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + own.name(),
-                            own.first()), policy.finding(parts[2], null, own, address, command),
-                    own.call(), List.of(own.eventId()), 1, own.first(), own.first());
-            emit(alert, own.first());
-            // the next address the credentials were used from is the instance's own (it waits for its own check)
-            long resetAt = state.resetAt();
-            Origin next = state.others().stream().filter(o -> !o.decided() && o.first() >= resetAt)
-                    .min((a, b) -> isBefore(a, b) ? -1 : isBefore(b, a) ? 1 : 0).orElse(null);
-            OriginState moved = state.withOther(own.asDecided());
-            state = next == null ? moved.withoutAnchor() : moved.withoutOther(next.name()).withAnchor(next);
-        }
-        return state;
+        return state.others().stream().filter(o -> !o.decided()).mapToLong(o -> o.first() + confirm + 1).min()
+                .orElse(state.lastSeen() + retention + 1);
     }
 
     /** Every other address whose wait is over: an alert unless it is the account's shared egress. */
     private OriginState decide(String key, OriginState state, long now) {
-        String[] parts = key.split("\\|", 3);
-        state = decideOwn(parts, state, now);
         List<Origin> others = new ArrayList<>(state.others());
         boolean changed = false;
+        String[] parts = key.split("\\|", 3);
         for (int i = 0; i < others.size(); i++) {
             Origin other = others.get(i);
             if (other.decided() || other.first() + confirm >= now) {
@@ -241,7 +175,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             // A call from before the instance last (re)started belongs to its previous address, not an outsider.
             if (state.anchor() != null && other.first() >= state.resetAt() && !isShared(address, parts[2])) {
                 var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + other.name(),
-                                other.first()), policy.finding(parts[2], state.anchor(), other, address, null),
+                                other.first()), policy.finding(parts[2], state.anchor(), other, address),
                         other.call(), List.of(other.eventId()), 1, other.first(), other.first());
                 emit(alert, other.first());
             }

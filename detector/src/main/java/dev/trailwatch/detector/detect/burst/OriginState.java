@@ -13,9 +13,7 @@ import java.util.List;
  * {@code others}, the other addresses, each waiting for or past its decision.
  *
  * <p>Per address ({@code o|account|address}): {@code users}, instances whose credentials were used from it (at most
- * as many as make it shared), {@code anchoredBy}, instances whose own address it is (at most two), and in {@code
- * others} the calls from it by principals that are no instance which reached into instances ({@code SendCommand},
- * {@code StartSession}, ...: {@link #commanded}), all decided.
+ * as many as make it shared), and {@code anchoredBy}, instances whose own address it is (at most two).
  *
  * @param lastSeen event time of the latest new fact; the key is forgotten a retention after it
  */
@@ -83,49 +81,6 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
             all.add(origin);
         }
         return withOthers(all);
-    }
-
-    /** The instance's state without an own address (it was found to be an outsider's: see the processor). */
-    OriginState withoutAnchor() {
-        return new OriginState(null, others, users, anchoredBy, resetAt, lastSeen, dueAt);
-    }
-
-    /**
-     * An address's state with one more call from it that reached into instances. Per aligned {@code window} of event
-     * time only the earliest and the latest such call are kept, the latest 8 windows' worth: enough to tell, exactly
-     * and in any order of arrival, whether one fell within a window before a given time ({@link #commandWithin}).
-     */
-    OriginState commanded(Origin command, long window) {
-        long bucket = Math.floorDiv(command.first(), window);
-        List<Origin> all = new ArrayList<>();
-        Origin earliest = command;
-        Origin latest = command;
-        for (Origin o : others) {
-            if (Math.floorDiv(o.first(), window) != bucket) {
-                all.add(o);
-            } else {
-                earliest = before(o, earliest) ? o : earliest;
-                latest = before(latest, o) ? o : latest;
-            }
-        }
-        all.add(earliest);
-        if (latest != earliest) {
-            all.add(latest);
-        }
-        all.sort((a, b) -> before(a, b) ? -1 : before(b, a) ? 1 : 0);
-        while (all.size() > MAX_OTHERS) {
-            all.remove(0);
-        }
-        return withOthers(all);
-    }
-
-    /** The earliest call kept by {@link #commanded} at or between {@code from} and {@code to}, or null. */
-    Origin commandWithin(long from, long to) {
-        return others.stream().filter(o -> o.first() >= from && o.first() <= to).findFirst().orElse(null);
-    }
-
-    private static boolean before(Origin a, Origin b) {
-        return a.first() < b.first() || a.first() == b.first() && a.eventId().compareTo(b.eventId()) < 0;
     }
 
     OriginState withoutOther(String name) {
