@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                        {@code AWSService}, {@code IdentityCenterUser}, ...
  * @param sessionIssuerArn for assumed roles and federated users, the role or user that issued the session
  * @param sessionIssuerAccountId the account of that issuer
+ * @param scopeIssuerType {@code inScopeOf.issuerType} (event version 1.11 on): the kind of resource AWS issued the
+ *                        session's credentials to, e.g. {@code AWS::EC2::Instance}
+ * @param scopeIssuedTo   {@code inScopeOf.credentialsIssuedTo}: that resource's ARN
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record UserIdentity(
@@ -22,10 +25,20 @@ public record UserIdentity(
         String invokedBy,
         String sessionIssuerArn,
         String sessionIssuerAccountId,
-        String sessionIssuerUserName) {
+        String sessionIssuerUserName,
+        String scopeIssuerType,
+        String scopeIssuedTo) {
 
     public static final UserIdentity NONE =
-            new UserIdentity(null, null, null, null, null, null, null, null, null, null);
+            new UserIdentity(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** An identity without {@code inScopeOf} (most are). */
+    public UserIdentity(String type, String principalId, String arn, String accountId, String accessKeyId,
+                        String userName, String invokedBy, String sessionIssuerArn, String sessionIssuerAccountId,
+                        String sessionIssuerUserName) {
+        this(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, sessionIssuerArn,
+                sessionIssuerAccountId, sessionIssuerUserName, null, null);
+    }
 
     /**
      * The ARN, or null when the record has none: CloudTrail writes {@code "arn": ""} for some identities, IAM Identity

@@ -343,6 +343,7 @@ public final class CloudTrailParser {
         String userName = null;
         String invokedBy = null;
         String[] issuer = new String[3];
+        String[] scope = new String[2];
         String name;
         while ((name = p.nextFieldName()) != null) {
             JsonToken token = p.nextToken();
@@ -355,11 +356,30 @@ public final class CloudTrailParser {
                 case "userName" -> userName = text(p, token, f);
                 case "invokedBy" -> invokedBy = text(p, token, f);
                 case "sessionContext" -> sessionIssuer(p, token, issuer, f);
+                case "inScopeOf" -> inScopeOf(p, token, scope, f);
                 default -> p.skipChildren();
             }
         }
         return new UserIdentity(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, issuer[0],
-                issuer[1], issuer[2]);
+                issuer[1], issuer[2], scope[0], scope[1]);
+    }
+
+    /** {@code inScopeOf}'s issuerType and credentialsIssuedTo into {@code scope}; each occurrence starts afresh. */
+    private void inScopeOf(JsonParser p, JsonToken value, String[] scope, Fields f) throws IOException {
+        java.util.Arrays.fill(scope, null);
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken fieldValue = p.nextToken();
+            switch (field) {
+                case "issuerType" -> scope[0] = text(p, fieldValue, f);
+                case "credentialsIssuedTo" -> scope[1] = text(p, fieldValue, f);
+                default -> p.skipChildren();
+            }
+        }
     }
 
     /** {@code sessionContext.sessionIssuer}'s arn, accountId and userName into {@code issuer}; a later key wins. */

@@ -87,6 +87,9 @@ final class RecordScanner {
     private static final byte[] INVOKED_BY = ascii("invokedBy");
     private static final byte[] SESSION_CONTEXT = ascii("sessionContext");
     private static final byte[] SESSION_ISSUER = ascii("sessionIssuer");
+    private static final byte[] IN_SCOPE_OF = ascii("inScopeOf");
+    private static final byte[] ISSUER_TYPE = ascii("issuerType");
+    private static final byte[] CREDENTIALS_ISSUED_TO = ascii("credentialsIssuedTo");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
     private static final byte[] NULL = ascii("null");
@@ -105,6 +108,9 @@ final class RecordScanner {
     private String issuerArn;
     private String issuerAccountId;
     private String issuerUserName;
+    /** {@code userIdentity.inScopeOf} of the identity being read. */
+    private String scopeIssuerType;
+    private String scopeIssuedTo;
 
     private RecordScanner(byte[] b, int from, int to, CloudTrailParser.Fields f) {
         this.b = b;
@@ -259,6 +265,8 @@ final class RecordScanner {
         issuerArn = null;
         issuerAccountId = null;
         issuerUserName = null;
+        scopeIssuerType = null;
+        scopeIssuedTo = null;
         pos++;
         c = ws();
         if (c != '}') {
@@ -275,6 +283,8 @@ final class RecordScanner {
                             accountId = repeated(c);
                         } else if (is(start, INVOKED_BY)) {
                             invokedBy = text(c);
+                        } else if (is(start, IN_SCOPE_OF)) {
+                            inScopeOf(c);
                         } else {
                             skipValue(c);
                         }
@@ -305,7 +315,7 @@ final class RecordScanner {
         }
         pos++;
         return new UserIdentity(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, issuerArn,
-                issuerAccountId, issuerUserName);
+                issuerAccountId, issuerUserName, scopeIssuerType, scopeIssuedTo);
     }
 
     /** Skips a value that is not the typed field its name's length suggested; the field keeps {@code kept}. */
@@ -318,6 +328,26 @@ final class RecordScanner {
     private void sessionContext(int c) {
         issuerMembers(c, sessionContextMember);
     }
+
+    /**
+     * {@code userIdentity.inScopeOf}: its issuerType and credentialsIssuedTo; a later occurrence starts afresh, and a
+     * value that is not an object leaves both cleared, as in the tree.
+     */
+    private void inScopeOf(int c) {
+        scopeIssuerType = null;
+        scopeIssuedTo = null;
+        members(c, inScopeOfMember);
+    }
+
+    private final Member inScopeOfMember = (start, length, c) -> {
+        if (length == ISSUER_TYPE.length && is(start, ISSUER_TYPE)) {
+            scopeIssuerType = text(c);
+        } else if (length == CREDENTIALS_ISSUED_TO.length && is(start, CREDENTIALS_ISSUED_TO)) {
+            scopeIssuedTo = text(c);
+        } else {
+            skipValue(c);
+        }
+    };
 
     /** {@code sessionContext.sessionIssuer}: its arn, accountId and userName; a later occurrence starts afresh. */
     private void sessionIssuer(int c) {
@@ -358,6 +388,11 @@ final class RecordScanner {
         issuerArn = null;
         issuerAccountId = null;
         issuerUserName = null;
+        members(c, member);
+    }
+
+    /** Walks an object's members through {@code member} ({@code c} its first byte); skips a value that is not one. */
+    private void members(int c, Member member) {
         if (c != '{') {
             skipValue(c);
             return;

@@ -59,6 +59,8 @@ final class SpilledEvents {
             SpillStrings.writeNullable(out, id.sessionIssuerArn());
             strings.write(out, id.sessionIssuerAccountId());
             SpillStrings.writeNullable(out, id.sessionIssuerUserName());
+            strings.write(out, id.scopeIssuerType());
+            SpillStrings.writeNullable(out, id.scopeIssuedTo());
         }
     }
 
@@ -88,7 +90,8 @@ final class SpilledEvents {
         if (kind == EVENT) {
             id = new UserIdentity(strings.read(in), strings.readNullable(in), strings.readNullable(in),
                     strings.read(in), strings.readNullable(in), strings.readNullable(in), strings.read(in),
-                    strings.readNullable(in), strings.read(in), strings.readNullable(in));
+                    strings.readNullable(in), strings.read(in), strings.readNullable(in), strings.read(in),
+                    strings.readNullable(in));
         }
         return new ParseResult.Parsed(new CloudTrailEvent(eventId, eventTime, eventName, eventSource, eventType,
                 awsRegion, sourceIp, userAgent, account, errorCode, errorMessage, readOnly, id,

@@ -229,10 +229,11 @@ class CloudTrailParserTest {
         assertThat(event.readOnly()).as(record).isEqualTo(tree.path("readOnly").asBoolean(false));
         JsonNode id = tree.path("userIdentity");
         JsonNode issuer = id.path("sessionContext").path("sessionIssuer");
+        JsonNode scope = id.path("inScopeOf");
         UserIdentity expected = !id.isObject() ? UserIdentity.NONE : new UserIdentity(text(id, "type"),
                 text(id, "principalId"), text(id, "arn"), text(id, "accountId"), text(id, "accessKeyId"),
                 text(id, "userName"), text(id, "invokedBy"), text(issuer, "arn"), text(issuer, "accountId"),
-                text(issuer, "userName"));
+                text(issuer, "userName"), text(scope, "issuerType"), text(scope, "credentialsIssuedTo"));
         assertThat(event.userIdentity()).as(record).isEqualTo(expected);
         for (String path : CloudTrailEvent.TYPED_PATHS) {
             JsonPointer pointer = JsonPointer.compile(path.substring(1).replace('.', '/'));

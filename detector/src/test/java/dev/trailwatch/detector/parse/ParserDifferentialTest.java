@@ -78,6 +78,12 @@ class ParserDifferentialTest {
                 ",\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"i\",\"accountId\":\"1\","
                         + "\"userName\":\"u\",\"x\":[1]},\"attributes\":{\"a\":\"b\"}}}}",
                 ",\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"i\"},\"sessionIssuer\":[1]}}}",
+                // inScopeOf: an object, not one, twice, members of other types
+                ",\"userIdentity\":{\"inScopeOf\":{\"issuerType\":\"AWS::EC2::Instance\","
+                        + "\"credentialsIssuedTo\":\"arn:aws:ec2:us-east-1:1:instance/i-0abc\",\"x\":[1]}}}",
+                ",\"userIdentity\":{\"inScopeOf\":\"i-0abc\"}}",
+                ",\"userIdentity\":{\"inScopeOf\":{\"issuerType\":\"a\"},\"inScopeOf\":{\"credentialsIssuedTo\":\"b\"}}}",
+                ",\"userIdentity\":{\"inScopeOf\":{\"issuerType\":5,\"credentialsIssuedTo\":{\"a\":1}}}}",
                 ",\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"i\"}},\"sessionContext\":5}}",
                 ",\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"i\"}},\"sessionContext\":{}}}",
                 ",\"userIdentity\":{\"sessionContext\":{}, \"typo\":1, \"arx\":2, \"userNam\":3, \"accountIx\":4,"

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -72,34 +73,58 @@ public final class InstanceCredentialExfiltrationDetector {
     }
 
     /**
-     * The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), or null. Runs for every
-     * role session's call, so the session name is checked first, in place: nothing is allocated for the others.
+     * The instance id a role session is named for ({@code .../assumed-role/role/i-0123...}), in lower case, or null.
+     * Runs for every role session's call, so the session name is checked first, in place: nothing is allocated for
+     * the others. EC2 writes ids in lower case; upper-case hex digits are read too (anonymised logs, such as Stratus
+     * Red Team's recorded detonations, mix the case) and folded, so that both spellings are one instance.
      */
     static String instanceOf(String arn) {
         if (arn == null) {
             return null;
         }
-        int from = arn.lastIndexOf('/') + 1;
-        int length = arn.length() - from - 2;
-        if ((length != 8 && length != 17) || !arn.startsWith("i-", from)) {
+        String id = instanceId(arn, arn.lastIndexOf('/') + 1);
+        return id != null && arn.contains(":assumed-role/") ? id : null;
+    }
+
+    /** {@code i-} and 8 or 17 hex digits from {@code from} to the end of {@code text}, in lower case; else null. */
+    static String instanceId(String text, int from) {
+        int length = text.length() - from - 2;
+        if ((length != 8 && length != 17) || !text.startsWith("i-", from)) {
             return null;
         }
-        for (int i = from + 2; i < arn.length(); i++) {
-            char c = arn.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        boolean upper = false;
+        for (int i = from + 2; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'F') {
+                upper = true;
+            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                 return null;
             }
         }
-        return arn.contains(":assumed-role/") ? arn.substring(from) : null;
+        String id = text.substring(from);
+        return upper ? id.toLowerCase(Locale.ROOT) : id;
     }
 
-    /** Typed fields only: an instance session's own call, or an event that (re)starts instances. */
+    /**
+     * The instance whose credentials made the call: the one CloudTrail says they were issued to ({@code
+     * userIdentity.inScopeOf}, {@link InScopeOf}), whatever the session is called; else the one the session is named
+     * for. Null for any other call.
+     */
+    static String instanceOfCaller(CloudTrailEvent event) {
+        if (!"AssumedRole".equals(event.userIdentity().type())) {
+            return null;
+        }
+        String issued = InScopeOf.instance(event);
+        return issued != null ? issued : instanceOf(event.userIdentity().arn());
+    }
+
+    /** Typed fields only: an instance's credentials' own call, or an event that (re)starts instances. */
     static boolean isCandidate(CloudTrailEvent event) {
         if ("ec2.amazonaws.com".equals(event.eventSource()) && RESETS.contains(event.eventName())) {
             return event.errorCode() == null;
         }
         return "AssumedRole".equals(event.userIdentity().type()) && !event.isAwsServiceCall()
-                && event.sourceIpAddress() != null && instanceOf(event.userIdentity().arn()) != null;
+                && event.sourceIpAddress() != null && instanceOfCaller(event) != null;
     }
 
     static List<String> resets(CloudTrailEvent event) {
@@ -120,6 +145,7 @@ public final class InstanceCredentialExfiltrationDetector {
                     .forEach(item -> ids.add(item.path("instanceId").asText()));
         }
         ids.removeIf(String::isBlank);
+        ids.replaceAll(id -> id.toLowerCase(Locale.ROOT));
         return ids;
     }
 
@@ -188,7 +214,7 @@ public final class InstanceCredentialExfiltrationDetector {
 
                 @Override
                 public String instance(CloudTrailEvent event) {
-                    return instanceOf(event.userIdentity().arn());
+                    return instanceOfCaller(event);
                 }
 
                 @Override

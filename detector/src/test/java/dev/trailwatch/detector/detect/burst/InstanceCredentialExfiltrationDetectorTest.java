@@ -4,15 +4,17 @@ import static dev.trailwatch.detector.detect.burst.BurstEvents.alertsOf;
 import static dev.trailwatch.detector.detect.burst.BurstEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
 import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.CloudTrailEvent;
+import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
-import dev.trailwatch.detector.model.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +88,66 @@ class InstanceCredentialExfiltrationDetectorTest {
                     .containsEntry("newAddress", ATTACKER);
             assertThat(alert.title()).contains(WEB).contains(ATTACKER);
         }
+    }
+
+    /** {@link #call} by a session named {@code session}, its credentials issued to {@code instance} (inScopeOf). */
+    private static TestEvents scoped(String instance, String session, String ip, Instant time) {
+        TestEvents e = call(instance, ip, "sts.amazonaws.com", "GetCallerIdentity", time);
+        ObjectNode id = e.json().with("userIdentity");
+        id.put("arn", ROLE + session);
+        id.put("principalId", "AROAEXAMPLEWEBROLE01:" + session);
+        id.putObject("inScopeOf").put("issuerType", "AWS::EC2::Instance")
+                .put("credentialsIssuedTo", "arn:aws:ec2:us-east-1:" + TestEvents.ACCOUNT + ":instance/" + instance);
+        return e;
+    }
+
+    @Test
+    void knowsTheInstanceFromInScopeOfWhateverTheSessionIsCalled() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            TestEvents stolen = scoped(WEB, "User1", ATTACKER, at(Duration.ofMinutes(5)));
+            topology.pipe(stolen);
+            topology.pipe(later(Duration.ofMinutes(30)));
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.evidence()).containsEntry("instanceId", WEB).containsEntry("newAddress", ATTACKER);
+                assertThat(alert.eventIds()).containsExactly(stolen.eventId());
+            });
+        }
+    }
+
+    @Test
+    void readsInScopeOfThroughBothParsersAndOnlyForAnInstance() {
+        TestEvents e = scoped(WEB, "User1", ATTACKER, at(Duration.ZERO));
+        CloudTrailEvent fast = ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
+        // a mapper that reads other than Jackson's defaults: the parser reads with Jackson's streaming parser only
+        CloudTrailEvent streaming = ((ParseResult.Parsed) new CloudTrailParser(new ObjectMapper().enable(
+                JsonParser.Feature.ALLOW_COMMENTS)).parse(e.bytes())).event();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(fast)).isEqualTo(WEB);
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(streaming)).isEqualTo(WEB);
+        assertThat(fast.json().parsed()).as("read without building the record's tree").isFalse();
+
+        e.json().with("userIdentity").with("inScopeOf").put("issuerType", "AWS::Lambda::Function")
+                .put("credentialsIssuedTo", "arn:aws:lambda:us-east-1:" + TestEvents.ACCOUNT + ":function:f");
+        CloudTrailEvent lambda = ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOfCaller(lambda)).as("not an instance").isNull();
+        assertThat(InScopeOf.instanceOf("AWS::EC2::Instance", "arn:aws:ec2:us-east-1:1:instance/i-bad")).isNull();
+        assertThat(InScopeOf.instanceOf("AWS::EC2::Instance", WEB)).as("not an ARN").isNull();
+    }
+
+    @Test
+    void foldsUpperCaseInstanceIdsOfAnonymisedLogsIntoOneInstance() {
+        String mixed = "i-786a3A8B5C0d92eF4";
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + mixed)).isEqualTo("i-786a3a8b5c0d92ef4");
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-786a3a8b5c0d92ef4"))
+                .isEqualTo("i-786a3a8b5c0d92ef4");
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-786a3a8b5c0d92eG4")).isNull();
+        TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ZERO));
+        start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                .put("instanceId", mixed);
+        assertThat(InstanceCredentialExfiltrationDetector.resets(
+                ((ParseResult.Parsed) new CloudTrailParser().parse(start.bytes())).event()))
+                .containsExactly("i-786a3a8b5c0d92ef4");
     }
 
     @Test
@@ -281,8 +343,8 @@ class InstanceCredentialExfiltrationDetectorTest {
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + WEB)).isEqualTo(WEB);
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0a1b2c3d")).isEqualTo("i-0a1b2c3d");
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-am-bob")).isNull();
-        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0A1B2C3D")).as("ids are lower case")
-                .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0A1B2C3D"))
+                .as("upper-case hex (anonymised logs) folded to the id EC2 writes").isEqualTo("i-0a1b2c3d");
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-zzzzzzzz")).isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "i-0a1b2c3d4")).as("9 hex digits")
                 .isNull();
