@@ -94,19 +94,23 @@ final class DefenseMatchers {
      * chose these names, not the caller: a caller silencing alarms gains nothing by how they are named.
      */
     private static final Pattern WORD_BREAK =
-            Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
+            Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])"
+                    + "|(?<=[0-9])(?=[A-Za-z])");
     private static final Set<String> SECURITY_WORDS = Set.of("cis", "security", "securityhub",
             "guardduty", "audit", "cloudtrail", "unauthorized", "unauthorised", "mfa", "iam", "cmk", "nacl", "nacls",
             "organizations");
     /** Two words in a row: the first, then any of the second. */
-    private static final Map<String, Set<String>> SECURITY_PAIRS = Map.of(
-            "root", Set.of("account", "usage", "login", "activity", "user", "access"),
-            "console", Set.of("signin", "sign", "login"),
-            "config", Set.of("changes", "change", "recorder"),
-            "network", Set.of("gateway", "gateways"),
-            "route", Set.of("table", "tables"),
-            "vpc", Set.of("changes", "change"),
-            "aws", Set.of("config"));
+    private static final Map<String, Set<String>> SECURITY_PAIRS = Map.ofEntries(
+            Map.entry("root", Set.of("account", "usage", "login", "activity", "user", "access")),
+            Map.entry("console", Set.of("signin", "sign", "login")),
+            Map.entry("config", Set.of("changes", "change", "recorder")),
+            Map.entry("route", Set.of("table", "tables")),
+            Map.entry("vpc", Set.of("changes", "change")),
+            Map.entry("aws", Set.of("config")),
+            Map.entry("cloud", Set.of("trail")),
+            Map.entry("guard", Set.of("duty")),
+            Map.entry("network", Set.of("gateway", "gateways", "gw")),
+            Map.entry("bucket", Set.of("policy")));
 
     static boolean isSecurityAlarm(String name) {
         String[] words = WORD_BREAK.split(name);

@@ -96,7 +96,9 @@ class DefenseMatchersTest {
         for (String name : List.of("CIS-4.3-RootAccountUsage", "UnauthorizedAPICalls", "ConsoleSigninWithoutMFA",
                 "IAMPolicyChanges", "CloudTrailConfigChanges", "DisableOrDeleteCMK", "AWSConfigChanges",
                 "SecurityGroupChanges", "NACLChanges", "NetworkGatewayChanges", "RouteTableChanges", "VPCChanges",
-                "OrganizationsChanges", "guardduty-findings-high", "prod_audit_log_errors", "cis_3_1_unauthorized_api")) {
+                "OrganizationsChanges", "guardduty-findings-high", "prod_audit_log_errors", "cis_3_1_unauthorized_api",
+                "CloudTrailChanges", "AWSCloudTrailChanges", "GuardDutyHighSeverity", "CIS3.1", "Audit01-errors",
+                "network_gw_changes_alarm", "s3_bucket_policy_changes_metric")) {
             assertThat(DefenseMatchers.isSecurityAlarm(name)).as(name).isTrue();
         }
         // elastic's integration-test record deletes an operations alarm.
