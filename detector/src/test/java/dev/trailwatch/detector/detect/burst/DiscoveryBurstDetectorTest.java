@@ -630,7 +630,9 @@ class DiscoveryBurstDetectorTest {
         assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17a5"))
                 .isTrue();
         assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0ADC17A5"))
-                .as("instance ids are lowercase hex").isFalse();
+                .as("upper-case hex, as anonymised logs write it, is an instance too").isTrue();
+        assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17g5"))
+                .as("hex digits only").isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession("arn:aws:sts::111122223333:assumed-role/web/i-0adc17a59"))
                 .as("8 or 17 digits").isFalse();
         assertThat(DiscoveryBurstDetector.isInstanceSession(
