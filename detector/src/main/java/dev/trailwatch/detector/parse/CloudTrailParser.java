@@ -364,9 +364,22 @@ public final class CloudTrailParser {
                 issuer[1], issuer[2], scope[0], scope[1]);
     }
 
+    private static final List<String> SCOPE_MEMBERS = List.of("issuerType", "credentialsIssuedTo");
+    private static final List<String> ISSUER_MEMBERS = List.of("arn", "accountId", "userName");
+
     /** {@code inScopeOf}'s issuerType and credentialsIssuedTo into {@code scope}; each occurrence starts afresh. */
     private void inScopeOf(JsonParser p, JsonToken value, String[] scope, Fields f) throws IOException {
-        java.util.Arrays.fill(scope, null);
+        members(p, value, SCOPE_MEMBERS, scope, f);
+    }
+
+    /**
+     * Clears {@code into}, then reads the text of the object's members {@code names} into it (member i into
+     * {@code into[i]}; a later key wins), stepping over the rest; a value that is not an object leaves it cleared,
+     * as in the tree ({@link RecordScanner}'s {@code members} walks them alike).
+     */
+    private void members(JsonParser p, JsonToken value, List<String> names, String[] into, Fields f)
+            throws IOException {
+        java.util.Arrays.fill(into, null);
         if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
             return;
@@ -374,10 +387,11 @@ public final class CloudTrailParser {
         String field;
         while ((field = p.nextFieldName()) != null) {
             JsonToken fieldValue = p.nextToken();
-            switch (field) {
-                case "issuerType" -> scope[0] = text(p, fieldValue, f);
-                case "credentialsIssuedTo" -> scope[1] = text(p, fieldValue, f);
-                default -> p.skipChildren();
+            int i = names.indexOf(field);
+            if (i < 0) {
+                p.skipChildren();
+            } else {
+                into[i] = text(p, fieldValue, f);
             }
         }
     }
@@ -392,24 +406,10 @@ public final class CloudTrailParser {
         String name;
         while ((name = p.nextFieldName()) != null) {
             JsonToken token = p.nextToken();
-            if (!"sessionIssuer".equals(name)) {
+            if ("sessionIssuer".equals(name)) {
+                members(p, token, ISSUER_MEMBERS, issuer, f);
+            } else {
                 p.skipChildren();
-                continue;
-            }
-            java.util.Arrays.fill(issuer, null);
-            if (token != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
-            }
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                JsonToken fieldValue = p.nextToken();
-                switch (field) {
-                    case "arn" -> issuer[0] = text(p, fieldValue, f);
-                    case "accountId" -> issuer[1] = text(p, fieldValue, f);
-                    case "userName" -> issuer[2] = text(p, fieldValue, f);
-                    default -> p.skipChildren();
-                }
             }
         }
     }
