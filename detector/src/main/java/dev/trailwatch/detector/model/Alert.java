@@ -70,12 +70,10 @@ public record Alert(
                 .lastEventTime(lastEventTime).detectedAt(detectedAt).mitre(mitre).runbook(runbook).evidence(evidence).context(context);
     }
 
-    /** This alert extended to cover more events: same id, larger count, later last event. */
-    public Alert folded(List<String> allEventIds, long count, Instant last, Instant detected) {
-        return toBuilder().eventIds(allEventIds).eventCount(count).lastEventTime(last).detectedAt(detected).build();
-    }
-
-    /** {@link #folded(List, long, Instant, Instant)} over events of which the earliest was at {@code first}. */
+    /**
+     * This alert extended to cover more events: same id and wording, larger count, its events' earliest and latest
+     * times.
+     */
     public Alert folded(List<String> allEventIds, long count, Instant first, Instant last, Instant detected) {
         return toBuilder().eventIds(allEventIds).eventCount(count).firstEventTime(first).lastEventTime(last)
                 .detectedAt(detected).build();

@@ -32,14 +32,6 @@ public record UserIdentity(
     public static final UserIdentity NONE =
             new UserIdentity(null, null, null, null, null, null, null, null, null, null, null, null);
 
-    /** An identity without {@code inScopeOf} (most are). */
-    public UserIdentity(String type, String principalId, String arn, String accountId, String accessKeyId,
-                        String userName, String invokedBy, String sessionIssuerArn, String sessionIssuerAccountId,
-                        String sessionIssuerUserName) {
-        this(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, sessionIssuerArn,
-                sessionIssuerAccountId, sessionIssuerUserName, null, null);
-    }
-
     /**
      * The ARN, or null when the record has none: CloudTrail writes {@code "arn": ""} for some identities, IAM Identity
      * Center users signing in to the access portal among them.
