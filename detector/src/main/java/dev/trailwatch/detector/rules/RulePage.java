@@ -43,12 +43,17 @@ final class RulePage {
 
     /** The severities escalations can raise the rule to, for the index. */
     static String raisedTo(Rule rule) {
-        return rule.escalations().stream().map(Escalation::severity).distinct().map(Severity::name)
-                .collect(Collectors.joining(", "));
+        return severities(rule.escalations());
     }
 
+    /** The severities lowerings can bring the rule to, for the index. */
     static String loweredTo(Rule rule) {
-        return rule.lowerings().stream().map(Escalation::severity).distinct().map(Severity::name)
+        return severities(rule.lowerings());
+    }
+
+    /** The severities of {@code adjustments}, each once, in order. */
+    private static String severities(List<Escalation> adjustments) {
+        return adjustments.stream().map(Escalation::severity).distinct().map(Severity::name)
                 .collect(Collectors.joining(", "));
     }
 
@@ -75,8 +80,7 @@ final class RulePage {
             rule.escalations().forEach(escalation -> md.append(item(escalation)));
         }
         if (!rule.lowerings().isEmpty()) {
-            md.append(rule.escalations().isEmpty() ? "" : "\nWhatever is raised, ")
-                    .append(rule.escalations().isEmpty() ? ", lowered" : "lowered")
+            md.append(rule.escalations().isEmpty() ? ", lowered" : "\nWhatever is raised, lowered")
                     .append(" to the lowest that applies:\n\n");
             rule.lowerings().forEach(lowering -> md.append(item(lowering)));
         }
