@@ -10,6 +10,7 @@ import dev.trailwatch.detector.rules.RulePack;
 import dev.trailwatch.detector.topology.DetectorTopology;
 import dev.trailwatch.detector.topology.Topics;
 import dev.trailwatch.detector.tuning.TuningSet;
+import dev.trailwatch.ingest.reader.EventTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,7 +98,8 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** Pipes a CloudTrail record given as JSON, keyed by its recipientAccountId, stamped with its eventTime. */
     public TopologyHarness pipeJson(com.fasterxml.jackson.databind.JsonNode record) {
-        Instant time = Instant.parse(record.get("eventTime").asText());
+        // stamped as the ingest stamps a record: its eventTime as the shared reader reads it
+        Instant time = Instant.ofEpochMilli(EventTimes.parseMillis(record.get("eventTime").asText()));
         events.pipeInput(new TestRecord<>(record.path("recipientAccountId").asText(),
                 record.toString().getBytes(StandardCharsets.UTF_8), time));
         return this;

@@ -77,13 +77,13 @@ class FileTimeBoundsTest {
     @Test
     void readsTimesAsTheInstantsTheyNameWhateverTheirFormAndLeavesOutWhatNamesNoTime() throws IOException {
         String lines = "{\"eventTime\":\"2026-11-20 11:00:00.123456789+01:00\"}\n"
-                + "{\"eventTime\":\"2026-11-20T09:30:00\"}\n" // no zone: no instant, dead-lettered, sorted last
+                + "{\"eventTime\":\"2026-11-20T09:30:00\"}\n" // no zone: UTC, as CloudTrail writes every time
                 + "{\"eventTime\":\"1969-12-31T23:00:00Z\"}\n" // before 1970: sorted last, as the reader reads it
                 + "{\"eventTime\":\"not a time\"}\n"
                 + "{\"eventTime\":\"2026-11-20T10:20:00Z\"}\n";
 
         assertThat(FileTimeBounds.of(object(plain("export.jsonl", lines))))
-                .isEqualTo(Instant.parse("2026-11-20T10:00:00.123Z").toEpochMilli());
+                .isEqualTo(Instant.parse("2026-11-20T09:30:00Z").toEpochMilli());
     }
 
     @Test

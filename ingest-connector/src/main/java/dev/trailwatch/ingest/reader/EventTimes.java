@@ -16,14 +16,19 @@ import java.time.temporal.ChronoField;
  * <p>Accepted: everything {@link Instant#parse} accepts (CloudTrail's own {@code 2026-11-20T10:00:00Z}, read by a fast
  * path several times quicker), plus the shapes exports write: a space instead of {@code T} (Athena, Splunk), fractional
  * seconds of 1 to 9 digits, and {@code Z} or an offset as {@code +01:00}, {@code +0100} or {@code +01} (Panther,
- * Splunk). Each is read as the instant it names; sub-millisecond digits are truncated. A time without a zone names no
- * instant and is rejected, as is anything else that is not ISO-8601.
+ * Splunk). Each is read as the instant it names; sub-millisecond digits are truncated. A time without a zone (Athena's
+ * {@code timestamp} columns, Stratus Red Team's published detonation logs: {@code 2025-03-26 16:43:57.000000000}) is
+ * read as UTC: CloudTrail writes every {@code eventTime} in UTC, so an export that dropped the zone dropped a
+ * {@code Z}. Anything else that is not ISO-8601 is rejected.
  */
 public final class EventTimes {
 
     private static final int LENGTH = "2026-11-20T10:00:00Z".length();
 
-    /** Date, {@code T} (the space is turned into one first), time with optional fraction, then Z or an offset. */
+    /**
+     * Date, {@code T} (the space is turned into one first), time with optional fraction, then Z, an offset, or nothing
+     * (UTC, as CloudTrail writes every time).
+     */
     private static final DateTimeFormatter EXPORTED = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -33,7 +38,8 @@ public final class EventTimes {
             .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
             .optionalEnd()
-            .appendPattern("[XXX][XX][X]")
+            .optionalStart().appendPattern("[XXX][XX][X]").optionalEnd()
+            .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
             .toFormatter().withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     private EventTimes() {
@@ -75,7 +81,7 @@ public final class EventTimes {
         try {
             return OffsetDateTime.parse(normalized, EXPORTED).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new DateTimeParseException("not an ISO-8601 instant with Z or an offset: " + text, text,
+            throw new DateTimeParseException("not an ISO-8601 time: " + text, text,
                     e.getErrorIndex(), e);
         }
     }

@@ -42,11 +42,23 @@ class EventTimesTest {
         assertThat(EventTimes.parseMillis(text)).isEqualTo(Instant.parse(instant).toEpochMilli());
     }
 
+    /** CloudTrail writes every eventTime in UTC: an export that dropped the zone (Athena, Stratus's logs) dropped a Z. */
+    @ParameterizedTest
+    @CsvSource({
+        "2025-03-26 16:43:57.000000000,        2025-03-26T16:43:57Z",
+        "2026-11-20T10:00:00,                  2026-11-20T10:00:00Z",
+        "2026-11-20 10:00:00,                  2026-11-20T10:00:00Z",
+        "2026-11-20 10:00:00.987654,           2026-11-20T10:00:00.987Z",
+        "2026-11-20T10:00,                     2026-11-20T10:00:00Z"})
+    void readsATimeWithoutAZoneAsUtc(String text, String instant) {
+        assertThat(EventTimes.parseMillis(text)).isEqualTo(Instant.parse(instant).toEpochMilli());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2026-02-30T10:00:00Z", "2025-02-29T10:00:00Z", "2026-13-01T10:00:00Z",
         "2026-00-10T10:00:00Z", "2026-11-00T10:00:00Z", "2026-11-20T10:60:00Z",
         "2026-11-20T10:00:61Z", "2026-11-2OT10:00:00Z", "2026-11-20 10:00:00.1234567890Z",
-        "2026-11-20T10:00:00", "2026-11-20 10:00:00", "-026-11-20T10:00:00Z", "2026-11-20T1:00:00ZZ", "",
+        "2026-11-20 10:00:00.1234567890", "2026-02-30 10:00:00", "-026-11-20T10:00:00Z", "2026-11-20T1:00:00ZZ", "",
         "yesterday", "2026-11-20_10:00:00Z", "2026-11-20 10:00:00 UTC"})
     void rejectsWhatNamesNoInstant(String text) {
         assertThatThrownBy(() -> EventTimes.parseMillis(text)).isInstanceOf(DateTimeParseException.class);
