@@ -34,12 +34,13 @@ class StratusDetonationsTest {
      * Technique -> the stateful detection that catches it, because no single record reveals it. Each detection's
      * own test replays the technique's calls ({@code InstanceCredentialExfiltrationDetectorTest},
      * {@code CredentialHarvestingBurstDetectorTest}, {@code DiscoveryBurstDetectorTest},
-     * {@code S3MassDeletionDetectorTest}).
+     * {@code S3MassDeletionDetectorTest}, {@code FirstServiceUseDetectorTest}).
      */
     static final Map<String, String> STATEFUL = Map.of(
             "aws.credential-access.ec2-steal-instance-credentials", "instance-credential-exfiltration",
             "aws.credential-access.secretsmanager-retrieve-secrets", "credential-harvesting-burst",
             "aws.discovery.ec2-enumerate-from-instance", "discovery-burst",
+            "aws.discovery.ses-enumerate", "first-service-use",
             "aws.impact.s3-ransomware-batch-deletion", "s3-mass-deletion",
             "aws.impact.s3-ransomware-individual-deletion", "s3-mass-deletion");
 
@@ -68,10 +69,53 @@ class StratusDetonationsTest {
             "aws.persistence.rolesanywhere-create-trust-anchor", "aws.persistence.sts-federation-token",
             "aws.privilege-escalation.iam-update-user-login-profile");
 
-    /** Techniques Stratus Red Team added after issue 15, detonated here as well. */
+    /** Techniques Stratus Red Team added after issue 15, detonated here or left to a stateful detection. */
     static final Set<String> LATER = Set.of(
+            "aws.collection.ec2-console-screenshots",
             "aws.defense-evasion.bedrock-guardrail-delete",
-            "aws.defense-evasion.bedrock-model-invocation-logging-delete");
+            "aws.defense-evasion.bedrock-model-invocation-logging-delete",
+            "aws.discovery.bedrock-enumerate-models-multiple-regions", "aws.discovery.ses-enumerate",
+            "aws.execution.sagemaker-update-lifecycle-config", "aws.exfiltration.ami-make-public",
+            "aws.impact.ec2-deregister-ami", "aws.persistence.ec2-create-suspicious-keypair");
+
+    /**
+     * Other names Stratus Red Team's documentation has given a technique above (earlier names, and the second tactic
+     * a technique is filed under): the same API calls, so the same rows cover them.
+     */
+    static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("aws.credential-access.ec2-instance-credentials",
+                    "aws.credential-access.ec2-steal-instance-credentials"),
+            Map.entry("aws.credential-access.retrieve-all-ssm-parameters",
+                    "aws.credential-access.ssm-retrieve-securestring-parameters"),
+            Map.entry("aws.defense-evasion.delete-cloudtrail", "aws.defense-evasion.cloudtrail-delete"),
+            Map.entry("aws.defense-evasion.leave-organization", "aws.defense-evasion.organizations-leave"),
+            Map.entry("aws.defense-evasion.remove-vpc-flow-logs", "aws.defense-evasion.vpc-remove-flow-logs"),
+            Map.entry("aws.defense-evasion.stop-cloudtrail", "aws.defense-evasion.cloudtrail-stop"),
+            Map.entry("aws.discovery.basic-enumeration-from-ec2-instance", "aws.discovery.ec2-enumerate-from-instance"),
+            Map.entry("aws.exfiltration.ami-sharing", "aws.exfiltration.ec2-share-ami"),
+            Map.entry("aws.exfiltration.backdoor-s3-bucket-policy", "aws.exfiltration.s3-backdoor-bucket-policy"),
+            Map.entry("aws.exfiltration.ebs-snapshot-shared-with-external-account",
+                    "aws.exfiltration.ec2-share-ebs-snapshot"),
+            Map.entry("aws.exfiltration.open-port-22-ingress-on-security-group",
+                    "aws.exfiltration.ec2-security-group-open-port-22-ingress"),
+            Map.entry("aws.exfiltration.rds-snapshot-sharing", "aws.exfiltration.rds-share-snapshot"),
+            Map.entry("aws.impact.s3-ransomware", "aws.impact.s3-ransomware-batch-deletion"),
+            Map.entry("aws.impact.s3-ransomware-deleteobjects", "aws.impact.s3-ransomware-batch-deletion"),
+            Map.entry("aws.lateral-movement.ec2-send-ssh-public-key", "aws.lateral-movement.ec2-instance-connect"),
+            Map.entry("aws.lateral-movement.ec2-serial-console-connect",
+                    "aws.lateral-movement.ec2-serial-console-send-ssh-public-key"),
+            Map.entry("aws.lateral-movement.ssm-start-session", "aws.execution.ssm-start-session"),
+            Map.entry("aws.persistence.backdoor-iam-role", "aws.persistence.iam-backdoor-role"),
+            Map.entry("aws.persistence.backdoor-iam-user", "aws.persistence.iam-backdoor-user"),
+            Map.entry("aws.persistence.backdoor-lambda-function", "aws.persistence.lambda-backdoor-function"),
+            Map.entry("aws.persistence.iam-user-create-login-profile", "aws.persistence.iam-create-user-login-profile"),
+            Map.entry("aws.persistence.lambda-update-function", "aws.persistence.lambda-overwrite-code"),
+            Map.entry("aws.persistence.malicious-iam-user", "aws.persistence.iam-create-admin-user"),
+            Map.entry("aws.privilege-escalation.sagemaker-update-lifecycle-config",
+                    "aws.execution.sagemaker-update-lifecycle-config"));
+
+    /** Techniques no detection here sees, with the reason, listed in docs/rules.md as well. */
+    static final Set<String> NOT_DETECTED = Set.of("aws.persistence.cognito-refresh-token-reuse");
 
     private final RulePack pack = RulePack.load(null);
 
@@ -117,6 +161,11 @@ class StratusDetonationsTest {
             assertThat(guide).as("docs/rules.md, section Coverage of attack techniques")
                     .contains("| `" + d.technique().replaceFirst("^aws\\.", "") + "` | " + d.step() + " | " + rules + " |");
         }
+        ALIASES.forEach((alias, technique) -> assertThat(guide).as("alias row")
+                .contains("| `" + alias.replaceFirst("^aws\\.", "") + "` | `"
+                        + technique.replaceFirst("^aws\\.", "") + "` |"));
+        NOT_DETECTED.forEach(technique -> assertThat(guide).as("undetected row")
+                .containsPattern("\\| `" + technique.replaceFirst("^aws\\.", "") + "` \\| [^|]+ \\| none \\|"));
         STATEFUL.forEach((technique, detection) -> {
             assertThat(guide).containsPattern("\\| `" + technique.substring(technique.lastIndexOf('.') + 1)
                     + "` \\| [^|]+ \\| `" + detection + "` \\((LOW|MEDIUM|HIGH|CRITICAL)\\) \\|");
@@ -134,5 +183,8 @@ class StratusDetonationsTest {
         Set<String> expected = new TreeSet<>(ISSUE_15);
         expected.addAll(LATER);
         assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ALIASES.values()).as("an alias names a technique covered here").isSubsetOf(expected);
+        assertThat(ALIASES.keySet()).doesNotContainAnyElementsOf(expected).doesNotContainAnyElementsOf(NOT_DETECTED);
+        assertThat(NOT_DETECTED).doesNotContainAnyElementsOf(expected);
     }
 }

@@ -78,6 +78,34 @@ class FirstServiceUseDetectorTest {
         }
     }
 
+    /**
+     * Stratus Red Team's ses-enumerate: GetAccountSendingEnabled, GetSendQuota, ListIdentities and
+     * GetIdentityVerificationAttributes, all allowed reads of one service, so discovery-burst (refused calls, four
+     * services) does not count them. In an account past its learning period that never sent mail, the first of them,
+     * whichever arrives first, is a first use of SES: one alert, not four.
+     */
+    @Test
+    void stratusSesEnumerationIsOneFirstUseOfSesInAnAccountThatDoesNotUseIt() {
+        List<String> calls = List.of("GetAccountSendingEnabled", "GetSendQuota", "ListIdentities",
+                "GetIdentityVerificationAttributes");
+        for (List<String> order : List.of(calls, List.of(calls.get(2), calls.get(0), calls.get(3), calls.get(1)))) {
+            try (BaselineHarness topology = new BaselineHarness()) {
+                topology.pipe(ec2("us-east-1", T0));
+                topology.pipe(call(ACCOUNT, "s3.amazonaws.com", "ListBuckets", "us-east-1", T0.plusSeconds(60)));
+                Instant detonation = T0.plus(Duration.ofDays(8));
+                for (int i = 0; i < order.size(); i++) {
+                    topology.pipe(call(ACCOUNT, "ses.amazonaws.com", order.get(i), "us-east-1",
+                            detonation.plusSeconds(i)));
+                }
+
+                List<Alert> alerts = topology.alerts(ID, FirstRegionUseDetector.ID);
+                assertThat(alerts).as("order %s", order).extracting(Alert::ruleId).containsExactly(ID);
+                assertThat(alerts.get(0).severity()).isEqualTo(Severity.LOW);
+                assertThat(alerts.get(0).eventSource()).isEqualTo("ses.amazonaws.com");
+            }
+        }
+    }
+
     @Test
     void alertsWhenAGlobalServiceIsFirstUsedButNeverForItsRegion() {
         try (BaselineHarness topology = new BaselineHarness()) {
