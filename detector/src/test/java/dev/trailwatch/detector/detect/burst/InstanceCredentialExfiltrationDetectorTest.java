@@ -411,6 +411,28 @@ class InstanceCredentialExfiltrationDetectorTest {
     }
 
     /**
+     * Instances whose use of an address a command tainted never make it shared egress for another: two instances
+     * commanded from the attacker's address and used from there, then a third instance's credentials (stolen
+     * otherwise) used from it too. Three instances on the address, none of them there in its own right: three alerts.
+     */
+    @Test
+    void commandTaintedInstancesDoNotMakeTheAddressSharedForAnother() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(10)), FLEET_2, FLEET_3));
+            topology.pipe(call(FLEET_2, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(11))));
+            topology.pipe(call(FLEET_3, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(11))));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(12))));
+            topology.pipe(later(Duration.ofHours(1)));
+
+            assertThat(alertsOf(topology, ID)).extracting(a -> a.evidence().get("instanceId"))
+                    .containsExactlyInAnyOrder(WEB, FLEET_2, FLEET_3);
+        }
+    }
+
+    /**
      * Automation behind the instances' NAT (a Lambda function, a CI runner) starts an instance and sends it a command;
      * the instance's SSM agent registered from the same NAT before the command, as it must for the command to run.
      * The NAT is the instance's own address, even with no other instance seen behind it: no alert.
@@ -559,7 +581,8 @@ class InstanceCredentialExfiltrationDetectorTest {
                     reference = outcome;
                     // WEB's own address is the NAT it used after; FLEET_2 has none; FLEET_3 was not named
                     assertThat(outcome).hasSize(2).allMatch(o -> o.contains(ATTACKER + command.eventId()));
-                    assertThat(outcome).anyMatch(o -> o.contains(WEB + NAT)).anyMatch(o -> o.contains(FLEET_2 + "null"));
+                    assertThat(outcome).anyMatch(o -> o.contains(WEB + NAT))
+                            .anyMatch(o -> o.contains(FLEET_2 + "null"));
                 } else {
                     assertThat(outcome).as("order " + seed).isEqualTo(reference);
                 }
