@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>Per address ({@code o|account|address}): in {@code others}, the instances that used it (with the time of their
  * first use) and the commands sent from it that named instances ({@link InstanceCredentialFacts}); {@code
- * anchoredBy}, instances whose own address it is (at most two); {@code users}, instances state written before uses
- * were kept with their times names as using it (read, no longer written).
+ * anchoredBy}, instances whose own address it is (at most two); {@code users}, in state written by earlier versions,
+ * the instances that used it (read as established long ago, no longer written).
  *
  * @param lastSeen event time of the latest new fact; the key is forgotten a retention after it
  */
