@@ -85,6 +85,7 @@ final class OrgHistory {
         loginAttacks();
         harvestingAndDenials();
         discoverySweep();
+        stolenInstanceCredentials();
         loginLocations();
         quietTail();
     }
@@ -386,6 +387,60 @@ final class OrgHistory {
         call.put("errorCode", "Client.UnauthorizedOperation");
         call.put("errorMessage", "You are not authorized to perform this operation.");
         return call;
+    }
+
+    /**
+     * instance-credential-exfiltration's command rule in account D, whose orders of arrival the shuffles vary: Stratus
+     * ec2-steal-instance-credentials (an IAM user runs a command on an instance from an outside address, and 31
+     * seconds later the instance's role credentials call from that same address, before any call of the instance's
+     * own, which come minutes later from its address); one command to two instances, both then used from the
+     * command's address. The look-alikes, quiet: an administrator's command to an instance whose credentials then
+     * call from its own address only; automation behind a NAT sending a command to an instance whose SSM agent
+     * registered through that NAT a minute before.
+     */
+    private void stolenInstanceCredentials() {
+        Instant steal = Instant.parse("2025-03-10T09:00:00Z");
+        String victim = "i-0c0ffee0c0ffee001";
+        String attacker = "198.51.100.201";
+        add(sendCommand(D, user(D, "ops-admin"), steal, attacker, victim));
+        add(call(D, role(D, "worker-role", victim), "sts.amazonaws.com", "GetCallerIdentity", "us-east-1",
+                steal.plusSeconds(31), attacker));
+        add(call(D, role(D, "worker-role", victim), "ec2.amazonaws.com", "DescribeInstances", "us-east-1",
+                steal.plusSeconds(33), attacker));
+        for (int i = 0; i < 3; i++) {
+            add(call(D, role(D, "worker-role", victim), "ssm.amazonaws.com", "UpdateInstanceInformation",
+                    "us-east-1", steal.plus(Duration.ofMinutes(4L + 12 * i)), "52.4.0.9"));
+        }
+        Instant fleet = steal.plus(Duration.ofHours(1));
+        add(sendCommand(D, user(D, "ops-admin"), fleet, "198.51.100.203", "i-0c0ffee0c0ffee003",
+                "i-0c0ffee0c0ffee004"));
+        for (String instance : List.of("i-0c0ffee0c0ffee003", "i-0c0ffee0c0ffee004")) {
+            add(call(D, role(D, "worker-role", instance), "sts.amazonaws.com", "GetCallerIdentity", "us-east-1",
+                    fleet.plusSeconds(40), "198.51.100.203"));
+        }
+        String managed = "i-0c0ffee0c0ffee002";
+        add(sendCommand(D, user(D, "ops-admin"), steal.plus(Duration.ofHours(2)), "198.51.100.202", managed));
+        for (int i = 0; i < 3; i++) {
+            add(call(D, role(D, "worker-role", managed), "s3.amazonaws.com", "ListBuckets", "us-east-1",
+                    steal.plus(Duration.ofHours(2)).plus(Duration.ofSeconds(40L + 300 * i)), "52.4.0.10"));
+        }
+        String started = "i-0c0ffee0c0ffee005";
+        Instant deploy = steal.plus(Duration.ofHours(3));
+        add(call(D, role(D, "worker-role", started), "ssm.amazonaws.com", "UpdateInstanceInformation", "us-east-1",
+                deploy, "52.4.0.20"));
+        add(sendCommand(D, role(D, "deployer-lambda", "deployer"), deploy.plusSeconds(60), "52.4.0.20", started));
+        add(call(D, role(D, "worker-role", started), "s3.amazonaws.com", "GetObject", "us-east-1",
+                deploy.plusSeconds(180), "52.4.0.20"));
+    }
+
+    private ObjectNode sendCommand(String account, ObjectNode identity, Instant at, String ip, String... instances) {
+        ObjectNode command = call(account, identity, "ssm.amazonaws.com", "SendCommand", "us-east-1", at, ip);
+        ObjectNode request = JSON.createObjectNode().put("documentName", "AWS-RunShellScript");
+        for (String instance : instances) {
+            request.withArray("instanceIds").add(instance);
+        }
+        command.set("requestParameters", request);
+        return command;
     }
 
     private ObjectNode call(String account, ObjectNode identity, String source, String name, String region,

@@ -51,6 +51,7 @@ class StratusRecordedDetonationsTest {
                     alert("credential-harvesting-burst", Severity.MEDIUM),
                     alert("ec2-password-data-retrieved", Severity.LOW))),
             Map.entry("aws.credential-access.ec2-steal-instance-credentials", List.of(
+                    alert("instance-credential-exfiltration", Severity.HIGH),
                     alert("ssm-command-sent", Severity.LOW))),
             Map.entry("aws.credential-access.secretsmanager-batch-retrieve-secrets", List.of(
                     alert("secretsmanager-batch-read", Severity.MEDIUM))),
@@ -132,13 +133,7 @@ class StratusRecordedDetonationsTest {
      * Techniques whose recorded log lacks what their detection needs, with the reason; the detection's own test
      * replays the technique with that history.
      */
-    static final Map<String, String> NEEDS_HISTORY = Map.of(
-            "aws.credential-access.ec2-steal-instance-credentials", "the log holds none of the instance's own calls:"
-                    + " the instance reads its role credentials from the metadata service, which CloudTrail does not"
-                    + " record, and the stolen session is then used once, from the operator's machine."
-                    + " instance-credential-exfiltration compares that address with the ones the instance's own"
-                    + " calls come from (InstanceCredentialExfiltrationDetectorTest replays the technique with them);"
-                    + " here only the SendCommand that fetched the credentials alerts.");
+    static final Map<String, String> NEEDS_HISTORY = Map.of();
 
     @TestFactory
     Stream<DynamicTest> everyRecordedDetonationAlertsAtItsSeverity() throws IOException {

@@ -36,8 +36,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * own VPC endpoints are the instance's network and are not judged. Any other address is decided
  * {@code instance-credentials.confirm} (15 minutes) after it first appears: it is shared egress, not an alert, when it
  * is another instance's own address or {@code instance-credentials.shared-instances} (3) instances of the account
- * use it (a NAT gateway's new IP moves every instance behind it at once). Otherwise the credentials are in someone
- * else's hands.
+ * use it (a NAT gateway's new IP moves every instance behind it at once), counting only instances established there
+ * by the decision's own event time. Otherwise the credentials are in someone else's hands.
+ *
+ * <p>A call that reaches into an instance ({@link #isCommand}: SSM {@code SendCommand}, {@code StartSession}, EC2
+ * Instance Connect), from an address, by anyone but the instance itself, makes the instance's first use of that
+ * address within {@code instance-credentials.confirm} after it suspect: the credentials were fetched through the call
+ * and used where it was sent from (Stratus ec2-steal-instance-credentials, whose recorded log holds none of the
+ * instance's own calls). Such an address is never the instance's own, and only instances that used it before the
+ * command make it shared egress. An instance that used the address before the command (its SSM agent registering
+ * through the NAT the command also came from) keeps it as its own.
  *
  * <p>Why: stealing an instance's role credentials (SSRF to the metadata service, a foothold on the host) and using
  * them from the attacker's machine is among the most common AWS intrusions (Stratus
@@ -59,6 +67,16 @@ public final class InstanceCredentialExfiltrationDetector {
             + " reading the metadata service), enforce IMDSv2, and review everything the session did from the new"
             + " address.";
     private static final Set<String> RESETS = Set.of("StartInstances", "RunInstances", "AssociateAddress");
+    /**
+     * Calls that reach into an instance, by event source: run a command on it, open a shell on it, push an SSH key
+     * to it or to its serial console. Each lets the caller read the instance's role credentials from its metadata
+     * service (Stratus Red Team's ec2-steal-instance-credentials sends an {@code AWS-RunShellScript} command).
+     */
+    private static final Map<String, Set<String>> REACH = Map.of(
+            "ssm.amazonaws.com", Set.of("SendCommand", "StartSession"),
+            "ec2-instance-connect.amazonaws.com", Set.of("SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"));
+    /** The most instance ids read from one command: a command naming more is administration, not a theft. */
+    static final int MAX_NAMED = 32;
 
     private final Duration confirm;
     private final Duration retention;
@@ -118,13 +136,72 @@ public final class InstanceCredentialExfiltrationDetector {
         return issued != null ? issued : instanceOf(event.userIdentity().arn());
     }
 
-    /** Typed fields only: an instance's credentials' own call, or an event that (re)starts instances. */
+    /**
+     * Typed fields only: an instance's credentials' own call, an event that (re)starts instances, or a call that
+     * reaches into instances ({@link #isCommand}).
+     */
     static boolean isCandidate(CloudTrailEvent event) {
         if ("ec2.amazonaws.com".equals(event.eventSource()) && RESETS.contains(event.eventName())) {
             return event.errorCode() == null;
         }
+        if (isCommand(event)) {
+            return true;
+        }
         return "AssumedRole".equals(event.userIdentity().type()) && !event.isAwsServiceCall()
                 && event.sourceIpAddress() != null && instanceOfCaller(event) != null;
+    }
+
+    /**
+     * Typed fields only: a successful call from an address that reaches into instances (SSM {@code SendCommand} and
+     * {@code StartSession}, EC2 Instance Connect's {@code SendSSHPublicKey} and {@code
+     * SendSerialConsoleSSHPublicKey}). Calls AWS services make (maintenance windows without a role of their own) carry
+     * no address and are left out.
+     */
+    static boolean isCommand(CloudTrailEvent event) {
+        Set<String> names = REACH.get(event.eventSource());
+        return names != null && names.contains(event.eventName()) && event.errorCode() == null
+                && !event.isAwsServiceCall() && event.sourceIpAddress() != null;
+    }
+
+    /**
+     * The instances a command ({@link #isCommand}) names, read from its request parameters, in lower case, at most
+     * {@value #MAX_NAMED}: {@code SendCommand}'s {@code instanceIds} and its {@code targets} with key {@code
+     * InstanceIds} (targets by tag or resource group name no instance: nothing), {@code StartSession}'s {@code
+     * target}, EC2 Instance Connect's {@code instanceId}. The caller's own instance is left out (an instance sending
+     * itself a command tells nothing about its credentials). Empty for any other call; its parameters are not read.
+     */
+    static List<String> commanded(CloudTrailEvent event) {
+        if (!isCommand(event)) {
+            return List.of();
+        }
+        JsonNode request = event.requestParameters();
+        List<String> ids = new ArrayList<>();
+        switch (event.eventName()) {
+            case "SendCommand" -> {
+                request.path("instanceIds").forEach(id -> named(id, ids));
+                for (JsonNode target : request.path("targets")) {
+                    JsonNode key = target.has("key") ? target.path("key") : target.path("Key");
+                    if ("InstanceIds".equals(key.asText())) {
+                        (target.has("values") ? target.path("values") : target.path("Values"))
+                                .forEach(id -> named(id, ids));
+                    }
+                }
+            }
+            case "StartSession" -> named(request.path("target"), ids);
+            default -> named(request.path("instanceId"), ids);
+        }
+        String caller = instanceOfCaller(event);
+        if (caller != null) {
+            ids.remove(caller);
+        }
+        return ids;
+    }
+
+    private static void named(JsonNode node, List<String> ids) {
+        String id = node.isTextual() ? instanceId(node.asText(), 0) : null;
+        if (id != null && !ids.contains(id) && ids.size() < MAX_NAMED) {
+            ids.add(id);
+        }
     }
 
     static List<String> resets(CloudTrailEvent event) {
@@ -177,22 +254,41 @@ public final class InstanceCredentialExfiltrationDetector {
                 new Supplier(name)), name);
     }
 
-    private Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address) {
+    private Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address, Origin command) {
         String principal = other.call().principal();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("instanceId", instance);
-        evidence.put("instanceAddress", own.name());
-        evidence.put("instanceAddressSince", Instant.ofEpochMilli(own.first()).toString());
+        if (own != null) {
+            evidence.put("instanceAddress", own.name());
+            evidence.put("instanceAddressSince", Instant.ofEpochMilli(own.first()).toString());
+        }
         evidence.put("newAddress", other.name());
+        if (command != null) {
+            evidence.put("commandEventId", command.eventId());
+            evidence.put("commandBy", command.call().principal());
+            evidence.put("commandCall", command.call().eventSource() + ':' + command.call().eventName());
+            evidence.put("commandAt", Instant.ofEpochMilli(command.first()).toString());
+        }
         evidence.put("otherInstancesUsingNewAddress", address == null ? 0
-                : address.users().stream().filter(i -> !i.equals(instance)).count());
+                : InstanceCredentialFacts.established(address, instance, Long.MAX_VALUE, Long.MAX_VALUE,
+                confirm.toMillis()).size());
         evidence.put("firstCall", other.call().eventSource() + ':' + other.call().eventName());
         evidence.put("confirm", Durations.format(confirm));
+        String why;
+        if (command != null) {
+            why = ", its first call from there, " + Durations.format(Duration.ofMillis(other.first() - command.first()))
+                    + " after " + command.call().principal() + " called " + command.call().eventName() + " on the"
+                    + " instance from the same address (event " + command.eventId() + "): credentials fetched"
+                    + " through that call and used where it was sent from"
+                    + (own != null ? "; the instance's own address is " + own.name() + "." : ".");
+        } else {
+            why = "; the instance's own address is " + own.name() + " and no other instance of the account uses "
+                    + other.name() + ".";
+        }
         return new Alerts.Finding(ID, "Credentials of EC2 instance " + instance + " used from " + other.name(),
                 principal + " (the role credentials of instance " + instance + ") called "
                         + other.call().eventName() + " from " + other.name() + " at "
-                        + Instant.ofEpochMilli(other.first()) + "; the instance's own address is " + own.name()
-                        + " and no other instance of the account uses " + other.name() + ".",
+                        + Instant.ofEpochMilli(other.first()) + why,
                 Severity.HIGH, MITRE, RUNBOOK, evidence);
     }
 
@@ -223,8 +319,15 @@ public final class InstanceCredentialExfiltrationDetector {
                 }
 
                 @Override
-                public Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address) {
-                    return InstanceCredentialExfiltrationDetector.this.finding(instance, own, other, address);
+                public List<String> commanded(CloudTrailEvent event) {
+                    return InstanceCredentialExfiltrationDetector.commanded(event);
+                }
+
+                @Override
+                public Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address,
+                                              Origin command) {
+                    return InstanceCredentialExfiltrationDetector.this.finding(instance, own, other, address,
+                            command);
                 }
             };
             return new InstanceOriginProcessor(name, ID, confirm.toMillis(), retention.toMillis(), shared, policy,

@@ -19,8 +19,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>Two kinds of key share one store (see {@link OriginState}). The decision waits in event time, so events
  * reordered within {@code confirm} (at least the reorder horizon) give the same instance address, the same reset and
  * the same alert id (the earliest call from the other address, by event time then event id). Whether the address is
- * shared egress is judged from the instances seen using it when the decision is made: another instance's call from
- * it that arrives after that (within the horizon) does not change a decision already taken. Repeated calls from a known address change nothing; a bounded
+ * shared egress is judged from the instances established on it by the decision's own event time ({@link
+ * #isShared}), so it does not depend on when the decision runs or on what arrives after.
+ *
+ * <p>Commands (SSM {@code SendCommand} and others, {@link Policy#commanded}) are kept on the address they came from,
+ * per instance they name ({@link InstanceCredentialFacts}). An instance's first use of that address within {@code
+ * confirm} after such a command is command-tainted: the address is never the instance's own ({@link #settle}), and is
+ * judged even when the instance has no own address. Repeated calls from a known address change nothing; a bounded
  * in-memory mirror of facts already stored answers them without touching the store (emptied on every {@code init},
  * and on every instance restart seen; it changes how often the store is read, never what is reported).
  */
@@ -39,7 +44,17 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         /** The address the call came from, when it is one that counts; else null. */
         String origin(CloudTrailEvent event);
 
-        Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address);
+        /**
+         * The instances (ids, lower case) a successful call reaches into (runs a command on, opens a session or pushes
+         * an SSH key to), leaving out the caller's own instance; empty for any other call.
+         */
+        List<String> commanded(CloudTrailEvent event);
+
+        /**
+         * The alert for the instance's credentials used from {@code other}: an address other than its own ({@code
+         * own}, null when it has none), or one a {@code command} naming it was sent from just before (else null).
+         */
+        Alerts.Finding finding(String instance, Origin own, Origin other, OriginState address, Origin command);
     }
 
     private final String ruleId;
@@ -87,8 +102,12 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             recorded.clear();
             return;
         }
-        String instance = policy.instance(event);
         String origin = policy.origin(event);
+        List<String> commanded = policy.commanded(event);
+        if (!commanded.isEmpty() && origin != null) {
+            command(event, origin, commanded, now);
+        }
+        String instance = policy.instance(event);
         if (instance == null || origin == null) {
             return;
         }
@@ -103,32 +122,102 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         recorded.put(fact, event.eventTime());
     }
 
+    /**
+     * A command from {@code origin} naming instances: kept on the address, and each named instance's own address
+     * settled again (a command that arrived after the use it taints takes that address away from the instance).
+     */
+    private void command(CloudTrailEvent event, String origin, List<String> instances, long now) {
+        String account = event.recipientAccountId();
+        String addressKey = addressKey(account, origin);
+        OriginState address = load(addressKey, now);
+        Anchor call = Anchor.of(event);
+        for (String instance : instances) {
+            address = InstanceCredentialFacts.withCommand(address, instance, event.eventTime(), event.eventId(), call);
+        }
+        save(addressKey, address.seen(event.eventTime()), now);
+        for (String instance : instances) {
+            String key = instanceKey(account, instance);
+            OriginState state = stored(key);
+            if (state != null) {
+                OriginState settled = settle(account, instance, state, now);
+                if (settled != state) {
+                    save(key, settled, now);
+                }
+            }
+        }
+    }
+
     /** The instance's state and the address's state with this call in them. */
     private void learn(String account, String instance, Origin call, long now) {
         String key = instanceKey(account, instance);
         OriginState state = load(key, now);
         Origin own = state.anchor();
-        long time = call.first();
-        boolean isOwn = true;
-        if (own == null && time >= state.resetAt()) {
-            state = state.withAnchor(call);
-        } else if (own != null && own.name().equals(call.name())) {
-            state = state.withAnchor(own.earlier(time, call.eventId(), call.call()));
-        } else if (own != null && isBefore(call, own) && time >= state.resetAt()) {
-            // An earlier call from elsewhere arrived late: that address is the instance's own, the other waits.
-            state = state.withAnchor(call).withoutOther(call.name()).withOther(own.undecided());
+        long resetAt = state.resetAt();
+        if (own != null && own.name().equals(call.name())) {
+            state = state.withAnchor(merged(own, call, resetAt));
+        } else {
+            int i = state.otherIndex(call.name());
+            state = i < 0 ? state.withOther(call) : state.withoutOther(call.name())
+                    .withOther(merged(state.others().get(i), call, resetAt));
+        }
+        String addressKey = addressKey(account, call.name());
+        save(addressKey, InstanceCredentialFacts.withUse(load(addressKey, now), instance, call.first(),
+                call.eventId()).seen(call.first()), now);
+        save(key, settle(account, instance, state, now).seen(call.first()), now);
+    }
+
+    /**
+     * One address's calls merged: the earliest, within the instance's present life (since its last restart); a call
+     * from before the restart does not replace one since it, and one since it replaces any from before.
+     */
+    private static Origin merged(Origin known, Origin call, long resetAt) {
+        boolean knownNow = known.first() >= resetAt;
+        boolean callNow = call.first() >= resetAt;
+        if (knownNow == callNow) {
+            return known.earlier(call.first(), call.eventId(), call.call());
+        }
+        return callNow ? call : known;
+    }
+
+    /**
+     * The instance's own address made right: the earliest address (event time, then event id) its credentials were
+     * used from since it last started whose decision is still open and whose first use is not command-tainted
+     * ({@link InstanceCredentialFacts}). The address it replaces waits for its decision like any other; the address
+     * states' {@code anchoredBy} follow. The same state (same object) when nothing changed.
+     */
+    private OriginState settle(String account, String instance, OriginState state, long now) {
+        Origin own = state.anchor();
+        Origin best = null;
+        List<Origin> pool = new ArrayList<>(state.others().size() + 1);
+        if (own != null) {
+            pool.add(own);
+        }
+        state.others().stream().filter(o -> !o.decided()).forEach(pool::add);
+        for (Origin o : pool) {
+            if (o.first() >= state.resetAt() && (best == null || isBefore(o, best))
+                    && InstanceCredentialFacts.commandBefore(stored(addressKey(account, o.name())), instance,
+                    o.first(), confirm) == null) {
+                best = o;
+            }
+        }
+        if (own == best || own != null && best != null && own.name().equals(best.name())) {
+            return state;
+        }
+        OriginState moved = state;
+        if (own != null) {
+            moved = moved.withAnchor(null).withOther(own.undecided());
             String previous = addressKey(account, own.name());
             OriginState address = stored(previous);
             if (address != null) {
                 save(previous, address.notOwnOf(instance), now);
             }
-        } else {
-            state = state.withOther(call);
-            isOwn = false;
         }
-        save(key, state.seen(time), now);
-        String addressKey = addressKey(account, call.name());
-        save(addressKey, load(addressKey, now).usedBy(instance, isOwn, shared).seen(time), now);
+        if (best != null) {
+            moved = moved.withoutOther(best.name()).withAnchor(best);
+            String next = addressKey(account, best.name());
+            save(next, load(next, now).ownOf(instance), now);
+        }
+        return moved;
     }
 
     /** Event time, then event id: two calls in the same millisecond from two addresses still have one first. */
@@ -172,10 +261,13 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                 continue;
             }
             OriginState address = stored(addressKey(parts[1], other.name()));
+            Origin command = InstanceCredentialFacts.commandBefore(address, parts[2], other.first(), confirm);
             // A call from before the instance last (re)started belongs to its previous address, not an outsider.
-            if (state.anchor() != null && other.first() >= state.resetAt() && !isShared(address, parts[2])) {
+            // A command-tainted address is judged even when the instance has no own address: it cannot be its own.
+            boolean judged = other.first() >= state.resetAt() && (state.anchor() != null || command != null);
+            if (judged && !isShared(address, parts[2], other.first() + confirm, command)) {
                 var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + other.name(),
-                                other.first()), policy.finding(parts[2], state.anchor(), other, address),
+                                other.first()), policy.finding(parts[2], state.anchor(), other, address, command),
                         other.call(), List.of(other.eventId()), 1, other.first(), other.first());
                 emit(alert, other.first());
             }
@@ -185,10 +277,21 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         return changed ? state.withOthers(others) : state;
     }
 
-    /** Another instance's own address, or one enough instances use: a NAT gateway, a shared endpoint. */
-    private boolean isShared(OriginState address, String instance) {
-        return address != null && (address.anchoredBy().stream().anyMatch(i -> !i.equals(instance))
-                || address.users().size() >= shared);
+    /**
+     * Another instance's own address, or one enough instances use, the instance itself included: a NAT gateway, a
+     * shared endpoint. Only instances established on the address count ({@link
+     * InstanceCredentialFacts#established}): their first use of it at or before {@code upTo} (the decision's own
+     * event time), not itself command-tainted, and, when a {@code command} taints this use, before that command (the
+     * instance itself is then not established there either). What came after, in any order, changes nothing.
+     */
+    private boolean isShared(OriginState address, String instance, long upTo, Origin command) {
+        if (address == null) {
+            return false;
+        }
+        long before = command == null ? Long.MAX_VALUE : command.first();
+        List<String> established = InstanceCredentialFacts.established(address, instance, upTo, before, confirm);
+        int itself = command == null ? 1 : 0;
+        return established.size() + itself >= shared || address.anchoredBy().stream().anyMatch(established::contains);
     }
 
     private static String instanceKey(String account, String instance) {

@@ -12,8 +12,10 @@ import java.util.List;
  * since the instance last started or changed its public address ({@code resetAt}), which is the instance's own; and
  * {@code others}, the other addresses, each waiting for or past its decision.
  *
- * <p>Per address ({@code o|account|address}): {@code users}, instances whose credentials were used from it (at most
- * as many as make it shared), and {@code anchoredBy}, instances whose own address it is (at most two).
+ * <p>Per address ({@code o|account|address}): in {@code others}, the instances that used it (with the time of their
+ * first use) and the commands sent from it that named instances ({@link InstanceCredentialFacts}); {@code
+ * anchoredBy}, instances whose own address it is (at most two); {@code users}, in state written by earlier versions,
+ * the instances that used it (read as established long ago, no longer written).
  *
  * @param lastSeen event time of the latest new fact; the key is forgotten a retention after it
  */
@@ -87,11 +89,9 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
         return withOthers(others.stream().filter(o -> !o.name().equals(name)).toList());
     }
 
-    /** An address's state with one more instance using it (or having it as its own), capped. */
-    OriginState usedBy(String instance, boolean own, int cap) {
-        List<String> u = add(users, instance, cap);
-        List<String> a = own ? add(anchoredBy, instance, 2) : anchoredBy;
-        return new OriginState(anchor, others, u, a, resetAt, lastSeen, dueAt);
+    /** An address's state with one more instance whose own address it is (at most two kept). */
+    OriginState ownOf(String instance) {
+        return new OriginState(anchor, others, users, add(anchoredBy, instance, 2), resetAt, lastSeen, dueAt);
     }
 
     OriginState notOwnOf(String instance) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
@@ -52,9 +53,33 @@ class InstanceCredentialExfiltrationDetectorTest {
         return e;
     }
 
-    /** The SSM agent on the instance checking in: what makes an instance's own address known first. */
+    /**
+     * The SSM agent on the instance checking in, as CloudTrail writes it: the instance's role session calls
+     * UpdateInstanceInformation from the instance's address (its public IP or its NAT gateway's). What makes an
+     * instance's own address known first, before any command can reach it.
+     */
     private static TestEvents agent(String instance, String ip, Instant time) {
-        return call(instance, ip, "ssm.amazonaws.com", "UpdateInstanceInformation", time);
+        TestEvents e = call(instance, ip, "ssm.amazonaws.com", "UpdateInstanceInformation", time);
+        e.json().put("userAgent", "aws-sdk-go/1.44.299 (go1.20.11; linux; amd64) amazon-ssm-agent/3.2.1798.0");
+        e.json().put("readOnly", false);
+        e.json().putObject("requestParameters").put("instanceId", instance).put("agentVersion", "3.2.1798.0")
+                .put("agentStatus", "Active").put("platformType", "Linux").put("platformName", "Amazon Linux")
+                .put("platformVersion", "2023").put("iPAddress", "10.0.1.23")
+                .put("computerName", "ip-10-0-1-23.ec2.internal").put("agentName", "amazon-ssm-agent")
+                .put("availabilityZone", "us-east-1a").put("availabilityZoneId", "use1-az4");
+        return e;
+    }
+
+    /** ssm:SendCommand (AWS-RunShellScript) by an IAM user from {@code ip}, naming the instances. */
+    private static TestEvents sendCommand(String ip, Instant time, String... instances) {
+        TestEvents e = TestEvents.event("ssm.amazonaws.com", "SendCommand", time).user("ops").sourceIp(ip);
+        ObjectNode request = e.json().putObject("requestParameters").put("documentName", "AWS-RunShellScript")
+                .put("interactive", false).put("parameters", "HIDDEN_DUE_TO_SECURITY_REASONS");
+        ArrayNode ids = request.putArray("instanceIds");
+        for (String instance : instances) {
+            ids.add(instance);
+        }
+        return e;
     }
 
     private static TestEvents later(Duration offset) {
@@ -322,6 +347,246 @@ class InstanceCredentialExfiltrationDetectorTest {
             topology.advanceWallClock(Duration.ofSeconds(1));
 
             assertThat(alertsOf(topology, ID)).hasSize(1);
+        }
+    }
+
+    // --- a command that reaches into the instance, then its credentials used from where the command came from ---
+
+    private static final String FLEET_1 = "i-0a1b2c3d4e5f60001";
+    private static final String FLEET_2 = "i-0a1b2c3d4e5f60002";
+    private static final String FLEET_3 = "i-0a1b2c3d4e5f60003";
+
+    /**
+     * Stratus Red Team's recorded ec2-steal-instance-credentials: the log holds none of the instance's own calls; an
+     * IAM user sends it a command, and 31 seconds later the instance's role session is used for the first time ever,
+     * from the user's address. That address cannot be the instance's own.
+     */
+    @Test
+    void alertsWhenTheCredentialsAreFirstUsedFromTheAddressACommandToTheInstanceCameFrom() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            TestEvents command = sendCommand(ATTACKER, at(Duration.ZERO), WEB);
+            topology.pipe(command);
+            TestEvents stolen = call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofSeconds(31)));
+            topology.pipe(stolen);
+            topology.pipe(call(WEB, ATTACKER, "ec2.amazonaws.com", "DescribeInstances", at(Duration.ofSeconds(32))));
+            topology.pipe(later(Duration.ofMinutes(30)));
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.severity()).isEqualTo(Severity.HIGH);
+                assertThat(alert.eventIds()).containsExactly(stolen.eventId());
+                assertThat(alert.sourceIp()).isEqualTo(ATTACKER);
+                assertThat(alert.evidence()).containsEntry("instanceId", WEB).containsEntry("newAddress", ATTACKER)
+                        .containsEntry("commandEventId", command.eventId())
+                        .containsEntry("commandBy", "arn:aws:iam::" + TestEvents.ACCOUNT + ":user/ops")
+                        .containsEntry("commandCall", "ssm.amazonaws.com:SendCommand")
+                        .doesNotContainKey("instanceAddress");
+                assertThat(alert.description()).contains("31s after arn:aws:iam::" + TestEvents.ACCOUNT
+                        + ":user/ops called SendCommand").contains(command.eventId());
+            });
+        }
+    }
+
+    /**
+     * One command to three (or four) instances, then all their credentials used from the command's address: three
+     * instances on one address, but none of them was there before the command. The attack's reach is no cover: an
+     * alert per instance.
+     */
+    @Test
+    void oneCommandToSeveralInstancesThenAllUsedFromItsAddressRaisesOnePerInstance() {
+        for (List<String> fleet : List.of(List.of(FLEET_1, FLEET_2, FLEET_3),
+                List.of(FLEET_1, FLEET_2, FLEET_3, "i-0a1b2c3d4e5f60004"))) {
+            try (TopologyHarness topology = new TopologyHarness()) {
+                topology.pipe(sendCommand(ATTACKER, at(Duration.ZERO), fleet.toArray(String[]::new)));
+                for (String instance : fleet) {
+                    topology.pipe(call(instance, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                            at(Duration.ofMinutes(1))));
+                }
+                topology.pipe(later(Duration.ofMinutes(30)));
+
+                assertThat(alertsOf(topology, ID)).extracting(a -> a.evidence().get("instanceId"))
+                        .containsExactlyInAnyOrderElementsOf(fleet);
+            }
+        }
+    }
+
+    /**
+     * Instances whose use of an address a command tainted never make it shared egress for another: two instances
+     * commanded from the attacker's address and used from there, then a third instance's credentials (stolen
+     * otherwise) used from it too. Three instances on the address, none of them there in its own right: three alerts.
+     */
+    @Test
+    void commandTaintedInstancesDoNotMakeTheAddressSharedForAnother() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(10)), FLEET_2, FLEET_3));
+            topology.pipe(call(FLEET_2, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(11))));
+            topology.pipe(call(FLEET_3, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(11))));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(12))));
+            topology.pipe(later(Duration.ofHours(1)));
+
+            assertThat(alertsOf(topology, ID)).extracting(a -> a.evidence().get("instanceId"))
+                    .containsExactlyInAnyOrder(WEB, FLEET_2, FLEET_3);
+        }
+    }
+
+    /**
+     * Automation behind the instances' NAT (a Lambda function, a CI runner) starts an instance and sends it a command;
+     * the instance's SSM agent registered from the same NAT before the command, as it must for the command to run.
+     * The NAT is the instance's own address, even with no other instance seen behind it: no alert.
+     */
+    @Test
+    void staysQuietWhenTheInstanceUsedTheCommandsAddressBeforeTheCommand() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofHours(5)))
+                    .sourceIp(NAT);
+            start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                    .put("instanceId", WEB);
+            topology.pipe(start);
+            topology.pipe(agent(WEB, NAT, at(Duration.ofHours(5).plusSeconds(30))));
+            topology.pipe(sendCommand(NAT, at(Duration.ofHours(5).plusMinutes(1)), WEB));
+            topology.pipe(call(WEB, NAT, "s3.amazonaws.com", "GetObject", at(Duration.ofHours(5).plusMinutes(3))));
+            topology.pipe(later(Duration.ofHours(6)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    /** An administrator's command, then the instance's own calls from its own address: nothing to report. */
+    @Test
+    void staysQuietWhenAnAdministratorsCommandIsFollowedByTheInstanceCallingFromItsOwnAddress() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(agent(WEB, NAT, at(Duration.ZERO)));
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(60)), WEB));
+            topology.pipe(call(WEB, NAT, "s3.amazonaws.com", "ListBuckets", at(Duration.ofMinutes(61))));
+            topology.pipe(later(Duration.ofHours(2)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    /** A command names the instances it reaches: one naming another instance says nothing about this one. */
+    @Test
+    void aCommandNamingAnotherInstanceSaysNothingAboutThisOne() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ZERO), FLEET_2));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(1))));
+            topology.pipe(later(Duration.ofMinutes(30)));
+
+            assertThat(alertsOf(topology, ID)).as("the address is the instance's own, as without the command")
+                    .isEmpty();
+        }
+    }
+
+    /** The command taints only a first use within the confirm delay after it. */
+    @Test
+    void aCommandLongerThanTheConfirmDelayBeforeTheFirstUseSaysNothing() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ZERO), WEB));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(16))));
+            topology.pipe(later(Duration.ofHours(1)));
+
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    /** Targets by instance id (SendCommand), a session (StartSession), an SSH key (EC2 Instance Connect). */
+    @Test
+    void readsTheInstancesEachKindOfCommandNames() {
+        TestEvents targets = TestEvents.event("ssm.amazonaws.com", "SendCommand", at(Duration.ZERO));
+        ObjectNode target = targets.json().with("requestParameters").putArray("targets").addObject()
+                .put("key", "InstanceIds");
+        target.putArray("values").add("i-0A1B2C3D4E5F60001").add(FLEET_2);
+        targets.json().with("requestParameters").withArray("targets").addObject().put("key", "tag:Env")
+                .putArray("values").add("i-0a1b2c3d4e5f60009");
+        TestEvents session = TestEvents.event("ssm.amazonaws.com", "StartSession", at(Duration.ZERO));
+        session.json().with("requestParameters").put("target", FLEET_3);
+        TestEvents ssh = TestEvents.event("ec2-instance-connect.amazonaws.com", "SendSSHPublicKey", at(Duration.ZERO));
+        ssh.json().with("requestParameters").put("instanceId", WEB).put("instanceOSUser", "ec2-user");
+        TestEvents denied = sendCommand(ATTACKER, at(Duration.ZERO), WEB).error("AccessDenied", "no");
+        TestEvents self = sendCommand(ATTACKER, at(Duration.ZERO), WEB, FLEET_2);
+        ObjectNode id = self.json().putObject("userIdentity");
+        id.put("type", "AssumedRole").put("arn", ROLE + WEB).put("accountId", TestEvents.ACCOUNT);
+
+        assertThat(InstanceCredentialExfiltrationDetector.commanded(parsed(targets)))
+                .containsExactly(FLEET_1, FLEET_2);
+        assertThat(InstanceCredentialExfiltrationDetector.commanded(parsed(session))).containsExactly(FLEET_3);
+        assertThat(InstanceCredentialExfiltrationDetector.commanded(parsed(ssh))).containsExactly(WEB);
+        assertThat(InstanceCredentialExfiltrationDetector.commanded(parsed(denied))).isEmpty();
+        assertThat(InstanceCredentialExfiltrationDetector.commanded(parsed(self))).as("not the caller's own")
+                .containsExactly(FLEET_2);
+        assertThat(InstanceCredentialExfiltrationDetector.isCandidate(parsed(
+                TestEvents.event("ssm.amazonaws.com", "GetCommandInvocation", at(Duration.ZERO))))).isFalse();
+    }
+
+    private static CloudTrailEvent parsed(TestEvents e) {
+        return ((ParseResult.Parsed) new CloudTrailParser().parse(e.bytes())).event();
+    }
+
+    /**
+     * Whether an address is shared egress is a function of the input: only instances whose first use of it is at or
+     * before the decision's own event time count. Two instances using the address ten and twenty hours later do not
+     * undo the alert, whether or not other calls moved event time on in between (review of session 22, problem 1).
+     */
+    @Test
+    void instancesThatUseTheAddressLaterDoNotMakeItSharedAfterTheFact() {
+        assertThat(laterUsers(false)).as("nothing in between").hasSize(1);
+        assertThat(laterUsers(true)).as("other calls in between").hasSize(1);
+    }
+
+    private static List<Alert> laterUsers(boolean filler) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.onRequest())) {
+            topology.pipe(agent(WEB, "192.0.2.50", at(Duration.ofMinutes(1))));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(10))));
+            if (filler) {
+                for (int m = 11; m < 600; m += 5) {
+                    topology.pipe(agent(FLEET_3, "192.0.2.1", at(Duration.ofMinutes(m))));
+                }
+            }
+            topology.pipe(agent(FLEET_2, ATTACKER, at(Duration.ofHours(10))));
+            topology.pipe(agent("i-0a1b2c3d4e5f60004", ATTACKER, at(Duration.ofHours(20))));
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            return alertsOf(topology, ID);
+        }
+    }
+
+    /**
+     * The command, the stolen use, the instance's later calls from its own address and another instance's use of
+     * the command's address, in every order of arrival within the confirm delay: the same alert.
+     */
+    @Test
+    void aCommandTaintsTheAddressWhateverTheOrderOfArrival() {
+        List<TestEvents> events = new ArrayList<>();
+        TestEvents command = sendCommand(ATTACKER, at(Duration.ofMinutes(10)), WEB, FLEET_2);
+        events.add(command);
+        events.add(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(11))));
+        events.add(call(FLEET_2, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(11))));
+        events.add(agent(WEB, NAT, at(Duration.ofMinutes(13))));
+        events.add(agent(FLEET_3, ATTACKER, at(Duration.ofMinutes(14))));
+        List<String> reference = null;
+        for (long seed = 1; seed <= 8; seed++) {
+            List<TestEvents> order = new ArrayList<>(events);
+            Collections.shuffle(order, new Random(seed));
+            try (TopologyHarness topology = new TopologyHarness()) {
+                order.forEach(topology::pipe);
+                topology.pipe(later(Duration.ofHours(1)));
+                List<String> outcome = alertsOf(topology, ID).stream()
+                        .map(a -> a.alertId() + a.evidence().get("instanceId") + a.evidence().get("instanceAddress")
+                                + a.evidence().get("newAddress") + a.evidence().get("commandEventId") + a.eventIds())
+                        .sorted().toList();
+                if (reference == null) {
+                    reference = outcome;
+                    // WEB's own address is the NAT it used after; FLEET_2 has none; FLEET_3 was not named
+                    assertThat(outcome).hasSize(2).allMatch(o -> o.contains(ATTACKER + command.eventId()));
+                    assertThat(outcome).anyMatch(o -> o.contains(WEB + NAT))
+                            .anyMatch(o -> o.contains(FLEET_2 + "null"));
+                } else {
+                    assertThat(outcome).as("order " + seed).isEqualTo(reference);
+                }
+            }
         }
     }
 

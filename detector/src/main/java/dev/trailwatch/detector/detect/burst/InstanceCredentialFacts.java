@@ -1,0 +1,136 @@
+package dev.trailwatch.detector.detect.burst;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What instance-credential-exfiltration keeps per address ({@code o|account|address}, in {@link OriginState#others()}):
+ * the instances that used it, and the commands sent from it that named instances. Both are {@link Origin}s named for
+ * the instance, all {@code decided} (nothing about an address waits):
+ * <ul>
+ *   <li>a <b>use</b>: the instance's earliest call from the address ({@code first}, {@code eventId}), {@code call}
+ *       null. The earliest {@value #USES_KEPT} instances are kept: enough to count, for any moment, whether
+ *       {@code instance-credentials.shared-instances} instances had used it by then.</li>
+ *   <li>a <b>command</b>: a call from the address that reached into the named instance (SSM {@code SendCommand},
+ *       {@code StartSession}, EC2 Instance Connect), one per instance it names, {@code call} the command's own call
+ *       (who sent it). The latest {@value #COMMANDS_KEPT} are kept.</li>
+ * </ul>
+ *
+ * <p>An instance's use of an address is <b>command-tainted</b> when a command naming it was sent from the address at
+ * most {@code confirm} before that use, and the instance had not used the address before the command: credentials
+ * fetched by the command and used where it was sent from. Such an address is never the instance's own, and the
+ * instance never makes it shared egress for others. Every question here is asked with a moment: only facts with event
+ * time up to it count, so the answer is the same whatever arrived after.
+ */
+final class InstanceCredentialFacts {
+
+    static final int USES_KEPT = 16;
+    static final int COMMANDS_KEPT = 32;
+
+    private static final Comparator<Origin> BY_TIME = Comparator.comparingLong(Origin::first)
+            .thenComparing(Origin::eventId);
+
+    private InstanceCredentialFacts() {
+    }
+
+    static boolean isCommand(Origin fact) {
+        return fact.call() != null;
+    }
+
+    /** The address with the instance's use of it at {@code time}: the earliest per instance, the earliest kept. */
+    static OriginState withUse(OriginState address, String instance, long time, String eventId) {
+        List<Origin> uses = new ArrayList<>();
+        List<Origin> commands = new ArrayList<>();
+        Origin use = new Origin(instance, time, eventId, null, true);
+        boolean merged = false;
+        for (Origin o : address.others()) {
+            if (isCommand(o)) {
+                commands.add(o);
+            } else if (o.name().equals(instance)) {
+                uses.add(o.earlier(time, eventId, null));
+                merged = true;
+            } else {
+                uses.add(o);
+            }
+        }
+        if (!merged) {
+            uses.add(use);
+        }
+        uses.sort(BY_TIME);
+        List<Origin> all = new ArrayList<>(uses.subList(0, Math.min(uses.size(), USES_KEPT)));
+        all.addAll(commands);
+        return address.withOthers(all);
+    }
+
+    /** The address with one more command naming the instance (once per command and instance), the latest kept. */
+    static OriginState withCommand(OriginState address, String instance, long time, String eventId, Anchor call) {
+        List<Origin> uses = new ArrayList<>();
+        List<Origin> commands = new ArrayList<>();
+        for (Origin o : address.others()) {
+            if (!isCommand(o)) {
+                uses.add(o);
+            } else if (o.name().equals(instance) && o.eventId().equals(eventId)) {
+                return address;
+            } else {
+                commands.add(o);
+            }
+        }
+        commands.add(new Origin(instance, time, eventId, call, true));
+        commands.sort(BY_TIME);
+        uses.addAll(commands.subList(Math.max(0, commands.size() - COMMANDS_KEPT), commands.size()));
+        return address.withOthers(uses);
+    }
+
+    /**
+     * The command that taints the instance's first use of the address at {@code firstUse}: the latest one naming the
+     * instance sent from the address at most {@code confirm} before it (at the same moment counts); null when none.
+     */
+    static Origin commandBefore(OriginState address, String instance, long firstUse, long confirm) {
+        if (address == null) {
+            return null;
+        }
+        Origin found = null;
+        for (Origin o : address.others()) {
+            if (isCommand(o) && o.name().equals(instance) && o.first() <= firstUse && firstUse - o.first() <= confirm
+                    && (found == null || BY_TIME.compare(found, o) < 0)) {
+                found = o;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The instances other than {@code instance} established on the address: their first use of it at or before
+     * {@code upTo} and before {@code before}, and not itself command-tainted. Instances the address state names from
+     * before uses were kept with their times ({@link OriginState#users()}) count as established long ago.
+     */
+    static List<String> established(OriginState address, String instance, long upTo, long before, long confirm) {
+        List<String> found = new ArrayList<>();
+        if (address == null) {
+            return found;
+        }
+        for (Origin o : address.others()) {
+            if (!isCommand(o) && !o.name().equals(instance) && o.first() <= upTo && o.first() < before
+                    && commandBefore(address, o.name(), o.first(), confirm) == null) {
+                found.add(o.name());
+            }
+        }
+        for (String legacy : address.users()) {
+            if (!legacy.equals(instance) && !found.contains(legacy) && useOf(address, legacy) == null) {
+                found.add(legacy);
+            }
+        }
+        return found;
+    }
+
+    /** The instance's kept use of the address, or null. */
+    static Origin useOf(OriginState address, String instance) {
+        for (Origin o : address.others()) {
+            if (!isCommand(o) && o.name().equals(instance)) {
+                return o;
+            }
+        }
+        return null;
+    }
+}
