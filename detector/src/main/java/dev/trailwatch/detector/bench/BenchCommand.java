@@ -86,9 +86,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Share of each throughput stage's events left out of its rate (default ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--detector-jvm", paramLabel = "OPTIONS", defaultValue = "-Xmx512m",
-            description = "JVM options of the detector's and the baseline's processes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--detector-jvm", paramLabel = "OPTIONS",
+            description = "JVM options of the detector's and the baseline's processes (default: -Xmx512m, and "
+                    + "-XX:CICompilerCount=3 on fewer than 4 CPUs, as the launcher and the image run the detector).")
     String detectorJvm;
+
+    /**
+     * The children's JVM options when none are given: the heap, and the JIT as the launcher, the image and the
+     * Kubernetes manifest run the detector (a second C2 compiler thread where the JVM would run one, below 4 CPUs),
+     * so that the bench measures the detector as deployed. Both apps get the same options.
+     */
+    static String defaultJvm(int processors) {
+        return processors < 4 ? "-Xmx512m -XX:CICompilerCount=3" : "-Xmx512m";
+    }
 
     @Option(names = "--rounds", paramLabel = "K", defaultValue = "1",
             description = "Baseline/detector rounds, interleaved; each reports its best (default ${DEFAULT-VALUE}).")
@@ -128,6 +138,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        if (detectorJvm == null || detectorJvm.isBlank()) {
+            detectorJvm = defaultJvm(Runtime.getRuntime().availableProcessors());
+        }
         PrintWriter err = spec.commandLine().getErr();
         BenchReport report = new BenchReport(events, accounts, principalsPerAccount() * (long) accounts, partitions,
                 warmup, detectorJvm, rounds);
