@@ -474,8 +474,8 @@ public final class ScanCommand implements Callable<Integer> {
         try {
             return Instant.ofEpochMilli(EventTimes.parseMillis(value));
         } catch (java.time.DateTimeException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not an ISO-8601 time with a zone such as "
-                    + "2026-11-01T00:00:00Z, or a date such as 2026-11-01 (UTC)", e);
+            throw new IllegalArgumentException(option + " '" + text + "' is not an ISO-8601 time such as "
+                    + "2026-11-01T00:00:00Z (without a zone: UTC), or a date such as 2026-11-01 (UTC)", e);
         }
     }
 

@@ -106,6 +106,9 @@ class CloudTrailParserTest {
         "{'eventID':'a','eventID':7,'eventTime':'2026-11-20T10:00:00Z','eventName':'X','eventSource':'s'}|"
                 + "missing_field|eventID",
         "{'eventID':'a','eventTime':'yesterday','eventName':'X','eventSource':'s'}|bad_event_time|yesterday",
+        // a valid ISO-8601 instant past what epoch milliseconds hold: a clear rejection, not a processing error
+        "{'eventID':'a','eventTime':'+300000000-01-01T00:00:00Z','eventName':'X','eventSource':'s'}|bad_event_time|"
+                + "+300000000",
         "[{'eventID':'a'}]|not_object|array",
         "'text'|not_object|string",
         "42|not_object|number",

@@ -1,13 +1,14 @@
 package dev.trailwatch.detector.rules.sigma;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trailwatch.ingest.reader.EventTimes;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.IsoFields;
 import java.util.List;
@@ -198,9 +199,10 @@ sealed interface ValueMatcher {
                 return Optional.empty();
             }
             try {
-                ZonedDateTime time = Instant.parse(value.asText()).atZone(ZoneOffset.UTC);
+                // read as the parser reads eventTime: a space for T, fractions, an offset, or no zone (UTC)
+                ZonedDateTime time = Instant.ofEpochMilli(EventTimes.parseMillis(value.asText())).atZone(ZoneOffset.UTC);
                 return Optional.of(BigDecimal.valueOf(extract.applyAsInt(time)));
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 return Optional.empty();
             }
         }

@@ -127,6 +127,11 @@ class SigmaMatchingTest {
                 .as("a number written as text").isTrue();
         assertThat(rule("sel:\n    eventTime|hour|gte: 22\ncondition: sel").matches(CONSOLE_LOGIN)).isTrue();
         assertThat(rule("sel:\n    eventTime|month: 3\ncondition: sel").matches(CONSOLE_LOGIN)).isTrue();
+        // an export's time (a space, no zone: UTC, as the parser reads eventTime) has the same hour
+        JsonNode exported = record("""
+                {"eventName": "ConsoleLogin", "eventTime": "2025-03-26 23:43:57.000000000"}""");
+        assertThat(rule("sel:\n    eventTime|hour: 23\ncondition: sel").matches(exported)).isTrue();
+        assertThat(rule("sel:\n    eventTime|day: 26\ncondition: sel").matches(exported)).isTrue();
     }
 
     @Test
