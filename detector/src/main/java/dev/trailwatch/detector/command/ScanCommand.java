@@ -473,7 +473,7 @@ public final class ScanCommand implements Callable<Integer> {
         String value = text.length() == 10 ? text + "T00:00:00Z" : text;
         try {
             return Instant.ofEpochMilli(EventTimes.parseMillis(value));
-        } catch (java.time.DateTimeException | ArithmeticException e) {
+        } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(option + " '" + text + "' is not an ISO-8601 time such as "
                     + "2026-11-01T00:00:00Z (without a zone: UTC), or a date such as 2026-11-01 (UTC)", e);
         }

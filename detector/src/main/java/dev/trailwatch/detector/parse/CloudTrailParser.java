@@ -18,7 +18,7 @@ import dev.trailwatch.detector.model.UserIdentity;
 import dev.trailwatch.ingest.reader.EventTimes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
@@ -472,8 +472,7 @@ public final class CloudTrailParser {
             long millis;
             try {
                 millis = EventTimes.parseMillis(eventTime);
-            } catch (DateTimeException | ArithmeticException e) {
-                // ArithmeticException: a valid ISO-8601 instant beyond what epoch milliseconds hold (year +300000000)
+            } catch (DateTimeParseException e) {
                 return new ParseResult.Rejected(RejectReason.BAD_EVENT_TIME,
                         "eventTime is not an ISO-8601 instant: " + eventTime, raw);
             }

@@ -14,7 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.DateTimeException;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -257,7 +257,7 @@ public final class ExportIndex {
         }
         try {
             return EventTimes.parseMillis(new String(buf, i + 1, close - i - 1, StandardCharsets.ISO_8859_1));
-        } catch (DateTimeException | ArithmeticException e) {
+        } catch (DateTimeParseException e) {
             return NOT_INDEXABLE;
         }
     }

@@ -45,7 +45,10 @@ public final class EventTimes {
     private EventTimes() {
     }
 
-    /** @throws DateTimeParseException when the text is not an ISO-8601 instant in one of the accepted shapes */
+    /**
+     * @throws DateTimeParseException when the text is not an ISO-8601 instant in one of the accepted shapes, or names
+     *     one beyond what epoch milliseconds hold (years past about 292 million): the one exception callers catch
+     */
     public static long parseMillis(String text) {
         if (text.length() == LENGTH && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
                 && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == 'Z') {
@@ -58,7 +61,13 @@ public final class EventTimes {
             return Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException e) {
             return exported(text, e);
+        } catch (ArithmeticException e) {
+            throw beyondMillis(text, e);
         }
+    }
+
+    private static DateTimeParseException beyondMillis(String text, ArithmeticException e) {
+        return new DateTimeParseException("beyond what epoch milliseconds hold: " + text, text, 0, e);
     }
 
     /** The epoch millis, or -1 when the text is null or not an accepted instant (what the readers record). */
@@ -68,7 +77,7 @@ public final class EventTimes {
         }
         try {
             return parseMillis(text);
-        } catch (DateTimeException | ArithmeticException e) {
+        } catch (DateTimeParseException e) {
             return -1;
         }
     }
@@ -80,6 +89,8 @@ public final class EventTimes {
         String normalized = text.substring(0, 10) + 'T' + text.substring(11);
         try {
             return OffsetDateTime.parse(normalized, EXPORTED).toInstant().toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw beyondMillis(text, e);
         } catch (DateTimeParseException e) {
             throw new DateTimeParseException("not an ISO-8601 time: " + text, text,
                     e.getErrorIndex(), e);

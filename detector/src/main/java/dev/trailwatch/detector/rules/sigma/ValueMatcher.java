@@ -5,10 +5,10 @@ import dev.trailwatch.ingest.reader.EventTimes;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.IsoFields;
 import java.util.List;
@@ -202,7 +202,7 @@ sealed interface ValueMatcher {
                 // read as the parser reads eventTime: a space for T, fractions, an offset, or no zone (UTC)
                 ZonedDateTime time = Instant.ofEpochMilli(EventTimes.parseMillis(value.asText())).atZone(ZoneOffset.UTC);
                 return Optional.of(BigDecimal.valueOf(extract.applyAsInt(time)));
-            } catch (DateTimeException | ArithmeticException e) {
+            } catch (DateTimeParseException e) {
                 return Optional.empty();
             }
         }
