@@ -28,7 +28,11 @@ final class InstanceCredentialFacts {
     static final int USES_KEPT = 16;
     static final int COMMANDS_KEPT = 32;
 
-    private static final Comparator<Origin> BY_TIME = Comparator.comparingLong(Origin::first)
+    /**
+     * Event time, then event id: two facts in the same millisecond still have one first. The one order of facts here
+     * and of an instance's addresses in the processor.
+     */
+    static final Comparator<Origin> BY_TIME = Comparator.comparingLong(Origin::first)
             .thenComparing(Origin::eventId);
 
     private InstanceCredentialFacts() {

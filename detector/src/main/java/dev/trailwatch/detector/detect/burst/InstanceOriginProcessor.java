@@ -194,7 +194,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         }
         state.others().stream().filter(o -> !o.decided()).forEach(pool::add);
         for (Origin o : pool) {
-            if (o.first() >= state.resetAt() && (best == null || isBefore(o, best))
+            if (o.first() >= state.resetAt() && (best == null || InstanceCredentialFacts.BY_TIME.compare(o, best) < 0)
                     && InstanceCredentialFacts.commandBefore(stored(addressKey(account, o.name())), instance,
                     o.first(), confirm) == null) {
                 best = o;
@@ -218,11 +218,6 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             save(next, load(next, now).ownOf(instance), now);
         }
         return moved;
-    }
-
-    /** Event time, then event id: two calls in the same millisecond from two addresses still have one first. */
-    private static boolean isBefore(Origin call, Origin own) {
-        return call.first() < own.first() || call.first() == own.first() && call.eventId().compareTo(own.eventId()) < 0;
     }
 
     @Override
