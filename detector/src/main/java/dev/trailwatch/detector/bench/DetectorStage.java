@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -73,18 +75,8 @@ final class DetectorStage implements AutoCloseable {
     Throughput.Rate throughput(long events, double warmup, Duration timeout, List<Progress> timeline)
             throws InterruptedException {
         long step = Math.max(1, events / 10);
-        long[] nextMark = {step};
-        java.util.function.LongSupplier seen = () -> {
-            long count = progress.get();
-            if (count >= nextMark[0]) {
-                timeline.add(new Progress(count, process.rssMb(),
-                        stateEntries().values().stream().mapToLong(Long::longValue).sum()));
-                nextMark[0] = (count / step + 1) * step;
-                // the scrape took time: the count the caller pairs with its clock is the one after it
-                return Math.max(count, progress.get());
-            }
-            return count;
-        };
+        LongSupplier seen = marking(progress::get, step, count -> timeline.add(new Progress(
+                count, process.rssMb(), stateEntries().values().stream().mapToLong(Long::longValue).sum())));
         try {
             return Throughput.measure("detector", events, warmup, seen, process::alive, timeout,
                     Duration.ofMillis(100));
@@ -92,6 +84,24 @@ final class DetectorStage implements AutoCloseable {
             throw new IllegalStateException(e.getMessage() + "; the detector's log ends with:\n"
                     + process.logTail(30), e);
         }
+    }
+
+    /**
+     * A count that calls {@code note} once each time {@code progress} crosses a multiple of {@code step}. Noting takes
+     * time (a scrape of the detector), so the count is read again after it, and the count returned has had every
+     * crossing below it noted: the caller may stop at it, and the last mark it passed is in the timeline.
+     */
+    static LongSupplier marking(LongSupplier progress, long step, LongConsumer note) {
+        long[] nextMark = {step};
+        return () -> {
+            long count = progress.getAsLong();
+            while (count >= nextMark[0]) {
+                note.accept(count);
+                nextMark[0] = (count / step + 1) * step;
+                count = Math.max(count, progress.getAsLong());
+            }
+            return count;
+        };
     }
 
     /** When the first alert naming one of the attack's events was read (nanoTime), or null. */
