@@ -615,6 +615,10 @@ class InstanceCredentialExfiltrationDetectorTest {
                 .isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + WEB + "/x")).as("not the session")
                 .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "bob-" + WEB)).as("an id in a longer name")
+                .isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf(ROLE + "bob-i-0a1b2c3d")).isNull();
+        assertThat(InstanceCredentialExfiltrationDetector.instanceOf("/i-0a1b2c3d")).isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf("i-0a1b2c3d")).as("not an ARN").isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf(null)).isNull();
         assertThat(InstanceCredentialExfiltrationDetector.instanceOf("arn:aws:iam::111122223333:user/i-0a1b2c3d"))
