@@ -161,8 +161,13 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                     .withOther(merged(state.others().get(i), call, resetAt));
         }
         String addressKey = addressKey(account, call.name());
-        save(addressKey, InstanceCredentialFacts.withUse(load(addressKey, now), instance, call.first(),
-                call.eventId()).seen(call.first()), now);
+        OriginState address = InstanceCredentialFacts.withUse(load(addressKey, now), instance, call.first(),
+                call.eventId());
+        if (state.anchor() != null && state.anchor().name().equals(call.name())) {
+            // An earlier call from the instance's own address, arrived late: it has been its own since then.
+            address = address.ownOf(instance, state.anchor().first());
+        }
+        save(addressKey, address.seen(call.first()), now);
         save(key, settle(account, instance, state, now).seen(call.first()), now);
     }
 
@@ -215,7 +220,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         if (best != null) {
             moved = moved.withoutOther(best.name()).withAnchor(best);
             String next = addressKey(account, best.name());
-            save(next, load(next, now).ownOf(instance), now);
+            save(next, load(next, now).ownOf(instance, best.first()), now);
         }
         return moved;
     }
@@ -277,7 +282,9 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      * shared endpoint. Only instances established on the address count ({@link
      * InstanceCredentialFacts#established}): their first use of it at or before {@code upTo} (the decision's own
      * event time), not itself command-tainted, and, when a {@code command} taints this use, before that command (the
-     * instance itself is then not established there either). What came after, in any order, changes nothing.
+     * instance itself is then not established there either). Another instance's own address counts only when it had
+     * become so by then ({@link OriginState#ownersAt}): an instance that restarts hours later and calls from the
+     * address does not make it shared egress after the fact. What came after, in any order, changes nothing.
      */
     private boolean isShared(OriginState address, String instance, long upTo, Origin command) {
         if (address == null) {
@@ -286,7 +293,8 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         long before = command == null ? Long.MAX_VALUE : command.first();
         List<String> established = InstanceCredentialFacts.established(address, instance, upTo, before, confirm);
         int itself = command == null ? 1 : 0;
-        return established.size() + itself >= shared || address.anchoredBy().stream().anyMatch(established::contains);
+        return established.size() + itself >= shared
+                || address.ownersAt(upTo, before).stream().anyMatch(established::contains);
     }
 
     private static String instanceKey(String account, String instance) {

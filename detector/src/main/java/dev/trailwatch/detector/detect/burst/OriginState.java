@@ -14,25 +14,47 @@ import java.util.List;
  *
  * <p>Per address ({@code o|account|address}): in {@code others}, the instances that used it (with the time of their
  * first use) and the commands sent from it that named instances ({@link InstanceCredentialFacts}); {@code
- * anchoredBy}, instances whose own address it is (at most two); {@code users}, in state written by earlier versions,
- * the instances that used it (read as established long ago, no longer written).
+ * anchoredBy}, instances whose own address it is (at most two), each with, in {@code anchoredSince} (same order),
+ * the moment it became so: the earliest first call from it since the instance's last reset that made it the
+ * instance's own ({@link Long#MIN_VALUE}, long ago, for state written before the moment was kept); {@code users}, in
+ * state written by earlier versions, the instances that used it (read as established long ago, no longer written).
  *
  * @param lastSeen event time of the latest new fact; the key is forgotten a retention after it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record OriginState(Origin anchor, List<Origin> others, List<String> users, List<String> anchoredBy, long resetAt,
-                   long lastSeen, long dueAt) implements WindowState<OriginState> {
+                   long lastSeen, long dueAt, List<Long> anchoredSince) implements WindowState<OriginState> {
 
     /** The most other addresses kept per instance: more than a few is an alert already. */
     static final int MAX_OTHERS = 16;
 
     static final OriginState EMPTY = new OriginState(null, List.of(), List.of(), List.of(), Long.MIN_VALUE,
-            Long.MIN_VALUE, Long.MIN_VALUE);
+            Long.MIN_VALUE, Long.MIN_VALUE, List.of());
 
     OriginState {
         others = List.copyOf(others);
         users = List.copyOf(users);
         anchoredBy = List.copyOf(anchoredBy);
+        anchoredSince = since(anchoredBy, anchoredSince);
+    }
+
+    /** State as versions before the moments were kept wrote it: every owner of the address one since long ago. */
+    OriginState(Origin anchor, List<Origin> others, List<String> users, List<String> anchoredBy, long resetAt,
+                long lastSeen, long dueAt) {
+        this(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, null);
+    }
+
+    /** One moment per owner: the kept ones, {@link Long#MIN_VALUE} (long ago) for any missing. */
+    private static List<Long> since(List<String> owners, List<Long> moments) {
+        if (moments != null && moments.size() == owners.size()) {
+            return List.copyOf(moments);
+        }
+        List<Long> all = new ArrayList<>(owners.size());
+        for (int i = 0; i < owners.size(); i++) {
+            all.add(moments != null && i < moments.size() && moments.get(i) != null ? moments.get(i)
+                    : Long.MIN_VALUE);
+        }
+        return List.copyOf(all);
     }
 
     @Override
@@ -44,24 +66,25 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
 
     @Override
     public OriginState withDueAt(long time) {
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, time);
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, time, anchoredSince);
     }
 
     OriginState withAnchor(Origin origin) {
-        return new OriginState(origin, others, users, anchoredBy, resetAt, lastSeen, dueAt);
+        return new OriginState(origin, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
     }
 
     OriginState withOthers(List<Origin> all) {
-        return new OriginState(anchor, all, users, anchoredBy, resetAt, lastSeen, dueAt);
+        return new OriginState(anchor, all, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
     }
 
     OriginState seen(long time) {
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, Math.max(lastSeen, time), dueAt);
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, Math.max(lastSeen, time), dueAt,
+                anchoredSince);
     }
 
     OriginState reset(long time) {
         return new OriginState(anchor != null && anchor.first() < time ? null : anchor, others, users, anchoredBy,
-                Math.max(resetAt, time), Math.max(lastSeen, time), dueAt);
+                Math.max(resetAt, time), Math.max(lastSeen, time), dueAt, anchoredSince);
     }
 
     int otherIndex(String name) {
@@ -89,22 +112,49 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
         return withOthers(others.stream().filter(o -> !o.name().equals(name)).toList());
     }
 
-    /** An address's state with one more instance whose own address it is (at most two kept). */
-    OriginState ownOf(String instance) {
-        return new OriginState(anchor, others, users, add(anchoredBy, instance, 2), resetAt, lastSeen, dueAt);
+    /**
+     * An address's state with one more instance whose own address it is since {@code since} (at most two kept); for
+     * one already there, the earlier of the two moments.
+     */
+    OriginState ownOf(String instance, long since) {
+        List<String> owners = new ArrayList<>(anchoredBy);
+        List<Long> moments = new ArrayList<>(anchoredSince);
+        int i = owners.indexOf(instance);
+        if (i >= 0) {
+            if (moments.get(i) <= since) {
+                return this;
+            }
+            moments.set(i, since);
+        } else if (owners.size() < 2) {
+            owners.add(instance);
+            moments.add(since);
+        } else {
+            return this;
+        }
+        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments);
     }
 
     OriginState notOwnOf(String instance) {
-        return new OriginState(anchor, others, users, anchoredBy.stream().filter(i -> !i.equals(instance)).toList(),
-                resetAt, lastSeen, dueAt);
+        int i = anchoredBy.indexOf(instance);
+        if (i < 0) {
+            return this;
+        }
+        List<String> owners = new ArrayList<>(anchoredBy);
+        List<Long> moments = new ArrayList<>(anchoredSince);
+        owners.remove(i);
+        moments.remove(i);
+        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments);
     }
 
-    private static List<String> add(List<String> list, String value, int cap) {
-        if (list.contains(value) || list.size() >= cap) {
-            return list;
+    /** The instances whose own address this was at {@code upTo} and before {@code before}. */
+    List<String> ownersAt(long upTo, long before) {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < anchoredBy.size(); i++) {
+            long since = anchoredSince.get(i);
+            if (since <= upTo && since < before) {
+                found.add(anchoredBy.get(i));
+            }
         }
-        List<String> all = new ArrayList<>(list);
-        all.add(value);
-        return all;
+        return found;
     }
 }

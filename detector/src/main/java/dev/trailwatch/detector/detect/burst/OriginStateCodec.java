@@ -2,11 +2,13 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.serde.BinaryCodec;
 import dev.trailwatch.detector.serde.CompactSerde;
+import java.util.List;
 
 /**
  * {@link OriginState} (instance-credential-exfiltration) in {@link CompactSerde}'s binary format (version 1): its
  * fields in record order, origins as (name, first, eventId, call, decided). State stored as Smile by earlier versions
- * is still read.
+ * is still read, and so is binary state written before {@code anchoredSince} (the last field) was: it ends after
+ * {@code dueAt}, and its owners read as owners since long ago.
  */
 final class OriginStateCodec implements BinaryCodec<OriginState> {
 
@@ -19,6 +21,7 @@ final class OriginStateCodec implements BinaryCodec<OriginState> {
         out.writeList(s.users(), Out::writeString);
         out.writeList(s.anchoredBy(), Out::writeString);
         out.writeLong(s.resetAt()).writeLong(s.lastSeen()).writeLong(s.dueAt());
+        out.writeList(s.anchoredSince(), Out::writeLong);
     }
 
     @Override
@@ -29,7 +32,9 @@ final class OriginStateCodec implements BinaryCodec<OriginState> {
         var anchoredBy = in.readList(In::readString);
         long resetAt = in.readLong();
         long lastSeen = in.readLong();
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, in.readLong());
+        long dueAt = in.readLong();
+        List<Long> anchoredSince = in.done() ? null : in.readList(In::readLong);
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
     }
 
     private static void writeOrigin(Out out, Origin o) {

@@ -16,6 +16,8 @@ import dev.trailwatch.detector.model.CloudTrailEvent;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.parse.CloudTrailParser;
 import dev.trailwatch.detector.parse.ParseResult;
+import dev.trailwatch.detector.serde.BinaryCodec;
+import dev.trailwatch.detector.serde.CompactSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -551,6 +553,65 @@ class InstanceCredentialExfiltrationDetectorTest {
             topology.advanceWallClock(Duration.ofSeconds(1));
             return alertsOf(topology, ID);
         }
+    }
+
+    /**
+     * Another instance that had used the address long before, and makes it its own only when it restarts hours after
+     * this instance's use was decided, does not take the alert back: the same alert whether or not other calls moved
+     * time along in between (review scenario anchx-1200).
+     */
+    @Test
+    void anInstanceThatMakesTheAddressItsOwnLaterDoesNotMakeItSharedAfterTheFact() {
+        assertThat(laterOwner(false)).as("nothing in between").hasSize(1);
+        assertThat(laterOwner(true)).as("other calls in between").hasSize(1);
+    }
+
+    private static List<Alert> laterOwner(boolean filler) {
+        // with a reorder horizon, decisions wait for the input's progress, reported once a second of wall clock
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                FlushSignal.onRequest())) {
+            topology.pipe(agent(FLEET_2, "192.0.2.60", at(Duration.ofMinutes(1))));
+            topology.pipe(agent(FLEET_2, ATTACKER, at(Duration.ofMinutes(21))));
+            topology.pipe(agent(WEB, "192.0.2.50", at(Duration.ofMinutes(1))));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(31))));
+            if (filler) {
+                for (int m = 32; m < 20 * 60; m += 5) {
+                    topology.pipe(agent(FLEET_3, "192.0.2.1", at(Duration.ofMinutes(m))));
+                    topology.advanceWallClock(Duration.ofSeconds(1));
+                }
+            }
+            TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofHours(20)));
+            start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                    .put("instanceId", FLEET_2);
+            topology.pipe(start);
+            topology.pipe(agent(FLEET_2, ATTACKER, at(Duration.ofHours(20).plusSeconds(6))));
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            return alertsOf(topology, ID).stream().filter(a -> WEB.equals(a.evidence().get("instanceId"))).toList();
+        }
+    }
+
+    /** Address state written before the owners' moments were kept still reads: its owners, owners since long ago. */
+    @Test
+    void readsAddressStateWrittenBeforeTheOwnersMomentsWereKept() {
+        OriginState now = new OriginState(null, List.of(), List.of(), List.of(FLEET_2), Long.MIN_VALUE, 5L,
+                Long.MIN_VALUE, List.of(1_000L));
+        byte[] bytes = OriginStateCodec.SERDE.serializer().serialize("t", now);
+        assertThat(OriginStateCodec.SERDE.deserializer().deserialize("t", bytes)).isEqualTo(now);
+        // the layout before: the same fields up to dueAt, no moments
+        BinaryCodec.Out out = new BinaryCodec.Out(64).writeByte(CompactSerde.VERSION);
+        out.writeNullable((Origin) null, (o, origin) -> { }).writeList(List.<Origin>of(), (o, origin) -> { })
+                .writeList(List.<String>of(), BinaryCodec.Out::writeString)
+                .writeList(List.of(FLEET_2), BinaryCodec.Out::writeString)
+                .writeLong(Long.MIN_VALUE).writeLong(5L).writeLong(Long.MIN_VALUE);
+        OriginState older = OriginStateCodec.SERDE.deserializer().deserialize("t", out.toByteArray());
+        assertThat(older.anchoredBy()).containsExactly(FLEET_2);
+        assertThat(older.anchoredSince()).containsExactly(Long.MIN_VALUE);
+        OriginState legacy = new OriginState(null, List.of(), List.of(), List.of(FLEET_2), Long.MIN_VALUE, 5L,
+                Long.MIN_VALUE);
+        assertThat(legacy.ownersAt(0L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(now.ownersAt(999L, Long.MAX_VALUE)).isEmpty();
+        assertThat(now.ownersAt(1_000L, Long.MAX_VALUE)).containsExactly(FLEET_2);
     }
 
     /**
