@@ -19,29 +19,36 @@ import java.util.List;
  * instance's own ({@link Long#MIN_VALUE}, long ago, for state written before the moment was kept); {@code users}, in
  * state written by earlier versions, the instances that used it (read as established long ago, no longer written).
  *
+ * <p>Per instance, {@code taints}: for each of its addresses whose first use was command-tainted ({@link
+ * InstanceCredentialFacts}), the command, named for the address ({@code first}, {@code eventId}, {@code call}: the
+ * command's), recorded when the use or the command was learned, so that commands the address no longer keeps still
+ * count when the decision runs. Empty in state written before it was kept.
+ *
  * @param lastSeen event time of the latest new fact; the key is forgotten a retention after it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record OriginState(Origin anchor, List<Origin> others, List<String> users, List<String> anchoredBy, long resetAt,
-                   long lastSeen, long dueAt, List<Long> anchoredSince) implements WindowState<OriginState> {
+                   long lastSeen, long dueAt, List<Long> anchoredSince, List<Origin> taints)
+        implements WindowState<OriginState> {
 
     /** The most other addresses kept per instance: more than a few is an alert already. */
     static final int MAX_OTHERS = 16;
 
     static final OriginState EMPTY = new OriginState(null, List.of(), List.of(), List.of(), Long.MIN_VALUE,
-            Long.MIN_VALUE, Long.MIN_VALUE, List.of());
+            Long.MIN_VALUE, Long.MIN_VALUE, List.of(), List.of());
 
     OriginState {
         others = List.copyOf(others);
         users = List.copyOf(users);
         anchoredBy = List.copyOf(anchoredBy);
         anchoredSince = since(anchoredBy, anchoredSince);
+        taints = taints == null ? List.of() : List.copyOf(taints);
     }
 
     /** State as versions before the moments were kept wrote it: every owner of the address one since long ago. */
     OriginState(Origin anchor, List<Origin> others, List<String> users, List<String> anchoredBy, long resetAt,
                 long lastSeen, long dueAt) {
-        this(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, null);
+        this(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, null, null);
     }
 
     /** One moment per owner: the kept ones, {@link Long#MIN_VALUE} (long ago) for any missing. */
@@ -66,25 +73,25 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
 
     @Override
     public OriginState withDueAt(long time) {
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, time, anchoredSince);
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, time, anchoredSince, taints);
     }
 
     OriginState withAnchor(Origin origin) {
-        return new OriginState(origin, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
+        return new OriginState(origin, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince, taints);
     }
 
     OriginState withOthers(List<Origin> all) {
-        return new OriginState(anchor, all, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
+        return new OriginState(anchor, all, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince, taints);
     }
 
     OriginState seen(long time) {
         return new OriginState(anchor, others, users, anchoredBy, resetAt, Math.max(lastSeen, time), dueAt,
-                anchoredSince);
+                anchoredSince, taints);
     }
 
     OriginState reset(long time) {
         return new OriginState(anchor != null && anchor.first() < time ? null : anchor, others, users, anchoredBy,
-                Math.max(resetAt, time), Math.max(lastSeen, time), dueAt, anchoredSince);
+                Math.max(resetAt, time), Math.max(lastSeen, time), dueAt, anchoredSince, taints);
     }
 
     int otherIndex(String name) {
@@ -131,7 +138,7 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
         } else {
             return this;
         }
-        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments);
+        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments, taints);
     }
 
     OriginState notOwnOf(String instance) {
@@ -143,7 +150,7 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
         List<Long> moments = new ArrayList<>(anchoredSince);
         owners.remove(i);
         moments.remove(i);
-        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments);
+        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments, taints);
     }
 
     /** The instances whose own address this was at {@code upTo} and before {@code before}. */
@@ -156,5 +163,19 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
             }
         }
         return found;
+    }
+
+    OriginState withTaints(List<Origin> all) {
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince, all);
+    }
+
+    /** The command recorded as tainting the instance's use of the address, or null. */
+    Origin taintOf(String address) {
+        for (Origin t : taints) {
+            if (t.name().equals(address)) {
+                return t;
+            }
+        }
+        return null;
     }
 }

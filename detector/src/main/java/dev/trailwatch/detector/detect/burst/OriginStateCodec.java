@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * {@link OriginState} (instance-credential-exfiltration) in {@link CompactSerde}'s binary format (version 1): its
  * fields in record order, origins as (name, first, eventId, call, decided). State stored as Smile by earlier versions
- * is still read, and so is binary state written before {@code anchoredSince} (the last field) was: it ends after
- * {@code dueAt}, and its owners read as owners since long ago.
+ * is still read, and so is binary state written before {@code anchoredSince} and {@code taints} (the last two
+ * fields) were: it ends after {@code dueAt} (or {@code anchoredSince}); its owners read as owners since long ago, and
+ * it has no taints recorded.
  */
 final class OriginStateCodec implements BinaryCodec<OriginState> {
 
@@ -22,6 +23,7 @@ final class OriginStateCodec implements BinaryCodec<OriginState> {
         out.writeList(s.anchoredBy(), Out::writeString);
         out.writeLong(s.resetAt()).writeLong(s.lastSeen()).writeLong(s.dueAt());
         out.writeList(s.anchoredSince(), Out::writeLong);
+        out.writeList(s.taints(), OriginStateCodec::writeOrigin);
     }
 
     @Override
@@ -34,7 +36,8 @@ final class OriginStateCodec implements BinaryCodec<OriginState> {
         long lastSeen = in.readLong();
         long dueAt = in.readLong();
         List<Long> anchoredSince = in.done() ? null : in.readList(In::readLong);
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince);
+        List<Origin> taints = in.done() ? null : in.readList(OriginStateCodec::readOrigin);
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince, taints);
     }
 
     private static void writeOrigin(Out out, Origin o) {

@@ -591,11 +591,50 @@ class InstanceCredentialExfiltrationDetectorTest {
         }
     }
 
+    /**
+     * The command that made the instance's use suspect, then more than 32 commands from the same address naming
+     * another instance, before and after the use's decision is due: the same alert, naming the same command, whatever
+     * other traffic moved time along in between (review scenarios evict2, evict3 / evict3f).
+     */
+    @Test
+    void laterCommandsFromTheSameAddressDoNotPushOutTheOneThatTaintedTheUse() {
+        List<String> sparse = laterCommands(false);
+        assertThat(sparse).as("nothing in between").hasSize(1);
+        assertThat(laterCommands(true)).as("other calls in between").isEqualTo(sparse);
+    }
+
+    private static List<String> laterCommands(boolean filler) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                FlushSignal.onRequest())) {
+            TestEvents command = sendCommand(ATTACKER, at(Duration.ofMinutes(10)), WEB);
+            topology.pipe(command);
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(11))));
+            if (filler) {
+                for (int second = 13 * 60; second <= 25 * 60 + 50; second += 10) {
+                    topology.pipe(agent(FLEET_3, "192.0.2.1", at(Duration.ofSeconds(second))));
+                }
+            }
+            // the attacker's own: sent before the use's decision is due (evict2), and just after it (evict3)
+            for (int k = 0; k < 40; k++) {
+                topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(12).plusSeconds(k)), FLEET_2));
+            }
+            for (int k = 0; k < 40; k++) {
+                topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(26).plusMillis(500 + 100 * k)), FLEET_2));
+            }
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).allMatch(a -> command.eventId().equals(a.evidence().get("commandEventId")));
+            return alerts.stream().map(a -> a.evidence().get("instanceId") + " " + a.evidence().get("commandAt"))
+                    .toList();
+        }
+    }
+
     /** Address state written before the owners' moments were kept still reads: its owners, owners since long ago. */
     @Test
     void readsAddressStateWrittenBeforeTheOwnersMomentsWereKept() {
         OriginState now = new OriginState(null, List.of(), List.of(), List.of(FLEET_2), Long.MIN_VALUE, 5L,
-                Long.MIN_VALUE, List.of(1_000L));
+                Long.MIN_VALUE, List.of(1_000L), List.of(new Origin(ATTACKER, 900L, "e-1", null, true)));
         byte[] bytes = OriginStateCodec.SERDE.serializer().serialize("t", now);
         assertThat(OriginStateCodec.SERDE.deserializer().deserialize("t", bytes)).isEqualTo(now);
         // the layout before: the same fields up to dueAt, no moments
