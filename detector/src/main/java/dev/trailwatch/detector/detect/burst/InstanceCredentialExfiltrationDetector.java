@@ -269,9 +269,11 @@ public final class InstanceCredentialExfiltrationDetector {
             evidence.put("commandCall", command.call().eventSource() + ':' + command.call().eventName());
             evidence.put("commandAt", Instant.ofEpochMilli(command.first()).toString());
         }
+        // counted as the decision counted them: established by its own event time (before the command, if any)
+        long wait = Math.max(confirm.toMillis(), kit.watermark().horizon());
         evidence.put("otherInstancesUsingNewAddress", address == null ? 0
-                : InstanceCredentialFacts.established(address, instance, Long.MAX_VALUE, Long.MAX_VALUE,
-                confirm.toMillis()).size());
+                : InstanceCredentialFacts.established(address, instance, other.first() + wait,
+                command == null ? Long.MAX_VALUE : command.first(), wait).size());
         evidence.put("firstCall", other.call().eventSource() + ':' + other.call().eventName());
         evidence.put("confirm", Durations.format(confirm));
         String why;
