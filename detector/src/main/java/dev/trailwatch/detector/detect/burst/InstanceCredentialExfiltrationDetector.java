@@ -223,7 +223,26 @@ public final class InstanceCredentialExfiltrationDetector {
         }
         ids.removeIf(String::isBlank);
         ids.replaceAll(id -> id.toLowerCase(Locale.ROOT));
+        if ("StartInstances".equals(event.eventName())) {
+            ids.removeAll(alreadyRunning(event));
+        }
         return ids;
+    }
+
+    /**
+     * The instances a StartInstances found running already ({@code responseElements.instancesSet.items[]
+     * .previousState.name}): nothing restarted, the address stays, and what its credentials did before still counts.
+     * An instance the response does not list is taken as started.
+     */
+    private static List<String> alreadyRunning(CloudTrailEvent event) {
+        List<String> running = new ArrayList<>();
+        event.responseElements().path("instancesSet").path("items").forEach(item -> {
+            if ("running".equals(item.path("previousState").path("name").asText())
+                    && item.path("instanceId").isTextual()) {
+                running.add(item.path("instanceId").asText().toLowerCase(Locale.ROOT));
+            }
+        });
+        return running;
     }
 
     /**

@@ -632,6 +632,41 @@ class InstanceCredentialExfiltrationDetectorTest {
         }
     }
 
+    /**
+     * The command, the credentials used from where it came from, then StartInstances sent to the instance while it
+     * was running (review scenario restart-cmd): nothing restarted, so the theft stands; a start of a stopped instance
+     * still begins its new life.
+     */
+    @Test
+    void aStartInstancesOfARunningInstanceDoesNotEraseAnEarlierTheft() {
+        assertThat(startedAfterTheft("running")).as("already running").singleElement()
+                .satisfies(a -> assertThat(a.evidence()).containsEntry("instanceId", WEB));
+        assertThat(startedAfterTheft("stopped")).as("stopped, then started").isEmpty();
+        assertThat(startedAfterTheft(null)).as("no response to read: a start").isEmpty();
+    }
+
+    private static List<Alert> startedAfterTheft(String previousState) {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(10)), WEB));
+            topology.pipe(call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(11))));
+            TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofMinutes(12)))
+                    .sourceIp(ATTACKER);
+            start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                    .put("instanceId", WEB);
+            if (previousState != null) {
+                ObjectNode item = start.json().putObject("responseElements").putObject("instancesSet")
+                        .putArray("items").addObject().put("instanceId", WEB);
+                boolean running = "running".equals(previousState);
+                item.putObject("currentState").put("code", running ? 16 : 0)
+                        .put("name", running ? "running" : "pending");
+                item.putObject("previousState").put("code", running ? 16 : 80).put("name", previousState);
+            }
+            topology.pipe(start);
+            topology.pipe(later(Duration.ofHours(1)));
+            return alertsOf(topology, ID);
+        }
+    }
+
     /** Address state written before the owners' moments were kept still reads: its owners, owners since long ago. */
     @Test
     void readsAddressStateWrittenBeforeTheOwnersMomentsWereKept() {
