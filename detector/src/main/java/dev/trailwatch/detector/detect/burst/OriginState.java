@@ -3,6 +3,7 @@ package dev.trailwatch.detector.detect.burst;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ import java.util.List;
  *
  * <p>Per address ({@code o|account|address}): in {@code others}, the instances that used it (with the time of their
  * first use) and the commands sent from it that named instances ({@link InstanceCredentialFacts}); {@code
- * anchoredBy}, instances whose own address it is (at most two), each with, in {@code anchoredSince} (same order),
+ * anchoredBy}, instances whose own address it is (at most two: the earliest to become so), each with, in {@code anchoredSince} (same order),
  * the moment it became so: the earliest first call from it since the instance's last reset that made it the
  * instance's own ({@link Long#MIN_VALUE}, long ago, for state written before the moment was kept); {@code users}, in
  * state written by earlier versions, the instances that used it (read as established long ago, no longer written).
@@ -33,6 +34,8 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
 
     /** The most other addresses kept per instance: more than a few is an alert already. */
     static final int MAX_OTHERS = 16;
+    /** The most instances kept per address whose own address it is. */
+    static final int MAX_OWNERS = 2;
 
     static final OriginState EMPTY = new OriginState(null, List.of(), List.of(), List.of(), Long.MIN_VALUE,
             Long.MIN_VALUE, Long.MIN_VALUE, List.of(), List.of());
@@ -120,25 +123,38 @@ record OriginState(Origin anchor, List<Origin> others, List<String> users, List<
     }
 
     /**
-     * An address's state with one more instance whose own address it is since {@code since} (at most two kept); for
-     * one already there, the earlier of the two moments.
+     * An address's state with one more instance whose own address it is since {@code since}; for one already there,
+     * the earlier of the two moments. Of more than {@value #MAX_OWNERS}, those that became owners earliest are kept
+     * (then by instance id), so which ones are kept depends on the input, not on the order it arrived in.
      */
     OriginState ownOf(String instance, long since) {
-        List<String> owners = new ArrayList<>(anchoredBy);
-        List<Long> moments = new ArrayList<>(anchoredSince);
-        int i = owners.indexOf(instance);
-        if (i >= 0) {
-            if (moments.get(i) <= since) {
-                return this;
-            }
-            moments.set(i, since);
-        } else if (owners.size() < 2) {
-            owners.add(instance);
-            moments.add(since);
-        } else {
+        int i = anchoredBy.indexOf(instance);
+        if (i >= 0 && anchoredSince.get(i) <= since) {
             return this;
         }
-        return new OriginState(anchor, others, users, owners, resetAt, lastSeen, dueAt, moments, taints);
+        List<Integer> order = new ArrayList<>();
+        List<String> owners = new ArrayList<>(anchoredBy);
+        List<Long> moments = new ArrayList<>(anchoredSince);
+        if (i >= 0) {
+            moments.set(i, since);
+        } else {
+            owners.add(instance);
+            moments.add(since);
+        }
+        for (int k = 0; k < owners.size(); k++) {
+            order.add(k);
+        }
+        order.sort(Comparator.<Integer>comparingLong(moments::get).thenComparing(owners::get));
+        List<String> keptOwners = new ArrayList<>(MAX_OWNERS);
+        List<Long> keptMoments = new ArrayList<>(MAX_OWNERS);
+        for (int k : order.subList(0, Math.min(MAX_OWNERS, order.size()))) {
+            keptOwners.add(owners.get(k));
+            keptMoments.add(moments.get(k));
+        }
+        if (keptOwners.equals(anchoredBy) && keptMoments.equals(anchoredSince)) {
+            return this;
+        }
+        return new OriginState(anchor, others, users, keptOwners, resetAt, lastSeen, dueAt, keptMoments, taints);
     }
 
     OriginState notOwnOf(String instance) {

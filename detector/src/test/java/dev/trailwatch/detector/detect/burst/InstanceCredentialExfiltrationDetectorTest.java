@@ -667,6 +667,26 @@ class InstanceCredentialExfiltrationDetectorTest {
         }
     }
 
+    /**
+     * Three instances make an address their own, learned in any order: the address keeps the two that became so
+     * first, so whose own address it was at a decision's moment does not depend on which calls arrived first (it
+     * kept the first two to arrive). Asserted on the state: a decision runs once event time is past its moment, and
+     * an owner that counts then (since at or before it) arrives before it runs, so no alert shows this on its own.
+     */
+    @Test
+    void anAddressKeepsTheOwnersThatBecameSoFirstWhateverTheOrderTheyAreLearnedIn() {
+        String fourth = "i-0a1b2c3d4e5f60004";
+        OriginState inOrder = OriginState.EMPTY.ownOf(FLEET_2, 25L).ownOf(FLEET_3, 40L).ownOf(fourth, 41L);
+        OriginState firstLast = OriginState.EMPTY.ownOf(FLEET_3, 40L).ownOf(fourth, 41L).ownOf(FLEET_2, 25L);
+        OriginState again = inOrder.ownOf(fourth, 10L);
+
+        assertThat(firstLast).isEqualTo(inOrder);
+        assertThat(inOrder.anchoredBy()).containsExactly(FLEET_2, FLEET_3);
+        assertThat(firstLast.ownersAt(31L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(again.anchoredBy()).as("an earlier moment learned late").containsExactly(fourth, FLEET_2);
+        assertThat(again.anchoredSince()).containsExactly(10L, 25L);
+    }
+
     /** Address state written before the owners' moments were kept still reads: its owners, owners since long ago. */
     @Test
     void readsAddressStateWrittenBeforeTheOwnersMomentsWereKept() {
