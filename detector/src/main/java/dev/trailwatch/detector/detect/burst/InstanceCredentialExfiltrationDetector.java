@@ -226,7 +226,26 @@ public final class InstanceCredentialExfiltrationDetector {
         }
         ids.removeIf(String::isBlank);
         ids.replaceAll(id -> id.toLowerCase(Locale.ROOT));
+        if ("StartInstances".equals(event.eventName())) {
+            ids.removeAll(alreadyRunning(event));
+        }
         return ids;
+    }
+
+    /**
+     * The instances a StartInstances found running already ({@code responseElements.instancesSet.items[]
+     * .previousState.name}): nothing restarted, the address stays, and what its credentials did before still counts.
+     * An instance the response does not list is taken as started.
+     */
+    private static List<String> alreadyRunning(CloudTrailEvent event) {
+        List<String> running = new ArrayList<>();
+        event.responseElements().path("instancesSet").path("items").forEach(item -> {
+            if ("running".equals(item.path("previousState").path("name").asText())
+                    && item.path("instanceId").isTextual()) {
+                running.add(item.path("instanceId").asText().toLowerCase(Locale.ROOT));
+            }
+        });
+        return running;
     }
 
     /**
@@ -272,9 +291,11 @@ public final class InstanceCredentialExfiltrationDetector {
             evidence.put("commandCall", command.call().eventSource() + ':' + command.call().eventName());
             evidence.put("commandAt", Instant.ofEpochMilli(command.first()).toString());
         }
+        // counted as the decision counted them: established by its own event time (before the command, if any)
+        long wait = Math.max(confirm.toMillis(), kit.watermark().horizon());
         evidence.put("otherInstancesUsingNewAddress", address == null ? 0
-                : InstanceCredentialFacts.established(address, instance, Long.MAX_VALUE, Long.MAX_VALUE,
-                confirm.toMillis()).size());
+                : InstanceCredentialFacts.established(address, instance, other.first() + wait,
+                command == null ? Long.MAX_VALUE : command.first(), wait).size());
         evidence.put("firstCall", other.call().eventSource() + ':' + other.call().eventName());
         evidence.put("confirm", Durations.format(confirm));
         String why;

@@ -2,7 +2,9 @@ package dev.trailwatch.detector.detect.burst;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What instance-credential-exfiltration keeps per address ({@code o|account|address}, in {@link OriginState#others()}):
@@ -14,7 +16,7 @@ import java.util.List;
  *       {@code instance-credentials.shared-instances} instances had used it by then.</li>
  *   <li>a <b>command</b>: a call from the address that reached into the named instance (SSM {@code SendCommand},
  *       {@code StartSession}, EC2 Instance Connect), one per instance it names, {@code call} the command's own call
- *       (who sent it). The latest {@value #COMMANDS_KEPT} are kept.</li>
+ *       (who sent it). Kept by event time ({@link #withCommand}).</li>
  * </ul>
  *
  * <p>An instance's use of an address is <b>command-tainted</b> when a command naming it was sent from the address at
@@ -26,7 +28,8 @@ import java.util.List;
 final class InstanceCredentialFacts {
 
     static final int USES_KEPT = 16;
-    static final int COMMANDS_KEPT = 32;
+    static final int COMMANDS_KEPT = 1024;
+    static final int COMMANDS_PER_INSTANCE = 8;
 
     /**
      * Event time, then event id: two facts in the same millisecond still have one first. The one order of facts here
@@ -67,8 +70,16 @@ final class InstanceCredentialFacts {
         return address.withOthers(all);
     }
 
-    /** The address with one more command naming the instance (once per command and instance), the latest kept. */
-    static OriginState withCommand(OriginState address, String instance, long time, String eventId, Anchor call) {
+    /**
+     * The address with one more command naming the instance (once per command and instance). Commands are kept by
+     * event time, not by count: those older than the newest minus {@code keep} (the confirm delay plus the reorder
+     * horizon: no use still on its way can be tainted by them) go, except the one that taints a kept use; of the
+     * rest, the latest {@value #COMMANDS_PER_INSTANCE} per named instance, and the latest {@value #COMMANDS_KEPT} in
+     * all (a bound on the state, not a window: a use's tainting command is also recorded on the instance's own state
+     * when either is learned, {@link OriginState#taints()}).
+     */
+    static OriginState withCommand(OriginState address, String instance, long time, String eventId, Anchor call,
+                                   long confirm, long keep) {
         List<Origin> uses = new ArrayList<>();
         List<Origin> commands = new ArrayList<>();
         for (Origin o : address.others()) {
@@ -81,8 +92,26 @@ final class InstanceCredentialFacts {
             }
         }
         commands.add(new Origin(instance, time, eventId, call, true));
-        commands.sort(BY_TIME);
-        uses.addAll(commands.subList(Math.max(0, commands.size() - COMMANDS_KEPT), commands.size()));
+        commands.sort(BY_TIME.reversed());
+        long newest = commands.get(0).first();
+        List<Origin> tainting = new ArrayList<>();
+        for (Origin use : uses) {
+            Origin taint = commandBefore(address.withOthers(commands), use.name(), use.first(), confirm);
+            if (taint != null && !tainting.contains(taint)) {
+                tainting.add(taint);
+            }
+        }
+        List<Origin> kept = new ArrayList<>();
+        Map<String, Integer> perInstance = new HashMap<>();
+        for (Origin c : commands) {
+            int n = perInstance.merge(c.name(), 1, Integer::sum);
+            if (tainting.contains(c) || c.first() >= newest - keep && n <= COMMANDS_PER_INSTANCE
+                    && kept.size() < COMMANDS_KEPT) {
+                kept.add(c);
+            }
+        }
+        kept.sort(BY_TIME);
+        uses.addAll(kept);
         return address.withOthers(uses);
     }
 

@@ -61,6 +61,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
     private final long confirm;
     private final long retention;
     private final int shared;
+    private final long horizon;
     private final Policy policy;
     private final Map<String, Long> recorded = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -80,6 +81,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         this.confirm = Math.max(confirm, kit.watermark().horizon());
         this.retention = retention;
         this.shared = shared;
+        this.horizon = kit.watermark().horizon();
         this.policy = policy;
     }
 
@@ -132,7 +134,8 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         OriginState address = load(addressKey, now);
         Anchor call = Anchor.of(event);
         for (String instance : instances) {
-            address = InstanceCredentialFacts.withCommand(address, instance, event.eventTime(), event.eventId(), call);
+            address = InstanceCredentialFacts.withCommand(address, instance, event.eventTime(), event.eventId(), call,
+                    confirm, confirm + horizon);
         }
         save(addressKey, address.seen(event.eventTime()), now);
         for (String instance : instances) {
@@ -161,8 +164,13 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                     .withOther(merged(state.others().get(i), call, resetAt));
         }
         String addressKey = addressKey(account, call.name());
-        save(addressKey, InstanceCredentialFacts.withUse(load(addressKey, now), instance, call.first(),
-                call.eventId()).seen(call.first()), now);
+        OriginState address = InstanceCredentialFacts.withUse(load(addressKey, now), instance, call.first(),
+                call.eventId());
+        if (state.anchor() != null && state.anchor().name().equals(call.name())) {
+            // An earlier call from the instance's own address, arrived late: it has been its own since then.
+            address = address.ownOf(instance, state.anchor().first());
+        }
+        save(addressKey, address.seen(call.first()), now);
         save(key, settle(account, instance, state, now).seen(call.first()), now);
     }
 
@@ -185,7 +193,8 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      * ({@link InstanceCredentialFacts}). The address it replaces waits for its decision like any other; the address
      * states' {@code anchoredBy} follow. The same state (same object) when nothing changed.
      */
-    private OriginState settle(String account, String instance, OriginState state, long now) {
+    private OriginState settle(String account, String instance, OriginState given, long now) {
+        OriginState state = tainted(account, instance, given);
         Origin own = state.anchor();
         Origin best = null;
         List<Origin> pool = new ArrayList<>(state.others().size() + 1);
@@ -195,13 +204,12 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         state.others().stream().filter(o -> !o.decided()).forEach(pool::add);
         for (Origin o : pool) {
             if (o.first() >= state.resetAt() && (best == null || InstanceCredentialFacts.BY_TIME.compare(o, best) < 0)
-                    && InstanceCredentialFacts.commandBefore(stored(addressKey(account, o.name())), instance,
-                    o.first(), confirm) == null) {
+                    && taint(account, instance, state, o) == null) {
                 best = o;
             }
         }
         if (own == best || own != null && best != null && own.name().equals(best.name())) {
-            return state;
+            return state.taints().equals(given.taints()) ? given : state;
         }
         OriginState moved = state;
         if (own != null) {
@@ -215,9 +223,48 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         if (best != null) {
             moved = moved.withoutOther(best.name()).withAnchor(best);
             String next = addressKey(account, best.name());
-            save(next, load(next, now).ownOf(instance), now);
+            save(next, load(next, now).ownOf(instance, best.first()), now);
         }
         return moved;
+    }
+
+    /**
+     * The instance's state with the command that taints each of its open uses (its own address and the others still
+     * waiting) recorded on it: the one recorded before, when still within the confirm delay before the use's first
+     * call, or a later one the address keeps. Recorded when the use or the command is learned, it stays when the
+     * address no longer keeps the command (pushed out by later ones), so the decision reads what the input says.
+     */
+    private OriginState tainted(String account, String instance, OriginState state) {
+        List<Origin> taints = new ArrayList<>();
+        List<Origin> open = new ArrayList<>(state.others().size() + 1);
+        if (state.anchor() != null) {
+            open.add(state.anchor());
+        }
+        state.others().stream().filter(o -> !o.decided()).forEach(open::add);
+        for (Origin o : open) {
+            Origin command = taint(account, instance, state, o);
+            if (command != null) {
+                taints.add(new Origin(o.name(), command.first(), command.eventId(), command.call(), true));
+            }
+        }
+        return taints.equals(state.taints()) ? state : state.withTaints(taints);
+    }
+
+    /**
+     * The command that taints the instance's use {@code use}: the latest of the one recorded on the instance's state
+     * (when still within the confirm delay before the use) and the one the address keeps; null when neither.
+     */
+    private Origin taint(String account, String instance, OriginState state, Origin use) {
+        Origin kept = InstanceCredentialFacts.commandBefore(stored(addressKey(account, use.name())), instance,
+                use.first(), confirm);
+        Origin recorded = state.taintOf(use.name());
+        if (recorded == null || recorded.first() > use.first() || use.first() - recorded.first() > confirm) {
+            return kept;
+        }
+        if (kept == null || InstanceCredentialFacts.BY_TIME.compare(recorded, kept) >= 0) {
+            return new Origin(instance, recorded.first(), recorded.eventId(), recorded.call(), true);
+        }
+        return kept;
     }
 
     @Override
@@ -256,7 +303,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                 continue;
             }
             OriginState address = stored(addressKey(parts[1], other.name()));
-            Origin command = InstanceCredentialFacts.commandBefore(address, parts[2], other.first(), confirm);
+            Origin command = taint(parts[1], parts[2], state, other);
             // A call from before the instance last (re)started belongs to its previous address, not an outsider.
             // A command-tainted address is judged even when the instance has no own address: it cannot be its own.
             boolean judged = other.first() >= state.resetAt() && (state.anchor() != null || command != null);
@@ -277,7 +324,9 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      * shared endpoint. Only instances established on the address count ({@link
      * InstanceCredentialFacts#established}): their first use of it at or before {@code upTo} (the decision's own
      * event time), not itself command-tainted, and, when a {@code command} taints this use, before that command (the
-     * instance itself is then not established there either). What came after, in any order, changes nothing.
+     * instance itself is then not established there either). Another instance's own address counts only when it had
+     * become so by then ({@link OriginState#ownersAt}): an instance that restarts hours later and calls from the
+     * address does not make it shared egress after the fact. What came after, in any order, changes nothing.
      */
     private boolean isShared(OriginState address, String instance, long upTo, Origin command) {
         if (address == null) {
@@ -286,7 +335,8 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         long before = command == null ? Long.MAX_VALUE : command.first();
         List<String> established = InstanceCredentialFacts.established(address, instance, upTo, before, confirm);
         int itself = command == null ? 1 : 0;
-        return established.size() + itself >= shared || address.anchoredBy().stream().anyMatch(established::contains);
+        return established.size() + itself >= shared
+                || address.ownersAt(upTo, before).stream().anyMatch(established::contains);
     }
 
     private static String instanceKey(String account, String instance) {

@@ -2,34 +2,55 @@ package dev.trailwatch.detector.detect.burst;
 
 import dev.trailwatch.detector.serde.BinaryCodec;
 import dev.trailwatch.detector.serde.CompactSerde;
+import java.util.List;
 
 /**
- * {@link OriginState} (instance-credential-exfiltration) in {@link CompactSerde}'s binary format (version 1): its
- * fields in record order, origins as (name, first, eventId, call, decided). State stored as Smile by earlier versions
- * is still read.
+ * {@link OriginState} (instance-credential-exfiltration) in {@link CompactSerde}'s binary format (version 1): the
+ * codec's own layout number, then the fields in record order, origins as (name, first, eventId, call, decided).
+ *
+ * <p>Layouts. Layout 2 (written since session 24) starts with the byte {@value #LAYOUT_2} and ends with {@code
+ * anchoredSince} and {@code taints}. Layout 1 had no number: its first byte is the anchor's presence byte (0 or 1),
+ * and it ends after {@code dueAt}; read, its owners are owners since long ago and it has no taints recorded. The
+ * layout is told by that first byte, never by whether input is left: a packed journal entry ({@link StateJournal})
+ * holds several states and more bytes after each. State stored as Smile by earlier versions is still read.
  */
 final class OriginStateCodec implements BinaryCodec<OriginState> {
 
     static final CompactSerde<OriginState> SERDE = new CompactSerde<>(OriginState.class, new OriginStateCodec(), 256);
 
+    /** The first byte of layout 2; layout 1 starts with the anchor's presence byte, 0 or 1. */
+    static final int LAYOUT_2 = 2;
+
     @Override
     public void write(Out out, OriginState s) {
+        out.writeByte(LAYOUT_2);
         out.writeNullable(s.anchor(), OriginStateCodec::writeOrigin);
         out.writeList(s.others(), OriginStateCodec::writeOrigin);
         out.writeList(s.users(), Out::writeString);
         out.writeList(s.anchoredBy(), Out::writeString);
         out.writeLong(s.resetAt()).writeLong(s.lastSeen()).writeLong(s.dueAt());
+        out.writeList(s.anchoredSince(), Out::writeLong);
+        out.writeList(s.taints(), OriginStateCodec::writeOrigin);
     }
 
     @Override
     public OriginState read(In in) {
-        Origin anchor = in.readNullable(OriginStateCodec::readOrigin);
+        int layout = in.readByte();
+        if (layout > LAYOUT_2) {
+            throw new IllegalArgumentException("origin state layout " + layout);
+        }
+        boolean two = layout == LAYOUT_2;
+        // layout 1's first byte was the anchor's presence
+        Origin anchor = (two ? in.readBoolean() : layout == 1) ? readOrigin(in) : null;
         var others = in.readList(OriginStateCodec::readOrigin);
         var users = in.readList(In::readString);
         var anchoredBy = in.readList(In::readString);
         long resetAt = in.readLong();
         long lastSeen = in.readLong();
-        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, in.readLong());
+        long dueAt = in.readLong();
+        List<Long> anchoredSince = two ? in.readList(In::readLong) : null;
+        List<Origin> taints = two ? in.readList(OriginStateCodec::readOrigin) : null;
+        return new OriginState(anchor, others, users, anchoredBy, resetAt, lastSeen, dueAt, anchoredSince, taints);
     }
 
     private static void writeOrigin(Out out, Origin o) {

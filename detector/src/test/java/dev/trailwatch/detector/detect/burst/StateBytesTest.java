@@ -1,17 +1,25 @@
 package dev.trailwatch.detector.detect.burst;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.trailwatch.detector.serde.BinaryCodec;
 import dev.trailwatch.detector.serde.CompactSerde;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
  * The burst kit's states are persisted (store, changelog, journal entries): the bytes each codec writes, plain and
  * packed, are pinned to what the codecs wrote before they were reshaped for the JIT (main at d25d077), and those bytes
- * read back as the same state. A change here is a format change and needs a new version.
+ * read back as the same state. A change here is a format change and needs a new version: the origin state's layout 2
+ * (session 24) is pinned as its codec wrote it, and its layout 1 bytes, and a journal of them, must still read.
  */
 class StateBytesTest {
 
@@ -100,6 +108,48 @@ class StateBytesTest {
             + "10692d3061626310692d3064656601198097b1fdf962a0adb1fef962ffffffffffffffffff01010180a0abfef9620301"
             + "0507090b0d0f110100000000130000010115a0adb1fef96217000002191b01198097b1fdf962a0adb1fef962ffffffff"
             + "ffffffffff01";
+    // Origin states in layout 2 (OriginStateCodec, session 24): a layout byte, then layout 1's fields, then each
+    // owner's moment and the commands recorded as tainting the instance's uses.
+    private static final String ORIGIN_2_PLAIN =
+            "0102010c3230332e302e3131332e390000018bcfe5680004652d31010d3131313132323232333333330a75732d656173"
+            + "742d313261726e3a6177733a7374733a3a3131313132323232333333333a617373756d65642d726f6c652f4465762f69"
+            + "2d306162630d3139382e35312e3130302e340c4d6f7a696c6c612f352e300d436f6e736f6c654c6f67696e157369676e"
+            + "696e2e616d617a6f6e6177732e636f6d010000000004626f62000001010a767063652d303132330000018bcfe62b5004"
+            + "652d3200000207692d3061626307692d306465660207692d3061626307692d306465660000018bcfd625c00000018bcf"
+            + "e62b5080000000000000000280000000000000000000018bcfe60440010a767063652d303132330000018bcfe617c804"
+            + "652d39010d3131313132323232333333330a75732d656173742d313261726e3a6177733a7374733a3a31313131323232"
+            + "32333333333a617373756d65642d726f6c652f4465762f692d306162630d3139382e35312e3130302e340c4d6f7a696c"
+            + "6c612f352e300d436f6e736f6c654c6f67696e157369676e696e2e616d617a6f6e6177732e636f6d010000000004626f"
+            + "62000001";
+    private static final String ORIGIN_2_PACKED =
+            "02011a3230332e302e3131332e3980a0abfef9620a652d31011c3131313132323232333333331675732d656173742d31"
+            + "6661726e3a6177733a7374733a3a3131313132323232333333333a617373756d65642d726f6c652f4465762f692d3061"
+            + "62631c3139382e35312e3130302e341a4d6f7a696c6c612f352e301c436f6e736f6c654c6f67696e2c7369676e696e2e"
+            + "616d617a6f6e6177732e636f6d01000000000a626f620000010116767063652d30313233a0adb1fef9620a652d320000"
+            + "0210692d3061626310692d3064656602191b8097b1fdf962a0adb1fef962ffffffffffffffffff0102ffffffffffffff"
+            + "ffff018091b0fef962011590dfb0fef9620a652d39010507090b0d0f1101000000001300000102010180a0abfef96203"
+            + "010507090b0d0f110100000000130000010115a0adb1fef96217000002191b02191b8097b1fdf962a0adb1fef962ffff"
+            + "ffffffffffffff0102ffffffffffffffffff018091b0fef962011590dfb0fef9621d010507090b0d0f11010000000013"
+            + "000001";
+    // Main dc34cff's journal of origin states (layout 1), after two commits: the four keys, then one changed and one
+    // deleted. Each entry packs several states, and more bytes follow each.
+    private static final String ORIGIN_JOURNAL_0 =
+            "02010148697c3131313132323232333333337c692d3061616161616161616161616161616131011435342e392e392e39"
+            + "80f7c0b9b3680c652d30310000011c3139382e35312e3130302e37e0a8a0bbb3680c652d303300000000ffffffffffff"
+            + "ffffff01e0a8a0bbb368a0978ebcb368013a6f7c3131313132323232333333337c3139382e35312e3130302e3700022a"
+            + "692d3061616161616161616161616161616131e0a8a0bbb3680900000d80d49cbbb3680c652d3032011c313131313232"
+            + "3232333333331675732d656173742d315061726e3a6177733a69616d3a3a3131313132323232333333333a757365722f"
+            + "7374726174757307206177732d636c692f322e31332e301a53656e64436f6d6d616e642673736d2e616d617a6f6e6177"
+            + "732e636f6d00010000ffffffffffffffffff01e0a8a0bbb368ffffffffffffffffff0101326f7c313131313232323233"
+            + "3333337c35342e392e392e3900020d80f7c0b9b3680500002a692d3061616161616161616161616161616132c091cdb9"
+            + "b3680c652d30340000012a692d3061616161616161616161616161616139020d1fffffffffffffffffff01c091cdb9b3"
+            + "68ffffffffffffffffff010148697c3131313132323232333333337c692d306161616161616161616161616161613201"
+            + "03c091cdb9b368210001000000a084c7b9b368c091cdb9b368ffffffffffffffffff0100";
+    private static final String ORIGIN_JOURNAL_1 =
+            "02010148697c3131313132323232333333337c692d3061616161616161616161616161616131011435342e392e392e39"
+            + "80f7c0b9b3680c652d30310000011c3139382e35312e3130302e37e0a8a0bbb3680c652d303300010000ffffffffffff"
+            + "ffffff01e0a8a0bbb368ffffffffffffffffff010248697c3131313132323232333333337c692d306161616161616161"
+            + "616161616161613200";
 
     @Test
     void burstStateBytesAreThoseTheEarlierCodecWrote() {
@@ -116,9 +166,61 @@ class StateBytesTest {
         pinned(LoginStateCodec.SERDE, WindowStateCodecsTest.loginState(), LOGIN_PLAIN, LOGIN_PACKED);
     }
 
+    /** Layout 1, as d25d077's codec wrote it: still read, its owners owners since long ago, no taints recorded. */
     @Test
-    void originStateBytesAreThoseTheEarlierCodecWrote() {
-        pinned(OriginStateCodec.SERDE, WindowStateCodecsTest.originState(), ORIGIN_PLAIN, ORIGIN_PACKED);
+    void originStateBytesOfLayoutOneAreStillRead() {
+        OriginState state = WindowStateCodecsTest.originState();
+        assertThat(state.anchoredSince()).containsExactly(Long.MIN_VALUE);
+        assertThat(state.taints()).isEmpty();
+        readable(OriginStateCodec.SERDE, state, ORIGIN_PLAIN, ORIGIN_PACKED);
+    }
+
+    @Test
+    void originStateBytesOfLayoutTwoArePinned() {
+        pinned(OriginStateCodec.SERDE, originStateLayoutTwo(), ORIGIN_2_PLAIN, ORIGIN_2_PACKED);
+    }
+
+    /**
+     * What a detector upgraded in place restores: journal entries main dc34cff wrote, each packing several layout-1
+     * states with more bytes after each (the layout is read from each state's first byte, not from whether the entry
+     * has bytes left), read back as they were written; this version's commits go on from them in layout 2.
+     */
+    @Test
+    void aJournalOfLayoutOneOriginStatesReadsBackAsItWasWritten() {
+        HexFormat hex = HexFormat.of();
+        Map<String, OriginState> first = journalStates();
+        assertThat(StateJournal.decode(hex.parseHex(ORIGIN_JOURNAL_0), OriginStateCodec.SERDE, "t"))
+                .extracting(kv -> kv.key, kv -> kv.value)
+                .containsExactly(tuple(INSTANCE_1, first.get(INSTANCE_1)), tuple(ADDRESS, first.get(ADDRESS)),
+                        tuple(OWN, first.get(OWN)), tuple(INSTANCE_2, first.get(INSTANCE_2)));
+        assertThat(StateJournal.decode(hex.parseHex(ORIGIN_JOURNAL_1), OriginStateCodec.SERDE, "t"))
+                .extracting(kv -> kv.key, kv -> kv.value)
+                .containsExactly(tuple(INSTANCE_1, decided()), tuple(INSTANCE_2, null));
+
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("origins"),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        store.put(Journal.key(0), hex.parseHex(ORIGIN_JOURNAL_0));
+        store.put(Journal.key(1), hex.parseHex(ORIGIN_JOURNAL_1));
+        Map<String, OriginState> restored = new TreeMap<>(Map.of(INSTANCE_1, decided(), ADDRESS, first.get(ADDRESS),
+                OWN, first.get(OWN)));
+        assertThat(loaded(store)).isEqualTo(restored);
+
+        StateJournal<OriginState> journal = new StateJournal<>(store, OriginStateCodec.SERDE);
+        journal.load();
+        OriginState owned = first.get(OWN).ownOf("i-0aaaaaaaaaaaaaaa3", T0);
+        journal.put(OWN, owned);
+        journal.commit();
+        restored.put(OWN, owned);
+        assertThat(loaded(store)).isEqualTo(restored);
+    }
+
+    private static Map<String, OriginState> loaded(KeyValueStore<String, byte[]> store) {
+        StateJournal<OriginState> journal = new StateJournal<>(store, OriginStateCodec.SERDE);
+        journal.load();
+        Map<String, OriginState> states = new TreeMap<>();
+        journal.all().forEach(kv -> states.put(kv.key, kv.value));
+        return states;
     }
 
     /** A window keeping a lowercase UUID (packed as 16 bytes) and the same id in capitals (packed as text). */
@@ -127,6 +229,59 @@ class StateBytesTest {
                 new Entry(1_700_000_401_500L, "3F2A9C1E-7B4D-4E21-9A0F-5C6D7E8F9A0B", null));
         return new BurstState(List.of(new OpenBurst(1_700_000_400_000L, 2, ids, ids, 1_700_000_401_000L,
                 1_700_000_401_500L, null, false, 0, Long.MIN_VALUE)), Long.MAX_VALUE);
+    }
+
+    /** An origin state with what layout 2 added: each owner's moment (one long ago), a command that tainted a use. */
+    private static OriginState originStateLayoutTwo() {
+        OriginState s = WindowStateCodecsTest.originState();
+        return new OriginState(s.anchor(), s.others(), s.users(), List.of("i-0abc", "i-0def"), s.resetAt(),
+                s.lastSeen(), s.dueAt(), List.of(Long.MIN_VALUE, 1_700_000_040_000L),
+                List.of(new Origin("vpce-0123", 1_700_000_045_000L, "e-9", s.anchor().call(), true)));
+    }
+
+    private static final long T0 = 1_793_613_600_000L; // 2026-11-02T10:00:00Z
+    private static final String INSTANCE_1 = "i|111122223333|i-0aaaaaaaaaaaaaaa1";
+    private static final String INSTANCE_2 = "i|111122223333|i-0aaaaaaaaaaaaaaa2";
+    private static final String ADDRESS = "o|111122223333|198.51.100.7";
+    private static final String OWN = "o|111122223333|54.9.9.9";
+
+    /**
+     * The states of ORIGIN_JOURNAL_0, as dc34cff made them: an instance with its own address and a use waiting, the
+     * address it was used from with the command sent from there, its own address owned by two, a second instance.
+     */
+    private static Map<String, OriginState> journalStates() {
+        Anchor command = new Anchor("111122223333", "us-east-1", "arn:aws:iam::111122223333:user/stratus",
+                "198.51.100.7", "aws-cli/2.13.0", "SendCommand", "ssm.amazonaws.com", null);
+        return Map.of(
+                INSTANCE_1, new OriginState(new Origin("54.9.9.9", T0 - 1_800_000L, "e-01", null, false),
+                        List.of(new Origin("198.51.100.7", T0 + 30_000L, "e-03", null, false)), List.of(), List.of(),
+                        Long.MIN_VALUE, T0 + 30_000L, T0 + 930_000L),
+                ADDRESS, new OriginState(null, List.of(new Origin("i-0aaaaaaaaaaaaaaa1", T0 + 30_000L, "e-03", null,
+                        false), new Origin("i-0aaaaaaaaaaaaaaa1", T0, "e-02", command, true)), List.of(), List.of(),
+                        Long.MIN_VALUE, T0 + 30_000L, Long.MIN_VALUE),
+                OWN, new OriginState(null, List.of(new Origin("i-0aaaaaaaaaaaaaaa1", T0 - 1_800_000L, "e-01", null,
+                        false), new Origin("i-0aaaaaaaaaaaaaaa2", T0 - 1_700_000L, "e-04", null, false)),
+                        List.of("i-0aaaaaaaaaaaaaaa9"), List.of("i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"),
+                        Long.MIN_VALUE, T0 - 1_700_000L, Long.MIN_VALUE),
+                INSTANCE_2, new OriginState(new Origin("54.9.9.9", T0 - 1_700_000L, "e-04", null, true), List.of(),
+                        List.of(), List.of(), T0 - 1_750_000L, T0 - 1_700_000L, Long.MIN_VALUE));
+    }
+
+    /** ORIGIN_JOURNAL_1's first instance: its use decided. */
+    private static OriginState decided() {
+        return new OriginState(new Origin("54.9.9.9", T0 - 1_800_000L, "e-01", null, false),
+                List.of(new Origin("198.51.100.7", T0 + 30_000L, "e-03", null, true)), List.of(), List.of(),
+                Long.MIN_VALUE, T0 + 30_000L, Long.MIN_VALUE);
+    }
+
+    /** Bytes an earlier layout wrote: read back as the state, plain and packed twice in one buffer. */
+    private static <T> void readable(CompactSerde<T> serde, T state, String plainHex, String packedHex) {
+        HexFormat hex = HexFormat.of();
+        assertThat(serde.read("t", hex.parseHex(plainHex))).isEqualTo(state);
+        BinaryCodec.In in = BinaryCodec.In.packed(hex.parseHex(packedHex), 0);
+        assertThat(serde.codec().read(in)).isEqualTo(state);
+        assertThat(serde.codec().read(in)).isEqualTo(state);
+        assertThat(in.done()).isTrue();
     }
 
     private static <T> void pinned(CompactSerde<T> serde, T state, String plainHex, String packedHex) {
