@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trailwatch.detector.TestEvents;
 import dev.trailwatch.detector.TopologyHarness;
+import dev.trailwatch.detector.detect.kit.FlushSignal;
 import dev.trailwatch.detector.model.Alert;
 import dev.trailwatch.detector.model.Severity;
+import dev.trailwatch.detector.tuning.TuningException;
+import dev.trailwatch.detector.tuning.TuningParser;
+import dev.trailwatch.detector.tuning.TuningSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,6 +123,26 @@ class BedrockRegionSweepDetectorTest {
         }
 
         assertThat(lastAlerts(calls)).isEmpty();
+    }
+
+    @Test
+    void anOverrideOfTheThresholdMakesTwoRegionsASweep() throws TuningException {
+        TuningSet lower = TuningParser.parse("test.yml", """
+                overrides:
+                  - id: two-regions
+                    reason: no workload of ours calls Bedrock outside one region
+                    owner: soc
+                    rule: bedrock-region-sweep
+                    settings: {threshold: 2}
+                """);
+        try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.never(), lower)) {
+            topology.pipe(bedrock("InvokeModel", "us-east-1", ATTACKER, null, atSeconds(0)));
+            assertThat(alertsOf(topology, ID)).isEmpty();
+
+            topology.pipe(bedrock("InvokeModel", "us-west-2", ATTACKER, null, atSeconds(3)));
+            assertThat(alertsOf(topology, ID)).singleElement()
+                    .satisfies(alert -> assertThat(alert.evidence()).containsEntry("threshold", 2));
+        }
     }
 
     @Test
