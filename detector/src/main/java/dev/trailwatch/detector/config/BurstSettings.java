@@ -165,12 +165,24 @@ public final class BurstSettings {
                     + " bucket by one principal make one MEDIUM s3-mass-deletion alert (a versioned bucket wiped in"
                     + " batches).").positive();
 
+    public static final ConfigKey<Integer> BEDROCK_SWEEP_THRESHOLD = ConfigKey.integer(
+            "burst.bedrock-sweep.threshold", "3",
+            "Distinct regions in which one principal, from one source IP, must call Bedrock models (InvokeModel,"
+                    + " InvokeModelWithResponseStream, Converse, ConverseStream, ListFoundationModels, GetFoundationModel,"
+                    + " GetFoundationModelAvailability; allowed, failing validation or refused) within"
+                    + " burst.bedrock-sweep.window to make one MEDIUM bedrock-region-sweep alert.").positive();
+    public static final ConfigKey<Duration> BEDROCK_SWEEP_WINDOW = ConfigKey.duration("burst.bedrock-sweep.window",
+            "10m",
+            "Length of the event-time windows, aligned to the epoch (UTC), in which burst.bedrock-sweep.threshold"
+                    + " regions must be reached.").positive();
+
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
             CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_SCOPE, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
-            INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW);
+            INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW, BEDROCK_SWEEP_THRESHOLD,
+            BEDROCK_SWEEP_WINDOW);
 
     /**
      * Which calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated {@link #DISCOVERY_ENABLED}

@@ -6,6 +6,7 @@ import dev.trailwatch.detector.detect.baseline.FirstRegionUseDetector;
 import dev.trailwatch.detector.detect.baseline.FirstServiceUseDetector;
 import dev.trailwatch.detector.detect.baseline.ForeignAccountDetector;
 import dev.trailwatch.detector.detect.burst.AccessDeniedBurstDetector;
+import dev.trailwatch.detector.detect.burst.BedrockRegionSweepDetector;
 import dev.trailwatch.detector.detect.burst.ConsoleBruteforceSuccessDetector;
 import dev.trailwatch.detector.detect.burst.ConsoleCrossAccountSprayDetector;
 import dev.trailwatch.detector.detect.burst.ConsolePasswordSprayDetector;
@@ -32,7 +33,7 @@ public final class KnownRules {
     /** The stateful detections, whose ids are not in any rule file. */
     public static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID, ConsolePasswordSprayDetector.ID,
             ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID, ConsoleCrossAccountSprayDetector.ID,
-            CredentialHarvestingBurstDetector.ID, FirstRegionUseDetector.ID, FirstServiceUseDetector.ID,
+            CredentialHarvestingBurstDetector.ID, BedrockRegionSweepDetector.ID, FirstRegionUseDetector.ID, FirstServiceUseDetector.ID,
             ForeignAccountDetector.ID, TrailSilentDetector.ID);
 
     private KnownRules() {

@@ -33,6 +33,8 @@ final class TunableSettings {
                 "window", BurstSettings.CROSS_ACCOUNT_SPRAY_WINDOW);
         put("credential-harvesting-burst", "resources", BurstSettings.HARVEST_RESOURCES,
                 "window", BurstSettings.HARVEST_WINDOW);
+        put("bedrock-region-sweep", "threshold", BurstSettings.BEDROCK_SWEEP_THRESHOLD,
+                "window", BurstSettings.BEDROCK_SWEEP_WINDOW);
         put("first-region-use", "learning-period", BaselineSettings.LEARNING_PERIOD);
         put("first-service-use", "learning-period", BaselineSettings.LEARNING_PERIOD);
         put("trail-silent", "after", SilenceSettings.AFTER, "min-events", SilenceSettings.MIN_EVENTS);

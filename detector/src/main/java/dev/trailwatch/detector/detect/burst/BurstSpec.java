@@ -25,10 +25,14 @@ import java.util.function.Function;
  *                    {@code temporal_ordered} correlation); empty when order does not matter
  * @param more        the event's tokens after {@code token}, for an event that counts as several (a call that reads
  *                    many secrets at once), at most {@link #MAX_MORE}; null when every event has one token
+ * @param distinctBy  the part of a token that {@code minDistinct} counts distinct values of, for a token that
+ *                    carries more than what is counted (bedrock-region-sweep's {@code region|model|error} counts
+ *                    regions); null when the whole token counts
  */
 record BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
                  Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
-                 List<String> order, Function<CloudTrailEvent, List<String>> more) {
+                 List<String> order, Function<CloudTrailEvent, List<String>> more,
+                 Function<String, String> distinctBy) {
 
     /** The most events an ordered spec's window keeps to judge the order on. */
     static final int MAX_ORDERED = 500;
@@ -49,17 +53,24 @@ record BurstSpec(String ruleId, String space, Duration window, Duration grace, i
         }
     }
 
+    /** A burst whose distinct tokens count whole. */
+    BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
+              Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
+              List<String> order, Function<CloudTrailEvent, List<String>> more) {
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, order, more, null);
+    }
+
     /** A burst whose events have one token each, which must appear in {@code order} (empty: any order). */
     BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
               Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording,
               List<String> order) {
-        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, order, null);
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, order, null, null);
     }
 
     /** A burst whose tokens may come in any order. */
     BurstSpec(String ruleId, String space, Duration window, Duration grace, int minEvents, int minDistinct,
               Function<CloudTrailEvent, String> key, Function<CloudTrailEvent, String> token, Wording wording) {
-        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, List.of(), null);
+        this(ruleId, space, window, grace, minEvents, minDistinct, key, token, wording, List.of(), null, null);
     }
 
     /** The event's tokens after its first (none for a spec whose events have one), at most {@link #MAX_MORE}. */

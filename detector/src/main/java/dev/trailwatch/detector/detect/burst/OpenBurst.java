@@ -110,11 +110,12 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
     }
 
     /**
-     * True when the window is a burst: it holds the spec's minimum of events and of distinct tokens, and when the
-     * spec has an order, those tokens in that order of event time among its earliest events.
+     * True when the window is a burst: it holds the spec's minimum of events and of distinct tokens (of the part of
+     * each token the spec counts, {@link BurstSpec#distinctBy}, among the tokens kept), and when the spec has an
+     * order, those tokens in that order of event time among its earliest events.
      */
     boolean qualifies(BurstSpec spec) {
-        if (count < spec.minEvents() || firsts.size() < spec.minDistinct()) {
+        if (count < spec.minEvents() || distinct(spec) < spec.minDistinct()) {
             return false;
         }
         List<String> order = spec.order();
@@ -125,6 +126,14 @@ record OpenBurst(long start, long count, List<Entry> earliest, List<Entry> first
             }
         }
         return next == order.size();
+    }
+
+    /** How many distinct tokens, or distinct counted parts of tokens, the window keeps. */
+    private long distinct(BurstSpec spec) {
+        if (spec.distinctBy() == null) {
+            return firsts.size();
+        }
+        return firsts.stream().map(first -> spec.distinctBy().apply(first.token())).distinct().count();
     }
 
     /** The window's distinct tokens in order of first appearance (event time, event id). */

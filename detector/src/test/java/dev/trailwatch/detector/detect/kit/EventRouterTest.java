@@ -178,7 +178,8 @@ class EventRouterTest {
                 "console-login-by-ip-origin", "failed-console-login-burst-by-user",
                 "access-denied-burst-by-principal-origin", "access-denied-burst-by-ip-origin",
                 "credential-harvesting-burst-by-principal", "instance-credential-exfiltration-by-instance",
-                "s3-mass-deletion-objects", "s3-mass-deletion-version-wipe", "discovery-burst-by-principal");
+                "s3-mass-deletion-objects", "s3-mass-deletion-version-wipe", "discovery-burst-by-principal",
+                "bedrock-region-sweep-by-caller");
     }
 
     private static Set<String> successors(TopologyDescription description, String node) {
