@@ -11,7 +11,12 @@ import dev.trailwatch.detector.detect.burst.ConsoleBruteforceSuccessDetector;
 import dev.trailwatch.detector.detect.burst.ConsoleCrossAccountSprayDetector;
 import dev.trailwatch.detector.detect.burst.ConsolePasswordSprayDetector;
 import dev.trailwatch.detector.detect.burst.CredentialHarvestingBurstDetector;
+import dev.trailwatch.detector.detect.burst.DiscoveryBurstDetector;
 import dev.trailwatch.detector.detect.burst.FailedConsoleLoginBurstDetector;
+import dev.trailwatch.detector.detect.burst.InstanceCredentialExfiltrationDetector;
+import dev.trailwatch.detector.detect.burst.S3MassDeletionDetector;
+import dev.trailwatch.detector.detect.location.ConsoleLoginNewAsnDetector;
+import dev.trailwatch.detector.detect.location.ConsoleLoginNewCountryDetector;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
 import dev.trailwatch.detector.rules.Rule;
 import dev.trailwatch.detector.rules.RulePack;
@@ -31,10 +36,12 @@ import java.util.TreeSet;
 public final class KnownRules {
 
     /** The stateful detections, whose ids are not in any rule file. */
-    public static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID, ConsolePasswordSprayDetector.ID,
-            ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID, ConsoleCrossAccountSprayDetector.ID,
-            CredentialHarvestingBurstDetector.ID, BedrockRegionSweepDetector.ID, FirstRegionUseDetector.ID, FirstServiceUseDetector.ID,
-            ForeignAccountDetector.ID, TrailSilentDetector.ID);
+    public static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID,
+            ConsolePasswordSprayDetector.ID, ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID,
+            ConsoleCrossAccountSprayDetector.ID, CredentialHarvestingBurstDetector.ID, DiscoveryBurstDetector.ID,
+            S3MassDeletionDetector.ID, InstanceCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID,
+            FirstRegionUseDetector.ID, FirstServiceUseDetector.ID, ForeignAccountDetector.ID,
+            ConsoleLoginNewCountryDetector.ID, ConsoleLoginNewAsnDetector.ID, TrailSilentDetector.ID);
 
     private KnownRules() {
     }
