@@ -24,11 +24,13 @@ import java.util.regex.Pattern;
  * credentials in at least two calls within {@code burst.harvest.window} (10 minutes) of event time, allowed or denied:
  * Secrets Manager secrets ({@code GetSecretValue}), decrypted SSM parameters ({@code GetParameter}/
  * {@code GetParameters} with {@code withDecryption}), EC2 user data ({@code DescribeInstanceAttribute} of
- * {@code userData}, where bootstrap secrets live) and Windows password data ({@code GetPasswordData}). One MEDIUM alert
- * per burst lists what was read.
+ * {@code userData}, where bootstrap secrets live), Windows password data ({@code GetPasswordData}) and console
+ * screenshots ({@code GetConsoleScreenshot}, which show whatever an instance's console has on screen: a login prompt,
+ * a crash dump, a password typed at boot). One MEDIUM alert per burst lists what was read.
  *
  * <p>Why: after a foothold, attackers sweep every secret the credentials can reach (Stratus
- * secretsmanager-retrieve-secrets, ssm-retrieve-securestring-parameters, ec2-download-user-data); one read is routine,
+ * secretsmanager-retrieve-secrets, ssm-retrieve-securestring-parameters, ec2-download-user-data,
+ * ec2-console-screenshots, which is refused call after call on made-up instance ids); one read is routine,
  * a sweep of many distinct ones by one identity is not. Denied reads count: a sweep with partial permissions is still
  * a sweep.
  *
@@ -117,6 +119,7 @@ public final class CredentialHarvestingBurstDetector {
             case "DescribeInstanceAttribute" -> "userData".equals(request.path("attribute").asText())
                     ? List.of(named("userData:", request.path("instanceId"), event)) : null;
             case "GetPasswordData" -> List.of(named("passwordData:", request.path("instanceId"), event));
+            case "GetConsoleScreenshot" -> List.of(named("screenshot:", request.path("instanceId"), event));
             default -> null;
         };
     }
@@ -192,7 +195,8 @@ public final class CredentialHarvestingBurstDetector {
         return switch (name) {
             case "GetSecretValue" -> "secretsmanager.amazonaws.com".equals(source);
             case "GetParameter", "GetParameters" -> "ssm.amazonaws.com".equals(source);
-            case "DescribeInstanceAttribute", "GetPasswordData" -> "ec2.amazonaws.com".equals(source);
+            case "DescribeInstanceAttribute", "GetPasswordData", "GetConsoleScreenshot" ->
+                    "ec2.amazonaws.com".equals(source);
             default -> false;
         };
     }
@@ -215,7 +219,7 @@ public final class CredentialHarvestingBurstDetector {
         evidence.put("resources", tally.tokens());
         String principal = tally.entity().substring(tally.entity().indexOf('|') + 1);
         return new Alerts.Finding(ID, "Credential harvesting by " + principal, principal + " read "
-                + tally.tokens().size() + " distinct secrets, parameters or instance credentials (" + tally.count()
+                + tally.tokens().size() + " distinct secrets, parameters, instance credentials or screenshots (" + tally.count()
                 + " calls) within " + Durations.format(window) + " of " + Instant.ofEpochMilli(tally.start()) + ": "
                 + BurstEvidence.head(tally.tokens()), Severity.MEDIUM, MITRE, RUNBOOK, evidence);
     }

@@ -101,6 +101,45 @@ class CredentialHarvestingBurstDetectorTest {
         return e;
     }
 
+    /** GetConsoleScreenshot as EC2 records it: the instance in requestParameters.instanceId. */
+    private static TestEvents screenshot(String user, String instanceId, Instant time) {
+        TestEvents e = TestEvents.event("ec2.amazonaws.com", "GetConsoleScreenshot", time).user(user)
+                .sourceIp(ATTACKER);
+        e.json().with("requestParameters").put("instanceId", instanceId);
+        return e;
+    }
+
+    @Test
+    void aSweepOfRefusedConsoleScreenshotsIsABurst() {
+        // Stratus's ec2-console-screenshots: a role without the permission asks for screenshot after screenshot of
+        // made-up instances; each call is refused (one LOW each from the rule), the sweep is the burst.
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 10; i++) {
+                topology.pipe(screenshot("mallory", "i-0f00000000000%04d".formatted(i), atSeconds(2L * i))
+                        .error("Client.UnauthorizedOperation", "You are not authorized to perform this operation."));
+            }
+            assertThat(alertsOf(topology, ID)).as("ten instances").isEmpty();
+
+            topology.pipe(screenshot("mallory", "i-0f000000000000010", atSeconds(20))
+                    .error("Client.UnauthorizedOperation", "You are not authorized to perform this operation."));
+            List<Alert> alerts = alertsOf(topology, ID);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(resources(alerts.get(0))).contains("screenshot:i-0f000000000000010");
+        }
+    }
+
+    @Test
+    void screenshotsOfOneInstanceAgainAndAgainAreNoBurst() {
+        // a status page refreshing one instance's screenshot every minute
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 30; i++) {
+                topology.pipe(screenshot("status-page", "i-0a1b2c3d4e5f60001", atSeconds(20L * i)));
+            }
+            assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
     @Test
     void alertsWhenOnePrincipalReadsElevenDistinctSecretsWithinTenMinutes() {
         try (TopologyHarness topology = new TopologyHarness()) {
