@@ -2,9 +2,9 @@ package dev.trailwatch.detector.detect.burst;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * What instance-credential-exfiltration keeps per address ({@code o|account|address}, in {@link OriginState#others()}):
@@ -29,7 +29,6 @@ final class InstanceCredentialFacts {
 
     static final int USES_KEPT = 16;
     static final int COMMANDS_KEPT = 1024;
-    static final int COMMANDS_PER_INSTANCE = 8;
 
     /**
      * Event time, then event id: two facts in the same millisecond still have one first. The one order of facts here
@@ -72,11 +71,15 @@ final class InstanceCredentialFacts {
 
     /**
      * The address with one more command naming the instance (once per command and instance). Commands are kept by
-     * event time, not by count: those older than the newest minus {@code keep} (the confirm delay plus the reorder
-     * horizon: no use still on its way can be tainted by them) go, except the one that taints a kept use; of the
-     * rest, the latest {@value #COMMANDS_PER_INSTANCE} per named instance, and the latest {@value #COMMANDS_KEPT} in
-     * all (a bound on the state, not a window: a use's tainting command is also recorded on the instance's own state
-     * when either is learned, {@link OriginState#taints()}).
+     * event time, not by count, so that which ones are kept does not depend on the order they arrive in. A use still
+     * on its way is at most the reorder horizon older than the newest command (the stream has reached that command),
+     * and the command that taints it is the latest one naming its instance at or before it, within {@code confirm}
+     * ({@link #commandBefore}). So per named instance: every command from the newest minus the horizon on, and the
+     * latest one before that if it is within {@code keep} (confirm plus horizon) of the newest; and whatever the
+     * order, the one that taints a kept use. The latest {@value #COMMANDS_KEPT} in all bound the state: an address
+     * sending more than that within a horizon is the one case where arrival order can still decide (see
+     * architecture.md, "Order still matters"); a use's tainting command is also recorded on the instance's own state
+     * when either is learned ({@link OriginState#taints()}).
      */
     static OriginState withCommand(OriginState address, String instance, long time, String eventId, Anchor call,
                                    long confirm, long keep) {
@@ -101,12 +104,13 @@ final class InstanceCredentialFacts {
                 tainting.add(taint);
             }
         }
+        long horizon = Math.max(0, keep - confirm);
         List<Origin> kept = new ArrayList<>();
-        Map<String, Integer> perInstance = new HashMap<>();
+        Set<String> olderKept = new HashSet<>();
         for (Origin c : commands) {
-            int n = perInstance.merge(c.name(), 1, Integer::sum);
-            if (tainting.contains(c) || c.first() >= newest - keep && n <= COMMANDS_PER_INSTANCE
-                    && kept.size() < COMMANDS_KEPT) {
+            boolean needed = c.first() >= newest - horizon
+                    || c.first() >= newest - keep && olderKept.add(c.name());
+            if (tainting.contains(c) || needed && kept.size() < COMMANDS_KEPT) {
                 kept.add(c);
             }
         }

@@ -633,6 +633,40 @@ class InstanceCredentialExfiltrationDetectorTest {
     }
 
     /**
+     * Review scenario cap-late (session 24): the command, then eight more naming the same instance from the same
+     * address, and the stolen credentials' use (30 s after the first command) arriving last, eight minutes late but
+     * within the horizon. It needs the first command, which nine commands to one instance must not have pushed out:
+     * the same alert as when the use arrives right after it.
+     */
+    @Test
+    void manyLaterCommandsToTheSameInstanceDoNotPushOutTheOneAUseOnItsWayNeeds() {
+        assertThat(commandsToOneInstance(true)).isEqualTo(commandsToOneInstance(false)).hasSize(1);
+    }
+
+    private static List<String> commandsToOneInstance(boolean useArrivesLast) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
+                FlushSignal.onRequest())) {
+            TestEvents command = sendCommand(ATTACKER, at(Duration.ofMinutes(10)), WEB);
+            TestEvents use = call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(10).plusSeconds(30)));
+            topology.pipe(command);
+            if (!useArrivesLast) {
+                topology.pipe(use);
+            }
+            for (int k = 1; k <= 8; k++) {
+                topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(10 + k)), WEB));
+            }
+            if (useArrivesLast) {
+                topology.pipe(use);
+            }
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            return alertsOf(topology, ID).stream().map(a -> a.severity() + " " + a.evidence().get("instanceId") + " "
+                    + a.evidence().get("commandEventId").equals(command.eventId())).toList();
+        }
+    }
+
+    /**
      * The command, the credentials used from where it came from, then StartInstances sent to the instance while it
      * was running (review scenario restart-cmd): nothing restarted, so the theft stands; a start of a stopped instance
      * still begins its new life.
