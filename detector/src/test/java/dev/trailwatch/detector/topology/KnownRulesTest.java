@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,24 @@ class KnownRulesTest {
 
         assertThat(known).containsAll(documentedIds());
         assertThat(documentedIds()).containsAll(KnownRules.STATEFUL);
+    }
+
+    @Test
+    void everyDetectionsIdIsKnown() throws IOException {
+        Pattern id = Pattern.compile("public static final String ID = \"([a-z0-9-]+)\";");
+        Set<String> ids = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java/dev/trailwatch/detector/detect"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = id.matcher(Files.readString(source));
+                while (m.find()) {
+                    ids.add(m.group(1));
+                }
+            }
+        }
+        ids.remove("watchlist"); // the watch list's processor; its alerts carry each rule's own id
+
+        assertThat(ids).hasSizeGreaterThan(10);
+        assertThat(KnownRules.STATEFUL).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test

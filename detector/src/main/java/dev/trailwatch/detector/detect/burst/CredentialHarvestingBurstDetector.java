@@ -57,18 +57,21 @@ import java.util.regex.Pattern;
  * without {@code invokedBy}, so a task definition with at least the threshold of injected secrets, in two or more
  * calls, alerts at each task start (ten or fewer SSM secrets are one call). It is not excluded by its user agent, which
  * any caller can send: an exception for the execution role in the tuning file (docs/tuning.md) silences it. A
- * migration or rotation job, a person auditing secrets in the console.
+ * migration or rotation job, a person auditing secrets in the console; a status-check tool screenshotting every
+ * instance of a fleet that fails its checks at once (a bad AMI, an impaired Availability Zone).
  *
- * <p>ATT&amp;CK: T1555.006 Cloud Secrets Management Stores, T1552 Unsecured Credentials (user data, password data).
+ * <p>ATT&amp;CK: T1555.006 Cloud Secrets Management Stores, T1552 Unsecured Credentials (user data, password data),
+ * T1113 Screen Capture (console screenshots).
  */
 public final class CredentialHarvestingBurstDetector {
 
     public static final String ID = "credential-harvesting-burst";
-    private static final List<String> MITRE = List.of("T1555.006", "T1552");
+    private static final List<String> MITRE = List.of("T1555.006", "T1552", "T1113");
     private static final String RUNBOOK = "Ask the principal's owner whether a deploy, a rotation job or a migration"
             + " read these; an ECS task execution role session with the ECS agent's user agent that read exactly its"
             + " task definition's secrets is their injection. If not: revoke the principal's sessions and keys, rotate"
-            + " every secret and parameter listed (denied ones too if the attacker may retry elsewhere), and review"
+            + " every secret and parameter listed (denied ones too if the attacker may retry elsewhere; for"
+            + " screenshots, what the instances' consoles showed), and review"
             + " what the principal did next with them (new logins, calls from new addresses).";
 
     private final DetectionKit kit;

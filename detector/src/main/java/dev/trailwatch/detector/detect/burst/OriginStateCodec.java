@@ -13,8 +13,8 @@ import java.util.List;
  * and it ends after {@code dueAt}; read, its owners are owners since long ago and it has no taints recorded. The
  * layout is told by that first byte, never by whether input is left: a packed journal entry ({@link StateJournal})
  * holds several states and more bytes after each. State stored as Smile by earlier versions is still read. Not the
- * other way: a detector from before session 24 fails on layout 2 ("not a boolean at byte 1"), so going back to one
- * takes resetting this detection's stores and changelogs (docs/operations.md, "Upgrades, and going back").
+ * other way: a detector from before commit 2cddccd fails on layout 2 ("not a boolean at byte 1"), so going back to
+ * one takes resetting the application's stores and internal topics (docs/operations.md, "Upgrades, and going back").
  */
 final class OriginStateCodec implements BinaryCodec<OriginState> {
 

@@ -643,6 +643,38 @@ class InstanceCredentialExfiltrationDetectorTest {
         assertThat(commandsToOneInstance(true)).isEqualTo(commandsToOneInstance(false)).hasSize(1);
     }
 
+    /**
+     * The command to the instance is older than the address's newest command (to another instance) minus the horizon,
+     * but the use it taints, arriving last, is not: the address keeps, per instance, the latest command before the
+     * horizon too.
+     */
+    @Test
+    void theLatestCommandBeforeTheHorizonIsKeptForAUseStillOnItsWay() {
+        assertThat(commandThenAnotherInstance(true)).isEqualTo(commandThenAnotherInstance(false)).hasSize(1);
+    }
+
+    private static List<String> commandThenAnotherInstance(boolean useArrivesLast) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m",
+                "instance-credentials.confirm", "20m"), FlushSignal.onRequest())) {
+            TestEvents command = sendCommand(ATTACKER, at(Duration.ofMinutes(10)), WEB);
+            TestEvents use = call(WEB, ATTACKER, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(24)));
+            topology.pipe(command);
+            if (!useArrivesLast) {
+                topology.pipe(use);
+            }
+            topology.pipe(sendCommand(ATTACKER, at(Duration.ofMinutes(26)), FLEET_2));
+            if (useArrivesLast) {
+                topology.pipe(use);
+            }
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+            return alertsOf(topology, ID).stream().filter(a -> WEB.equals(a.evidence().get("instanceId")))
+                    .map(a -> a.severity() + " " + a.evidence().get("commandEventId").equals(command.eventId()))
+                    .toList();
+        }
+    }
+
     private static List<String> commandsToOneInstance(boolean useArrivesLast) {
         try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "15m"),
                 FlushSignal.onRequest())) {
