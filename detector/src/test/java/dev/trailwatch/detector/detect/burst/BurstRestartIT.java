@@ -124,13 +124,17 @@ class BurstRestartIT {
         awaitCounted(bootstrap, CHANGELOG, count);
     }
 
-    /** Waits until a burst's committed changelog holds a key whose one open window has counted this many events. */
+    /**
+     * Waits until a burst's committed changelog holds a key whose one open window has counted this many events. A
+     * tombstone (a journal entry the store dropped) reaches the reader as a null value: the consumer does not hand it
+     * to the deserializer.
+     */
     private static void awaitCounted(String bootstrap, String changelog, int count) {
         Deserializer<List<BurstState>> entry = (topic, bytes) -> bytes == null ? List.of()
                 : StateJournal.decode(bytes, BurstStateCodec.SERDE, topic).stream()
                         .filter(state -> state.value != null).map(state -> state.value).toList();
-        read(bootstrap, changelog, entry, states -> states.stream().anyMatch(state -> state.windows().size() == 1
-                && state.windows().get(0).count() == count));
+        read(bootstrap, changelog, entry, states -> states != null && states.stream().anyMatch(state ->
+                state.windows().size() == 1 && state.windows().get(0).count() == count));
     }
 
     /** Reads committed records from the start until one matches; returns the matching ones seen so far. */

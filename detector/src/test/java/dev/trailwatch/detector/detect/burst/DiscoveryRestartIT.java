@@ -117,7 +117,9 @@ class DiscoveryRestartIT {
         Set<String> recorded = new HashSet<>();
         Deserializer<List<CallJournal.Change>> journal = (topic, bytes) -> CallJournal.read(bytes);
         read(bootstrap, CHANGELOG, journal, changes -> {
-            changes.forEach(change -> recorded.add(change.call().label()));
+            if (changes != null) { // a tombstone: the consumer hands no bytes to the deserializer
+                changes.forEach(change -> recorded.add(change.call().label()));
+            }
             return recorded.size() == count;
         });
     }
