@@ -197,14 +197,10 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         OriginState state = tainted(account, instance, given);
         Origin own = state.anchor();
         Origin best = null;
-        List<Origin> pool = new ArrayList<>(state.others().size() + 1);
-        if (own != null) {
-            pool.add(own);
-        }
-        state.others().stream().filter(o -> !o.decided()).forEach(pool::add);
-        for (Origin o : pool) {
+        for (Origin o : openUses(state)) {
+            // tainted() has just recorded each open use's taint on the state
             if (o.first() >= state.resetAt() && (best == null || InstanceCredentialFacts.BY_TIME.compare(o, best) < 0)
-                    && taint(account, instance, state, o) == null) {
+                    && state.taintOf(o.name()) == null) {
                 best = o;
             }
         }
@@ -236,18 +232,23 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      */
     private OriginState tainted(String account, String instance, OriginState state) {
         List<Origin> taints = new ArrayList<>();
-        List<Origin> open = new ArrayList<>(state.others().size() + 1);
-        if (state.anchor() != null) {
-            open.add(state.anchor());
-        }
-        state.others().stream().filter(o -> !o.decided()).forEach(open::add);
-        for (Origin o : open) {
+        for (Origin o : openUses(state)) {
             Origin command = taint(account, instance, state, o);
             if (command != null) {
                 taints.add(new Origin(o.name(), command.first(), command.eventId(), command.call(), true));
             }
         }
         return taints.equals(state.taints()) ? state : state.withTaints(taints);
+    }
+
+    /** The instance's own address and its other addresses still waiting for their decision. */
+    private static List<Origin> openUses(OriginState state) {
+        List<Origin> open = new ArrayList<>(state.others().size() + 1);
+        if (state.anchor() != null) {
+            open.add(state.anchor());
+        }
+        state.others().stream().filter(o -> !o.decided()).forEach(open::add);
+        return open;
     }
 
     /**
