@@ -51,6 +51,18 @@ final class LambdaMatchers {
      * ...}]}) whose account is not the function's.
      */
     static List<String> foreignLayers(CloudTrailEvent event) {
+        List<String> out = new ArrayList<>();
+        for (String arn : layerArns(event)) {
+            String account = accountOf(arn);
+            if (account != null && !account.equals(event.recipientAccountId())) {
+                out.add(arn);
+            }
+        }
+        return out;
+    }
+
+    /** The layer ARNs of the request and of the response, each once. */
+    static Set<String> layerArns(CloudTrailEvent event) {
         Set<String> arns = new LinkedHashSet<>();
         for (JsonNode layer : RequestFields.items(event.requestParameters().path("layers"))) {
             if (layer.isTextual()) {
@@ -63,14 +75,7 @@ final class LambdaMatchers {
                 arns.add(arn);
             }
         }
-        List<String> out = new ArrayList<>();
-        for (String arn : arns) {
-            String account = accountOf(arn);
-            if (account != null && !account.equals(event.recipientAccountId())) {
-                out.add(arn);
-            }
-        }
-        return out;
+        return arns;
     }
 
     /** The 12-digit account of an account id or ARN, or null. */
