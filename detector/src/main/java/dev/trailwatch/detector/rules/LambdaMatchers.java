@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Matchers for Lambda changes that hand a function to someone outside the account: a resource-policy grant to
  * another account, or a layer (code that runs inside the function, extensions included) published by another
- * account. "Another account" is any account id other than the record's {@code recipientAccountId}; a
- * single event cannot tell the organization's own accounts from strangers, so the runbooks ask for that check.
+ * account. "Another account" is any account id other than the record's {@code recipientAccountId}; whether it is one
+ * of the organization's own is the rules' {@code insideOrganization} lowering's question (the accounts the operator
+ * declared, see {@link AccountReaders}), not these matchers'.
  */
 final class LambdaMatchers {
 
