@@ -101,6 +101,22 @@ class InsideOrganizationTest {
         }
     }
 
+    /** A benign share first must not hide an exfiltration by the same principal folded into the same alert. */
+    @Test
+    void raisesTheAlertAtOnceWhenAnOutsideShareFollowsADeclaredOneOfTheSamePrincipal() {
+        try (TopologyHarness topology = harness(Map.of("accounts.known", BACKUP))) {
+            topology.pipe(snapshotSharedWith(BACKUP, T0));
+            topology.pipe(snapshotSharedWith(STRANGER, T0.plusSeconds(30)));
+
+            List<Alert> records = topology.alertValues().stream().filter(a -> a.ruleId().equals("snapshot-shared"))
+                    .toList();
+            assertThat(records).extracting(Alert::severity).containsExactly(Severity.LOW, Severity.MEDIUM);
+            assertThat(records.get(1).alertId()).isEqualTo(records.get(0).alertId());
+            assertThat(records.get(1).eventCount()).isEqualTo(2);
+            assertThat(records.get(1).evidence()).containsEntry("outsideOrganization", List.of(STRANGER));
+        }
+    }
+
     private static TopologyHarness harness(Map<String, String> settings) {
         return new TopologyHarness(settings, FlushSignal.never());
     }
