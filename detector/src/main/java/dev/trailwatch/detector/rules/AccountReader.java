@@ -23,18 +23,40 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
      * @param shown     as written (an account id, an ARN, {@code all}, a federated provider)
      * @param accountId the 12-digit account it belongs to (an organization or OU ARN: the organization's management
      *                  account), null when none can be read (an account the record leaves out) or it is no account
-     * @param isAccount false for grantees that are no account at all (everyone, an identity provider): never inside,
-     *                  and not listed as an outside account either (the public and federated escalations speak
-     *                  for them)
+     * @param kind      what it names
      */
-    public record Grantee(String shown, String accountId, boolean isAccount) {
+    public record Grantee(String shown, String accountId, Kind kind) {
+
+        /** What a grantee names. */
+        public enum Kind {
+            /** One account (or a principal of it). */
+            ACCOUNT,
+            /**
+             * Every account of an organization or OU: other accounts than the event's even when the event's own
+             * account is the organization's management account.
+             */
+            ORGANIZATION,
+            /**
+             * No account at all (everyone, an identity provider): never inside, and not listed as an outside account
+             * either (the public and federated escalations speak for them).
+             */
+            NOT_AN_ACCOUNT
+        }
 
         public static Grantee account(String shown, String accountId) {
-            return new Grantee(shown, accountId, true);
+            return new Grantee(shown, accountId, Kind.ACCOUNT);
+        }
+
+        public static Grantee organization(String shown, String managementAccountId) {
+            return new Grantee(shown, managementAccountId, Kind.ORGANIZATION);
         }
 
         public static Grantee notAnAccount(String shown) {
-            return new Grantee(shown, null, false);
+            return new Grantee(shown, null, Kind.NOT_AN_ACCOUNT);
+        }
+
+        public boolean isAccount() {
+            return kind != Kind.NOT_AN_ACCOUNT;
         }
     }
 
@@ -43,8 +65,9 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
     }
 
     /**
-     * Whether the request stays inside the organization: it names at least one account other than the event's own,
-     * and every grantee is the event's own account or a declared member. Everyone, an identity provider or an
+     * Whether the request stays inside the organization: it names at least one account other than the event's own (an
+     * organization or OU always does), and every grantee is the event's own account or a declared member (for an
+     * organization or OU: its management account). Everyone, an identity provider or an
      * account the record leaves out is never inside.
      */
     public boolean insideOrganization(CloudTrailEvent event, Organization organization) {
@@ -54,7 +77,8 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
             if (!inside(grantee, event, organization)) {
                 return false;
             }
-            another |= !grantee.accountId().equals(event.recipientAccountId());
+            another |= grantee.kind() == Grantee.Kind.ORGANIZATION
+                    || !grantee.accountId().equals(event.recipientAccountId());
         }
         return another;
     }

@@ -69,9 +69,8 @@ public final class AccountReaders {
                 out.add(Grantee.notAnAccount(grantee));
             } else {
                 Matcher organization = ORGANIZATION_ARN.matcher(grantee);
-                String account = organization.matches() ? organization.group(1)
-                        : KnownAccounts.isAccountId(grantee) ? grantee : null;
-                out.add(Grantee.account(grantee, account));
+                out.add(organization.matches() ? Grantee.organization(grantee, organization.group(1))
+                        : Grantee.account(grantee, KnownAccounts.isAccountId(grantee) ? grantee : null));
             }
         }
         return out;

@@ -44,6 +44,14 @@ class AccountReadersTest {
     }
 
     @Test
+    void theOrganizationOfTheAccountItselfIsInsideWithNothingDeclared() {
+        CloudTrailEvent event = ami("{\"organizationArn\": \"arn:aws:organizations::111122223333:organization/"
+                + "o-a1b2c3d4e5\"}");
+
+        assertThat(snapshots.insideOrganization(event, Organization.NONE)).isTrue();
+    }
+
+    @Test
     void everyoneIsNeverInsideNorListedAsAnAccount() {
         CloudTrailEvent event = ami("{\"group\": \"all\"}, {\"userId\": \"444455556666\"}");
 
