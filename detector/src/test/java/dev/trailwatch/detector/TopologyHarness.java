@@ -46,6 +46,7 @@ public final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, byte[]> events;
     private final TestOutputTopic<String, Alert> alerts;
     private final TestOutputTopic<String, byte[]> deadLetters;
+    private final String accountsTopic;
     private final Path stateDir;
 
     public TopologyHarness(Map<String, String> settings, FlushSignal flush) {
@@ -63,6 +64,7 @@ public final class TopologyHarness implements AutoCloseable {
         DetectorConfig config = DetectorConfig.defaults().with(Map.of(Settings.REORDER_HORIZON.name(), "0s"))
                 .with(settings);
         Topics topics = Topics.from(config);
+        accountsTopic = config.get(Settings.TOPIC_ACCOUNTS);
         try {
             stateDir = Files.createTempDirectory("trailwatch-test-state-");
         } catch (IOException e) {
@@ -109,6 +111,13 @@ public final class TopologyHarness implements AutoCloseable {
     public TopologyHarness pipeRule(String id, String text) {
         driver.createInputTopic("trailwatch.rules", Serdes.String().serializer(), Serdes.String().serializer())
                 .pipeInput(id, text);
+        return this;
+    }
+
+    /** Writes one record to the accounts topic: an account's entry (JSON or a bare name), or a tombstone when null. */
+    public TopologyHarness pipeAccount(String accountId, String value) {
+        driver.createInputTopic(accountsTopic, Serdes.String().serializer(), Serdes.String().serializer())
+                .pipeInput(accountId, value);
         return this;
     }
 

@@ -90,6 +90,20 @@ public final class KnownAccounts {
         return learnedHere.merge(accountId, time, Math::min) == time;
     }
 
+    /**
+     * Whether the operator declared the account: {@code accounts.known}, or an entry of the accounts topic without
+     * {@code learnedAt}. Accounts learned from traffic (here or by any instance) are not declared: which of them are
+     * known when an event is processed depends on arrival order, and a decision made on that would not be a function
+     * of the input and the configuration.
+     */
+    public boolean declares(String accountId, Table table) {
+        if (configured.containsKey(accountId)) {
+            return true;
+        }
+        AccountInfo info = table.get(accountId);
+        return info != null && info.learnedAt() == null;
+    }
+
     public boolean configured(String accountId) {
         return configured.containsKey(accountId);
     }

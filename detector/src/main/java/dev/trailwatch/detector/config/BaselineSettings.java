@@ -50,7 +50,12 @@ public final class BaselineSettings {
     public static final ConfigKey<Map<String, String>> KNOWN_ACCOUNTS = new ConfigKey<>("accounts.known", "",
             "Accounts of the organization, comma-separated 12-digit ids, each optionally id=name "
                     + "(e.g. 111122223333=prod-payments,444455556666). Never foreign; the name fills accountName. "
-                    + "Added to the accounts topic and every recipientAccountId seen.",
+                    + "Added to the accounts topic and every recipientAccountId seen. Declared accounts (these and "
+                    + "the accounts topic's entries without learnedAt) also decide the sharing rules: a snapshot, "
+                    + "AMI, role trust, Lambda permission or layer handed only to declared accounts is LOW instead "
+                    + "of MEDIUM (snapshot-shared, iam-role-created, iam-role-trust-policy-changed, "
+                    + "lambda-permission-cross-account, lambda-layer-attached); accounts learned from traffic "
+                    + "never do, so that the severity does not depend on which events arrived first.",
             KnownAccounts::parse);
 
     public static final ConfigKey<Boolean> LEARN_RECIPIENTS = ConfigKey.bool("accounts.learn-recipients", "true",

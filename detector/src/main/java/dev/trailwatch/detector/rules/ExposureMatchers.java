@@ -143,21 +143,27 @@ final class ExposureMatchers {
      * (the public matcher's business) and unique ids of deleted principals ({@code AROA...}) name no account.
      */
     static Set<String> trustedOtherAccounts(CloudTrailEvent event) {
-        JsonNode request = event.requestParameters();
         Set<String> out = new LinkedHashSet<>();
-        for (String field : TRUST_POLICY_FIELDS) {
-            JsonNode policy = RequestFields.document(request.path(field));
-            for (JsonNode statement : RequestFields.items(policy.path("Statement"))) {
-                if (!"Allow".equals(RequestFields.text(statement, "Effect"))) {
-                    continue;
-                }
-                for (JsonNode principal : RequestFields.items(statement.path("Principal").path("AWS"))) {
-                    String account = LambdaMatchers.accountOf(principal.asText());
-                    if (account != null && !account.equals(event.recipientAccountId())) {
-                        out.add(account);
-                    }
+        for (JsonNode statement : trustStatements(event)) {
+            if (!"Allow".equals(RequestFields.text(statement, "Effect"))) {
+                continue;
+            }
+            for (JsonNode principal : RequestFields.items(statement.path("Principal").path("AWS"))) {
+                String account = LambdaMatchers.accountOf(principal.asText());
+                if (account != null && !account.equals(event.recipientAccountId())) {
+                    out.add(account);
                 }
             }
+        }
+        return out;
+    }
+
+    /** The statements of the trust policy a CreateRole or UpdateAssumeRolePolicy request sets. */
+    static List<JsonNode> trustStatements(CloudTrailEvent event) {
+        JsonNode request = event.requestParameters();
+        List<JsonNode> out = new ArrayList<>();
+        for (String field : TRUST_POLICY_FIELDS) {
+            out.addAll(RequestFields.items(RequestFields.document(request.path(field)).path("Statement")));
         }
         return out;
     }

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Matchers for Lambda changes that hand a function to someone outside the account: a resource-policy grant to
  * another account, or a layer (code that runs inside the function, extensions included) published by another
- * account. "Another account" is any account id other than the record's {@code recipientAccountId}; a
- * single event cannot tell the organization's own accounts from strangers, so the runbooks ask for that check.
+ * account. "Another account" is any account id other than the record's {@code recipientAccountId}; whether it is one
+ * of the organization's own is the rules' {@code insideOrganization} lowering's question (the accounts the operator
+ * declared, see {@link AccountReaders}), not these matchers'.
  */
 final class LambdaMatchers {
 
@@ -51,6 +52,18 @@ final class LambdaMatchers {
      * ...}]}) whose account is not the function's.
      */
     static List<String> foreignLayers(CloudTrailEvent event) {
+        List<String> out = new ArrayList<>();
+        for (String arn : layerArns(event)) {
+            String account = accountOf(arn);
+            if (account != null && !account.equals(event.recipientAccountId())) {
+                out.add(arn);
+            }
+        }
+        return out;
+    }
+
+    /** The layer ARNs of the request and of the response, each once. */
+    static Set<String> layerArns(CloudTrailEvent event) {
         Set<String> arns = new LinkedHashSet<>();
         for (JsonNode layer : RequestFields.items(event.requestParameters().path("layers"))) {
             if (layer.isTextual()) {
@@ -63,14 +76,7 @@ final class LambdaMatchers {
                 arns.add(arn);
             }
         }
-        List<String> out = new ArrayList<>();
-        for (String arn : arns) {
-            String account = accountOf(arn);
-            if (account != null && !account.equals(event.recipientAccountId())) {
-                out.add(arn);
-            }
-        }
-        return out;
+        return arns;
     }
 
     /** The 12-digit account of an account id or ARN, or null. */

@@ -144,9 +144,18 @@ public final class Rule {
      * that applies instead (a lowering names who cannot be an attacker, so what they did says nothing of intent).
      */
     public Severity severityFor(CloudTrailEvent event) {
+        return severityFor(event, Organization.NONE);
+    }
+
+    /**
+     * The severity with {@code organization}'s declared accounts: an {@code insideOrganization} lowering holds when
+     * every account the request names is declared (or the event's own).
+     */
+    public Severity severityFor(CloudTrailEvent event, Organization organization) {
         Severity lowered = null;
         for (Escalation lowering : lowerings) {
-            if ((lowered == null || lowering.severity().compareTo(lowered) < 0) && lowering.appliesTo(event)) {
+            if ((lowered == null || lowering.severity().compareTo(lowered) < 0)
+                    && lowering.appliesTo(event, organization)) {
                 lowered = lowering.severity();
             }
         }
@@ -177,6 +186,14 @@ public final class Rule {
      * Insertion-ordered, no null values, plain Java values (strings, numbers, booleans, lists, maps).
      */
     public Map<String, Object> evidence(CloudTrailEvent event) {
+        return evidence(event, Organization.NONE);
+    }
+
+    /**
+     * The evidence with {@code organization}'s declared accounts: a rule with an {@code insideOrganization} lowering
+     * also reports {@code outsideOrganization}, the accounts its request names that are not declared members.
+     */
+    public Map<String, Object> evidence(CloudTrailEvent event, Organization organization) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (FieldPath path : evidence) {
             JsonNode value = path.resolve(event.record());
@@ -190,7 +207,7 @@ public final class Rule {
         List<String> escalatedBy = new ArrayList<>();
         for (Escalation escalation : escalations) {
             if (escalation.appliesTo(event)) {
-                RequestMatcher matcher = escalation.condition().matcher();
+                RequestMatcher matcher = escalation.condition() == null ? null : escalation.condition().matcher();
                 if (matcher != null) {
                     out.putAll(matcher.evidence(event));
                 }
@@ -201,10 +218,17 @@ public final class Rule {
             out.put("escalatedBy", escalatedBy);
         }
         List<String> loweredBy = new ArrayList<>();
+        List<String> outside = new ArrayList<>();
         for (Escalation lowering : lowerings) {
-            if (lowering.appliesTo(event)) {
+            if (lowering.appliesTo(event, organization)) {
                 loweredBy.add(lowering.severity() + ": " + lowering.describe());
+            } else if (lowering.insideOrganization() != null) {
+                lowering.insideOrganization().outsideOrganization(event, organization).stream()
+                        .filter(account -> !outside.contains(account)).forEach(outside::add);
             }
+        }
+        if (!outside.isEmpty()) {
+            out.put("outsideOrganization", outside);
         }
         if (!loweredBy.isEmpty()) {
             out.put("loweredBy", loweredBy);

@@ -1,9 +1,13 @@
 package dev.trailwatch.detector.rules;
 
+import dev.trailwatch.detector.accounts.KnownAccounts;
 import dev.trailwatch.detector.model.Severity;
 import dev.trailwatch.detector.rules.RuleSpec.CaseSpec;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -76,6 +80,34 @@ final class RuleChecks {
         return RequestMatchers.named(name).orElseThrow(() -> new RuleLoadException(source + ": " + key
                 + ": unknown matcher '" + name + "' (known: " + RequestMatchers.all().stream()
                 .map(RequestMatcher::name).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    /** The named account reader, null when {@code name} is null; unknown names fail and list the known ones. */
+    AccountReader accountReader(String key, String name) {
+        if (name == null) {
+            return null;
+        }
+        return AccountReaders.named(name).orElseThrow(() -> new RuleLoadException(source + ": " + key
+                + ": unknown account reader '" + name + "' (known: " + AccountReaders.names() + ")"));
+    }
+
+    /** A case's {@code knownAccounts}: 12-digit ids, only in a rule whose lowerings can read them. */
+    Set<String> knownAccounts(String key, CaseSpec test) {
+        if (test.knownAccounts() == null) {
+            return Set.of();
+        }
+        if (spec.lowerings() == null || spec.lowerings().stream()
+                .noneMatch(lowering -> lowering != null && lowering.insideOrganization() != null)) {
+            fail(key + ".knownAccounts: the rule has no 'insideOrganization' lowering that would read them");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String id : test.knownAccounts()) {
+            if (!KnownAccounts.isAccountId(id)) {
+                fail(key + ".knownAccounts: '" + id + "' is not a 12-digit AWS account id (quote it: '111122223333')");
+            }
+            out.add(id);
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     List<FieldPath> evidence() {

@@ -3,6 +3,7 @@ package dev.trailwatch.detector.rules;
 import dev.trailwatch.detector.model.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** One rule's documentation page, in Markdown: everything an analyst or a rule author looks up. */
@@ -37,8 +38,14 @@ final class RulePage {
         md.append("## Test cases\n\n| Case | Expected |\n|---|---|\n");
         rule.tests().forEach(test -> md.append("| ").append(cell(test.name())).append(" | ")
                 .append(test.expect() ? "alert" + test.expectSeverity().map(s -> " (" + s + ")").orElse("")
-                        : "no alert").append(" |\n"));
+                        : "no alert").append(declared(test)).append(" |\n"));
         return md.toString();
+    }
+
+    /** The accounts a case declares, when it declares any. */
+    private static String declared(RuleCase test) {
+        return test.knownAccounts().isEmpty() ? ""
+                : ", with accounts.known " + String.join(",", new TreeSet<>(test.knownAccounts()));
     }
 
     /** The severities escalations can raise the rule to, for the index. */
@@ -90,12 +97,19 @@ final class RulePage {
     private static String item(Escalation escalation) {
         Condition when = escalation.condition();
         StringBuilder md = new StringBuilder("- **").append(escalation.severity()).append("** when ");
-        if (when.pattern() != null) {
+        if (when != null && when.pattern() != null) {
             md.append("`").append(when.pattern().text()).append("`");
         }
-        if (when.matcher() != null) {
+        if (when != null && when.matcher() != null) {
             md.append(when.pattern() != null ? " and " : "").append("the matcher ")
                     .append(matcher(when.matcher().name()));
+        }
+        AccountReader reader = escalation.insideOrganization();
+        if (reader != null) {
+            md.append(when != null ? " and " : "").append("every account of `").append(reader.name()).append("` (")
+                    .append(reader.summary()).append(") is the account itself or one the operator declared")
+                    .append(" (`accounts.known`, or an entry of the accounts topic without `learnedAt`), at least")
+                    .append(" one of them another account");
         }
         return md.append('\n').toString();
     }

@@ -82,8 +82,13 @@ public final class RuleParser {
             if (esc == null) {
                 throw new RuleLoadException(source + ": " + key + " is empty");
             }
-            if (esc.when() == null && esc.matcher() == null) {
-                throw new RuleLoadException(source + ": " + key + " needs 'when' (a filter pattern), 'matcher' or both");
+            if (esc.insideOrganization() != null && raise) {
+                throw new RuleLoadException(source + ": " + key + ".insideOrganization: only a lowering can say"
+                        + " the accounts a request names are the organization's own");
+            }
+            if (esc.when() == null && esc.matcher() == null && esc.insideOrganization() == null) {
+                throw new RuleLoadException(source + ": " + key + " needs 'when' (a filter pattern), 'matcher' or both"
+                        + (raise ? "" : ", or 'insideOrganization'"));
             }
             Severity severity = checks.severity(key + ".severity", esc.severity());
             int direction = severity.compareTo(base);
@@ -97,7 +102,10 @@ public final class RuleParser {
                         + " raise it)");
             }
             FilterPattern when = esc.when() == null ? null : pattern(source, key + ".when", esc.when());
-            out.add(new Escalation(new Condition(when, checks.matcher(key + ".matcher", esc.matcher())), severity));
+            RequestMatcher matcher = checks.matcher(key + ".matcher", esc.matcher());
+            Condition condition = when == null && matcher == null ? null : new Condition(when, matcher);
+            out.add(new Escalation(condition, severity,
+                    checks.accountReader(key + ".insideOrganization", esc.insideOrganization())));
         }
         return out;
     }
@@ -119,7 +127,8 @@ public final class RuleParser {
                 throw new RuleLoadException(source + ": " + key + " ('" + test.name()
                         + "'): event is not a CloudTrail record: " + rejected.detail());
             }
-            out.add(new RuleCase(test.name(), test.expect(), expected, ((ParseResult.Parsed) parsed).event()));
+            out.add(new RuleCase(test.name(), test.expect(), expected, checks.knownAccounts(key, test),
+                    ((ParseResult.Parsed) parsed).event()));
         }
         checks.requireBothOutcomes(out);
         return out;

@@ -14,12 +14,16 @@ record RuleSpec(String id, String title, String description, String severity, Li
 
     /**
      * {@code escalations:} item: raise the severity when {@code when} (a filter pattern) and/or a matcher hold; the
-     * same shape is a {@code lowerings:} item, which lowers it.
+     * same shape is a {@code lowerings:} item, which lowers it; a lowering may name an account reader in
+     * {@code insideOrganization} instead of (or with) {@code when} / {@code matcher}.
      */
-    record EscalationSpec(String when, String matcher, String severity) {
+    record EscalationSpec(String when, String matcher, String insideOrganization, String severity) {
     }
 
-    /** {@code tests:} item: one CloudTrail record and whether the rule must match it. */
-    record CaseSpec(String name, Boolean expect, String expectSeverity, JsonNode event) {
+    /**
+     * {@code tests:} item: one CloudTrail record and whether the rule must match it; {@code knownAccounts}: the
+     * accounts the operator declared for this case (as {@code accounts.known}), none when left out.
+     */
+    record CaseSpec(String name, Boolean expect, String expectSeverity, List<String> knownAccounts, JsonNode event) {
     }
 }

@@ -133,7 +133,7 @@ public final class DetectorTopology {
         DetectionKit kit = new DetectionKit(new SeverityFilter(config.minSeverity(), metrics), metrics, flush,
                 config.get(Settings.REPORT_WITHIN), watermark);
         List<DetectionFamily> families = List.of(
-                new WatchListDetector(watchList, config.suppressionWindow(), kit),
+                new WatchListDetector(watchList, accounts, config.suppressionWindow(), kit),
                 new BurstFamily(config, kit),
                 new BaselineFamily(config, accounts, kit),
                 new TrailSilentDetector(config, kit),

@@ -65,8 +65,39 @@ class RuleFilesTest {
                     assertThat(test.check(rule)).isEmpty();
                     assertThat(rule.matches(test.event())).as("match").isEqualTo(test.expect());
                     test.expectSeverity().ifPresent(severity ->
-                            assertThat(rule.severityFor(test.event())).as("severity").isEqualTo(severity));
+                            assertThat(rule.severityFor(test.event(), test.organization())).as("severity")
+                                    .isEqualTo(severity));
                 }))));
+    }
+
+    /**
+     * A rule that lowers shares inside the declared organization shows it both ways in its own cases: a case whose
+     * declared accounts bring it down to the lowering's severity, and one with declared accounts where an account
+     * outside them keeps it above, with that account named in the evidence.
+     */
+    @TestFactory
+    Stream<DynamicNode> everyInsideOrganizationLoweringIsShownBothWays() {
+        return pack.rules().stream()
+                .filter(rule -> rule.lowerings().stream().anyMatch(l -> l.insideOrganization() != null))
+                .map(rule -> dynamicTest(rule.id(), () -> {
+                    Escalation lowering = rule.lowerings().stream().filter(l -> l.insideOrganization() != null)
+                            .findFirst().orElseThrow();
+                    List<RuleCase> declaring = rule.tests().stream()
+                            .filter(test -> test.expect() && !test.knownAccounts().isEmpty()).toList();
+                    assertThat(declaring).as("cases with knownAccounts")
+                            .anySatisfy(test -> assertThat(rule.severityFor(test.event(), test.organization()))
+                                    .isEqualTo(lowering.severity()))
+                            .anySatisfy(test -> {
+                                assertThat(rule.severityFor(test.event(), test.organization()))
+                                        .isGreaterThan(lowering.severity());
+                                assertThat(rule.evidence(test.event(), test.organization()))
+                                        .containsKey("outsideOrganization");
+                            });
+                    for (RuleCase test : declaring) {
+                        assertThat(rule.severityFor(test.event())).as("%s without the declared accounts", test.name())
+                                .isGreaterThanOrEqualTo(rule.severityFor(test.event(), test.organization()));
+                    }
+                }));
     }
 
     @TestFactory
