@@ -108,7 +108,7 @@ class StateBytesTest {
             + "10692d3061626310692d3064656601198097b1fdf962a0adb1fef962ffffffffffffffffff01010180a0abfef9620301"
             + "0507090b0d0f110100000000130000010115a0adb1fef96217000002191b01198097b1fdf962a0adb1fef962ffffffff"
             + "ffffffffff01";
-    // Origin states in layout 2 (OriginStateCodec, session 24): a layout byte, then layout 1's fields, then each
+    // Origin states in layout 2 (OriginStateCodec from commit 2cddccd): a layout byte, then layout 1's fields, then each
     // owner's moment and the commands recorded as tainting the instance's uses.
     private static final String ORIGIN_2_PLAIN =
             "0102010c3230332e302e3131332e390000018bcfe5680004652d31010d3131313132323232333333330a75732d656173"
