@@ -99,7 +99,13 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         if (!resets.isEmpty()) {
             for (String instance : resets) {
                 String key = instanceKey(event.recipientAccountId(), instance);
-                save(key, load(key, now).reset(event.eventTime()), now);
+                OriginState state = load(key, now);
+                Origin own = state.anchor();
+                if (own != null && own.first() < event.eventTime()) {
+                    // its address from before the restart is its own no longer, from the restart on
+                    notOwn(event.recipientAccountId(), instance, own.name(), event.eventTime(), now);
+                }
+                save(key, state.reset(event.eventTime()), now);
             }
             recorded.clear();
             return;
@@ -210,18 +216,51 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         OriginState moved = state;
         if (own != null) {
             moved = moved.withAnchor(null).withOther(own.undecided());
-            String previous = addressKey(account, own.name());
-            OriginState address = stored(previous);
-            if (address != null) {
-                save(previous, address.notOwnOf(instance), now);
-            }
+            notOwn(account, instance, own.name(), endOf(state, own, best), now);
         }
         if (best != null) {
             moved = moved.withoutOther(best.name()).withAnchor(best);
             String next = addressKey(account, best.name());
-            save(next, load(next, now).ownOf(instance, best.first()), now);
+            save(next, bounded(load(next, now).ownOf(instance, best.first())), now);
         }
         return moved;
+    }
+
+    /**
+     * When the instance's own address {@code own}, replaced by {@code best}, stopped being its own: the command that
+     * taints its first use, or the earlier call from {@code best}; both at or before that first use, so by event time
+     * it never was its own. Else the restart it predates.
+     */
+    private static long endOf(OriginState state, Origin own, Origin best) {
+        Origin taint = state.taintOf(own.name());
+        if (taint != null) {
+            return taint.first();
+        }
+        if (best != null && InstanceCredentialFacts.BY_TIME.compare(best, own) < 0) {
+            return best.first();
+        }
+        return Math.max(state.resetAt(), own.first());
+    }
+
+    /** The address's ownership by the instance ended at {@code until} (kept while a decision may ask about it). */
+    private void notOwn(String account, String instance, String address, long until, long now) {
+        String key = addressKey(account, address);
+        OriginState state = stored(key);
+        if (state != null) {
+            OriginState ended = bounded(state.notOwnOf(instance, until));
+            if (ended != state) {
+                save(key, ended, now);
+            }
+        }
+    }
+
+    /**
+     * The address's state without the ownerships no decision still to run can ask about: those that ended before
+     * every use whose decision is still open or still on its way. Decisions due before the last close have run, and
+     * a use still to come is at most the reorder horizon behind event time then.
+     */
+    private OriginState bounded(OriginState address) {
+        return address.withoutEndedBefore(closedUpTo() - confirm - horizon - 1);
     }
 
     /**
@@ -308,7 +347,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
             // A call from before the instance last (re)started belongs to its previous address, not an outsider.
             // A command-tainted address is judged even when the instance has no own address: it cannot be its own.
             boolean judged = other.first() >= state.resetAt() && (state.anchor() != null || command != null);
-            if (judged && !isShared(address, parts[2], other.first() + confirm, command)) {
+            if (judged && !isShared(address, parts[2], other.first(), other.first() + confirm, command)) {
                 var alert = BurstAlerts.first(AlertIds.of(ruleId, parts[1] + '|' + parts[2] + '|' + other.name(),
                                 other.first()), policy.finding(parts[2], state.anchor(), other, address, command),
                         other.call(), List.of(other.eventId()), 1, other.first(), other.first());
@@ -325,11 +364,13 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
      * shared endpoint. Only instances established on the address count ({@link
      * InstanceCredentialFacts#established}): their first use of it at or before {@code upTo} (the decision's own
      * event time), not itself command-tainted, and, when a {@code command} taints this use, before that command (the
-     * instance itself is then not established there either). Another instance's own address counts only when it had
-     * become so by then ({@link OriginState#ownersAt}): an instance that restarts hours later and calls from the
-     * address does not make it shared egress after the fact. What came after, in any order, changes nothing.
+     * instance itself is then not established there either). Another instance's own address counts only when it was
+     * so at some moment from this use ({@code from}) to then ({@link OriginState#ownersAt}): an instance that restarts
+     * hours later and calls from the address does not make it shared egress after the fact, and one whose restart or
+     * new address had ended its ownership before the use no longer does. What came after, in any order, changes
+     * nothing.
      */
-    private boolean isShared(OriginState address, String instance, long upTo, Origin command) {
+    private boolean isShared(OriginState address, String instance, long from, long upTo, Origin command) {
         if (address == null) {
             return false;
         }
@@ -337,7 +378,7 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
         List<String> established = InstanceCredentialFacts.established(address, instance, upTo, before, confirm);
         int itself = command == null ? 1 : 0;
         return established.size() + itself >= shared
-                || address.ownersAt(upTo, before).stream().anyMatch(established::contains);
+                || address.ownersAt(from, upTo, before).stream().anyMatch(established::contains);
     }
 
     private static String instanceKey(String account, String instance) {

@@ -332,6 +332,14 @@ abstract class WindowedProcessor<S extends WindowState<S>>
         kit.metrics().alertFolded(ruleId);
     }
 
+    /**
+     * The event time windows have been closed up to: every timer due before it has run. Far in the past before the
+     * first close since {@code init}.
+     */
+    final long closedUpTo() {
+        return lastClose;
+    }
+
     /** The key's state with the windows {@code now} has passed closed. */
     final S load(String key, long now) {
         return closeExpired(key, current(key), now);

@@ -300,6 +300,75 @@ class InstanceCredentialExfiltrationDetectorTest {
         assertThat(restartOneHorizonBehind).isEqualTo(sorted);
     }
 
+    /**
+     * Another instance's public address, then its restart (a new public address) 10 minutes on, then this instance's
+     * credentials used from the old address: by then the address is nobody's own, so the use alerts, whether the other
+     * instance's call from it arrived before the restart's record or after it, within the horizon (review, session
+     * 24). Used while it was still the other instance's own, the address is shared egress in either order.
+     */
+    @Test
+    void aRestartEndsTheInstancesOwnershipOfItsOldAddressWhateverTheOrderOfArrival() {
+        TestEvents webOwn = agent(WEB, NAT, at(Duration.ZERO));
+        TestEvents own = agent(FLEET_2, "54.1.2.3", at(Duration.ZERO));
+        TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofMinutes(10)));
+        start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                .put("instanceId", FLEET_2);
+        TestEvents fresh = agent(FLEET_2, "54.9.8.7", at(Duration.ofMinutes(11)));
+        TestEvents after = call(WEB, "54.1.2.3", "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(20)));
+
+        List<String> sorted = settledAlerts(webOwn, own, start, fresh, after);
+        List<String> restartFirst = settledAlerts(webOwn, start, own, fresh, after);
+
+        assertThat(sorted).as("used from the old address after the restart").singleElement()
+                .satisfies(a -> assertThat(a).contains(after.eventId()));
+        assertThat(restartFirst).isEqualTo(sorted);
+
+        TestEvents before = call(WEB, "54.1.2.3", "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(5)));
+        assertThat(settledAlerts(webOwn, own, before, start, fresh)).as("used before the restart").isEmpty();
+        assertThat(settledAlerts(webOwn, own, start, fresh, before)).as("the same use, read after it").isEmpty();
+    }
+
+    /**
+     * Another instance's address moves (an Elastic IP associated with it) 10 minutes after its first call from the
+     * old one; this instance's use of the old address after the move is read late, after the other instance's new
+     * address: the same alert whether the other instance's call from the old address arrived before the move's record
+     * or after it.
+     */
+    @Test
+    void anAddressMovedAwayIsNoOwnersForALaterUseReadLateWhateverTheOrderOfArrival() {
+        TestEvents webOwn = agent(WEB, NAT, at(Duration.ZERO));
+        TestEvents own = agent(FLEET_2, "54.1.2.3", at(Duration.ofMinutes(2)));
+        TestEvents moved = TestEvents.event("ec2.amazonaws.com", "AssociateAddress", at(Duration.ofMinutes(12)));
+        moved.json().with("requestParameters").put("instanceId", FLEET_2).put("allocationId", "eipalloc-0abc");
+        TestEvents elastic = agent(FLEET_2, "3.3.3.3", at(Duration.ofMinutes(13)));
+        TestEvents use = call(WEB, "54.1.2.3", "sts.amazonaws.com", "GetCallerIdentity", at(Duration.ofMinutes(14)));
+
+        List<String> ownFirst = settledAlerts(webOwn, own, moved, elastic, use);
+        List<String> moveFirst = settledAlerts(webOwn, moved, elastic, own, use);
+
+        assertThat(ownFirst).as("the old address is nobody's own by then").singleElement()
+                .satisfies(a -> assertThat(a).contains(use.eventId()));
+        assertThat(moveFirst).isEqualTo(ownFirst);
+    }
+
+    /**
+     * The alerts (id, events) of these records piped in this order, with a 30-minute horizon, once event time is two
+     * hours on everywhere: the input's partitions quiet for longer than they hold closing back, every wait over.
+     */
+    private static List<String> settledAlerts(TestEvents... order) {
+        try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "30m"), FlushSignal.never())) {
+            for (TestEvents event : order) {
+                topology.pipe(event);
+                topology.advanceWallClock(Duration.ofSeconds(2));
+            }
+            topology.advanceWallClock(Duration.ofMinutes(2));
+            topology.pipe(later(Duration.ofHours(2)));
+            topology.advanceWallClock(Duration.ofSeconds(2));
+            topology.pipe(later(Duration.ofHours(2).plusMinutes(1)));
+            return alertsOf(topology, ID).stream().map(a -> a.alertId() + " " + a.eventIds()).toList();
+        }
+    }
+
     /** The alerts (id, events) of these records piped in this order, with a 30-minute horizon. */
     private static List<String> instanceAlerts(TestEvents... order) {
         try (TopologyHarness topology = new TopologyHarness(Map.of("reorder.horizon", "30m"), FlushSignal.never())) {
@@ -748,9 +817,40 @@ class InstanceCredentialExfiltrationDetectorTest {
 
         assertThat(firstLast).isEqualTo(inOrder);
         assertThat(inOrder.anchoredBy()).containsExactly(FLEET_2, FLEET_3);
-        assertThat(firstLast.ownersAt(31L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(firstLast.ownersAt(31L, 31L, Long.MAX_VALUE)).containsExactly(FLEET_2);
         assertThat(again.anchoredBy()).as("an earlier moment learned late").containsExactly(fourth, FLEET_2);
         assertThat(again.anchoredSince()).containsExactly(10L, 25L);
+    }
+
+    /**
+     * An ownership ended by a restart or a new address is kept with its end: it counts for a use before the end, not
+     * for one at or after it. One that "ends" at or before it began (an earlier call from elsewhere, a command that
+     * taints the first use) never was, and goes. The address becoming the instance's own again is a new ownership.
+     * Ended ones are kept while a decision may ask (dropped once they ended before a given moment), at most four.
+     */
+    @Test
+    void anEndedOwnershipCountsForUsesBeforeItsEndOnly() {
+        OriginState restarted = OriginState.EMPTY.ownOf(FLEET_2, 100L).notOwnOf(FLEET_2, 500L);
+        assertThat(restarted.ownersAt(499L, 1_000L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(restarted.ownersAt(500L, 1_000L, Long.MAX_VALUE)).as("used when it ended").isEmpty();
+        assertThat(restarted.ownersAt(50L, 99L, Long.MAX_VALUE)).as("decided before it began").isEmpty();
+        assertThat(restarted.ownersAt(200L, 300L, 100L)).as("a command before it began").isEmpty();
+
+        assertThat(OriginState.EMPTY.ownOf(FLEET_2, 100L).notOwnOf(FLEET_2, 100L)).isEqualTo(OriginState.EMPTY);
+        assertThat(OriginState.EMPTY.ownOf(FLEET_2, 100L).notOwnOf(FLEET_2, 40L)).isEqualTo(OriginState.EMPTY);
+
+        OriginState again = restarted.ownOf(FLEET_2, 700L);
+        assertThat(again.anchoredBy()).containsExactly(FLEET_2, FLEET_2);
+        assertThat(again.anchoredUntil()).containsExactly(500L, OriginState.CURRENT);
+        assertThat(again.ownersAt(600L, 650L, Long.MAX_VALUE)).as("between the two").isEmpty();
+        assertThat(again.withoutEndedBefore(499L)).isEqualTo(again);
+        assertThat(again.withoutEndedBefore(500L).anchoredSince()).containsExactly(700L);
+
+        OriginState many = OriginState.EMPTY;
+        for (int i = 1; i <= 6; i++) {
+            many = many.ownOf("i-0a1b2c3d4e5f6000" + i, i * 10L).notOwnOf("i-0a1b2c3d4e5f6000" + i, i * 10L + 5);
+        }
+        assertThat(many.anchoredUntil()).as("the four that ended last").containsExactly(35L, 45L, 55L, 65L);
     }
 
     /** Address state written before the owners' moments were kept still reads: its owners, owners since long ago. */
@@ -771,9 +871,9 @@ class InstanceCredentialExfiltrationDetectorTest {
         assertThat(older.anchoredSince()).containsExactly(Long.MIN_VALUE);
         OriginState legacy = new OriginState(null, List.of(), List.of(), List.of(FLEET_2), Long.MIN_VALUE, 5L,
                 Long.MIN_VALUE);
-        assertThat(legacy.ownersAt(0L, Long.MAX_VALUE)).containsExactly(FLEET_2);
-        assertThat(now.ownersAt(999L, Long.MAX_VALUE)).isEmpty();
-        assertThat(now.ownersAt(1_000L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(legacy.ownersAt(0L, 0L, Long.MAX_VALUE)).containsExactly(FLEET_2);
+        assertThat(now.ownersAt(999L, 999L, Long.MAX_VALUE)).isEmpty();
+        assertThat(now.ownersAt(1_000L, 1_000L, Long.MAX_VALUE)).containsExactly(FLEET_2);
     }
 
     /**

@@ -108,7 +108,7 @@ class StateBytesTest {
             + "10692d3061626310692d3064656601198097b1fdf962a0adb1fef962ffffffffffffffffff01010180a0abfef9620301"
             + "0507090b0d0f110100000000130000010115a0adb1fef96217000002191b01198097b1fdf962a0adb1fef962ffffffff"
             + "ffffffffff01";
-    // Origin states in layout 2 (OriginStateCodec, session 24): a layout byte, then layout 1's fields, then each
+    // Origin states in layout 2 (OriginStateCodec from commit 2cddccd): a layout byte, then layout 1's fields, then each
     // owner's moment and the commands recorded as tainting the instance's uses.
     private static final String ORIGIN_2_PLAIN =
             "0102010c3230332e302e3131332e390000018bcfe5680004652d31010d3131313132323232333333330a75732d656173"
@@ -131,6 +131,28 @@ class StateBytesTest {
             + "010507090b0d0f110100000000130000010115a0adb1fef96217000002191b02191b8097b1fdf962a0adb1fef962ffff"
             + "ffffffffffffff0102ffffffffffffffffff018091b0fef962011590dfb0fef9621d010507090b0d0f11010000000013"
             + "000001";
+    // Origin states in layout 3: layout 2's fields behind the byte 3, then when each ownership ended.
+    private static final String ORIGIN_3_PLAIN =
+            "0103010c3230332e302e3131332e390000018bcfe5680004652d31010d3131313132323232333333330a75732d656173"
+            + "742d313261726e3a6177733a7374733a3a3131313132323232333333333a617373756d65642d726f6c652f4465762f69"
+            + "2d306162630d3139382e35312e3130302e340c4d6f7a696c6c612f352e300d436f6e736f6c654c6f67696e157369676e"
+            + "696e2e616d617a6f6e6177732e636f6d010000000004626f62000001010a767063652d303132330000018bcfe62b5004"
+            + "652d3200000207692d3061626307692d306465660207692d3061626307692d306465660000018bcfd625c00000018bcf"
+            + "e62b5080000000000000000280000000000000000000018bcfe60440010a767063652d303132330000018bcfe617c804"
+            + "652d39010d3131313132323232333333330a75732d656173742d313261726e3a6177733a7374733a3a31313131323232"
+            + "32333333333a617373756d65642d726f6c652f4465762f692d306162630d3139382e35312e3130302e340c4d6f7a696c"
+            + "6c612f352e300d436f6e736f6c654c6f67696e157369676e696e2e616d617a6f6e6177732e636f6d010000000004626f"
+            + "62000001027fffffffffffffff0000018bcfe6eea0";
+    private static final String ORIGIN_3_PACKED =
+            "03011a3230332e302e3131332e3980a0abfef9620a652d31011c3131313132323232333333331675732d656173742d31"
+            + "6661726e3a6177733a7374733a3a3131313132323232333333333a617373756d65642d726f6c652f4465762f692d3061"
+            + "62631c3139382e35312e3130302e341a4d6f7a696c6c612f352e301c436f6e736f6c654c6f67696e2c7369676e696e2e"
+            + "616d617a6f6e6177732e636f6d01000000000a626f620000010116767063652d30313233a0adb1fef9620a652d320000"
+            + "0210692d3061626310692d3064656602191b8097b1fdf962a0adb1fef962ffffffffffffffffff0102ffffffffffffff"
+            + "ffff018091b0fef962011590dfb0fef9620a652d39010507090b0d0f1101000000001300000102feffffffffffffffff"
+            + "01c0bab7fef96203010180a0abfef96203010507090b0d0f110100000000130000010115a0adb1fef96217000002191b"
+            + "02191b8097b1fdf962a0adb1fef962ffffffffffffffffff0102ffffffffffffffffff018091b0fef962011590dfb0fe"
+            + "f9621d010507090b0d0f1101000000001300000102feffffffffffffffff01c0bab7fef962";
     // Main dc34cff's journal of origin states (layout 1), after two commits: the four keys, then one changed and one
     // deleted. Each entry packs several states, and more bytes follow each.
     private static final String ORIGIN_JOURNAL_0 =
@@ -175,9 +197,17 @@ class StateBytesTest {
         readable(OriginStateCodec.SERDE, state, ORIGIN_PLAIN, ORIGIN_PACKED);
     }
 
+    /** Layout 2, as the codec of commit 2cddccd wrote it: still read, every owner it names an owner still. */
     @Test
-    void originStateBytesOfLayoutTwoArePinned() {
-        pinned(OriginStateCodec.SERDE, originStateLayoutTwo(), ORIGIN_2_PLAIN, ORIGIN_2_PACKED);
+    void originStateBytesOfLayoutTwoAreStillRead() {
+        OriginState state = originStateLayoutTwo();
+        assertThat(state.anchoredUntil()).containsExactly(OriginState.CURRENT, OriginState.CURRENT);
+        readable(OriginStateCodec.SERDE, state, ORIGIN_2_PLAIN, ORIGIN_2_PACKED);
+    }
+
+    @Test
+    void originStateBytesOfLayoutThreeArePinned() {
+        pinned(OriginStateCodec.SERDE, originStateLayoutThree(), ORIGIN_3_PLAIN, ORIGIN_3_PACKED);
     }
 
     /**
@@ -229,6 +259,13 @@ class StateBytesTest {
                 new Entry(1_700_000_401_500L, "3F2A9C1E-7B4D-4E21-9A0F-5C6D7E8F9A0B", null));
         return new BurstState(List.of(new OpenBurst(1_700_000_400_000L, 2, ids, ids, 1_700_000_401_000L,
                 1_700_000_401_500L, null, false, 0, Long.MIN_VALUE)), Long.MAX_VALUE);
+    }
+
+    /** An origin state with what layout 3 added: an ownership that has ended, beside one that has not. */
+    private static OriginState originStateLayoutThree() {
+        OriginState s = originStateLayoutTwo();
+        return new OriginState(s.anchor(), s.others(), s.users(), s.anchoredBy(), s.resetAt(), s.lastSeen(),
+                s.dueAt(), s.anchoredSince(), s.taints(), List.of(OriginState.CURRENT, 1_700_000_100_000L));
     }
 
     /** An origin state with what layout 2 added: each owner's moment (one long ago), a command that tainted a use. */
