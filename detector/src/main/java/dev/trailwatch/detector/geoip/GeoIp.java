@@ -78,9 +78,15 @@ public final class GeoIp {
             LOG.info("GeoIP off: neither {} nor {} is set; alerts carry no source country or ASN, and "
                             + "console-login-new-country and console-login-new-asn do not run",
                     GeoIpSettings.COUNTRY_DB.name(), GeoIpSettings.ASN_DB.name());
-            return;
+        } else {
+            LOG.info("GeoIP on: country from {}, ASN from {}", describe(country), describe(asn));
         }
-        LOG.info("GeoIP on: country from {}, ASN from {}", describe(country), describe(asn));
+        if (asn == null) {
+            LOG.info("workload-credential-exfiltration without {}: an address's network is unknown, so a Lambda or"
+                    + " ECS role session is judged by its own calls' user agents only (a call naming no runtime, from"
+                    + " a public address none of the session's exec-env/AWS_Lambda or AWS_ECS calls came from)",
+                    GeoIpSettings.ASN_DB.name());
+        }
     }
 
     public boolean enabled() {
