@@ -144,7 +144,8 @@ public final class WorkloadCredentialExfiltrationDetector {
 
     /** A user agent of an AWS SDK running in Lambda or ECS: it names the runtime it runs in. */
     static boolean runtimeAgent(String userAgent) {
-        return userAgent != null && (userAgent.contains("exec-env/AWS_Lambda") || userAgent.contains("exec-env/AWS_ECS"));
+        return userAgent != null
+                && (userAgent.contains("exec-env/AWS_Lambda") || userAgent.contains("exec-env/AWS_ECS"));
     }
 
     /** How the processor judges a call: by the ASN database when set, else by the session's user agents. */
@@ -222,8 +223,8 @@ public final class WorkloadCredentialExfiltrationDetector {
 
         @Override
         public Processor<String, CloudTrailEvent, String, BurstOutcome> get() {
-            return new WorkloadSessionProcessor(name, ID, confirm.toMillis(), WorkloadCredentialExfiltrationDetector.this,
-                    kit);
+            return new WorkloadSessionProcessor(name, ID, confirm.toMillis(),
+                    WorkloadCredentialExfiltrationDetector.this, kit);
         }
 
         @Override

@@ -126,7 +126,8 @@ class WorkloadCredentialExfiltrationDetectorTest {
         try (TopologyHarness topology = withAsns(Map.of())) {
             TestEvents issued = lambdaIssued(at(Duration.ZERO));
             topology.pipe(issued);
-            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject", at(Duration.ofSeconds(2))));
+            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject",
+                    at(Duration.ofSeconds(2))));
             TestEvents stolen = function(ATTACKER, CLI_AGENT, "sts.amazonaws.com", "GetCallerIdentity",
                     at(Duration.ofMinutes(5)));
             topology.pipe(stolen);
@@ -183,7 +184,8 @@ class WorkloadCredentialExfiltrationDetectorTest {
     void staysQuietWhileTheWorkloadCallsFromInsideAws() {
         try (TopologyHarness topology = withAsns(Map.of())) {
             topology.pipe(lambdaIssued(at(Duration.ZERO)));
-            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject", at(Duration.ofSeconds(1))));
+            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject",
+                    at(Duration.ofSeconds(1))));
             // the same session without the runtime in its user agent, still from AWS's network: AWS's address counts
             topology.pipe(function(AWS_EGRESS, "aws-sdk-go-v2/1.24.1 os/linux lang/go#1.21.6 md/GOOS#linux",
                     "sqs.amazonaws.com", "SendMessage", at(Duration.ofSeconds(2))));
@@ -298,7 +300,8 @@ class WorkloadCredentialExfiltrationDetectorTest {
     void withoutAnAsnDatabaseASessionsRuntimeCallsAreTheWitness() {
         try (TopologyHarness topology = new TopologyHarness(Map.of(), FlushSignal.never())) {
             topology.pipe(lambdaIssued(at(Duration.ZERO)));
-            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject", at(Duration.ofSeconds(1))));
+            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject",
+                    at(Duration.ofSeconds(1))));
             TestEvents stolen = function(ATTACKER, CLI_AGENT, "sts.amazonaws.com", "GetCallerIdentity",
                     at(Duration.ofMinutes(5)));
             topology.pipe(stolen);
