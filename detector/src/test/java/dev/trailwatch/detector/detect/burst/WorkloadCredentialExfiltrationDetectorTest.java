@@ -244,6 +244,43 @@ class WorkloadCredentialExfiltrationDetectorTest {
     }
 
     @Test
+    void theEndOfInputDecidesWhatIsStillWaiting() {
+        try (TopologyHarness topology = new TopologyHarness(GeoIpDatabases.settings(), FlushSignal.onRequest())) {
+            topology.pipe(lambdaIssued(at(Duration.ZERO)));
+            topology.pipe(function(ATTACKER, CLI_AGENT, "sts.amazonaws.com", "GetCallerIdentity",
+                    at(Duration.ofMinutes(1))));
+            assertThat(alertsOf(topology, ID)).isEmpty();
+
+            topology.flush.request();
+            topology.advanceWallClock(Duration.ofSeconds(1));
+
+            assertThat(alertsOf(topology, ID)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSessionIsKeptAsLongAsAnStsSessionLives() {
+        assertThat(useAfter(Duration.ofHours(12))).as("within the 12 hours a session lives").hasSize(1);
+        assertThat(useAfter(Duration.ofHours(12).plusMinutes(16))).as("past them and the confirm delay: forgotten")
+                .isEmpty();
+    }
+
+    /** The function's session, used from inside AWS at once and from outside {@code after} it was issued. */
+    private static List<Alert> useAfter(Duration after) {
+        try (TopologyHarness topology = withAsns(Map.of())) {
+            topology.pipe(lambdaIssued(at(Duration.ZERO)));
+            topology.pipe(function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject",
+                    at(Duration.ofSeconds(1))));
+            for (Duration tick = Duration.ofHours(1); tick.compareTo(after) < 0; tick = tick.plusHours(1)) {
+                topology.pipe(later(tick));
+            }
+            topology.pipe(function(ATTACKER, CLI_AGENT, "s3.amazonaws.com", "ListBuckets", at(after)));
+            topology.pipe(later(after.plusHours(1)));
+            return alertsOf(topology, ID);
+        }
+    }
+
+    @Test
     void anAssumeRoleArrivingAfterTheUseWithinTheHorizonGivesTheSameAlert() {
         TestEvents issued = lambdaIssued(at(Duration.ZERO));
         TestEvents inside = function(AWS_EGRESS, LAMBDA_AGENT, "s3.amazonaws.com", "GetObject",
