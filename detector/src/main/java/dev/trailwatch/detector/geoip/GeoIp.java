@@ -120,6 +120,16 @@ public final class GeoIp {
         return new IpLocation(code, number, organization);
     }
 
+    /**
+     * The autonomous system number of {@code ip}, from the ASN database alone, or null (no ASN database, not an IP
+     * literal, not known): for a caller that asks this for many addresses and needs no country.
+     */
+    public Long asn(String ip) {
+        InetAddress address = asn == null || ip == null ? null : parse(ip);
+        Map<?, ?> as = address == null ? null : lookup(asn, address);
+        return as == null ? null : asNumber(as.get("autonomous_system_number"));
+    }
+
     /** An IP literal as an address, or null: names are not resolved. */
     static InetAddress parse(String text) {
         IPAddress address = new IPAddressString(text.strip()).getAddress();

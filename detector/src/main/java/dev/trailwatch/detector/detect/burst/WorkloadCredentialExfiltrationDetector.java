@@ -164,7 +164,7 @@ public final class WorkloadCredentialExfiltrationDetector {
         if (agent != null && agent.contains("exec-env/AWS_ECS_EXTERNAL")) {
             return false;
         }
-        Long asn = geoIp.locate(event.sourceIpAddress()).asn();
+        Long asn = geoIp.asn(event.sourceIpAddress());
         return asn != null && !awsAsns.contains(asn) && EndpointFields.of(event).id() == null;
     }
 
