@@ -156,6 +156,19 @@ public final class BurstSettings {
             "How long an instance's learned addresses are kept after its last new one; an instance silent longer"
                     + " learns its address again.").positive();
 
+    public static final ConfigKey<Duration> WORKLOAD_CREDENTIALS_CONFIRM = ConfigKey.duration(
+            "workload-credentials.confirm", "15m",
+            "How long (event time) after a Lambda function's or ECS task's role session is first used from an"
+                    + " address outside AWS the workload-credential-exfiltration decision waits (at least the reorder"
+                    + " horizon): the AssumeRole that issued the session, and the session's other calls, may arrive"
+                    + " later within it. The alert goes out this much after the call.").positive();
+    public static final ConfigKey<String> WORKLOAD_CREDENTIALS_AWS_ASNS = ConfigKey.text(
+            "workload-credentials.aws-asns",
+            "16509,14618,8987,9059,7224,38895,62785,135630,214101,801,21664,36263,400098,401395",
+            "With geoip.asn-db set: the autonomous systems (numbers, comma-separated) workload-credential-exfiltration"
+                    + " takes for AWS's own network. A Lambda function's or ECS task's session used from an address"
+                    + " in any other known autonomous system is used outside AWS. The default lists Amazon's.");
+
     public static final ConfigKey<Integer> S3_DELETION_OBJECTS = ConfigKey.integer("burst.s3-deletion.objects", "20",
             "Distinct S3 objects (or object versions) one principal must delete with DeleteObject, allowed or denied,"
                     + " within burst.s3-deletion.window to make one s3-mass-deletion alert: MEDIUM, HIGH when versions"
@@ -181,7 +194,8 @@ public final class BurstSettings {
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
             CROSS_ACCOUNT_SPRAY_WINDOW, HARVEST_RESOURCES, HARVEST_WINDOW, DISCOVERY_SCOPE, DISCOVERY_ENABLED, DISCOVERY_CALLS, DISCOVERY_SERVICES,
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
-            INSTANCE_CREDENTIALS_RETENTION, S3_DELETION_OBJECTS, S3_DELETION_WINDOW, BEDROCK_SWEEP_THRESHOLD,
+            INSTANCE_CREDENTIALS_RETENTION, WORKLOAD_CREDENTIALS_CONFIRM,
+            WORKLOAD_CREDENTIALS_AWS_ASNS, S3_DELETION_OBJECTS, S3_DELETION_WINDOW, BEDROCK_SWEEP_THRESHOLD,
             BEDROCK_SWEEP_WINDOW);
 
     /**

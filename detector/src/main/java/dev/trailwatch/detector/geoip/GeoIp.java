@@ -78,9 +78,15 @@ public final class GeoIp {
             LOG.info("GeoIP off: neither {} nor {} is set; alerts carry no source country or ASN, and "
                             + "console-login-new-country and console-login-new-asn do not run",
                     GeoIpSettings.COUNTRY_DB.name(), GeoIpSettings.ASN_DB.name());
-            return;
+        } else {
+            LOG.info("GeoIP on: country from {}, ASN from {}", describe(country), describe(asn));
         }
-        LOG.info("GeoIP on: country from {}, ASN from {}", describe(country), describe(asn));
+        if (asn == null) {
+            LOG.info("workload-credential-exfiltration without {}: an address's network is unknown, so a Lambda or"
+                    + " ECS role session is judged by its own calls' user agents only (a call naming no runtime, from"
+                    + " a public address none of the session's exec-env/AWS_Lambda or AWS_ECS calls came from)",
+                    GeoIpSettings.ASN_DB.name());
+        }
     }
 
     public boolean enabled() {
@@ -112,6 +118,16 @@ public final class GeoIp {
             return IpLocation.UNKNOWN;
         }
         return new IpLocation(code, number, organization);
+    }
+
+    /**
+     * The autonomous system number of {@code ip}, from the ASN database alone, or null (no ASN database, not an IP
+     * literal, not known): for a caller that asks this for many addresses and needs no country.
+     */
+    public Long asn(String ip) {
+        InetAddress address = asn == null || ip == null ? null : parse(ip);
+        Map<?, ?> as = address == null ? null : lookup(asn, address);
+        return as == null ? null : asNumber(as.get("autonomous_system_number"));
     }
 
     /** An IP literal as an address, or null: names are not resolved. */

@@ -14,6 +14,7 @@ import dev.trailwatch.detector.detect.burst.CredentialHarvestingBurstDetector;
 import dev.trailwatch.detector.detect.burst.DiscoveryBurstDetector;
 import dev.trailwatch.detector.detect.burst.FailedConsoleLoginBurstDetector;
 import dev.trailwatch.detector.detect.burst.InstanceCredentialExfiltrationDetector;
+import dev.trailwatch.detector.detect.burst.WorkloadCredentialExfiltrationDetector;
 import dev.trailwatch.detector.detect.burst.S3MassDeletionDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewAsnDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewCountryDetector;
@@ -39,7 +40,8 @@ public final class KnownRules {
     public static final List<String> STATEFUL = List.of(FailedConsoleLoginBurstDetector.ID,
             ConsolePasswordSprayDetector.ID, ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID,
             ConsoleCrossAccountSprayDetector.ID, CredentialHarvestingBurstDetector.ID, DiscoveryBurstDetector.ID,
-            S3MassDeletionDetector.ID, InstanceCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID,
+            S3MassDeletionDetector.ID, InstanceCredentialExfiltrationDetector.ID,
+            WorkloadCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID,
             FirstRegionUseDetector.ID, FirstServiceUseDetector.ID, ForeignAccountDetector.ID,
             ConsoleLoginNewCountryDetector.ID, ConsoleLoginNewAsnDetector.ID, TrailSilentDetector.ID);
 

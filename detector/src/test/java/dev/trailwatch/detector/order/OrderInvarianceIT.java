@@ -140,10 +140,13 @@ class OrderInvarianceIT {
                 .contains("foreign-account", "first-region-use", "first-service-use", "failed-console-login-burst",
                         "console-bruteforce-success", "access-denied-burst", "console-password-spray",
                         "console-cross-account-spray", "credential-harvesting-burst", "discovery-burst",
-                        "instance-credential-exfiltration");
+                        "instance-credential-exfiltration", "workload-credential-exfiltration");
         assertThat(reference.values()).filteredOn(a -> a.ruleId().equals("instance-credential-exfiltration"))
                 .as("the stolen instance credentials (one, then two by one command), not the look-alikes")
                 .hasSize(3);
+        assertThat(reference.values()).filteredOn(a -> a.ruleId().equals("workload-credential-exfiltration"))
+                .as("the Lambda session used from a hosting provider, not the ECS task used from AWS only")
+                .singleElement().satisfies(a -> assertThat(a.eventIds()).containsExactly(history.stolenFunctionCall()));
         assertThat(reference.values()).filteredOn(a -> a.eventCount() > 1).extracting(AlertRecord::ruleId)
                 .as("alerts that fold several events (suppressed repeats), compared like every other")
                 .contains("foreign-account", "root-account-used");

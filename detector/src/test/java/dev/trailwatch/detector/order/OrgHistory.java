@@ -75,6 +75,8 @@ final class OrgHistory {
     private String newCountrySignIn;
     /** The eventID of the sign-in console-login-new-asn must name: the first from the new network. */
     private String newNetworkSignIn;
+    /** The eventID of the call workload-credential-exfiltration must name: the Lambda's session's first outside. */
+    private String stolenFunctionCall;
     /** The eventIDs of the located sign-ins that must raise nothing MEDIUM or above. */
     private final List<String> quietSignIns = new ArrayList<>();
 
@@ -86,6 +88,7 @@ final class OrgHistory {
         harvestingAndDenials();
         discoverySweep();
         stolenInstanceCredentials();
+        stolenWorkloadCredentials();
         loginLocations();
         quietTail();
     }
@@ -96,6 +99,10 @@ final class OrgHistory {
 
     String newNetworkSignIn() {
         return newNetworkSignIn;
+    }
+
+    String stolenFunctionCall() {
+        return stolenFunctionCall;
     }
 
     List<String> quietSignIns() {
@@ -431,6 +438,59 @@ final class OrgHistory {
         add(sendCommand(D, role(D, "deployer-lambda", "deployer"), deploy.plusSeconds(60), "52.4.0.20", started));
         add(call(D, role(D, "worker-role", started), "s3.amazonaws.com", "GetObject", "us-east-1",
                 deploy.plusSeconds(180), "52.4.0.20"));
+    }
+
+    /**
+     * workload-credential-exfiltration in account D: Lambda issues a function's role session (AssumeRole by
+     * lambda.amazonaws.com), the function calls from AWS's network with its runtime's user agent, and ten minutes later
+     * the same session calls from a hosting provider with the CLI (flaws2.cloud level 1). Judged the same with the ASN
+     * database and, without it, by user agents. The look-alike, quiet either way: an ECS task's session used only from
+     * AWS's network, once by a library that names no runtime.
+     */
+    private void stolenWorkloadCredentials() {
+        Instant issued = Instant.parse("2025-03-10T14:00:00Z");
+        String lambdaAgent = "Boto3/1.34.34 md/Botocore#1.34.34 ua/2.0 os/linux#5.10.209 md/arch#x86_64"
+                + " lang/python#3.12.2 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 Botocore/1.34.34";
+        String functionKey = "ASIA4444LAMBDATHUMB1";
+        add(assumedFor(D, "lambda.amazonaws.com", "service-role/thumbnailer-role-7h3k", "thumbnailer", functionKey,
+                issued));
+        ObjectNode function = role(D, "service-role/thumbnailer-role-7h3k", "thumbnailer").put("accessKeyId",
+                functionKey);
+        for (int i = 0; i < 3; i++) {
+            add(call(D, function, "s3.amazonaws.com", "GetObject", "us-east-1", issued.plusSeconds(5 + 60L * i),
+                    US_AMAZON).put("userAgent", lambdaAgent));
+        }
+        stolenFunctionCall = add(call(D, function, "sts.amazonaws.com", "GetCallerIdentity", "us-east-1",
+                issued.plus(Duration.ofMinutes(10)), DE_STRATO));
+        add(call(D, function, "s3.amazonaws.com", "ListBuckets", "us-east-1", issued.plus(Duration.ofMinutes(11)),
+                DE_STRATO));
+
+        Instant started = issued.plus(Duration.ofHours(1));
+        String taskKey = "ASIA4444ECSTASKORDER1";
+        String taskId = "5d0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f";
+        add(assumedFor(D, "ecs-tasks.amazonaws.com", "orders-task-role", taskId, taskKey, started));
+        ObjectNode task = role(D, "orders-task-role", taskId).put("accessKeyId", taskKey);
+        add(call(D, task, "sqs.amazonaws.com", "ReceiveMessage", "us-east-1", started.plusSeconds(30), US_AMAZON)
+                .put("userAgent", "aws-sdk-java/2.25.10 Linux/5.10.213 OpenJDK_64-Bit_Server_VM/17.0.10+7-LTS"
+                        + " Java/17.0.10 vendor/Amazon.com_Inc. exec-env/AWS_ECS_FARGATE io/sync http/Apache"));
+        add(call(D, task, "sqs.amazonaws.com", "DeleteMessage", "us-east-1", started.plusSeconds(31), US_AMAZON)
+                .put("userAgent", "python-requests/2.31.0 aws-requests-auth/0.4.3"));
+    }
+
+    /** The AssumeRole a workload service makes for a function or task, as CloudTrail records it. */
+    private ObjectNode assumedFor(String account, String service, String role, String session, String key,
+                                  Instant at) {
+        ObjectNode identity = JSON.createObjectNode().put("type", "AWSService").put("invokedBy", service);
+        ObjectNode event = call(account, identity, "sts.amazonaws.com", "AssumeRole", "us-east-1", at, service);
+        event.put("userAgent", service);
+        String roleArn = "arn:aws:iam::" + account + ":role/" + role;
+        event.set("requestParameters", JSON.createObjectNode().put("roleArn", roleArn)
+                .put("roleSessionName", session));
+        ObjectNode credentials = JSON.createObjectNode().put("accessKeyId", key)
+                .put("sessionToken", "IQoJb3JpZ2luX2VjEXAMPLE").put("expiration", at.plus(Duration.ofHours(12))
+                        .toString());
+        event.set("responseElements", JSON.createObjectNode().set("credentials", credentials));
+        return event;
     }
 
     private ObjectNode sendCommand(String account, ObjectNode identity, Instant at, String ip, String... instances) {

@@ -6,6 +6,7 @@ import dev.trailwatch.detector.detect.DetectionFamily;
 import dev.trailwatch.detector.detect.Detections;
 import dev.trailwatch.detector.detect.kit.DetectionKit;
 import dev.trailwatch.detector.detect.kit.EventRouter;
+import dev.trailwatch.detector.geoip.GeoIp;
 import dev.trailwatch.detector.model.CloudTrailEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The burst and correlation detections: failed console logins, password spray, brute force then success (all three
  * over one shared repartition of console logins by source IP, built here once, as is the cross-account spray),
- * AccessDenied bursts, credential harvesting bursts, Bedrock region sweeps, and the Sigma correlation rules found in {@code rules.dir}.
+ * AccessDenied bursts, credential harvesting bursts, EC2 instance and Lambda / ECS workload credentials used
+ * elsewhere, Bedrock region sweeps, and the Sigma correlation rules found in {@code rules.dir}.
  */
 public final class BurstFamily implements DetectionFamily {
 
@@ -31,6 +33,7 @@ public final class BurstFamily implements DetectionFamily {
     /** Null when {@code burst.discovery.scope} is {@code off}. */
     private final DiscoveryBurstDetector discovery;
     private final InstanceCredentialExfiltrationDetector instanceCredentials;
+    private final WorkloadCredentialExfiltrationDetector workloadCredentials;
     private final S3MassDeletionDetector s3MassDeletion;
     private final BedrockRegionSweepDetector bedrockRegionSweep;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
@@ -52,6 +55,7 @@ public final class BurstFamily implements DetectionFamily {
         this.discovery = scope == BurstSettings.DiscoveryScope.OFF ? null
                 : new DiscoveryBurstDetector(config, kit, scope);
         this.instanceCredentials = new InstanceCredentialExfiltrationDetector(config, kit);
+        this.workloadCredentials = new WorkloadCredentialExfiltrationDetector(config, GeoIp.from(config), kit);
         this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.bedrockRegionSweep = new BedrockRegionSweepDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
@@ -68,6 +72,7 @@ public final class BurstFamily implements DetectionFamily {
                 crossAccountSpray.detect(loginsByIp),
                 credentialHarvesting.detect(events),
                 instanceCredentials.detect(events),
+                workloadCredentials.detect(events),
                 s3MassDeletion.detect(events),
                 bedrockRegionSweep.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));

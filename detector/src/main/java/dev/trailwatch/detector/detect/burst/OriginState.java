@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * What instance-credential-exfiltration keeps, under two kinds of key in one store.
+ * What instance-credential-exfiltration keeps, under two kinds of key in one store; workload-credential-exfiltration
+ * keeps its role sessions in the same shape, in its own store ({@link WorkloadSessionProcessor}: {@code anchor} the
+ * AssumeRole that issued the session, {@code others} its addresses).
  *
  * <p>Per instance ({@code i|account|instanceId}): {@code anchor}, the earliest address its credentials were used from
  * since the instance last started or changed its public address ({@code resetAt}), which is the instance's own; and

@@ -178,6 +178,7 @@ class EventRouterTest {
                 "console-login-by-ip-origin", "failed-console-login-burst-by-user",
                 "access-denied-burst-by-principal-origin", "access-denied-burst-by-ip-origin",
                 "credential-harvesting-burst-by-principal", "instance-credential-exfiltration-by-instance",
+                "workload-credential-exfiltration-by-session",
                 "s3-mass-deletion-objects", "s3-mass-deletion-version-wipe", "discovery-burst-by-principal",
                 "bedrock-region-sweep-by-caller");
     }
