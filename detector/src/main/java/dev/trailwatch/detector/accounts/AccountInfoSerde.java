@@ -49,7 +49,10 @@ public final class AccountInfoSerde implements Serde<AccountInfo> {
         return AccountInfo.named(text.isEmpty() || "null".equals(text) ? null : text);
     }
 
-    /** The object's fields; its name alone when a field has an unexpected shape; no name when it is not JSON. */
+    /**
+     * The object's fields; its name (and {@code learnedFrom}, so that a learned entry with an unreadable time is not
+     * taken for an operator's) when a field has an unexpected shape; no name when it is not JSON.
+     */
     private static AccountInfo fromJson(String text) {
         JsonNode tree;
         try {
@@ -60,7 +63,9 @@ public final class AccountInfoSerde implements Serde<AccountInfo> {
         try {
             return MAPPER.treeToValue(tree, AccountInfo.class);
         } catch (IOException | IllegalArgumentException e) {
-            return AccountInfo.named(tree.path("name").asText(null));
+            return new AccountInfo(tree.path("name").asText(null), null, null,
+                    tree.has("learnedFrom") || tree.has("learnedAt") ? tree.path("learnedFrom").asText("unknown") : null,
+                    null);
         }
     }
 }

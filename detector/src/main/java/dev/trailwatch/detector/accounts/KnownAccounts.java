@@ -91,17 +91,19 @@ public final class KnownAccounts {
     }
 
     /**
-     * Whether the operator declared the account: {@code accounts.known}, or an entry of the accounts topic without
-     * {@code learnedAt}. Accounts learned from traffic (here or by any instance) are not declared: which of them are
-     * known when an event is processed depends on arrival order, and a decision made on that would not be a function
-     * of the input and the configuration.
+     * Whether the operator declared the account: {@code accounts.known}, or an operator's entry of the accounts topic
+     * (neither {@code learnedFrom} nor {@code learnedAt}, and something written: a name, an OU or tags; an empty or
+     * unreadable value declares nothing). Accounts learned from traffic (here or by any instance) are not declared:
+     * which of them are known when an event is processed depends on arrival order, and a decision made on that would
+     * not be a function of the input and the configuration.
      */
     public boolean declares(String accountId, Table table) {
         if (configured.containsKey(accountId)) {
             return true;
         }
         AccountInfo info = table.get(accountId);
-        return info != null && info.learnedAt() == null;
+        return info != null && info.learnedAt() == null && info.learnedFrom() == null
+                && (info.name() != null || info.ou() != null || info.tags() != null);
     }
 
     public boolean configured(String accountId) {

@@ -32,8 +32,8 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
             /** One account (or a principal of it). */
             ACCOUNT,
             /**
-             * Every account of an organization or OU: other accounts than the event's even when the event's own
-             * account is the organization's management account.
+             * Every account of an organization or OU, as its ARN names it: never inside (the ARN is the caller's
+             * to write), listed as outside.
              */
             ORGANIZATION,
             /**
@@ -65,10 +65,9 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
     }
 
     /**
-     * Whether the request stays inside the organization: it names at least one account other than the event's own (an
-     * organization or OU always does), and every grantee is the event's own account or a declared member (for an
-     * organization or OU: its management account). Everyone, an identity provider or an
-     * account the record leaves out is never inside.
+     * Whether the request stays inside the organization: it names at least one account other than the event's own, and
+     * every grantee is the event's own account or a declared member. Everyone, an identity provider, an organization or
+     * OU, or an account the record leaves out is never inside.
      */
     public boolean insideOrganization(CloudTrailEvent event, Organization organization) {
         List<Grantee> grantees = grantees(event);
@@ -94,8 +93,13 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
         return out;
     }
 
+    /**
+     * An organization or OU is never inside: the caller writes its ARN, 12 digits included, and EC2 lets an owner share
+     * with organizations it is not a member of, so the account in the ARN ties the share to nothing declared.
+     */
     private static boolean inside(Grantee grantee, CloudTrailEvent event, Organization organization) {
         String account = grantee.accountId();
-        return account != null && (account.equals(event.recipientAccountId()) || organization.declares(account));
+        return grantee.kind() != Grantee.Kind.ORGANIZATION && account != null
+                && (account.equals(event.recipientAccountId()) || organization.declares(account));
     }
 }

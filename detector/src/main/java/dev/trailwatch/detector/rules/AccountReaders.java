@@ -30,9 +30,9 @@ import java.util.stream.Collectors;
  *   <li>{@code layer-publishers}: the accounts of a function's layer ARNs (request and response)</li>
  * </ul>
  *
- * <p>An organization or OU ARN ({@code arn:aws:organizations::<management account>:organization/o-...}) belongs to
- * the organization whose management account it names: sharing with it is inside when that account is declared. Any
- * account can write any organization id into a request; the ARN's management account is what ties it to this one.
+ * <p>An organization or OU ARN ({@code arn:aws:organizations::<account>:organization/o-...}) is read with the account
+ * it names, for the evidence, but is never inside: the caller writes the whole ARN, and EC2 lets an owner share with
+ * an organization or OU it is not a member of.
  */
 public final class AccountReaders {
 

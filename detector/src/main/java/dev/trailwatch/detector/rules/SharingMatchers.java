@@ -43,7 +43,7 @@ final class SharingMatchers {
         List<String> out = new ArrayList<>();
         for (String attribute : List.of("createVolumePermission", "launchPermission")) {
             for (JsonNode item : RequestFields.items(request.path(attribute).path("add").path("items"))) {
-                addFirst(out, item, "group", "userId", "organizationArn", "organizationalUnitArn");
+                addEvery(out, item, "group", "userId", "organizationArn", "organizationalUnitArn");
             }
         }
         String attribute = RequestFields.text(request, "attributeName");
@@ -61,12 +61,12 @@ final class SharingMatchers {
         return out;
     }
 
-    private static void addFirst(List<String> out, JsonNode item, String... fields) {
+    /** Every field of a permission item that is set: an item may name an account and an organization at once. */
+    private static void addEvery(List<String> out, JsonNode item, String... fields) {
         for (String field : fields) {
             String value = RequestFields.text(item, field);
             if (value != null) {
                 out.add(value);
-                return;
             }
         }
     }

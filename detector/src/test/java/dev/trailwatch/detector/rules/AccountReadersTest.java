@@ -39,16 +39,29 @@ class AccountReadersTest {
 
         assertThat(snapshots.grantees(event)).extracting(Grantee::accountId).containsExactly(BACKUP, "999988887777");
         assertThat(snapshots.insideOrganization(event, DECLARED)).isFalse();
-        assertThat(snapshots.outsideOrganization(event, DECLARED))
-                .containsExactly("arn:aws:organizations::999988887777:ou/o-zz9y8x7w6v/ou-ab12-cd34ef56");
+        assertThat(snapshots.outsideOrganization(event, DECLARED)).containsExactly(
+                "arn:aws:organizations::444455556666:organization/o-a1b2c3d4e5",
+                "arn:aws:organizations::999988887777:ou/o-zz9y8x7w6v/ou-ab12-cd34ef56");
     }
 
     @Test
-    void theOrganizationOfTheAccountItselfIsInsideWithNothingDeclared() {
+    void anOrganizationIsNeverInsideEvenWhenItsArnNamesTheSharingAccount() {
+        // the caller writes the ARN, its 12 digits included: o-attacker99 need not be this account's organization
         CloudTrailEvent event = ami("{\"organizationArn\": \"arn:aws:organizations::111122223333:organization/"
-                + "o-a1b2c3d4e5\"}");
+                + "o-attacker99\"}");
 
-        assertThat(snapshots.insideOrganization(event, Organization.NONE)).isTrue();
+        assertThat(snapshots.insideOrganization(event, Organization.NONE)).isFalse();
+        assertThat(snapshots.insideOrganization(event, DECLARED)).isFalse();
+    }
+
+    @Test
+    void readsEveryFieldOfAPermissionItem() {
+        CloudTrailEvent event = ami("{\"userId\": \"444455556666\", \"organizationArn\": "
+                + "\"arn:aws:organizations::999988887777:organization/o-evil12345\"}");
+
+        assertThat(snapshots.grantees(event)).extracting(Grantee::shown).containsExactly("444455556666",
+                "arn:aws:organizations::999988887777:organization/o-evil12345");
+        assertThat(snapshots.insideOrganization(event, DECLARED)).isFalse();
     }
 
     @Test
