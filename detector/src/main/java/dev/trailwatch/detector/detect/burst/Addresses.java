@@ -15,6 +15,7 @@ final class Addresses {
             return false;
         }
         boolean colon = false;
+        boolean hexLetter = false;
         int dots = 0;
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
@@ -22,11 +23,13 @@ final class Addresses {
                 colon = true;
             } else if (c == '.') {
                 dots++;
-            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+            } else if (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+                hexLetter = true;
+            } else if (c < '0' || c > '9') {
                 return false;
             }
         }
-        return colon || dots == 3 && address.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+        return colon || dots == 3 && !hexLetter;
     }
 
     static boolean isPrivate(String address) {
@@ -34,10 +37,26 @@ final class Addresses {
             String lower = address.toLowerCase();
             return lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80") || lower.equals("::1");
         }
-        String[] octets = address.split("\\.");
-        int a = Integer.parseInt(octets[0]);
-        int b = Integer.parseInt(octets[1]);
+        int firstDot = address.indexOf('.');
+        int a = octet(address, 0, firstDot);
+        int b = octet(address, firstDot + 1, address.indexOf('.', firstDot + 1));
         return a == 10 || a == 127 || a == 172 && b >= 16 && b <= 31 || a == 192 && b == 168
                 || a == 169 && b == 254 || a == 100 && b >= 64 && b <= 127;
+    }
+
+    /** The decimal number in {@code [from, to)}, or -1 when there is none (no dot, not digits). */
+    private static int octet(String address, int from, int to) {
+        if (to <= from || to - from > 3) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = address.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

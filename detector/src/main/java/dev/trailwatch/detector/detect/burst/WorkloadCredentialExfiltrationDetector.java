@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -106,6 +107,18 @@ public final class WorkloadCredentialExfiltrationDetector {
     }
 
     /**
+     * {@link #isCandidate} for this judge: with the ASN database a call from a private address tells nothing (never
+     * outside AWS, and no witness is kept), so it is not routed at all; judging by user agents, a runtime call from a
+     * private address still shows that the session is a workload's.
+     */
+    boolean routes(CloudTrailEvent event) {
+        if (issuedBy(event) != null) {
+            return true;
+        }
+        return session(event) != null && (judge() == Judge.USER_AGENT || !Addresses.isPrivate(event.sourceIpAddress()));
+    }
+
+    /**
      * The service that issued a workload's role session with this event ({@code lambda.amazonaws.com}, {@code
      * ecs-tasks.amazonaws.com}), or null: a successful {@code AssumeRole} by {@code AWSService} invoked by one.
      */
@@ -160,17 +173,33 @@ public final class WorkloadCredentialExfiltrationDetector {
      * Amazon's, it did not come through a VPC endpoint, and it is no ECS Anywhere task (the operator's own servers).
      */
     boolean outsideAws(CloudTrailEvent event) {
+        return outsideAws(event, this::outsideAwsNetwork);
+    }
+
+    /** {@link #outsideAws(CloudTrailEvent)} with the address's network judged by {@code network} (a cache of it). */
+    boolean outsideAws(CloudTrailEvent event, Predicate<String> network) {
         String agent = event.userAgent();
         if (agent != null && agent.contains("exec-env/AWS_ECS_EXTERNAL")) {
             return false;
         }
-        Long asn = geoIp.asn(event.sourceIpAddress());
-        return asn != null && !awsAsns.contains(asn) && EndpointFields.of(event).id() == null;
+        return network.test(event.sourceIpAddress()) && EndpointFields.of(event).id() == null;
+    }
+
+    /**
+     * Whether a public address lies in a known autonomous system that is not Amazon's: a function of the address and
+     * the database alone, so the processor keeps its answers per address.
+     */
+    boolean outsideAwsNetwork(String ip) {
+        if (Addresses.isPrivate(ip)) {
+            return false;
+        }
+        Long asn = geoIp.asn(ip);
+        return asn != null && !awsAsns.contains(asn);
     }
 
     Detections detect(EventRouter events) {
         String name = ID + "-by-session";
-        return Bursts.split(events.process(name, WorkloadCredentialExfiltrationDetector::isCandidate,
+        return Bursts.split(events.process(name, this::routes,
                 new Supplier(name)), name);
     }
 

@@ -38,6 +38,7 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
     static final int MAX_OUTSIDE = 16;
     static final int MAX_RUNTIME = 32;
     private static final int MIRROR_SIZE = 50_000;
+    private static final int ADDRESS_CACHE_SIZE = 8_192;
 
     private final String ruleId;
     private final long confirm;
@@ -50,6 +51,17 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > MIRROR_SIZE;
+        }
+    };
+
+    /**
+     * Each address's network as the ASN database judges it (outside AWS or not): most role-session calls come from
+     * a few addresses, and a database lookup (parse, tree walk, decode) costs more than the rest of this step.
+     */
+    private final Map<String, Boolean> outsideNetwork = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > ADDRESS_CACHE_SIZE;
         }
     };
 
@@ -113,6 +125,15 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
         }
     }
 
+    private boolean outsideAwsNetwork(String ip) {
+        Boolean outside = outsideNetwork.get(ip);
+        if (outside == null) {
+            outside = detector.outsideAwsNetwork(ip);
+            outsideNetwork.put(ip, outside);
+        }
+        return outside;
+    }
+
     /**
      * What the call tells about its session: a use outside AWS (undecided), a runtime call's address (judging by user
      * agents), or null for a call that tells nothing.
@@ -121,7 +142,7 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
         String ip = event.sourceIpAddress();
         boolean outside;
         if (judge == WorkloadCredentialExfiltrationDetector.Judge.ASN) {
-            outside = !Addresses.isPrivate(ip) && detector.outsideAws(event);
+            outside = !Addresses.isPrivate(ip) && detector.outsideAws(event, this::outsideAwsNetwork);
         } else if (WorkloadCredentialExfiltrationDetector.runtimeAgent(event.userAgent())) {
             return new Origin(RUNTIME + ip, event.eventTime(), event.eventId(), null, true);
         } else {
