@@ -105,7 +105,9 @@ final class InstanceOriginProcessor extends WindowedProcessor<OriginState> {
                     // its address from before the restart is its own no longer, from the restart on
                     notOwn(event.recipientAccountId(), instance, own.name(), event.eventTime(), now);
                 }
-                save(key, state.reset(event.eventTime()), now);
+                // settled again at once: its new address may already be known (read before this record), and the
+                // other addresses waiting on an own address are judged against it now, not at its next call
+                save(key, settle(event.recipientAccountId(), instance, state.reset(event.eventTime()), now), now);
             }
             recorded.clear();
             return;

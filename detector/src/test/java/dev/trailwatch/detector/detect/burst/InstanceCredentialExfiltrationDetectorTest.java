@@ -293,11 +293,35 @@ class InstanceCredentialExfiltrationDetectorTest {
         TestEvents oneHorizonOn = agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofMinutes(36)));
         TestEvents end = agent("i-0a1b2c3d4e5f60009", "54.7.7.7", at(Duration.ofHours(2)));
 
-        List<String> sorted = instanceAlerts(own, start, fresh, oneHorizonOn, end);
-        List<String> restartOneHorizonBehind = instanceAlerts(own, fresh, oneHorizonOn, start, end);
+        List<String> sorted = settledAlerts(own, start, fresh, oneHorizonOn, end);
+        List<String> restartOneHorizonBehind = settledAlerts(own, fresh, oneHorizonOn, start, end);
 
+        assertThat(settledAlerts(own, fresh, oneHorizonOn, end)).as("without the restart, the new address alerts")
+                .singleElement().satisfies(a -> assertThat(a).contains(fresh.eventId()));
         assertThat(sorted).as("the restart gives the instance its new address").isEmpty();
         assertThat(restartOneHorizonBehind).isEqualTo(sorted);
+    }
+
+    /**
+     * The instance's call from its old address, its restart, its call from the new one, then its credentials used from
+     * elsewhere: the theft alerts whether the restart's record is read in its place or after the use (review, session
+     * 25: read late, the restart left the instance with no address of its own until its next call, and the use was
+     * never judged).
+     */
+    @Test
+    void aTheftAfterARestartReadLateAlertsAsInEventTimeOrder() {
+        TestEvents own = agent(WEB, "54.1.2.3", at(Duration.ZERO));
+        TestEvents start = TestEvents.event("ec2.amazonaws.com", "StartInstances", at(Duration.ofMinutes(10)));
+        start.json().with("requestParameters").putObject("instancesSet").putArray("items").addObject()
+                .put("instanceId", WEB);
+        TestEvents fresh = agent(WEB, "54.9.8.7", at(Duration.ofMinutes(11)));
+        TestEvents theft = call(WEB, "203.0.113.77", "s3.amazonaws.com", "ListBuckets", at(Duration.ofMinutes(20)));
+
+        List<String> sorted = settledAlerts(own, start, fresh, theft);
+
+        assertThat(sorted).singleElement().satisfies(a -> assertThat(a).contains(theft.eventId()));
+        assertThat(settledAlerts(own, fresh, theft, start)).as("the restart read after the use").isEqualTo(sorted);
+        assertThat(settledAlerts(own, fresh, start, theft)).as("the restart read before the use").isEqualTo(sorted);
     }
 
     /**
