@@ -15,6 +15,7 @@ import dev.trailwatch.detector.detect.burst.DiscoveryBurstDetector;
 import dev.trailwatch.detector.detect.burst.FailedConsoleLoginBurstDetector;
 import dev.trailwatch.detector.detect.burst.InstanceCredentialExfiltrationDetector;
 import dev.trailwatch.detector.detect.burst.S3MassDeletionDetector;
+import dev.trailwatch.detector.detect.burst.SesEnumerationDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewAsnDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewCountryDetector;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
@@ -40,6 +41,7 @@ public final class KnownRules {
             ConsolePasswordSprayDetector.ID, ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID,
             ConsoleCrossAccountSprayDetector.ID, CredentialHarvestingBurstDetector.ID, DiscoveryBurstDetector.ID,
             S3MassDeletionDetector.ID, InstanceCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID,
+            SesEnumerationDetector.ID,
             FirstRegionUseDetector.ID, FirstServiceUseDetector.ID, ForeignAccountDetector.ID,
             ConsoleLoginNewCountryDetector.ID, ConsoleLoginNewAsnDetector.ID, TrailSilentDetector.ID);
 
