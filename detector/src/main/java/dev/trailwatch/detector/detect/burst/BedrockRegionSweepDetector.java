@@ -57,7 +57,6 @@ public final class BedrockRegionSweepDetector {
     static final String OK = "ok";
     /** A call that names no model (ListFoundationModels). */
     static final String NO_MODEL = "-";
-    private static final String CONSOLE_SESSION = "sessionCredentialFromConsole";
     private static final List<String> MODEL_FIELDS = List.of("modelId", "modelIdentifier");
     private static final Set<String> MODEL_FIELD_SET = Set.copyOf(MODEL_FIELDS);
     private static final List<String> MITRE = List.of("T1526", "T1496");
@@ -87,20 +86,7 @@ public final class BedrockRegionSweepDetector {
     public static boolean countsTowardSweep(CloudTrailEvent event) {
         return SOURCE.equals(event.eventSource()) && CALLS.contains(event.eventName()) && !event.isAwsServiceCall()
                 && present(event.awsRegion()) && present(event.sourceIpAddress()) && present(event.principal())
-                && !fromConsoleSession(event);
-    }
-
-    /**
-     * {@code sessionCredentialFromConsole} is {@code "true"}: the call was made with the credentials of a console
-     * session. Read only for the Bedrock calls the typed fields let through, and only when the record's bytes may hold
-     * the name, so no other event builds its tree for it.
-     */
-    static boolean fromConsoleSession(CloudTrailEvent event) {
-        if (!event.json().mayHold(CONSOLE_SESSION)) {
-            return false;
-        }
-        JsonNode flag = event.record().path(CONSOLE_SESSION);
-        return flag.isBoolean() ? flag.booleanValue() : "true".equalsIgnoreCase(flag.asText());
+                && !event.isConsoleSessionCall();
     }
 
     Detections detect(EventRouter events) {

@@ -1,6 +1,5 @@
 package dev.trailwatch.detector.detect.burst;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trailwatch.detector.config.BurstSettings;
 import dev.trailwatch.detector.config.DetectorConfig;
 import dev.trailwatch.detector.config.Durations;
@@ -48,7 +47,6 @@ public final class SesEnumerationDetector {
     static final Set<String> CALLS = Set.of("GetSendQuota", "GetSendStatistics", "GetAccountSendingEnabled",
             "ListIdentities", "ListVerifiedEmailAddresses", "GetIdentityVerificationAttributes", "GetAccount",
             "ListEmailIdentities", "GetEmailIdentity");
-    private static final String CONSOLE_SESSION = "sessionCredentialFromConsole";
     private static final List<String> MITRE = List.of("T1526");
     private static final String RUNBOOK = "Ask the principal's owner whether an application or dashboard of theirs "
             + "reads SES quota and identities. If not, treat the key as stolen: look for SendEmail/SendRawEmail, "
@@ -64,32 +62,27 @@ public final class SesEnumerationDetector {
         Duration window = config.get(BurstSettings.SES_ENUMERATION_WINDOW);
         Duration grace = config.get(BurstSettings.GRACE);
         this.kit = kit;
-        this.reads = new BurstSpec(ID, "by-principal", window, grace, calls, calls, SesEnumerationDetector::principal,
+        this.reads = new BurstSpec(ID, "by-caller", window, grace, calls, calls, SesEnumerationDetector::principal,
                 CloudTrailEvent::eventName, tally -> finding(tally, calls, window));
     }
 
     /** True when the event counts: an SES read by a principal that is not AWS's, outside a console session. */
     public static boolean countsTowardEnumeration(CloudTrailEvent event) {
         return SOURCE.equals(event.eventSource()) && CALLS.contains(event.eventName()) && !event.isAwsServiceCall()
-                && present(event.principal()) && !fromConsoleSession(event);
+                && present(event.principal()) && !event.isConsoleSessionCall();
     }
 
     Detections detect(EventRouter events) {
         return Bursts.count(events, SesEnumerationDetector::countsTowardEnumeration, reads, kit);
     }
 
-    /** The key: account and principal. */
+    /**
+     * The key: account and principal. (The key space is named {@code by-caller}: with {@code by-principal} two of its
+     * store names share a hash bucket, and Kafka Streams' description would list them in an order that changes from
+     * run to run.)
+     */
     static String principal(CloudTrailEvent event) {
         return event.recipientAccountId() + '|' + event.principal();
-    }
-
-    /** {@code sessionCredentialFromConsole} is true; the record's tree is read only when its bytes may hold the name. */
-    static boolean fromConsoleSession(CloudTrailEvent event) {
-        if (!event.json().mayHold(CONSOLE_SESSION)) {
-            return false;
-        }
-        JsonNode flag = event.record().path(CONSOLE_SESSION);
-        return flag.isBoolean() ? flag.booleanValue() : "true".equalsIgnoreCase(flag.asText());
     }
 
     private static boolean present(String text) {

@@ -179,7 +179,7 @@ class EventRouterTest {
                 "access-denied-burst-by-principal-origin", "access-denied-burst-by-ip-origin",
                 "credential-harvesting-burst-by-principal", "instance-credential-exfiltration-by-instance",
                 "s3-mass-deletion-objects", "s3-mass-deletion-version-wipe", "discovery-burst-by-principal",
-                "bedrock-region-sweep-by-caller", "ses-enumeration-by-principal");
+                "bedrock-region-sweep-by-caller", "ses-enumeration-by-caller");
     }
 
     private static Set<String> successors(TopologyDescription description, String node) {
