@@ -189,6 +189,18 @@ public final class BurstSettings {
             "Length of the event-time windows, aligned to the epoch (UTC), in which burst.bedrock-sweep.threshold"
                     + " regions must be reached.").positive();
 
+    public static final ConfigKey<Integer> SES_ENUMERATION_CALLS = ConfigKey.integer(
+            "burst.ses-enumeration.calls", "3",
+            "Distinct Amazon SES reads of sending capacity, sending status or identities (GetSendQuota,"
+                    + " GetSendStatistics, GetAccountSendingEnabled, ListIdentities, ListVerifiedEmailAddresses,"
+                    + " GetIdentityVerificationAttributes, GetAccount, ListEmailIdentities, GetEmailIdentity; allowed or"
+                    + " refused, not from a console session) one principal must make within"
+                    + " burst.ses-enumeration.window to make one LOW ses-enumeration alert.").positive();
+    public static final ConfigKey<Duration> SES_ENUMERATION_WINDOW = ConfigKey.duration(
+            "burst.ses-enumeration.window", "10m",
+            "Length of the event-time windows, aligned to the epoch (UTC), in which burst.ses-enumeration.calls"
+                    + " distinct SES reads must be made.").positive();
+
     public static final List<ConfigKey<?>> ALL = List.of(GRACE, FAILED_LOGIN_THRESHOLD, FAILED_LOGIN_WINDOW,
             PASSWORD_SPRAY_USERS, PASSWORD_SPRAY_WINDOW, ACCESS_DENIED_THRESHOLD, ACCESS_DENIED_WINDOW,
             BRUTEFORCE_SUCCESS_WITHIN, CROSS_ACCOUNT_SPRAY_ACCOUNTS, CROSS_ACCOUNT_SPRAY_FAILURES,
@@ -196,7 +208,7 @@ public final class BurstSettings {
             DISCOVERY_DENIED, DISCOVERY_WINDOW, INSTANCE_CREDENTIALS_CONFIRM, INSTANCE_CREDENTIALS_SHARED,
             INSTANCE_CREDENTIALS_RETENTION, WORKLOAD_CREDENTIALS_CONFIRM,
             WORKLOAD_CREDENTIALS_AWS_ASNS, S3_DELETION_OBJECTS, S3_DELETION_WINDOW, BEDROCK_SWEEP_THRESHOLD,
-            BEDROCK_SWEEP_WINDOW);
+            BEDROCK_SWEEP_WINDOW, SES_ENUMERATION_CALLS, SES_ENUMERATION_WINDOW);
 
     /**
      * Which calls discovery-burst counts: {@link #DISCOVERY_SCOPE}, unless the deprecated {@link #DISCOVERY_ENABLED}

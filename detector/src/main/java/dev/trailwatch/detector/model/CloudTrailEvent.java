@@ -138,6 +138,23 @@ public record CloudTrailEvent(
     private static final String CONSOLE_SIGNIN = "signin.amazonaws.com";
 
     /**
+     * True when the call was made with the credentials of an AWS Management Console session: CloudTrail writes
+     * {@code sessionCredentialFromConsole: "true"} on such calls and leaves the field out otherwise (access keys, role
+     * sessions of programs). The record's tree is read only when its bytes may hold the name, so ask it of the few
+     * events a detection's typed fields already let through.
+     */
+    @JsonIgnore
+    public boolean isConsoleSessionCall() {
+        if (!json.mayHold(CONSOLE_SESSION)) {
+            return false;
+        }
+        JsonNode flag = record().path(CONSOLE_SESSION);
+        return flag.isBoolean() ? flag.booleanValue() : "true".equalsIgnoreCase(flag.asText());
+    }
+
+    private static final String CONSOLE_SESSION = "sessionCredentialFromConsole";
+
+    /**
      * True when IAM refused the call: an {@code AccessDenied*} error code (AccessDenied, AccessDeniedException, ...)
      * or an {@code *UnauthorizedOperation} one (EC2's Client.UnauthorizedOperation).
      */

@@ -16,6 +16,7 @@ import dev.trailwatch.detector.detect.burst.FailedConsoleLoginBurstDetector;
 import dev.trailwatch.detector.detect.burst.InstanceCredentialExfiltrationDetector;
 import dev.trailwatch.detector.detect.burst.WorkloadCredentialExfiltrationDetector;
 import dev.trailwatch.detector.detect.burst.S3MassDeletionDetector;
+import dev.trailwatch.detector.detect.burst.SesEnumerationDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewAsnDetector;
 import dev.trailwatch.detector.detect.location.ConsoleLoginNewCountryDetector;
 import dev.trailwatch.detector.detect.silence.TrailSilentDetector;
@@ -41,7 +42,7 @@ public final class KnownRules {
             ConsolePasswordSprayDetector.ID, ConsoleBruteforceSuccessDetector.ID, AccessDeniedBurstDetector.ID,
             ConsoleCrossAccountSprayDetector.ID, CredentialHarvestingBurstDetector.ID, DiscoveryBurstDetector.ID,
             S3MassDeletionDetector.ID, InstanceCredentialExfiltrationDetector.ID,
-            WorkloadCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID,
+            WorkloadCredentialExfiltrationDetector.ID, BedrockRegionSweepDetector.ID, SesEnumerationDetector.ID,
             FirstRegionUseDetector.ID, FirstServiceUseDetector.ID, ForeignAccountDetector.ID,
             ConsoleLoginNewCountryDetector.ID, ConsoleLoginNewAsnDetector.ID, TrailSilentDetector.ID);
 

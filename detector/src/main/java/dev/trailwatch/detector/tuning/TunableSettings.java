@@ -35,6 +35,8 @@ final class TunableSettings {
                 "window", BurstSettings.HARVEST_WINDOW);
         put("bedrock-region-sweep", "threshold", BurstSettings.BEDROCK_SWEEP_THRESHOLD,
                 "window", BurstSettings.BEDROCK_SWEEP_WINDOW);
+        put("ses-enumeration", "calls", BurstSettings.SES_ENUMERATION_CALLS,
+                "window", BurstSettings.SES_ENUMERATION_WINDOW);
         put("first-region-use", "learning-period", BaselineSettings.LEARNING_PERIOD);
         put("first-service-use", "learning-period", BaselineSettings.LEARNING_PERIOD);
         put("trail-silent", "after", SilenceSettings.AFTER, "min-events", SilenceSettings.MIN_EVENTS);

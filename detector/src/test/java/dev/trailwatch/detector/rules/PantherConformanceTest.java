@@ -41,7 +41,8 @@ class PantherConformanceTest {
             Map.entry("AWS.Root.Activity", rule("root-account-used", "root-console-login")),
             Map.entry("AWS.CloudTrail.RootAccessKeyCreated", rule("root-access-key-created")),
             Map.entry("AWS.CloudTrail.RootPasswordChanged", rule("root-password-changed")),
-            Map.entry("AWS.Console.LoginWithoutMFA", rule("console-login-without-mfa")),
+            // A root sign-in without MFA is root-console-login's (HIGH, MFA in its title), not a second alert.
+            Map.entry("AWS.Console.LoginWithoutMFA", rule("console-login-without-mfa", "root-console-login")),
             Map.entry("AWS.EC2.SecurityGroupModified", rule("security-group-changed")),
             Map.entry("AWS.RDS.SecurityGroupIngressAuthorized", rule("database-security-group-changed")),
             Map.entry("AWS.EC2.NetworkACLModified", rule("network-acl-changed")),

@@ -34,14 +34,14 @@ class StratusDetonationsTest {
      * Technique -> the stateful detection that catches it, because no single record reveals it. Each detection's
      * own test replays the technique's calls ({@code InstanceCredentialExfiltrationDetectorTest},
      * {@code CredentialHarvestingBurstDetectorTest}, {@code DiscoveryBurstDetectorTest},
-     * {@code S3MassDeletionDetectorTest}, {@code FirstServiceUseDetectorTest}, {@code BedrockRegionSweepDetectorTest}).
+     * {@code S3MassDeletionDetectorTest}, {@code SesEnumerationDetectorTest}, {@code BedrockRegionSweepDetectorTest}).
      */
     static final Map<String, String> STATEFUL = Map.of(
             "aws.credential-access.ec2-steal-instance-credentials", "instance-credential-exfiltration",
             "aws.credential-access.secretsmanager-retrieve-secrets", "credential-harvesting-burst",
             "aws.discovery.bedrock-enumerate-models-multiple-regions", "bedrock-region-sweep",
             "aws.discovery.ec2-enumerate-from-instance", "discovery-burst",
-            "aws.discovery.ses-enumerate", "first-service-use",
+            "aws.discovery.ses-enumerate", "ses-enumeration",
             "aws.impact.s3-ransomware-batch-deletion", "s3-mass-deletion",
             "aws.impact.s3-ransomware-individual-deletion", "s3-mass-deletion");
 

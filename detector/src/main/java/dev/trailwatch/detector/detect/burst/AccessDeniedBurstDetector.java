@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.kafka.streams.kstream.KStream;
 
 /**
@@ -24,11 +23,16 @@ import org.apache.kafka.streams.kstream.KStream;
  * the errors come from two or more principals: one host cycling through several stolen credentials. (A single
  * principal is already the per-principal alert; requiring a second keeps one burst from raising two alerts.)
  *
- * <p>Counted: calls made from an IP address by a principal. Not counted: calls AWS makes itself (an
- * {@code AWSService} identity, or a source that is a service name such as {@code sqs.amazonaws.com} or
- * {@code AWS Internal}) and the background calls the console makes while it renders a page (user agent
- * {@code aws-internal/...}): a user with narrow permissions browsing the console makes dozens of those, and they say
- * nothing about intent. Panther's rules draw the same lines.
+ * <p>Counted: denied calls of a principal, whoever carried them. A denial whose source is a service name
+ * ({@code cloudformation.amazonaws.com}, {@code sqs.amazonaws.com}) is a service calling with that principal's own
+ * credentials (a forward access session: CloudFormation without a service role, SQS or S3 calling KMS for the caller),
+ * so it counts for the principal: anyone who can create a stack can give their calls that source, and a stolen key
+ * probing through a service is still the key probing. Only the per-IP key space needs an address, since a service
+ * name is no host. Not counted: calls AWS makes with identities that are its own (an {@code AWSService} identity, a
+ * session of a service-linked role, whose {@code /aws-service-role/} path only AWS can use), and the background
+ * calls the console makes while it renders a page (user agent {@code aws-internal/...}, or the source
+ * {@code AWS Internal}): a user with narrow permissions browsing the console makes dozens of those, and they say
+ * nothing about intent. Panther's rules also drop service-name sources; TrailWatch keys on who made the call.
  *
  * <p>Why: stolen credentials are tried before they are used. Enumeration tools (enumerate-iam, Pacu, ScoutSuite)
  * call hundreds of List/Describe/Get APIs across services to learn what the key can reach, and most are denied.
@@ -42,6 +46,8 @@ import org.apache.kafka.streams.kstream.KStream;
 public final class AccessDeniedBurstDetector {
 
     public static final String ID = "access-denied-burst";
+    /** The source CloudTrail writes for calls the console's own back end makes. */
+    private static final String AWS_INTERNAL = "AWS Internal";
     private static final List<String> MITRE = List.of("T1580");
     private static final String RUNBOOK = "Ask the principal's owner whether the calls were theirs (a deploy, a new "
             + "script). Check the user agent and source IP against the principal's usual ones, and which actions "
@@ -63,20 +69,35 @@ public final class AccessDeniedBurstDetector {
                 CloudTrailEvent::principal, tally -> perIp(tally, threshold, window));
     }
 
-    /** True when the event counts toward an AccessDenied burst (see the class comment for what is left out). */
+    /**
+     * True when the event counts toward a principal's AccessDenied burst (see the class comment for what is left
+     * out): a denial by a principal that is not AWS's own, outside the console's background calls, from an address or
+     * carried by a service.
+     */
     public static boolean countsTowardBurst(CloudTrailEvent event) {
         String agent = event.userAgent();
-        return event.isDenied() && !event.userIdentity().isAwsService() && isIpAddress(event.sourceIpAddress())
+        return event.isDenied() && !event.userIdentity().isAwsService()
+                && !isServiceLinkedRoleSession(event.userIdentity().sessionIssuerArn())
+                && !AWS_INTERNAL.equals(event.sourceIpAddress())
                 && (agent == null || !agent.startsWith("aws-internal/"));
     }
 
+    /** True when the event counts toward a source IP's burst: it counts for its principal and came from an address. */
+    public static boolean countsTowardIpBurst(CloudTrailEvent event) {
+        return countsTowardBurst(event) && isIpAddress(event.sourceIpAddress());
+    }
+
+    /** A session of a service-linked role: IAM keeps the {@code /aws-service-role/} path for roles only AWS assumes. */
+    static boolean isServiceLinkedRoleSession(String sessionIssuerArn) {
+        return sessionIssuerArn != null && sessionIssuerArn.startsWith("arn:aws")
+                && sessionIssuerArn.contains(":role/aws-service-role/");
+    }
+
     Detections detect(EventRouter events) {
-        // One predicate object for both key spaces: the router evaluates it once per event for the two.
-        Predicate<CloudTrailEvent> denied = AccessDeniedBurstDetector::countsTowardBurst;
-        KStream<String, CloudTrailEvent> principals =
-                OriginStamp.repartition(events, byPrincipal.name(), denied, CloudTrailEvent::principal, kit);
-        KStream<String, CloudTrailEvent> ips =
-                OriginStamp.repartition(events, byIp.name(), denied, CloudTrailEvent::sourceIpAddress, kit);
+        KStream<String, CloudTrailEvent> principals = OriginStamp.repartition(events, byPrincipal.name(),
+                AccessDeniedBurstDetector::countsTowardBurst, CloudTrailEvent::principal, kit);
+        KStream<String, CloudTrailEvent> ips = OriginStamp.repartition(events, byIp.name(),
+                AccessDeniedBurstDetector::countsTowardIpBurst, CloudTrailEvent::sourceIpAddress, kit);
         return Detections.all(Bursts.count(principals, byPrincipal, kit), Bursts.count(ips, byIp, kit));
     }
 

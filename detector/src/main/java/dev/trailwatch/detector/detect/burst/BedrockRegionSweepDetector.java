@@ -27,7 +27,11 @@ import java.util.Set;
  * window separately.
  *
  * <p>Counted: {@code bedrock.amazonaws.com} calls {@link #CALLS} (invocations and the model-catalogue reads attackers
- * pair with them), allowed, failing validation or refused. Not counted: calls AWS makes itself. The key is the
+ * pair with them), allowed, failing validation or refused. Not counted: calls AWS makes itself, and calls made from
+ * an AWS Management Console session (CloudTrail writes {@code sessionCredentialFromConsole: "true"} on them): the
+ * Bedrock console reads the model catalogue and model availability for the region it shows, and a person switching
+ * the console from region to region to find a model makes the same reads by hand. LLMjacking tools and Stratus work
+ * with access keys or role sessions, which never carry the flag. The key is the
  * account, the principal and the source IP together: an application deployed as one role in three regions calls from
  * three addresses and is three keys; one host sweeping the regions is one.
  *
@@ -38,7 +42,7 @@ import java.util.Set;
  * {@code AccessDeniedException} where not.
  *
  * <p>False positives: a multi-region evaluation or benchmark script run from one host; a developer trying a model in
- * several regions (quota or availability); a console user browsing the model catalogue region by region.
+ * several regions (quota or availability) with the CLI or an SDK.
  *
  * <p>ATT&amp;CK: T1526 Cloud Service Discovery; T1496 Resource Hijacking (what the sweep prepares).
  */
@@ -75,10 +79,14 @@ public final class BedrockRegionSweepDetector {
                 tally -> finding(tally, threshold, window), List.of(), null, BedrockRegionSweepDetector::region);
     }
 
-    /** True when the event counts toward a sweep: a counted Bedrock call by a principal, with region and address. */
+    /**
+     * True when the event counts toward a sweep: a counted Bedrock call by a principal, with region and address, not
+     * made from a console session.
+     */
     public static boolean countsTowardSweep(CloudTrailEvent event) {
         return SOURCE.equals(event.eventSource()) && CALLS.contains(event.eventName()) && !event.isAwsServiceCall()
-                && present(event.awsRegion()) && present(event.sourceIpAddress()) && present(event.principal());
+                && present(event.awsRegion()) && present(event.sourceIpAddress()) && present(event.principal())
+                && !event.isConsoleSessionCall();
     }
 
     Detections detect(EventRouter events) {

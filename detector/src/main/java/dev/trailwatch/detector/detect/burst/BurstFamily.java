@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The burst and correlation detections: failed console logins, password spray, brute force then success (all three
  * over one shared repartition of console logins by source IP, built here once, as is the cross-account spray),
  * AccessDenied bursts, credential harvesting bursts, EC2 instance and Lambda / ECS workload credentials used
- * elsewhere, Bedrock region sweeps, and the Sigma correlation rules found in {@code rules.dir}.
+ * elsewhere, Bedrock region sweeps, SES enumeration, and the Sigma correlation rules found in {@code rules.dir}.
  */
 public final class BurstFamily implements DetectionFamily {
 
@@ -36,6 +36,7 @@ public final class BurstFamily implements DetectionFamily {
     private final WorkloadCredentialExfiltrationDetector workloadCredentials;
     private final S3MassDeletionDetector s3MassDeletion;
     private final BedrockRegionSweepDetector bedrockRegionSweep;
+    private final SesEnumerationDetector sesEnumeration;
     private final List<SigmaCorrelationDetector> sigmaCorrelations;
     private final DetectionKit kit;
 
@@ -58,6 +59,7 @@ public final class BurstFamily implements DetectionFamily {
         this.workloadCredentials = new WorkloadCredentialExfiltrationDetector(config, GeoIp.from(config), kit);
         this.s3MassDeletion = new S3MassDeletionDetector(config, kit);
         this.bedrockRegionSweep = new BedrockRegionSweepDetector(config, kit);
+        this.sesEnumeration = new SesEnumerationDetector(config, kit);
         this.sigmaCorrelations = SigmaCorrelationDetector.fromRulesDir(config, kit);
     }
 
@@ -74,7 +76,8 @@ public final class BurstFamily implements DetectionFamily {
                 instanceCredentials.detect(events),
                 workloadCredentials.detect(events),
                 s3MassDeletion.detect(events),
-                bedrockRegionSweep.detect(events));
+                bedrockRegionSweep.detect(events),
+                sesEnumeration.detect(events));
         List<Detections> all = new ArrayList<>(List.of(builtIn));
         if (discovery != null) {
             all.add(discovery.detect(events));

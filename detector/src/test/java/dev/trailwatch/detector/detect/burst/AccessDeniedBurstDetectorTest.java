@@ -97,12 +97,52 @@ class AccessDeniedBurstDetectorTest {
     void staysQuietWhenAwsOrTheConsoleMadeTheDeniedCalls() {
         try (TopologyHarness topology = new TopologyHarness()) {
             for (int i = 0; i < 25; i++) {
-                topology.pipe(denied("mallory", "sqs.amazonaws.com", "ListUsers", atSeconds(3L * i)));
+                TestEvents service = denied("mallory", "config.amazonaws.com", "ListUsers", atSeconds(3L * i));
+                service.json().set("userIdentity", TestEvents.MAPPER.createObjectNode().put("type", "AWSService")
+                        .put("invokedBy", "config.amazonaws.com"));
+                topology.pipe(service);
+                topology.pipe(serviceLinkedRoleSession(denied("mallory", ATTACKER, "ListPolicies",
+                        atSeconds(3L * i))));
                 topology.pipe(denied("mallory", ATTACKER, "ListRoles", atSeconds(3L * i + 1))
                         .set("userAgent", "aws-internal/3 aws-sdk-java/1.12.124 Linux/4.9 OpenJDK_64-Bit_Server_VM"));
+                topology.pipe(denied("mallory", "AWS Internal", "GetAccountAuthorizationDetails",
+                        atSeconds(3L * i + 2)).set("userAgent", "AWS Internal"));
             }
 
             assertThat(alertsOf(topology, ID)).isEmpty();
+        }
+    }
+
+    /**
+     * A stolen key probing through CloudFormation (a stack without a service role): CloudFormation calls each
+     * resource's API with the caller's own credentials, and CloudTrail writes the service's name as the source. The
+     * denials are the key's, so they count for its principal; a service name is no host, so no per-IP burst.
+     */
+    @Test
+    void alertsWhenAPrincipalsDenialsAreCarriedByAService() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 20; i++) {
+                topology.pipe(denied("mallory", "cloudformation.amazonaws.com", RECON.get(i % RECON.size()),
+                        atSeconds(5L * i)).set("userAgent", "cloudformation.amazonaws.com"));
+            }
+
+            assertThat(alertsOf(topology, ID)).singleElement().satisfies(alert -> {
+                assertThat(alert.principal()).isEqualTo(arn("mallory"));
+                assertThat(alert.eventCount()).isEqualTo(20);
+                assertThat(alert.evidence()).containsEntry("keyedBy", "principal");
+            });
+        }
+    }
+
+    @Test
+    void staysQuietPerIpWhenPrincipalsAreDeniedThroughOneService() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            for (int i = 0; i < 30; i++) {
+                topology.pipe(denied("app" + (i % 3), "sqs.amazonaws.com", "ListUsers", atSeconds(5L * i))
+                        .set("userAgent", "sqs.amazonaws.com"));
+            }
+
+            assertThat(alertsOf(topology, ID)).as("ten denials each, and a service name is no host").isEmpty();
         }
     }
 
@@ -200,6 +240,21 @@ class AccessDeniedBurstDetectorTest {
             assertThat(alerts.get(0).context().actor().human()).isEqualTo("dana@example.com");
             assertThat(alerts.get(0).context().actor().role()).isEqualTo("deployer");
         }
+    }
+
+    /** The call as a session of AWS Config's service-linked role makes it: a role only AWS Config can assume. */
+    private static TestEvents serviceLinkedRoleSession(TestEvents call) {
+        String role = "arn:aws:iam::" + BurstEvents.ACCOUNT
+                + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
+        ObjectNode identity = TestEvents.MAPPER.createObjectNode().put("type", "AssumedRole")
+                .put("principalId", "AROAEXAMPLECONFIG:AWSConfig-Describe")
+                .put("arn", "arn:aws:sts::" + BurstEvents.ACCOUNT
+                        + ":assumed-role/AWSServiceRoleForConfig/AWSConfig-Describe")
+                .put("accountId", BurstEvents.ACCOUNT);
+        identity.putObject("sessionContext").putObject("sessionIssuer").put("type", "Role").put("arn", role)
+                .put("accountId", BurstEvents.ACCOUNT).put("userName", "AWSServiceRoleForConfig");
+        call.json().set("userIdentity", identity);
+        return call;
     }
 
     /** {@code count} denied recon calls by {@code user}, 5 s apart, starting {@code offset} seconds after T0. */

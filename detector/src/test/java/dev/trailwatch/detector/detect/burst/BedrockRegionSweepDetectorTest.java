@@ -169,6 +169,49 @@ class BedrockRegionSweepDetectorTest {
         assertThat(lastAlerts(calls)).isEmpty();
     }
 
+    /**
+     * A person in the Bedrock console switching it between three regions: each page reads the catalogue and a model's
+     * availability with the console session's credentials (sessionCredentialFromConsole), from the browser's address.
+     */
+    @Test
+    void aConsoleUserBrowsingThreeRegionsIsNoSweep() {
+        List<TestEvents> pages = new ArrayList<>();
+        List<String> regions = List.of("us-east-1", "us-west-2", "eu-central-1");
+        for (int i = 0; i < regions.size(); i++) {
+            pages.add(consolePage(bedrock("ListFoundationModels", regions.get(i), ATTACKER, null, atSeconds(20L * i))));
+            pages.add(consolePage(bedrock("GetFoundationModelAvailability", regions.get(i), ATTACKER, null,
+                    atSeconds(20L * i + 1))));
+        }
+
+        assertThat(lastAlerts(pages)).isEmpty();
+    }
+
+    @Test
+    void programmaticCallsOfTheSameCallerStillMakeTheSweepBesideItsConsolePages() {
+        List<TestEvents> calls = new ArrayList<>();
+        calls.add(consolePage(bedrock("ListFoundationModels", "us-east-1", ATTACKER, null, atSeconds(0))));
+        calls.add(consolePage(bedrock("ListFoundationModels", "us-west-2", ATTACKER, null, atSeconds(1))));
+        calls.add(bedrock("InvokeModel", "eu-west-1", ATTACKER, "AccessDeniedException", atSeconds(2)));
+        calls.add(bedrock("InvokeModel", "eu-west-3", ATTACKER, "AccessDeniedException", atSeconds(3)));
+        assertThat(lastAlerts(calls)).as("two programmatic regions").isEmpty();
+
+        calls.add(bedrock("InvokeModel", "ap-northeast-1", ATTACKER, "AccessDeniedException", atSeconds(4)));
+        assertThat(lastAlerts(calls).values()).singleElement().satisfies(alert -> {
+            assertThat(alert.eventCount()).isEqualTo(3);
+            assertThat(alert.evidence()).containsEntry("regions", List.of("eu-west-1", "eu-west-3", "ap-northeast-1"));
+        });
+    }
+
+    /** The call as the console makes it: a browser's user agent and the console session's flag. */
+    private static TestEvents consolePage(TestEvents call) {
+        if ("ListFoundationModels".equals(call.json().path("eventName").asText())) {
+            call.json().with("requestParameters").remove("modelId");
+        }
+        return call.set("sessionCredentialFromConsole", "true")
+                .set("userAgent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                        + " Chrome/131.0.0.0 Safari/537.36");
+    }
+
     @Test
     void callsInReverseOrderMakeTheSameAlert() {
         List<TestEvents> forward = detonation("ValidationException");

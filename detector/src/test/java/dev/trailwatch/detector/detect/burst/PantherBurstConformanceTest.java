@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * predicates that decide whether an event counts toward a TrailWatch burst. Panther applies no threshold in these
  * tests, so {@code expected = true} means "counts toward the burst".
  *
- * <p>No row disagrees today. Where scopes differ the rows do not test it: Panther's ReconAccessDenied looks only at
- * IAM users and at List/Describe/Get calls of five services; TrailWatch counts every principal and every call,
- * because enumeration tools try far more than that. Both leave out calls AWS makes itself (a source that is a
- * service name) and the console's background calls ({@code aws-internal/} user agents). A deliberate disagreement
- * would be listed in {@link #DISAGREEMENTS} with its reason.
+ * <p>Where scopes differ the rows mostly do not test it: Panther's ReconAccessDenied looks only at IAM users and at
+ * List/Describe/Get calls of five services; TrailWatch counts every principal and every call, because enumeration
+ * tools try far more than that. Both leave out the console's background calls ({@code aws-internal/} user agents).
+ * Panther also leaves out every call whose source is a service name; TrailWatch keys on who made the call (only
+ * {@code AWSService} identities and service-linked roles are AWS's own), so a user's denial carried by a service
+ * counts toward the user's burst: the two rows that test it are listed in {@link #DISAGREEMENTS} with the reason.
  */
 class PantherBurstConformanceTest {
 
@@ -45,8 +46,14 @@ class PantherBurstConformanceTest {
             "AWS.CloudTrail.UnauthorizedAPICall", AccessDeniedBurstDetector::countsTowardBurst,
             "AWS.IAMUser.ReconAccessDenied", AccessDeniedBurstDetector::countsTowardBurst);
 
-    /** {@code rule / test name} to why TrailWatch decides differently. Empty: none. */
-    private static final Map<String, String> DISAGREEMENTS = Map.of();
+    /** {@code rule / test name} to why TrailWatch decides differently. */
+    private static final Map<String, String> DISAGREEMENTS = Map.of(
+            "AWS.CloudTrail.UnauthorizedAPICall / Unauthorized API Call from Within AWS (FQDN)",
+            "an IAM user's own credentials, carried by SQS: the denial is the user's, and anyone who can make a "
+                    + "service call for them (a CloudFormation stack without a service role) chooses that source; "
+                    + "it counts for the user's burst, never for a per-IP one",
+            "AWS.IAMUser.ReconAccessDenied / Unauthorized API Call from Within AWS (FQDN)",
+            "as above: the IAM user's denial counts whichever service carried it");
 
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("rows")

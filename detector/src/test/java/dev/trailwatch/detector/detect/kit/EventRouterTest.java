@@ -180,7 +180,7 @@ class EventRouterTest {
                 "credential-harvesting-burst-by-principal", "instance-credential-exfiltration-by-instance",
                 "workload-credential-exfiltration-by-session",
                 "s3-mass-deletion-objects", "s3-mass-deletion-version-wipe", "discovery-burst-by-principal",
-                "bedrock-region-sweep-by-caller");
+                "bedrock-region-sweep-by-caller", "ses-enumeration-by-caller");
     }
 
     private static Set<String> successors(TopologyDescription description, String node) {

@@ -94,6 +94,32 @@ class WatchListDetectorTest {
         }
     }
 
+    /** The same sign-in by root, without MFA. */
+    private static final String ROOT_CONSOLE_LOGIN_WITHOUT_MFA = "{\"eventVersion\":\"1.09\",\"userIdentity\":{"
+            + "\"type\":\"Root\",\"principalId\":\"111122223333\",\"arn\":\"arn:aws:iam::111122223333:root\","
+            + "\"accountId\":\"111122223333\",\"accessKeyId\":\"\"},\"eventTime\":\"2026-11-20T10:00:00Z\","
+            + "\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"awsRegion\":\"us-east-1\","
+            + "\"sourceIPAddress\":\"203.0.113.77\",\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64; rv:132.0)"
+            + " Gecko/20100101 Firefox/132.0\",\"requestParameters\":null,\"responseElements\":{\"ConsoleLogin\":"
+            + "\"Success\"},\"additionalEventData\":{\"LoginTo\":\"https://console.aws.amazon.com/console/home\","
+            + "\"MobileVersion\":\"No\",\"MFAUsed\":\"No\"},\"eventID\":\"0ce18666-d3c4-5b15-abd1-062bad95db88\","
+            + "\"eventType\":\"AwsConsoleSignIn\",\"recipientAccountId\":\"111122223333\"}";
+
+    @Test
+    void alertsOnceAtHighWithTheMfaFactWhenRootSignsInWithoutMfa() {
+        try (TopologyHarness topology = new TopologyHarness()) {
+            topology.pipeRaw(ROOT_CONSOLE_LOGIN_WITHOUT_MFA, T0);
+
+            List<Alert> alerts = topology.alertValues();
+            assertThat(alerts).extracting(Alert::ruleId).containsExactly("root-console-login");
+            Alert alert = alerts.get(0);
+            assertThat(alert.severity()).isEqualTo(Severity.HIGH);
+            assertThat(alert.title()).isEqualTo("Root user signed in to the console from 203.0.113.77 (MFA used: No)");
+            assertThat(alert.description()).contains("MFA used: No");
+            assertThat(alert.evidence()).containsEntry("additionalEventData.MFAUsed", "No");
+        }
+    }
+
     /** AWS's documentation example of a console sign-in (elastic's integration tests): no recipientAccountId. */
     private static final String OLD_CONSOLE_LOGIN = "{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"IAMUser\","
             + "\"principalId\":\"AIDACKCEVSQ6C2EXAMPLE\",\"arn\":\"arn:aws:iam::111122223333:user/JohnDoe\","
