@@ -107,7 +107,10 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
         if (next != state) {
             save(key, next.seen(event.eventTime()), now);
         }
-        recorded.put(mirror, event.eventTime());
+        if (next.otherIndex(fact.name()) >= 0) {
+            // only a fact the state holds: one dropped for want of room is offered again by the address's next call
+            recorded.put(mirror, event.eventTime());
+        }
     }
 
     private void issued(CloudTrailEvent event, String service, long now) {
@@ -142,7 +145,10 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
         String ip = event.sourceIpAddress();
         boolean outside;
         if (judge == WorkloadCredentialExfiltrationDetector.Judge.ASN) {
-            outside = !Addresses.isPrivate(ip) && detector.outsideAws(event, this::outsideAwsNetwork);
+            // the function's or task's own SDK names its runtime: egress through an on-premises network or a proxy
+            // outside AWS is still the workload
+            outside = !WorkloadCredentialExfiltrationDetector.runtimeAgent(event.userAgent())
+                    && !Addresses.isPrivate(ip) && detector.outsideAws(event, this::outsideAwsNetwork);
         } else if (WorkloadCredentialExfiltrationDetector.runtimeAgent(event.userAgent())) {
             return new Origin(RUNTIME + ip, event.eventTime(), event.eventId(), null, true);
         } else {
@@ -150,7 +156,16 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
             outside = !Addresses.isPrivate(ip) && (agent == null || !agent.contains("exec-env/"))
                     && EndpointFields.of(event).id() == null;
         }
+        if (outside && presigned(event)) {
+            // a presigned URL the workload handed out, opened by whoever it was given to: not the key's use
+            return null;
+        }
         return outside ? new Origin(ip, event.eventTime(), event.eventId(), Anchor.of(event), false) : null;
+    }
+
+    /** A request signed in its query string (S3's presigned URLs): the holder of the URL made it, not of the key. */
+    static boolean presigned(CloudTrailEvent event) {
+        return "QueryString".equals(event.additionalEventData().path("AuthenticationMethod").asText(null));
     }
 
     /**
