@@ -23,12 +23,14 @@ import org.apache.kafka.streams.kstream.KStream;
  * the errors come from two or more principals: one host cycling through several stolen credentials. (A single
  * principal is already the per-principal alert; requiring a second keeps one burst from raising two alerts.)
  *
- * <p>Counted: denied calls of a principal, whoever carried them. A denial whose source is a service name
- * ({@code cloudformation.amazonaws.com}, {@code sqs.amazonaws.com}) is a service calling with that principal's own
- * credentials (a forward access session: CloudFormation without a service role, SQS or S3 calling KMS for the caller),
- * so it counts for the principal: anyone who can create a stack can give their calls that source, and a stolen key
- * probing through a service is still the key probing. Only the per-IP key space needs an address, since a service
- * name is no host. Not counted: calls AWS makes with identities that are its own (an {@code AWSService} identity, a
+ * <p>Counted: denied calls of a principal from an address, and those a service carried for a person's credentials. A
+ * denial whose source is a service name ({@code cloudformation.amazonaws.com}, {@code sqs.amazonaws.com}) is a service
+ * calling with the principal's credentials (a forward access session: CloudFormation without a service role, SQS or S3
+ * calling KMS for the caller); for an IAM user, root or an IAM Identity Center session it counts (anyone who can
+ * create a stack can give their calls that source, and a stolen key probing through a service is still the key
+ * probing). For other role sessions it does not: services run as roles customers made for them (AWS Config's, AWS
+ * Backup's, a stack's service role, a function's execution role), which retry a call they lack the permission for all
+ * day. Only the per-IP key space needs an address, since a service name is no host. Not counted: calls AWS makes with identities that are its own (an {@code AWSService} identity, a
  * session of a service-linked role, whose {@code /aws-service-role/} path only AWS can use), and the background
  * calls the console makes while it renders a page (user agent {@code aws-internal/...}, or the source
  * {@code AWS Internal}): a user with narrow permissions browsing the console makes dozens of those, and they say
@@ -71,15 +73,32 @@ public final class AccessDeniedBurstDetector {
 
     /**
      * True when the event counts toward a principal's AccessDenied burst (see the class comment for what is left
-     * out): a denial by a principal that is not AWS's own, outside the console's background calls, from an address or
-     * carried by a service.
+     * out): a denial by a principal that is not AWS's own, outside the console's background calls, from an address,
+     * or carried by a service for a person's credentials.
      */
     public static boolean countsTowardBurst(CloudTrailEvent event) {
         String agent = event.userAgent();
         return event.isDenied() && !event.userIdentity().isAwsService()
                 && !isServiceLinkedRoleSession(event.userIdentity().sessionIssuerArn())
                 && !AWS_INTERNAL.equals(event.sourceIpAddress())
-                && (agent == null || !agent.startsWith("aws-internal/"));
+                && (agent == null || !agent.startsWith("aws-internal/"))
+                && (isIpAddress(event.sourceIpAddress()) || carriedForAPerson(event));
+    }
+
+    /**
+     * A denial a service carried (its name as the source) counts when the credentials are a person's: an IAM user's,
+     * root's or an IAM Identity Center session's (a stolen key probing through CloudFormation). A role session's is
+     * left out: services run as roles the customer made for them (AWS Config's, AWS Backup's, a stack's service role, a
+     * function's execution role polling a queue), and such a role short of one permission retries the same call all
+     * day (review, session 25).
+     */
+    static boolean carriedForAPerson(CloudTrailEvent event) {
+        String type = event.userIdentity().type();
+        if ("IAMUser".equals(type) || "Root".equals(type)) {
+            return true;
+        }
+        String issuer = event.userIdentity().sessionIssuerArn();
+        return issuer != null && issuer.contains(":role/aws-reserved/sso.amazonaws.com/");
     }
 
     /** True when the event counts toward a source IP's burst: it counts for its principal and came from an address. */

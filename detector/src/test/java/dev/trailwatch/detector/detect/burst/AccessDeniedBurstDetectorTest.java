@@ -134,6 +134,34 @@ class AccessDeniedBurstDetectorTest {
         }
     }
 
+    /**
+     * Services running as roles the customer made for them, short of one permission, retry all day: AWS Config's
+     * recorder role, AWS Backup's default role, a stack's service role rolling back, a function's execution role polling
+     * an encrypted queue. Their denials carry the service's name as the source and stay out (review, session 25).
+     */
+    @Test
+    void staysQuietForServicesDeniedAsTheRolesMadeForThem() {
+        String[][] cases = {
+            {"service-role/config-role", "AWSConfig-Describe", "config.amazonaws.com", "ec2.amazonaws.com",
+                "DescribeTransitGatewayAttachments"},
+            {"service-role/AWSBackupDefaultServiceRole", "AWSBackup-AWSBackupDefaultServiceRole",
+                "backup.amazonaws.com", "kms.amazonaws.com", "CreateGrant"},
+            {"cfn-deploy-role", "AWSCloudFormation", "cloudformation.amazonaws.com", "iam.amazonaws.com",
+                "DeleteRolePolicy"},
+            {"queue-worker-role", "queue-worker", "lambda.amazonaws.com", "kms.amazonaws.com", "Decrypt"}};
+        for (String[] role : cases) {
+            try (TopologyHarness topology = new TopologyHarness()) {
+                for (int i = 0; i < 25; i++) {
+                    TestEvents call = TestEvents.event(role[3], role[4], atSeconds(5L * i)).sourceIp(role[2])
+                            .set("errorCode", "AccessDenied").set("userAgent", role[2]);
+                    topology.pipe(customerRoleSession(call, role[0], role[1]));
+                }
+
+                assertThat(alertsOf(topology, ID)).as(role[0]).isEmpty();
+            }
+        }
+    }
+
     @Test
     void staysQuietPerIpWhenPrincipalsAreDeniedThroughOneService() {
         try (TopologyHarness topology = new TopologyHarness()) {
@@ -240,6 +268,20 @@ class AccessDeniedBurstDetectorTest {
             assertThat(alerts.get(0).context().actor().human()).isEqualTo("dana@example.com");
             assertThat(alerts.get(0).context().actor().role()).isEqualTo("deployer");
         }
+    }
+
+    /** The call as a session {@code session} of the customer's role {@code path} (for example service-role/x). */
+    private static TestEvents customerRoleSession(TestEvents call, String path, String session) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        ObjectNode identity = TestEvents.MAPPER.createObjectNode().put("type", "AssumedRole")
+                .put("principalId", "AROAEXAMPLECUSTOMER:" + session)
+                .put("arn", "arn:aws:sts::" + BurstEvents.ACCOUNT + ":assumed-role/" + name + "/" + session)
+                .put("accountId", BurstEvents.ACCOUNT).put("accessKeyId", "ASIAEXAMPLESERVICE01");
+        identity.putObject("sessionContext").putObject("sessionIssuer").put("type", "Role")
+                .put("arn", "arn:aws:iam::" + BurstEvents.ACCOUNT + ":role/" + path)
+                .put("accountId", BurstEvents.ACCOUNT).put("userName", name);
+        call.json().set("userIdentity", identity);
+        return call;
     }
 
     /** The call as a session of AWS Config's service-linked role makes it: a role only AWS Config can assume. */
