@@ -76,8 +76,7 @@ public record AccountReader(String name, String summary, Function<CloudTrailEven
             if (!inside(grantee, event, organization)) {
                 return false;
             }
-            another |= grantee.kind() == Grantee.Kind.ORGANIZATION
-                    || !grantee.accountId().equals(event.recipientAccountId());
+            another |= !grantee.accountId().equals(event.recipientAccountId());
         }
         return another;
     }

@@ -30,8 +30,9 @@ import org.apache.kafka.streams.kstream.KStream;
  * create a stack can give their calls that source, and a stolen key probing through a service is still the key
  * probing). For other role sessions it does not: services run as roles customers made for them (AWS Config's, AWS
  * Backup's, a stack's service role, a function's execution role), which retry a call they lack the permission for all
- * day. Only the per-IP key space needs an address, since a service name is no host. Not counted: calls AWS makes with identities that are its own (an {@code AWSService} identity, a
- * session of a service-linked role, whose {@code /aws-service-role/} path only AWS can use), and the background
+ * day. Only the per-IP key space needs an address, since a service name is no host. Not counted: calls AWS makes
+ * with identities that are its own (an {@code AWSService} identity, a session of a service-linked role, whose
+ * {@code /aws-service-role/} path only AWS can use), and the background
  * calls the console makes while it renders a page (user agent {@code aws-internal/...}, or the source
  * {@code AWS Internal}): a user with narrow permissions browsing the console makes dozens of those, and they say
  * nothing about intent. Panther's rules also drop service-name sources; TrailWatch keys on who made the call.

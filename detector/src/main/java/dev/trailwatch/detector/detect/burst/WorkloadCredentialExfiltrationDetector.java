@@ -101,15 +101,11 @@ public final class WorkloadCredentialExfiltrationDetector {
         return Set.copyOf(numbers);
     }
 
-    /** Typed fields only: an AssumeRole a workload service made for a function or task, or a role session's call. */
-    static boolean isCandidate(CloudTrailEvent event) {
-        return issuedBy(event) != null || session(event) != null;
-    }
-
     /**
-     * {@link #isCandidate} for this judge: with the ASN database a call from a private address tells nothing (never
-     * outside AWS, and no witness is kept), so it is not routed at all; judging by user agents, a runtime call from a
-     * private address still shows that the session is a workload's.
+     * Typed fields only: an AssumeRole a workload service made for a function or task, or a role session's call. With
+     * the ASN database a call from a private address tells nothing (never outside AWS, and no witness is kept), so it
+     * is not routed at all; judging by user agents, a runtime call from a private address still shows that the
+     * session is a workload's.
      */
     boolean routes(CloudTrailEvent event) {
         if (issuedBy(event) != null) {
@@ -169,14 +165,10 @@ public final class WorkloadCredentialExfiltrationDetector {
     }
 
     /**
-     * With the ASN database: whether the call's address is outside AWS. Its autonomous system is known and not
-     * Amazon's, it did not come through a VPC endpoint, and it is no ECS Anywhere task (the operator's own servers).
+     * With the ASN database: whether the call's address is outside AWS. Its network is outside AWS ({@code network}:
+     * {@link #outsideAwsNetwork}, or the processor's cache of it), it did not come through a VPC endpoint, and it is no
+     * ECS Anywhere task (the operator's own servers).
      */
-    boolean outsideAws(CloudTrailEvent event) {
-        return outsideAws(event, this::outsideAwsNetwork);
-    }
-
-    /** {@link #outsideAws(CloudTrailEvent)} with the address's network judged by {@code network} (a cache of it). */
     boolean outsideAws(CloudTrailEvent event, Predicate<String> network) {
         String agent = event.userAgent();
         if (agent != null && agent.contains("exec-env/AWS_ECS_EXTERNAL")) {

@@ -148,7 +148,7 @@ final class WorkloadSessionProcessor extends WindowedProcessor<OriginState> {
             // the function's or task's own SDK names its runtime: egress through an on-premises network or a proxy
             // outside AWS is still the workload
             outside = !WorkloadCredentialExfiltrationDetector.runtimeAgent(event.userAgent())
-                    && !Addresses.isPrivate(ip) && detector.outsideAws(event, this::outsideAwsNetwork);
+                    && detector.outsideAws(event, this::outsideAwsNetwork);
         } else if (WorkloadCredentialExfiltrationDetector.runtimeAgent(event.userAgent())) {
             return new Origin(RUNTIME + ip, event.eventTime(), event.eventId(), null, true);
         } else {
